@@ -1,0 +1,76 @@
+// The contract between the pure case machines and the service that runs them.
+// Machines stay free of I/O, clocks and randomness: everything time-related arrives
+// in the event (`occurredOn`, a China date chosen by the engine before transition).
+import type { AnyStateMachine } from "xstate";
+import type { z } from "zod";
+
+export type CaseType = "medicalTransfer" | "pensionTransfer" | "renewal";
+
+/**
+ * Who acts next in a state (queues, progress, authorization):
+ * - transferOut: staff of the case's transfer-out agency (the old place, `fromAgency`)
+ * - transferIn:  staff of the case's transfer-in agency (the new place, `toAgency`)
+ * - agency:      staff of either of the case's agencies (renewals have one agency)
+ * - insured:     the insured person or their employer (staff record what they bring)
+ * - none:        nobody (final states)
+ */
+export type Side = "transferOut" | "transferIn" | "agency" | "insured" | "none";
+
+/** Whose staff may record an event. */
+export type RecordingSide = "transferOut" | "transferIn" | "agency";
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+/** A statutory limit in working days. Agencies may configure less, never more. */
+export interface LimitSpec {
+  /** key of the per-agency setting, e.g. "medicalTransfer.transferOut" */
+  key: string;
+  /** national ceiling in working days */
+  nationalMaxDays: number;
+  /** whose agency's setting applies */
+  agency: "transferOut" | "transferIn";
+}
+
+export interface StateMeta {
+  side: Side;
+  label: Label;
+  /** 1-based position on the progress bar ("step k of n"); final states carry n */
+  step: number;
+  /** the step's own limit, counted from the occurredOn of the event that entered this state */
+  deadline?: LimitSpec;
+  /** final states: how the case ended */
+  outcome?: "completed" | "withdrawn" | "refused";
+}
+
+export interface EventSpec {
+  /** zod object schema of the payload (without `type` and `occurredOn`) */
+  payload: z.ZodObject;
+  /** whose staff may record it (checked by the API against the case's agencies) */
+  recordedBy: RecordingSide[];
+  label: Label;
+}
+
+/** The whole-case limit, e.g. 15 working days from acceptance for medical transfers. */
+export interface OverallDeadline extends LimitSpec {
+  /** event type that starts (or restarts) the overall clock */
+  startsWith: string;
+}
+
+export interface CaseMachineModule {
+  type: CaseType;
+  /** explicit version, recorded on every case and checked on restore */
+  version: number;
+  machine: AnyStateMachine;
+  /** every event the machine accepts, keyed by event type */
+  events: Record<string, EventSpec>;
+  /** metadata of every top-level state, keyed by state name (machines are flat) */
+  states: Record<string, StateMeta>;
+  /** n in "step k of n" */
+  steps: number;
+  overall?: OverallDeadline;
+  /** why a guarded event may be refused, keyed by event type (zh/en not needed: shown to staff in problem details) */
+  refusals?: Record<string, string>;
+}

@@ -1,0 +1,62 @@
+// Idempotency-Key handling: the first successful response is stored in the same transaction
+// as the change it describes; a retry with the same key gets that response back and writes
+// nothing. Keys are scoped per user; reusing a key for a different request is refused.
+import { createHash } from "node:crypto";
+import type { Request, Response } from "express";
+import { Problem, problems } from "../problems.ts";
+import { findIdempotent, type CaseWithAgencies, type IdempotentWrite } from "../engine/cases.ts";
+import type { Actor, EngineContext } from "../engine/context.ts";
+
+type IdemFactory = (r: { status: number; view: (c: CaseWithAgencies) => unknown }) => IdempotentWrite;
+
+// Requests with the same key that arrive together on this node wait for the first one.
+const inFlight = new Map<string, Promise<unknown>>();
+
+export async function withIdempotency<T>(
+  ctx: EngineContext,
+  req: Request,
+  res: Response,
+  actor: Actor,
+  run: (idem?: IdemFactory) => Promise<T>,
+): Promise<T | unknown> {
+  const key = req.get("idempotency-key");
+  if (key === undefined) return run(undefined);
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw problems.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.");
+  }
+  const scope = `user:${actor.userId}`;
+  const fingerprint = createHash("sha256")
+    .update(`${req.method} ${req.path}\n${req.get("if-match") ?? ""}\n${JSON.stringify(req.body ?? null)}`)
+    .digest("hex");
+
+  const replay = async (): Promise<{ hit: true; body: unknown } | { hit: false }> => {
+    const stored = await findIdempotent(ctx, { scope, key });
+    if (!stored) return { hit: false };
+    if (stored.fingerprint !== fingerprint) {
+      throw new Problem(422, "idempotency-key-reused", "Idempotency key reused", "This Idempotency-Key was used for a different request.");
+    }
+    res.status(stored.status).set("Idempotent-Replayed", "true");
+    return { hit: true, body: JSON.parse(stored.body) };
+  };
+
+  const slot = `${scope}\u0000${key}`;
+  while (inFlight.has(slot)) await inFlight.get(slot)!.catch(() => undefined);
+  const first = await replay();
+  if (first.hit) return first.body;
+
+  const factory: IdemFactory = (r) => ({ scope, key, fingerprint, respond: (c) => ({ status: r.status, body: r.view(c) }) });
+  const work = run(factory);
+  inFlight.set(slot, work);
+  try {
+    return await work;
+  } catch (e) {
+    // Another node may have completed the same request first: answer as it did.
+    if (e instanceof Problem && (e.status === 409 || e.status === 412)) {
+      const again = await replay();
+      if (again.hit) return again.body;
+    }
+    throw e;
+  } finally {
+    inFlight.delete(slot);
+  }
+}

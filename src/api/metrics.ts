@@ -1,0 +1,23 @@
+// Prometheus metrics: process defaults, request durations by route, recorded case events.
+import client from "prom-client";
+
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const httpDuration = new client.Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration by method, route and status",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const caseEvents = new client.Counter({
+    name: "case_events_recorded_total",
+    help: "Case events recorded, by case type and event type",
+    labelNames: ["caseType", "event"] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, caseEvents };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,296 @@
+// Administration: agencies, staff accounts, the working-day calendar, regional policies, audit.
+import { z } from "zod";
+import { hashPassword } from "../../auth/passwords.ts";
+import { CalendarError, isChinaDate, SUPPORTED_YEARS, validateYearSchedule } from "../../calendar/index.ts";
+import { validateAgencyLimits } from "../../deadlines/index.ts";
+import { regionalPolicySchema } from "../../domain/policy.ts";
+import { problems } from "../../problems.ts";
+import { allLimitSpecs } from "../../engine/limits.ts";
+import type { ApiDeps } from "../deps.ts";
+import type { Agency } from "../../generated/prisma/client.ts";
+
+const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 letters, digits, _ or -");
+const limits = z.record(z.string(), z.number()).meta({ description: "limit key -> working days, never above the national ceiling" });
+
+const agencyBody = z
+  .object({ code, name: z.string().trim().min(1).max(100), region: z.string().trim().regex(/^\d{2}(\d{4})?$/, "a 2- or 6-digit region code"), limits: limits.optional() })
+  .strict()
+  .meta({ id: "CreateAgency" });
+const agencyPatch = z.object({ name: z.string().trim().min(1).max(100).optional(), limits: limits.optional() }).strict();
+
+const userBody = z
+  .object({
+    username: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, "3-64 letters, digits, _ . or -"),
+    password: z.string().min(12, "at least 12 characters").max(256),
+    role: z.enum(["staff", "admin"]),
+    agencyCode: code.optional(),
+  })
+  .strict()
+  .meta({ id: "CreateUser" });
+const userPatch = z
+  .object({ disabled: z.boolean().optional(), password: z.string().min(12).max(256).optional() })
+  .strict();
+
+const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
+const calendarBody = z
+  .object({ holidays: z.array(chinaDate).max(366), workdays: z.array(chinaDate).max(366) })
+  .strict()
+  .meta({ id: "CalendarYear", description: "official days off (holiday periods) and make-up working days (调休) on weekends" });
+const yearParam = z.object({ year: z.coerce.number().int().min(SUPPORTED_YEARS.min).max(SUPPORTED_YEARS.max) });
+
+const auditQuery = z
+  .object({ from: chinaDate, to: chinaDate, agency: code.optional() })
+  .strict()
+  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] });
+
+function agencyView(a: Agency) {
+  return { code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits), createdAt: a.createdAt };
+}
+
+function checkLimits(raw: unknown) {
+  const r = validateAgencyLimits(raw, allLimitSpecs());
+  if (!r.ok) throw problems.invalid(r.errors.map((e) => ({ path: `limits.${e.key}`, message: e.message })));
+  return r.value;
+}
+
+/** CSV field quoting per RFC 4180, and a leading ' for cells a spreadsheet would run as formulas. */
+function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? "" : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function adminRoutes({ ctx, add }: ApiDeps) {
+  const { db } = ctx;
+
+  add({
+    method: "post",
+    path: "/api/admin/agencies",
+    summary: "Create an agency",
+    tags: ["admin"],
+    access: "admin",
+    body: agencyBody,
+    responses: { 201: { description: "The agency" } },
+    errors: [409],
+    handler: async ({ body, res }) => {
+      const lim = checkLimits(body.limits ?? {});
+      if (await db.agency.findUnique({ where: { code: body.code } })) throw problems.conflict(`Agency ${body.code} already exists.`);
+      const a = await db.agency.create({ data: { code: body.code, name: body.name, region: body.region, limits: JSON.stringify(lim) } });
+      res.status(201);
+      return agencyView(a);
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/agencies",
+    summary: "List agencies",
+    tags: ["admin"],
+    access: "admin",
+    responses: { 200: { description: "Agencies" } },
+    handler: async () => ({ items: (await db.agency.findMany({ orderBy: { code: "asc" } })).map(agencyView) }),
+  });
+
+  add({
+    method: "patch",
+    path: "/api/admin/agencies/:code",
+    summary: "Rename an agency or set its deadline limits",
+    tags: ["admin"],
+    access: "admin",
+    params: z.object({ code }),
+    body: agencyPatch,
+    responses: { 200: { description: "The agency" } },
+    errors: [404],
+    handler: async ({ params, body }) => {
+      const a = await db.agency.findUnique({ where: { code: params.code } });
+      if (!a) throw problems.notFound(`Agency ${params.code}`);
+      const data: { name?: string; limits?: string } = {};
+      if (body.name) data.name = body.name;
+      if (body.limits) data.limits = JSON.stringify(checkLimits(body.limits));
+      return agencyView(await db.agency.update({ where: { id: a.id }, data }));
+    },
+  });
+
+  add({
+    method: "post",
+    path: "/api/admin/users",
+    summary: "Create a staff or administrator account",
+    tags: ["admin"],
+    access: "admin",
+    body: userBody,
+    responses: { 201: { description: "The user" } },
+    errors: [409],
+    handler: async ({ body, res }) => {
+      let agencyId: number | null = null;
+      if (body.role === "staff") {
+        if (!body.agencyCode) throw problems.invalid([{ path: "agencyCode", message: "staff belong to an agency" }]);
+        const a = await db.agency.findUnique({ where: { code: body.agencyCode } });
+        if (!a) throw problems.invalid([{ path: "agencyCode", message: `no agency with code ${body.agencyCode}` }]);
+        agencyId = a.id;
+      } else if (body.agencyCode) {
+        throw problems.invalid([{ path: "agencyCode", message: "administrators do not belong to an agency" }]);
+      }
+      if (await db.user.findUnique({ where: { username: body.username } })) throw problems.conflict(`User ${body.username} already exists.`);
+      const u = await db.user.create({
+        data: { username: body.username, passwordHash: await hashPassword(body.password), role: body.role, agencyId },
+        include: { agency: true },
+      });
+      res.status(201);
+      return { id: u.id, username: u.username, role: u.role, agencyCode: u.agency?.code ?? null, disabled: u.disabled };
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/users",
+    summary: "List accounts",
+    tags: ["admin"],
+    access: "admin",
+    responses: { 200: { description: "Users" } },
+    handler: async () => ({
+      items: (await db.user.findMany({ orderBy: { username: "asc" }, include: { agency: true } })).map((u) => ({
+        id: u.id,
+        username: u.username,
+        role: u.role,
+        agencyCode: u.agency?.code ?? null,
+        disabled: u.disabled,
+      })),
+    }),
+  });
+
+  add({
+    method: "patch",
+    path: "/api/admin/users/:username",
+    summary: "Disable or enable an account, or reset its password",
+    tags: ["admin"],
+    access: "admin",
+    params: z.object({ username: z.string().min(1).max(64) }),
+    body: userPatch,
+    responses: { 200: { description: "The user" } },
+    errors: [404, 409],
+    handler: async ({ params, body, actor }) => {
+      const u = await db.user.findUnique({ where: { username: params.username }, include: { agency: true } });
+      if (!u) throw problems.notFound(`User ${params.username}`);
+      if (body.disabled && u.id === actor!.userId) throw problems.conflict("You cannot disable your own account.");
+      const data: { disabled?: boolean; passwordHash?: string } = {};
+      if (body.disabled !== undefined) data.disabled = body.disabled;
+      if (body.password) data.passwordHash = await hashPassword(body.password);
+      const v = await db.user.update({ where: { id: u.id }, data });
+      return { id: v.id, username: v.username, role: v.role, agencyCode: u.agency?.code ?? null, disabled: v.disabled };
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/calendar",
+    summary: "Years of the working-day calendar: published, or computed by rule (provisional)",
+    tags: ["admin"],
+    access: "admin",
+    responses: { 200: { description: "Years" } },
+    handler: async () => ({ published: ctx.calendar.publishedYears() }),
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/calendar/:year",
+    summary: "One year's holidays and make-up working days",
+    tags: ["admin"],
+    access: "admin",
+    params: yearParam,
+    responses: { 200: { description: "The year" } },
+    handler: async ({ params }) => ctx.calendar.schedule(params.year),
+  });
+
+  add({
+    method: "put",
+    path: "/api/admin/calendar/:year",
+    summary: "Publish a year's official schedule (replaces the provisional rule for that year)",
+    tags: ["admin"],
+    access: "admin",
+    params: yearParam,
+    body: calendarBody,
+    responses: { 200: { description: "The published year" } },
+    handler: async ({ params, body, actor }) => {
+      let schedule;
+      try {
+        // Validate before anything is stored; the live calendar changes only after the write.
+        schedule = validateYearSchedule({ year: params.year, holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() });
+      } catch (e) {
+        if (e instanceof CalendarError) throw problems.invalid([{ path: "(body)", message: e.message }]);
+        throw e;
+      }
+      const data = { holidays: JSON.stringify(schedule.holidays), workdays: JSON.stringify(schedule.workdays), publishedBy: actor!.username };
+      await db.calendarYear.upsert({ where: { year: params.year }, create: { year: params.year, ...data }, update: { ...data, publishedAt: new Date() } });
+      ctx.calendar.publish(schedule);
+      return ctx.calendar.schedule(params.year);
+    },
+  });
+
+  add({
+    method: "post",
+    path: "/api/admin/policies",
+    summary: "Add a regional policy version (effective from a date)",
+    tags: ["admin"],
+    access: "admin",
+    body: regionalPolicySchema,
+    responses: { 201: { description: "The policy" } },
+    errors: [409],
+    handler: async ({ body, res }) => {
+      const exists = await db.regionalPolicy.findUnique({ where: { region_effectiveFrom: { region: body.region, effectiveFrom: body.effectiveFrom } } });
+      if (exists) throw problems.conflict(`A policy for region ${body.region} effective ${body.effectiveFrom} already exists; add a new version with a later date.`);
+      const p = await db.regionalPolicy.create({ data: body });
+      res.status(201);
+      return p;
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/policies",
+    summary: "List regional policies",
+    tags: ["admin"],
+    access: "admin",
+    query: z.object({ region: z.string().max(6).optional() }).strict(),
+    responses: { 200: { description: "Policies" } },
+    handler: async ({ query }) => ({
+      items: await db.regionalPolicy.findMany({
+        where: query.region ? { region: query.region } : {},
+        orderBy: [{ region: "asc" }, { effectiveFrom: "asc" }],
+      }),
+    }),
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/audit",
+    summary: "Events recorded in a date range (by occurredOn), as CSV",
+    tags: ["admin"],
+    access: "admin",
+    query: auditQuery,
+    responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } } },
+    handler: async ({ query, res }) => {
+      let agencyFilter = {};
+      if (query.agency) {
+        const a = await db.agency.findUnique({ where: { code: query.agency } });
+        if (!a) throw problems.invalid([{ path: "query.agency", message: `no agency with code ${query.agency}` }]);
+        agencyFilter = { case: { OR: [{ fromAgencyId: a.id }, { toAgencyId: a.id }] } };
+      }
+      const events = await db.caseEvent.findMany({
+        where: { occurredOn: { gte: query.from, lte: query.to }, ...agencyFilter },
+        orderBy: { id: "asc" },
+        include: { case: { select: { caseNumber: true, type: true, fromAgency: { select: { code: true } }, toAgency: { select: { code: true } } } } },
+      });
+      const header = ["eventId", "caseNumber", "caseType", "fromAgency", "toAgency", "seq", "type", "fromState", "toState", "occurredOn", "recordedAt", "actorKind", "actorName"];
+      const lines = events.map((e) =>
+        [e.id, e.case.caseNumber, e.case.type, e.case.fromAgency.code, e.case.toAgency.code, e.seq, e.type, e.fromState, e.toState, e.occurredOn, e.recordedAt.toISOString(), e.actorKind, e.actorName]
+          .map(csvCell)
+          .join(","),
+      );
+      res
+        .type("text/csv; charset=utf-8")
+        .attachment(`audit-${query.from}-${query.to}.csv`)
+        .send([header.join(","), ...lines].join("\r\n") + "\r\n");
+      return undefined;
+    },
+  });
+}

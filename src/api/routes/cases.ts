@@ -1,0 +1,208 @@
+// Cases for agency staff (and read-only for administrators).
+import { z } from "zod";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { idNumberSchema } from "../../domain/idNumber.ts";
+import { isChinaDate } from "../../calendar/index.ts";
+import { advanceCase, assertCanRead, loadCase, moduleOf, openCase } from "../../engine/cases.ts";
+import { caseSummary, caseView, eventView } from "../../engine/views.ts";
+import type { Actor } from "../../engine/context.ts";
+import { problems } from "../../problems.ts";
+import type { ApiDeps } from "../deps.ts";
+import { withIdempotency } from "../idempotency.ts";
+
+const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
+const caseType = z.enum(["medicalTransfer", "pensionTransfer", "renewal"]);
+const agencyCode = z.string().trim().min(1).max(32);
+
+export const createCaseBody = z
+  .object({
+    type: caseType,
+    insured: z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        idNumber: idNumberSchema,
+      })
+      .strict(),
+    fromAgency: agencyCode,
+    toAgency: agencyCode.optional().meta({ description: "defaults to fromAgency for renewals" }),
+    occurredOn: chinaDate.optional().meta({ description: "China date of the suspension/lapse; defaults to today" }),
+  })
+  .strict()
+  .meta({ id: "CreateCase" });
+
+const caseId = z.object({ id: z.string().uuid() });
+
+const listQuery = z
+  .object({
+    type: caseType.optional(),
+    state: z.string().max(64).optional(),
+    agency: agencyCode.optional().meta({ description: "cases where this agency is either end" }),
+    side: z.enum(["transferOut", "transferIn", "agency", "insured", "none"]).optional().meta({ description: "who acts next" }),
+    mine: z.enum(["true", "false"]).optional().meta({ description: "true: only cases waiting for my agency" }),
+    overdue: z.enum(["true", "false"]).optional(),
+    dueBefore: chinaDate.optional().meta({ description: "step due date before this China date" }),
+    q: z.string().trim().min(1).max(64).optional().meta({ description: "case number, insured name or full ID number" }),
+    sort: z.enum(["due", "recent"]).default("due"),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().uuid().optional(),
+  })
+  .strict();
+
+const eventBody = z.object({ type: z.string().min(1).max(64), occurredOn: z.unknown().optional() }).passthrough();
+
+const versionHeader = z.object({
+  "if-match": z.string().optional().meta({ description: "the case version you saw; a stale one gets 412" }),
+  "idempotency-key": z.string().optional().meta({ description: "a retried request with the same key returns the first response" }),
+});
+
+function parseIfMatch(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(raw);
+  if (!m) throw problems.badRequest('If-Match must be a case version such as "3".');
+  return Number(m[1]);
+}
+
+function listWhere(actor: Actor, q: z.output<typeof listQuery>, agencyId: number | undefined, today: string): Prisma.CaseWhereInput {
+  const and: Prisma.CaseWhereInput[] = [];
+  if (actor.kind === "staff") and.push({ OR: [{ fromAgencyId: actor.agencyId! }, { toAgencyId: actor.agencyId! }] });
+  if (q.type) and.push({ type: q.type });
+  if (q.state) and.push({ state: q.state });
+  if (agencyId !== undefined) and.push({ OR: [{ fromAgencyId: agencyId }, { toAgencyId: agencyId }] });
+  if (q.side) and.push({ actingSide: q.side });
+  if (q.mine === "true" && actor.kind === "staff") {
+    and.push({
+      OR: [
+        { fromAgencyId: actor.agencyId!, actingSide: { in: ["transferOut", "agency"] } },
+        { toAgencyId: actor.agencyId!, actingSide: { in: ["transferIn", "agency"] } },
+      ],
+    });
+  }
+  const overdue: Prisma.CaseWhereInput = { final: false, OR: [{ stepDueOn: { lt: today } }, { dueOn: { lt: today } }] };
+  if (q.overdue === "true") and.push(overdue);
+  if (q.overdue === "false") and.push({ NOT: overdue });
+  if (q.dueBefore) and.push({ stepDueOn: { lt: q.dueBefore } });
+  if (q.q) {
+    const text = q.q;
+    and.push({
+      OR: [
+        { caseNumber: { contains: text.toUpperCase() } },
+        { insuredName: { contains: text } },
+        { insuredIdNumber: text.toUpperCase() },
+      ],
+    });
+  }
+  return { AND: and };
+}
+
+export function caseRoutes({ ctx, add, eventDocBody }: ApiDeps) {
+  add({
+    method: "post",
+    path: "/api/cases",
+    summary: "Open a case (its first event)",
+    tags: ["cases"],
+    access: "staff",
+    body: createCaseBody,
+    headers: versionHeader.pick({ "idempotency-key": true }),
+    responses: { 201: { description: "The new case" } },
+    errors: [404],
+    handler: async ({ body, actor, req, res }) =>
+      withIdempotency(ctx, req, res, actor!, async (idem) => {
+        const c = await openCase(ctx, actor!, body, idem?.({ status: 201, view: (row) => ({ ...caseView(ctx, row, actor!) }) }));
+        res.status(201).location(`/api/cases/${c.id}`);
+        return caseView(ctx, c, actor!);
+      }),
+  });
+
+  add({
+    method: "get",
+    path: "/api/cases",
+    summary: "Search and list cases (cursor pagination)",
+    tags: ["cases"],
+    access: "user",
+    query: listQuery,
+    responses: { 200: { description: "A page of cases" } },
+    handler: async ({ query, actor }) => {
+      let agencyId: number | undefined;
+      if (query.agency) {
+        const a = await ctx.db.agency.findUnique({ where: { code: query.agency } });
+        if (!a) return { items: [], nextCursor: null };
+        agencyId = a.id;
+      }
+      const orderBy: Prisma.CaseOrderByWithRelationInput[] =
+        query.sort === "due" ? [{ stepDueOn: { sort: "asc", nulls: "last" } }, { id: "asc" }] : [{ updatedAt: "desc" }, { id: "asc" }];
+      const rows = await ctx.db.case.findMany({
+        where: listWhere(actor!, query, agencyId, ctx.today()),
+        orderBy,
+        take: query.limit + 1,
+        ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+        include: { fromAgency: true, toAgency: true },
+      });
+      const page = rows.slice(0, query.limit);
+      return {
+        items: page.map((c) => caseSummary(ctx, c)),
+        nextCursor: rows.length > query.limit ? page[page.length - 1].id : null,
+      };
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/cases/:id",
+    summary: "A case with its progress, due dates and the events you may record now",
+    tags: ["cases"],
+    access: "user",
+    params: caseId,
+    responses: { 200: { description: "The case" } },
+    errors: [404],
+    handler: async ({ params, actor, res }) => {
+      const c = await loadCase(ctx, params.id);
+      assertCanRead(actor!, c);
+      res.set("ETag", `"${c.version}"`);
+      return caseView(ctx, c, actor!);
+    },
+  });
+
+  add({
+    method: "post",
+    path: "/api/cases/:id/events",
+    summary: "Record an event on a case",
+    tags: ["cases"],
+    access: "staff",
+    params: caseId,
+    body: eventBody,
+    docBody: eventDocBody,
+    headers: versionHeader,
+    responses: { 200: { description: "The case after the event" } },
+    errors: [404, 409, 412],
+    handler: async ({ params, body, actor, req, res }) => {
+      const ifMatch = parseIfMatch(req.get("if-match"));
+      const { type, occurredOn, ...payload } = body;
+      return withIdempotency(ctx, req, res, actor!, async (idem) => {
+        const { case: c } = await advanceCase(ctx, actor!, params.id, { type, occurredOn, payload }, {
+          ifMatch,
+          idempotency: idem?.({ status: 200, view: (row) => caseView(ctx, row, actor!) }),
+        });
+        res.set("ETag", `"${c.version}"`);
+        return caseView(ctx, c, actor!);
+      });
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/cases/:id/events",
+    summary: "The case's event log, oldest first",
+    tags: ["cases"],
+    access: "user",
+    params: caseId,
+    responses: { 200: { description: "Events" } },
+    errors: [404],
+    handler: async ({ params, actor }) => {
+      const c = await loadCase(ctx, params.id);
+      assertCanRead(actor!, c);
+      const mod = moduleOf(ctx, c);
+      const events = await ctx.db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: "asc" } });
+      return { items: events.map((e) => eventView(mod, e)) };
+    },
+  });
+}

@@ -1,0 +1,96 @@
+// Routes without login: the insured person's status lookup, machine definitions, health.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import { rateLimit, ipKeyGenerator } from "express-rate-limit";
+import { definitionJson } from "../../../machines/runtime.ts";
+import { Problem, problems } from "../../problems.ts";
+import { statusView } from "../../engine/views.ts";
+import type { ApiDeps } from "../deps.ts";
+
+const statusBody = z
+  .object({
+    caseNumber: z.string().trim().min(1).max(32).meta({ example: "MT2026-7K3Q9X2P" }),
+    idNumber: z.string().trim().min(1).max(32).meta({ description: "the insured person's resident ID number" }),
+  })
+  .strict()
+  .meta({ id: "StatusLookup" });
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+export function statusLimiter(perMinute: number) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? "unknown"),
+    handler: (_req, _res, next) => next(problems.tooMany("Too many status lookups from this client; wait a minute.")),
+  });
+}
+
+export function publicRoutes({ ctx, add }: ApiDeps) {
+  add({
+    method: "post",
+    path: "/api/status",
+    summary: "Progress of a case, for the insured person (case number + ID number)",
+    tags: ["status"],
+    access: "public",
+    body: statusBody,
+    responses: { 200: { description: "Progress, due date and timeline" } },
+    errors: [404, 429],
+    handler: async ({ body }) => {
+      const c = await ctx.db.case.findUnique({
+        where: { caseNumber: body.caseNumber.toUpperCase() },
+        include: { fromAgency: true, toAgency: true },
+      });
+      // Compare in constant time, and compare even when the case is unknown, so that neither
+      // the answer nor its timing tells whether a case number exists.
+      const given = digest(body.idNumber.toUpperCase());
+      const stored = digest(c?.insuredIdNumber ?? "\u0000no case\u0000");
+      const match = timingSafeEqual(given, stored) && c !== null;
+      if (!match) throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
+      const events = await ctx.db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: "asc" } });
+      return statusView(ctx, c, events);
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/machines",
+    summary: "Case types and their machine versions",
+    tags: ["machines"],
+    access: "public",
+    responses: { 200: { description: "Case types" } },
+    handler: () => ({ items: ctx.machines.types.map((t) => ({ type: t, latestVersion: ctx.machines.latest(t).version })) }),
+  });
+
+  add({
+    method: "get",
+    path: "/api/machines/:type",
+    summary: "A case machine's definition as JSON (states, events, labels, sides), for diagrams",
+    tags: ["machines"],
+    access: "public",
+    params: z.object({ type: z.enum(["medicalTransfer", "pensionTransfer", "renewal"]) }),
+    query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
+    responses: { 200: { description: "Definition" } },
+    errors: [404],
+    handler: ({ params, query }) => {
+      const mod = query.version ? ctx.machines.get(params.type, query.version) : ctx.machines.latest(params.type);
+      if (!mod) throw problems.notFound(`Version ${query.version} of ${params.type}`);
+      return definitionJson(mod);
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness and database reachability",
+    tags: ["operations"],
+    access: "public",
+    responses: { 200: { description: "OK" } },
+    handler: async () => {
+      await ctx.db.$queryRawUnsafe("SELECT 1");
+      return { status: "ok" };
+    },
+  });
+}

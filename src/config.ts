@@ -1,0 +1,48 @@
+// Service configuration from the environment, validated once at start so a bad value
+// stops the service with a message naming the variable, instead of failing later.
+import { z } from "zod";
+
+const intFrom = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
+const envSchema = z.object({
+  PORT: intFrom("PORT", 0, 65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .refine((u) => u.startsWith("file:"), "DATABASE_URL must be a SQLite file URL such as file:./data/tracker.db")
+    .default("file:./data/tracker.db"),
+  ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, "ADMIN_USERNAME must be 3-64 letters, digits, _ . or -").optional(),
+  ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters").max(256).optional(),
+  TOKEN_SECRET: z.string().min(32, "TOKEN_SECRET must be at least 32 characters").optional(),
+  TOKEN_TTL_MINUTES: intFrom("TOKEN_TTL_MINUTES", 1, 7 * 24 * 60).default(480),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  STATUS_RATE_LIMIT_PER_MINUTE: intFrom("STATUS_RATE_LIMIT_PER_MINUTE", 1, 100000).default(30),
+  LOGIN_RATE_LIMIT_PER_MINUTE: intFrom("LOGIN_RATE_LIMIT_PER_MINUTE", 1, 100000).default(10),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  if ((parsed.data.ADMIN_USERNAME === undefined) !== (parsed.data.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(["ADMIN_USERNAME and ADMIN_PASSWORD must be set together"]);
+  }
+  return parsed.data;
+}

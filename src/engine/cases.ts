@@ -1,0 +1,339 @@
+// The case engine: open a case, advance it by one event, read it.
+// An advance is load → authorize → validate → pure transition → one transaction that
+// updates the case only if its version is still the one we read, and appends the event.
+import { randomUUID, randomInt } from "node:crypto";
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { Case, Agency } from "../generated/prisma/client.ts";
+import type { CaseMachineModule, CaseType, RecordingSide } from "../../machines/types.ts";
+import { initialSnapshot, nextSnapshot, allowedEvents as eventsDefinedIn, canTake, persist, restore } from "../../machines/runtime.ts";
+import { nextDeadlines, type CaseDeadlines, type AgencyLimits } from "../deadlines/index.ts";
+import { isChinaDate } from "../calendar/index.ts";
+import { Problem, problems, type FieldError } from "../problems.ts";
+import type { Actor, EngineContext } from "./context.ts";
+
+export type CaseWithAgencies = Case & { fromAgency: Agency; toAgency: Agency };
+
+/** Event type of a case's first event: opening the case is recorded like every other change. */
+export const CASE_OPENED = "CASE_OPENED";
+
+export interface IdempotentWrite {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  /** builds the response stored under the key, inside the transaction that writes the event */
+  respond: (c: CaseWithAgencies) => { status: number; body: unknown };
+}
+
+// ---------------------------------------------------------------- helpers
+
+export function moduleOf(ctx: EngineContext, c: Pick<Case, "type" | "machineVersion">): CaseMachineModule {
+  const mod = ctx.machines.get(c.type as CaseType, c.machineVersion);
+  if (!mod) {
+    // A case must keep running on the version it started with; refuse rather than guess.
+    throw new Problem(500, "machine-version-missing", "Machine version unavailable", `Machine ${c.type} v${c.machineVersion} is not installed.`);
+  }
+  return mod;
+}
+
+/** The sides of a case the actor's agency stands on (both when one agency handles both ends). */
+export function sidesOf(actor: Actor, c: Pick<Case, "fromAgencyId" | "toAgencyId">): RecordingSide[] {
+  if (actor.kind !== "staff" || actor.agencyId === null) return [];
+  const sides: RecordingSide[] = [];
+  if (c.fromAgencyId === actor.agencyId) sides.push("transferOut");
+  if (c.toAgencyId === actor.agencyId) sides.push("transferIn");
+  if (sides.length > 0) sides.push("agency");
+  return sides;
+}
+
+export function parseLimits(json: string): AgencyLimits {
+  try {
+    const v = JSON.parse(json);
+    return v && typeof v === "object" ? (v as AgencyLimits) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Events this actor may record on this case now (defined in the state, and theirs to record). */
+export function allowedEventsFor(ctx: EngineContext, c: CaseWithAgencies, actor: Actor): string[] {
+  const mod = moduleOf(ctx, c);
+  const sides = sidesOf(actor, c);
+  if (sides.length === 0) return [];
+  return eventsDefinedIn(mod, restore(mod, c.snapshot)).filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
+}
+
+function checkOccurredOn(ctx: EngineContext, occurredOn: unknown, notBefore?: string): string {
+  const today = ctx.today();
+  if (occurredOn === undefined || occurredOn === null) return today;
+  if (typeof occurredOn !== "string" || !isChinaDate(occurredOn)) {
+    throw problems.invalid([{ path: "occurredOn", message: "must be a date as YYYY-MM-DD" }]);
+  }
+  if (occurredOn > today) {
+    throw problems.invalid([{ path: "occurredOn", message: `must not be in the future (today is ${today} in China)` }]);
+  }
+  if (notBefore && occurredOn < notBefore) {
+    throw problems.invalid([{ path: "occurredOn", message: `must not be before the case's previous event (${notBefore})` }]);
+  }
+  return occurredOn;
+}
+
+function zodErrors(issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
+  return issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+}
+
+function randomCaseNumber(type: CaseType, openedOn: string): string {
+  const prefix = { medicalTransfer: "MT", pensionTransfer: "PT", renewal: "RN" }[type];
+  // Crockford base32 without I, L, O, U: easy to read out over the phone.
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let suffix = "";
+  for (let i = 0; i < 8; i++) suffix += alphabet[randomInt(alphabet.length)];
+  return `${prefix}${openedOn.slice(0, 4)}-${suffix}`;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}
+
+class VersionConflict extends Error {}
+
+// ---------------------------------------------------------------- reads
+
+export async function loadCase(ctx: EngineContext, id: string): Promise<CaseWithAgencies> {
+  const c = await ctx.db.case.findUnique({ where: { id }, include: { fromAgency: true, toAgency: true } });
+  if (!c) throw problems.notFound("The case");
+  return c;
+}
+
+/** Staff read the cases of their own agency; administrators read every case. */
+export function assertCanRead(actor: Actor, c: Pick<Case, "fromAgencyId" | "toAgencyId">): void {
+  if (actor.kind === "admin") return;
+  if (sidesOf(actor, c).length === 0) throw problems.forbidden("This case belongs to other agencies.");
+}
+
+// ---------------------------------------------------------------- open a case
+
+export interface OpenCaseInput {
+  type: CaseType;
+  insured: { name: string; idNumber: string };
+  fromAgency: string;
+  toAgency?: string;
+  occurredOn?: string;
+}
+
+export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCaseInput, idem?: IdempotentWrite): Promise<CaseWithAgencies> {
+  if (actor.kind !== "staff" || actor.agencyId === null) throw problems.forbidden("Only agency staff open cases.");
+  const toCode = input.toAgency ?? input.fromAgency;
+  const [from, to] = await Promise.all([
+    ctx.db.agency.findUnique({ where: { code: input.fromAgency } }),
+    ctx.db.agency.findUnique({ where: { code: toCode } }),
+  ]);
+  const missing: FieldError[] = [];
+  if (!from) missing.push({ path: "fromAgency", message: `no agency with code ${input.fromAgency}` });
+  if (!to) missing.push({ path: "toAgency", message: `no agency with code ${toCode}` });
+  if (missing.length) throw problems.invalid(missing);
+  if (input.type !== "renewal" && from!.id === to!.id) {
+    throw problems.invalid([{ path: "toAgency", message: "a transfer needs two different agencies" }]);
+  }
+  if (actor.agencyId !== from!.id && actor.agencyId !== to!.id) {
+    throw problems.forbidden("Staff open cases only for their own agency.");
+  }
+  const occurredOn = checkOccurredOn(ctx, input.occurredOn);
+  const mod = ctx.machines.latest(input.type);
+  const snapshot = persist(initialSnapshot(mod, { openedOn: occurredOn }));
+  const state = snapshot.value;
+  const meta = mod.states[state];
+  const deadlines = nextDeadlines({
+    module: mod,
+    calendar: ctx.calendar,
+    previous: { stepDueOn: null, dueOn: null, provisional: false, stepStartedOn: null, overallStartedOn: null },
+    fromState: state,
+    toState: state,
+    eventType: CASE_OPENED,
+    occurredOn,
+    limitsFor: (side) => parseLimits((side === "transferOut" ? from! : to!).limits),
+  });
+
+  for (let attempt = 0; ; attempt++) {
+    const id = randomUUID();
+    const caseNumber = randomCaseNumber(input.type, occurredOn);
+    try {
+      return await ctx.db.$transaction(async (tx) => {
+        const created = await tx.case.create({
+          data: {
+            id,
+            caseNumber,
+            type: input.type,
+            machineVersion: mod.version,
+            state,
+            snapshot: JSON.stringify(snapshot),
+            version: 1,
+            actingSide: meta.side,
+            fromAgencyId: from!.id,
+            toAgencyId: to!.id,
+            insuredName: input.insured.name,
+            insuredIdNumber: input.insured.idNumber,
+            ...deadlines,
+            final: snapshot.status === "done",
+            openedOn: occurredOn,
+            lastOccurredOn: occurredOn,
+          },
+          include: { fromAgency: true, toAgency: true },
+        });
+        await tx.caseEvent.create({
+          data: {
+            caseId: id,
+            seq: 1,
+            type: CASE_OPENED,
+            payload: JSON.stringify({ type: input.type, machineVersion: mod.version, fromAgency: from!.code, toAgency: to!.code }),
+            fromState: null,
+            toState: state,
+            actorKind: actor.kind,
+            actorId: actor.userId,
+            actorName: actor.username,
+            occurredOn,
+          },
+        });
+        if (idem) await storeIdempotent(tx, idem, created);
+        return created;
+      });
+    } catch (e) {
+      // A random case number may collide (rarely): draw another. A reused idempotency key is the caller's business.
+      if (isUniqueViolation(e) && attempt < 5 && !(idem && (await findIdempotent(ctx, idem)))) continue;
+      throw e;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- advance a case
+
+export interface AdvanceInput {
+  type: string;
+  occurredOn?: unknown;
+  payload: Record<string, unknown>;
+}
+
+export async function advanceCase(
+  ctx: EngineContext,
+  actor: Actor,
+  caseId: string,
+  input: AdvanceInput,
+  opts: { ifMatch?: number; idempotency?: IdempotentWrite } = {},
+): Promise<{ case: CaseWithAgencies; eventSeq: number }> {
+  const c = await loadCase(ctx, caseId);
+  const mod = moduleOf(ctx, c);
+
+  if (actor.kind !== "staff") throw problems.forbidden("Only agency staff record events on cases.");
+  const sides = sidesOf(actor, c);
+  if (sides.length === 0) throw problems.forbidden("This case belongs to other agencies.");
+  if (opts.ifMatch !== undefined && opts.ifMatch !== c.version) throw problems.preconditionFailed(c.version);
+
+  const spec = mod.events[input.type];
+  if (!spec) {
+    throw problems.invalid([{ path: "type", message: `unknown event type for a ${c.type} case: ${String(input.type)}` }]);
+  }
+  const snapshot = restore(mod, c.snapshot);
+  const definedHere = eventsDefinedIn(mod, snapshot);
+  if (!definedHere.includes(input.type)) {
+    const mine = definedHere.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
+    throw problems.notAllowedNow(`${input.type} is not allowed in state ${c.state}.`, mine, c.state);
+  }
+  if (!spec.recordedBy.some((s) => sides.includes(s))) {
+    throw problems.forbidden(`${input.type} is recorded by the ${spec.recordedBy.join(" or ")} agency, not by yours.`);
+  }
+  const parsed = spec.payload.safeParse(input.payload);
+  if (!parsed.success) throw problems.invalid(zodErrors(parsed.error.issues));
+  const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
+
+  const event = { ...parsed.data, type: input.type, occurredOn };
+  if (!canTake(mod, snapshot, event)) {
+    const allowed = definedHere.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
+    throw new Problem(409, "refused-by-rule", "Refused by the rules", refusalDetail(mod, c.state, input.type), {
+      state: c.state,
+      allowedEvents: allowed,
+    });
+  }
+  const next = nextSnapshot(mod, c.snapshot, event);
+  const stored = persist(next.snapshot);
+  const toState = next.state;
+  const previous: CaseDeadlines = {
+    stepDueOn: c.stepDueOn,
+    dueOn: c.dueOn,
+    provisional: c.provisional,
+    stepStartedOn: c.stepStartedOn,
+    overallStartedOn: c.overallStartedOn,
+  };
+  const deadlines = nextDeadlines({
+    module: mod,
+    calendar: ctx.calendar,
+    previous,
+    fromState: c.state,
+    toState,
+    eventType: input.type,
+    occurredOn,
+    limitsFor: (side) => parseLimits((side === "transferOut" ? c.fromAgency : c.toAgency).limits),
+  });
+  const newVersion = c.version + 1;
+
+  try {
+    const updated = await ctx.db.$transaction(async (tx) => {
+      const data = {
+        state: toState,
+        snapshot: JSON.stringify(stored),
+        version: newVersion,
+        actingSide: mod.states[toState].side,
+        ...deadlines,
+        final: stored.status === "done",
+        lastOccurredOn: occurredOn,
+      };
+      // The version check: a concurrent writer that got here first leaves 0 matching rows.
+      const { count } = await tx.case.updateMany({ where: { id: c.id, version: c.version }, data });
+      if (count !== 1) throw new VersionConflict();
+      await tx.caseEvent.create({
+        data: {
+          caseId: c.id,
+          seq: newVersion,
+          type: input.type,
+          payload: JSON.stringify(parsed.data),
+          fromState: c.state,
+          toState,
+          actorKind: actor.kind,
+          actorId: actor.userId,
+          actorName: actor.username,
+          occurredOn,
+        },
+      });
+      const after: CaseWithAgencies = { ...c, ...data, updatedAt: new Date() };
+      if (opts.idempotency) await storeIdempotent(tx, opts.idempotency, after);
+      return after;
+    });
+    return { case: updated, eventSeq: newVersion };
+  } catch (e) {
+    if (e instanceof VersionConflict || isUniqueViolation(e)) {
+      const current = await ctx.db.case.findUnique({ where: { id: c.id }, select: { version: true, state: true } });
+      if (opts.ifMatch !== undefined) throw problems.preconditionFailed(current?.version ?? c.version);
+      throw problems.conflict(
+        `Another change was recorded on this case at the same time; it is now in state ${current?.state} (version ${current?.version}). Reload and try again.`,
+        { currentVersion: current?.version, state: current?.state },
+      );
+    }
+    throw e;
+  }
+}
+
+function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {
+  const why = mod.refusals?.[type];
+  return why ? `${type} is refused in state ${state}: ${why}` : `${type} is refused by the rules in state ${state}.`;
+}
+
+// ---------------------------------------------------------------- idempotency
+
+async function storeIdempotent(tx: Prisma.TransactionClient, idem: IdempotentWrite, c: CaseWithAgencies) {
+  const { status, body } = idem.respond(c);
+  await tx.idempotencyKey.create({
+    data: { scope: idem.scope, key: idem.key, fingerprint: idem.fingerprint, status, body: JSON.stringify(body) },
+  });
+}
+
+export async function findIdempotent(ctx: EngineContext, idem: Pick<IdempotentWrite, "scope" | "key">) {
+  return ctx.db.idempotencyKey.findUnique({ where: { scope_key: { scope: idem.scope, key: idem.key } } });
+}

@@ -1,0 +1,29 @@
+// What the engine needs from the outside world, gathered in one place so tests can
+// substitute a fixed clock or an extra machine version.
+import type { Db } from "../db/client.ts";
+import type { WorkingCalendar, ChinaDate } from "../calendar/index.ts";
+import type { CaseMachineModule, CaseType } from "../../machines/types.ts";
+import type { Logger } from "../log.ts";
+
+export interface MachineCatalog {
+  get(type: CaseType, version: number): CaseMachineModule | undefined;
+  latest(type: CaseType): CaseMachineModule;
+  types: CaseType[];
+}
+
+export interface EngineContext {
+  db: Db;
+  calendar: WorkingCalendar;
+  machines: MachineCatalog;
+  /** today's China date; the only clock the engine reads */
+  today: () => ChinaDate;
+  log: Logger;
+}
+
+/** Who is acting. Insured persons never act through the engine: staff record what they bring. */
+export interface Actor {
+  kind: "staff" | "admin";
+  userId: number;
+  username: string;
+  agencyId: number | null;
+}

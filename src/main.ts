@@ -1,0 +1,20 @@
+// `npm start`: run the service until SIGINT/SIGTERM.
+import { ConfigError } from "./config.ts";
+import { startServer } from "./server.ts";
+
+try {
+  const server = await startServer();
+  process.stdout.write(`Case tracker listening on ${server.url} (API reference at ${server.url}/docs)\n`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,90 @@
+// Starting the service: configuration, migrations, database, calendar, first administrator,
+// then the HTTP server. `npm start` runs this through src/main.ts.
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { loadConfig, type Config } from "./config.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
+import { applyMigrations } from "./db/migrate.ts";
+import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
+import { hashPassword, generatePassword } from "./auth/passwords.ts";
+import { TokenService, resolveTokenSecret } from "./auth/tokens.ts";
+import { defaultCatalog } from "./engine/limits.ts";
+import type { EngineContext, MachineCatalog } from "./engine/context.ts";
+import { createApp } from "./api/app.ts";
+import { createMetrics } from "./api/metrics.ts";
+
+/** A relative `file:` URL made absolute against the working directory, so child tools agree on the file. */
+export function absoluteSqliteUrl(url: string): string {
+  const file = sqliteFilePath(url);
+  const query = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+  return `file:${path.resolve(file)}${query}`;
+}
+
+/** The bundled official calendar with the years administrators published on top. */
+export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
+  const calendar = WorkingCalendar.official();
+  for (const row of await db.calendarYear.findMany({ orderBy: { year: "asc" } })) {
+    const s: YearSchedule = { year: row.year, holidays: JSON.parse(row.holidays), workdays: JSON.parse(row.workdays) };
+    calendar.publish(s);
+  }
+  return calendar;
+}
+
+/** Creates the first administrator when there is none; prints a generated password once. */
+export async function ensureAdministrator(db: Db, config: Config, log: Logger, print: (line: string) => void) {
+  if (await db.user.findFirst({ where: { role: "admin" } })) return;
+  const username = config.ADMIN_USERNAME ?? "admin";
+  const password = config.ADMIN_PASSWORD ?? generatePassword();
+  await db.user.create({ data: { username, passwordHash: await hashPassword(password), role: "admin" } });
+  log.info({ username }, "first administrator created");
+  if (!config.ADMIN_PASSWORD) {
+    // Deliberately outside the structured log: shown once on the console, never stored in clear.
+    print(`\nFirst administrator created.\n  username: ${username}\n  password: ${password}\nThis password is shown only once. Log in and create staff accounts at /docs.\n`);
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  ctx: EngineContext;
+  close: () => Promise<void>;
+}
+
+export async function startServer(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { machines?: MachineCatalog; today?: () => string; print?: (line: string) => void; log?: Logger } = {},
+): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const databaseUrl = absoluteSqliteUrl(config.DATABASE_URL);
+  await applyMigrations(databaseUrl);
+  const db = await openDatabase(databaseUrl);
+  const calendar = await loadCalendar(db);
+  await ensureAdministrator(db, config, log, options.print ?? ((l) => process.stdout.write(l + "\n")));
+  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET), config.TOKEN_TTL_MINUTES);
+  const ctx: EngineContext = {
+    db,
+    calendar,
+    machines: options.machines ?? defaultCatalog,
+    today: options.today ?? (() => chinaToday()),
+    log,
+  };
+  const app = createApp({ ctx, config, tokens, metrics: createMetrics() });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${port}`;
+  log.info({ url, database: "sqlite" }, "listening");
+  return {
+    url,
+    ctx,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await db.$disconnect();
+    },
+  };
+}
