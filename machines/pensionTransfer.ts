@@ -1,0 +1,288 @@
+/**
+ * Basic pension insurance relationship transfer (基本养老保险关系转移接续), 国办发〔2009〕66号.
+ * Version 1. Names are those of the medical transfer wherever the meaning is the same.
+ *
+ *   suspended --ISSUE_CERTIFICATE--> certificateIssued   (参保缴费凭证; the person enrols and pays at
+ *                                                          the new place, the new employer registers them 增员)
+ *   certificateIssued --FILE_APPLICATION--> applicationFiled   (written application; transfer-in agency reviews)
+ *   applicationFiled --ACCEPT--> transferOut   (acceptance letter 同意接收函)
+ *   applicationFiled --REFUSE--> refused --FILE_APPLICATION--> applicationFiled   (written refusal; may refile)
+ *   transferOut --TRANSFER_OUT_DONE--> transferIn --TRANSFER_IN_DONE--> transferred   (person notified)
+ *   REISSUE_CERTIFICATE in certificateIssued, applicationFiled, refused
+ *   WITHDRAW from any state before transferOut --> withdrawn
+ *
+ * Arrears rule. Unlike the medical flow, arrears do not block acceptance: the old agency
+ * settles them while it transfers out. ARREARS_PAID {paidFen} (transfer-out staff) is
+ * allowed in certificateIssued, applicationFiled, refused and transferOut, guard
+ * `paysOutstandingArrears` (arrearsFen > 0 and paidFen === arrearsFen); it sets arrearsFen
+ * to 0 and adds paidFen to arrearsPaidFen. TRANSFER_OUT_DONE needs `arrearsSettled`.
+ *
+ * Amount rule. TRANSFER_OUT_DONE {personalAccountFen, pooledFundFen} needs
+ * `transfersCertifiedAccount`: personalAccountFen equals the certified personal-account
+ * balance. The pooled share (12% of contribution wages since 1998) is computed by the
+ * agency, not by the tracker, so any nonnegative integer is recorded as given.
+ *
+ * Deadlines: three steps of up to 15 working days each (review, transfer-out, transfer-in),
+ * so the overall ceiling is 45 working days from the application (each refiling restarts
+ * it). Online cross-province transfers promise 15 in total: an agency setting, not a rule here.
+ */
+import { and, assertEvent, assign, setup } from "xstate";
+import { z } from "zod";
+import type { CaseMachineModule, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
+import {
+  applicant,
+  channel,
+  contributionMonths,
+  fen,
+  noPayload,
+  reason,
+  type Applicant,
+  type CaseEventOf,
+  type CaseInput,
+  type Channel,
+} from "./runtime.ts";
+
+const VERSION = 1;
+
+/** Case facts. Amounts in fen; null until the event that states them has happened. */
+export interface PensionTransferContext {
+  openedOn: string;
+  /** from the contribution certificate (参保缴费凭证) */
+  contributionMonths: number | null;
+  /** certified personal-account balance */
+  personalAccountFen: number | null;
+  /** outstanding arrears; 0 once ARREARS_PAID is recorded */
+  arrearsFen: number;
+  arrearsPaidFen: number;
+  reissueCount: number;
+  applicationCount: number;
+  channel: Channel | null;
+  applicant: Applicant | null;
+  /** reason of the latest written refusal (kept after refiling; the event log has them all) */
+  refusalReason: string | null;
+  /** amounts actually transferred out */
+  transferredPersonalAccountFen: number | null;
+  pooledFundFen: number | null;
+  withdrawalReason: string | null;
+}
+
+const events = {
+  ISSUE_CERTIFICATE: {
+    payload: z
+      .object({ contributionMonths: contributionMonths(), personalAccountFen: fen(), arrearsFen: fen() })
+      .strict(),
+    recordedBy: ["transferOut"],
+    label: { zh: "开具参保缴费凭证", en: "Issue contribution certificate" },
+  },
+  REISSUE_CERTIFICATE: {
+    payload: noPayload(),
+    recordedBy: ["transferOut"],
+    label: { zh: "补开参保缴费凭证", en: "Reissue contribution certificate" },
+  },
+  ARREARS_PAID: {
+    payload: z.object({ paidFen: fen() }).strict(),
+    recordedBy: ["transferOut"],
+    label: { zh: "欠费已补缴", en: "Arrears paid" },
+  },
+  FILE_APPLICATION: {
+    payload: z.object({ channel: channel(), applicant: applicant() }).strict(),
+    recordedBy: ["transferOut", "transferIn"],
+    label: { zh: "提出转移接续书面申请", en: "File transfer application" },
+  },
+  ACCEPT: {
+    payload: noPayload(),
+    recordedBy: ["transferIn"],
+    label: { zh: "同意接收（出具同意接收函）", en: "Accept (acceptance letter sent)" },
+  },
+  REFUSE: {
+    payload: z.object({ reason: reason() }).strict(),
+    recordedBy: ["transferIn"],
+    label: { zh: "不予接收（书面说明理由）", en: "Refuse in writing (with reason)" },
+  },
+  TRANSFER_OUT_DONE: {
+    payload: z.object({ personalAccountFen: fen(), pooledFundFen: fen() }).strict(),
+    recordedBy: ["transferOut"],
+    label: {
+      zh: "转出完成（转移个人账户储存额和统筹基金）",
+      en: "Transfer-out done (personal account and pooled share transferred)",
+    },
+  },
+  TRANSFER_IN_DONE: {
+    payload: noPayload(),
+    recordedBy: ["transferIn"],
+    label: { zh: "转入完成，告知参保人", en: "Transfer-in done, person notified" },
+  },
+  WITHDRAW: {
+    payload: z.object({ reason: reason() }).strict(),
+    recordedBy: ["transferOut", "transferIn"],
+    label: { zh: "撤回申请", en: "Withdraw" },
+  },
+} satisfies Record<string, EventSpec>;
+
+export type PensionTransferEvent = CaseEventOf<typeof events>;
+
+const steps = 6;
+
+const states = {
+  suspended: { side: "transferOut", step: 1, label: { zh: "已中止参保", en: "Cover suspended" } },
+  certificateIssued: {
+    side: "insured",
+    step: 2,
+    label: { zh: "已开具参保缴费凭证，待新参保地参保缴费", en: "Certificate issued, enrol and pay at the new place" },
+  },
+  applicationFiled: {
+    side: "transferIn",
+    step: 3,
+    label: { zh: "转入地审核中", en: "Under review by the transfer-in agency" },
+    deadline: { key: "pensionTransfer.review", nationalMaxDays: 15, agency: "transferIn" },
+  },
+  refused: { side: "insured", step: 3, label: { zh: "不予接收", en: "Refused in writing" } },
+  transferOut: {
+    side: "transferOut",
+    step: 4,
+    label: { zh: "转出办理中", en: "Transfer-out in progress" },
+    deadline: { key: "pensionTransfer.transferOut", nationalMaxDays: 15, agency: "transferOut" },
+  },
+  transferIn: {
+    side: "transferIn",
+    step: 5,
+    label: { zh: "转入办理中", en: "Transfer-in in progress" },
+    deadline: { key: "pensionTransfer.transferIn", nationalMaxDays: 15, agency: "transferIn" },
+  },
+  transferred: { side: "none", step: steps, outcome: "completed", label: { zh: "已转移接续", en: "Transferred" } },
+  withdrawn: { side: "none", step: steps, outcome: "withdrawn", label: { zh: "已撤回", en: "Withdrawn" } },
+} satisfies Record<string, StateMeta>;
+
+/** 3 × 15 working days (review, transfer-out, transfer-in), from the written application. */
+const overall: OverallDeadline = {
+  startsWith: "FILE_APPLICATION",
+  key: "pensionTransfer.overall",
+  nationalMaxDays: 45,
+  agency: "transferIn",
+};
+
+const withdraw = { target: "withdrawn", actions: "recordWithdrawal" } as const;
+const reissue = { actions: "countReissue" } as const;
+const payArrears = { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" } as const;
+const file = { target: "applicationFiled", actions: "recordApplication" } as const;
+
+export const pensionTransferMachine = setup({
+  types: {
+    context: {} as PensionTransferContext,
+    events: {} as PensionTransferEvent,
+    input: {} as CaseInput,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    paysOutstandingArrears: ({ context, event }) =>
+      event.type === "ARREARS_PAID" && context.arrearsFen > 0 && event.paidFen === context.arrearsFen,
+    arrearsSettled: ({ context }) => context.arrearsFen === 0,
+    transfersCertifiedAccount: ({ context, event }) =>
+      event.type === "TRANSFER_OUT_DONE" && event.personalAccountFen === context.personalAccountFen,
+  },
+  actions: {
+    recordCertificate: assign(({ event }) => {
+      assertEvent(event, "ISSUE_CERTIFICATE");
+      return {
+        contributionMonths: event.contributionMonths,
+        personalAccountFen: event.personalAccountFen,
+        arrearsFen: event.arrearsFen,
+      };
+    }),
+    countReissue: assign({ reissueCount: ({ context }) => context.reissueCount + 1 }),
+    recordArrearsPaid: assign(({ context, event }) => {
+      assertEvent(event, "ARREARS_PAID");
+      return { arrearsFen: 0, arrearsPaidFen: context.arrearsPaidFen + event.paidFen };
+    }),
+    recordApplication: assign(({ context, event }) => {
+      assertEvent(event, "FILE_APPLICATION");
+      return { channel: event.channel, applicant: event.applicant, applicationCount: context.applicationCount + 1 };
+    }),
+    recordRefusal: assign(({ event }) => {
+      assertEvent(event, "REFUSE");
+      return { refusalReason: event.reason };
+    }),
+    recordTransferOut: assign(({ event }) => {
+      assertEvent(event, "TRANSFER_OUT_DONE");
+      return { transferredPersonalAccountFen: event.personalAccountFen, pooledFundFen: event.pooledFundFen };
+    }),
+    recordWithdrawal: assign(({ event }) => {
+      assertEvent(event, "WITHDRAW");
+      return { withdrawalReason: event.reason };
+    }),
+  },
+}).createMachine({
+  id: "pensionTransfer",
+  version: String(VERSION),
+  initial: "suspended",
+  context: ({ input }) => ({
+    openedOn: input.openedOn,
+    contributionMonths: null,
+    personalAccountFen: null,
+    arrearsFen: 0,
+    arrearsPaidFen: 0,
+    reissueCount: 0,
+    applicationCount: 0,
+    channel: null,
+    applicant: null,
+    refusalReason: null,
+    transferredPersonalAccountFen: null,
+    pooledFundFen: null,
+    withdrawalReason: null,
+  }),
+  states: {
+    suspended: {
+      meta: states.suspended,
+      on: {
+        ISSUE_CERTIFICATE: { target: "certificateIssued", actions: "recordCertificate" },
+        WITHDRAW: withdraw,
+      },
+    },
+    certificateIssued: {
+      meta: states.certificateIssued,
+      on: { FILE_APPLICATION: file, REISSUE_CERTIFICATE: reissue, ARREARS_PAID: payArrears, WITHDRAW: withdraw },
+    },
+    applicationFiled: {
+      meta: states.applicationFiled,
+      on: {
+        // arrears do not block acceptance here (see the header)
+        ACCEPT: { target: "transferOut" },
+        REFUSE: { target: "refused", actions: "recordRefusal" },
+        REISSUE_CERTIFICATE: reissue,
+        ARREARS_PAID: payArrears,
+        WITHDRAW: withdraw,
+      },
+    },
+    refused: {
+      meta: states.refused,
+      on: { FILE_APPLICATION: file, REISSUE_CERTIFICATE: reissue, ARREARS_PAID: payArrears, WITHDRAW: withdraw },
+    },
+    transferOut: {
+      meta: states.transferOut,
+      on: {
+        ARREARS_PAID: payArrears,
+        TRANSFER_OUT_DONE: {
+          target: "transferIn",
+          guard: and(["arrearsSettled", "transfersCertifiedAccount"]),
+          actions: "recordTransferOut",
+        },
+      },
+    },
+    transferIn: {
+      meta: states.transferIn,
+      on: { TRANSFER_IN_DONE: { target: "transferred" } },
+    },
+    transferred: { type: "final", meta: states.transferred },
+    withdrawn: { type: "final", meta: states.withdrawn },
+  },
+});
+
+export const pensionTransfer: CaseMachineModule = {
+  type: "pensionTransfer",
+  version: VERSION,
+  machine: pensionTransferMachine,
+  events,
+  states,
+  steps,
+  overall,
+};

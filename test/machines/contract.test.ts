@@ -1,0 +1,284 @@
+// The module contract (types.ts) and the runtime helpers: metadata, labels, purity,
+// determinism, allowed events per state, registry.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { CaseType } from "../../machines/types.ts";
+import { caseTypes, getMachine, latestMachine, machineRegistry } from "../../machines/index.ts";
+import {
+  allowedEvents,
+  canTake,
+  definitionJson,
+  initialSnapshot,
+  nextSnapshot,
+  persist,
+  type CaseEvent,
+} from "../../machines/runtime.ts";
+import { happyPaths, inputs, on, payloadOf, samples } from "./samples.ts";
+
+const dir = new URL("../../machines/", import.meta.url);
+const source = (file: string) => readFileSync(new URL(file, dir), "utf8");
+const files: Record<CaseType, string> = {
+  medicalTransfer: "medicalTransfer.ts",
+  pensionTransfer: "pensionTransfer.ts",
+  renewal: "renewal.ts",
+};
+const CJK = /[\u4e00-\u9fff]/;
+
+/** Module specifiers of static imports/re-exports, dynamic imports and requires. */
+function imports(code: string): string[] {
+  const found = [...code.matchAll(/\b(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]!);
+  found.push(...[...code.matchAll(/\b(?:import|require)\s*\(\s*["']([^"']+)["']/g)].map((m) => m[1]!));
+  found.push(...[...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm)].map((m) => m[1]!));
+  return found;
+}
+const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+
+describe("registry", () => {
+  it("lists the three case types, version 1 each", () => {
+    expect([...caseTypes].sort()).toEqual(["medicalTransfer", "pensionTransfer", "renewal"]);
+    for (const type of caseTypes) {
+      expect(latestMachine(type).type).toBe(type);
+      expect(latestMachine(type).version).toBe(1);
+      expect(getMachine(type, 1)).toBe(latestMachine(type));
+      expect(getMachine(type, 2)).toBeUndefined();
+      expect(Object.keys(machineRegistry[type])).toEqual(["1"]);
+    }
+    expect(getMachine("nope" as CaseType, 1)).toBeUndefined();
+    expect(() => latestMachine("nope" as CaseType)).toThrow();
+  });
+});
+
+describe("purity", () => {
+  it.each(Object.values(files))("%s imports only xstate, zod, ./types.ts and ./runtime.ts", (file) => {
+    const code = source(file);
+    expect(imports(code).length).toBeGreaterThan(0);
+    for (const spec of imports(code)) expect(["xstate", "zod", "./types.ts", "./runtime.ts"]).toContain(spec);
+  });
+  it("runtime.ts imports only xstate, zod and ./types.ts; index.ts only local machine files", () => {
+    for (const spec of imports(source("runtime.ts"))) expect(["xstate", "zod", "./types.ts"]).toContain(spec);
+    for (const spec of imports(source("index.ts"))) {
+      expect(["./types.ts", ...Object.values(files).map((f) => `./${f}`)]).toContain(spec);
+    }
+  });
+  it.each([...Object.values(files), "runtime.ts", "index.ts"])("%s uses no clock, randomness, timers or I/O", (file) => {
+    const code = withoutComments(source(file));
+    for (const banned of [
+      /\bDate\b/,
+      /\bMath\.random\b/,
+      /\bcrypto\b/,
+      /\bsetTimeout\b|\bsetInterval\b/,
+      /\bprocess\./,
+      /\bfetch\s*\(/,
+      /\bafter\s*:/,
+      /\binvoke\s*:/,
+      /\bfromPromise\b|\bfromCallback\b|\bspawn/,
+    ]) {
+      expect(code, String(banned)).not.toMatch(banned);
+    }
+  });
+});
+
+describe.each(caseTypes)("%s: contract", (type) => {
+  const mod = latestMachine(type);
+  const root = mod.machine.root;
+
+  it("machine id/version match the module; flat, no timers, no invoked actors", () => {
+    expect(mod.machine.id).toBe(type);
+    expect(mod.machine.version).toBe(String(mod.version));
+    for (const node of Object.values(root.states)) {
+      expect(Object.keys(node.states)).toEqual([]);
+      expect(node.after).toEqual([]);
+      expect(node.invoke).toEqual([]);
+    }
+  });
+
+  it("every state's meta is the module's states[name] (same object)", () => {
+    expect(Object.keys(mod.states).sort()).toEqual(Object.keys(root.states).sort());
+    for (const [name, node] of Object.entries(root.states)) expect(node.meta).toBe(mod.states[name]);
+  });
+
+  it("states: labels, steps, sides, outcomes", () => {
+    for (const [name, meta] of Object.entries(mod.states)) {
+      expect(meta.label.zh, name).toMatch(CJK);
+      expect(meta.label.en.trim(), name).not.toBe("");
+      expect(meta.step).toBeGreaterThanOrEqual(1);
+      expect(meta.step).toBeLessThanOrEqual(mod.steps);
+      const final = root.states[name]!.type === "final";
+      expect(meta.side === "none", name).toBe(final);
+      expect(meta.outcome !== undefined, name).toBe(final);
+      if (final) expect(meta.step).toBe(mod.steps);
+      if (meta.deadline) expect(meta.deadline.key.startsWith(`${type}.`)).toBe(true);
+    }
+    expect(mod.states[root.initial.target[0]!.key]!.step).toBe(1);
+  });
+
+  it("events: labels, recordedBy, strict zod object payloads; exactly the events of the definition", () => {
+    const defined = new Set(Object.values(root.states).flatMap((n) => [...n.transitions.keys()]));
+    expect(Object.keys(mod.events).sort()).toEqual([...defined].sort());
+    const byType = new Map(samples[type]({}).map((e) => [e.type, e]));
+    for (const [name, spec] of Object.entries(mod.events)) {
+      expect(spec.label.zh, name).toMatch(CJK);
+      expect(spec.label.en.trim(), name).not.toBe("");
+      expect(spec.recordedBy.length, name).toBeGreaterThan(0);
+      expect(spec.payload).toBeInstanceOf(z.ZodObject);
+      const payload = payloadOf(byType.get(name)!);
+      expect(spec.payload.safeParse(payload).success, name).toBe(true);
+      expect(spec.payload.safeParse({ ...payload, unexpected: 1 }).success, `${name} is strict`).toBe(false);
+    }
+  });
+
+  it("definitionJson round-trips through JSON.stringify", () => {
+    const def = definitionJson(mod);
+    expect(JSON.parse(JSON.stringify(def))).toEqual(def);
+    expect(Object.keys(def.states).sort()).toEqual(Object.keys(mod.states).sort());
+    expect(def.steps).toBe(mod.steps);
+  });
+
+  it("is deterministic and ignores engine-added event fields", () => {
+    const drive = (extra: Record<string, unknown>) => {
+      const trail: unknown[] = [];
+      let persisted = persist(initialSnapshot(mod, inputs[type]));
+      for (const event of happyPaths[type]) {
+        const result = nextSnapshot(mod, JSON.stringify(persisted), { ...event, ...extra });
+        expect(result.changed, event.type).toBe(true);
+        persisted = persist(result.snapshot);
+        trail.push(persisted);
+      }
+      expect(persisted.status).toBe("done");
+      return trail;
+    };
+    const a = drive({});
+    expect(a.length).toBeGreaterThan(2);
+    expect(drive({})).toEqual(a);
+    expect(drive({ caseId: "c-1", actorId: "u-9", recordedAt: "2026-03-02T08:00:00+08:00" })).toEqual(a);
+  });
+
+  it("nextSnapshot refuses unknown events and snapshots of unknown states", () => {
+    const start = persist(initialSnapshot(mod, inputs[type]));
+    expect(nextSnapshot(mod, start, { type: "NO_SUCH_EVENT", occurredOn: on }).changed).toBe(false);
+    expect(nextSnapshot(mod, start, { type: "xstate.init", occurredOn: on }).changed).toBe(false);
+    expect(() => nextSnapshot(mod, { ...start, value: "nowhere" }, { type: "WITHDRAW", occurredOn: on })).toThrow(
+      /not a state/,
+    );
+  });
+});
+
+// Event types defined in each state (ignoring payload and guards), from the brief's tables.
+const allowedTables: Record<CaseType, Record<string, string[]>> = {
+  medicalTransfer: {
+    suspended: ["ISSUE_CERTIFICATE", "WITHDRAW"],
+    certificateIssued: ["FILE_APPLICATION", "REISSUE_CERTIFICATE", "ARREARS_PAID", "WITHDRAW"],
+    applicationFiled: ["ACCEPT", "REFUSE", "REISSUE_CERTIFICATE", "ARREARS_PAID", "WITHDRAW"],
+    refused: ["FILE_APPLICATION", "REISSUE_CERTIFICATE", "ARREARS_PAID", "WITHDRAW"],
+    transferOut: ["TRANSFER_OUT_DONE"],
+    transferIn: ["TRANSFER_IN_DONE"],
+    transferred: [],
+    withdrawn: [],
+  },
+  pensionTransfer: {
+    suspended: ["ISSUE_CERTIFICATE", "WITHDRAW"],
+    certificateIssued: ["FILE_APPLICATION", "REISSUE_CERTIFICATE", "ARREARS_PAID", "WITHDRAW"],
+    applicationFiled: ["ACCEPT", "REFUSE", "REISSUE_CERTIFICATE", "ARREARS_PAID", "WITHDRAW"],
+    refused: ["FILE_APPLICATION", "REISSUE_CERTIFICATE", "ARREARS_PAID", "WITHDRAW"],
+    transferOut: ["ARREARS_PAID", "TRANSFER_OUT_DONE"],
+    transferIn: ["TRANSFER_IN_DONE"],
+    transferred: [],
+    withdrawn: [],
+  },
+  renewal: {
+    lapsed: ["CONTINUE_BY_EMPLOYER", "ASSESS_ARREARS", "RECORD_CANCELLED", "WITHDRAW"],
+    arrearsAssessed: ["ASSESS_ARREARS", "PAYMENT_RECEIVED", "WITHDRAW"],
+    paid: ["RESTORE", "WITHDRAW"],
+    restored: [],
+    cancelled: ["REAPPLY", "WITHDRAW"],
+    reapplied: ["ASSESS_ARREARS", "WITHDRAW"],
+    continued: [],
+    withdrawn: [],
+  },
+};
+
+describe.each(caseTypes)("%s: allowedEvents per state", (type) => {
+  const mod = latestMachine(type);
+  const context = initialSnapshot(mod, inputs[type]).context;
+  it.each(Object.entries(allowedTables[type]))("%s → %j", (state, expected) => {
+    const snapshot = mod.machine.resolveState({ value: state, context });
+    expect([...allowedEvents(mod, snapshot)].sort()).toEqual([...expected].sort());
+  });
+  it("the table covers every state", () => {
+    expect(Object.keys(allowedTables[type]).sort()).toEqual(Object.keys(mod.states).sort());
+  });
+});
+
+describe("module-level facts from the brief", () => {
+  it("medicalTransfer deadlines, sides, recordedBy, steps", () => {
+    const m = latestMachine("medicalTransfer");
+    expect(m.steps).toBe(6);
+    expect(m.overall).toEqual({ startsWith: "ACCEPT", key: "medicalTransfer.overall", nationalMaxDays: 15, agency: "transferIn" });
+    expect(m.states.transferOut!.deadline).toEqual({ key: "medicalTransfer.transferOut", nationalMaxDays: 10, agency: "transferOut" });
+    expect(m.states.transferIn!.deadline).toEqual({ key: "medicalTransfer.transferIn", nationalMaxDays: 5, agency: "transferIn" });
+    const sides = Object.fromEntries(Object.entries(m.states).map(([k, v]) => [k, v.side]));
+    expect(sides).toEqual({
+      suspended: "transferOut",
+      certificateIssued: "insured",
+      applicationFiled: "transferIn",
+      refused: "insured",
+      transferOut: "transferOut",
+      transferIn: "transferIn",
+      transferred: "none",
+      withdrawn: "none",
+    });
+    const steps = Object.fromEntries(Object.entries(m.states).map(([k, v]) => [k, v.step]));
+    expect(steps).toEqual({
+      suspended: 1,
+      certificateIssued: 2,
+      applicationFiled: 3,
+      refused: 3,
+      transferOut: 4,
+      transferIn: 5,
+      transferred: 6,
+      withdrawn: 6,
+    });
+    const by = Object.fromEntries(Object.entries(m.events).map(([k, v]) => [k, v.recordedBy]));
+    expect(by).toEqual({
+      ISSUE_CERTIFICATE: ["transferOut"],
+      REISSUE_CERTIFICATE: ["transferOut"],
+      ARREARS_PAID: ["transferOut"],
+      TRANSFER_OUT_DONE: ["transferOut"],
+      ACCEPT: ["transferIn"],
+      REFUSE: ["transferIn"],
+      TRANSFER_IN_DONE: ["transferIn"],
+      FILE_APPLICATION: ["transferOut", "transferIn"],
+      WITHDRAW: ["transferOut", "transferIn"],
+    });
+  });
+
+  it("pensionTransfer deadlines and overall", () => {
+    const p = latestMachine("pensionTransfer");
+    expect(p.overall).toEqual({ startsWith: "FILE_APPLICATION", key: "pensionTransfer.overall", nationalMaxDays: 45, agency: "transferIn" });
+    expect(p.states.applicationFiled!.deadline).toEqual({ key: "pensionTransfer.review", nationalMaxDays: 15, agency: "transferIn" });
+    expect(p.states.transferOut!.deadline).toEqual({ key: "pensionTransfer.transferOut", nationalMaxDays: 15, agency: "transferOut" });
+    expect(p.states.transferIn!.deadline).toEqual({ key: "pensionTransfer.transferIn", nationalMaxDays: 15, agency: "transferIn" });
+  });
+
+  it("renewal: one agency, no working-day deadlines", () => {
+    const r = latestMachine("renewal");
+    expect(r.overall).toBeUndefined();
+    expect(r.steps).toBe(4);
+    for (const meta of Object.values(r.states)) {
+      expect(meta.deadline).toBeUndefined();
+      expect(["agency", "insured", "none"]).toContain(meta.side);
+    }
+    for (const spec of Object.values(r.events)) expect(spec.recordedBy).toEqual(["agency"]);
+  });
+
+  it("medicalTransfer: WITHDRAW only before transferOut; refused may file again", () => {
+    const m = latestMachine("medicalTransfer");
+    const withdraw: CaseEvent = { type: "WITHDRAW", occurredOn: on, reason: "不再转移" };
+    for (const [state, meta] of Object.entries(m.states)) {
+      const s = m.machine.resolveState({ value: state, context: initialSnapshot(m, inputs.medicalTransfer).context });
+      const expected = meta.step <= 3 && meta.side !== "none";
+      expect(canTake(m, s, withdraw), state).toBe(expected);
+    }
+  });
+});

@@ -1,0 +1,156 @@
+// Starts the real service (`node --import tsx src/main.ts`, as `npm start` does) in a child
+// process on a fresh SQLite file, and talks to it over HTTP.
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const run = promisify(execFile);
+
+export const ADMIN = { username: "root-admin", password: "correct horse battery staple" };
+
+export interface TestServer {
+  url: string;
+  dir: string;
+  databaseUrl: string;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+  child: ChildProcess;
+}
+
+export function tempDir(prefix = "tracker-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startService(opts: { dir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const dir = opts.dir ?? tempDir();
+  const databaseUrl = `file:${path.join(dir, "tracker.db")}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: "info",
+      STATUS_RATE_LIMIT_PER_MINUTE: "10000",
+      LOGIN_RATE_LIMIT_PER_MINUTE: "10000",
+      ...opts.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 60_000);
+    const check = () => {
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    dir,
+    databaseUrl,
+    child,
+    output: () => out,
+    stop: (signal = "SIGTERM") =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export function client(baseUrl: string) {
+  async function call<T = any>(
+    method: string,
+    p: string,
+    opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined || opts.raw !== undefined) headers["content-type"] ??= "application/json";
+    const res = await fetch(baseUrl + p, {
+      method,
+      headers,
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+    const text = await res.text();
+    let body: any = text;
+    if ((res.headers.get("content-type") ?? "").includes("json")) body = JSON.parse(text);
+    return { status: res.status, body, headers: res.headers };
+  }
+  async function login(username: string, password: string): Promise<string> {
+    const r = await call("POST", "/api/auth/login", { body: { username, password } });
+    if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.token;
+  }
+  return { call, login };
+}
+
+/** Two agencies, one unrelated agency, a staff user for each, and their tokens. */
+export async function setUpAgencies(api: ReturnType<typeof client>) {
+  const admin = await api.login(ADMIN.username, ADMIN.password);
+  const agencies = [
+    { code: "FZ", name: "福州市医保中心", region: "350100" },
+    { code: "XM", name: "厦门市医保中心", region: "350200" },
+    { code: "SZ", name: "深圳市医保中心", region: "440300" },
+  ];
+  for (const a of agencies) {
+    const r = await api.call("POST", "/api/admin/agencies", { token: admin, body: a });
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  }
+  const password = "staff-password-123";
+  for (const [username, agencyCode] of [
+    ["fz-clerk", "FZ"],
+    ["xm-clerk", "XM"],
+    ["sz-clerk", "SZ"],
+  ]) {
+    const r = await api.call("POST", "/api/admin/users", { token: admin, body: { username, password, role: "staff", agencyCode } });
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  }
+  return {
+    admin,
+    out: await api.login("fz-clerk", password),
+    in: await api.login("xm-clerk", password),
+    other: await api.login("sz-clerk", password),
+  };
+}
+
+export const person = { name: "林小明", idNumber: makeTestIdNumber("350102", "19900307", "123") };
+
+export async function runVerify(databaseUrl: string): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/verify.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    return { code: 0, stdout };
+  } catch (e) {
+    const err = e as { code: number; stdout: string };
+    return { code: err.code, stdout: err.stdout };
+  }
+}
