@@ -1,9 +1,27 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+// The calendar tests run three times, under three process time zones, to prove that results
+// do not depend on the server's zone. TZ must be set before the worker starts, hence forks.
+const calendarZones = ["UTC", "Asia/Shanghai", "America/Los_Angeles"];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/calendar/**"] },
+      },
+      ...calendarZones.map((tz) => ({
+        extends: true as const,
+        test: {
+          name: `calendar ${tz}`,
+          include: ["test/calendar/**/*.test.ts"],
+          pool: "forks" as const,
+          env: { TZ: tz, CALENDAR_TEST_TZ: tz },
+        },
+      })),
+    ],
   },
 });
