@@ -1,0 +1,76 @@
+// A new machine version ships: open cases keep the rules they started with, new cases get the new ones.
+import { describe, expect, it } from "vitest";
+import path from "node:path";
+import { startServer } from "../../src/server.ts";
+import { medicalTransfer, getMachine, latestMachine, caseTypes } from "../../machines/index.ts";
+import type { CaseMachineModule } from "../../machines/types.ts";
+import type { MachineCatalog } from "../../src/engine/context.ts";
+import { replayCase } from "../../src/engine/replay.ts";
+import { ADMIN, client, person, setUpAgencies, tempDir } from "../support/server.ts";
+
+// Version 2 of the medical transfer, for this test: acceptance no longer waits for arrears.
+const medicalV2: CaseMachineModule = {
+  ...medicalTransfer,
+  version: 2,
+  machine: medicalTransfer.machine.provide({ guards: { noArrears: () => true } }),
+};
+const withV2: MachineCatalog = {
+  get: (type, version) => (type === "medicalTransfer" && version === 2 ? medicalV2 : getMachine(type, version)),
+  latest: (type) => (type === "medicalTransfer" ? medicalV2 : latestMachine(type)),
+  types: caseTypes,
+};
+
+describe("machine versions", () => {
+  it("keeps each case on the version it was opened with", async () => {
+    const dir = tempDir();
+    const env = {
+      DATABASE_URL: `file:${path.join(dir, "t.db")}`,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+    };
+    const certificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 24, accountBalanceFen: 500, arrearsFen: 12_000, occurredOn: "2026-09-02" };
+    const filing = { type: "FILE_APPLICATION", channel: "online", applicant: "employer", occurredOn: "2026-09-03" };
+    const open = { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" };
+
+    let server = await startServer(env);
+    let api = client(server.url);
+    const tokens = await setUpAgencies(api);
+    const old = (await api.call("POST", "/api/cases", { token: tokens.out, body: open })).body;
+    expect(old.machineVersion).toBe(1);
+    await api.call("POST", `/api/cases/${old.id}/events`, { token: tokens.out, body: certificate });
+    await api.call("POST", `/api/cases/${old.id}/events`, { token: tokens.in, body: filing });
+    await server.close();
+
+    server = await startServer(env, { machines: withV2 });
+    api = client(server.url);
+    const fresh = (await api.call("POST", "/api/cases", { token: tokens.out, body: open })).body;
+    expect(fresh.machineVersion).toBe(2);
+    await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: certificate });
+    await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.in, body: filing });
+
+    const oldAccept = await api.call("POST", `/api/cases/${old.id}/events`, { token: tokens.in, body: { type: "ACCEPT", occurredOn: "2026-09-04" } });
+    expect(oldAccept.status).toBe(409); // version 1: arrears block acceptance
+    const freshAccept = await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.in, body: { type: "ACCEPT", occurredOn: "2026-09-04" } });
+    expect(freshAccept.status).toBe(200); // version 2: they do not
+    expect(freshAccept.body.state).toBe("transferOut");
+
+    // Both logs replay through their own version.
+    for (const id of [old.id, fresh.id]) {
+      const c = await server.ctx.db.case.findUniqueOrThrow({ where: { id } });
+      const events = await server.ctx.db.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: "asc" } });
+      expect(replayCase(withV2, c, events)).toBeUndefined();
+    }
+    // Without version 2 installed, the new case cannot be advanced rather than being run on the wrong rules.
+    await server.close();
+    server = await startServer(env);
+    api = client(server.url);
+    const refused = await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: { type: "TRANSFER_OUT_DONE", transferredFen: 500 } });
+    expect(refused.status).toBe(500);
+    expect(refused.body.type).toBe("/problems/machine-version-missing");
+    expect((await server.ctx.db.caseEvent.count({ where: { caseId: fresh.id } }))).toBe(4);
+    await server.close();
+  });
+});
