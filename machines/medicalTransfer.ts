@@ -269,4 +269,9 @@ export const medicalTransfer: CaseMachineModule = {
   states,
   steps,
   overall,
+  refusals: {
+    ACCEPT: "the arrears stated on the certificate are unpaid; record ARREARS_PAID first",
+    ARREARS_PAID: "paidFen must equal the outstanding arrears, and there must be arrears to pay",
+    TRANSFER_OUT_DONE: "transferredFen must equal the certified account balance",
+  },
 };

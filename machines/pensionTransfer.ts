@@ -285,4 +285,8 @@ export const pensionTransfer: CaseMachineModule = {
   states,
   steps,
   overall,
+  refusals: {
+    ARREARS_PAID: "paidFen must equal the outstanding arrears, and there must be arrears to pay",
+    TRANSFER_OUT_DONE: "the arrears must be settled first (ARREARS_PAID), and personalAccountFen must equal the certified personal account",
+  },
 };

@@ -240,4 +240,8 @@ export const renewal: CaseMachineModule = {
   events,
   states,
   steps,
+  refusals: {
+    CONTINUE_BY_EMPLOYER: "continuation by a new employer must come within 3 months of the lapse",
+    PAYMENT_RECEIVED: "amountFen must equal the assessed principal plus late fee",
+  },
 };

@@ -116,6 +116,7 @@ describe("refusal, re-filing, arrears and withdrawal", () => {
     expect(r.status).toBe(409);
     expect(r.body.type).toBe("/problems/refused-by-rule");
     expect(r.body.state).toBe("applicationFiled");
+    expect(r.body.detail).toContain("arrears");
     r = await send(tokens.out, c.id, { type: "ARREARS_PAID", paidFen: 35_000, occurredOn: "2026-09-04" });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     r = await send(tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-09-04" });
