@@ -1,0 +1,239 @@
+// `npm run bench [-- --cases 1000000 --duration 10 --connections 10]`
+// Seeds a fresh SQLite database, starts the real service and three comparison servers one at a
+// time on the same data, and measures them side by side in one run. Prints one table and writes
+// the same numbers as JSON under bench/results/.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import net from "node:net";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { applyMigrations } from "../src/db/migrate.ts";
+import { chinaToday } from "../src/calendar/index.ts";
+import { seedBenchmark, BENCH_PASSWORD } from "./seed.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    cases: { type: "string", default: "100000" },
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "10" },
+    queries: { type: "string", default: "300" },
+  },
+});
+const CASES = Number(args.cases);
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const QUERY_SAMPLES = Number(args.queries);
+for (const [k, v] of Object.entries({ cases: CASES, duration: DURATION, connections: CONNECTIONS, queries: QUERY_SAMPLES })) {
+  if (!Number.isInteger(v) || v < 1) {
+    process.stderr.write(`--${k} must be a positive whole number\n`);
+    process.exit(2);
+  }
+}
+
+interface LoadResult {
+  name: string;
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  peakRssMb: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 120_000);
+    child.stdout!.on("data", () => {
+      if (/listening on/.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}:\n${out}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+async function load(name: string, url: string, opts: { method?: "POST" | "GET"; headers?: Record<string, string>; paths: () => string; body?: () => string }): Promise<Omit<LoadResult, "peakRssMb">> {
+  process.stderr.write(`  measuring ${name} for ${DURATION}s at ${CONNECTIONS} connections...\n`);
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        method: opts.method ?? "POST",
+        headers: { "content-type": "application/json", ...opts.headers },
+        setupRequest: (req: any) => ({ ...req, path: opts.paths(), body: opts.body?.() ?? req.body }),
+      },
+    ],
+  });
+  return {
+    name,
+    requestsPerSec: Math.round(result.requests.total / DURATION),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function timeQueries(url: string, token: string, name: string, pathFor: () => string) {
+  const times: number[] = [];
+  let failures = 0;
+  let rows = 0;
+  for (let i = 0; i < QUERY_SAMPLES; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url + pathFor(), { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { items?: unknown[] };
+    times.push(performance.now() - t0);
+    if (!res.ok) failures++;
+    else rows += body.items?.length ?? 0;
+  }
+  times.sort((a, b) => a - b);
+  const r = (n: number) => Math.round(n * 100) / 100;
+  return { name, p50: r(percentile(times, 50)), p95: r(percentile(times, 95)), p99: r(percentile(times, 99)), failures, avgRows: Math.round(rows / QUERY_SAMPLES) };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-bench-"));
+  const file = path.join(dir, "bench.db");
+  const today = chinaToday();
+  process.stderr.write(`bench: ${CASES} cases in ${file}\n`);
+  await applyMigrations(`file:${file}`);
+  const t0 = performance.now();
+  const seeded = await seedBenchmark(file, CASES, today, process.stderr.isTTY);
+  process.stderr.write(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${seeded.hotCases.length} cases to advance\n`);
+
+  const hot = seeded.hotCases;
+  let next = 0;
+  const hotPath = (prefix: string) => () => `${prefix}/cases/${hot[next++ % hot.length]}/events`;
+  const reissue = JSON.stringify({ type: "REISSUE_CERTIFICATE" });
+  const results: LoadResult[] = [];
+
+  // 1, 5, 6: the real service.
+  const service = await startProcess("src/main.ts", {
+    DATABASE_URL: `file:${file}`,
+    LOG_LEVEL: "warn",
+    JOBS: "off",
+    STATUS_RATE_LIMIT_PER_MINUTE: "100000",
+    LOGIN_RATE_LIMIT_PER_MINUTE: "1000",
+    ADMIN_USERNAME: "",
+    ADMIN_PASSWORD: "",
+  });
+  const login = await fetch(`${service.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "clerk1", password: BENCH_PASSWORD }) });
+  const { token } = (await login.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  const advance = await load("1. advance over HTTP (service, auth)", service.url, { headers: auth, paths: hotPath("/api"), body: () => reissue });
+  let k = 0;
+  const status = await load("5. status lookup over HTTP (service)", service.url, {
+    paths: () => "/api/status",
+    body: () => JSON.stringify(seeded.lookups[k++ % seeded.lookups.length]),
+  });
+  const queries = [
+    await timeQueries(service.url, token, "overdue queue", () => "/api/cases?overdue=true&mine=true&limit=50"),
+    await timeQueries(service.url, token, "due-soon queue", () => "/api/cases?dueSoon=true&mine=true&limit=50"),
+    await timeQueries(service.url, token, "text search (name)", () => `/api/cases?q=${encodeURIComponent(seeded.searchName)}&limit=50`),
+    await timeQueries(service.url, token, "text search (case number)", () => `/api/cases?q=${seeded.lookups[k++ % seeded.lookups.length].caseNumber}`),
+  ];
+  const serviceRss = peakRssMb(service.child.pid!);
+  results.push({ ...advance, peakRssMb: serviceRss }, { ...status, peakRssMb: serviceRss });
+  await stop(service.child);
+
+  // 2, 3, 4: the comparison servers, one at a time, on the same cases.
+  const env = { BENCH_DB: file, BENCH_TODAY: today };
+  for (const [name, script] of [
+    ["2. reference: raw better-sqlite3", "bench/servers/reference.ts"],
+    ["3. peer: Prisma findUnique + $transaction", "bench/servers/peer.ts"],
+    ["4. do-nothing Express handler", "bench/servers/noop.ts"],
+  ] as const) {
+    const s = await startProcess(script, env);
+    const r = await load(name, s.url, { paths: hotPath(""), body: () => reissue });
+    results.push({ ...r, peakRssMb: peakRssMb(s.child.pid!) });
+    await stop(s.child);
+  }
+
+  const [adv, stat, ref, peer, noop] = [results[0], results[1], results[2], results[3], results[4]];
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const ratios = {
+    advanceToReference: ratio(adv.requestsPerSec, ref.requestsPerSec),
+    advanceToPeer: ratio(adv.requestsPerSec, peer.requestsPerSec),
+    statusToNoop: ratio(stat.requestsPerSec, noop.requestsPerSec),
+  };
+  const worstQueryP95 = Math.max(...queries.map((q) => q.p95));
+  const targets = [
+    ["advance ≥ 0.75× reference", ratios.advanceToReference >= 0.75],
+    ["advance ≥ 3× peer", ratios.advanceToPeer >= 3],
+    ["status ≥ 0.6× do-nothing", ratios.statusToNoop >= 0.6],
+    [`queue/search p95 ≤ 20 ms (at ${CASES} cases)`, worstQueryP95 <= 20],
+    [`service RSS ≤ 350 MB (at ${CASES} cases)`, serviceRss <= 350],
+    ["advance p99 ≤ 25 ms", adv.p99 <= 25],
+  ] as const;
+
+  const pad = (s: string | number, n: number) => String(s).padEnd(n);
+  const lines = [
+    `cases: ${CASES}, ${CONNECTIONS} connections, ${DURATION}s each, node ${process.version}, ${os.cpus().length} cores`,
+    `${pad("scenario", 46)}${pad("req/s", 9)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("peak RSS MB", 13)}non-2xx`,
+    ...results.map((r) => `${pad(r.name, 46)}${pad(r.requestsPerSec, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.peakRssMb, 13)}${r.non2xx + r.errors}`),
+    `ratios: advance/reference ${ratios.advanceToReference}, advance/peer ${ratios.advanceToPeer}, status/do-nothing ${ratios.statusToNoop}`,
+    `${pad("query (1 connection)", 30)}${pad("p50 ms", 9)}${pad("p95 ms", 9)}${pad("p99 ms", 9)}${pad("rows", 6)}failures`,
+    ...queries.map((q) => `${pad(q.name, 30)}${pad(q.p50, 9)}${pad(q.p95, 9)}${pad(q.p99, 9)}${pad(q.avgRows, 6)}${q.failures}`),
+    "targets:",
+    ...targets.map(([t, ok]) => `  ${ok ? "met    " : "MISSED "} ${t}`),
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+
+  const out = path.join(root, "bench", "results", `${new Date().toISOString().slice(0, 19).replaceAll(":", "")}-${CASES}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ date: new Date().toISOString(), cases: CASES, connections: CONNECTIONS, durationSec: DURATION, node: process.version, cpus: os.cpus().length, results, ratios, queries, targets: Object.fromEntries(targets) }, null, 2) + "\n",
+  );
+  process.stdout.write(`written ${path.relative(root, out)}\n`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack}\n`);
+  process.exit(1);
+});
