@@ -1,0 +1,153 @@
+// A form for a case event, generated from the event's payload JSON Schema (from the machine
+// definition): fen amounts typed in yuan, enums as selects, reasons as text areas, integers,
+// booleans, plus an optional occurredOn date (a China date, not in the future).
+import { h } from "./dom.js";
+import { t, label as pick } from "./i18n.js";
+import { Fields } from "./ui.js";
+import { parseYuan } from "./money.js";
+import { chinaToday, isIsoDate } from "./dates.js";
+
+/** A fen amount: an integer field whose name ends in "Fen". */
+export function isFenField(name, schema) {
+  return schema?.type === "integer" && /Fen$/.test(name);
+}
+
+/** Field label in the current language (falls back to the field name). @param {string} name */
+export function fieldLabel(name) {
+  const key = `field.${name}`;
+  const s = t(key);
+  return s === key ? name : s;
+}
+
+/** Enum value label. @param {string} name @param {string} value */
+export function enumLabel(name, value) {
+  const key = `enum.${name}.${value}`;
+  const s = t(key);
+  return s === key ? value : s;
+}
+
+/**
+ * @param {any} def machine definition
+ * @param {string} eventType
+ * @param {{ onSubmit: (body: Record<string, unknown>, fields: Fields) => Promise<void> | void, onCancel: () => void }} handlers
+ */
+export function eventForm(def, eventType, handlers) {
+  const spec = def.events[eventType];
+  const schema = spec.payload ?? { properties: {} };
+  const required = new Set(schema.required ?? []);
+  const fields = new Fields(`ev-${eventType}`);
+  const props = Object.entries(schema.properties ?? {});
+  const controls = [];
+
+  for (const [name, ps] of props) {
+    const req = required.has(name);
+    if (isFenField(name, ps)) {
+      controls.push(fields.add({ name, label: t("form.yuanLabel", { label: fieldLabel(name) }), hint: t("hint.yuan"), required: req, attrs: { inputmode: "decimal", autocomplete: "off" } }));
+    } else if (ps.type === "integer") {
+      const hint = typeof ps.maximum === "number" && ps.maximum < 1_000_000 ? t("hint.integerRange", { min: ps.minimum ?? 0, max: ps.maximum }) : t("hint.integer");
+      controls.push(fields.add({ name, label: fieldLabel(name), hint, required: req, attrs: { inputmode: "numeric", autocomplete: "off" } }));
+    } else if (ps.type === "string" && Array.isArray(ps.enum)) {
+      const options = [{ value: "", label: t("form.choose") }, ...ps.enum.map((v) => ({ value: v, label: enumLabel(name, v) }))];
+      controls.push(fields.add({ name, label: fieldLabel(name), kind: "select", options, required: req }));
+    } else if (ps.type === "boolean") {
+      controls.push(fields.add({ name, label: fieldLabel(name), kind: "checkbox" }));
+    } else {
+      const long = name === "reason" || (ps.maxLength ?? 0) > 100;
+      controls.push(
+        fields.add({
+          name,
+          label: fieldLabel(name),
+          kind: long ? "textarea" : "text",
+          hint: ps.maxLength ? t("hint.maxLength", { max: ps.maxLength }) : undefined,
+          required: req,
+          attrs: { maxlength: ps.maxLength ?? null },
+        }),
+      );
+    }
+  }
+  const today = chinaToday();
+  controls.push(fields.add({ name: "occurredOn", label: t("form.occurredOn"), kind: "date", hint: t("hint.occurredOn", { today }), attrs: { max: today } }));
+
+  const submit = h("button", { type: "submit", class: "primary" }, t("form.recordEvent", { event: pick(spec.label) }));
+  const cancel = h("button", { type: "button", class: "secondary", onClick: handlers.onCancel }, t("common.cancel"));
+  const messages = h("div", { class: "form-messages", "aria-live": "polite" });
+  const form = h(
+    "form",
+    { class: "event-form", novalidate: true, "data-event": eventType },
+    h("fieldset", null, h("legend", null, pick(spec.label)), props.length === 0 ? h("p", { class: "hint" }, t("form.noPayload")) : null, controls),
+    messages,
+    h("p", { class: "form-actions" }, submit, " ", cancel),
+  );
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    fields.clearErrors();
+    const body = collect(props, required, fields);
+    if (!body) {
+      fields.focusFirstError();
+      return;
+    }
+    submit.disabled = true;
+    submit.setAttribute("aria-busy", "true");
+    try {
+      await handlers.onSubmit({ type: eventType, ...body }, fields);
+    } finally {
+      submit.disabled = false;
+      submit.removeAttribute("aria-busy");
+    }
+  });
+  return { form, fields, messages };
+}
+
+/**
+ * Reads and checks the fields; null when any is invalid (errors shown next to the fields).
+ * @returns {Record<string, unknown> | null}
+ */
+function collect(props, required, fields) {
+  const out = {};
+  let ok = true;
+  const fail = (name, msg) => {
+    fields.setError(name, msg);
+    ok = false;
+  };
+  for (const [name, ps] of props) {
+    const raw = fields.value(name);
+    if (ps.type === "boolean") {
+      out[name] = Boolean(raw);
+      continue;
+    }
+    const text = String(raw ?? "").trim();
+    if (text === "") {
+      if (required.has(name)) fail(name, t("val.required"));
+      continue;
+    }
+    if (isFenField(name, ps)) {
+      const r = parseYuan(text);
+      if (!r.ok) fail(name, t(r.reason === "tooLarge" ? "val.tooLarge" : "val.yuan"));
+      else out[name] = r.fen;
+    } else if (ps.type === "integer") {
+      if (!/^\d{1,15}$/.test(text)) {
+        fail(name, t("val.integer"));
+        continue;
+      }
+      const n = Number(text);
+      if ((ps.minimum !== undefined && n < ps.minimum) || (ps.maximum !== undefined && n > ps.maximum)) {
+        fail(name, t("val.range", { min: ps.minimum ?? 0, max: ps.maximum ?? "∞" }));
+      } else out[name] = n;
+    } else if (Array.isArray(ps.enum)) {
+      if (!ps.enum.includes(text)) fail(name, t("val.choose"));
+      else out[name] = text;
+    } else {
+      if (ps.maxLength && text.length > ps.maxLength) fail(name, t("val.maxLength", { max: ps.maxLength }));
+      else if (ps.minLength && text.length < ps.minLength) fail(name, t("val.required"));
+      else out[name] = text;
+    }
+  }
+  const occurredOn = String(fields.value("occurredOn") ?? "").trim();
+  if (occurredOn) {
+    if (!isIsoDate(occurredOn)) fail("occurredOn", t("val.date"));
+    else if (occurredOn > chinaToday()) fail("occurredOn", t("val.dateFuture", { today: chinaToday() }));
+    else out.occurredOn = occurredOn;
+  }
+  return ok ? out : null;
+}

@@ -1,0 +1,335 @@
+// The staff console in a real browser: clerks of both agencies take a medical transfer from
+// `suspended` to `transferred`; a stale page gets a clear conflict message and can reload;
+// bad input and rule refusals are explained next to the form.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
+import { WorkingCalendar } from "../../src/calendar/index.ts";
+import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+
+let server: TestServer;
+let browser: Browser;
+let api: ReturnType<typeof client>;
+let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+const PASSWORD = "staff-password-123";
+
+beforeAll(async () => {
+  ({ server, browser } = await startServiceAndBrowser());
+  api = client(server.url);
+  tokens = await setUpAgencies(api);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openCase(): Promise<{ id: string; caseNumber: string }> {
+  const r = await api.call("POST", "/api/cases", {
+    token: tokens.out,
+    body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body;
+}
+
+async function send(token: string, id: string, body: Record<string, unknown>) {
+  const r = await api.call("POST", `/api/cases/${id}/events`, { token, body });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+}
+
+/** A case waiting for the transfer-out agency (FZ) since a past date: overdue long since. */
+async function overdueCase() {
+  const r = await api.call("POST", "/api/cases", {
+    token: tokens.out,
+    body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
+  });
+  expect(r.status).toBe(201);
+  await send(tokens.out, r.body.id, { type: "ISSUE_CERTIFICATE", occurredOn: "2026-09-02", contributionMonths: 1, accountBalanceFen: 1, arrearsFen: 0 });
+  await send(tokens.in, r.body.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-10", channel: "online", applicant: "employer" });
+  const after = await send(tokens.in, r.body.id, { type: "ACCEPT", occurredOn: "2026-09-28" });
+  expect(after).toMatchObject({ state: "transferOut", overdue: true });
+  return after;
+}
+
+/**
+ * A case waiting for FZ whose transfer-out step (10 working days from acceptance) is due within
+ * the next 3 calendar days: the acceptance date is found with the service's own calendar.
+ */
+async function dueSoonCase(today: string) {
+  const calendar = WorkingCalendar.official();
+  const minus = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+  for (let back = 1; back <= 30; back++) {
+    const d = minus(back);
+    const due = calendar.addWorkingDays(d, 10).value;
+    const days = (Date.parse(due) - Date.parse(today)) / 86_400_000;
+    if (days < 0 || days > 3) continue;
+    const m = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: d },
+    });
+    await send(tokens.out, m.body.id, { type: "ISSUE_CERTIFICATE", occurredOn: d, contributionMonths: 1, accountBalanceFen: 1, arrearsFen: 0 });
+    await send(tokens.in, m.body.id, { type: "FILE_APPLICATION", occurredOn: d, channel: "online", applicant: "employer" });
+    const after = await send(tokens.in, m.body.id, { type: "ACCEPT", occurredOn: d });
+    expect(after).toMatchObject({ stepDueOn: due, overdue: false });
+    return after;
+  }
+  throw new Error(`no acceptance date puts a step due within 3 days of ${today}`);
+}
+
+async function caseState(id: string) {
+  const r = await api.call("GET", `/api/cases/${id}`, { token: tokens.out });
+  return r.body;
+}
+
+/** Log in with the keyboard only: the username field has focus, Tab to the password, Enter. */
+async function logIn(page: Page, username: string) {
+  await page.goto(`${server.url}/console`);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("login-username");
+  await page.keyboard.type(username);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await page.locator("#logout").waitFor({ state: "visible" });
+}
+
+/** Open a case from the queue, searching all of my agency's cases by case number. */
+async function findAndOpen(page: Page, caseNumber: string, opts: { mineOnly: boolean }) {
+  await page.goto(`${server.url}/console#/`);
+  await page.locator("table.queue, .empty").first().waitFor();
+  const mine = page.locator('input[name="mine"]');
+  if ((await mine.isChecked()) !== opts.mineOnly) await mine.setChecked(opts.mineOnly);
+  await page.locator('input[name="q"]').fill(caseNumber);
+  await page.locator('form[role="search"] button[type="submit"]').click();
+  const link = page.locator(`tr[data-case="${caseNumber}"] a`);
+  await link.waitFor();
+  await link.click();
+  await page.locator("svg.diagram").waitFor();
+}
+
+async function currentState(page: Page) {
+  return page.locator('[data-fact="state"] dd').innerText();
+}
+
+describe("staff console", () => {
+  it("a clerk of each agency advances a medical transfer from suspended to transferred", async () => {
+    const T = "advance";
+    const c = await openCase();
+    const late = await overdueCase();
+    const soon = await dueSoonCase((await caseState(c.id)).openedOn);
+    const fzContext = await newContext(browser);
+    const xmContext = await newContext(browser);
+    const fz = await fzContext.newPage();
+    const xm = await xmContext.newPage();
+    const fzWatch = watch(fz);
+    const xmWatch = watch(xm);
+
+    // Transfer-out clerk (Fuzhou), in Chinese: the case waits for her agency, so it is in her queue.
+    await logIn(fz, "fz-clerk");
+    const row = fz.locator(`tr[data-case="${c.caseNumber}"]`);
+    await row.waitFor();
+    await expect.poll(() => fz.locator("#view h1").innerText()).toContain("福州市医保中心");
+    // Sorted by step due date: the overdue case, the one due soon, then ours (no due date yet);
+    // both marked by a row class and a badge in words.
+    const order = await fz.locator("table.queue tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-case")));
+    expect(order.indexOf(late.caseNumber)).toBeLessThan(order.indexOf(soon.caseNumber));
+    expect(order.indexOf(soon.caseNumber)).toBeLessThan(order.indexOf(c.caseNumber));
+    expect(await fz.locator(`tr[data-case="${late.caseNumber}"]`).getAttribute("class")).toBe("row-overdue");
+    expect(await fz.locator(`tr[data-case="${late.caseNumber}"] .flags`).innerText()).toBe("已超期");
+    expect(await fz.locator(`tr[data-case="${soon.caseNumber}"]`).getAttribute("class")).toBe("row-duesoon");
+    expect(await fz.locator(`tr[data-case="${soon.caseNumber}"] .flags`).innerText()).toBe("3 天内到期");
+    await shot(fz, T, "01-fz-queue");
+    expect(await a11yProblems(fz)).toEqual([]);
+    await row.getByRole("link").click();
+    await fz.locator("svg.diagram").waitFor();
+    expect(await currentState(fz)).toBe("已中止参保");
+    expect(await fz.locator('.node-current').getAttribute("data-state")).toBe("suspended");
+
+    // ISSUE_CERTIFICATE, with amounts typed in yuan: sent as exact integer fen.
+    await fz.getByRole("button", { name: "开具参保凭证" }).click();
+    await fz.getByLabel("缴费月数").fill("48");
+    await fz.getByLabel("个人账户余额（元）").fill("5234.56");
+    await fz.getByLabel("欠费金额（元）").fill("0");
+    await shot(fz, T, "02-fz-issue-certificate-form");
+    expect(await a11yProblems(fz)).toEqual([]);
+    await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
+    await fz.locator(".msg-success").waitFor();
+    expect(await currentState(fz)).toBe("已开具参保凭证");
+    let now = await caseState(c.id);
+    expect(now).toMatchObject({ state: "certificateIssued", version: 2 });
+    expect(now.facts.accountBalanceFen).toBe(523_456);
+
+    // Transfer-in clerk (Xiamen), in English: the case waits for the insured person, so it is
+    // found among all of the agency's cases, by case number.
+    await logIn(xm, "xm-clerk");
+    await xm.getByRole("button", { name: "English" }).click();
+    await expect.poll(() => xm.evaluate(() => document.documentElement.lang)).toBe("en");
+    await findAndOpen(xm, c.caseNumber, { mineOnly: false });
+    await xm.getByRole("button", { name: "File transfer application" }).click();
+    await xm.getByLabel("Channel").selectOption("online");
+    await xm.getByLabel("Applicant").selectOption("employer");
+    await xm.getByRole("button", { name: "Record: File transfer application" }).click();
+    await xm.locator(".msg-success").waitFor();
+    expect(await currentState(xm)).toBe("Application filed, awaiting eligibility check");
+
+    // ACCEPT: no payload; use the keyboard to open the form and submit it.
+    const accept = xm.getByRole("button", { name: "Accept application", exact: true });
+    await accept.focus();
+    await xm.keyboard.press("Enter");
+    await xm.locator('form[data-event="ACCEPT"]').waitFor();
+    await xm.getByRole("button", { name: "Record: Accept application" }).focus();
+    await xm.keyboard.press("Enter");
+    await xm.locator(".msg-success").waitFor();
+    expect(await currentState(xm)).toBe("Transfer-out in progress");
+    expect(await xm.locator('[data-fact="stepDueOn"] dd').innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \(\w{3}\)$/);
+    await shot(xm, T, "03-xm-accepted");
+
+    // Back to Fuzhou: the case waits for the transfer-out agency again, in her queue.
+    await fz.goto(`${server.url}/console#/`);
+    await fz.locator(`tr[data-case="${c.caseNumber}"] a`).click();
+    await fz.locator("svg.diagram").waitFor();
+    await fz.getByRole("button", { name: /^转出完成/ }).click();
+    await fz.getByLabel("划转金额（元）").fill("5,234.56");
+    await fz.getByRole("button", { name: /^登记：转出完成/ }).click();
+    await fz.locator(".msg-success").waitFor();
+    expect(await currentState(fz)).toBe("转入办理中");
+    now = await caseState(c.id);
+    expect(now).toMatchObject({ state: "transferIn", version: 5 });
+
+    // Xiamen completes the transfer.
+    await findAndOpen(xm, c.caseNumber, { mineOnly: true });
+    await xm.getByRole("button", { name: "Transfer-in done" }).click();
+    await xm.getByRole("button", { name: "Record: Transfer-in done" }).click();
+    await xm.locator(".msg-success").waitFor();
+    expect(await currentState(xm)).toBe("Transferred");
+    expect(await xm.locator(".node-current").getAttribute("data-state")).toBe("transferred");
+    expect(await xm.locator(".event-button").count()).toBe(0);
+    expect(await xm.locator(".timeline li").count()).toBe(6);
+    // Everything drawn lies inside the diagram's view box (nothing cut off).
+    const fits = await xm.locator("svg.diagram").evaluate((svg: SVGSVGElement) => {
+      const vb = svg.viewBox.baseVal;
+      const bb = svg.getBBox();
+      return bb.x >= vb.x - 1 && bb.y >= vb.y - 1 && bb.x + bb.width <= vb.x + vb.width + 1 && bb.y + bb.height <= vb.y + vb.height + 1;
+    });
+    expect(fits).toBe(true);
+    await xm.locator(".diagram-details summary").click();
+    expect(await xm.locator('.diagram-list li[aria-current="step"] > strong').innerText()).toBe("Transferred");
+    await shot(xm, T, "04-xm-transferred");
+    expect(await a11yProblems(xm)).toEqual([]);
+
+    now = await caseState(c.id);
+    expect(now).toMatchObject({ state: "transferred", final: true, version: 6 });
+    expect(now.facts.transferredFen).toBe(523_456);
+    fzWatch.assertClean();
+    xmWatch.assertClean();
+    await fzContext.close();
+    await xmContext.close();
+  });
+
+  it("shows a clear conflict message when another clerk changed the case meanwhile", async () => {
+    const T = "conflict";
+    const c = await openCase();
+    let r = await api.call("POST", `/api/cases/${c.id}/events`, {
+      token: tokens.out,
+      body: { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 100_000, arrearsFen: 0 },
+    });
+    expect(r.status).toBe(200);
+
+    const aContext = await newContext(browser);
+    const bContext = await newContext(browser);
+    const a = await aContext.newPage();
+    const b = await bContext.newPage();
+    const aWatch = watch(a);
+    await logIn(a, "fz-clerk");
+    await a.getByRole("button", { name: "English" }).click();
+    await findAndOpen(a, c.caseNumber, { mineOnly: false });
+    expect(await a.locator('[data-fact="version"] dd').innerText()).toBe("2");
+
+    // Meanwhile the Xiamen clerk files the application (version 3).
+    await logIn(b, "xm-clerk");
+    await findAndOpen(b, c.caseNumber, { mineOnly: false });
+    await b.getByRole("button", { name: "提交转移接续申请" }).click();
+    await b.getByLabel("申请渠道").selectOption("offline");
+    await b.getByLabel("申请人").selectOption("individual");
+    await b.getByRole("button", { name: "登记：提交转移接续申请" }).click();
+    await b.locator(".msg-success").waitFor();
+
+    // The Fuzhou clerk, still on version 2, records a withdrawal: 412 → a clear message.
+    await a.getByRole("button", { name: "Withdraw", exact: true }).click();
+    await a.getByLabel("Reason").fill("the person stays with the old employer");
+    await a.getByRole("button", { name: "Record: Withdraw" }).click();
+    const alert = a.locator(".event-form .msg-error");
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain("This case was changed by someone else meanwhile (now version 3). Reload to see the latest.");
+    await shot(a, T, "01-stale-version");
+    expect(await a11yProblems(a)).toEqual([]);
+    expect((await caseState(c.id)).state).toBe("applicationFiled"); // nothing was recorded
+
+    await a.getByRole("button", { name: "Reload the case" }).click();
+    await a.locator(".msg-info").waitFor();
+    expect(await currentState(a)).toBe("Application filed, awaiting eligibility check");
+    expect(await a.locator('[data-fact="version"] dd').innerText()).toBe("3");
+    await shot(a, T, "02-reloaded");
+    aWatch.assertClean();
+    await aContext.close();
+    await bContext.close();
+  });
+
+  it("explains bad input, rule refusals and wrong dates next to the form", async () => {
+    const T = "errors";
+    const c = await openCase();
+    const ctx = await newContext(browser);
+    const fz = await ctx.newPage();
+    const w = watch(fz);
+    await logIn(fz, "fz-clerk");
+    await findAndOpen(fz, c.caseNumber, { mineOnly: true });
+
+    // Client-side checks: three decimals are not a yuan amount; required fields.
+    await fz.getByRole("button", { name: "开具参保凭证" }).click();
+    await fz.getByLabel("缴费月数").fill("12");
+    await fz.getByLabel("个人账户余额（元）").fill("12.345");
+    await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
+    const balance = fz.getByLabel("个人账户余额（元）");
+    await expect.poll(() => balance.getAttribute("aria-invalid")).toBe("true");
+    expect(await fz.locator(".has-error .field-error").allInnerTexts()).toEqual([
+      "请输入以元为单位的金额，最多两位小数，例如 1234.56。",
+      "请填写此项。",
+    ]);
+    expect(await fz.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe("accountBalanceFen");
+
+    // Server-side check (422 on occurredOn): before the case's previous event.
+    await balance.fill("1000");
+    await fz.getByLabel("欠费金额（元）").fill("350.00");
+    await fz.getByLabel("办理日期（可不填）").fill("2020-01-02");
+    await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
+    const dateError = fz.locator(".has-error .field-error");
+    await dateError.waitFor();
+    expect(await dateError.innerText()).toMatch(/日期不能早于案件上一条记录的日期（\d{4}-\d{2}-\d{2}）/);
+    await shot(fz, T, "01-field-errors");
+    await fz.getByLabel("办理日期（可不填）").fill("");
+    await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
+    await fz.locator(".msg-success").waitFor();
+    expect((await caseState(c.id)).facts.arrearsFen).toBe(35_000);
+
+    // The transfer-in agency cannot accept while the arrears are unpaid: 409, explained.
+    await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.in, body: { type: "FILE_APPLICATION", channel: "online", applicant: "employer" } });
+    const xmCtx = await newContext(browser);
+    const xm = await xmCtx.newPage();
+    await logIn(xm, "xm-clerk");
+    await findAndOpen(xm, c.caseNumber, { mineOnly: true });
+    await xm.getByRole("button", { name: "校验通过，受理申请" }).click();
+    await xm.getByRole("button", { name: "登记：校验通过，受理申请" }).click();
+    const refusal = xm.locator(".event-form .msg-error");
+    await refusal.waitFor();
+    const text = await refusal.innerText();
+    expect(text).toContain("按规定不能登记这个事项");
+    expect(text).toContain("参保凭证上载明的欠费尚未补缴");
+    expect(text).toContain("现在可以登记的事项：");
+    await shot(xm, T, "02-refused-by-rule");
+    expect(await a11yProblems(xm)).toEqual([]);
+    w.assertClean();
+    await ctx.close();
+    await xmCtx.close();
+  });
+});

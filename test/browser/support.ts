@@ -1,0 +1,104 @@
+// Browser test support: Debian's Chromium driven by playwright-core, screenshots as artifacts,
+// and checks every page should pass (no script errors or CSP violations, labelled controls,
+// text contrast ≥ 4.5:1).
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { root, startService, type TestServer } from "../support/server.ts";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const SCREENSHOTS = path.join(root, "artifacts", "screenshots");
+
+/** Chromium must be installed; a missing browser is a failure with instructions, never a skip. */
+export function requireChromium() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}; the browser tests need it.\n` +
+        "Install it with:  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk\n" +
+        "(.ci/run does this before npm test; `npx playwright install` cannot download browsers here).",
+    );
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  requireChromium();
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+/**
+ * The real service (as `npm start` runs it, on a fresh SQLite file) and the browser, started
+ * together; if either fails, the other is stopped again before the error is thrown.
+ */
+export async function startServiceAndBrowser(): Promise<{ server: TestServer; browser: Browser }> {
+  requireChromium(); // before anything starts: a missing browser fails here, with instructions
+  const [s, b] = await Promise.allSettled([startService(), launchBrowser()]);
+  if (s.status === "fulfilled" && b.status === "fulfilled") return { server: s.value, browser: b.value };
+  if (s.status === "fulfilled") await s.value.stop();
+  if (b.status === "fulfilled") await b.value.close();
+  throw s.status === "rejected" ? s.reason : (b as PromiseRejectedResult).reason;
+}
+
+/** A fresh context (own sessionStorage/localStorage): one per person in a test. */
+export async function newContext(browser: Browser, opts: { mobile?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(
+    opts.mobile
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN", timezoneId: "America/Los_Angeles" }
+      : { viewport: { width: 1280, height: 900 }, locale: "zh-CN", timezoneId: "America/Los_Angeles" },
+  );
+  // Fail at the step that waits, well before the test's own timeout.
+  context.setDefaultTimeout(10_000);
+  return context;
+}
+
+/** Collects script errors, failed requests of our own assets and CSP violations on a page. */
+export function watch(page: Page) {
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    const text = m.text();
+    // The browser logs every non-2xx fetch as a console error; those are expected answers here.
+    if (/Failed to load resource: the server responded with a status of (4\d\d)/.test(text)) return;
+    problems.push(`console error: ${text}`);
+  });
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  return {
+    problems,
+    assertClean() {
+      if (problems.length) throw new Error(`the page reported problems:\n${problems.join("\n")}`);
+    },
+  };
+}
+
+export async function shot(page: Page, test: string, step: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${test}-${step}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Accessibility checks in the page: every form control has an accessible name from a <label>
+ * (or aria-label), every button has text, and visible text has contrast ≥ 4.5:1 against its
+ * background (large or bold-large text ≥ 3:1). Returns a list of failures.
+ */
+// Plain JavaScript source, evaluated in the page: functions passed to page.evaluate() would
+// otherwise carry the TypeScript transform's helpers (such as __name) into the page.
+const A11Y_SCRIPT = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "a11y-check.js"), "utf8");
+
+export async function a11yProblems(page: Page): Promise<string[]> {
+  return page.evaluate(A11Y_SCRIPT) as Promise<string[]>;
+}
