@@ -1,6 +1,7 @@
 // Service configuration from the environment, validated once at start so a bad value
 // stops the service with a message naming the variable, instead of failing later.
 import { z } from "zod";
+import { isChinaDate } from "./calendar/dates.ts";
 
 const intFrom = (name: string, min: number, max: number) =>
   z
@@ -14,7 +15,10 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: z
     .string()
-    .refine((u) => u.startsWith("file:"), "DATABASE_URL must be a SQLite file URL such as file:./data/tracker.db")
+    .refine(
+      (u) => u.startsWith("file:") || /^postgres(ql)?:\/\/\S+$/.test(u),
+      "DATABASE_URL must be a SQLite file URL such as file:./data/tracker.db or a PostgreSQL URL such as postgresql://user@host:5432/db",
+    )
     .default("file:./data/tracker.db"),
   ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, "ADMIN_USERNAME must be 3-64 letters, digits, _ . or -").optional(),
   ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters").max(256).optional(),
@@ -24,6 +28,20 @@ const envSchema = z.object({
   STATUS_RATE_LIMIT_PER_MINUTE: intFrom("STATUS_RATE_LIMIT_PER_MINUTE", 1, 100000).default(30),
   LOGIN_RATE_LIMIT_PER_MINUTE: intFrom("LOGIN_RATE_LIMIT_PER_MINUTE", 1, 100000).default(10),
   TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  // Deadlines, notifications and reports (README: "Deadlines, notifications and reports")
+  JOBS: z.enum(["on", "off"], "JOBS must be on or off").default("on"),
+  SWEEP_INTERVAL_MS: intFrom("SWEEP_INTERVAL_MS", 100, 60_000).default(60_000),
+  DUE_SOON_WORKING_DAYS: intFrom("DUE_SOON_WORKING_DAYS", 0, 30).default(3),
+  TRACKER_TODAY: z
+    .string()
+    .refine(isChinaDate, "TRACKER_TODAY must be a real date written YYYY-MM-DD")
+    .optional(),
+  WEBHOOK_POLL_MS: intFrom("WEBHOOK_POLL_MS", 50, 60_000).default(2_000),
+  WEBHOOK_TIMEOUT_MS: intFrom("WEBHOOK_TIMEOUT_MS", 100, 120_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: intFrom("WEBHOOK_RETRY_BASE_MS", 10, 3_600_000).default(30_000),
+  WEBHOOK_RETRY_MAX_MS: intFrom("WEBHOOK_RETRY_MAX_MS", 10, 86_400_000).default(3 * 3_600_000),
+  WEBHOOK_MAX_ATTEMPTS: intFrom("WEBHOOK_MAX_ATTEMPTS", 1, 100).default(17),
+  WEBHOOK_CONCURRENCY: intFrom("WEBHOOK_CONCURRENCY", 1, 64).default(4),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -43,6 +61,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if ((parsed.data.ADMIN_USERNAME === undefined) !== (parsed.data.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(["ADMIN_USERNAME and ADMIN_PASSWORD must be set together"]);
+  }
+  if (parsed.data.TRACKER_TODAY !== undefined && present.NODE_ENV === "production") {
+    // A fixed clock would silently stop deadlines from passing: tests and training only.
+    throw new ConfigError(["TRACKER_TODAY fixes the service's date for tests and training; it is refused when NODE_ENV=production"]);
+  }
+  if (parsed.data.WEBHOOK_RETRY_MAX_MS < parsed.data.WEBHOOK_RETRY_BASE_MS) {
+    throw new ConfigError(["WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS"]);
   }
   return parsed.data;
 }

@@ -5,17 +5,22 @@ import type { AddressInfo } from "node:net";
 import { loadConfig, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
-import { applyMigrations } from "./db/migrate.ts";
+import { applyMigrations, isPostgresUrl } from "./db/migrate.ts";
 import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
 import { hashPassword, generatePassword } from "./auth/passwords.ts";
 import { TokenService, resolveTokenSecret } from "./auth/tokens.ts";
 import { defaultCatalog } from "./engine/limits.ts";
 import type { EngineContext, MachineCatalog } from "./engine/context.ts";
-import { createApp } from "./api/app.ts";
+import { answerClientError, createApp } from "./api/app.ts";
 import { createMetrics } from "./api/metrics.ts";
+import { startJobs } from "./jobs/index.ts";
 
-/** A relative `file:` URL made absolute against the working directory, so child tools agree on the file. */
+/**
+ * A relative `file:` URL made absolute against the working directory, so child tools agree on the
+ * file. PostgreSQL URLs pass through unchanged.
+ */
 export function absoluteSqliteUrl(url: string): string {
+  if (isPostgresUrl(url)) return url;
   const file = sqliteFilePath(url);
   const query = url.includes("?") ? url.slice(url.indexOf("?")) : "";
   return `file:${path.resolve(file)}${query}`;
@@ -66,22 +71,28 @@ export async function startServer(
     db,
     calendar,
     machines: options.machines ?? defaultCatalog,
-    today: options.today ?? (() => chinaToday()),
+    today: options.today ?? (config.TRACKER_TODAY ? () => config.TRACKER_TODAY! : () => chinaToday()),
     log,
   };
+  if (config.TRACKER_TODAY && !options.today) log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
   const app = createApp({ ctx, config, tokens, metrics: createMetrics() });
   const server = app.listen(config.PORT, config.HOST);
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${port}`;
-  log.info({ url, database: "sqlite" }, "listening");
+  log.info({ url, database: isPostgresUrl(databaseUrl) ? "postgresql" : "sqlite" }, "listening");
+  // Deadline sweeper and webhook delivery (src/jobs, src/notifications); after listening so a
+  // slow first sweep never delays the service.
+  const jobs = config.JOBS === "on" ? startJobs(ctx, config) : undefined;
   return {
     url,
     ctx,
     close: async () => {
+      await jobs?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await db.$disconnect();

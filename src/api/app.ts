@@ -1,5 +1,7 @@
 // The Express application: middleware, routes, OpenAPI, errors as problem details.
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { Duplex } from "node:stream";
 import express, { type Request, type Response, type NextFunction } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
@@ -19,6 +21,8 @@ import { authRoutes, loginLimiter } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+import { reportRoutes } from "./routes/reports.ts";
 
 export interface AppServices {
   ctx: EngineContext;
@@ -33,7 +37,9 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   app.set("trust proxy", config.TRUST_PROXY);
   app.set("etag", false);
 
-  app.use(helmet());
+  // No upgrade-insecure-requests: TLS is terminated in front of the service (or not at all on an
+  // office LAN), and the directive would send the pages' own scripts to an https port that is not there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(
     pinoHttp({
       logger: ctx.log,
@@ -44,12 +50,15 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
         return id;
       },
       // Only what is safe to keep: no headers (tokens), no query strings or bodies (personal data).
+      // The path is added when the request completes, when it is known whether a route matched.
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split("?")[0] }),
+        req: (req) => ({ id: req.id, method: req.method }),
         res: (res) => ({ statusCode: res.statusCode }),
         err: (err) => ({ type: err.type, message: err.message, stack: err.stack }),
       },
       wrapSerializers: false,
+      customSuccessObject: (req, _res, val) => ({ ...val, path: pathOf(req as Request) }),
+      customErrorObject: (req, _res, _err, val) => ({ ...val, path: pathOf(req as Request) }),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
     }),
   );
@@ -59,6 +68,11 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     next();
   });
   app.use(express.json({ limit: "64kb", strict: true }));
+  // No request of this API nests deeper than a few levels; a deeper body (64 KiB allows 30 000
+  // levels) would overflow the stack of whatever walks it recursively (JSON.stringify, String()).
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(nestedDeeperThan(req.body, MAX_JSON_DEPTH) ? problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`) : undefined);
+  });
 
   app.post("/api/auth/login", loginLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE));
   app.post("/api/status", statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE));
@@ -77,6 +91,8 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   publicRoutes(deps);
   caseRoutes(deps);
   adminRoutes(deps);
+  webhookRoutes(deps);
+  reportRoutes(deps);
   app.use(router);
 
   const document = generateDocument(registry);
@@ -88,9 +104,75 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  // Web interface: plain static files from src/web/public (no build step); /console and /admin
+  // are the staff console and the admin pages, / the insured person's status page.
+  const webRoot = fileURLToPath(new URL("../web/public/", import.meta.url));
+  app.use(express.static(webRoot, { index: "index.html", redirect: false }));
+  for (const page of ["console", "admin"]) app.get(`/${page}`, (_req, res) => res.sendFile(`${page}.html`, { root: webRoot }));
+
   app.use((req: Request, _res: Response, next: NextFunction) => next(problems.notFound(`${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;
+}
+
+const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed JSON value nests objects or arrays more than `limit` levels deep (no recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * The request path as logged: never the query string, and nothing that could be personal data.
+ * A path that matched a route holds ids, codes and usernames; long digit runs (ID or phone
+ * numbers) and non-ASCII text (names), raw or %-encoded, are masked all the same. A path that
+ * matched nothing (a mistyped or probing URL, which may carry anything, e.g. a name) is logged by
+ * its top-level prefix only.
+ */
+export function loggablePath(url: string, matchedRoute = true): string {
+  const path = url.split("?")[0];
+  if (!matchedRoute) {
+    const top = /^\/(api|docs|metrics|healthz)(?=\/|$)/.exec(path)?.[0] ?? "";
+    return path === top ? top : `${top}/*`;
+  }
+  return path
+    .replace(/(?:%[89A-Fa-f][0-9A-Fa-f])+/g, "*")
+    .replace(/[^\x21-\x7e]+/g, "*")
+    .replace(/\d{11,}[Xx]?/g, "*");
+}
+
+const pathOf = (req: Request) => loggablePath(String(req.originalUrl ?? req.url), req.route !== undefined);
+
+const clientErrors: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "headers-too-large", "Request header fields too large"],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, "too-large", "Payload too large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "request-timeout", "Request timeout"],
+};
+
+/**
+ * For the HTTP server's "clientError" event: requests that Node's parser rejects before Express
+ * sees them (malformed, headers over the size limit) get problem details too, not a bare status.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex) {
+  const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (err.code === "ECONNRESET" || !socket.writable || started) {
+    socket.destroy();
+    return;
+  }
+  const [status, slug, title] = clientErrors[err.code ?? ""] ?? [400, "bad-request", "Bad request"];
+  const detail = status === 431 ? "The request line and headers exceed 16 KiB." : "The HTTP request could not be parsed.";
+  const body = JSON.stringify({ type: `/problems/${slug}`, title, status, detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function toProblem(err: unknown): Problem {

@@ -41,22 +41,27 @@ export async function withIdempotency<T>(
 
   const slot = `${scope}\u0000${key}`;
   while (inFlight.has(slot)) await inFlight.get(slot)!.catch(() => undefined);
-  const first = await replay();
-  if (first.hit) return first.body;
-
-  const factory: IdemFactory = (r) => ({ scope, key, fingerprint, respond: (c) => ({ status: r.status, body: r.view(c) }) });
-  const work = run(factory);
+  // The slot is claimed with no await between the check above and the set below, so two
+  // arrivals cannot both find it free; the stored-response lookup runs inside the claim.
+  const work = (async () => {
+    const first = await replay();
+    if (first.hit) return first.body;
+    const factory: IdemFactory = (r) => ({ scope, key, fingerprint, respond: (c) => ({ status: r.status, body: r.view(c) }) });
+    try {
+      return await run(factory);
+    } catch (e) {
+      // Another node may have completed the same request first: answer as it did.
+      if (e instanceof Problem && (e.status === 409 || e.status === 412)) {
+        const again = await replay();
+        if (again.hit) return again.body;
+      }
+      throw e;
+    }
+  })();
   inFlight.set(slot, work);
   try {
     return await work;
-  } catch (e) {
-    // Another node may have completed the same request first: answer as it did.
-    if (e instanceof Problem && (e.status === 409 || e.status === 412)) {
-      const again = await replay();
-      if (again.hit) return again.body;
-    }
-    throw e;
   } finally {
-    inFlight.delete(slot);
+    if (inFlight.get(slot) === work) inFlight.delete(slot);
   }
 }

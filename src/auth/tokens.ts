@@ -31,7 +31,8 @@ export class TokenService {
   /** The claims of a valid, unexpired token, or undefined. */
   async verify(token: string): Promise<TokenClaims | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"] });
+      // A token without an expiry is never accepted, whoever signed it.
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || (payload.role !== "staff" && payload.role !== "admin")) return undefined;
       return { userId, role: payload.role };

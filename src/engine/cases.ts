@@ -9,12 +9,40 @@ import { initialSnapshot, nextSnapshot, allowedEvents as eventsDefinedIn, canTak
 import { nextDeadlines, type CaseDeadlines, type AgencyLimits } from "../deadlines/index.ts";
 import { isChinaDate } from "../calendar/index.ts";
 import { Problem, problems, type FieldError } from "../problems.ts";
+import { enqueueMessage, outboxWritten, type CaseRef } from "../notifications/outbox.ts";
 import type { Actor, EngineContext } from "./context.ts";
 
 export type CaseWithAgencies = Case & { fromAgency: Agency; toAgency: Agency };
 
 /** Event type of a case's first event: opening the case is recorded like every other change. */
 export const CASE_OPENED = "CASE_OPENED";
+/**
+ * System events (actorKind "system", fromState = toState): notes on the clock that do not move the
+ * machine. They bump the case version like any event but never its lastOccurredOn, so they never
+ * stop staff from dating an act before them (src/jobs/).
+ */
+export const DEADLINE_MISSED = "DEADLINE_MISSED";
+export const DEADLINES_RECOMPUTED = "DEADLINES_RECOMPUTED";
+
+/** What notifications may say about a case (no personal data). */
+export function caseRef(c: CaseWithAgencies): CaseRef {
+  return {
+    id: c.id,
+    caseNumber: c.caseNumber,
+    type: c.type,
+    machineVersion: c.machineVersion,
+    state: c.state,
+    version: c.version,
+    actingSide: c.actingSide,
+    final: c.final,
+    stepStartedOn: c.stepStartedOn,
+    stepDueOn: c.stepDueOn,
+    dueOn: c.dueOn,
+    provisional: c.provisional,
+    fromAgency: { id: c.fromAgency.id, code: c.fromAgency.code },
+    toAgency: { id: c.toAgency.id, code: c.toAgency.code },
+  };
+}
 
 export interface IdempotentWrite {
   scope: string;
@@ -157,7 +185,7 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
     const id = randomUUID();
     const caseNumber = randomCaseNumber(input.type, occurredOn);
     try {
-      return await ctx.db.$transaction(async (tx) => {
+      const opened = await ctx.db.$transaction(async (tx) => {
         const created = await tx.case.create({
           data: {
             id,
@@ -173,6 +201,7 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
             insuredName: input.insured.name,
             insuredIdNumber: input.insured.idNumber,
             ...deadlines,
+            stepSeq: deadlines.stepStartedOn !== null ? 1 : null,
             final: snapshot.status === "done",
             openedOn: occurredOn,
             lastOccurredOn: occurredOn,
@@ -193,12 +222,26 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
             occurredOn,
           },
         });
+        await enqueueMessage(tx, {
+          kind: "case.state_changed",
+          case: caseRef(created),
+          event: { seq: 1, type: CASE_OPENED, fromState: null, toState: state, occurredOn },
+        });
         if (idem) await storeIdempotent(tx, idem, created);
         return created;
       });
+      outboxWritten();
+      return opened;
     } catch (e) {
-      // A random case number may collide (rarely): draw another. A reused idempotency key is the caller's business.
-      if (isUniqueViolation(e) && attempt < 5 && !(idem && (await findIdempotent(ctx, idem)))) continue;
+      // A random case number may collide (rarely): draw another. When the collision is on the
+      // idempotency key, the same request was completed concurrently (another request or node):
+      // answer 409 so the caller replays the stored response instead of failing.
+      if (isUniqueViolation(e)) {
+        if (idem && (await findIdempotent(ctx, idem))) {
+          throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
+        }
+        if (attempt < 5) continue;
+      }
       throw e;
     }
   }
@@ -227,7 +270,8 @@ export async function advanceCase(
   if (sides.length === 0) throw problems.forbidden("This case belongs to other agencies.");
   if (opts.ifMatch !== undefined && opts.ifMatch !== c.version) throw problems.preconditionFailed(c.version);
 
-  const spec = mod.events[input.type];
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype members.
+  const spec = Object.hasOwn(mod.events, input.type) ? mod.events[input.type] : undefined;
   if (!spec) {
     throw problems.invalid([{ path: "type", message: `unknown event type for a ${c.type} case: ${String(input.type)}` }]);
   }
@@ -273,6 +317,10 @@ export async function advanceCase(
     limitsFor: (side) => parseLimits((side === "transferOut" ? c.fromAgency : c.toAgency).limits),
   });
   const newVersion = c.version + 1;
+  // The step instance: the seq of the event that started the running step clock (a new clock
+  // starts exactly when nextDeadlines starts one). Deadline notices are keyed on it.
+  const stepSeq =
+    deadlines.stepStartedOn === null ? null : toState !== c.state || c.stepStartedOn === null ? newVersion : (c.stepSeq ?? newVersion);
 
   try {
     const updated = await ctx.db.$transaction(async (tx) => {
@@ -282,6 +330,7 @@ export async function advanceCase(
         version: newVersion,
         actingSide: mod.states[toState].side,
         ...deadlines,
+        stepSeq,
         final: stored.status === "done",
         lastOccurredOn: occurredOn,
       };
@@ -300,12 +349,21 @@ export async function advanceCase(
           actorId: actor.userId,
           actorName: actor.username,
           occurredOn,
+          stepDueOn: c.stepDueOn,
         },
       });
       const after: CaseWithAgencies = { ...c, ...data, updatedAt: new Date() };
+      if (toState !== c.state) {
+        await enqueueMessage(tx, {
+          kind: "case.state_changed",
+          case: caseRef(after),
+          event: { seq: newVersion, type: input.type, fromState: c.state, toState, occurredOn },
+        });
+      }
       if (opts.idempotency) await storeIdempotent(tx, opts.idempotency, after);
       return after;
     });
+    if (toState !== c.state) outboxWritten();
     return { case: updated, eventSeq: newVersion };
   } catch (e) {
     if (e instanceof VersionConflict || isUniqueViolation(e)) {

@@ -3,7 +3,7 @@
 import type { CaseEvent } from "../generated/prisma/client.ts";
 import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
-import { allowedEventsFor, moduleOf, sidesOf, CASE_OPENED, type CaseWithAgencies } from "./cases.ts";
+import { allowedEventsFor, moduleOf, sidesOf, CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./cases.ts";
 import type { Actor, EngineContext } from "./context.ts";
 
 export function progressOf(mod: CaseMachineModule, state: string) {
@@ -92,9 +92,16 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies) {
   };
 }
 
+/** Labels of the events the engine and its jobs record themselves (not machine events). */
+const systemEventLabels: Record<string, { zh: string; en: string }> = {
+  [CASE_OPENED]: { zh: "立案", en: "Case opened" },
+  [DEADLINE_MISSED]: { zh: "期限已过", en: "Deadline passed" },
+  [DEADLINES_RECOMPUTED]: { zh: "节假日安排公布，期限已重新计算", en: "Due dates recomputed (holiday schedule published)" },
+};
+
 export function eventLabel(mod: CaseMachineModule, type: string) {
-  if (type === CASE_OPENED) return { zh: "立案", en: "Case opened" };
-  return mod.events[type]?.label ?? { zh: type, en: type };
+  if (Object.hasOwn(systemEventLabels, type)) return systemEventLabels[type];
+  return (Object.hasOwn(mod.events, type) ? mod.events[type].label : undefined) ?? { zh: type, en: type };
 }
 
 export function eventView(mod: CaseMachineModule, e: CaseEvent) {

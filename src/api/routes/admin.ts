@@ -6,6 +6,7 @@ import { validateAgencyLimits } from "../../deadlines/index.ts";
 import { regionalPolicySchema } from "../../domain/policy.ts";
 import { problems } from "../../problems.ts";
 import { allLimitSpecs } from "../../engine/limits.ts";
+import { recomputeAfterPublication } from "../../jobs/recompute.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { Agency } from "../../generated/prisma/client.ts";
 
@@ -204,12 +205,12 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "put",
     path: "/api/admin/calendar/:year",
-    summary: "Publish a year's official schedule (replaces the provisional rule for that year)",
+    summary: "Publish a year's official schedule (replaces the provisional rule for that year); open cases' due dates that relied on it are recomputed",
     tags: ["admin"],
     access: "admin",
     params: yearParam,
     body: calendarBody,
-    responses: { 200: { description: "The published year" } },
+    responses: { 200: { description: "The published year, and recomputedCases: how many open cases got new due dates" } },
     handler: async ({ params, body, actor }) => {
       let schedule;
       try {
@@ -220,9 +221,12 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
         throw e;
       }
       const data = { holidays: JSON.stringify(schedule.holidays), workdays: JSON.stringify(schedule.workdays), publishedBy: actor!.username };
-      await db.calendarYear.upsert({ where: { year: params.year }, create: { year: params.year, ...data }, update: { ...data, publishedAt: new Date() } });
+      const stored = await db.calendarYear.upsert({ where: { year: params.year }, create: { year: params.year, ...data }, update: { ...data, publishedAt: new Date() } });
       ctx.calendar.publish(schedule);
-      return ctx.calendar.schedule(params.year);
+      // Every open due date that relied on this year moves to where the schedule puts it, each
+      // change recorded as a DEADLINES_RECOMPUTED event (src/jobs/recompute.ts).
+      const recomputedCases = await recomputeAfterPublication(ctx, params.year, { publishedAt: stored.publishedAt });
+      return { ...ctx.calendar.schedule(params.year), recomputedCases };
     },
   });
 

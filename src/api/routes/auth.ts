@@ -1,4 +1,5 @@
 // Login for staff and administrators.
+import type { Request } from "express";
 import { z } from "zod";
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import { decoyPasswordHash, verifyPassword } from "../../auth/passwords.ts";
@@ -11,16 +12,25 @@ const loginBody = z
   .meta({ id: "Login" });
 
 export function loginLimiter(perMinute: number) {
-  // Throttle by client and by username, so neither one client nor a distributed guess at
-  // one account gets far.
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "unknown")}|${String(req.body?.username ?? "").slice(0, 64)}`,
-    handler: (_req, _res, next) => next(problems.tooMany("Too many login attempts; wait a minute.")),
-  });
+  // Throttle failed attempts by client and, separately, by username: a key made of both would
+  // let one client try many usernames, or many clients try one username, without limit.
+  // Successful logins do not count, so colleagues behind one office address are not locked out.
+  const limiter = (scope: string, key: (req: Request) => string) =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: perMinute,
+      standardHeaders: "draft-8",
+      identifier: `login-${scope}`,
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      keyGenerator: key,
+      handler: (_req, _res, next) => next(problems.tooMany("Too many login attempts; wait a minute.")),
+    });
+  return [
+    limiter("client", (req) => ipKeyGenerator(req.ip ?? "unknown")),
+    // Only a string username is a key (String() of an arbitrary JSON value can throw).
+    limiter("user", (req) => (typeof req.body?.username === "string" ? req.body.username.slice(0, 64) : "")),
+  ];
 }
 
 export function authRoutes({ ctx, tokens, add }: ApiDeps) {

@@ -40,6 +40,10 @@ const listQuery = z
     side: z.enum(["transferOut", "transferIn", "agency", "insured", "none"]).optional().meta({ description: "who acts next" }),
     mine: z.enum(["true", "false"]).optional().meta({ description: "true: only cases waiting for my agency" }),
     overdue: z.enum(["true", "false"]).optional(),
+    dueSoon: z
+      .enum(["true", "false"])
+      .optional()
+      .meta({ description: "true: open steps due within DUE_SOON_WORKING_DAYS working days from today, not overdue" }),
     dueBefore: chinaDate.optional().meta({ description: "step due date before this China date" }),
     q: z.string().trim().min(1).max(64).optional().meta({ description: "case number, insured name or full ID number" }),
     sort: z.enum(["due", "recent"]).default("due"),
@@ -62,7 +66,13 @@ function parseIfMatch(raw: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
-function listWhere(actor: Actor, q: z.output<typeof listQuery>, agencyId: number | undefined, today: string): Prisma.CaseWhereInput {
+function listWhere(
+  actor: Actor,
+  q: z.output<typeof listQuery>,
+  agencyId: number | undefined,
+  today: string,
+  dueSoonCutoff: string,
+): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [];
   if (actor.kind === "staff") and.push({ OR: [{ fromAgencyId: actor.agencyId! }, { toAgencyId: actor.agencyId! }] });
   if (q.type) and.push({ type: q.type });
@@ -77,9 +87,19 @@ function listWhere(actor: Actor, q: z.output<typeof listQuery>, agencyId: number
       ],
     });
   }
-  const overdue: Prisma.CaseWhereInput = { final: false, OR: [{ stepDueOn: { lt: today } }, { dueOn: { lt: today } }] };
+  // `not: null` spelled out: under NOT, a bare comparison with a NULL date is NULL (not false)
+  // in SQL, and would drop cases without due dates from the "not overdue / not due soon" lists.
+  const overdue: Prisma.CaseWhereInput = {
+    final: false,
+    OR: [{ stepDueOn: { not: null, lt: today } }, { dueOn: { not: null, lt: today } }],
+  };
   if (q.overdue === "true") and.push(overdue);
   if (q.overdue === "false") and.push({ NOT: overdue });
+  // Due soon: the step's due date lies between today and the cut-off (both included), and
+  // nothing is overdue yet (a case past its overall due date belongs to the overdue queue).
+  const dueSoon: Prisma.CaseWhereInput = { AND: [{ final: false, stepDueOn: { not: null, gte: today, lte: dueSoonCutoff } }, { NOT: overdue }] };
+  if (q.dueSoon === "true") and.push(dueSoon);
+  if (q.dueSoon === "false") and.push({ NOT: dueSoon });
   if (q.dueBefore) and.push({ stepDueOn: { lt: q.dueBefore } });
   if (q.q) {
     const text = q.q;
@@ -94,7 +114,7 @@ function listWhere(actor: Actor, q: z.output<typeof listQuery>, agencyId: number
   return { AND: and };
 }
 
-export function caseRoutes({ ctx, add, eventDocBody }: ApiDeps) {
+export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
   add({
     method: "post",
     path: "/api/cases",
@@ -130,8 +150,9 @@ export function caseRoutes({ ctx, add, eventDocBody }: ApiDeps) {
       }
       const orderBy: Prisma.CaseOrderByWithRelationInput[] =
         query.sort === "due" ? [{ stepDueOn: { sort: "asc", nulls: "last" } }, { id: "asc" }] : [{ updatedAt: "desc" }, { id: "asc" }];
+      const today = ctx.today();
       const rows = await ctx.db.case.findMany({
-        where: listWhere(actor!, query, agencyId, ctx.today()),
+        where: listWhere(actor!, query, agencyId, today, ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value),
         orderBy,
         take: query.limit + 1,
         ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),

@@ -39,16 +39,19 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
     responses: { 200: { description: "Progress, due date and timeline" } },
     errors: [404, 429],
     handler: async ({ body }) => {
-      const c = await ctx.db.case.findUnique({
+      // The same single lookup whether or not the case exists (agencies are loaded only after a
+      // match: an include would add queries for an existing case), and a constant-time compare
+      // even when it is unknown, so that neither the answer nor its timing tells whether a case
+      // number exists.
+      const found = await ctx.db.case.findUnique({
         where: { caseNumber: body.caseNumber.toUpperCase() },
-        include: { fromAgency: true, toAgency: true },
+        select: { id: true, insuredIdNumber: true },
       });
-      // Compare in constant time, and compare even when the case is unknown, so that neither
-      // the answer nor its timing tells whether a case number exists.
       const given = digest(body.idNumber.toUpperCase());
-      const stored = digest(c?.insuredIdNumber ?? "\u0000no case\u0000");
-      const match = timingSafeEqual(given, stored) && c !== null;
+      const stored = digest(found?.insuredIdNumber ?? "\u0000no case\u0000");
+      const match = timingSafeEqual(given, stored) && found !== null;
       if (!match) throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
+      const c = await ctx.db.case.findUniqueOrThrow({ where: { id: found.id }, include: { fromAgency: true, toAgency: true } });
       const events = await ctx.db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: "asc" } });
       return statusView(ctx, c, events);
     },

@@ -1,0 +1,73 @@
+// Administration reports. Definitions of the SLA figures: src/reports/sla.ts.
+import { z } from "zod";
+import { isChinaDate } from "../../calendar/index.ts";
+import { slaCsv, slaReport } from "../../reports/sla.ts";
+import { problems } from "../../problems.ts";
+import type { ApiDeps } from "../deps.ts";
+
+const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
+
+const slaQuery = z
+  .object({
+    from: chinaDate.meta({ description: "first China date of the completion period (included)" }),
+    to: chinaDate.meta({ description: "last China date of the completion period (included)" }),
+    format: z.enum(["json", "csv"]).default("json"),
+    agency: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/).optional().meta({ description: "only this agency's rows" }),
+  })
+  .strict()
+  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] });
+
+const slaRow = z.object({
+  agency: z.string(),
+  agencyName: z.string(),
+  caseType: z.string(),
+  step: z.string(),
+  stepLabel: z.object({ zh: z.string(), en: z.string() }),
+  open: z.number().int().meta({ description: "cases in this step now" }),
+  overdue: z.number().int().meta({ description: "open and past the step's due date" }),
+  completedOnTime: z.number().int(),
+  completedLate: z.number().int(),
+  completionRate: z.number().nullable().meta({ description: "completedOnTime / completed, 0..1; null when none completed" }),
+  medianWorkingDays: z.number().nullable(),
+  p90WorkingDays: z.number().nullable(),
+});
+
+const slaSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    asOf: z.string().meta({ description: "the China date open and overdue are counted on" }),
+    rows: z.array(slaRow),
+  })
+  .meta({ id: "SlaReport" });
+
+export function reportRoutes({ ctx, add }: ApiDeps) {
+  add({
+    method: "get",
+    path: "/api/admin/reports/sla",
+    summary: "Step deadlines kept, per agency and step: open, overdue, completed on time or late in [from, to], working-day median and 90th percentile",
+    tags: ["reports"],
+    access: "admin",
+    query: slaQuery,
+    responses: {
+      200: {
+        description: "The report as JSON, or as CSV with format=csv (stepLabel as stepLabelZh, stepLabelEn)",
+        content: { "application/json": { schema: slaSchema }, "text/csv": { schema: z.string() } },
+      },
+    },
+    handler: async ({ query, res }) => {
+      if (query.agency && !(await ctx.db.agency.findUnique({ where: { code: query.agency } }))) {
+        throw problems.invalid([{ path: "query.agency", message: `no agency with code ${query.agency}` }]);
+      }
+      const report = await slaReport(ctx, { from: query.from, to: query.to, agency: query.agency });
+      if (query.format === "csv") {
+        res
+          .type("text/csv; charset=utf-8")
+          .attachment(`sla-${query.from}-${query.to}.csv`)
+          .send(slaCsv(report));
+        return undefined;
+      }
+      return report;
+    },
+  });
+}

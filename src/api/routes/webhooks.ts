@@ -1,0 +1,320 @@
+// Administration of outgoing webhooks: subscriptions, the delivery log, manual redelivery.
+// Deliveries themselves are made by the worker in src/notifications/worker.ts.
+import { z } from "zod";
+import type { Prisma, Webhook, WebhookDelivery, WebhookDeliveryAttempt, OutboxMessage, Agency } from "../../generated/prisma/client.ts";
+import { MESSAGE_KINDS, outboxWritten } from "../../notifications/outbox.ts";
+import { generateSecret, maskSecret } from "../../notifications/signing.ts";
+import { parseKinds } from "../../notifications/worker.ts";
+import { Problem, problems } from "../../problems.ts";
+import type { ApiDeps } from "../deps.ts";
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((value, issue) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      issue.addIssue({ code: "custom", message: "must be an absolute http:// or https:// URL" });
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      issue.addIssue({ code: "custom", message: "only http:// and https:// URLs are allowed" });
+    } else if (url.username || url.password) {
+      // Lists show URLs in full: credentials belong in the signing secret, not in the URL.
+      issue.addIssue({ code: "custom", message: "must not contain a user name or password" });
+    }
+  })
+  .meta({ example: "https://hooks.example.gov.cn/tracker" });
+
+const kinds = z
+  .array(z.enum(MESSAGE_KINDS))
+  .min(1)
+  .max(MESSAGE_KINDS.length)
+  .transform((a) => [...new Set(a)])
+  .meta({ description: "message kinds to receive" });
+
+const secret = z
+  .string()
+  .min(16, "at least 16 characters")
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, "visible ASCII characters only")
+  .meta({ description: "HMAC-SHA256 key; omit it and one is generated and shown once" });
+
+const createBody = z
+  .object({
+    url: webhookUrl,
+    secret: secret.optional(),
+    events: kinds,
+    agencyCode: z.string().trim().min(1).max(32).optional().meta({ description: "only cases where this agency is either end; omit for all cases" }),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: "CreateWebhook" });
+
+const patchBody = z
+  .object({ active: z.boolean().optional(), url: webhookUrl.optional(), events: kinds.optional(), secret: secret.optional() })
+  .strict()
+  .meta({ id: "UpdateWebhook" });
+
+const webhookId = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
+const deliveryId = z.object({ id: z.string().uuid() });
+
+const deliveriesQuery = z
+  .object({
+    status: z.enum(["pending", "delivered", "failed"]).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().uuid().optional(),
+  })
+  .strict();
+
+const webhookSchema = z
+  .object({
+    id: z.number().int(),
+    url: z.string(),
+    events: z.array(z.enum(MESSAGE_KINDS)),
+    agencyCode: z.string().nullable(),
+    active: z.boolean(),
+    secretMasked: z.string(),
+    secret: z.string().optional().meta({ description: "only in the answer that generated it" }),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    deliveries: z.object({ pending: z.number().int(), delivered: z.number().int(), failed: z.number().int() }),
+  })
+  .meta({ id: "Webhook" });
+
+const attemptSchema = z.object({
+  attemptNo: z.number().int(),
+  manual: z.boolean(),
+  startedAt: z.string(),
+  durationMs: z.number().int(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  responseBody: z.string().nullable(),
+});
+
+const deliverySchema = z
+  .object({
+    id: z.string().meta({ description: "sent as X-Tracker-Delivery on every attempt" }),
+    webhookId: z.number().int(),
+    messageId: z.string(),
+    event: z.string(),
+    caseId: z.string().nullable(),
+    caseNumber: z.string().nullable(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number().int(),
+    failures: z.number().int(),
+    nextAttemptAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+    attemptLog: z.array(attemptSchema),
+  })
+  .meta({ id: "WebhookDelivery" });
+
+type Counts = { pending: number; delivered: number; failed: number };
+
+function webhookView(w: Webhook & { agency: Agency | null }, counts: Counts, shownSecret?: string) {
+  return {
+    id: w.id,
+    url: w.url,
+    events: parseKinds(w.events),
+    agencyCode: w.agency?.code ?? null,
+    active: w.active,
+    secretMasked: maskSecret(w.secret),
+    ...(shownSecret ? { secret: shownSecret } : {}),
+    createdBy: w.createdBy,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+    deliveries: counts,
+  };
+}
+
+function deliveryView(d: WebhookDelivery & { message: OutboxMessage; attemptLog: WebhookDeliveryAttempt[] }) {
+  let caseNumber: string | null = null;
+  try {
+    caseNumber = JSON.parse(d.message.body)?.case?.caseNumber ?? null;
+  } catch {
+    // a body is always JSON; a damaged one still lists
+  }
+  return {
+    id: d.id,
+    webhookId: d.webhookId,
+    messageId: d.messageId,
+    event: d.message.kind,
+    caseId: d.message.caseId,
+    caseNumber,
+    status: d.status as "pending" | "delivered" | "failed",
+    attempts: d.attempts,
+    failures: d.failures,
+    nextAttemptAt: d.status === "pending" ? d.nextAttemptAt.toISOString() : null,
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    createdAt: d.createdAt.toISOString(),
+    attemptLog: d.attemptLog.map((a) => ({
+      attemptNo: a.attemptNo,
+      manual: a.manual,
+      startedAt: a.startedAt.toISOString(),
+      durationMs: a.durationMs,
+      statusCode: a.statusCode,
+      error: a.error,
+      responseBody: a.responseBody,
+    })),
+  };
+}
+
+export function webhookRoutes({ ctx, add }: ApiDeps) {
+  const { db } = ctx;
+
+  async function counts(ids: number[]): Promise<Map<number, Counts>> {
+    const rows = ids.length ? await db.webhookDelivery.groupBy({ by: ["webhookId", "status"], where: { webhookId: { in: ids } }, _count: { _all: true } }) : [];
+    const out = new Map<number, Counts>(ids.map((id) => [id, { pending: 0, delivered: 0, failed: 0 }]));
+    for (const r of rows) {
+      const c = out.get(r.webhookId)!;
+      if (r.status === "pending" || r.status === "delivered" || r.status === "failed") c[r.status] = r._count._all;
+    }
+    return out;
+  }
+
+  async function load(id: number) {
+    const w = await db.webhook.findUnique({ where: { id }, include: { agency: true } });
+    if (!w) throw problems.notFound(`Webhook ${id}`);
+    return w;
+  }
+
+  add({
+    method: "post",
+    path: "/api/admin/webhooks",
+    summary: "Subscribe a URL to notifications (state changes, deadlines approaching or missed), for all cases or one agency's",
+    tags: ["webhooks"],
+    access: "admin",
+    body: createBody,
+    responses: { 201: { description: "The webhook; `secret` is shown only if it was generated", content: { "application/json": { schema: webhookSchema } } } },
+    handler: async ({ body, actor, res }) => {
+      let agencyId: number | null = null;
+      if (body.agencyCode) {
+        const a = await db.agency.findUnique({ where: { code: body.agencyCode } });
+        if (!a) throw problems.invalid([{ path: "agencyCode", message: `no agency with code ${body.agencyCode}` }]);
+        agencyId = a.id;
+      }
+      const generated = body.secret === undefined ? generateSecret() : undefined;
+      const w = await db.$transaction((tx) =>
+        tx.webhook.create({
+          data: {
+            url: body.url,
+            secret: body.secret ?? generated!,
+            events: JSON.stringify(body.events),
+            agencyId,
+            active: body.active ?? true,
+            createdBy: actor!.username,
+          },
+          include: { agency: true },
+        }),
+      );
+      res.status(201).location(`/api/admin/webhooks/${w.id}`);
+      return webhookView(w, { pending: 0, delivered: 0, failed: 0 }, generated);
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/webhooks",
+    summary: "List webhooks (secrets masked) with their delivery counts",
+    tags: ["webhooks"],
+    access: "admin",
+    responses: { 200: { description: "Webhooks", content: { "application/json": { schema: z.object({ items: z.array(webhookSchema) }) } } } },
+    handler: async () => {
+      const hooks = await db.webhook.findMany({ orderBy: { id: "asc" }, include: { agency: true } });
+      const c = await counts(hooks.map((h) => h.id));
+      return { items: hooks.map((h) => webhookView(h, c.get(h.id)!)) };
+    },
+  });
+
+  add({
+    method: "patch",
+    path: "/api/admin/webhooks/:id",
+    summary: "Switch a webhook on or off, or change its URL, kinds or secret",
+    tags: ["webhooks"],
+    access: "admin",
+    params: webhookId,
+    body: patchBody,
+    responses: { 200: { description: "The webhook", content: { "application/json": { schema: webhookSchema } } } },
+    errors: [404],
+    handler: async ({ params, body }) => {
+      await load(params.id);
+      const data: Prisma.WebhookUpdateInput = {};
+      if (body.active !== undefined) data.active = body.active;
+      if (body.url !== undefined) data.url = body.url;
+      if (body.events !== undefined) data.events = JSON.stringify(body.events);
+      if (body.secret !== undefined) data.secret = body.secret;
+      const w = await db.$transaction((tx) => tx.webhook.update({ where: { id: params.id }, data, include: { agency: true } }));
+      // Switched back on: its waiting deliveries go out now.
+      if (body.active) outboxWritten();
+      return webhookView(w, (await counts([w.id])).get(w.id)!);
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/admin/webhooks/:id/deliveries",
+    summary: "A webhook's delivery log, newest first: status, every attempt with its status code or error",
+    tags: ["webhooks"],
+    access: "admin",
+    params: webhookId,
+    query: deliveriesQuery,
+    responses: {
+      200: {
+        description: "Deliveries",
+        content: { "application/json": { schema: z.object({ items: z.array(deliverySchema), nextCursor: z.string().nullable() }) } },
+      },
+    },
+    errors: [404],
+    handler: async ({ params, query }) => {
+      await load(params.id);
+      const rows = await db.webhookDelivery.findMany({
+        where: { webhookId: params.id, ...(query.status ? { status: query.status } : {}) },
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+        take: query.limit + 1,
+        ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+        include: { message: true, attemptLog: { orderBy: { attemptNo: "asc" } } },
+      });
+      const page = rows.slice(0, query.limit);
+      return { items: page.map(deliveryView), nextCursor: rows.length > query.limit ? page[page.length - 1].id : null };
+    },
+  });
+
+  add({
+    method: "post",
+    path: "/api/admin/deliveries/:id/redeliver",
+    summary: "Send a delivery again (same X-Tracker-Delivery id and body), with a fresh retry schedule",
+    tags: ["webhooks"],
+    access: "admin",
+    params: deliveryId,
+    responses: { 202: { description: "Queued; the delivery log shows the outcome", content: { "application/json": { schema: deliverySchema } } } },
+    errors: [404, 409],
+    handler: async ({ params, res }) => {
+      const d = await db.webhookDelivery.findUnique({ where: { id: params.id }, include: { webhook: true } });
+      if (!d) throw problems.notFound("The delivery");
+      if (!d.webhook.active) throw problems.conflict(`Webhook ${d.webhookId} is switched off; switch it on first (PATCH /api/admin/webhooks/${d.webhookId}).`);
+      const now = new Date();
+      const updated = await db.$transaction(async (tx) => {
+        // Not while a worker holds the delivery: that attempt's outcome would overwrite ours.
+        const { count } = await tx.webhookDelivery.updateMany({
+          where: { id: d.id, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+          data: { status: "pending", failures: 0, nextAttemptAt: now, manual: true, lockedUntil: null, claimToken: null },
+        });
+        if (count !== 1) return null;
+        return tx.webhookDelivery.findUnique({ where: { id: d.id }, include: { message: true, attemptLog: { orderBy: { attemptNo: "asc" } } } });
+      });
+      if (!updated) throw new Problem(409, "delivery-in-progress", "Delivery in progress", "This delivery is being sent right now; look at its log in a moment.");
+      outboxWritten();
+      res.status(202);
+      return deliveryView(updated);
+    },
+  });
+}

@@ -1,0 +1,249 @@
+// SLA report: how agencies keep their statutory step limits, computed from the event log.
+//
+// Definitions
+// - A *step* is a machine state with a deadline (StateMeta.deadline): medicalTransfer
+//   transferOut / transferIn; pensionTransfer applicationFiled (the review) / transferOut /
+//   transferIn. It belongs to the agency on its side: transferOut → the case's fromAgency,
+//   transferIn → the case's toAgency.
+// - A *step instance* starts with the event that entered the state from another state (its
+//   occurredOn is the step's start, as for Case.stepStartedOn) and *completes* with the event
+//   that leaves it for another state, unless that event withdraws the case (a withdrawal is not
+//   the agency completing its step). Self-transitions and system events do not end a step.
+// - open / overdue: cases in the step now (as of `asOf`, today in China); overdue = its due date
+//   (Case.stepDueOn) is before today. Not limited by [from, to].
+// - completedOnTime / completedLate: instances completed with occurredOn in [from, to]; on time
+//   when that date is not after the due date in force at the time, which the engine records on
+//   the leaving event (CaseEvent.stepDueOn). Events recorded before that column existed fall
+//   back to start + the agency's current limit on the current calendar.
+// - completionRate = completedOnTime / (completedOnTime + completedLate), 4 decimals; null if none.
+// - medianWorkingDays / p90WorkingDays: working days from start to completion
+//   (WorkingCalendar.workingDaysBetween: the start day not counted) over the completed instances,
+//   percentiles by linear interpolation between closest ranks (as numpy's default and Excel's
+//   PERCENTILE.INC), 1 decimal; null if none.
+// Rows exist for every (agency, case type, step) with something to show (open or completed > 0),
+// sorted by agency code, case type and step order.
+import type { CaseType, CaseMachineModule, StateMeta, Label } from "../../machines/types.ts";
+import { effectiveLimit } from "../deadlines/index.ts";
+import { parseLimits } from "../engine/cases.ts";
+import type { EngineContext } from "../engine/context.ts";
+
+export interface SlaRow {
+  agency: string;
+  agencyName: string;
+  caseType: string;
+  step: string;
+  stepLabel: Label;
+  open: number;
+  overdue: number;
+  completedOnTime: number;
+  completedLate: number;
+  completionRate: number | null;
+  medianWorkingDays: number | null;
+  p90WorkingDays: number | null;
+}
+
+export interface SlaReport {
+  from: string;
+  to: string;
+  /** the China date `open` and `overdue` are counted on */
+  asOf: string;
+  rows: SlaRow[];
+}
+
+export const SLA_CSV_COLUMNS = [
+  "agency",
+  "agencyName",
+  "caseType",
+  "step",
+  "stepLabelZh",
+  "stepLabelEn",
+  "open",
+  "overdue",
+  "completedOnTime",
+  "completedLate",
+  "completionRate",
+  "medianWorkingDays",
+  "p90WorkingDays",
+] as const;
+
+const CHUNK = 400;
+
+/** Percentile by linear interpolation between closest ranks (numpy default, Excel PERCENTILE.INC). */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = (sorted.length - 1) * p;
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+}
+
+const round = (v: number | null, places: number) => (v === null ? null : Math.round(v * 10 ** places) / 10 ** places);
+
+function sideOf(meta: StateMeta): "transferOut" | "transferIn" {
+  if (meta.side === "transferOut" || meta.side === "transferIn") return meta.side;
+  return meta.deadline!.agency;
+}
+
+interface Bucket {
+  agencyId: number;
+  caseType: string;
+  step: string;
+  order: number;
+  label: Label;
+  open: number;
+  overdue: number;
+  onTime: number;
+  late: number;
+  days: number[];
+}
+
+export async function slaReport(ctx: EngineContext, q: { from: string; to: string; agency?: string }): Promise<SlaReport> {
+  const { db } = ctx;
+  const today = ctx.today();
+  const agencies = new Map((await db.agency.findMany()).map((a) => [a.id, a]));
+  const buckets = new Map<string, Bucket>();
+  const modOf = (type: string, version: number): CaseMachineModule | undefined => ctx.machines.get(type as CaseType, version);
+  const stepMeta = (type: string, version: number, state: string | null): StateMeta | undefined => {
+    if (state === null) return undefined;
+    const meta = modOf(type, version)?.states[state];
+    return meta?.deadline ? meta : undefined;
+  };
+  const bucket = (agencyId: number, caseType: string, step: string, meta: StateMeta): Bucket => {
+    const key = `${agencyId}\u0000${caseType}\u0000${step}`;
+    let b = buckets.get(key);
+    if (!b) {
+      b = { agencyId, caseType, step, order: meta.step, label: meta.label, open: 0, overdue: 0, onTime: 0, late: 0, days: [] };
+      buckets.set(key, b);
+    }
+    return b;
+  };
+  const agencyFor = (meta: StateMeta, c: { fromAgencyId: number; toAgencyId: number }) =>
+    sideOf(meta) === "transferOut" ? c.fromAgencyId : c.toAgencyId;
+
+  // Open and overdue, now.
+  const by = ["type", "machineVersion", "state", "fromAgencyId", "toAgencyId"] as const;
+  const openGroups = await db.case.groupBy({ by: [...by], where: { final: false, stepDueOn: { not: null } }, _count: { _all: true } });
+  const overdueGroups = await db.case.groupBy({ by: [...by], where: { final: false, stepDueOn: { lt: today } }, _count: { _all: true } });
+  for (const [groups, field] of [
+    [openGroups, "open"],
+    [overdueGroups, "overdue"],
+  ] as const) {
+    for (const g of groups) {
+      const meta = stepMeta(g.type, g.machineVersion, g.state);
+      if (!meta) continue;
+      bucket(agencyFor(meta, g), g.type, g.state, meta)[field] += g._count._all;
+    }
+  }
+
+  // Completions in [from, to]: events leaving a step state for another state.
+  const stepStates = new Set<string>();
+  for (const type of ctx.machines.types) {
+    for (const [state, meta] of Object.entries(ctx.machines.latest(type).states)) if (meta.deadline) stepStates.add(state);
+  }
+  const leaving = (
+    await db.caseEvent.findMany({
+      where: { occurredOn: { gte: q.from, lte: q.to }, fromState: { in: [...stepStates] } },
+      select: {
+        caseId: true,
+        seq: true,
+        fromState: true,
+        toState: true,
+        occurredOn: true,
+        stepDueOn: true,
+        case: { select: { type: true, machineVersion: true, fromAgencyId: true, toAgencyId: true } },
+      },
+    })
+  ).filter((e) => e.fromState !== e.toState && stepMeta(e.case.type, e.case.machineVersion, e.fromState));
+
+  // The start of each completed instance: the latest earlier event that entered that state.
+  const caseIds = [...new Set(leaving.map((e) => e.caseId))];
+  const entries = new Map<string, { seq: number; toState: string; occurredOn: string }[]>();
+  for (let i = 0; i < caseIds.length; i += CHUNK) {
+    const rows = await db.caseEvent.findMany({
+      where: { caseId: { in: caseIds.slice(i, i + CHUNK) }, toState: { in: [...stepStates] } },
+      select: { caseId: true, seq: true, fromState: true, toState: true, occurredOn: true },
+      orderBy: [{ caseId: "asc" }, { seq: "asc" }],
+    });
+    for (const r of rows) {
+      if (r.fromState === r.toState) continue;
+      const list = entries.get(r.caseId) ?? [];
+      list.push(r);
+      entries.set(r.caseId, list);
+    }
+  }
+
+  for (const e of leaving) {
+    const mod = modOf(e.case.type, e.case.machineVersion)!;
+    const meta = mod.states[e.fromState!];
+    if (mod.states[e.toState]?.outcome === "withdrawn") continue;
+    const entered = (entries.get(e.caseId) ?? []).filter((x) => x.seq < e.seq && x.toState === e.fromState).at(-1);
+    const agencyId = agencyFor(meta, e.case);
+    let dueOn = e.stepDueOn;
+    if (dueOn === null && entered) {
+      const agency = agencies.get(agencyId);
+      const limit = effectiveLimit(meta.deadline!, parseLimits(agency?.limits ?? "{}"));
+      dueOn = ctx.calendar.addWorkingDays(entered.occurredOn, limit).value;
+    }
+    if (dueOn === null) continue; // neither recorded nor reconstructible: not judged
+    const b = bucket(agencyId, e.case.type, e.fromState!, meta);
+    if (e.occurredOn <= dueOn) b.onTime++;
+    else b.late++;
+    if (entered) b.days.push(ctx.calendar.workingDaysBetween(entered.occurredOn, e.occurredOn).value);
+  }
+
+  const rows: (SlaRow & { order: number })[] = [];
+  for (const b of buckets.values()) {
+    const agency = agencies.get(b.agencyId);
+    if (!agency || (q.agency && agency.code !== q.agency)) continue;
+    if (b.open === 0 && b.onTime + b.late === 0) continue;
+    const days = [...b.days].sort((x, y) => x - y);
+    const completed = b.onTime + b.late;
+    rows.push({
+      agency: agency.code,
+      agencyName: agency.name,
+      caseType: b.caseType,
+      step: b.step,
+      stepLabel: b.label,
+      open: b.open,
+      overdue: b.overdue,
+      completedOnTime: b.onTime,
+      completedLate: b.late,
+      completionRate: completed > 0 ? round(b.onTime / completed, 4) : null,
+      medianWorkingDays: round(percentile(days, 0.5), 1),
+      p90WorkingDays: round(percentile(days, 0.9), 1),
+      order: b.order,
+    });
+  }
+  rows.sort((a, b) => (a.agency < b.agency ? -1 : a.agency > b.agency ? 1 : a.caseType < b.caseType ? -1 : a.caseType > b.caseType ? 1 : a.order - b.order));
+  return { from: q.from, to: q.to, asOf: today, rows: rows.map(({ order: _order, ...r }) => r) };
+}
+
+/** CSV field quoting per RFC 4180, and a leading ' for cells a spreadsheet would run as formulas. */
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? "" : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function slaCsv(report: SlaReport): string {
+  const lines = report.rows.map((r) =>
+    [
+      r.agency,
+      r.agencyName,
+      r.caseType,
+      r.step,
+      r.stepLabel.zh,
+      r.stepLabel.en,
+      r.open,
+      r.overdue,
+      r.completedOnTime,
+      r.completedLate,
+      r.completionRate,
+      r.medianWorkingDays,
+      r.p90WorkingDays,
+    ]
+      .map(csvCell)
+      .join(","),
+  );
+  return [SLA_CSV_COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";
+}

@@ -1,0 +1,315 @@
+// Access control matrix: every role against every endpoint and every event of a medical
+// transfer in every state where the machine defines it, as tables of expected statuses.
+// A denied call must change nothing in the database.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import fs from "node:fs";
+import { ADMIN, client, startService, tempDir, type Reply, type TestServer } from "../support/server.ts";
+import { expectProblem, makePeople, medicalCaseIn, medicalEventBody, openMedical, openStore, type Api } from "../support/reliability.ts";
+import { medicalTransfer } from "../../machines/medicalTransfer.ts";
+import { definitionJson } from "../../machines/runtime.ts";
+
+// Real servers, real files, many requests: generous limits for a busy 2-core machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
+const roles = ["anonymous", "statusLookup", "transferOutStaff", "transferInStaff", "unrelatedStaff", "disabledUser", "admin"] as const;
+type Role = (typeof roles)[number];
+
+const PASSWORD = "staff-password-123";
+const accounts: Partial<Record<Role, { username: string; password: string }>> = {
+  transferOutStaff: { username: "fz-clerk", password: PASSWORD },
+  transferInStaff: { username: "xm-clerk", password: PASSWORD },
+  unrelatedStaff: { username: "sz-clerk", password: PASSWORD },
+  disabledUser: { username: "fz-leaver", password: PASSWORD }, // staff of the transfer-out agency, then disabled
+  admin: ADMIN,
+};
+
+let server: TestServer;
+let api: Api;
+let store: ReturnType<typeof openStore>;
+const token: Partial<Record<Role, string>> = {};
+const people = makePeople(200, 7);
+let personIndex = 0;
+const nextPerson = () => people[personIndex++ % people.length];
+let ref: { id: string; caseNumber: string; idNumber: string };
+let calendar2026: { holidays: string[]; workdays: string[] };
+let serial = 0;
+
+beforeAll(async () => {
+  // Background jobs (deadline sweeper, webhook delivery) write on their own schedule; this test
+  // compares the database before and after each refused request, so it runs without them.
+  server = await startService({ dir: tempDir("tracker-access-"), env: { JOBS: "off" } });
+  api = client(server.url);
+  const admin = await api.login(ADMIN.username, ADMIN.password);
+  for (const a of [
+    { code: "FZ", name: "福州市医保中心", region: "350100" },
+    { code: "XM", name: "厦门市医保中心", region: "350200" },
+    { code: "SZ", name: "深圳市医保中心", region: "440300" },
+  ]) {
+    expect((await api.call("POST", "/api/admin/agencies", { token: admin, body: a })).status).toBe(201);
+  }
+  for (const [username, agencyCode] of [["fz-clerk", "FZ"], ["xm-clerk", "XM"], ["sz-clerk", "SZ"], ["fz-leaver", "FZ"], ["victim", "SZ"]]) {
+    const r = await api.call("POST", "/api/admin/users", { token: admin, body: { username, password: PASSWORD, role: "staff", agencyCode } });
+    expect(r.status).toBe(201);
+  }
+  for (const role of roles) {
+    const acc = accounts[role];
+    if (acc) token[role] = await api.login(acc.username, acc.password);
+  }
+  // The leaver's token worked until the account was disabled.
+  expect((await api.call("GET", "/api/me", { token: token.disabledUser })).status).toBe(200);
+  expect((await api.call("PATCH", "/api/admin/users/fz-leaver", { token: admin, body: { disabled: true } })).status).toBe(200);
+
+  const insured = nextPerson();
+  const c = await medicalCaseIn(api, { out: token.transferOutStaff!, in: token.transferInStaff! }, "certificateIssued", insured);
+  ref = { id: c.id, caseNumber: c.caseNumber, idNumber: insured.idNumber };
+  calendar2026 = (await api.call("GET", "/api/admin/calendar/2026", { token: admin })).body;
+  store = openStore(server.databaseUrl);
+});
+
+afterAll(async () => {
+  store?.close();
+  await server?.stop();
+  if (server) fs.rmSync(server.dir, { recursive: true, force: true });
+});
+
+function call(role: Role, method: string, path: string, body?: unknown): Promise<Reply> {
+  return api.call(method, path, { token: token[role], body });
+}
+
+interface Row {
+  method: string;
+  path: string;
+  /** expected status per role */
+  expect: Record<Role, number>;
+  send: (role: Role) => Promise<Reply>;
+  /** extra checks on an allowed answer */
+  check?: (role: Role, r: Reply) => void;
+}
+
+// Compact notation: statuses in the order of `roles`.
+function by(...statuses: number[]): Record<Role, number> {
+  expect(statuses).toHaveLength(roles.length);
+  return Object.fromEntries(roles.map((r, i) => [r, statuses[i]])) as Record<Role, number>;
+}
+//                       anon stat  out   in  other disab admin
+const publicRead = by(200, 200, 200, 200, 200, 200, 200);
+const anyUser = by(401, 401, 200, 200, 200, 401, 200);
+const caseReader = by(401, 401, 200, 200, 403, 401, 200);
+const adminOnly = (ok: number) => by(401, 401, 403, 403, 403, 401, ok);
+
+const rows: Row[] = [
+  {
+    method: "POST",
+    path: "/api/auth/login",
+    expect: by(401, 401, 200, 200, 200, 401, 200),
+    // each caller logs in with what it has: no account for the anonymous and the status-lookup caller
+    send: (role) => api.call("POST", "/api/auth/login", { body: accounts[role] ?? { username: `nobody-${role}`, password: "guessed-password" } }),
+  },
+  { method: "GET", path: "/api/me", expect: anyUser, send: (role) => call(role, "GET", "/api/me") },
+  {
+    method: "POST",
+    path: "/api/status",
+    // possession of case number + ID number is the credential; a guessed pair finds nothing
+    expect: by(404, 200, 200, 200, 200, 200, 200),
+    send: (role) =>
+      call(role, "POST", "/api/status", role === "anonymous" ? { caseNumber: "MT2026-00000000", idNumber: ref.idNumber } : { caseNumber: ref.caseNumber, idNumber: ref.idNumber }),
+    check: (_role, r) => expect(r.body.insured.idNumber).not.toBe(ref.idNumber),
+  },
+  { method: "GET", path: "/api/machines", expect: publicRead, send: (role) => call(role, "GET", "/api/machines") },
+  { method: "GET", path: "/api/machines/{type}", expect: publicRead, send: (role) => call(role, "GET", "/api/machines/medicalTransfer") },
+  { method: "GET", path: "/healthz", expect: publicRead, send: (role) => call(role, "GET", "/healthz") },
+  { method: "GET", path: "/api/openapi.json", expect: publicRead, send: (role) => call(role, "GET", "/api/openapi.json") },
+  { method: "GET", path: "/metrics", expect: publicRead, send: (role) => call(role, "GET", "/metrics") },
+  { method: "GET", path: "/docs/", expect: publicRead, send: (role) => call(role, "GET", "/docs/") },
+  {
+    method: "GET",
+    path: "/api/cases",
+    expect: anyUser,
+    send: (role) => call(role, "GET", `/api/cases?limit=200&q=${encodeURIComponent(ref.idNumber)}`),
+    // staff of an unrelated agency get an empty list, not someone else's case
+    check: (role, r) => expect(r.body.items.map((i: any) => i.id)).toEqual(role === "unrelatedStaff" ? [] : [ref.id]),
+  },
+  {
+    method: "POST",
+    path: "/api/cases",
+    expect: by(401, 401, 201, 201, 403, 401, 403),
+    send: (role) => call(role, "POST", "/api/cases", { type: "medicalTransfer", insured: nextPerson(), fromAgency: "FZ", toAgency: "XM" }),
+  },
+  {
+    method: "GET",
+    path: "/api/cases/{id}",
+    expect: caseReader,
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}`),
+    check: (role, r) => {
+      // administrators read every case, with the insured person's data masked
+      if (role === "admin") expect(r.body.insured.idNumber).not.toBe(ref.idNumber);
+      else expect(r.body.insured.idNumber).toBe(ref.idNumber);
+      expect(r.body.allowedEvents.length > 0).toBe(role === "transferOutStaff" || role === "transferInStaff");
+    },
+  },
+  { method: "GET", path: "/api/cases/{id}/events", expect: caseReader, send: (role) => call(role, "GET", `/api/cases/${ref.id}/events`) },
+  {
+    method: "POST",
+    path: "/api/admin/agencies",
+    expect: adminOnly(201),
+    send: (role) => call(role, "POST", "/api/admin/agencies", { code: `AG${++serial}`, name: "测试经办机构", region: "350100" }),
+  },
+  { method: "GET", path: "/api/admin/agencies", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/agencies") },
+  { method: "PATCH", path: "/api/admin/agencies/{code}", expect: adminOnly(200), send: (role) => call(role, "PATCH", "/api/admin/agencies/SZ", { name: `深圳市医保中心${++serial}` }) },
+  {
+    method: "POST",
+    path: "/api/admin/users",
+    expect: adminOnly(201),
+    send: (role) => call(role, "POST", "/api/admin/users", { username: `new-clerk-${++serial}`, password: PASSWORD, role: "staff", agencyCode: "SZ" }),
+  },
+  { method: "GET", path: "/api/admin/users", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/users") },
+  { method: "PATCH", path: "/api/admin/users/{username}", expect: adminOnly(200), send: (role) => call(role, "PATCH", "/api/admin/users/victim", { disabled: true }) },
+  { method: "GET", path: "/api/admin/calendar", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/calendar") },
+  { method: "GET", path: "/api/admin/calendar/{year}", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/calendar/2026") },
+  {
+    method: "PUT",
+    path: "/api/admin/calendar/{year}",
+    expect: adminOnly(200),
+    send: (role) => call(role, "PUT", "/api/admin/calendar/2026", { holidays: calendar2026.holidays, workdays: calendar2026.workdays }),
+  },
+  {
+    method: "POST",
+    path: "/api/admin/policies",
+    expect: adminOnly(201),
+    send: (role) =>
+      call(role, "POST", "/api/admin/policies", {
+        region: "350100",
+        effectiveFrom: `2026-01-${String(++serial % 28 + 1).padStart(2, "0")}`,
+        contributionBaseFen: 500_000,
+        rateBasisPoints: 1000,
+        lateFeePerDayPpm: 500,
+        lateFeeAppliesToFlexible: false,
+        maxBackPayMonths: 3,
+        waitingPeriodMonths: 6,
+      }),
+  },
+  { method: "GET", path: "/api/admin/policies", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/policies") },
+  { method: "GET", path: "/api/admin/audit", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit?from=2026-01-01&to=2026-12-31") },
+];
+
+async function expectCell(expected: number, send: () => Promise<Reply>, check?: (r: Reply) => void) {
+  const before = store.fingerprint();
+  const r = await send();
+  expect(r.status, JSON.stringify(r.body).slice(0, 400)).toBe(expected);
+  if (expected >= 400) {
+    expectProblem(r);
+    expect(store.fingerprint(), "a refused call changed the database").toBe(before);
+  } else check?.(r);
+  return r;
+}
+
+describe("every endpoint × every role", () => {
+  for (const row of rows) {
+    for (const role of roles) {
+      it(`${row.method} ${row.path} as ${role} → ${row.expect[role]}`, async () => {
+        await expectCell(row.expect[role], () => row.send(role), row.check && ((r) => row.check!(role, r)));
+      });
+    }
+  }
+
+  it("covers every operation of the OpenAPI document; operations added later get the generic rules", async () => {
+    const doc = (await api.call("GET", "/api/openapi.json")).body;
+    const known = new Set(rows.map((r) => `${r.method} ${r.path}`));
+    const documented: { method: string; path: string; isPublic: boolean }[] = [];
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        documented.push({ method: method.toUpperCase(), path, isPublic: Array.isArray(op.security) && op.security.length === 0 });
+      }
+    }
+    expect(documented.length).toBeGreaterThan(20);
+    // Operations this table does not list yet (e.g. added by a later feature) still get the rules
+    // every protected endpoint obeys: no token or a disabled account → 401; staff on /api/admin → 403.
+    for (const op of documented.filter((d) => !known.has(`${d.method} ${d.path}`))) {
+      const concrete = op.path.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000");
+      for (const role of roles) {
+        const before = store.fingerprint();
+        const r = await call(role, op.method, concrete, op.method === "GET" ? undefined : {});
+        expect(r.status, `${op.method} ${op.path} as ${role}`).toBeLessThan(500);
+        if (op.isPublic) continue;
+        const expected = role === "anonymous" || role === "statusLookup" || role === "disabledUser" ? 401 : op.path.startsWith("/api/admin") && role !== "admin" ? 403 : undefined;
+        if (expected !== undefined) {
+          expect(r.status, `${op.method} ${op.path} as ${role}`).toBe(expected);
+          expectProblem(r);
+          expect(store.fingerprint()).toBe(before);
+        }
+      }
+    }
+    // And every row of the table is a documented operation (or one of the documented extras).
+    const extras = new Set(["GET /api/openapi.json", "GET /metrics", "GET /docs/"]);
+    for (const k of known) if (!extras.has(k)) expect(documented.map((d) => `${d.method} ${d.path}`)).toContain(k);
+  });
+});
+
+// ------------------------------------------------------------------ events
+
+/** Who records each medical-transfer event (DOMAIN.md); checked against the machine below. */
+const recorders: Record<string, ("transferOut" | "transferIn")[]> = {
+  ISSUE_CERTIFICATE: ["transferOut"],
+  REISSUE_CERTIFICATE: ["transferOut"],
+  ARREARS_PAID: ["transferOut"],
+  TRANSFER_OUT_DONE: ["transferOut"],
+  FILE_APPLICATION: ["transferOut", "transferIn"],
+  WITHDRAW: ["transferOut", "transferIn"],
+  ACCEPT: ["transferIn"],
+  REFUSE: ["transferIn"],
+  TRANSFER_IN_DONE: ["transferIn"],
+};
+
+function expectedForEvent(role: Role, type: string): number {
+  switch (role) {
+    case "anonymous":
+    case "statusLookup":
+    case "disabledUser":
+      return 401;
+    case "admin": // administrators manage; they do not record case events
+    case "unrelatedStaff":
+      return 403;
+    case "transferOutStaff":
+      return recorders[type].includes("transferOut") ? 200 : 403;
+    case "transferInStaff":
+      return recorders[type].includes("transferIn") ? 200 : 403;
+  }
+}
+
+const definition = definitionJson(medicalTransfer);
+const cells = Object.entries(definition.states).flatMap(([state, s]) => Object.keys(s.on).map((type) => ({ state, type })));
+
+describe("every medical-transfer event in every state that defines it × every role", () => {
+  it("the table of recorders is the machine's", () => {
+    expect(Object.keys(recorders).sort()).toEqual(Object.keys(medicalTransfer.events).sort());
+    for (const [type, spec] of Object.entries(medicalTransfer.events)) expect([...spec.recordedBy].sort()).toEqual([...recorders[type]].sort());
+    expect(cells.length).toBeGreaterThanOrEqual(17);
+  });
+
+  for (const { state, type } of cells) {
+    for (const role of roles) {
+      const expected = expectedForEvent(role, type);
+      it(`${type} in ${state} as ${role} → ${expected}`, async () => {
+        const arrears = type === "ARREARS_PAID" ? 35_000 : 0;
+        const c = await medicalCaseIn(api, { out: token.transferOutStaff!, in: token.transferInStaff! }, state, nextPerson(), arrears);
+        const r = await expectCell(expected, () => call(role, "POST", `/api/cases/${c.id}/events`, medicalEventBody(type, arrears)));
+        const events = (await call("transferOutStaff", "GET", `/api/cases/${c.id}/events`)).body.items;
+        if (expected === 200) {
+          expect(r.body.version).toBe(c.version + 1);
+          expect(events.at(-1)).toMatchObject({ seq: c.version + 1, type, fromState: state, actor: { username: accounts[role]!.username } });
+        } else {
+          expect(events).toHaveLength(c.version);
+        }
+      });
+    }
+  }
+});
+
+describe("the transfer-in agency's staff open cases too, and staff never open for agencies not their own", () => {
+  it("allows FZ→XM by XM staff, refuses SZ staff opening FZ→XM and FZ staff opening XM→SZ", async () => {
+    await openMedical(api, token.transferInStaff!, nextPerson());
+    for (const [role, from, to] of [["unrelatedStaff", "FZ", "XM"], ["transferOutStaff", "XM", "SZ"]] as const) {
+      await expectCell(403, () => call(role, "POST", "/api/cases", { type: "medicalTransfer", insured: nextPerson(), fromAgency: from, toAgency: to }));
+    }
+  });
+});

@@ -1,0 +1,73 @@
+// The service assembled in the test process (as src/server.ts does) on a database connection
+// that records every SQL statement it runs: for tests that compare what two requests do.
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { applyMigrations } from "../../src/db/migrate.ts";
+import { ensureAdministrator, loadCalendar } from "../../src/server.ts";
+import { TokenService, resolveTokenSecret } from "../../src/auth/tokens.ts";
+import { defaultCatalog } from "../../src/engine/limits.ts";
+import { chinaToday } from "../../src/calendar/index.ts";
+import { answerClientError, createApp } from "../../src/api/app.ts";
+import { createMetrics } from "../../src/api/metrics.ts";
+import type { EngineContext } from "../../src/engine/context.ts";
+import { ADMIN } from "./server.ts";
+
+export async function startTracedService(dir: string) {
+  const databaseUrl = `file:${path.join(dir, "traced.db")}`;
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: "silent",
+    STATUS_RATE_LIMIT_PER_MINUTE: "100000",
+    LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
+  });
+  await applyMigrations(databaseUrl);
+  const statements: string[] = [];
+  let recording = false;
+  const adapter = new PrismaBetterSQLite3({
+    url: databaseUrl,
+    timeout: 5000,
+    verbose: (sql: unknown) => {
+      if (recording) statements.push(String(sql));
+    },
+  } as ConstructorParameters<typeof PrismaBetterSQLite3>[0]);
+  const db = new PrismaClient({ adapter });
+  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  const log = createLogger("silent");
+  const calendar = await loadCalendar(db);
+  await ensureAdministrator(db, config, log, () => {});
+  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET), config.TOKEN_TTL_MINUTES);
+  const ctx: EngineContext = { db, calendar, machines: defaultCatalog, today: () => chinaToday(), log };
+  const app = createApp({ ctx, config, tokens, metrics: createMetrics() });
+  const server = app.listen(0, "127.0.0.1");
+  server.on("clientError", answerClientError);
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    ctx,
+    /** the SQL statements (values replaced by ?) that `fn` caused */
+    async trace(fn: () => Promise<unknown>): Promise<string[]> {
+      statements.length = 0;
+      recording = true;
+      try {
+        await fn();
+      } finally {
+        recording = false;
+      }
+      return statements.map((s) => s.replace(/'(?:[^']|'')*'/g, "?").replace(/\b\d+(\.\d+)?\b/g, "?"));
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await db.$disconnect();
+    },
+  };
+}
