@@ -1,0 +1,1 @@
+-- Folded into 20261123000000_deadlines_webhooks when the PostgreSQL migrations were first generated.
