@@ -13,6 +13,7 @@ import { defaultCatalog } from "./engine/limits.ts";
 import type { EngineContext, MachineCatalog } from "./engine/context.ts";
 import { answerClientError, createApp } from "./api/app.ts";
 import { createMetrics } from "./api/metrics.ts";
+import { storeFor } from "./engine/store.ts";
 import { startJobs } from "./jobs/index.ts";
 
 /**
@@ -75,7 +76,7 @@ export async function startServer(
     log,
   };
   if (config.TRACKER_TODAY && !options.today) log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
-  const app = createApp({ ctx, config, tokens, metrics: createMetrics() });
+  const app = createApp({ ctx, config, tokens, metrics: createMetrics(() => storeFor(db).writer.stats) });
   const server = app.listen(config.PORT, config.HOST);
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 // Prometheus metrics: process defaults, request durations by route, recorded case events.
 import client from "prom-client";
 
-export function createMetrics() {
+export function createMetrics(writeStats?: () => { batches: number; writes: number }) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const httpDuration = new client.Histogram({
@@ -17,6 +17,27 @@ export function createMetrics() {
     labelNames: ["caseType", "event"] as const,
     registers: [registry],
   });
+  if (writeStats) {
+    // Group commit (src/engine/store.ts): how many advances share a transaction.
+    new client.Counter({
+      name: "case_write_batches_total",
+      help: "Transactions that committed case advances (group commit)",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(writeStats().batches);
+      },
+    });
+    new client.Counter({
+      name: "case_writes_total",
+      help: "Case advances committed through the group commit",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(writeStats().writes);
+      },
+    });
+  }
   return { registry, httpDuration, caseEvents };
 }
 

@@ -10,6 +10,7 @@ import { nextDeadlines, type CaseDeadlines, type AgencyLimits } from "../deadlin
 import { isChinaDate } from "../calendar/index.ts";
 import { Problem, problems, type FieldError } from "../problems.ts";
 import { enqueueMessage, outboxWritten, type CaseRef } from "../notifications/outbox.ts";
+import { storeFor } from "./store.ts";
 import type { Actor, EngineContext } from "./context.ts";
 
 export type CaseWithAgencies = Case & { fromAgency: Agency; toAgency: Agency };
@@ -122,12 +123,11 @@ function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
 }
 
-class VersionConflict extends Error {}
 
 // ---------------------------------------------------------------- reads
 
 export async function loadCase(ctx: EngineContext, id: string): Promise<CaseWithAgencies> {
-  const c = await ctx.db.case.findUnique({ where: { id }, include: { fromAgency: true, toAgency: true } });
+  const c = await storeFor(ctx.db).loaders.caseById.load(id);
   if (!c) throw problems.notFound("The case");
   return c;
 }
@@ -322,60 +322,51 @@ export async function advanceCase(
   const stepSeq =
     deadlines.stepStartedOn === null ? null : toState !== c.state || c.stepStartedOn === null ? newVersion : (c.stepSeq ?? newVersion);
 
-  try {
-    const updated = await ctx.db.$transaction(async (tx) => {
-      const data = {
-        state: toState,
-        snapshot: JSON.stringify(stored),
-        version: newVersion,
-        actingSide: mod.states[toState].side,
-        ...deadlines,
-        stepSeq,
-        final: stored.status === "done",
-        lastOccurredOn: occurredOn,
-      };
-      // The version check: a concurrent writer that got here first leaves 0 matching rows.
-      const { count } = await tx.case.updateMany({ where: { id: c.id, version: c.version }, data });
-      if (count !== 1) throw new VersionConflict();
-      await tx.caseEvent.create({
-        data: {
-          caseId: c.id,
-          seq: newVersion,
-          type: input.type,
-          payload: JSON.stringify(parsed.data),
-          fromState: c.state,
-          toState,
-          actorKind: actor.kind,
-          actorId: actor.userId,
-          actorName: actor.username,
-          occurredOn,
-          stepDueOn: c.stepDueOn,
-        },
-      });
-      const after: CaseWithAgencies = { ...c, ...data, updatedAt: new Date() };
-      if (toState !== c.state) {
-        await enqueueMessage(tx, {
-          kind: "case.state_changed",
-          case: caseRef(after),
-          event: { seq: newVersion, type: input.type, fromState: c.state, toState, occurredOn },
-        });
-      }
-      if (opts.idempotency) await storeIdempotent(tx, opts.idempotency, after);
-      return after;
-    });
-    if (toState !== c.state) outboxWritten();
-    return { case: updated, eventSeq: newVersion };
-  } catch (e) {
-    if (e instanceof VersionConflict || isUniqueViolation(e)) {
-      const current = await ctx.db.case.findUnique({ where: { id: c.id }, select: { version: true, state: true } });
-      if (opts.ifMatch !== undefined) throw problems.preconditionFailed(current?.version ?? c.version);
-      throw problems.conflict(
-        `Another change was recorded on this case at the same time; it is now in state ${current?.state} (version ${current?.version}). Reload and try again.`,
-        { currentVersion: current?.version, state: current?.state },
-      );
-    }
-    throw e;
-  }
+  const data = {
+    state: toState,
+    snapshot: JSON.stringify(stored),
+    version: newVersion,
+    actingSide: mod.states[toState].side,
+    ...deadlines,
+    stepSeq,
+    final: stored.status === "done",
+    lastOccurredOn: occurredOn,
+  };
+  const after: CaseWithAgencies = { ...c, ...data, updatedAt: new Date() };
+  const idem = opts.idempotency;
+  const response = idem?.respond(after);
+  // Committed together with the other advances that arrive meanwhile (src/engine/store.ts), each
+  // under its own version check.
+  const outcome = await storeFor(ctx.db).writer.submit({
+    caseId: c.id,
+    expectedVersion: c.version,
+    data,
+    event: {
+      seq: newVersion,
+      type: input.type,
+      payload: JSON.stringify(parsed.data),
+      fromState: c.state,
+      toState,
+      actorKind: actor.kind,
+      actorId: actor.userId,
+      actorName: actor.username,
+      occurredOn,
+      stepDueOn: c.stepDueOn,
+    },
+    messages:
+      toState !== c.state
+        ? [{ id: randomUUID(), input: { kind: "case.state_changed", case: caseRef(after), event: { seq: newVersion, type: input.type, fromState: c.state, toState, occurredOn } } }]
+        : [],
+    idempotency: idem && response ? { scope: idem.scope, key: idem.key, fingerprint: idem.fingerprint, status: response.status, body: JSON.stringify(response.body) } : undefined,
+  });
+  if (outcome === "committed") return { case: after, eventSeq: newVersion };
+  if (outcome === "duplicate") throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
+  const current = await storeFor(ctx.db).loaders.caseById.load(c.id);
+  if (opts.ifMatch !== undefined) throw problems.preconditionFailed(current?.version ?? c.version);
+  throw problems.conflict(
+    `Another change was recorded on this case at the same time; it is now in state ${current?.state} (version ${current?.version}). Reload and try again.`,
+    { currentVersion: current?.version, state: current?.state },
+  );
 }
 
 function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {

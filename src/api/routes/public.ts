@@ -5,6 +5,7 @@ import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import { definitionJson } from "../../../machines/runtime.ts";
 import { Problem, problems } from "../../problems.ts";
 import { statusView } from "../../engine/views.ts";
+import { storeFor } from "../../engine/store.ts";
 import type { ApiDeps } from "../deps.ts";
 
 const statusBody = z
@@ -39,21 +40,17 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
     responses: { 200: { description: "Progress, due date and timeline" } },
     errors: [404, 429],
     handler: async ({ body }) => {
-      // The same single lookup whether or not the case exists (agencies are loaded only after a
-      // match: an include would add queries for an existing case), and a constant-time compare
+      // The same single lookup whether or not the case exists (the events are loaded only after a
+      // match), and a constant-time compare
       // even when it is unknown, so that neither the answer nor its timing tells whether a case
       // number exists.
-      const found = await ctx.db.case.findUnique({
-        where: { caseNumber: body.caseNumber.toUpperCase() },
-        select: { id: true, insuredIdNumber: true },
-      });
+      const { loaders } = storeFor(ctx.db);
+      const found = await loaders.caseByNumber.load(body.caseNumber.toUpperCase());
       const given = digest(body.idNumber.toUpperCase());
       const stored = digest(found?.insuredIdNumber ?? "\u0000no case\u0000");
-      const match = timingSafeEqual(given, stored) && found !== null;
-      if (!match) throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
-      const c = await ctx.db.case.findUniqueOrThrow({ where: { id: found.id }, include: { fromAgency: true, toAgency: true } });
-      const events = await ctx.db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: "asc" } });
-      return statusView(ctx, c, events);
+      const match = timingSafeEqual(given, stored) && found !== undefined;
+      if (!match || !found) throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
+      return statusView(ctx, found, await loaders.eventsOfCase.load(found.id));
     },
   });
 

@@ -1,0 +1,284 @@
+// The hot path's data access: batched reads and group-committed writes, through Prisma's raw
+// SQL (the ORM's per-call cost is the limit here, not SQLite; see README "Performance").
+//
+// Reads: requests that arrive in the same turn of the event loop share one query (DataLoader,
+// no caching: every request sees the database as it is).
+// Writes: advances that arrive while a transaction is committing wait for it and then commit
+// together, in ONE transaction of a few multi-row statements. Each advance keeps its own
+// guarantees: its case row is updated only if the version is still the one it read, its event,
+// outbox message and idempotency record are written only if that update happened, and a
+// duplicate idempotency key stops it before anything is changed.
+// The SQL is standard (CTE + UPDATE … FROM … RETURNING, INSERT … ON CONFLICT DO NOTHING) and runs
+// on SQLite ≥ 3.35 and PostgreSQL alike; parameters are cast so PostgreSQL knows their types.
+import DataLoader from "dataloader";
+import { Prisma } from "../generated/prisma/client.ts";
+import type { Agency, Case, CaseEvent, User } from "../generated/prisma/client.ts";
+import type { Db } from "../db/client.ts";
+import { messageBody, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
+import type { CaseWithAgencies } from "./cases.ts";
+
+const nextTurn = (cb: () => void) => setImmediate(cb);
+
+// ------------------------------------------------------------------ reads
+
+const caseColumns = Prisma.sql`c."id", c."caseNumber", c."type", c."machineVersion", c."state", c."snapshot", c."version", c."actingSide",
+  c."fromAgencyId", c."toAgencyId", c."insuredName", c."insuredIdNumber", c."stepStartedOn", c."stepDueOn", c."stepSeq",
+  c."overallStartedOn", c."dueOn", c."provisional", c."final", c."openedOn", c."lastOccurredOn", c."createdAt", c."updatedAt",
+  f."id" AS "f_id", f."code" AS "f_code", f."name" AS "f_name", f."region" AS "f_region", f."limits" AS "f_limits", f."createdAt" AS "f_createdAt",
+  t."id" AS "t_id", t."code" AS "t_code", t."name" AS "t_name", t."region" AS "t_region", t."limits" AS "t_limits", t."createdAt" AS "t_createdAt"`;
+
+type CaseRow = Record<string, unknown>;
+
+function toCase(row: Record<string, unknown>): CaseWithAgencies {
+  const agency = (p: "f" | "t"): Agency => ({
+    id: row[`${p}_id`] as number,
+    code: row[`${p}_code`] as string,
+    name: row[`${p}_name`] as string,
+    region: row[`${p}_region`] as string,
+    limits: row[`${p}_limits`] as string,
+    createdAt: row[`${p}_createdAt`] as Date,
+  });
+  const c = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith("f_") && !k.startsWith("t_"))) as unknown as Case;
+  return { ...c, fromAgency: agency("f"), toAgency: agency("t") };
+}
+
+export function createLoaders(db: Db) {
+  const byKey = <K extends string | number, V>(load: (keys: readonly K[]) => Promise<V[]>, keyOf: (v: V) => K) =>
+    new DataLoader<K, V | undefined>(
+      async (keys) => {
+        const found = new Map((await load(keys)).map((v) => [keyOf(v), v]));
+        return keys.map((k) => found.get(k));
+      },
+      { cache: false, batchScheduleFn: nextTurn, maxBatchSize: 200 },
+    );
+
+  return {
+    caseById: byKey<string, CaseWithAgencies>(
+      async (ids) =>
+        (
+          await db.$queryRaw<CaseRow[]>`SELECT ${caseColumns} FROM "Case" c
+            JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
+            WHERE c."id" IN (${Prisma.join(ids)})`
+        ).map(toCase),
+      (c) => c.id,
+    ),
+    caseByNumber: byKey<string, CaseWithAgencies>(
+      async (numbers) =>
+        (
+          await db.$queryRaw<CaseRow[]>`SELECT ${caseColumns} FROM "Case" c
+            JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
+            WHERE c."caseNumber" IN (${Prisma.join(numbers)})`
+        ).map(toCase),
+      (c) => c.caseNumber,
+    ),
+    userById: byKey<number, Pick<User, "id" | "username" | "role" | "agencyId" | "disabled">>(
+      (ids) => db.$queryRaw`SELECT "id", "username", "role", "agencyId", "disabled" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`,
+      (u) => u.id,
+    ),
+    /** a case's events, oldest first */
+    eventsOfCase: new DataLoader<string, CaseEvent[]>(
+      async (ids) => {
+        const rows = await db.$queryRaw<CaseEvent[]>`SELECT * FROM "CaseEvent" WHERE "caseId" IN (${Prisma.join(ids)}) ORDER BY "caseId", "seq"`;
+        const byCase = new Map<string, CaseEvent[]>();
+        for (const e of rows) {
+          const list = byCase.get(e.caseId);
+          if (list) list.push(e);
+          else byCase.set(e.caseId, [e]);
+        }
+        return ids.map((id) => byCase.get(id) ?? []);
+      },
+      { cache: false, batchScheduleFn: nextTurn, maxBatchSize: 100 },
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+// ------------------------------------------------------------------ writes
+
+export interface CaseWrite {
+  caseId: string;
+  expectedVersion: number;
+  data: {
+    state: string;
+    snapshot: string;
+    version: number;
+    actingSide: string;
+    stepStartedOn: string | null;
+    stepDueOn: string | null;
+    stepSeq: number | null;
+    overallStartedOn: string | null;
+    dueOn: string | null;
+    provisional: boolean;
+    final: boolean;
+    lastOccurredOn: string;
+  };
+  event: {
+    seq: number;
+    type: string;
+    payload: string;
+    fromState: string | null;
+    toState: string;
+    actorKind: string;
+    actorId: number | null;
+    actorName: string | null;
+    occurredOn: string;
+    stepDueOn: string | null;
+  };
+  messages: { id: string; input: MessageInput }[];
+  idempotency?: { scope: string; key: string; fingerprint: string; status: number; body: string };
+}
+
+/** committed; conflict: the version moved (or another advance in the batch took the case first); duplicate: the idempotency key was already used */
+export type WriteOutcome = "committed" | "conflict" | "duplicate";
+
+interface Pending {
+  write: CaseWrite;
+  resolve: (o: WriteOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+const text = (v: string | null) => Prisma.sql`CAST(${v} AS TEXT)`;
+const int = (v: number | null) => Prisma.sql`CAST(${v} AS INTEGER)`;
+const bool = (v: boolean) => Prisma.sql`CAST(${v} AS BOOLEAN)`;
+
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private flushing = false;
+  /** batches committed and advances in them, for the metrics endpoint and the benchmark notes */
+  readonly stats = { batches: 0, writes: 0 };
+
+  constructor(private readonly db: Db, private readonly maxBatch = 100) {}
+
+  submit(write: CaseWrite): Promise<WriteOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ write, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const outcomes = await this.commit(batch.map((p) => p.write));
+        batch.forEach((p, i) => p.resolve(outcomes[i]));
+      } catch {
+        // One bad write must not fail the others: retry each alone.
+        for (const p of batch) {
+          try {
+            p.resolve((await this.commit([p.write]))[0]);
+          } catch (e) {
+            p.reject(e);
+          }
+        }
+      }
+    }
+    this.flushing = false;
+  }
+
+  /** One transaction for the whole batch; returns each write's outcome in order. */
+  private async commit(writes: CaseWrite[]): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = writes.map(() => "committed");
+    // Within a batch the first advance on a case wins, as it would have if it had committed alone.
+    const seenCase = new Set<string>();
+    const seenKey = new Set<string>();
+    writes.forEach((w, i) => {
+      const key = w.idempotency && `${w.idempotency.scope}\u0000${w.idempotency.key}`;
+      if (key && seenKey.has(key)) outcomes[i] = "duplicate";
+      else if (seenCase.has(w.caseId)) outcomes[i] = "conflict";
+      else {
+        seenCase.add(w.caseId);
+        if (key) seenKey.add(key);
+      }
+    });
+    const now = new Date();
+
+    await this.db.$transaction(async (tx) => {
+      // 1. Claim the idempotency keys first: a key someone else already used stops its advance here.
+      const keyed = writes.map((w, i) => [w, i] as const).filter(([w, i]) => w.idempotency && outcomes[i] === "committed");
+      const claimed = new Set<string>();
+      if (keyed.length > 0) {
+        const rows = await tx.$queryRaw<{ scope: string; key: string }[]>`
+          INSERT INTO "IdempotencyKey" ("scope", "key", "fingerprint", "status", "body", "createdAt")
+          VALUES ${Prisma.join(keyed.map(([w]) => Prisma.sql`(${w.idempotency!.scope}, ${w.idempotency!.key}, ${w.idempotency!.fingerprint}, ${w.idempotency!.status}, ${w.idempotency!.body}, ${now})`))}
+          ON CONFLICT ("scope", "key") DO NOTHING RETURNING "scope", "key"`;
+        for (const r of rows) claimed.add(`${r.scope}\u0000${r.key}`);
+        for (const [w, i] of keyed) if (!claimed.has(`${w.idempotency!.scope}\u0000${w.idempotency!.key}`)) outcomes[i] = "duplicate";
+      }
+
+      // 2. The version-checked case updates, all in one statement.
+      const live = writes.map((w, i) => [w, i] as const).filter(([, i]) => outcomes[i] === "committed");
+      if (live.length === 0) return;
+      const values = live.map(
+        ([w]) =>
+          Prisma.sql`(${text(w.caseId)}, ${int(w.expectedVersion)}, ${text(w.data.state)}, ${text(w.data.snapshot)}, ${int(w.data.version)},
+            ${text(w.data.actingSide)}, ${text(w.data.stepStartedOn)}, ${text(w.data.stepDueOn)}, ${int(w.data.stepSeq)},
+            ${text(w.data.overallStartedOn)}, ${text(w.data.dueOn)}, ${bool(w.data.provisional)}, ${bool(w.data.final)}, ${text(w.data.lastOccurredOn)})`,
+      );
+      const updated = await tx.$queryRaw<{ id: string }[]>`
+        WITH v ("id", "expected", "state", "snapshot", "version", "actingSide", "stepStartedOn", "stepDueOn", "stepSeq",
+                "overallStartedOn", "dueOn", "provisional", "final", "lastOccurredOn") AS (VALUES ${Prisma.join(values)})
+        UPDATE "Case" SET "state" = v."state", "snapshot" = v."snapshot", "version" = v."version", "actingSide" = v."actingSide",
+          "stepStartedOn" = v."stepStartedOn", "stepDueOn" = v."stepDueOn", "stepSeq" = v."stepSeq",
+          "overallStartedOn" = v."overallStartedOn", "dueOn" = v."dueOn", "provisional" = v."provisional", "final" = v."final",
+          "lastOccurredOn" = v."lastOccurredOn", "updatedAt" = ${now}
+        FROM v WHERE "Case"."id" = v."id" AND "Case"."version" = v."expected"
+        RETURNING "Case"."id"`;
+      const done = new Set(updated.map((r) => r.id));
+      const lost = live.filter(([w]) => !done.has(w.caseId));
+      for (const [, i] of lost) outcomes[i] = "conflict";
+      const won = live.filter(([w]) => done.has(w.caseId)).map(([w]) => w);
+
+      // 3. Keys claimed by advances that lost the race are released.
+      const release = lost.filter(([w]) => w.idempotency);
+      if (release.length > 0) {
+        await tx.$executeRaw`DELETE FROM "IdempotencyKey" WHERE ${Prisma.join(
+          release.map(([w]) => Prisma.sql`("scope" = ${w.idempotency!.scope} AND "key" = ${w.idempotency!.key})`),
+          " OR ",
+        )}`;
+      }
+      if (won.length === 0) return;
+
+      // 4. The events (the unique (caseId, seq) would stop a double write), then the outbox.
+      await tx.$executeRaw`
+        INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "actorId", "actorName", "recordedAt", "occurredOn", "stepDueOn")
+        VALUES ${Prisma.join(
+          won.map(
+            ({ caseId, event: e }) =>
+              Prisma.sql`(${caseId}, ${e.seq}, ${e.type}, ${e.payload}, ${e.fromState}, ${e.toState}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${now}, ${e.occurredOn}, ${e.stepDueOn})`,
+          ),
+        )}`;
+      const messages = won.flatMap((w) => w.messages);
+      if (messages.length > 0) {
+        await tx.$executeRaw`
+          INSERT INTO "OutboxMessage" ("id", "kind", "caseId", "fromAgencyId", "toAgencyId", "body", "createdAt")
+          VALUES ${Prisma.join(
+            messages.map(
+              ({ id, input: m }) =>
+                Prisma.sql`(${id}, ${m.kind}, ${m.case.id}, ${m.case.fromAgency.id}, ${m.case.toAgency.id}, ${messageBody(id, now, m)}, ${now})`,
+            ),
+          )}`;
+      }
+    });
+
+    this.stats.batches++;
+    this.stats.writes += outcomes.filter((o) => o === "committed").length;
+    if (writes.some((w, i) => outcomes[i] === "committed" && w.messages.length > 0)) outboxWritten();
+    return outcomes;
+  }
+}
+
+// ------------------------------------------------------------------ one store per database client
+
+const stores = new WeakMap<Db, { loaders: Loaders; writer: GroupCommitter }>();
+
+/** The loaders and the group committer of a database client (made once, shared by every request). */
+export function storeFor(db: Db) {
+  let s = stores.get(db);
+  if (!s) stores.set(db, (s = { loaders: createLoaders(db), writer: new GroupCommitter(db) }));
+  return s;
+}
