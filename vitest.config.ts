@@ -11,7 +11,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/calendar/**"] },
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/calendar/**", "test/postgres/**"] },
+      },
+      // The engine and API tests again on PostgreSQL (a fresh database per service started; the
+      // local server must be running: .ci/run starts it), plus the PostgreSQL-only tests.
+      {
+        extends: true,
+        test: {
+          name: "postgresql",
+          include: ["test/http/cases.test.ts", "test/http/admin.test.ts", "test/deadlines-acting/**/*.test.ts", "test/postgres/**/*.test.ts"],
+          env: { TEST_DATABASE: "postgresql" },
+        },
       },
       ...calendarZones.map((tz) => ({
         extends: true as const,

@@ -12,7 +12,7 @@ const PAGE = 500;
 async function main(): Promise<number> {
   const config = loadConfig();
   const url = absoluteSqliteUrl(config.DATABASE_URL);
-  if (!fs.existsSync(sqliteFilePath(url))) {
+  if (url.startsWith("file:") && !fs.existsSync(sqliteFilePath(url))) {
     process.stderr.write(`No database at ${sqliteFilePath(url)}\n`);
     return 2;
   }

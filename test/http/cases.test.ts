@@ -1,7 +1,6 @@
 // The service end to end: a real server process on a real SQLite file, driven over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { client, person, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { client, execSql, person, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
 let server: TestServer;
@@ -340,7 +339,7 @@ describe("restart and verify", () => {
     expect(ok.code).toBe(0);
 
     // A case edited behind the engine's back is found.
-    execFileSync("sqlite3", [server.databaseUrl.slice("file:".length), `UPDATE "Case" SET state = 'transferOut' WHERE id = '${c.id}'`]);
+    await execSql(server.databaseUrl, `UPDATE "Case" SET state = 'transferOut' WHERE id = '${c.id}'`);
     const bad = await runVerify(server.databaseUrl);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(c.caseNumber);

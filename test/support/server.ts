@@ -1,6 +1,7 @@
 // Starts the real service (`node --import tsx src/main.ts`, as `npm start` does) in a child
 // process on a fresh SQLite file, and talks to it over HTTP.
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, execFile, execFileSync, type ChildProcess } from "node:child_process";
+import pg from "pg";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,9 +27,53 @@ export function tempDir(prefix = "tracker-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** Which database the service tests run on: SQLite by default, PostgreSQL when TEST_DATABASE=postgresql. */
+export const testDatabase: "sqlite" | "postgresql" = process.env.TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
+export const pgAdminUrl = process.env.TEST_PG_URL ?? "postgresql://postgres@localhost:5432/postgres";
+
+/** A fresh PostgreSQL database for one test service (dropped by nobody: CI machines are fresh; names are unique). */
+export async function freshPgDatabase(): Promise<string> {
+  const name = `tracker_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: pgAdminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The database a test service in `dir` uses: made on first use, the same one after a restart. */
+export async function databaseUrlFor(dir: string): Promise<string> {
+  if (testDatabase === "sqlite") return `file:${path.join(dir, "tracker.db")}`;
+  const marker = path.join(dir, "database-url");
+  if (fs.existsSync(marker)) return fs.readFileSync(marker, "utf8");
+  const url = await freshPgDatabase();
+  fs.writeFileSync(marker, url);
+  return url;
+}
+
+/** Runs one SQL statement behind the engine's back (to tamper with a case, say), on either database. */
+export async function execSql(databaseUrl: string, sql: string): Promise<void> {
+  if (databaseUrl.startsWith("file:")) {
+    execFileSync("sqlite3", [databaseUrl.slice("file:".length), sql]);
+    return;
+  }
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
 export async function startService(opts: { dir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dir = opts.dir ?? tempDir();
-  const databaseUrl = `file:${path.join(dir, "tracker.db")}`;
+  const databaseUrl = await databaseUrlFor(dir);
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: {
