@@ -73,7 +73,7 @@ export async function execSql(databaseUrl: string, sql: string): Promise<void> {
 
 export async function startService(opts: { dir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dir = opts.dir ?? tempDir();
-  const databaseUrl = await databaseUrlFor(dir);
+  const databaseUrl = opts.env?.DATABASE_URL ?? (await databaseUrlFor(dir));
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: {

@@ -1,0 +1,173 @@
+// `npm run copy:pg -- --from file:./data/tracker.db --to postgresql://user@host:5432/db`
+// Copies an existing SQLite database into an empty PostgreSQL database (migrations applied
+// first), with a progress bar, then checks that every table has the same number of rows and
+// replays every case through its machine. Stop the service first: the copy reads one
+// consistent snapshot of the SQLite file, and writes made after it started would be missed.
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { SingleBar, Presets } from "cli-progress";
+import { applyPgMigrations } from "../db/pgMigrate.ts";
+import { openDatabase, sqliteFilePath } from "../db/client.ts";
+import { defaultCatalog } from "../engine/limits.ts";
+import { replayCase } from "../engine/replay.ts";
+
+/** Parents before children, so foreign keys hold at every insert. */
+export const TABLES = [
+  "Agency",
+  "User",
+  "Setting",
+  "CalendarYear",
+  "RegionalPolicy",
+  "Case",
+  "CaseEvent",
+  "IdempotencyKey",
+  "DeadlineNotice",
+  "Webhook",
+  "OutboxMessage",
+  "WebhookDelivery",
+  "WebhookDeliveryAttempt",
+] as const;
+
+const BATCH = 500;
+
+const usage = `usage: npm run copy:pg -- --from file:<sqlite file> --to postgresql://<user>@<host>:<port>/<database>`;
+
+type Converter = (v: unknown) => unknown;
+
+/** SQLite stores booleans as 0/1 and DateTimes as text; PostgreSQL wants booleans and UTC timestamps. */
+function converterFor(dataType: string): Converter {
+  if (dataType === "boolean") return (v) => (v === null ? null : Boolean(Number(v)));
+  if (dataType.startsWith("timestamp")) {
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      // "2026-11-22 21:30:00" (SQLite CURRENT_TIMESTAMP) is UTC; ISO text carries its offset; numbers are epoch ms.
+      const d = typeof v === "number" || typeof v === "bigint" ? new Date(Number(v)) : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(" ", "T")}Z`);
+      if (Number.isNaN(d.getTime())) throw new Error(`not a timestamp: ${String(v)}`);
+      // timestamp(3) without time zone holds UTC (Prisma's convention): write it without an offset.
+      return d.toISOString().replace("Z", "");
+    };
+  }
+  return (v) => (typeof v === "bigint" ? Number(v) : v);
+}
+
+export async function copyToPostgres(from: string, to: string, progress: boolean): Promise<{ rows: Record<string, number>; mismatches: string[] }> {
+  const file = sqliteFilePath(from);
+  if (!fs.existsSync(file)) throw new UsageError(`no SQLite database at ${file}`);
+  await applyPgMigrations(to);
+
+  const source = new Database(file, { readonly: true, fileMustExist: true });
+  source.defaultSafeIntegers(true);
+  const target = new pg.Client({ connectionString: to });
+  await target.connect();
+  const rows: Record<string, number> = {};
+  try {
+    const existing = Number((await target.query(`SELECT count(*) AS n FROM "Case"`)).rows[0].n) + Number((await target.query(`SELECT count(*) AS n FROM "User"`)).rows[0].n);
+    if (existing > 0) throw new UsageError("the PostgreSQL database already holds data; copy into an empty database");
+
+    // One read transaction: every table is read from the same snapshot of the file.
+    source.prepare("BEGIN").run();
+    const counts = Object.fromEntries(TABLES.map((t) => [t, Number((source.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: bigint }).n)]));
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const bar = progress ? new SingleBar({ format: "copying {bar} {value}/{total} rows {percentage}% | {table}" }, Presets.shades_classic) : undefined;
+    bar?.start(total, 0, { table: "" });
+    let done = 0;
+
+    await target.query("BEGIN");
+    for (const table of TABLES) {
+      const columns = (
+        await target.query<{ column_name: string; data_type: string }>(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+          [table],
+        )
+      ).rows;
+      const names = columns.map((c) => c.column_name);
+      const convert = columns.map((c) => converterFor(c.data_type));
+      const select = source.prepare(`SELECT ${names.map((n) => `"${n}"`).join(", ")} FROM "${table}" ORDER BY rowid`).raw(true);
+      let batch: unknown[][] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const params: unknown[] = [];
+        const tuples = batch.map((row) => `(${row.map((v, i) => (params.push(convert[i](v)), `$${params.length}`)).join(", ")})`);
+        await target.query(`INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES ${tuples.join(", ")}`, params);
+        done += batch.length;
+        bar?.update(done, { table });
+        batch = [];
+      };
+      for (const row of select.iterate() as Iterable<unknown[]>) {
+        batch.push(row);
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      // Serial ids were written explicitly: move each sequence past them.
+      if (names.includes("id") && columns.find((c) => c.column_name === "id")!.data_type === "integer") {
+        await target.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "${table}"`);
+      }
+    }
+    await target.query("COMMIT");
+    source.prepare("COMMIT").run();
+    bar?.stop();
+
+    for (const table of TABLES) {
+      rows[table] = Number((await target.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+    }
+    const mismatches = TABLES.filter((t) => rows[t] !== counts[t]).map((t) => `${t}: ${counts[t]} rows in SQLite, ${rows[t]} in PostgreSQL`);
+
+    // Replay every case from the copy.
+    const db = await openDatabase(to);
+    try {
+      let cursor: string | undefined;
+      for (;;) {
+        const cases = await db.case.findMany({ orderBy: { id: "asc" }, take: 500, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+        if (cases.length === 0) break;
+        const events = await db.caseEvent.findMany({ where: { caseId: { in: cases.map((c) => c.id) } }, orderBy: [{ caseId: "asc" }, { seq: "asc" }] });
+        const byCase = new Map<string, typeof events>();
+        for (const e of events) {
+          const list = byCase.get(e.caseId);
+          if (list) list.push(e);
+          else byCase.set(e.caseId, [e]);
+        }
+        for (const c of cases) {
+          const m = replayCase(defaultCatalog, c, byCase.get(c.id) ?? []);
+          if (m) mismatches.push(`case ${m.caseNumber}: ${m.problem}`);
+        }
+        cursor = cases[cases.length - 1].id;
+      }
+    } finally {
+      await db.$disconnect();
+    }
+    return { rows, mismatches };
+  } catch (e) {
+    await target.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    source.close();
+    await target.end();
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" } } });
+  if (!values.from?.startsWith("file:") || !values.to || !/^postgres(ql)?:\/\//.test(values.to)) {
+    process.stderr.write(`${usage}\n`);
+    return 2;
+  }
+  const { rows, mismatches } = await copyToPostgres(values.from, values.to, process.stderr.isTTY);
+  for (const [t, n] of Object.entries(rows)) process.stdout.write(`${t.padEnd(24)} ${n}\n`);
+  for (const m of mismatches) process.stdout.write(`MISMATCH ${m}\n`);
+  process.stdout.write(`copy: ${rows.Case} cases, ${rows.CaseEvent} events copied; ${mismatches.length} mismatches\n`);
+  return mismatches.length === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`copy:pg failed: ${(e as Error).message}\n`);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    },
+  );
+}

@@ -1,0 +1,53 @@
+// Copying a SQLite database into PostgreSQL: every row, every case replays, and the service runs on the copy.
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { client, freshPgDatabase, person, root, setUpAgencies, startService, tempDir, ADMIN } from "../support/server.ts";
+
+describe("copy:pg", () => {
+  it("copies a live-made SQLite database into PostgreSQL, checks counts, replays every case", async () => {
+    // Make a SQLite database through the real service.
+    const dir = tempDir();
+    const sqliteUrl = `file:${path.join(dir, "source.db")}`;
+    const s = await startService({ dir, env: { DATABASE_URL: sqliteUrl, JOBS: "off" } });
+    expect(s.databaseUrl).toBe(sqliteUrl);
+    const api = client(s.url);
+    const tokens = await setUpAgencies(api);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" } });
+      expect(c.status).toBe(201);
+      ids.push(c.body.id);
+      await api.call("POST", `/api/cases/${c.body.id}/events`, { token: tokens.out, body: { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 100, arrearsFen: 0, occurredOn: "2026-09-02" } });
+    }
+    await s.stop();
+
+    const to = await freshPgDatabase();
+    const bad = spawnSync(process.execPath, ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl], { cwd: root, encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("usage");
+
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl, "--to", to], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("copy: 5 cases, 10 events copied; 0 mismatches");
+    expect(r.stdout).toMatch(/^User\s+4$/m);
+
+    // Copying again into the same (now full) database is refused.
+    const again = spawnSync(process.execPath, ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl, "--to", to], { cwd: root, encoding: "utf8" });
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain("already holds data");
+
+    // The service runs on the copy: the same logins, the same cases, and it can go on advancing them.
+    const p = await startService({ env: { DATABASE_URL: to, JOBS: "off" } });
+    const papi = client(p.url);
+    const out = await papi.login("fz-clerk", "staff-password-123");
+    const inn = await papi.login("xm-clerk", "staff-password-123");
+    expect((await papi.call("GET", `/api/cases/${ids[0]}`, { token: out })).body).toMatchObject({ state: "certificateIssued", version: 2 });
+    const next = await papi.call("POST", `/api/cases/${ids[0]}/events`, { token: inn, body: { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-09-03" } });
+    expect(next.status).toBe(200);
+    // New rows get fresh ids after the copied ones (sequences moved past them).
+    const created = await papi.call("POST", "/api/admin/agencies", { token: await papi.login(ADMIN.username, ADMIN.password), body: { code: "NEW", name: "新机构", region: "350100" } });
+    expect(created.status).toBe(201);
+    await p.stop();
+  });
+});
