@@ -11,7 +11,7 @@ import { SingleBar, Presets } from "cli-progress";
 import { applyPgMigrations } from "../db/pgMigrate.ts";
 import { openDatabase, sqliteFilePath } from "../db/client.ts";
 import { defaultCatalog } from "../engine/limits.ts";
-import { replayCase } from "../engine/replay.ts";
+import { replayAll } from "../engine/replay.ts";
 
 /** Parents before children, so foreign keys hold at every insert. */
 export const TABLES = [
@@ -117,23 +117,8 @@ export async function copyToPostgres(from: string, to: string, progress: boolean
     // Replay every case from the copy.
     const db = await openDatabase(to);
     try {
-      let cursor: string | undefined;
-      for (;;) {
-        const cases = await db.case.findMany({ orderBy: { id: "asc" }, take: 500, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
-        if (cases.length === 0) break;
-        const events = await db.caseEvent.findMany({ where: { caseId: { in: cases.map((c) => c.id) } }, orderBy: [{ caseId: "asc" }, { seq: "asc" }] });
-        const byCase = new Map<string, typeof events>();
-        for (const e of events) {
-          const list = byCase.get(e.caseId);
-          if (list) list.push(e);
-          else byCase.set(e.caseId, [e]);
-        }
-        for (const c of cases) {
-          const m = replayCase(defaultCatalog, c, byCase.get(c.id) ?? []);
-          if (m) mismatches.push(`case ${m.caseNumber}: ${m.problem}`);
-        }
-        cursor = cases[cases.length - 1].id;
-      }
+      const replay = await replayAll(db, defaultCatalog);
+      mismatches.push(...replay.mismatches.map((m) => `case ${m.caseNumber}: ${m.problem}`));
     } finally {
       await db.$disconnect();
     }

@@ -262,6 +262,32 @@ export async function advanceCase(
   input: AdvanceInput,
   opts: { ifMatch?: number; idempotency?: IdempotentWrite } = {},
 ): Promise<{ case: CaseWithAgencies; eventSeq: number }> {
+  // A note the service itself recorded meanwhile (a missed deadline, recomputed dates) changes
+  // neither the state nor anything the clerk decided on: without If-Match, try again on the new
+  // version rather than send the clerk back. A change by another person is a real conflict.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await advanceOnce(ctx, actor, caseId, input, opts);
+    } catch (e) {
+      if (!(e instanceof SystemNoteConflict)) throw e;
+      if (attempt >= 3) throw e.problem;
+    }
+  }
+}
+
+class SystemNoteConflict extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+async function advanceOnce(
+  ctx: EngineContext,
+  actor: Actor,
+  caseId: string,
+  input: AdvanceInput,
+  opts: { ifMatch?: number; idempotency?: IdempotentWrite },
+): Promise<{ case: CaseWithAgencies; eventSeq: number }> {
   const c = await loadCase(ctx, caseId);
   const mod = moduleOf(ctx, c);
 
@@ -363,10 +389,15 @@ export async function advanceCase(
   if (outcome === "duplicate") throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
   const current = await storeFor(ctx.db).loaders.caseById.load(c.id);
   if (opts.ifMatch !== undefined) throw problems.preconditionFailed(current?.version ?? c.version);
-  throw problems.conflict(
+  const problem = problems.conflict(
     `Another change was recorded on this case at the same time; it is now in state ${current?.state} (version ${current?.version}). Reload and try again.`,
     { currentVersion: current?.version, state: current?.state },
   );
+  if (current && current.state === c.state) {
+    const since = await ctx.db.caseEvent.findMany({ where: { caseId: c.id, seq: { gt: c.version } }, select: { actorKind: true } });
+    if (since.length > 0 && since.every((e) => e.actorKind === "system")) throw new SystemNoteConflict(problem);
+  }
+  throw problem;
 }
 
 function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {

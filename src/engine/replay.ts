@@ -2,6 +2,7 @@
 // with what is stored. Used by `npm run verify` and by the tests after concurrency storms.
 import { isDeepStrictEqual } from "node:util";
 import type { Case, CaseEvent } from "../generated/prisma/client.ts";
+import type { Db } from "../db/client.ts";
 import type { CaseType } from "../../machines/types.ts";
 import { initialSnapshot, nextSnapshot, persist, type PersistedCaseSnapshot } from "../../machines/runtime.ts";
 import { CASE_OPENED } from "./cases.ts";
@@ -40,4 +41,30 @@ export function replayCase(machines: MachineCatalog, c: Case, events: CaseEvent[
   if (c.state !== snapshot.value) return fail(`stored state ${c.state}, replay ends in ${snapshot.value}`);
   if (!isDeepStrictEqual(JSON.parse(c.snapshot), snapshot)) return fail("stored snapshot differs from the replayed one");
   return undefined;
+}
+
+/** Replays every case of a database, a page at a time; `onPage` hears how far it got. */
+export async function replayAll(db: Db, machines: MachineCatalog, onPage?: (done: number) => void): Promise<{ cases: number; mismatches: ReplayMismatch[] }> {
+  const mismatches: ReplayMismatch[] = [];
+  let done = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const cases = await db.case.findMany({ orderBy: { id: "asc" }, take: 500, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+    if (cases.length === 0) break;
+    const events = await db.caseEvent.findMany({ where: { caseId: { in: cases.map((c) => c.id) } }, orderBy: [{ caseId: "asc" }, { seq: "asc" }] });
+    const byCase = new Map<string, CaseEvent[]>();
+    for (const e of events) {
+      const list = byCase.get(e.caseId);
+      if (list) list.push(e);
+      else byCase.set(e.caseId, [e]);
+    }
+    for (const c of cases) {
+      const m = replayCase(machines, c, byCase.get(c.id) ?? []);
+      if (m) mismatches.push(m);
+    }
+    done += cases.length;
+    cursor = cases[cases.length - 1].id;
+    onPage?.(done);
+  }
+  return { cases: done, mismatches };
 }
