@@ -21,6 +21,7 @@ export default defineConfig({
           name: "postgresql",
           include: ["test/http/cases.test.ts", "test/http/admin.test.ts", "test/deadlines-acting/**/*.test.ts", "test/postgres/**/*.test.ts"],
           env: { TEST_DATABASE: "postgresql" },
+          globalSetup: ["test/support/pg-global.ts"],
         },
       },
       ...calendarZones.map((tz) => ({

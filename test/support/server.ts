@@ -31,9 +31,10 @@ export function tempDir(prefix = "tracker-test-"): string {
 export const testDatabase: "sqlite" | "postgresql" = process.env.TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
 export const pgAdminUrl = process.env.TEST_PG_URL ?? "postgresql://postgres@localhost:5432/postgres";
 
-/** A fresh PostgreSQL database for one test service (dropped by nobody: CI machines are fresh; names are unique). */
+/** A fresh PostgreSQL database for one test service (dropped at the end of the run, see pg-global.ts). */
 export async function freshPgDatabase(): Promise<string> {
-  const name = `tracker_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  // The run id lets the PostgreSQL project's globalSetup drop this run's databases at the end.
+  const name = `tracker_test_${process.env.TEST_RUN_ID ?? "adhoc"}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: pgAdminUrl });
   await admin.connect();
   try {
