@@ -45,7 +45,9 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
       logger: ctx.log,
       genReqId: (req, res) => {
         const given = req.headers["x-request-id"];
-        const id = typeof given === "string" && /^[\x21-\x7e]{1,64}$/.test(given) ? given : randomUUID();
+        // A caller's id is kept only if it looks like one (letters, digits, - _ .), never free
+        // text that could carry a name into the logs; digit runs long enough to be an ID or phone number are refused too.
+        const id = typeof given === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(given) && !/\d{11,}/.test(given) ? given : randomUUID();
         res.setHeader("X-Request-Id", id);
         return id;
       },
@@ -65,6 +67,11 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.httpDuration.startTimer();
     res.on("finish", () => end({ method: req.method, route: req.route?.path ?? "unmatched", status: String(res.statusCode) }));
+    next();
+  });
+  // API answers may carry personal data: no shared or browser cache keeps them.
+  app.use("/api", (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader("Cache-Control", "no-store");
     next();
   });
   app.use(express.json({ limit: "64kb", strict: true }));

@@ -312,6 +312,14 @@ describe("operations", () => {
     const doc = await api.call("GET", "/api/openapi.json");
     expect(doc.body.openapi).toBe("3.1.0");
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/api/cases", "/api/cases/{id}/events", "/api/status", "/api/admin/calendar/{year}"]));
+    // Answers that may carry personal data are never cached.
+    expect((await api.call("GET", `/api/cases?limit=1`, { token: tokens.out })).headers.get("cache-control")).toBe("no-store");
+    // A caller's request id is echoed when it looks like one, replaced when it could carry personal data.
+    expect((await api.call("GET", "/healthz", { headers: { "X-Request-Id": "trace-42.a_b" } })).headers.get("x-request-id")).toBe("trace-42.a_b");
+    for (const bad of [person.idNumber, "name=Lin%20Xiaoming", "13812345678901"]) {
+      const echoed = (await api.call("GET", "/healthz", { headers: { "X-Request-Id": bad } })).headers.get("x-request-id");
+      expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
+    }
     const docs = await api.call("GET", "/docs/");
     expect(docs.status).toBe(200);
     expect(docs.body).toContain("swagger-ui");
