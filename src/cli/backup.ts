@@ -7,10 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { loadConfig, ConfigError } from "../config.ts";
-
-/** The file behind a `file:` URL, relative to the working directory (as in src/db/client.ts, without loading Prisma). */
-const sqliteFilePath = (url: string) => url.slice("file:".length).split("?")[0];
+import { ConfigError } from "../config.ts";
+import { fileCommandArgs, fsyncPath, sqliteFileFromConfig } from "./sqliteFileCommand.ts";
 
 const USAGE = `usage: npm run backup -- --out <file> [--force]
 
@@ -22,33 +20,6 @@ consistently, while the service runs. Restore it with \`npm run restore -- --fro
   -h, --help        this text
 `;
 
-class UsageError extends Error {}
-
-interface BackupArgs {
-  out: string;
-  force: boolean;
-}
-
-function parseBackupArgs(argv: string[]): BackupArgs | "help" {
-  let out: string | undefined;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-h" || a === "--help") return "help";
-    if (a === "-f" || a === "--force") force = true;
-    else if (a === "-o" || a === "--out") {
-      const v = argv[++i];
-      if (v === undefined || v === "" || v.startsWith("-")) throw new UsageError(`${a} needs a file name`);
-      out = v;
-    } else if (a.startsWith("--out=")) {
-      out = a.slice("--out=".length);
-      if (out === "") throw new UsageError("--out needs a file name");
-    } else throw new UsageError(`unknown argument: ${a}`);
-  }
-  if (out === undefined) throw new UsageError("--out <file> is required");
-  return { out, force };
-}
-
 /** Pages per backup step after the first: all of them, so that writes between steps cannot make SQLite restart the copy forever. */
 const ALL_AT_ONCE = 1 << 30;
 
@@ -57,35 +28,12 @@ function count(db: Database.Database, table: string): number | undefined {
   return exists ? (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n : undefined;
 }
 
-function fsyncPath(p: string) {
-  const fd = fs.openSync(p, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
-  let args: BackupArgs | "help";
-  try {
-    args = parseBackupArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`backup: ${e.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === "help") {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const config = loadConfig();
-  if (!config.DATABASE_URL.startsWith("file:")) {
-    process.stderr.write(`backup: DATABASE_URL is not a SQLite file URL; this command handles the SQLite database only (for PostgreSQL use pg_dump)\n`);
-    return 2;
-  }
-  const source = path.resolve(sqliteFilePath(config.DATABASE_URL));
-  const out = path.resolve(args.out);
+  const args = fileCommandArgs("backup", USAGE, argv, "out", "o");
+  if (typeof args === "number") return args;
+  const source = sqliteFileFromConfig("backup", "pg_dump");
+  if (typeof source === "number") return source;
+  const out = path.resolve(args.file);
   if (!fs.existsSync(source)) {
     process.stderr.write(`backup: no database at ${source} (DATABASE_URL)\n`);
     return 2;

@@ -7,10 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { loadConfig, ConfigError } from "../config.ts";
-
-/** The file behind a `file:` URL, relative to the working directory (as in src/db/client.ts, without loading Prisma). */
-const sqliteFilePath = (url: string) => url.slice("file:".length).split("?")[0];
+import { ConfigError } from "../config.ts";
+import { fileCommandArgs, fsyncPath, sqliteFileFromConfig } from "./sqliteFileCommand.ts";
 
 const USAGE = `usage: npm run restore -- --from <backup> [--force]
 
@@ -22,28 +20,7 @@ Stop the service first. The replaced database is kept as <database>.before-resto
   -h, --help       this text
 `;
 
-class UsageError extends Error {}
 class Refused extends Error {}
-
-function parseArgs(argv: string[]): { from: string; force: boolean } | "help" {
-  let from: string | undefined;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-h" || a === "--help") return "help";
-    if (a === "-f" || a === "--force") force = true;
-    else if (a === "--from") {
-      const v = argv[++i];
-      if (v === undefined || v === "" || v.startsWith("-")) throw new UsageError("--from needs a file name");
-      from = v;
-    } else if (a.startsWith("--from=")) {
-      from = a.slice("--from=".length);
-      if (from === "") throw new UsageError("--from needs a file name");
-    } else throw new UsageError(`unknown argument: ${a}`);
-  }
-  if (from === undefined) throw new UsageError("--from <backup> is required");
-  return { from, force };
-}
 
 /** Checks the backup and returns what it holds. */
 function inspect(file: string): { cases: number; events: number } {
@@ -83,35 +60,12 @@ function assertNotInUse(target: string) {
   }
 }
 
-function fsyncPath(p: string) {
-  const fd = fs.openSync(p, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 function main(argv: string[]): number {
-  let args: { from: string; force: boolean } | "help";
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`restore: ${e.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === "help") {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const config = loadConfig();
-  if (!config.DATABASE_URL.startsWith("file:")) {
-    process.stderr.write(`restore: DATABASE_URL is not a SQLite file URL; this command handles the SQLite database only (for PostgreSQL use pg_restore)\n`);
-    return 2;
-  }
-  const target = path.resolve(sqliteFilePath(config.DATABASE_URL));
-  const from = path.resolve(args.from);
+  const args = fileCommandArgs("restore", USAGE, argv, "from");
+  if (typeof args === "number") return args;
+  const target = sqliteFileFromConfig("restore", "pg_restore");
+  if (typeof target === "number") return target;
+  const from = path.resolve(args.file);
   if (!fs.existsSync(from) || !fs.statSync(from).isFile()) {
     process.stderr.write(`restore: no backup at ${from}\n`);
     return 2;

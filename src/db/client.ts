@@ -5,14 +5,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
-import { isPostgresUrl } from "./migrate.ts";
+import { isPostgresUrl, sqliteFilePath } from "./urls.ts";
 
 export type Db = PrismaClient;
 
-/** The file path behind a `file:` URL, relative to the working directory like the adapter's. */
-export function sqliteFilePath(url: string): string {
-  return url.slice("file:".length).split("?")[0];
-}
+export { sqliteFilePath };
 
 const providers = new WeakMap<object, "sqlite" | "postgresql">();
 

@@ -10,12 +10,13 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { applyPgMigrations } from "./pgMigrate.ts";
+import { isPostgresUrl, sqliteFilePath } from "./urls.ts";
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const sqliteMigrations = path.join(root, "prisma", "migrations");
 
-export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+export { isPostgresUrl };
 
 /** True when the SQLite file exists and has every committed migration applied, unchanged. */
 function sqliteUpToDate(file: string): boolean {
@@ -44,7 +45,7 @@ export async function applyMigrations(databaseUrl: string): Promise<string> {
     const r = await applyPgMigrations(databaseUrl);
     return `applied ${r.applied.length} PostgreSQL migrations (${r.alreadyApplied} already applied)`;
   }
-  if (sqliteUpToDate(databaseUrl.slice("file:".length).split("?")[0])) return "migrations up to date";
+  if (sqliteUpToDate(sqliteFilePath(databaseUrl))) return "migrations up to date";
   const prismaCli = path.join(root, "node_modules", "prisma", "build", "index.js");
   const { stdout } = await run(process.execPath, [prismaCli, "migrate", "deploy"], {
     cwd: root,
