@@ -27,8 +27,6 @@ const caseColumns = Prisma.sql`c."id", c."caseNumber", c."type", c."machineVersi
   f."id" AS "f_id", f."code" AS "f_code", f."name" AS "f_name", f."region" AS "f_region", f."limits" AS "f_limits", f."createdAt" AS "f_createdAt",
   t."id" AS "t_id", t."code" AS "t_code", t."name" AS "t_name", t."region" AS "t_region", t."limits" AS "t_limits", t."createdAt" AS "t_createdAt"`;
 
-type CaseRow = Record<string, unknown>;
-
 function toCase(row: Record<string, unknown>): CaseWithAgencies {
   const agency = (p: "f" | "t"): Agency => ({
     id: row[`${p}_id`] as number,
@@ -52,25 +50,17 @@ export function createLoaders(db: Db) {
       { cache: false, batchScheduleFn: nextTurn, maxBatchSize: 200 },
     );
 
+  /** Cases with both agencies, in one query, by one of the case's unique columns. */
+  const casesWhere = async (column: Prisma.Sql, values: readonly string[]) =>
+    (
+      await db.$queryRaw<Record<string, unknown>[]>`SELECT ${caseColumns} FROM "Case" c
+        JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
+        WHERE ${column} IN (${Prisma.join(values)})`
+    ).map(toCase);
+
   return {
-    caseById: byKey<string, CaseWithAgencies>(
-      async (ids) =>
-        (
-          await db.$queryRaw<CaseRow[]>`SELECT ${caseColumns} FROM "Case" c
-            JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
-            WHERE c."id" IN (${Prisma.join(ids)})`
-        ).map(toCase),
-      (c) => c.id,
-    ),
-    caseByNumber: byKey<string, CaseWithAgencies>(
-      async (numbers) =>
-        (
-          await db.$queryRaw<CaseRow[]>`SELECT ${caseColumns} FROM "Case" c
-            JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
-            WHERE c."caseNumber" IN (${Prisma.join(numbers)})`
-        ).map(toCase),
-      (c) => c.caseNumber,
-    ),
+    caseById: byKey<string, CaseWithAgencies>((ids) => casesWhere(Prisma.sql`c."id"`, ids), (c) => c.id),
+    caseByNumber: byKey<string, CaseWithAgencies>((numbers) => casesWhere(Prisma.sql`c."caseNumber"`, numbers), (c) => c.caseNumber),
     userById: byKey<number, Pick<User, "id" | "username" | "role" | "agencyId" | "disabled">>(
       (ids) => db.$queryRaw`SELECT "id", "username", "role", "agencyId", "disabled" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`,
       (u) => u.id,
