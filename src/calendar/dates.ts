@@ -119,12 +119,22 @@ const SHANGHAI = new Intl.DateTimeFormat("en-US", {
   day: "2-digit",
 });
 
+// Every request asks for today; ICU's formatToParts costs more than the rest of a status lookup's
+// date work. China's offsets (+8, and +9 in the DST summers of 1986–1991) are whole hours, so the
+// date can only change on a UTC hour boundary: the answer is kept for the hour it was computed in
+// (from 1970 on; Shanghai's local mean time before 1901 was not a whole-hour offset).
+let memo = { hour: NaN, date: "" };
+
 /** Today's date in China at instant `now` (default: the current instant), whatever the process TZ. */
 export function chinaToday(now: Date = new Date()): ChinaDate {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+  const ms = now instanceof Date ? now.getTime() : NaN;
+  if (Number.isNaN(ms)) {
     throw new CalendarError("INVALID_ARGUMENT", "now must be a valid Date");
   }
+  const hour = Math.floor(ms / 3_600_000);
+  if (hour === memo.hour && ms >= 0) return memo.date;
   const parts = SHANGHAI.formatToParts(now);
   const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  return formatYmd(get("year"), get("month"), get("day"));
+  memo = { hour, date: formatYmd(get("year"), get("month"), get("day")) };
+  return memo.date;
 }

@@ -76,6 +76,18 @@ describe("chinaToday", () => {
     });
   });
 
+  it("agrees with ICU at every quarter hour of a year, asked in order (the per-hour memo)", () => {
+    const icu = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 15 * 60_000) {
+      const at = new Date(t);
+      if (chinaToday(at) !== icu.format(at)) expect(chinaToday(at)).toBe(icu.format(at));
+    }
+    // the memo does not stick to one hour when asked about another
+    expect(chinaToday(new Date("2026-11-22T15:59:59.999Z"))).toBe("2026-11-22");
+    expect(chinaToday(new Date("2026-11-22T16:00:00.000Z"))).toBe("2026-11-23");
+    expect(chinaToday(new Date("2026-11-22T15:00:00.000Z"))).toBe("2026-11-22");
+  });
+
   it("defaults to now and rejects invalid instants", () => {
     expect(isChinaDate(chinaToday())).toBe(true);
     expectCalendarError(() => chinaToday(new Date("nope")), "INVALID_ARGUMENT");
