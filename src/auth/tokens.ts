@@ -11,8 +11,15 @@ export interface TokenClaims {
   role: "staff" | "admin";
 }
 
+/** Verified tokens kept (a clerk sends the same token with every request for its whole life). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenService {
   private readonly key: Uint8Array;
+  // token → its claims and expiry. Only a token whose signature checked out is ever stored, keyed
+  // by its exact text, so a hit is the same bytes already verified; the expiry is still checked
+  // on every use. (Disabled users are refused by the per-request user read, not here.)
+  private readonly verified = new Map<string, { claims: TokenClaims; expiresAtMs: number }>();
   constructor(secret: string, private readonly ttlMinutes: number) {
     this.key = new TextEncoder().encode(secret);
   }
@@ -30,12 +37,22 @@ export class TokenService {
 
   /** The claims of a valid, unexpired token, or undefined. */
   async verify(token: string): Promise<TokenClaims | undefined> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAtMs) return known.claims;
+      this.verified.delete(token);
+      return undefined;
+    }
     try {
       // A token without an expiry is never accepted, whoever signed it.
       const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || (payload.role !== "staff" && payload.role !== "admin")) return undefined;
-      return { userId, role: payload.role };
+      const claims: TokenClaims = { userId, role: payload.role };
+      // jose refuses a token from its `exp` second on; so does the cache.
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+      this.verified.set(token, { claims, expiresAtMs: payload.exp! * 1000 });
+      return claims;
     } catch (e) {
       if (e instanceof errors.JOSEError || e instanceof TypeError) return undefined;
       throw e;
