@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { SingleBar, Presets } from "cli-progress";
 import { hashPassword } from "../src/auth/passwords.ts";
 import { WorkingCalendar, addCalendarDays, type ChinaDate } from "../src/calendar/index.ts";
-import { nextDeadlines, NO_DEADLINES, type CaseDeadlines } from "../src/deadlines/index.ts";
+import { nextDeadlines, nextDueOn, NO_DEADLINES, type CaseDeadlines } from "../src/deadlines/index.ts";
 import { medicalTransfer } from "../machines/index.ts";
 import { initialSnapshot, nextSnapshot, persist, type PersistedCaseSnapshot } from "../machines/runtime.ts";
 import { makeTestIdNumber } from "../src/domain/idNumber.ts";
@@ -121,8 +121,8 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
   };
 
   const insertCase = db.prepare(`INSERT INTO "Case" (id, caseNumber, type, machineVersion, state, snapshot, version, actingSide, fromAgencyId, toAgencyId,
-    insuredName, insuredIdNumber, stepStartedOn, stepDueOn, overallStartedOn, dueOn, provisional, final, openedOn, lastOccurredOn, createdAt, updatedAt)
-    VALUES (?, ?, 'medicalTransfer', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    insuredName, insuredIdNumber, stepStartedOn, stepDueOn, overallStartedOn, dueOn, nextDueOn, provisional, final, openedOn, lastOccurredOn, createdAt, updatedAt)
+    VALUES (?, ?, 'medicalTransfer', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertEvent = db.prepare(`INSERT INTO "CaseEvent" (caseId, seq, type, payload, fromState, toState, actorKind, actorId, actorName, recordedAt, occurredOn)
     VALUES (?, ?, ?, ?, ?, ?, 'staff', 2, 'clerk1', ?, ?)`);
 
@@ -153,7 +153,7 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
         const name = surnames[i % surnames.length] + given[(i * 7) % given.length] + given[(i * 13) % given.length];
         const d = t.deadlines;
         const openedOn = addCalendarDays(today, -(1 + (i % 60)));
-        insertCase.run(id, caseNumber, t.state, t.snapshot, t.events.length, t.side, from, to, name, idNumber, d.stepStartedOn, d.stepDueOn, d.overallStartedOn, d.dueOn, d.provisional ? 1 : 0, t.final ? 1 : 0, openedOn, openedOn, now, now);
+        insertCase.run(id, caseNumber, t.state, t.snapshot, t.events.length, t.side, from, to, name, idNumber, d.stepStartedOn, d.stepDueOn, d.overallStartedOn, d.dueOn, nextDueOn(d, t.final), d.provisional ? 1 : 0, t.final ? 1 : 0, openedOn, openedOn, now, now);
         t.events.forEach((e, k) => insertEvent.run(id, k + 1, e.type, e.payload, e.fromState, e.toState, now, openedOn));
         if (state === "certificateIssued" && from === 1) result.hotCases.push(id);
         if (i % 97 === 0 && result.lookups.length < 5_000) result.lookups.push({ caseNumber, idNumber });

@@ -97,7 +97,11 @@ export function nextSnapshot(
   persisted: PersistedCaseSnapshot | string,
   event: CaseEvent,
 ): { snapshot: AnyMachineSnapshot; changed: boolean; state: string } {
-  const before = restore(mod, persisted);
+  return nextFrom(mod, restore(mod, persisted), event);
+}
+
+/** `nextSnapshot` from a snapshot already restored (the engine has restored it to check the event). */
+export function nextFrom(mod: CaseMachineModule, before: AnyMachineSnapshot, event: CaseEvent): { snapshot: AnyMachineSnapshot; changed: boolean; state: string } {
   if (!canTake(mod, before, event)) {
     return { snapshot: before, changed: false, state: stateOf(before) };
   }

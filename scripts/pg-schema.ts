@@ -3,11 +3,12 @@
 //   node --import tsx scripts/pg-schema.ts            writes prisma/postgresql/schema.prisma
 //   node --import tsx scripts/pg-schema.ts --check    exits 1 if it is out of date (a test runs this)
 //   node --import tsx scripts/pg-schema.ts --migrate  also writes the PostgreSQL migration for each
-//                                                     SQLite migration that has none yet (needs the
-//                                                     local PostgreSQL server; DATABASE_URL or the
-//                                                     default postgresql://localhost/postgres)
+//                                                     SQLite migration that has none yet: the schema
+//                                                     change since the last commit (data steps, such
+//                                                     as a backfill, are added by hand, as on SQLite)
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,14 +36,23 @@ async function migrate() {
   // Several missing (e.g. the first time): the whole difference goes into the newest one and the
   // older names get an empty migration, so both folders list the same names.
   const target = missing[missing.length - 1];
-  // From the existing PostgreSQL migrations (replayed by Prisma on a shadow database) to the current models.
-  const existing = fs.readdirSync(pgMigrations).length > 0;
+  // From the PostgreSQL schema as last committed to the current models. (Diffing from the
+  // migrations folder would replay it on a shadow database, which the wasm schema engine cannot
+  // introspect through the pg adapter, and which it takes to be DATABASE_URL's own database.)
+  let committed: string | undefined;
+  try {
+    committed = execFileSync("git", ["show", "HEAD:prisma/postgresql/schema.prisma"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    committed = undefined; // no commit has it yet: the first migration starts from nothing
+  }
+  const fromFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pg-schema-")), "committed.prisma");
+  if (committed) fs.writeFileSync(fromFile, committed);
   try {
     const sql = execFileSync(
       process.execPath,
       [
         path.join(root, "node_modules/prisma/build/index.js"), "migrate", "diff", "--config", path.join(root, "prisma.postgresql.config.ts"),
-        ...(existing ? ["--from-migrations", pgMigrations] : ["--from-empty"]),
+        ...(committed ? ["--from-schema-datamodel", fromFile] : ["--from-empty"]),
         "--to-schema-datamodel", pgSchema, "--script",
       ],
       { cwd: root, env: { ...process.env, DATABASE_URL: admin }, encoding: "utf8" },

@@ -6,33 +6,76 @@ import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { isPostgresUrl, sqliteFilePath } from "./urls.ts";
+import type { Database } from "better-sqlite3";
+import { capturingFactory, directSql, type DirectSql } from "./direct.ts";
+import { cacheStatements, type StatementCacheStats } from "./statementCache.ts";
 
 export type Db = PrismaClient;
 
 export { sqliteFilePath };
 
 const providers = new WeakMap<object, "sqlite" | "postgresql">();
+const directs = new WeakMap<object, DirectSql>();
+const statementCaches = new WeakMap<object, StatementCacheStats>();
+
+/** SQLite: the compiled-statement cache's counters (undefined on PostgreSQL). */
+export function statementCacheOf(db: Db): StatementCacheStats | undefined {
+  return statementCaches.get(db);
+}
 
 /** Which database a client talks to, for the few statements that differ (PRAGMAs, advisory locks). */
 export function providerOf(db: Db): "sqlite" | "postgresql" {
   return providers.get(db) ?? "sqlite";
 }
 
-export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Db> {
+/** Hand-written SQL on the client's own driver adapter, for the hot path (src/db/direct.ts). */
+export function directSqlOf(db: Db): DirectSql {
+  const d = directs.get(db);
+  if (!d) throw new Error("directSqlOf: this client was not opened by openDatabase");
+  return d;
+}
+
+function register(db: Db, provider: "sqlite" | "postgresql", connected: () => import("@prisma/driver-adapter-utils").SqlDriverAdapter | undefined) {
+  providers.set(db, provider);
+  directs.set(
+    db,
+    directSql(async () => {
+      if (!connected()) await db.$connect();
+      const adapter = connected();
+      if (!adapter) throw new Error("The Prisma client connected without its driver adapter.");
+      return adapter;
+    }),
+  );
+}
+
+export interface OpenOptions {
+  /** PostgreSQL pool size */
+  poolSize?: number;
+  /** SQLite: better-sqlite3's statement tracer (tests compare the SQL two requests run) */
+  sqliteVerbose?: (sql: unknown) => void;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
   if (isPostgresUrl(url)) {
     const [{ PrismaPg }, { PrismaClient: PgClient }] = await Promise.all([import("@prisma/adapter-pg"), import("../generated/prisma-pg/client.ts")]);
-    const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
+    const { factory, connected } = capturingFactory(new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }));
     // Same models, same API: the PostgreSQL client is used through the SQLite client's type.
-    const db = new PgClient({ adapter }) as unknown as Db;
-    providers.set(db, "postgresql");
+    const db = new PgClient({ adapter: factory }) as unknown as Db;
+    register(db, "postgresql", connected);
     return db;
   }
   fs.mkdirSync(path.dirname(path.resolve(sqliteFilePath(url))), { recursive: true });
   // `timeout` is better-sqlite3's busy timeout: wait for another process's write lock
   // instead of failing at once with SQLITE_BUSY.
-  const adapter = new PrismaBetterSQLite3({ url, timeout: 5000 });
-  const db = new PrismaClient({ adapter });
-  providers.set(db, "sqlite");
+  const { factory, connected } = capturingFactory(
+    new PrismaBetterSQLite3({ url, timeout: 5000, ...(options.sqliteVerbose ? { verbose: options.sqliteVerbose } : {}) } as ConstructorParameters<typeof PrismaBetterSQLite3>[0]),
+    (adapter) => {
+      const connection = (adapter as unknown as { client?: Database }).client;
+      if (connection && typeof connection.prepare === "function") statementCaches.set(db, cacheStatements(connection));
+    },
+  );
+  const db = new PrismaClient({ adapter: factory });
+  register(db, "sqlite", connected);
   // WAL is stored in the file; synchronous=NORMAL is per connection and safe with WAL
   // (a power cut may lose the last transactions, never corrupt the file).
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");

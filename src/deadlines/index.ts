@@ -32,6 +32,17 @@ export interface CaseDeadlines {
   overallStartedOn: ChinaDate | null;
 }
 
+/**
+ * The earliest open due date of a case (Case.nextDueOn): the step's or the overall one, null when
+ * the case is final or no clock runs. A case is overdue exactly when this lies before today.
+ */
+export function nextDueOn(d: Pick<CaseDeadlines, "stepDueOn" | "dueOn">, final: boolean): ChinaDate | null {
+  if (final) return null;
+  if (d.stepDueOn === null) return d.dueOn;
+  if (d.dueOn === null) return d.stepDueOn;
+  return d.dueOn < d.stepDueOn ? d.dueOn : d.stepDueOn;
+}
+
 export const NO_DEADLINES: Readonly<CaseDeadlines> = Object.freeze({
   stepDueOn: null,
   dueOn: null,

@@ -5,8 +5,8 @@ import { randomUUID, randomInt } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Case, Agency } from "../generated/prisma/client.ts";
 import type { CaseMachineModule, CaseType, RecordingSide } from "../../machines/types.ts";
-import { initialSnapshot, nextSnapshot, allowedEvents as eventsDefinedIn, canTake, persist, restore } from "../../machines/runtime.ts";
-import { nextDeadlines, type CaseDeadlines, type AgencyLimits } from "../deadlines/index.ts";
+import { initialSnapshot, nextFrom, allowedEvents as eventsDefinedIn, canTake, persist, restore } from "../../machines/runtime.ts";
+import { nextDeadlines, nextDueOn, type CaseDeadlines, type AgencyLimits } from "../deadlines/index.ts";
 import { isChinaDate } from "../calendar/index.ts";
 import { Problem, problems, type FieldError } from "../problems.ts";
 import { enqueueMessage, outboxWritten, type CaseRef } from "../notifications/outbox.ts";
@@ -201,6 +201,7 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
             insuredName: input.insured.name,
             insuredIdNumber: input.insured.idNumber,
             ...deadlines,
+            nextDueOn: nextDueOn(deadlines, snapshot.status === "done"),
             stepSeq: deadlines.stepStartedOn !== null ? 1 : null,
             final: snapshot.status === "done",
             openedOn: occurredOn,
@@ -322,7 +323,7 @@ async function advanceOnce(
       allowedEvents: allowed,
     });
   }
-  const next = nextSnapshot(mod, c.snapshot, event);
+  const next = nextFrom(mod, snapshot, event);
   const stored = persist(next.snapshot);
   const toState = next.state;
   const previous: CaseDeadlines = {
@@ -348,14 +349,16 @@ async function advanceOnce(
   const stepSeq =
     deadlines.stepStartedOn === null ? null : toState !== c.state || c.stepStartedOn === null ? newVersion : (c.stepSeq ?? newVersion);
 
+  const final = stored.status === "done";
   const data = {
     state: toState,
     snapshot: JSON.stringify(stored),
     version: newVersion,
     actingSide: mod.states[toState].side,
     ...deadlines,
+    nextDueOn: nextDueOn(deadlines, final),
     stepSeq,
-    final: stored.status === "done",
+    final,
     lastOccurredOn: occurredOn,
   };
   const after: CaseWithAgencies = { ...c, ...data, updatedAt: new Date() };

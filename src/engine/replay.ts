@@ -6,6 +6,7 @@ import type { Db } from "../db/client.ts";
 import type { CaseType } from "../../machines/types.ts";
 import { initialSnapshot, nextSnapshot, persist, type PersistedCaseSnapshot } from "../../machines/runtime.ts";
 import { CASE_OPENED } from "./cases.ts";
+import { nextDueOn } from "../deadlines/index.ts";
 import type { MachineCatalog } from "./context.ts";
 
 export interface ReplayMismatch {
@@ -40,6 +41,8 @@ export function replayCase(machines: MachineCatalog, c: Case, events: CaseEvent[
   }
   if (c.state !== snapshot.value) return fail(`stored state ${c.state}, replay ends in ${snapshot.value}`);
   if (!isDeepStrictEqual(JSON.parse(c.snapshot), snapshot)) return fail("stored snapshot differs from the replayed one");
+  // The queues find overdue cases through this column alone; it must follow the stored dates.
+  if (c.nextDueOn !== nextDueOn(c, c.final)) return fail(`nextDueOn ${c.nextDueOn} does not follow stepDueOn ${c.stepDueOn}, dueOn ${c.dueOn}`);
   return undefined;
 }
 

@@ -13,7 +13,7 @@
 import DataLoader from "dataloader";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Agency, Case, CaseEvent, User } from "../generated/prisma/client.ts";
-import type { Db } from "../db/client.ts";
+import { directSqlOf, type Db } from "../db/client.ts";
 import { messageBody, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
 import type { CaseWithAgencies } from "./cases.ts";
 
@@ -21,26 +21,34 @@ const nextTurn = (cb: () => void) => setImmediate(cb);
 
 // ------------------------------------------------------------------ reads
 
-const caseColumns = Prisma.sql`c."id", c."caseNumber", c."type", c."machineVersion", c."state", c."snapshot", c."version", c."actingSide",
-  c."fromAgencyId", c."toAgencyId", c."insuredName", c."insuredIdNumber", c."stepStartedOn", c."stepDueOn", c."stepSeq",
-  c."overallStartedOn", c."dueOn", c."provisional", c."final", c."openedOn", c."lastOccurredOn", c."createdAt", c."updatedAt",
-  f."id" AS "f_id", f."code" AS "f_code", f."name" AS "f_name", f."region" AS "f_region", f."limits" AS "f_limits", f."createdAt" AS "f_createdAt",
-  t."id" AS "t_id", t."code" AS "t_code", t."name" AS "t_name", t."region" AS "t_region", t."limits" AS "t_limits", t."createdAt" AS "t_createdAt"`;
+const caseFields = [
+  "id", "caseNumber", "type", "machineVersion", "state", "snapshot", "version", "actingSide", "fromAgencyId", "toAgencyId",
+  "insuredName", "insuredIdNumber", "stepStartedOn", "stepDueOn", "stepSeq", "overallStartedOn", "dueOn", "nextDueOn", "provisional",
+  "final", "openedOn", "lastOccurredOn", "createdAt", "updatedAt",
+] as const satisfies readonly (keyof Case)[];
+// every column of the model, so a new one is not silently missing from the hot path's reads
+const allCaseFieldsListed: [Exclude<keyof Case, (typeof caseFields)[number]>] extends [never] ? true : never = true;
+void allCaseFieldsListed;
 
-function toCase(row: Record<string, unknown>): CaseWithAgencies {
-  const agency = (p: "f" | "t"): Agency => ({
-    id: row[`${p}_id`] as number,
-    code: row[`${p}_code`] as string,
-    name: row[`${p}_name`] as string,
-    region: row[`${p}_region`] as string,
-    limits: row[`${p}_limits`] as string,
-    createdAt: row[`${p}_createdAt`] as Date,
-  });
-  const c = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith("f_") && !k.startsWith("t_"))) as unknown as Case;
-  return { ...c, fromAgency: agency("f"), toAgency: agency("t") };
+const agencyFields = ["id", "code", "name", "region", "limits", "createdAt"] as const satisfies readonly (keyof Agency)[];
+/** A case row and both its agencies, from `"Case" c JOIN "Agency" f … JOIN "Agency" t` (read back with toCase). */
+export const caseColumns = Prisma.raw(
+  [...caseFields.map((f) => `c."${f}"`), ...agencyFields.flatMap((f) => [`f."${f}" AS "f_${f}"`, `t."${f}" AS "t_${f}"`])].join(", "),
+);
+
+export function toCase(row: Record<string, unknown>): CaseWithAgencies {
+  const agency = (p: "f" | "t") => {
+    const a = {} as Record<string, unknown>;
+    for (const k of agencyFields) a[k] = row[`${p}_${k}`];
+    return a as Agency;
+  };
+  const c = {} as Record<string, unknown>;
+  for (const k of caseFields) c[k] = row[k];
+  return { ...(c as Case), fromAgency: agency("f"), toAgency: agency("t") };
 }
 
 export function createLoaders(db: Db) {
+  const sql = directSqlOf(db);
   const byKey = <K extends string | number, V>(load: (keys: readonly K[]) => Promise<V[]>, keyOf: (v: V) => K) =>
     new DataLoader<K, V | undefined>(
       async (keys) => {
@@ -53,22 +61,22 @@ export function createLoaders(db: Db) {
   /** Cases with both agencies, in one query, by one of the case's unique columns. */
   const casesWhere = async (column: Prisma.Sql, values: readonly string[]) =>
     (
-      await db.$queryRaw<Record<string, unknown>[]>`SELECT ${caseColumns} FROM "Case" c
+      await sql.query<Record<string, unknown>>(Prisma.sql`SELECT ${caseColumns} FROM "Case" c
         JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
-        WHERE ${column} IN (${Prisma.join(values)})`
+        WHERE ${column} IN (${Prisma.join(values)})`)
     ).map(toCase);
 
   return {
     caseById: byKey<string, CaseWithAgencies>((ids) => casesWhere(Prisma.sql`c."id"`, ids), (c) => c.id),
     caseByNumber: byKey<string, CaseWithAgencies>((numbers) => casesWhere(Prisma.sql`c."caseNumber"`, numbers), (c) => c.caseNumber),
     userById: byKey<number, Pick<User, "id" | "username" | "role" | "agencyId" | "disabled">>(
-      (ids) => db.$queryRaw`SELECT "id", "username", "role", "agencyId", "disabled" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`,
+      (ids) => sql.query(Prisma.sql`SELECT "id", "username", "role", "agencyId", "disabled" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`),
       (u) => u.id,
     ),
     /** a case's events, oldest first */
     eventsOfCase: new DataLoader<string, CaseEvent[]>(
       async (ids) => {
-        const rows = await db.$queryRaw<CaseEvent[]>`SELECT * FROM "CaseEvent" WHERE "caseId" IN (${Prisma.join(ids)}) ORDER BY "caseId", "seq"`;
+        const rows = await sql.query<CaseEvent>(Prisma.sql`SELECT * FROM "CaseEvent" WHERE "caseId" IN (${Prisma.join(ids)}) ORDER BY "caseId", "seq"`);
         const byCase = new Map<string, CaseEvent[]>();
         for (const e of rows) {
           const list = byCase.get(e.caseId);
@@ -99,6 +107,7 @@ export interface CaseWrite {
     stepSeq: number | null;
     overallStartedOn: string | null;
     dueOn: string | null;
+    nextDueOn: string | null;
     provisional: boolean;
     final: boolean;
     lastOccurredOn: string;
@@ -187,15 +196,15 @@ export class GroupCommitter {
     });
     const now = new Date();
 
-    await this.db.$transaction(async (tx) => {
+    await directSqlOf(this.db).transaction(async (tx) => {
       // 1. Claim the idempotency keys first: a key someone else already used stops its advance here.
       const keyed = writes.map((w, i) => [w, i] as const).filter(([w, i]) => w.idempotency && outcomes[i] === "committed");
       const claimed = new Set<string>();
       if (keyed.length > 0) {
-        const rows = await tx.$queryRaw<{ scope: string; key: string }[]>`
+        const rows = await tx.query<{ scope: string; key: string }>(Prisma.sql`
           INSERT INTO "IdempotencyKey" ("scope", "key", "fingerprint", "status", "body", "createdAt")
           VALUES ${Prisma.join(keyed.map(([w]) => Prisma.sql`(${w.idempotency!.scope}, ${w.idempotency!.key}, ${w.idempotency!.fingerprint}, ${w.idempotency!.status}, ${w.idempotency!.body}, ${now})`))}
-          ON CONFLICT ("scope", "key") DO NOTHING RETURNING "scope", "key"`;
+          ON CONFLICT ("scope", "key") DO NOTHING RETURNING "scope", "key"`);
         for (const r of rows) claimed.add(`${r.scope}\u0000${r.key}`);
         for (const [w, i] of keyed) if (!claimed.has(`${w.idempotency!.scope}\u0000${w.idempotency!.key}`)) outcomes[i] = "duplicate";
       }
@@ -207,17 +216,17 @@ export class GroupCommitter {
         ([w]) =>
           Prisma.sql`(${text(w.caseId)}, ${int(w.expectedVersion)}, ${text(w.data.state)}, ${text(w.data.snapshot)}, ${int(w.data.version)},
             ${text(w.data.actingSide)}, ${text(w.data.stepStartedOn)}, ${text(w.data.stepDueOn)}, ${int(w.data.stepSeq)},
-            ${text(w.data.overallStartedOn)}, ${text(w.data.dueOn)}, ${bool(w.data.provisional)}, ${bool(w.data.final)}, ${text(w.data.lastOccurredOn)})`,
+            ${text(w.data.overallStartedOn)}, ${text(w.data.dueOn)}, ${text(w.data.nextDueOn)}, ${bool(w.data.provisional)}, ${bool(w.data.final)}, ${text(w.data.lastOccurredOn)})`,
       );
-      const updated = await tx.$queryRaw<{ id: string }[]>`
+      const updated = await tx.query<{ id: string }>(Prisma.sql`
         WITH v ("id", "expected", "state", "snapshot", "version", "actingSide", "stepStartedOn", "stepDueOn", "stepSeq",
-                "overallStartedOn", "dueOn", "provisional", "final", "lastOccurredOn") AS (VALUES ${Prisma.join(values)})
+                "overallStartedOn", "dueOn", "nextDueOn", "provisional", "final", "lastOccurredOn") AS (VALUES ${Prisma.join(values)})
         UPDATE "Case" SET "state" = v."state", "snapshot" = v."snapshot", "version" = v."version", "actingSide" = v."actingSide",
           "stepStartedOn" = v."stepStartedOn", "stepDueOn" = v."stepDueOn", "stepSeq" = v."stepSeq",
-          "overallStartedOn" = v."overallStartedOn", "dueOn" = v."dueOn", "provisional" = v."provisional", "final" = v."final",
+          "overallStartedOn" = v."overallStartedOn", "dueOn" = v."dueOn", "nextDueOn" = v."nextDueOn", "provisional" = v."provisional", "final" = v."final",
           "lastOccurredOn" = v."lastOccurredOn", "updatedAt" = ${now}
         FROM v WHERE "Case"."id" = v."id" AND "Case"."version" = v."expected"
-        RETURNING "Case"."id"`;
+        RETURNING "Case"."id"`);
       const done = new Set(updated.map((r) => r.id));
       const lost = live.filter(([w]) => !done.has(w.caseId));
       for (const [, i] of lost) outcomes[i] = "conflict";
@@ -226,32 +235,32 @@ export class GroupCommitter {
       // 3. Keys claimed by advances that lost the race are released.
       const release = lost.filter(([w]) => w.idempotency);
       if (release.length > 0) {
-        await tx.$executeRaw`DELETE FROM "IdempotencyKey" WHERE ${Prisma.join(
+        await tx.execute(Prisma.sql`DELETE FROM "IdempotencyKey" WHERE ${Prisma.join(
           release.map(([w]) => Prisma.sql`("scope" = ${w.idempotency!.scope} AND "key" = ${w.idempotency!.key})`),
           " OR ",
-        )}`;
+        )}`);
       }
       if (won.length === 0) return;
 
       // 4. The events (the unique (caseId, seq) would stop a double write), then the outbox.
-      await tx.$executeRaw`
+      await tx.execute(Prisma.sql`
         INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "actorId", "actorName", "recordedAt", "occurredOn", "stepDueOn")
         VALUES ${Prisma.join(
           won.map(
             ({ caseId, event: e }) =>
               Prisma.sql`(${caseId}, ${e.seq}, ${e.type}, ${e.payload}, ${e.fromState}, ${e.toState}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${now}, ${e.occurredOn}, ${e.stepDueOn})`,
           ),
-        )}`;
+        )}`);
       const messages = won.flatMap((w) => w.messages);
       if (messages.length > 0) {
-        await tx.$executeRaw`
+        await tx.execute(Prisma.sql`
           INSERT INTO "OutboxMessage" ("id", "kind", "caseId", "fromAgencyId", "toAgencyId", "body", "createdAt")
           VALUES ${Prisma.join(
             messages.map(
               ({ id, input: m }) =>
                 Prisma.sql`(${id}, ${m.kind}, ${m.case.id}, ${m.case.fromAgency.id}, ${m.case.toAgency.id}, ${messageBody(id, now, m)}, ${now})`,
             ),
-          )}`;
+          )}`);
       }
     });
 

@@ -6,7 +6,7 @@
 // payload { year, before, after }. Unchanged cases get nothing, so running it twice (or on two
 // nodes at once) records each change once.
 import type { CaseDeadlines } from "../deadlines/index.ts";
-import { recomputeDeadlines } from "../deadlines/index.ts";
+import { nextDueOn, recomputeDeadlines } from "../deadlines/index.ts";
 import { DEADLINES_RECOMPUTED, moduleOf, parseLimits } from "../engine/cases.ts";
 import type { EngineContext } from "../engine/context.ts";
 import { findCase, isUniqueViolation, machineInstalled, VersionConflict, yieldToEventLoop } from "./db.ts";
@@ -48,7 +48,7 @@ export async function recomputeCase(ctx: EngineContext, caseId: string, year: nu
     const version = c.version + 1;
     try {
       await ctx.db.$transaction(async (tx) => {
-        const { count } = await tx.case.updateMany({ where: { id: c.id, version: c.version }, data: { ...after, version } });
+        const { count } = await tx.case.updateMany({ where: { id: c.id, version: c.version }, data: { ...after, nextDueOn: nextDueOn(after, false), version } });
         if (count !== 1) throw new VersionConflict();
         const shown = (d: CaseDeadlines) => ({ stepDueOn: d.stepDueOn, dueOn: d.dueOn, provisional: d.provisional });
         await tx.caseEvent.create({

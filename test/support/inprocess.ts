@@ -2,8 +2,7 @@
 // that records every SQL statement it runs: for tests that compare what two requests do.
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { openDatabase } from "../../src/db/client.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
@@ -31,15 +30,11 @@ export async function startTracedService(dir: string) {
   await applyMigrations(databaseUrl);
   const statements: string[] = [];
   let recording = false;
-  const adapter = new PrismaBetterSQLite3({
-    url: databaseUrl,
-    timeout: 5000,
-    verbose: (sql: unknown) => {
+  const db = await openDatabase(databaseUrl, {
+    sqliteVerbose: (sql: unknown) => {
       if (recording) statements.push(String(sql));
     },
-  } as ConstructorParameters<typeof PrismaBetterSQLite3>[0]);
-  const db = new PrismaClient({ adapter });
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  });
   const log = createLogger("silent");
   const calendar = await loadCalendar(db);
   await ensureAdministrator(db, config, log, () => {});

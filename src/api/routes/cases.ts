@@ -1,11 +1,10 @@
 // Cases for agency staff (and read-only for administrators).
 import { z } from "zod";
-import type { Prisma } from "../../generated/prisma/client.ts";
 import { idNumberSchema } from "../../domain/idNumber.ts";
 import { isChinaDate } from "../../calendar/index.ts";
 import { advanceCase, assertCanRead, loadCase, moduleOf, openCase } from "../../engine/cases.ts";
 import { caseSummary, caseView, eventView } from "../../engine/views.ts";
-import type { Actor } from "../../engine/context.ts";
+import { ACTING_SIDES, listCases } from "../../engine/caseList.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 import { withIdempotency } from "../idempotency.ts";
@@ -37,7 +36,7 @@ const listQuery = z
     type: caseType.optional(),
     state: z.string().max(64).optional(),
     agency: agencyCode.optional().meta({ description: "cases where this agency is either end" }),
-    side: z.enum(["transferOut", "transferIn", "agency", "insured", "none"]).optional().meta({ description: "who acts next" }),
+    side: z.enum(ACTING_SIDES).optional().meta({ description: "who acts next" }),
     mine: z.enum(["true", "false"]).optional().meta({ description: "true: only cases waiting for my agency" }),
     overdue: z.enum(["true", "false"]).optional(),
     dueSoon: z
@@ -45,8 +44,14 @@ const listQuery = z
       .optional()
       .meta({ description: "true: open steps due within DUE_SOON_WORKING_DAYS working days from today, not overdue" }),
     dueBefore: chinaDate.optional().meta({ description: "step due date before this China date" }),
-    q: z.string().trim().min(1).max(64).optional().meta({ description: "case number, insured name or full ID number" }),
-    sort: z.enum(["due", "recent"]).default("due"),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: "a case number (whole or any part), the insured person's full ID number, or the beginning of their name" }),
+    sort: z.enum(["due", "recent"]).default("due").meta({ description: "due: the earliest open due date (step or overall) first; recent: last changed first" }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().uuid().optional(),
   })
@@ -64,54 +69,6 @@ function parseIfMatch(raw: string | undefined): number | undefined {
   const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(raw);
   if (!m) throw problems.badRequest('If-Match must be a case version such as "3".');
   return Number(m[1]);
-}
-
-function listWhere(
-  actor: Actor,
-  q: z.output<typeof listQuery>,
-  agencyId: number | undefined,
-  today: string,
-  dueSoonCutoff: string,
-): Prisma.CaseWhereInput {
-  const and: Prisma.CaseWhereInput[] = [];
-  if (actor.kind === "staff") and.push({ OR: [{ fromAgencyId: actor.agencyId! }, { toAgencyId: actor.agencyId! }] });
-  if (q.type) and.push({ type: q.type });
-  if (q.state) and.push({ state: q.state });
-  if (agencyId !== undefined) and.push({ OR: [{ fromAgencyId: agencyId }, { toAgencyId: agencyId }] });
-  if (q.side) and.push({ actingSide: q.side });
-  if (q.mine === "true" && actor.kind === "staff") {
-    and.push({
-      OR: [
-        { fromAgencyId: actor.agencyId!, actingSide: { in: ["transferOut", "agency"] } },
-        { toAgencyId: actor.agencyId!, actingSide: { in: ["transferIn", "agency"] } },
-      ],
-    });
-  }
-  // `not: null` spelled out: under NOT, a bare comparison with a NULL date is NULL (not false)
-  // in SQL, and would drop cases without due dates from the "not overdue / not due soon" lists.
-  const overdue: Prisma.CaseWhereInput = {
-    final: false,
-    OR: [{ stepDueOn: { not: null, lt: today } }, { dueOn: { not: null, lt: today } }],
-  };
-  if (q.overdue === "true") and.push(overdue);
-  if (q.overdue === "false") and.push({ NOT: overdue });
-  // Due soon: the step's due date lies between today and the cut-off (both included), and
-  // nothing is overdue yet (a case past its overall due date belongs to the overdue queue).
-  const dueSoon: Prisma.CaseWhereInput = { AND: [{ final: false, stepDueOn: { not: null, gte: today, lte: dueSoonCutoff } }, { NOT: overdue }] };
-  if (q.dueSoon === "true") and.push(dueSoon);
-  if (q.dueSoon === "false") and.push({ NOT: dueSoon });
-  if (q.dueBefore) and.push({ stepDueOn: { lt: q.dueBefore } });
-  if (q.q) {
-    const text = q.q;
-    and.push({
-      OR: [
-        { caseNumber: { contains: text.toUpperCase() } },
-        { insuredName: { contains: text } },
-        { insuredIdNumber: text.toUpperCase() },
-      ],
-    });
-  }
-  return { AND: and };
 }
 
 export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
@@ -148,21 +105,16 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
         if (!a) return { items: [], nextCursor: null };
         agencyId = a.id;
       }
-      const orderBy: Prisma.CaseOrderByWithRelationInput[] =
-        query.sort === "due" ? [{ stepDueOn: { sort: "asc", nulls: "last" } }, { id: "asc" }] : [{ updatedAt: "desc" }, { id: "asc" }];
       const today = ctx.today();
-      const rows = await ctx.db.case.findMany({
-        where: listWhere(actor!, query, agencyId, today, ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value),
-        orderBy,
-        take: query.limit + 1,
-        ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
-        include: { fromAgency: true, toAgency: true },
-      });
-      const page = rows.slice(0, query.limit);
-      return {
-        items: page.map((c) => caseSummary(ctx, c)),
-        nextCursor: rows.length > query.limit ? page[page.length - 1].id : null,
-      };
+      const bool = (v: "true" | "false" | undefined) => (v === undefined ? undefined : v === "true");
+      const { items, nextCursor } = await listCases(
+        ctx,
+        actor!,
+        { ...query, agencyId, mine: query.mine === "true", overdue: bool(query.overdue), dueSoon: bool(query.dueSoon) },
+        today,
+        ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value,
+      );
+      return { items: items.map((c) => caseSummary(ctx, c)), nextCursor };
     },
   });
 

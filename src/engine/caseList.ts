@@ -1,0 +1,177 @@
+// The case lists: queues (mine, overdue, due soon), filters and search, a page at a time.
+//
+// Written as SQL so that every queue reads only what it shows, whatever the number of cases: the
+// cases of an agency are split into arms, one per (agency column, acting side), each read from the
+// index [agency, actingSide, nextDueOn, id] already in page order and cut at one page; the arms are
+// merged and cut again. (An OR across fromAgencyId/toAgencyId, as an ORM writes it, makes the
+// database collect and sort every matching case before it can return the first page.)
+// A text search starts from its own indexes (case number, ID number, the name's beginning) instead.
+import { Prisma } from "../generated/prisma/client.ts";
+import { directSqlOf, providerOf } from "../db/client.ts";
+import type { CaseWithAgencies } from "./cases.ts";
+import type { Actor, EngineContext } from "./context.ts";
+import { caseColumns, toCase } from "./store.ts";
+
+export const ACTING_SIDES = ["transferOut", "transferIn", "agency", "insured", "none"] as const;
+export type ActingSide = (typeof ACTING_SIDES)[number];
+
+export interface CaseListQuery {
+  type?: string;
+  state?: string;
+  /** cases where this agency is either end */
+  agencyId?: number;
+  side?: ActingSide;
+  /** staff: only the cases waiting for their own agency */
+  mine?: boolean;
+  overdue?: boolean;
+  dueSoon?: boolean;
+  dueBefore?: string;
+  q?: string;
+  sort: "due" | "recent";
+  limit: number;
+  /** id of the last case of the previous page */
+  cursor?: string;
+}
+
+const CASE_NUMBER = /^(MT|PT|RN)\d{4}-[0-9A-Z]{8}$/;
+
+interface Arm {
+  /** conditions on the agency columns (none: every agency) */
+  agency: Prisma.Sql[];
+  /** acting sides this arm may hold (undefined: any) */
+  sides?: readonly ActingSide[];
+  /** a case with the agency at both ends is listed by the first arm when it holds the side: not again here */
+  unlessAlsoFrom?: { agencyId: number; sides?: readonly ActingSide[] };
+}
+
+const and = (parts: Prisma.Sql[]) => (parts.length === 0 ? Prisma.sql`1 = 1` : Prisma.join(parts, " AND "));
+
+/** The arms an actor's list is made of, before splitting them by acting side. */
+function scopeArms(actor: Actor, q: CaseListQuery): Arm[] {
+  const sidesFor = (end: "from" | "to"): readonly ActingSide[] | undefined => {
+    let sides: readonly ActingSide[] | undefined = q.mine && actor.kind === "staff" ? (end === "from" ? ["transferOut", "agency"] : ["transferIn", "agency"]) : undefined;
+    if (q.side) sides = sides ? sides.filter((s) => s === q.side) : [q.side];
+    return sides;
+  };
+  // The agency whose cases these are: the clerk's own, or the one an administrator filters on.
+  const home = actor.kind === "staff" ? actor.agencyId! : q.agencyId;
+  const extra: Prisma.Sql[] =
+    actor.kind === "staff" && q.agencyId !== undefined ? [Prisma.sql`(c."fromAgencyId" = ${q.agencyId} OR c."toAgencyId" = ${q.agencyId})`] : [];
+  if (home === undefined) return [{ agency: [], sides: q.side ? [q.side] : undefined }];
+  const fromSides = sidesFor("from");
+  return [
+    { agency: [Prisma.sql`c."fromAgencyId" = ${home}`, ...extra], sides: fromSides },
+    { agency: [Prisma.sql`c."toAgencyId" = ${home}`, ...extra], sides: sidesFor("to"), unlessAlsoFrom: { agencyId: home, sides: fromSides } },
+  ];
+}
+
+function filters(q: CaseListQuery, today: string, dueSoonCutoff: string): Prisma.Sql[] {
+  const f: Prisma.Sql[] = [];
+  if (q.type) f.push(Prisma.sql`c."type" = ${q.type}`);
+  if (q.state) f.push(Prisma.sql`c."state" = ${q.state}`);
+  // nextDueOn is null for final cases, so "overdue" needs no test of `final`.
+  const overdue = Prisma.sql`(c."nextDueOn" IS NOT NULL AND c."nextDueOn" < ${today})`;
+  if (q.overdue === true) f.push(overdue);
+  if (q.overdue === false) f.push(Prisma.sql`NOT ${overdue}`);
+  // Due soon: the step is due between today and the cut-off (both included) and nothing is overdue.
+  // Every comparison is guarded by IS NOT NULL first, so NOT(...) is never NULL.
+  const dueSoon = Prisma.sql`(c."stepDueOn" IS NOT NULL AND c."stepDueOn" >= ${today} AND c."stepDueOn" <= ${dueSoonCutoff}
+    AND c."nextDueOn" IS NOT NULL AND c."nextDueOn" >= ${today})`;
+  if (q.dueSoon === true) f.push(dueSoon);
+  if (q.dueSoon === false) f.push(Prisma.sql`NOT ${dueSoon}`);
+  if (q.dueBefore) f.push(Prisma.sql`(c."stepDueOn" IS NOT NULL AND c."stepDueOn" < ${q.dueBefore})`);
+  return f;
+}
+
+/** Case number (whole, or any part of it), full ID number, or the beginning of the name. */
+function textSearch(text: string, provider: "sqlite" | "postgresql"): Prisma.Sql {
+  const upper = text.toUpperCase();
+  const terms: Prisma.Sql[] = [Prisma.sql`c."insuredIdNumber" = ${upper}`];
+  if (CASE_NUMBER.test(upper)) terms.push(Prisma.sql`c."caseNumber" = ${upper}`);
+  // a fragment (e.g. the last digits read out on the phone): this term reads every case in scope
+  else if (/^[0-9A-Z-]+$/.test(upper)) terms.push(Prisma.sql`c."caseNumber" LIKE ${`%${upper}%`}`);
+  // SQLite compares text bytewise, so a prefix is a range of the name index; PostgreSQL's
+  // collation may not be bytewise, so there it is LIKE 'prefix%' (with LIKE's wildcards escaped).
+  terms.push(
+    provider === "sqlite"
+      ? Prisma.sql`(c."insuredName" >= ${text} AND c."insuredName" < ${text + "\u{10FFFF}"})`
+      : Prisma.sql`c."insuredName" LIKE ${text.replace(/[\\%_]/g, (ch) => `\\${ch}`) + "%"}`,
+  );
+  return Prisma.sql`(${Prisma.join(terms, " OR ")})`;
+}
+
+export async function listCases(
+  ctx: EngineContext,
+  actor: Actor,
+  q: CaseListQuery,
+  today: string,
+  dueSoonCutoff: string,
+): Promise<{ items: CaseWithAgencies[]; nextCursor: string | null }> {
+  const sql = directSqlOf(ctx.db);
+  const take = q.limit + 1;
+  const common = filters(q, today, dueSoonCutoff);
+
+  // The cursor case's sort key; an unknown cursor ends the list.
+  let after: { id: string; nextDueOn: string | null } | undefined;
+  if (q.cursor) {
+    [after] = await sql.query<{ id: string; nextDueOn: string | null }>(Prisma.sql`SELECT "id", "nextDueOn" FROM "Case" WHERE "id" = ${q.cursor}`);
+    if (!after) return { items: [], nextCursor: null };
+  }
+
+  const order =
+    q.sort === "due" ? Prisma.sql`(c."nextDueOn" IS NULL), c."nextDueOn", c."id"` : Prisma.sql`c."updatedAt" DESC, c."id"`;
+
+  // One page of an arm, in page order.
+  const page = (where: Prisma.Sql[], armOrder: Prisma.Sql) =>
+    Prisma.sql`SELECT * FROM (SELECT c.* FROM "Case" c WHERE ${and(where)} ORDER BY ${armOrder} LIMIT ${take}) AS a`;
+
+  const parts: Prisma.Sql[] = [];
+  const addArm = (where: Prisma.Sql[]) => {
+    if (q.sort === "recent") {
+      const cur = after
+        ? [Prisma.sql`(c."updatedAt" < (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id})
+            OR (c."updatedAt" = (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id}) AND c."id" > ${after.id}))`]
+        : [];
+      parts.push(page([...where, ...cur], order));
+      return;
+    }
+    // Dated cases first, in (nextDueOn, id) order; then the undated ones, in id order.
+    if (!after || after.nextDueOn !== null) {
+      const cur = after ? [Prisma.sql`(c."nextDueOn", c."id") > (${after.nextDueOn}, ${after.id})`] : [];
+      parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NOT NULL`, ...cur], Prisma.sql`c."nextDueOn", c."id"`));
+    }
+    if (q.overdue !== true && q.dueSoon !== true) {
+      const cur = after && after.nextDueOn === null ? [Prisma.sql`c."id" > ${after.id}`] : [];
+      parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NULL`, ...cur], Prisma.sql`c."id"`));
+    }
+  };
+
+  if (q.q) {
+    // A search starts from the search indexes; the scope and filters only sift what they find.
+    const scope = scopeArms(actor, q).map((arm) =>
+      and([...arm.agency, ...(arm.sides ? [arm.sides.length ? Prisma.sql`c."actingSide" IN (${Prisma.join([...arm.sides])})` : Prisma.sql`1 = 0`] : [])]),
+    );
+    addArm([textSearch(q.q, providerOf(ctx.db)), Prisma.sql`(${Prisma.join(scope.map((s) => Prisma.sql`(${s})`), " OR ")})`, ...common]);
+  } else {
+    for (const arm of scopeArms(actor, q)) {
+      const dedupe = (side?: ActingSide) => {
+        const other = arm.unlessAlsoFrom;
+        if (!other || (side && other.sides && !other.sides.includes(side)) || other.sides?.length === 0) return [];
+        if (!side && other.sides) return [Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`];
+        return [Prisma.sql`c."fromAgencyId" <> ${other.agencyId}`];
+      };
+      // One arm per acting side, so that each reads one range of the [agency, actingSide, nextDueOn, id] index.
+      const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? ACTING_SIDES : undefined);
+      if (!sides) addArm([...arm.agency, ...dedupe(), ...common]);
+      else for (const side of sides) addArm([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...dedupe(side), ...common]);
+    }
+  }
+  if (parts.length === 0) return { items: [], nextCursor: null };
+
+  const rows = await sql.query<Record<string, unknown>>(Prisma.sql`
+    SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) c
+    JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
+    ORDER BY ${order} LIMIT ${take}`);
+  const items = rows.slice(0, q.limit).map(toCase);
+  return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
+}
