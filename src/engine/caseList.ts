@@ -121,9 +121,11 @@ export async function listCases(
   const order =
     q.sort === "due" ? Prisma.sql`(c."nextDueOn" IS NULL), c."nextDueOn", c."id"` : Prisma.sql`c."updatedAt" DESC, c."id"`;
 
-  // One page of an arm, in page order.
+  // One page of an arm, in page order: only the keys, which the arm's index holds, so that the
+  // rows themselves are read once, for the cases on the page.
+  const keys = q.sort === "due" ? Prisma.sql`c."id", c."nextDueOn"` : Prisma.sql`c."id", c."updatedAt"`;
   const page = (where: Prisma.Sql[], armOrder: Prisma.Sql) =>
-    Prisma.sql`SELECT * FROM (SELECT c.* FROM "Case" c WHERE ${and(where)} ORDER BY ${armOrder} LIMIT ${take}) AS a`;
+    Prisma.sql`SELECT * FROM (SELECT ${keys} FROM "Case" c WHERE ${and(where)} ORDER BY ${armOrder} LIMIT ${take}) AS a`;
 
   const parts: Prisma.Sql[] = [];
   const addArm = (where: Prisma.Sql[]) => {
@@ -169,7 +171,7 @@ export async function listCases(
   if (parts.length === 0) return { items: [], nextCursor: null };
 
   const rows = await sql.query<Record<string, unknown>>(Prisma.sql`
-    SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) c
+    SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) k JOIN "Case" c ON c."id" = k."id"
     JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
     ORDER BY ${order} LIMIT ${take}`);
   const items = rows.slice(0, q.limit).map(toCase);

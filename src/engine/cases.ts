@@ -369,6 +369,8 @@ async function advanceOnce(
   const outcome = await storeFor(ctx.db).writer.submit({
     caseId: c.id,
     expectedVersion: c.version,
+    indexedUnchanged:
+      data.state === c.state && data.actingSide === c.actingSide && data.stepDueOn === c.stepDueOn && data.nextDueOn === c.nextDueOn && data.final === c.final,
     data,
     event: {
       seq: newVersion,

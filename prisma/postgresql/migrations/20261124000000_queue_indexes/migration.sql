@@ -23,5 +23,5 @@ CREATE INDEX "Case_fromAgencyId_actingSide_nextDueOn_id_idx" ON "Case"("fromAgen
 CREATE INDEX "Case_toAgencyId_actingSide_nextDueOn_id_idx" ON "Case"("toAgencyId", "actingSide", "nextDueOn", "id");
 
 -- CreateIndex
-CREATE INDEX "Case_insuredName_fromAgencyId_toAgencyId_idx" ON "Case"("insuredName", "fromAgencyId", "toAgencyId");
+CREATE INDEX "Case_insuredName_fromAgencyId_toAgencyId_nextDueOn_id_idx" ON "Case"("insuredName", "fromAgencyId", "toAgencyId", "nextDueOn", "id");
 
