@@ -2,7 +2,9 @@
 // Seeds a fresh SQLite database, starts the real service and three comparison servers one at a
 // time on the same data, and measures them side by side in one run. Prints one table and writes
 // the same numbers as JSON under bench/results/.
-import { spawn, type ChildProcess } from "node:child_process";
+// With DATABASE_URL=postgresql://… the same runs on PostgreSQL: the seeded cases are copied into a
+// fresh database created on that server (dropped at the end), and the reference uses node-postgres.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +14,10 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { chinaToday } from "../src/calendar/index.ts";
+import pg from "pg";
 import { seedBenchmark, BENCH_PASSWORD } from "./seed.ts";
+import { copyToPostgres } from "../src/cli/copy-to-postgres.ts";
+import { isPostgresUrl } from "../src/db/urls.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
@@ -144,6 +149,19 @@ async function main() {
   const t0 = performance.now();
   const seeded = await seedBenchmark(file, CASES, today, process.stderr.isTTY);
   process.stderr.write(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${seeded.hotCases.length} cases to advance\n`);
+  // Seeding leaves gigabytes of dirty pages at 1,000,000 cases; the kernel writing them back
+  // during the first measurement would slow only that one. Flush them first.
+  const fd = fs.openSync(file, "r+");
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  execFileSync("sync");
+  const postgres = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? await freshPgDatabase(process.env.DATABASE_URL) : undefined;
+  if (postgres) {
+    process.stderr.write(`  copying the cases into PostgreSQL database ${postgres.name}\n`);
+    await copyToPostgres(`file:${file}`, postgres.url, process.stderr.isTTY, { replay: false });
+    await pgQuery(postgres.url, "ANALYZE");
+  }
+  const databaseUrl = postgres?.url ?? `file:${file}`;
 
   const hot = seeded.hotCases;
   let next = 0;
@@ -153,7 +171,7 @@ async function main() {
 
   // 1, 5, 6: the real service.
   const service = await startProcess("src/main.ts", {
-    DATABASE_URL: `file:${file}`,
+    DATABASE_URL: databaseUrl,
     LOG_LEVEL: "warn",
     JOBS: "off",
     STATUS_RATE_LIMIT_PER_MINUTE: "100000",
@@ -181,9 +199,9 @@ async function main() {
   await stop(service.child);
 
   // 2, 3, 4: the comparison servers, one at a time, on the same cases.
-  const env = { BENCH_DB: file, BENCH_TODAY: today };
+  const env = { BENCH_DATABASE_URL: databaseUrl, BENCH_TODAY: today };
   for (const [name, script] of [
-    ["2. reference: raw better-sqlite3", "bench/servers/reference.ts"],
+    postgres ? ["2. reference: raw node-postgres", "bench/servers/reference-pg.ts"] : ["2. reference: raw better-sqlite3", "bench/servers/reference.ts"],
     ["3. peer: Prisma findUnique + $transaction", "bench/servers/peer.ts"],
     ["4. do-nothing Express handler", "bench/servers/noop.ts"],
   ] as const) {
@@ -212,7 +230,7 @@ async function main() {
 
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   const lines = [
-    `cases: ${CASES}, ${CONNECTIONS} connections, ${DURATION}s each, node ${process.version}, ${os.cpus().length} cores`,
+    `cases: ${CASES} on ${postgres ? "PostgreSQL" : "SQLite"}, ${CONNECTIONS} connections, ${DURATION}s each, node ${process.version}, ${os.cpus().length} cores`,
     `${pad("scenario", 46)}${pad("req/s", 9)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("peak RSS MB", 13)}non-2xx`,
     ...results.map((r) => `${pad(r.name, 46)}${pad(r.requestsPerSec, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.peakRssMb, 13)}${r.non2xx + r.errors}`),
     `ratios: advance/reference ${ratios.advanceToReference}, advance/peer ${ratios.advanceToPeer}, status/do-nothing ${ratios.statusToNoop}`,
@@ -223,14 +241,34 @@ async function main() {
   ];
   process.stdout.write(lines.join("\n") + "\n");
 
-  const out = path.join(root, "bench", "results", `${new Date().toISOString().slice(0, 19).replaceAll(":", "")}-${CASES}.json`);
+  const out = path.join(root, "bench", "results", `${new Date().toISOString().slice(0, 19).replaceAll(":", "")}-${CASES}${postgres ? "-postgresql" : ""}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), cases: CASES, connections: CONNECTIONS, durationSec: DURATION, node: process.version, cpus: os.cpus().length, results, ratios, queries, targets: Object.fromEntries(targets) }, null, 2) + "\n",
+    JSON.stringify({ date: new Date().toISOString(), database: postgres ? "postgresql" : "sqlite", cases: CASES, connections: CONNECTIONS, durationSec: DURATION, node: process.version, cpus: os.cpus().length, results, ratios, queries, targets: Object.fromEntries(targets) }, null, 2) + "\n",
   );
   process.stdout.write(`written ${path.relative(root, out)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
+  if (postgres) await pgQuery(process.env.DATABASE_URL!, `DROP DATABASE "${postgres.name}" WITH (FORCE)`);
+}
+
+async function pgQuery(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty database on the server DATABASE_URL points to (whose own data is never touched). */
+async function freshPgDatabase(adminUrl: string): Promise<{ name: string; url: string }> {
+  const name = `tracker_bench_${Date.now().toString(36)}`;
+  await pgQuery(adminUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
 }
 
 main().catch((e) => {

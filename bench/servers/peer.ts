@@ -5,7 +5,7 @@ import { openDatabase } from "../../src/db/client.ts";
 import { medicalTransfer } from "../../machines/index.ts";
 import { nextSnapshot, persist } from "../../machines/runtime.ts";
 
-const db = await openDatabase(`file:${process.env.BENCH_DB}`);
+const db = await openDatabase(process.env.BENCH_DATABASE_URL!);
 const app = express();
 app.use(express.json());
 app.post("/cases/:id/events", async (req, res) => {

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { medicalTransfer } from "../../machines/index.ts";
 import { nextSnapshot, persist } from "../../machines/runtime.ts";
 
-const db = new Database(process.env.BENCH_DB!);
+const db = new Database(process.env.BENCH_DATABASE_URL!.replace(/^file:/, ""));
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 db.pragma("busy_timeout = 5000");
