@@ -1,5 +1,6 @@
-// The hot path's data access: batched reads and group-committed writes, through Prisma's raw
-// SQL (the ORM's per-call cost is the limit here, not SQLite; see README "Performance").
+// The hot path's data access: batched reads and group-committed writes, as hand-written SQL on
+// the PrismaClient's own driver adapter (src/db/direct.ts; the ORM's per-call cost is the limit
+// here, not SQLite; see README "Performance").
 //
 // Reads: requests that arrive in the same turn of the event loop share one query (DataLoader,
 // no caching: every request sees the database as it is).
