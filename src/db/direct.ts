@@ -1,4 +1,4 @@
-// Hand-written SQL for the hot path (advances, status lookups), sent straight to the Prisma
+// Hand-written SQL for the hot path (advances, status lookups, case lists), sent straight to the Prisma
 // driver adapter the PrismaClient itself uses: the same better-sqlite3 connection or pg pool,
 // the same transaction lock, the same schema and migrations. What it skips is the client's
 // per-call machinery (request building, the wasm query compiler's raw-query path, the

@@ -4,7 +4,7 @@
 // hands the adapter a fresh binding of the compiled statement each time.
 //
 // It wraps the adapter's connection object, which @prisma/adapter-better-sqlite3 does not
-// publish: the version is pinned exactly in package.json, and test/db/statement-cache.test.ts
+// publish: the version is pinned exactly in package.json, and test/db/sqlite-connection.test.ts
 // fails if an upgrade changes how the adapter uses its connection.
 import type { Database, Statement } from "better-sqlite3";
 

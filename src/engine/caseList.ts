@@ -8,7 +8,7 @@
 // A text search starts from its own indexes (case number, ID number, the name's beginning) instead.
 import { Prisma } from "../generated/prisma/client.ts";
 import { directSqlOf, providerOf } from "../db/client.ts";
-import type { CaseWithAgencies } from "./cases.ts";
+import { isCaseNumber, type CaseWithAgencies } from "./cases.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { caseColumns, toCase } from "./store.ts";
 
@@ -32,8 +32,6 @@ export interface CaseListQuery {
   /** id of the last case of the previous page */
   cursor?: string;
 }
-
-const CASE_NUMBER = /^(MT|PT|RN)\d{4}-[0-9A-Z]{8}$/;
 
 interface Arm {
   /** conditions on the agency columns (none: every agency) */
@@ -87,7 +85,7 @@ function filters(q: CaseListQuery, today: string, dueSoonCutoff: string): Prisma
 function textSearch(text: string, provider: "sqlite" | "postgresql"): Prisma.Sql {
   const upper = text.toUpperCase();
   const terms: Prisma.Sql[] = [Prisma.sql`c."insuredIdNumber" = ${upper}`];
-  if (CASE_NUMBER.test(upper)) terms.push(Prisma.sql`c."caseNumber" = ${upper}`);
+  if (isCaseNumber(upper)) terms.push(Prisma.sql`c."caseNumber" = ${upper}`);
   // a fragment (e.g. the last digits read out on the phone): this term reads every case in scope
   else if (/^[0-9A-Z-]+$/.test(upper)) terms.push(Prisma.sql`c."caseNumber" LIKE ${`%${upper}%`}`);
   // SQLite compares text bytewise, so a prefix is a range of the name index; PostgreSQL's

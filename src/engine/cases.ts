@@ -5,12 +5,12 @@ import { randomUUID, randomInt } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Case, Agency } from "../generated/prisma/client.ts";
 import type { CaseMachineModule, CaseType, RecordingSide } from "../../machines/types.ts";
-import { initialSnapshot, nextFrom, allowedEvents as eventsDefinedIn, canTake, persist, restore } from "../../machines/runtime.ts";
+import { initialSnapshot, nextFrom, allowedEvents as eventsDefinedIn, persist, restore } from "../../machines/runtime.ts";
 import { nextDeadlines, nextDueOn, type CaseDeadlines, type AgencyLimits } from "../deadlines/index.ts";
 import { isChinaDate } from "../calendar/index.ts";
 import { Problem, problems, type FieldError } from "../problems.ts";
 import { enqueueMessage, outboxWritten, type CaseRef } from "../notifications/outbox.ts";
-import { storeFor } from "./store.ts";
+import { indexedUnchanged, storeFor } from "./store.ts";
 import type { Actor, EngineContext } from "./context.ts";
 
 export type CaseWithAgencies = Case & { fromAgency: Agency; toAgency: Agency };
@@ -110,8 +110,16 @@ function zodErrors(issues: { path: PropertyKey[]; message: string }[]): FieldErr
   return issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
 }
 
+const caseNumberPrefix: Record<CaseType, string> = { medicalTransfer: "MT", pensionTransfer: "PT", renewal: "RN" };
+const caseNumberPattern = new RegExp(`^(${Object.values(caseNumberPrefix).join("|")})\\d{4}-[0-9A-Z]{8}$`);
+
+/** Whether `s` has the shape of a whole case number, e.g. MT2026-7K3Q9X2P (prefix, year, 8 characters). */
+export function isCaseNumber(s: string): boolean {
+  return caseNumberPattern.test(s);
+}
+
 function randomCaseNumber(type: CaseType, openedOn: string): string {
-  const prefix = { medicalTransfer: "MT", pensionTransfer: "PT", renewal: "RN" }[type];
+  const prefix = caseNumberPrefix[type];
   // Crockford base32 without I, L, O, U: easy to read out over the phone.
   const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   let suffix = "";
@@ -168,6 +176,7 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
   const occurredOn = checkOccurredOn(ctx, input.occurredOn);
   const mod = ctx.machines.latest(input.type);
   const snapshot = persist(initialSnapshot(mod, { openedOn: occurredOn }));
+  const final = snapshot.status === "done";
   const state = snapshot.value;
   const meta = mod.states[state];
   const deadlines = nextDeadlines({
@@ -201,9 +210,9 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
             insuredName: input.insured.name,
             insuredIdNumber: input.insured.idNumber,
             ...deadlines,
-            nextDueOn: nextDueOn(deadlines, snapshot.status === "done"),
+            nextDueOn: nextDueOn(deadlines, final),
             stepSeq: deadlines.stepStartedOn !== null ? 1 : null,
-            final: snapshot.status === "done",
+            final,
             openedOn: occurredOn,
             lastOccurredOn: occurredOn,
           },
@@ -316,14 +325,15 @@ async function advanceOnce(
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
 
   const event = { ...parsed.data, type: input.type, occurredOn };
-  if (!canTake(mod, snapshot, event)) {
+  // The guards run once: a refused event comes back unchanged.
+  const next = nextFrom(mod, snapshot, event);
+  if (!next.changed) {
     const allowed = definedHere.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
     throw new Problem(409, "refused-by-rule", "Refused by the rules", refusalDetail(mod, c.state, input.type), {
       state: c.state,
       allowedEvents: allowed,
     });
   }
-  const next = nextFrom(mod, snapshot, event);
   const stored = persist(next.snapshot);
   const toState = next.state;
   const previous: CaseDeadlines = {
@@ -369,8 +379,7 @@ async function advanceOnce(
   const outcome = await storeFor(ctx.db).writer.submit({
     caseId: c.id,
     expectedVersion: c.version,
-    indexedUnchanged:
-      data.state === c.state && data.actingSide === c.actingSide && data.stepDueOn === c.stepDueOn && data.nextDueOn === c.nextDueOn && data.final === c.final,
+    indexedUnchanged: indexedUnchanged(c, data),
     data,
     event: {
       seq: newVersion,

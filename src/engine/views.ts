@@ -3,6 +3,7 @@
 import type { CaseEvent } from "../generated/prisma/client.ts";
 import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
+import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor, moduleOf, sidesOf, CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./cases.ts";
 import type { Actor, EngineContext } from "./context.ts";
 
@@ -17,10 +18,10 @@ export function progressOf(mod: CaseMachineModule, state: string) {
   };
 }
 
-/** Overdue: not final, and a due date (step or overall) lies before today. */
+/** Overdue: not final, and a due date (step or overall) lies before today (the queues' rule too). */
 export function isOverdue(c: Pick<CaseWithAgencies, "final" | "stepDueOn" | "dueOn">, today: string): boolean {
-  if (c.final) return false;
-  return (c.stepDueOn !== null && c.stepDueOn < today) || (c.dueOn !== null && c.dueOn < today);
+  const next = nextDueOn(c, c.final);
+  return next !== null && next < today;
 }
 
 export function workingDaysLeft(ctx: EngineContext, c: Pick<CaseWithAgencies, "final" | "stepDueOn" | "dueOn">) {
