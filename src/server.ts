@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { loadConfig, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
+import { closeDatabase, openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
 import { applyMigrations, isPostgresUrl } from "./db/migrate.ts";
 import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
 import { hashPassword, generatePassword } from "./auth/passwords.ts";
@@ -64,7 +64,9 @@ export async function startServer(
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const databaseUrl = absoluteSqliteUrl(config.DATABASE_URL);
   await applyMigrations(databaseUrl);
-  const db = await openDatabase(databaseUrl);
+  const db = await openDatabase(databaseUrl, {
+    backgroundCheckpoints: { onError: (message) => log.error({ message }, "background WAL checkpoint failed") },
+  });
   const calendar = await loadCalendar(db);
   await ensureAdministrator(db, config, log, options.print ?? ((l) => process.stdout.write(l + "\n")));
   const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET), config.TOKEN_TTL_MINUTES);
@@ -96,7 +98,7 @@ export async function startServer(
       await jobs?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
-      await db.$disconnect();
+      await closeDatabase(db);
     },
   };
 }

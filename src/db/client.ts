@@ -9,6 +9,7 @@ import { isPostgresUrl, sqliteFilePath } from "./urls.ts";
 import type { Database } from "better-sqlite3";
 import { capturingFactory, directSql, type DirectSql } from "./direct.ts";
 import { cacheStatements, type StatementCacheStats } from "./statementCache.ts";
+import { Checkpointer } from "./checkpointer.ts";
 
 export type Db = PrismaClient;
 
@@ -17,6 +18,18 @@ export { sqliteFilePath };
 const providers = new WeakMap<object, "sqlite" | "postgresql">();
 const directs = new WeakMap<object, DirectSql>();
 const statementCaches = new WeakMap<object, StatementCacheStats>();
+const checkpointers = new WeakMap<object, Checkpointer>();
+
+/** SQLite opened with `backgroundCheckpoints`: its checkpoint thread (src/db/checkpointer.ts). */
+export function checkpointerOf(db: Db): Checkpointer | undefined {
+  return checkpointers.get(db);
+}
+
+/** Stops the background checkpointer, if any, then disconnects (the last connection closes the log). */
+export async function closeDatabase(db: Db): Promise<void> {
+  await checkpointers.get(db)?.stop();
+  await db.$disconnect();
+}
 
 /** SQLite: the compiled-statement cache's counters (undefined on PostgreSQL). */
 export function statementCacheOf(db: Db): StatementCacheStats | undefined {
@@ -53,6 +66,12 @@ export interface OpenOptions {
   poolSize?: number;
   /** SQLite: better-sqlite3's statement tracer (tests compare the SQL two requests run) */
   sqliteVerbose?: (sql: unknown) => void;
+  /**
+   * SQLite: checkpoint the write-ahead log from a worker thread instead of inside the commits
+   * (the service; src/db/checkpointer.ts). Close such a client with closeDatabase. `onError`
+   * hears of checkpoint failures (no personal data: SQLite's own messages).
+   */
+  backgroundCheckpoints?: { onError: (message: string) => void };
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
@@ -81,5 +100,28 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  if (options.backgroundCheckpoints) await checkpointInBackground(db, path.resolve(sqliteFilePath(url)), options.backgroundCheckpoints.onError);
   return db;
+}
+
+async function checkpointInBackground(db: Db, file: string, onError: (message: string) => void) {
+  // After a checkpoint has copied the whole log, the next commit starts it again from the top;
+  // this cuts the file back if a burst of writes had made it large.
+  await db.$queryRawUnsafe("PRAGMA journal_size_limit = 67108864");
+  const checkpointer = new Checkpointer(file, {
+    onError: (message, workerGone) => {
+      onError(message);
+      // Without the thread, commits checkpoint again as SQLite does by default.
+      if (workerGone) db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 1000").catch(() => undefined);
+    },
+  });
+  try {
+    await checkpointer.ready();
+  } catch {
+    return; // reported through onError; automatic checkpoints stay on
+  }
+  await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
+  // It died in between: onError turned them back on before this turned them off.
+  if (!checkpointer.running) await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 1000");
+  checkpointers.set(db, checkpointer);
 }

@@ -1,0 +1,61 @@
+// @ts-check
+// The background checkpointer's thread (started by src/db/checkpointer.ts). Plain JavaScript so
+// that it runs under any loader: the service's (tsx), the tests' (vitest) and none.
+//
+// With its own connection it copies the write-ahead log into the database file every few hundred
+// milliseconds. PASSIVE never waits for the service's readers or writer: it copies what it can and
+// the next round copies the rest.
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+
+/** @type {{ file: string; intervalMs: number; restartAbovePages: number }} */
+const { file, intervalMs, restartAbovePages } = workerData;
+const db = new Database(file, { fileMustExist: true, timeout: 5000 });
+// The worker's checkpoints sync as the service's commits do (synchronous=NORMAL with WAL).
+db.pragma("synchronous = NORMAL");
+const CATCH_UP_MS = 10;
+/** @type {NodeJS.Timeout | undefined} */
+let timer;
+
+/** @param {"PASSIVE" | "RESTART"} mode */
+function checkpoint(mode) {
+  const [row] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (db.pragma(`wal_checkpoint(${mode})`));
+  return { mode, busy: row.busy, log: row.log, checkpointed: row.checkpointed };
+}
+
+// Pages already copied at the end of the previous round.
+let copied = 0;
+
+function round() {
+  let again = false;
+  try {
+    let result = checkpoint("PASSIVE");
+    // Commits followed each other so closely that no round ended with the whole log copied, and
+    // the log never started over. RESTART copies the last few pages while holding off new commits
+    // (a millisecond or so: the passive rounds copied the rest) and lets the log start over.
+    if (result.log > restartAbovePages) result = checkpoint("RESTART");
+    if (result.log > 0) parentPort?.postMessage({ type: "checkpoint", ...result });
+    // The log starts again from its top only if a commit finds all of it copied. Under steady
+    // writes a round ends with new pages behind it, so rounds follow each other closely, each
+    // shorter than the last, until one finds nothing new; then the next commit starts the log over.
+    again = result.checkpointed !== copied;
+    copied = result.checkpointed;
+  } catch (e) {
+    parentPort?.postMessage({ type: "error", message: /** @type {Error} */ (e).message });
+  }
+  timer = setTimeout(round, again ? CATCH_UP_MS : intervalMs);
+}
+
+parentPort?.on("message", (/** @type {{ type: string }} */ message) => {
+  if (message.type === "now") {
+    clearTimeout(timer);
+    round();
+    parentPort?.postMessage({ type: "done" });
+  } else if (message.type === "stop") {
+    clearTimeout(timer);
+    db.close();
+    parentPort?.close();
+  }
+});
+timer = setTimeout(round, intervalMs);
+parentPort?.postMessage({ type: "ready" });
