@@ -1,4 +1,4 @@
-// `npm run bench [-- --cases 1000000 --duration 10 --connections 10 --rounds 3]`
+// `npm run bench [-- --cases 1000000 --duration 10 --warmup 3 --connections 10 --rounds 3]`
 // Seeds a fresh SQLite database, starts the real service and three comparison servers one at a
 // time on the same data, and measures them side by side in one run. Prints one table and writes
 // the same numbers as JSON under bench/results/.
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "10" },
     queries: { type: "string", default: "300" },
     rounds: { type: "string", default: "3" },
+    warmup: { type: "string", default: "3" },
   },
 });
 const CASES = Number(args.cases);
@@ -34,11 +35,16 @@ const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const QUERY_SAMPLES = Number(args.queries);
 const ROUNDS = Number(args.rounds);
+const WARMUP = Number(args.warmup);
 for (const [k, v] of Object.entries({ cases: CASES, duration: DURATION, connections: CONNECTIONS, queries: QUERY_SAMPLES, rounds: ROUNDS })) {
   if (!Number.isInteger(v) || v < 1) {
     process.stderr.write(`--${k} must be a positive whole number\n`);
     process.exit(2);
   }
+}
+if (!Number.isInteger(WARMUP) || WARMUP < 0) {
+  process.stderr.write("--warmup must be a whole number of seconds (0 for none)\n");
+  process.exit(2);
 }
 
 interface LoadResult {
@@ -98,11 +104,14 @@ async function stop(child: ChildProcess) {
 }
 
 async function load(name: string, url: string, opts: { method?: "POST" | "GET"; headers?: Record<string, string>; paths: () => string; body?: () => string }): Promise<Omit<LoadResult, "peakRssMb">> {
-  process.stderr.write(`  measuring ${name} for ${DURATION}s at ${CONNECTIONS} connections...\n`);
+  process.stderr.write(`  measuring ${name} for ${DURATION}s at ${CONNECTIONS} connections (after ${WARMUP}s of warm-up)...\n`);
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: DURATION,
+    // Every server is measured warm: its first seconds (JIT compilation, first reads of the
+    // file) are load but not measurement, the same for all five.
+    ...(WARMUP > 0 ? { warmup: { connections: CONNECTIONS, duration: WARMUP } } : {}),
     requests: [
       {
         method: opts.method ?? "POST",
@@ -250,7 +259,7 @@ async function main() {
 
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   const lines = [
-    `cases: ${CASES} on ${postgres ? "PostgreSQL" : "SQLite"}, ${CONNECTIONS} connections, ${DURATION}s each, median of ${ROUNDS} rounds, node ${process.version}, ${os.cpus().length} cores`,
+    `cases: ${CASES} on ${postgres ? "PostgreSQL" : "SQLite"}, ${CONNECTIONS} connections, ${DURATION}s each after ${WARMUP}s of warm-up, median of ${ROUNDS} rounds, node ${process.version}, ${os.cpus().length} cores`,
     `${pad("scenario", 46)}${pad("req/s", 9)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("peak RSS MB", 13)}non-2xx`,
     ...results.map((r) => `${pad(r.name, 46)}${pad(r.requestsPerSec, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.peakRssMb, 13)}${r.non2xx + r.errors}`),
     `ratios: advance/reference ${ratios.advanceToReference}, advance/peer ${ratios.advanceToPeer}, status/do-nothing ${ratios.statusToNoop}`,
@@ -265,7 +274,7 @@ async function main() {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), database: postgres ? "postgresql" : "sqlite", rounds: rounds.map((r) => r.map((x) => x.requestsPerSec)), cases: CASES, connections: CONNECTIONS, durationSec: DURATION, node: process.version, cpus: os.cpus().length, results, ratios, queries, targets: Object.fromEntries(targets) }, null, 2) + "\n",
+    JSON.stringify({ date: new Date().toISOString(), database: postgres ? "postgresql" : "sqlite", rounds: rounds.map((r) => r.map((x) => x.requestsPerSec)), cases: CASES, connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, node: process.version, cpus: os.cpus().length, results, ratios, queries, targets: Object.fromEntries(targets) }, null, 2) + "\n",
   );
   process.stdout.write(`written ${path.relative(root, out)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
