@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { loadConfig, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { closeDatabase, openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
+import { checkpointerOf, closeDatabase, openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
 import { applyMigrations, isPostgresUrl } from "./db/migrate.ts";
 import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
 import { hashPassword, generatePassword } from "./auth/passwords.ts";
@@ -78,7 +78,9 @@ export async function startServer(
     log,
   };
   if (config.TRACKER_TODAY && !options.today) log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
-  const app = createApp({ ctx, config, tokens, metrics: createMetrics(() => storeFor(db).writer.stats) });
+  const checkpointer = checkpointerOf(db);
+  const metrics = createMetrics(() => storeFor(db).writer.stats, checkpointer && (() => checkpointer.stats));
+  const app = createApp({ ctx, config, tokens, metrics });
   const server = app.listen(config.PORT, config.HOST);
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 // Prometheus metrics: process defaults, request durations by route, recorded case events.
 import client from "prom-client";
+import type { CheckpointerStats } from "../db/checkpointer.ts";
 
-export function createMetrics(writeStats?: () => { batches: number; writes: number }) {
+export function createMetrics(writeStats?: () => { batches: number; writes: number }, checkpointStats?: () => CheckpointerStats) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const httpDuration = new client.Histogram({
@@ -35,6 +36,31 @@ export function createMetrics(writeStats?: () => { batches: number; writes: numb
       collect() {
         this.reset();
         this.inc(writeStats().writes);
+      },
+    });
+  }
+  if (checkpointStats) {
+    // SQLite's background checkpoints (src/db/checkpointer.ts): restarts and a log that stays
+    // large mean the writes outrun the checkpoint thread; errors mean it is failing.
+    const counter = (name: string, help: string, value: (s: CheckpointerStats) => number) =>
+      new client.Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(value(checkpointStats()));
+        },
+      });
+    counter("sqlite_wal_checkpoint_rounds_total", "Background checkpoint rounds that found pages in the write-ahead log", (s) => s.rounds);
+    counter("sqlite_wal_checkpoint_restarts_total", "Background checkpoints that held off commits to start the log over", (s) => s.restarts);
+    counter("sqlite_wal_checkpoint_errors_total", "Background checkpoint rounds that failed", (s) => s.errors);
+    new client.Gauge({
+      name: "sqlite_wal_pages",
+      help: "Pages in the write-ahead log at the last background checkpoint round",
+      registers: [registry],
+      collect() {
+        this.set(checkpointStats().last?.log ?? 0);
       },
     });
   }

@@ -1,6 +1,6 @@
 // The service end to end: a real server process on a real SQLite file, driven over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, execSql, person, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { client, execSql, person, runVerify, setUpAgencies, startService, testDatabase, type TestServer } from "../support/server.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
 let server: TestServer;
@@ -305,6 +305,9 @@ describe("operations", () => {
     expect((await api.call("GET", "/healthz")).body).toEqual({ status: "ok" });
     const m = await api.call("GET", "/metrics");
     expect(m.body).toContain("http_request_duration_seconds");
+    // SQLite's log is checkpointed by the service's background thread, and the metrics say how it goes.
+    expect(/^sqlite_wal_checkpoint_rounds_total \d+$/m.test(m.body)).toBe(testDatabase === "sqlite");
+    expect(/^sqlite_wal_pages \d+$/m.test(m.body)).toBe(testDatabase === "sqlite");
     const d = await api.call("GET", "/api/machines/medicalTransfer");
     expect(d.status).toBe(200);
     expect(JSON.stringify(d.body)).toContain("transferOut");
