@@ -40,7 +40,7 @@ export function createMetrics(writeStats?: () => { batches: number; writes: numb
     });
   }
   if (checkpointStats) {
-    // SQLite's background checkpoints (src/db/checkpointer.ts): restarts and a log that stays
+    // SQLite's background checkpoints (src/db/checkpointer.ts): fallbacks and a log that stays
     // large mean the writes outrun the checkpoint thread; errors mean it is failing.
     const counter = (name: string, help: string, value: (s: CheckpointerStats) => number) =>
       new client.Counter({
@@ -53,7 +53,7 @@ export function createMetrics(writeStats?: () => { batches: number; writes: numb
         },
       });
     counter("sqlite_wal_checkpoint_rounds_total", "Background checkpoint rounds that found pages in the write-ahead log", (s) => s.rounds);
-    counter("sqlite_wal_checkpoint_restarts_total", "Background checkpoints that held off commits to start the log over", (s) => s.restarts);
+    counter("sqlite_wal_checkpoint_fallbacks_total", "Times the log outgrew the background rounds and the service's commits checkpointed until it started over", (s) => s.fallbacks);
     counter("sqlite_wal_checkpoint_errors_total", "Background checkpoint rounds that failed", (s) => s.errors);
     new client.Gauge({
       name: "sqlite_wal_pages",

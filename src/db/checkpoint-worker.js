@@ -3,47 +3,36 @@
 // that it runs under any loader: the service's (tsx), the tests' (vitest) and none.
 //
 // With its own connection it copies the write-ahead log into the database file every few hundred
-// milliseconds. PASSIVE never waits for the service's readers or writer: it copies what it can and
-// the next round copies the rest.
+// milliseconds. PASSIVE never waits for the service's readers or writer and never takes the write
+// lock: it copies what it can and the next round copies the rest.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
-/** @type {{ file: string; intervalMs: number; restartAbovePages: number }} */
-const { file, intervalMs, restartAbovePages } = workerData;
+/** @type {{ file: string; intervalMs: number }} */
+const { file, intervalMs } = workerData;
 const db = new Database(file, { fileMustExist: true, timeout: 5000 });
 // The worker's checkpoints sync as the service's commits do (synchronous=NORMAL with WAL).
 db.pragma("synchronous = NORMAL");
-const CATCH_UP_MS = 10;
+const NEXT_ROUND_MS = 10;
 /** @type {NodeJS.Timeout | undefined} */
 let timer;
-
-/** @param {"PASSIVE" | "RESTART"} mode */
-function checkpoint(mode) {
-  const [row] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (db.pragma(`wal_checkpoint(${mode})`));
-  return { mode, busy: row.busy, log: row.log, checkpointed: row.checkpointed };
-}
-
 // Pages already copied at the end of the previous round.
 let copied = 0;
 
 function round() {
-  let again = false;
+  let next = intervalMs;
   try {
-    let result = checkpoint("PASSIVE");
-    // Commits followed each other so closely that no round ended with the whole log copied, and
-    // the log never started over. RESTART copies the last few pages while holding off new commits
-    // (a millisecond or so: the passive rounds copied the rest) and lets the log start over.
-    if (result.log > restartAbovePages) result = checkpoint("RESTART");
-    if (result.log > 0) parentPort?.postMessage({ type: "checkpoint", ...result });
+    const [row] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (db.pragma("wal_checkpoint(PASSIVE)"));
+    parentPort?.postMessage({ type: "checkpoint", busy: row.busy, log: row.log, checkpointed: row.checkpointed });
     // The log starts again from its top only if a commit finds all of it copied. Under steady
     // writes a round ends with new pages behind it, so rounds follow each other closely, each
     // shorter than the last, until one finds nothing new; then the next commit starts the log over.
-    again = result.checkpointed !== copied;
-    copied = result.checkpointed;
+    if (row.checkpointed !== copied) next = NEXT_ROUND_MS;
+    copied = row.checkpointed;
   } catch (e) {
     parentPort?.postMessage({ type: "error", message: /** @type {Error} */ (e).message });
   }
-  timer = setTimeout(round, again ? CATCH_UP_MS : intervalMs);
+  timer = setTimeout(round, next);
 }
 
 parentPort?.on("message", (/** @type {{ type: string }} */ message) => {

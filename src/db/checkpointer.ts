@@ -3,16 +3,20 @@
 // SQLite copies its write-ahead log back into the database file ("checkpoints") inside the commit
 // that takes the log past 1,000 pages. In the service that commit is on the one thread that
 // answers requests: under steady writes every few hundred advances waited several milliseconds
-// for it, which was the whole of the advance's p99 (42–47 ms with it, 18–21 ms without, at 10
+// for it, which was the whole of the advance's p99 (42–56 ms with it, 18–21 ms without, at 10
 // connections). SQLite's documentation suggests the remedy used here: the service's connection
 // turns automatic checkpoints off and a worker thread with its own connection runs them.
+//
+// The worker only runs PASSIVE checkpoints, which never take the write lock: a checkpoint that
+// held it (RESTART) would make the service's read-then-write transactions fail with SQLITE_BUSY.
+// Should the log outgrow the worker's rounds all the same, the service's connection turns
+// SQLite's own checkpoints back on until the log has started over (`fallBack`).
 //
 // If the worker cannot run (the file cannot be opened, the thread dies) the service's connection
 // turns automatic checkpoints back on: the log never grows without bound.
 import { Worker } from "node:worker_threads";
 
-export interface CheckpointResult {
-  mode: "PASSIVE" | "RESTART";
+export interface CheckpointRound {
   /** pages in the log */
   log: number;
   /** pages of the log now in the database file */
@@ -23,33 +27,41 @@ export interface CheckpointResult {
 export interface CheckpointerStats {
   /** rounds that found pages in the log */
   rounds: number;
-  /** rounds that had to hold off writers (the log had grown past `restartAbovePages`) */
-  restarts: number;
-  last?: CheckpointResult;
+  /** times the log outgrew the rounds and the service's commits checkpointed until it started over */
+  fallbacks: number;
+  /** whether the service's commits are checkpointing now */
+  fallenBack: boolean;
+  last?: CheckpointRound;
   errors: number;
 }
 
 export interface CheckpointerOptions {
-  /** time between rounds */
+  /** time between rounds while the log is fully copied */
   intervalMs?: number;
-  /** log size in pages (4 KiB) above which a round holds off commits briefly so the log can start over (default 4,000) */
-  restartAbovePages?: number;
+  /** log size in pages (4 KiB) above which the service's commits checkpoint again (default 4,000) */
+  fallBackAbovePages?: number;
+  /** turns SQLite's own checkpoints in the service's commits on (true) or off (false) */
+  fallBack: (on: boolean) => Promise<unknown>;
   /** the worker failed: a checkpoint error (the worker goes on) or the worker itself (it is gone) */
   onError?: (message: string, workerGone: boolean) => void;
 }
 
 export class Checkpointer {
-  readonly stats: CheckpointerStats = { rounds: 0, restarts: 0, errors: 0 };
+  readonly stats: CheckpointerStats = { rounds: 0, fallbacks: 0, fallenBack: false, errors: 0 };
   private readonly worker: Worker;
   private stopping = false;
   private gone = false;
   private readonly started: Promise<void>;
   private readonly exited: Promise<void>;
   private pendingNow: (() => void)[] = [];
+  private switching: Promise<void> = Promise.resolve();
 
-  constructor(file: string, options: CheckpointerOptions = {}) {
+  constructor(file: string, options: CheckpointerOptions) {
     this.worker = new Worker(new URL("./checkpoint-worker.js", import.meta.url), {
-      workerData: { file, intervalMs: options.intervalMs ?? 200, restartAbovePages: options.restartAbovePages ?? 4_000 },
+      workerData: { file, intervalMs: options.intervalMs ?? 200 },
+      // Plain JavaScript: none of the parent's loaders (tsx) or flags, and a small heap.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
     });
     // The service's own handles decide when the process ends, never this thread.
     this.worker.unref();
@@ -60,12 +72,14 @@ export class Checkpointer {
       }),
     );
     this.started = new Promise((resolve, reject) => {
-      this.worker.on("message", (m: { type: string; message?: string } & Partial<CheckpointResult>) => {
+      this.worker.on("message", (m: { type: string; message?: string } & Partial<CheckpointRound>) => {
         if (m.type === "ready") resolve();
         else if (m.type === "checkpoint") {
-          this.stats.rounds++;
-          if (m.mode === "RESTART") this.stats.restarts++;
-          this.stats.last = { mode: m.mode!, log: m.log!, checkpointed: m.checkpointed!, busy: m.busy! };
+          if (m.log! > 0) {
+            this.stats.rounds++;
+            this.stats.last = { log: m.log!, checkpointed: m.checkpointed!, busy: m.busy! };
+          }
+          this.followLog(m.log!, options);
         } else if (m.type === "error") {
           this.stats.errors++;
           options.onError?.(m.message ?? "checkpoint failed", false);
@@ -87,6 +101,27 @@ export class Checkpointer {
     this.started.catch(() => undefined);
   }
 
+  // Commits came so close together that no round ended with the whole log copied, so the log
+  // never started over. Then the service's commits checkpoint as SQLite does by default: such a
+  // checkpoint runs on the writer's own thread between two commits, copies the last pages with no
+  // commit racing it, and the next commit starts the log over. Off again once it has.
+  private followLog(log: number, options: CheckpointerOptions) {
+    const limit = options.fallBackAbovePages ?? 4_000;
+    const on = log > limit ? true : log <= 1_000 ? false : this.stats.fallenBack;
+    if (on === this.stats.fallenBack || this.stopping) return;
+    this.stats.fallenBack = on;
+    if (on) this.stats.fallbacks++;
+    this.switching = this.switching
+      .then(() => options.fallBack(on))
+      .then(
+        () => undefined,
+        (e: Error) => {
+          this.stats.errors++;
+          options.onError?.(e.message, false);
+        },
+      );
+  }
+
   /** Whether the thread is still there (it may have died since ready()). */
   get running(): boolean {
     return !this.gone;
@@ -97,19 +132,21 @@ export class Checkpointer {
     return this.started;
   }
 
-  /** Runs a round at once and resolves when it is done (tests, and the bench's own checks). */
+  /** Runs a round at once and resolves when it, and any switch it led to, is done (tests). */
   async checkpointNow(): Promise<CheckpointerStats> {
     await this.started;
     await new Promise<void>((resolve) => {
       this.pendingNow.push(resolve);
       this.worker.postMessage({ type: "now" });
     });
+    await this.switching;
     return this.stats;
   }
 
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    await this.switching;
     this.worker.postMessage({ type: "stop" });
     // The worker closes its connection and lets its thread end; terminate is the fallback.
     const timeout = setTimeout(() => void this.worker.terminate(), 2_000);

@@ -109,6 +109,7 @@ async function checkpointInBackground(db: Db, file: string, onError: (message: s
   // this cuts the file back if a burst of writes had made it large.
   await db.$queryRawUnsafe("PRAGMA journal_size_limit = 67108864");
   const checkpointer = new Checkpointer(file, {
+    fallBack: (on) => db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`),
     onError: (message, workerGone) => {
       onError(message);
       // Without the thread, commits checkpoint again as SQLite does by default.

@@ -56,16 +56,32 @@ describe("background checkpoints", () => {
     expect(await autocheckpoint(db)).toBe(1000);
   });
 
-  it("hold off writers once to copy a log that has grown past the limit", async () => {
+  it("hand checkpoints back to the service's commits while the log outgrows the rounds, and take them back once it has started over", async () => {
     const { db, file } = await open(false);
     await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
-    await write(db, 300);
-    const checkpointer = new Checkpointer(file, { restartAbovePages: 200, intervalMs: 60_000 });
+    await write(db, 1500);
+    const switches: boolean[] = [];
+    const checkpointer = new Checkpointer(file, {
+      fallBackAbovePages: 1200,
+      intervalMs: 60_000,
+      fallBack: async (on) => {
+        switches.push(on);
+        await db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`);
+      },
+    });
     try {
-      const stats = await checkpointer.checkpointNow();
-      expect(stats.restarts).toBe(1);
-      expect(stats.last).toMatchObject({ mode: "RESTART" });
-      expect(stats.last!.checkpointed).toBe(stats.last!.log);
+      let stats = await checkpointer.checkpointNow();
+      expect(stats.last!.log).toBeGreaterThan(1200);
+      expect(stats).toMatchObject({ fallbacks: 1, fallenBack: true });
+      expect(await autocheckpoint(db)).toBe(1000);
+
+      // That round copied the whole log, so the next commit starts it over.
+      await write(db, 1);
+      stats = await checkpointer.checkpointNow();
+      expect(stats.last!.log).toBeLessThan(20);
+      expect(stats).toMatchObject({ fallbacks: 1, fallenBack: false });
+      expect(await autocheckpoint(db)).toBe(0);
+      expect(switches).toEqual([true, false]);
     } finally {
       await checkpointer.stop();
     }
@@ -74,7 +90,10 @@ describe("background checkpoints", () => {
 
   it("report a worker that cannot open the file, and the service keeps SQLite's own checkpoints", async () => {
     const failures: [string, boolean][] = [];
-    const checkpointer = new Checkpointer(path.join(tempDir(), "missing", "tracker.db"), { onError: (m, gone) => failures.push([m, gone]) });
+    const checkpointer = new Checkpointer(path.join(tempDir(), "missing", "tracker.db"), {
+      fallBack: async () => undefined,
+      onError: (m, gone) => failures.push([m, gone]),
+    });
     await expect(checkpointer.ready()).rejects.toThrow();
     await checkpointer.stop();
     expect(failures).toHaveLength(1);
