@@ -52,7 +52,7 @@ export function createMetrics(writeStats?: () => { batches: number; writes: numb
           this.inc(value(checkpointStats()));
         },
       });
-    counter("sqlite_wal_checkpoint_rounds_total", "Background checkpoint rounds that found pages in the write-ahead log", (s) => s.rounds);
+    counter("sqlite_wal_checkpoint_rounds_total", "Background checkpoint rounds that copied pages of the write-ahead log into the database file", (s) => s.rounds);
     counter("sqlite_wal_checkpoint_fallbacks_total", "Times the log outgrew the background rounds and the service's commits checkpointed until it started over", (s) => s.fallbacks);
     counter("sqlite_wal_checkpoint_errors_total", "Background checkpoint rounds that failed", (s) => s.errors);
     new client.Gauge({

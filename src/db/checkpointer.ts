@@ -25,7 +25,7 @@ export interface CheckpointRound {
 }
 
 export interface CheckpointerStats {
-  /** rounds that found pages in the log */
+  /** rounds that copied pages into the database file */
   rounds: number;
   /** times the log outgrew the rounds and the service's commits checkpointed until it started over */
   fallbacks: number;
@@ -72,13 +72,11 @@ export class Checkpointer {
       }),
     );
     this.started = new Promise((resolve, reject) => {
-      this.worker.on("message", (m: { type: string; message?: string } & Partial<CheckpointRound>) => {
+      this.worker.on("message", (m: { type: string; message?: string; copiedNow?: boolean } & Partial<CheckpointRound>) => {
         if (m.type === "ready") resolve();
         else if (m.type === "checkpoint") {
-          if (m.log! > 0) {
-            this.stats.rounds++;
-            this.stats.last = { log: m.log!, checkpointed: m.checkpointed!, busy: m.busy! };
-          }
+          if (m.copiedNow) this.stats.rounds++;
+          if (m.log! > 0) this.stats.last = { log: m.log!, checkpointed: m.checkpointed!, busy: m.busy! };
           this.followLog(m.log!, options);
         } else if (m.type === "error") {
           this.stats.errors++;
