@@ -89,7 +89,8 @@ function textSearch(text: string, provider: "sqlite" | "postgresql"): Prisma.Sql
   // a fragment (e.g. the last digits read out on the phone): this term reads every case in scope
   else if (/^[0-9A-Z-]+$/.test(upper)) terms.push(Prisma.sql`c."caseNumber" LIKE ${`%${upper}%`}`);
   // SQLite compares text bytewise, so a prefix is a range of the name index; PostgreSQL's
-  // collation may not be bytewise, so there it is LIKE 'prefix%' (with LIKE's wildcards escaped).
+  // collation may not be bytewise, so there it is LIKE 'prefix%' (with LIKE's wildcards escaped),
+  // which the name index serves through its text_pattern_ops column (scripts/pg-schema.ts).
   terms.push(
     provider === "sqlite"
       ? Prisma.sql`(c."insuredName" >= ${text} AND c."insuredName" < ${text + "\u{10FFFF}"})`

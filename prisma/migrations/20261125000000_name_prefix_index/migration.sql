@@ -1,0 +1,3 @@
+-- Nothing changes on SQLite, which compares text bytewise and serves a name prefix as a range of
+-- its name index. On PostgreSQL the same migration gives that index's name column the
+-- text_pattern_ops operator class, so that LIKE 'prefix%' can use it (scripts/pg-schema.ts).
