@@ -14,7 +14,8 @@ export type CaseType = "medicalTransfer" | "pensionTransfer" | "renewal";
  * - insured:     the insured person or their employer (staff record what they bring)
  * - none:        nobody (final states)
  */
-export type Side = "transferOut" | "transferIn" | "agency" | "insured" | "none";
+export const SIDES = ["transferOut", "transferIn", "agency", "insured", "none"] as const;
+export type Side = (typeof SIDES)[number];
 
 /** Whose staff may record an event. */
 export type RecordingSide = "transferOut" | "transferIn" | "agency";

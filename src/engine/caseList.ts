@@ -10,17 +10,15 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { directSqlOf, providerOf } from "../db/client.ts";
 import { isCaseNumber, type CaseWithAgencies } from "./cases.ts";
 import type { Actor, EngineContext } from "./context.ts";
-import { caseColumns, toCase } from "./store.ts";
-
-export const ACTING_SIDES = ["transferOut", "transferIn", "agency", "insured", "none"] as const;
-export type ActingSide = (typeof ACTING_SIDES)[number];
+import { SIDES, type Side } from "../../machines/types.ts";
+import { caseColumns, toCase, withAgencies } from "./store.ts";
 
 export interface CaseListQuery {
   type?: string;
   state?: string;
   /** cases where this agency is either end */
   agencyId?: number;
-  side?: ActingSide;
+  side?: Side;
   /** staff: only the cases waiting for their own agency */
   mine?: boolean;
   overdue?: boolean;
@@ -37,17 +35,17 @@ interface Arm {
   /** conditions on the agency columns (none: every agency) */
   agency: Prisma.Sql[];
   /** acting sides this arm may hold (undefined: any) */
-  sides?: readonly ActingSide[];
+  sides?: readonly Side[];
   /** a case with the agency at both ends is listed by the first arm when it holds the side: not again here */
-  unlessAlsoFrom?: { agencyId: number; sides?: readonly ActingSide[] };
+  unlessAlsoFrom?: { agencyId: number; sides?: readonly Side[] };
 }
 
 const and = (parts: Prisma.Sql[]) => (parts.length === 0 ? Prisma.sql`1 = 1` : Prisma.join(parts, " AND "));
 
 /** The arms an actor's list is made of, before splitting them by acting side. */
 function scopeArms(actor: Actor, q: CaseListQuery): Arm[] {
-  const sidesFor = (end: "from" | "to"): readonly ActingSide[] | undefined => {
-    let sides: readonly ActingSide[] | undefined = q.mine && actor.kind === "staff" ? (end === "from" ? ["transferOut", "agency"] : ["transferIn", "agency"]) : undefined;
+  const sidesFor = (end: "from" | "to"): readonly Side[] | undefined => {
+    let sides: readonly Side[] | undefined = q.mine && actor.kind === "staff" ? (end === "from" ? ["transferOut", "agency"] : ["transferIn", "agency"]) : undefined;
     if (q.side) sides = sides ? sides.filter((s) => s === q.side) : [q.side];
     return sides;
   };
@@ -155,14 +153,14 @@ export async function listCases(
     addArm([textSearch(q.q, providerOf(ctx.db)), Prisma.sql`(${Prisma.join(scope.map((s) => Prisma.sql`(${s})`), " OR ")})`, ...common]);
   } else {
     for (const arm of scopeArms(actor, q)) {
-      const dedupe = (side?: ActingSide) => {
+      const dedupe = (side?: Side) => {
         const other = arm.unlessAlsoFrom;
         if (!other || (side && other.sides && !other.sides.includes(side)) || other.sides?.length === 0) return [];
         if (!side && other.sides) return [Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`];
         return [Prisma.sql`c."fromAgencyId" <> ${other.agencyId}`];
       };
       // One arm per acting side, so that each reads one range of the [agency, actingSide, nextDueOn, id] index.
-      const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? ACTING_SIDES : undefined);
+      const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? SIDES : undefined);
       if (!sides) addArm([...arm.agency, ...dedupe(), ...common]);
       else for (const side of sides) addArm([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...dedupe(side), ...common]);
     }
@@ -170,8 +168,7 @@ export async function listCases(
   if (parts.length === 0) return { items: [], nextCursor: null };
 
   const rows = await sql.query<Record<string, unknown>>(Prisma.sql`
-    SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) k JOIN "Case" c ON c."id" = k."id"
-    JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
+    SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) k JOIN "Case" c ON c."id" = k."id" ${withAgencies}
     ORDER BY ${order} LIMIT ${take}`);
   const items = rows.slice(0, q.limit).map(toCase);
   return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };

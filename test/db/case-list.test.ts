@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { openDatabase, type Db } from "../../src/db/client.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { nextDueOn } from "../../src/deadlines/index.ts";
-import { ACTING_SIDES, listCases, type CaseListQuery } from "../../src/engine/caseList.ts";
+import { listCases, type CaseListQuery } from "../../src/engine/caseList.ts";
+import { SIDES } from "../../machines/types.ts";
 import type { Actor, EngineContext } from "../../src/engine/context.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { databaseUrlFor, tempDir, testDatabase } from "../support/server.ts";
@@ -49,7 +50,7 @@ beforeAll(async () => {
     fc.record({
       from: fc.integer({ min: 0, max: 2 }),
       to: fc.integer({ min: 0, max: 2 }),
-      side: fc.constantFrom(...ACTING_SIDES),
+      side: fc.constantFrom(...SIDES),
       type: fc.constantFrom("medicalTransfer", "renewal"),
       state: fc.constantFrom("suspended", "certificateIssued", "transferred"),
       name: fc.constantFrom(...names),
@@ -151,7 +152,7 @@ const query = fc.record({
   type: fc.constantFrom(undefined, "renewal"),
   state: fc.constantFrom(undefined, "suspended"),
   agency: fc.constantFrom(undefined, 0, 1, 2),
-  side: fc.constantFrom(undefined, ...ACTING_SIDES),
+  side: fc.constantFrom(undefined, ...SIDES),
   mine: fc.boolean(),
   overdue: optionalBool,
   dueSoon: optionalBool,

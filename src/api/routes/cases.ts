@@ -4,7 +4,8 @@ import { idNumberSchema } from "../../domain/idNumber.ts";
 import { isChinaDate } from "../../calendar/index.ts";
 import { advanceCase, assertCanRead, loadCase, moduleOf, openCase } from "../../engine/cases.ts";
 import { caseSummary, caseView, eventView } from "../../engine/views.ts";
-import { ACTING_SIDES, listCases } from "../../engine/caseList.ts";
+import { listCases } from "../../engine/caseList.ts";
+import { SIDES } from "../../../machines/types.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 import { withIdempotency } from "../idempotency.ts";
@@ -36,7 +37,7 @@ const listQuery = z
     type: caseType.optional(),
     state: z.string().max(64).optional(),
     agency: agencyCode.optional().meta({ description: "cases where this agency is either end" }),
-    side: z.enum(ACTING_SIDES).optional().meta({ description: "who acts next" }),
+    side: z.enum(SIDES).optional().meta({ description: "who acts next" }),
     mine: z.enum(["true", "false"]).optional().meta({ description: "true: only cases waiting for my agency" }),
     overdue: z.enum(["true", "false"]).optional(),
     dueSoon: z
