@@ -33,10 +33,12 @@ const allCaseFieldsListed: [Exclude<keyof Case, (typeof caseFields)[number]>] ex
 void allCaseFieldsListed;
 
 const agencyFields = ["id", "code", "name", "region", "limits", "createdAt"] as const satisfies readonly (keyof Agency)[];
-/** A case row and both its agencies, from `"Case" c JOIN "Agency" f … JOIN "Agency" t` (read back with toCase). */
+/** A case row and both its agencies, from `"Case" c ${withAgencies}` (read back with toCase). */
 export const caseColumns = Prisma.raw(
   [...caseFields.map((f) => `c."${f}"`), ...agencyFields.flatMap((f) => [`f."${f}" AS "f_${f}"`, `t."${f}" AS "t_${f}"`])].join(", "),
 );
+/** The joins caseColumns reads the agencies from. */
+export const withAgencies = Prisma.sql`JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"`;
 
 export function toCase(row: Record<string, unknown>): CaseWithAgencies {
   const agency = (p: "f" | "t") => {
@@ -63,8 +65,7 @@ export function createLoaders(db: Db) {
   /** Cases with both agencies, in one query, by one of the case's unique columns. */
   const casesWhere = async (column: Prisma.Sql, values: readonly string[]) =>
     (
-      await sql.query<Record<string, unknown>>(Prisma.sql`SELECT ${caseColumns} FROM "Case" c
-        JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"
+      await sql.query<Record<string, unknown>>(Prisma.sql`SELECT ${caseColumns} FROM "Case" c ${withAgencies}
         WHERE ${column} IN (${Prisma.join(values)})`)
     ).map(toCase);
 
