@@ -10,10 +10,11 @@
 // The worker only runs PASSIVE checkpoints, which never take the write lock: a checkpoint that
 // held it (RESTART) would make the service's read-then-write transactions fail with SQLITE_BUSY.
 // Should the log outgrow the worker's rounds all the same, the service's connection turns
-// SQLite's own checkpoints back on until the log has started over (`fallBack`).
+// SQLite's own checkpoints back on until the log has started over.
 //
-// If the worker cannot run (the file cannot be opened, the thread dies) the service's connection
-// turns automatic checkpoints back on: the log never grows without bound.
+// This class alone switches those (`commitCheckpoints`), in order: off once the worker is ready,
+// on while the log has outgrown it, on for good if the thread cannot start or dies. The log never
+// grows without bound.
 import { Worker } from "node:worker_threads";
 
 export interface CheckpointRound {
@@ -29,8 +30,8 @@ export interface CheckpointerStats {
   rounds: number;
   /** times the log outgrew the rounds and the service's commits checkpointed until it started over */
   fallbacks: number;
-  /** whether the service's commits are checkpointing now */
-  fallenBack: boolean;
+  /** whether the service's commits are checkpointing now (SQLite's default, until the worker is ready) */
+  commitsCheckpoint: boolean;
   last?: CheckpointRound;
   errors: number;
 }
@@ -41,13 +42,13 @@ export interface CheckpointerOptions {
   /** log size in pages (4 KiB) above which the service's commits checkpoint again (default 4,000) */
   fallBackAbovePages?: number;
   /** turns SQLite's own checkpoints in the service's commits on (true) or off (false) */
-  fallBack: (on: boolean) => Promise<unknown>;
+  commitCheckpoints: (on: boolean) => Promise<unknown>;
   /** the worker failed: a checkpoint error (the worker goes on) or the worker itself (it is gone) */
   onError?: (message: string, workerGone: boolean) => void;
 }
 
 export class Checkpointer {
-  readonly stats: CheckpointerStats = { rounds: 0, fallbacks: 0, fallenBack: false, errors: 0 };
+  readonly stats: CheckpointerStats = { rounds: 0, fallbacks: 0, commitsCheckpoint: true, errors: 0 };
   private readonly worker: Worker;
   private stopping = false;
   private gone = false;
@@ -56,7 +57,10 @@ export class Checkpointer {
   private pendingNow: (() => void)[] = [];
   private switching: Promise<void> = Promise.resolve();
 
-  constructor(file: string, options: CheckpointerOptions) {
+  constructor(
+    file: string,
+    private readonly options: CheckpointerOptions,
+  ) {
     this.worker = new Worker(new URL("./checkpoint-worker.js", import.meta.url), {
       workerData: { file, intervalMs: options.intervalMs ?? 200 },
       // Plain JavaScript: none of the parent's loaders (tsx) or flags, and a small heap.
@@ -73,11 +77,13 @@ export class Checkpointer {
     );
     this.started = new Promise((resolve, reject) => {
       this.worker.on("message", (m: { type: string; message?: string; copiedNow?: boolean } & Partial<CheckpointRound>) => {
-        if (m.type === "ready") resolve();
-        else if (m.type === "checkpoint") {
+        if (m.type === "ready") {
+          this.switchTo(false);
+          void this.switching.then(resolve);
+        } else if (m.type === "checkpoint") {
           if (m.copiedNow) this.stats.rounds++;
           if (m.log! > 0) this.stats.last = { log: m.log!, checkpointed: m.checkpointed!, busy: m.busy! };
-          this.followLog(m.log!, options);
+          this.followLog(m.log!);
         } else if (m.type === "error") {
           this.stats.errors++;
           options.onError?.(m.message ?? "checkpoint failed", false);
@@ -87,12 +93,15 @@ export class Checkpointer {
       this.worker.once("error", (e) => {
         failed = true;
         reject(e);
+        this.switchTo(true);
         options.onError?.(e.message, true);
       });
       this.worker.once("exit", (code) => {
         for (const settle of this.pendingNow.splice(0)) settle();
         reject(new Error(`the checkpoint thread exited (code ${code})`));
-        if (!this.stopping && !failed) options.onError?.(`the checkpoint thread exited (code ${code})`, true);
+        if (this.stopping || failed) return;
+        this.switchTo(true);
+        options.onError?.(`the checkpoint thread exited (code ${code})`, true);
       });
     });
     // A failed start is reported through onError; callers that wait use ready().
@@ -103,19 +112,25 @@ export class Checkpointer {
   // never started over. Then the service's commits checkpoint as SQLite does by default: such a
   // checkpoint runs on the writer's own thread between two commits, copies the last pages with no
   // commit racing it, and the next commit starts the log over. Off again once it has.
-  private followLog(log: number, options: CheckpointerOptions) {
-    const limit = options.fallBackAbovePages ?? 4_000;
-    const on = log > limit ? true : log <= 1_000 ? false : this.stats.fallenBack;
-    if (on === this.stats.fallenBack || this.stopping) return;
-    this.stats.fallenBack = on;
-    if (on) this.stats.fallbacks++;
+  private followLog(log: number) {
+    if (this.stopping) return;
+    if (log > (this.options.fallBackAbovePages ?? 4_000) && !this.stats.commitsCheckpoint) {
+      this.stats.fallbacks++;
+      this.switchTo(true);
+    } else if (log <= 1_000) this.switchTo(false);
+  }
+
+  /** Queues the switch after any earlier one, so that the last word is the one in force. */
+  private switchTo(on: boolean) {
+    if (on === this.stats.commitsCheckpoint) return;
+    this.stats.commitsCheckpoint = on;
     this.switching = this.switching
-      .then(() => options.fallBack(on))
+      .then(() => this.options.commitCheckpoints(on))
       .then(
         () => undefined,
         (e: Error) => {
           this.stats.errors++;
-          options.onError?.(e.message, false);
+          this.options.onError?.(e.message, false);
         },
       );
   }
@@ -125,7 +140,7 @@ export class Checkpointer {
     return !this.gone;
   }
 
-  /** Resolves once the worker has opened the file; rejects if it could not. */
+  /** Resolves once the worker has opened the file and the commits' own checkpoints are off; rejects if it could not. */
   ready(): Promise<void> {
     return this.started;
   }
@@ -143,6 +158,8 @@ export class Checkpointer {
 
   async stop(): Promise<void> {
     if (this.stopping) return;
+    // Without the thread the commits checkpoint again, should the connection stay open.
+    this.switchTo(true);
     this.stopping = true;
     await this.switching;
     this.worker.postMessage({ type: "stop" });

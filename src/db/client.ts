@@ -109,20 +109,14 @@ async function checkpointInBackground(db: Db, file: string, onError: (message: s
   // this cuts the file back if a burst of writes had made it large.
   await db.$queryRawUnsafe("PRAGMA journal_size_limit = 67108864");
   const checkpointer = new Checkpointer(file, {
-    fallBack: (on) => db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`),
-    onError: (message, workerGone) => {
-      onError(message);
-      // Without the thread, commits checkpoint again as SQLite does by default.
-      if (workerGone) db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 1000").catch(() => undefined);
-    },
+    // on: SQLite's default, a checkpoint in the commit that takes the log past 1,000 pages
+    commitCheckpoints: (on) => db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`),
+    onError: (message) => onError(message),
   });
   try {
     await checkpointer.ready();
   } catch {
-    return; // reported through onError; automatic checkpoints stay on
+    return; // reported through onError; the commits' own checkpoints are on
   }
-  await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
-  // It died in between: onError turned them back on before this turned them off.
-  if (!checkpointer.running) await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 1000");
   checkpointers.set(db, checkpointer);
 }

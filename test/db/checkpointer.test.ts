@@ -65,7 +65,7 @@ describe("background checkpoints", () => {
     const checkpointer = new Checkpointer(file, {
       fallBackAbovePages: 1200,
       intervalMs: 60_000,
-      fallBack: async (on) => {
+      commitCheckpoints: async (on) => {
         switches.push(on);
         await db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`);
       },
@@ -73,30 +73,34 @@ describe("background checkpoints", () => {
     try {
       let stats = await checkpointer.checkpointNow();
       expect(stats.last!.log).toBeGreaterThan(1200);
-      expect(stats).toMatchObject({ fallbacks: 1, fallenBack: true });
+      expect(stats).toMatchObject({ fallbacks: 1, commitsCheckpoint: true });
       expect(await autocheckpoint(db)).toBe(1000);
 
       // That round copied the whole log, so the next commit starts it over.
       await write(db, 1);
       stats = await checkpointer.checkpointNow();
       expect(stats.last!.log).toBeLessThan(20);
-      expect(stats).toMatchObject({ fallbacks: 1, fallenBack: false });
+      expect(stats).toMatchObject({ fallbacks: 1, commitsCheckpoint: false });
       expect(await autocheckpoint(db)).toBe(0);
-      expect(switches).toEqual([true, false]);
+      // off when the worker was ready, on while the log was too long, off again
+      expect(switches).toEqual([false, true, false]);
     } finally {
       await checkpointer.stop();
     }
     expect(checkpointer.running).toBe(false);
   });
 
-  it("report a worker that cannot open the file as gone", async () => {
+  it("report a worker that cannot open the file as gone, and leave the commits' own checkpoints on", async () => {
     const failures: [string, boolean][] = [];
+    const switches: boolean[] = [];
     const checkpointer = new Checkpointer(path.join(tempDir(), "missing", "tracker.db"), {
-      fallBack: async () => undefined,
+      commitCheckpoints: async (on) => void switches.push(on),
       onError: (m, gone) => failures.push([m, gone]),
     });
     await expect(checkpointer.ready()).rejects.toThrow();
     await checkpointer.stop();
+    expect(switches).toEqual([]);
+    expect(checkpointer.stats.commitsCheckpoint).toBe(true);
     expect(failures).toHaveLength(1);
     expect(failures[0][0]).toMatch(/unable to open|directory does not exist/i);
     expect(failures[0][1]).toBe(true);
