@@ -51,6 +51,42 @@ export function toCase(row: Record<string, unknown>): CaseWithAgencies {
   return { ...(c as Case), fromAgency: agency("f"), toAgency: agency("t") };
 }
 
+/** The case columns a status lookup answers from (src/engine/views.ts statusView). */
+const statusCaseFields = [
+  "caseNumber", "type", "machineVersion", "state", "insuredName", "insuredIdNumber", "stepDueOn", "dueOn", "provisional", "final",
+] as const satisfies readonly (keyof Case)[];
+const statusColumns = Prisma.raw(
+  [
+    ...statusCaseFields.map((f) => `c."${f}"`),
+    `f."name" AS "f_name"`, `f."region" AS "f_region"`, `t."name" AS "t_name"`, `t."region" AS "t_region"`,
+    `e."type" AS "e_type"`, `e."occurredOn" AS "e_occurredOn"`, `e."toState" AS "e_toState"`,
+  ].join(", "),
+);
+
+export type StatusSource = Pick<Case, (typeof statusCaseFields)[number]> & {
+  fromAgency: Pick<Agency, "name" | "region">;
+  toAgency: Pick<Agency, "name" | "region">;
+  /** the case's events, oldest first */
+  timeline: Pick<CaseEvent, "type" | "occurredOn" | "toState">[];
+};
+
+type StatusRow = Pick<Case, (typeof statusCaseFields)[number]> & {
+  f_name: string; f_region: string; t_name: string; t_region: string;
+  // null only if the case had no event, which the engine never leaves (creation is one)
+  e_type: string | null; e_occurredOn: string | null; e_toState: string | null;
+};
+
+function toStatusSource(r: StatusRow): StatusSource {
+  const c = {} as Record<string, unknown>;
+  for (const k of statusCaseFields) c[k] = r[k];
+  return {
+    ...(c as Pick<Case, (typeof statusCaseFields)[number]>),
+    fromAgency: { name: r.f_name, region: r.f_region },
+    toAgency: { name: r.t_name, region: r.t_region },
+    timeline: [],
+  };
+}
+
 export function createLoaders(db: Db) {
   const sql = directSqlOf(db);
   const byKey = <K extends string | number, V>(load: (keys: readonly K[]) => Promise<V[]>, keyOf: (v: V) => K) =>
@@ -71,22 +107,27 @@ export function createLoaders(db: Db) {
 
   return {
     caseById: byKey<string, CaseWithAgencies>((ids) => casesWhere(Prisma.sql`c."id"`, ids), (c) => c.id),
-    caseByNumber: byKey<string, CaseWithAgencies>((numbers) => casesWhere(Prisma.sql`c."caseNumber"`, numbers), (c) => c.caseNumber),
     userById: byKey<number, Pick<User, "id" | "username" | "role" | "agencyId" | "disabled">>(
       (ids) => sql.query(Prisma.sql`SELECT "id", "username", "role", "agencyId", "disabled" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`),
       (u) => u.id,
     ),
-    /** a case's events, oldest first */
-    eventsOfCase: new DataLoader<string, CaseEvent[]>(
-      async (ids) => {
-        const rows = await sql.query<CaseEvent>(Prisma.sql`SELECT * FROM "CaseEvent" WHERE "caseId" IN (${Prisma.join(ids)}) ORDER BY "caseId", "seq"`);
-        const byCase = new Map<string, CaseEvent[]>();
-        for (const e of rows) {
-          const list = byCase.get(e.caseId);
-          if (list) list.push(e);
-          else byCase.set(e.caseId, [e]);
+    /**
+     * What an insured person's status lookup shows of a case, in one statement: the case's own
+     * columns that the answer needs, its agencies' names and its events' timeline (one row per
+     * event, oldest first). Nothing else is read for a request that anyone can send.
+     */
+    statusByNumber: new DataLoader<string, StatusSource | undefined>(
+      async (numbers) => {
+        const rows = await sql.query<StatusRow>(Prisma.sql`SELECT ${statusColumns} FROM "Case" c ${withAgencies}
+          LEFT JOIN "CaseEvent" e ON e."caseId" = c."id"
+          WHERE c."caseNumber" IN (${Prisma.join(numbers)}) ORDER BY c."caseNumber", e."seq"`);
+        const byNumber = new Map<string, StatusSource>();
+        for (const r of rows) {
+          let c = byNumber.get(r.caseNumber);
+          if (!c) byNumber.set(r.caseNumber, (c = toStatusSource(r)));
+          if (r.e_type !== null) c.timeline.push({ type: r.e_type, occurredOn: r.e_occurredOn!, toState: r.e_toState! });
         }
-        return ids.map((id) => byCase.get(id) ?? []);
+        return numbers.map((n) => byNumber.get(n));
       },
       { cache: false, batchScheduleFn: nextTurn, maxBatchSize: 100 },
     ),

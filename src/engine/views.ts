@@ -6,6 +6,7 @@ import type { CaseMachineModule } from "../../machines/types.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor, moduleOf, sidesOf, CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./cases.ts";
 import type { Actor, EngineContext } from "./context.ts";
+import type { StatusSource } from "./store.ts";
 
 export function progressOf(mod: CaseMachineModule, state: string) {
   const meta = mod.states[state];
@@ -120,7 +121,7 @@ export function eventView(mod: CaseMachineModule, e: CaseEvent) {
 }
 
 /** The answer to an insured person's status lookup: progress and timeline, no staff names. */
-export function statusView(ctx: EngineContext, c: CaseWithAgencies, events: CaseEvent[]) {
+export function statusView(ctx: EngineContext, c: StatusSource) {
   const mod = moduleOf(ctx, c);
   return {
     caseNumber: c.caseNumber,
@@ -137,7 +138,7 @@ export function statusView(ctx: EngineContext, c: CaseWithAgencies, events: Case
     provisional: c.provisional,
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
-    timeline: events.map((e) => ({
+    timeline: c.timeline.map((e) => ({
       label: eventLabel(mod, e.type),
       occurredOn: e.occurredOn,
       state: e.toState,

@@ -40,17 +40,15 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
     responses: { 200: { description: "Progress, due date and timeline" } },
     errors: [404, 429],
     handler: async ({ body }) => {
-      // The same single lookup whether or not the case exists (the events are loaded only after a
-      // match), and a constant-time compare
-      // even when it is unknown, so that neither the answer nor its timing tells whether a case
-      // number exists.
-      const { loaders } = storeFor(ctx.db);
-      const found = await loaders.caseByNumber.load(body.caseNumber.toUpperCase());
+      // One statement whether or not the case exists, and a constant-time compare even when it
+      // is unknown: the answer never tells whether a case number exists, and the work differs
+      // only by decoding the few rows of a case that does.
+      const found = await storeFor(ctx.db).loaders.statusByNumber.load(body.caseNumber.toUpperCase());
       const given = digest(body.idNumber.toUpperCase());
       const stored = digest(found?.insuredIdNumber ?? "\u0000no case\u0000");
       const match = timingSafeEqual(given, stored) && found !== undefined;
       if (!match || !found) throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
-      return statusView(ctx, found, await loaders.eventsOfCase.load(found.id));
+      return statusView(ctx, found);
     },
   });
 
