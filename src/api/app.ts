@@ -61,7 +61,12 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
       wrapSerializers: false,
       customSuccessObject: (req, _res, val) => ({ ...val, path: pathOf(req as Request) }),
       customErrorObject: (req, _res, _err, val) => ({ ...val, path: pathOf(req as Request) }),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
+      // A line below the configured level would be dropped by pino anyway; "silent" tells
+      // pino-http so before it builds the line (the path masking included) on every request.
+      customLogLevel: (_req, res, err) => {
+        const level = err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug";
+        return ctx.log.isLevelEnabled(level) ? level : "silent";
+      },
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
