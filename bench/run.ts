@@ -212,7 +212,7 @@ async function main() {
         await timeQueries(service.url, token, "overdue queue", () => "/api/cases?overdue=true&mine=true&limit=50"),
         await timeQueries(service.url, token, "due-soon queue", () => "/api/cases?dueSoon=true&mine=true&limit=50"),
         await timeQueries(service.url, token, "text search (name)", () => `/api/cases?q=${encodeURIComponent(seeded.searchName)}&limit=50`),
-        await timeQueries(service.url, token, "text search (case number)", () => `/api/cases?q=${seeded.lookups[k++ % seeded.lookups.length].caseNumber}`),
+        await timeQueries(service.url, token, "text search (case number)", () => `/api/cases?q=${seeded.searchNumbers[k++ % seeded.searchNumbers.length]}`),
       ];
     }
     const rss = peakRssMb(service.child.pid!);

@@ -91,6 +91,8 @@ export interface SeedResult {
   lookups: { caseNumber: string; idNumber: string }[];
   /** a name fragment that matches some cases (text search) */
   searchName: string;
+  /** whole case numbers of cases that clerk1's agency (1) takes part in: the case-number search finds each */
+  searchNumbers: string[];
 }
 
 export async function seedBenchmark(file: string, cases: number, today: ChinaDate, progress = true): Promise<SeedResult> {
@@ -128,7 +130,7 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
 
   const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高";
   const given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰";
-  const result: SeedResult = { hotCases: [], lookups: [], searchName: "" };
+  const result: SeedResult = { hotCases: [], lookups: [], searchName: "", searchNumbers: [] };
   const bar = progress ? new SingleBar({ format: "seeding {bar} {value}/{total} cases {percentage}% eta {eta}s" }, Presets.shades_classic) : undefined;
   bar?.start(cases, 0);
   const batch = 5_000;
@@ -157,6 +159,7 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
         t.events.forEach((e, k) => insertEvent.run(id, k + 1, e.type, e.payload, e.fromState, e.toState, now, openedOn));
         if (state === "certificateIssued" && from === 1) result.hotCases.push(id);
         if (i % 97 === 0 && result.lookups.length < 5_000) result.lookups.push({ caseNumber, idNumber });
+        if (i % 7 === 0 && (from === 1 || to === 1) && result.searchNumbers.length < 1_000) result.searchNumbers.push(caseNumber);
         if (i === 0) result.searchName = name.slice(0, 2);
       }
     })();
