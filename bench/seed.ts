@@ -145,7 +145,11 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
     db.transaction(() => {
       for (let i = start; i < Math.min(cases, start + batch); i++) {
         const state = pick(i);
-        const t = template(state, 1 + (i % 60));
+        // Opened 1–60 days ago, every agency on every one of those days: counting the days with
+        // i itself would tie them to the agency (i % 60 and i % AGENCIES), and agency 1 would get
+        // only three opening days, none with a step falling due in the next few days.
+        const daysAgo = 1 + (Math.floor(i / AGENCIES) % 60);
+        const t = template(state, daysAgo);
         const from = 1 + (i % AGENCIES);
         const to = 1 + ((i + 7) % AGENCIES);
         const id = randomUUID();
@@ -154,7 +158,7 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
         const idNumber = makeTestIdNumber("350102", birth, String(i % 1000).padStart(3, "0"));
         const name = surnames[i % surnames.length] + given[(i * 7) % given.length] + given[(i * 13) % given.length];
         const d = t.deadlines;
-        const openedOn = addCalendarDays(today, -(1 + (i % 60)));
+        const openedOn = addCalendarDays(today, -daysAgo);
         insertCase.run(id, caseNumber, t.state, t.snapshot, t.events.length, t.side, from, to, name, idNumber, d.stepStartedOn, d.stepDueOn, d.overallStartedOn, d.dueOn, nextDueOn(d, t.final), d.provisional ? 1 : 0, t.final ? 1 : 0, openedOn, openedOn, now, now);
         t.events.forEach((e, k) => insertEvent.run(id, k + 1, e.type, e.payload, e.fromState, e.toState, now, openedOn));
         if (state === "certificateIssued" && from === 1) result.hotCases.push(id);
