@@ -4,13 +4,11 @@
 // the same numbers as JSON under bench/results/.
 // With DATABASE_URL=postgresql://… the same runs on PostgreSQL: the seeded cases are copied into a
 // fresh database created on that server (dropped at the end), and the reference uses node-postgres.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
 import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { chinaToday } from "../src/calendar/index.ts";
@@ -18,8 +16,8 @@ import pg from "pg";
 import { seedBenchmark, BENCH_PASSWORD } from "./seed.ts";
 import { copyToPostgres } from "../src/cli/copy-to-postgres.ts";
 import { isPostgresUrl } from "../src/db/urls.ts";
+import { peakRssMb, root, serviceEnv, startProcess, stop } from "./processes.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
   options: {
     cases: { type: "string", default: "100000" },
@@ -55,52 +53,6 @@ interface LoadResult {
   non2xx: number;
   errors: number;
   peakRssMb: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 120_000);
-    child.stdout!.on("data", () => {
-      if (/listening on/.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}:\n${out}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
 }
 
 async function load(name: string, url: string, opts: { method?: "POST" | "GET"; headers?: Record<string, string>; paths: () => string; body?: () => string }): Promise<Omit<LoadResult, "peakRssMb">> {
@@ -189,15 +141,7 @@ async function main() {
     if (ROUNDS > 1) process.stderr.write(`  round ${round} of ${ROUNDS}\n`);
     const results: LoadResult[] = [];
     // 1, 5, 6: the real service.
-    const service = await startProcess("src/main.ts", {
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: "warn",
-      JOBS: "off",
-      STATUS_RATE_LIMIT_PER_MINUTE: "100000",
-      LOGIN_RATE_LIMIT_PER_MINUTE: "1000",
-      ADMIN_USERNAME: "",
-      ADMIN_PASSWORD: "",
-    });
+    const service = await startProcess("src/main.ts", serviceEnv(databaseUrl));
     const login = await fetch(`${service.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "clerk1", password: BENCH_PASSWORD }) });
     const { token } = (await login.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
