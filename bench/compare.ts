@@ -4,7 +4,8 @@
 // over minutes and differs from one machine to the next, so two bench runs, or two numbers from
 // different days, do not compare. This seeds one SQLite database, then runs the scenario against
 // the service at <base> (checked out in a temporary git worktree) and at the working tree, one
-// after the other, `--pairs` times, with the do-nothing handler before each pair. It prints each
+// after the other (each first in every other pair), `--pairs` times, with the do-nothing handler
+// before each pair. It prints each
 // pair's req/s and the server's CPU per request (user + system time around the measured
 // seconds), and the medians.
 // The database is migrated by the working tree: compare commits that share the schema.
@@ -122,8 +123,15 @@ async function main() {
     for (let i = 1; i <= numbers.pairs; i++) {
       process.stderr.write(`  pair ${i} of ${numbers.pairs}\n`);
       const noop = await runNoop();
-      const base = await runService(worktree, databaseUrl, seeded);
-      const current = await runService(root, databaseUrl, seeded);
+      // Each goes first in every other pair: the second runs after the first one's writes.
+      let base: Run, current: Run;
+      if (i % 2 === 1) {
+        base = await runService(worktree, databaseUrl, seeded);
+        current = await runService(root, databaseUrl, seeded);
+      } else {
+        current = await runService(root, databaseUrl, seeded);
+        base = await runService(worktree, databaseUrl, seeded);
+      }
       pairs.push({ noop, base, current });
       const failed = base.non2xx + current.non2xx;
       process.stdout.write(
