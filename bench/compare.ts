@@ -5,9 +5,8 @@
 // different days, do not compare. This seeds one SQLite database, then runs the scenario against
 // the service at <base> (checked out in a temporary git worktree) and at the working tree, one
 // after the other (each first in every other pair), `--pairs` times, with the do-nothing handler
-// before each pair. It prints each
-// pair's req/s and the server's CPU per request (user + system time around the measured
-// seconds), and the medians.
+// before each pair. It prints each pair's req/s and the server's CPU per request (user + system
+// time around the measured seconds), and the medians.
 // The database is migrated by the working tree: compare commits that share the schema.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
