@@ -18,8 +18,11 @@ import { applyMigrations } from "../src/db/migrate.ts";
 import { chinaToday } from "../src/calendar/index.ts";
 import { seedBenchmark, BENCH_PASSWORD, type SeedResult } from "./seed.ts";
 import { cpuMicros, root, serviceEnv, startProcess, stop } from "./processes.ts";
+import { failWith, parsedOr, positiveWholeNumbers, warmupSeconds } from "./options.ts";
 
-const { values: args } = parseArgs({
+const usage = "usage: npm run bench:compare -- --base <git ref> [--scenario status|advance] [--pairs 3] [--cases 100000] [--duration 8] [--warmup 3] [--connections 10]";
+const fail = failWith(usage);
+const { values: args } = parsedOr(() => parseArgs({
   options: {
     base: { type: "string" },
     scenario: { type: "string", default: "status" },
@@ -29,18 +32,11 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: "10" },
   },
-});
-const usage = "usage: npm run bench:compare -- --base <git ref> [--scenario status|advance] [--pairs 3] [--cases 100000] [--duration 8] [--warmup 3] [--connections 10]";
-const numbers = { pairs: Number(args.pairs), cases: Number(args.cases), duration: Number(args.duration), connections: Number(args.connections) };
-const WARMUP = Number(args.warmup);
-const fail = (message: string): never => {
-  process.stderr.write(`${message}\n${usage}\n`);
-  process.exit(2);
-};
+}), fail);
 if (!args.base) fail("--base is required");
 if (args.scenario !== "status" && args.scenario !== "advance") fail("--scenario must be status or advance");
-for (const [k, v] of Object.entries(numbers)) if (!Number.isInteger(v) || v < 1) fail(`--${k} must be a positive whole number`);
-if (!Number.isInteger(WARMUP) || WARMUP < 0) fail("--warmup must be a whole number of seconds (0 for none)");
+const numbers = positiveWholeNumbers({ pairs: args.pairs, cases: args.cases, duration: args.duration, connections: args.connections }, fail);
+const WARMUP = warmupSeconds(args.warmup, fail);
 const scenario = args.scenario as "status" | "advance";
 
 const git = (...a: string[]) => execFileSync("git", a, { cwd: root, encoding: "utf8" }).trim();

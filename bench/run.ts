@@ -17,8 +17,10 @@ import { seedBenchmark, BENCH_PASSWORD } from "./seed.ts";
 import { copyToPostgres } from "../src/cli/copy-to-postgres.ts";
 import { isPostgresUrl } from "../src/db/urls.ts";
 import { peakRssMb, root, serviceEnv, startProcess, stop } from "./processes.ts";
+import { failWith, parsedOr, positiveWholeNumbers, warmupSeconds } from "./options.ts";
 
-const { values: args } = parseArgs({
+const fail = failWith();
+const { values: args } = parsedOr(() => parseArgs({
   options: {
     cases: { type: "string", default: "100000" },
     duration: { type: "string", default: "10" },
@@ -27,23 +29,12 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     warmup: { type: "string", default: "3" },
   },
-});
-const CASES = Number(args.cases);
-const DURATION = Number(args.duration);
-const CONNECTIONS = Number(args.connections);
-const QUERY_SAMPLES = Number(args.queries);
-const ROUNDS = Number(args.rounds);
-const WARMUP = Number(args.warmup);
-for (const [k, v] of Object.entries({ cases: CASES, duration: DURATION, connections: CONNECTIONS, queries: QUERY_SAMPLES, rounds: ROUNDS })) {
-  if (!Number.isInteger(v) || v < 1) {
-    process.stderr.write(`--${k} must be a positive whole number\n`);
-    process.exit(2);
-  }
-}
-if (!Number.isInteger(WARMUP) || WARMUP < 0) {
-  process.stderr.write("--warmup must be a whole number of seconds (0 for none)\n");
-  process.exit(2);
-}
+}), fail);
+const { cases: CASES, duration: DURATION, connections: CONNECTIONS, queries: QUERY_SAMPLES, rounds: ROUNDS } = positiveWholeNumbers(
+  { cases: args.cases, duration: args.duration, connections: args.connections, queries: args.queries, rounds: args.rounds },
+  fail,
+);
+const WARMUP = warmupSeconds(args.warmup, fail);
 
 interface LoadResult {
   name: string;
