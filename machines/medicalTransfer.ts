@@ -264,6 +264,9 @@ export const medicalTransferMachine = setup({
 export const medicalTransfer: CaseMachineModule = {
   type: "medicalTransfer",
   version: VERSION,
+  label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" },
+  caseNumberPrefix: "MT",
+  singleAgency: false,
   machine: medicalTransferMachine,
   events,
   states,

@@ -280,6 +280,9 @@ export const pensionTransferMachine = setup({
 export const pensionTransfer: CaseMachineModule = {
   type: "pensionTransfer",
   version: VERSION,
+  label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
+  caseNumberPrefix: "PT",
+  singleAgency: false,
   machine: pensionTransferMachine,
   events,
   states,

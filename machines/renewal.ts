@@ -236,6 +236,9 @@ export const renewalMachine = setup({
 export const renewal: CaseMachineModule = {
   type: "renewal",
   version: VERSION,
+  label: { zh: "断缴后续保", en: "Renewal after a lapse" },
+  caseNumberPrefix: "RN",
+  singleAgency: true,
   machine: renewalMachine,
   events,
   states,

@@ -4,8 +4,6 @@
 import type { AnyStateMachine } from "xstate";
 import type { z } from "zod";
 
-export type CaseType = "medicalTransfer" | "pensionTransfer" | "renewal";
-
 /**
  * Who acts next in a state (queues, progress, authorization):
  * - transferOut: staff of the case's transfer-out agency (the old place, `fromAgency`)
@@ -61,9 +59,25 @@ export interface OverallDeadline extends LimitSpec {
 }
 
 export interface CaseMachineModule {
-  type: CaseType;
+  /**
+   * the case type this module is a version of: its key in the registry (machines/index.ts), which
+   * alone lists the case types (CaseType is derived from it)
+   */
+  type: string;
   /** explicit version, recorded on every case and checked on restore */
   version: number;
+  /** what the case type is called (the same in every version of a type) */
+  label: Label;
+  /**
+   * the letters that begin the type's case numbers, e.g. "MT" in MT2026-7K3Q9X2P: two capital
+   * letters, different for each type, the same in every version (numbers already given stay valid)
+   */
+  caseNumberPrefix: string;
+  /**
+   * true: one agency handles the case from start to end (fromAgency = toAgency, e.g. a renewal);
+   * false: a transfer between two different agencies. The same in every version of a type.
+   */
+  singleAgency: boolean;
   machine: AnyStateMachine;
   /** every event the machine accepts, keyed by event type */
   events: Record<string, EventSpec>;

@@ -4,7 +4,8 @@
 import { randomUUID, randomInt } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Case, Agency } from "../generated/prisma/client.ts";
-import type { CaseMachineModule, CaseType, RecordingSide } from "../../machines/types.ts";
+import type { CaseMachineModule, RecordingSide } from "../../machines/types.ts";
+import { caseTypeInfo, caseTypes, type CaseType } from "../../machines/index.ts";
 import { initialSnapshot, nextFrom, allowedEvents as eventsDefinedIn, persist, restore } from "../../machines/runtime.ts";
 import { nextDeadlines, nextDueOn, type CaseDeadlines, type AgencyLimits } from "../deadlines/index.ts";
 import { isChinaDate } from "../calendar/index.ts";
@@ -110,16 +111,16 @@ function zodErrors(issues: { path: PropertyKey[]; message: string }[]): FieldErr
   return issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
 }
 
-const caseNumberPrefix: Record<CaseType, string> = { medicalTransfer: "MT", pensionTransfer: "PT", renewal: "RN" };
-const caseNumberPattern = new RegExp(`^(${Object.values(caseNumberPrefix).join("|")})\\d{4}-[0-9A-Z]{8}$`);
+// Every type's prefix (machine metadata, two capital letters each: nothing to escape).
+const caseNumberPattern = new RegExp(`^(${caseTypes.map((t) => caseTypeInfo(t).caseNumberPrefix).join("|")})\\d{4}-[0-9A-Z]{8}$`);
 
 /** Whether `s` has the shape of a whole case number, e.g. MT2026-7K3Q9X2P (prefix, year, 8 characters). */
 export function isCaseNumber(s: string): boolean {
   return caseNumberPattern.test(s);
 }
 
-function randomCaseNumber(type: CaseType, openedOn: string): string {
-  const prefix = caseNumberPrefix[type];
+function randomCaseNumber(mod: CaseMachineModule, openedOn: string): string {
+  const prefix = mod.caseNumberPrefix;
   // Crockford base32 without I, L, O, U: easy to read out over the phone.
   const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   let suffix = "";
@@ -167,14 +168,14 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
   if (!from) missing.push({ path: "fromAgency", message: `no agency with code ${input.fromAgency}` });
   if (!to) missing.push({ path: "toAgency", message: `no agency with code ${toCode}` });
   if (missing.length) throw problems.invalid(missing);
-  if (input.type !== "renewal" && from!.id === to!.id) {
+  const mod = ctx.machines.latest(input.type);
+  if (!mod.singleAgency && from!.id === to!.id) {
     throw problems.invalid([{ path: "toAgency", message: "a transfer needs two different agencies" }]);
   }
   if (actor.agencyId !== from!.id && actor.agencyId !== to!.id) {
     throw problems.forbidden("Staff open cases only for their own agency.");
   }
   const occurredOn = checkOccurredOn(ctx, input.occurredOn);
-  const mod = ctx.machines.latest(input.type);
   const snapshot = persist(initialSnapshot(mod, { openedOn: occurredOn }));
   const final = snapshot.status === "done";
   const state = snapshot.value;
@@ -192,7 +193,7 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
 
   for (let attempt = 0; ; attempt++) {
     const id = randomUUID();
-    const caseNumber = randomCaseNumber(input.type, occurredOn);
+    const caseNumber = randomCaseNumber(mod, occurredOn);
     try {
       const opened = await ctx.db.$transaction(async (tx) => {
         const created = await tx.case.create({

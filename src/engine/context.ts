@@ -2,7 +2,7 @@
 // substitute a fixed clock or an extra machine version.
 import type { Db } from "../db/client.ts";
 import type { WorkingCalendar, ChinaDate } from "../calendar/index.ts";
-import type { CaseMachineModule, CaseType } from "../../machines/types.ts";
+import type { CaseMachineModule, CaseType } from "../../machines/index.ts";
 import type { Logger } from "../log.ts";
 
 export interface MachineCatalog {

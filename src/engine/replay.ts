@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Case, CaseEvent } from "../generated/prisma/client.ts";
 import type { Db } from "../db/client.ts";
-import type { CaseType } from "../../machines/types.ts";
+import type { CaseType } from "../../machines/index.ts";
 import { initialSnapshot, nextSnapshot, persist, type PersistedCaseSnapshot } from "../../machines/runtime.ts";
 import { CASE_OPENED } from "./cases.ts";
 import { nextDueOn } from "../deadlines/index.ts";

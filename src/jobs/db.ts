@@ -1,5 +1,5 @@
 // Small database helpers shared by the jobs.
-import type { CaseType } from "../../machines/types.ts";
+import type { CaseType } from "../../machines/index.ts";
 import type { CaseWithAgencies } from "../engine/cases.ts";
 import type { EngineContext } from "../engine/context.ts";
 

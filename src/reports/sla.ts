@@ -22,7 +22,8 @@
 //   PERCENTILE.INC), 1 decimal; null if none.
 // Rows exist for every (agency, case type, step) with something to show (open or completed > 0),
 // sorted by agency code, case type and step order.
-import type { CaseType, CaseMachineModule, StateMeta, Label } from "../../machines/types.ts";
+import type { CaseMachineModule, StateMeta, Label } from "../../machines/types.ts";
+import type { CaseType } from "../../machines/index.ts";
 import { effectiveLimit } from "../deadlines/index.ts";
 import { parseLimits } from "../engine/cases.ts";
 import type { EngineContext } from "../engine/context.ts";

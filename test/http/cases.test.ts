@@ -309,6 +309,12 @@ describe("operations", () => {
     // SQLite's log is checkpointed by the service's background thread, and the metrics say how it goes.
     expect(/^sqlite_wal_checkpoint_rounds_total \d+$/m.test(m.body)).toBe(testDatabase === "sqlite");
     expect(/^sqlite_wal_pages \d+$/m.test(m.body)).toBe(testDatabase === "sqlite");
+    const types = await api.call("GET", "/api/machines");
+    expect(types.body.items).toEqual([
+      { type: "medicalTransfer", latestVersion: 1, label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, singleAgency: false, caseNumberPrefix: "MT" },
+      { type: "pensionTransfer", latestVersion: 1, label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, singleAgency: false, caseNumberPrefix: "PT" },
+      { type: "renewal", latestVersion: 1, label: { zh: "断缴后续保", en: "Renewal after a lapse" }, singleAgency: true, caseNumberPrefix: "RN" },
+    ]);
     const d = await api.call("GET", "/api/machines/medicalTransfer");
     expect(d.status).toBe(200);
     expect(JSON.stringify(d.body)).toContain("transferOut");

@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { CaseType } from "../../machines/types.ts";
-import { caseTypes, getMachine, latestMachine, machineRegistry } from "../../machines/index.ts";
+import type { CaseType } from "../../machines/index.ts";
+import { caseTypeInfo, caseTypes, getMachine, isCaseType, latestMachine, machineRegistry } from "../../machines/index.ts";
 import {
   allowedEvents,
   canTake,
@@ -18,11 +18,8 @@ import { happyPaths, inputs, on, payloadOf, samples } from "./samples.ts";
 
 const dir = new URL("../../machines/", import.meta.url);
 const source = (file: string) => readFileSync(new URL(file, dir), "utf8");
-const files: Record<CaseType, string> = {
-  medicalTransfer: "medicalTransfer.ts",
-  pensionTransfer: "pensionTransfer.ts",
-  renewal: "renewal.ts",
-};
+// one file per case type, named after it (docs/case-types.md)
+const files: Record<CaseType, string> = Object.fromEntries(caseTypes.map((t) => [t, `${t}.ts`])) as Record<CaseType, string>;
 const CJK = /[\u4e00-\u9fff]/;
 
 /** Module specifiers of static imports/re-exports, dynamic imports and requires. */
@@ -46,6 +43,16 @@ describe("registry", () => {
     }
     expect(getMachine("nope" as CaseType, 1)).toBeUndefined();
     expect(() => latestMachine("nope" as CaseType)).toThrow();
+  });
+
+  it("carries each type's metadata: label, a case number prefix of its own, one agency or two", () => {
+    expect(caseTypes.map(caseTypeInfo)).toEqual([
+      { type: "medicalTransfer", label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, caseNumberPrefix: "MT", singleAgency: false },
+      { type: "pensionTransfer", label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, caseNumberPrefix: "PT", singleAgency: false },
+      { type: "renewal", label: { zh: "断缴后续保", en: "Renewal after a lapse" }, caseNumberPrefix: "RN", singleAgency: true },
+    ]);
+    expect(isCaseType("renewal")).toBe(true);
+    for (const bad of ["nope", "constructor", "__proto__", 1, undefined]) expect(isCaseType(bad)).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 // Sample events for the model-based tests: one or more valid payloads per event type,
 // built from the current context where a guard compares with a recorded fact (so the
 // generated graph can take every guarded edge; the refusals are in guards.test.ts).
-import type { CaseType } from "../../machines/types.ts";
+import type { CaseType } from "../../machines/index.ts";
 import type { CaseEvent, CaseInput } from "../../machines/runtime.ts";
 
 export const on = "2026-03-02";

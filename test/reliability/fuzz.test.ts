@@ -10,6 +10,7 @@ import { ADMIN, client, setUpAgencies, startService, tempDir, type TestServer } 
 import { makePeople, medicalCaseIn, openStore, rawRequest, type Api, type RawReply } from "../support/reliability.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { medicalTransfer } from "../../machines/medicalTransfer.ts";
+import { caseTypes } from "../../machines/index.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -141,7 +142,7 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
   ),
   open: fc.record(
     {
-      type: mostly(fc.constantFrom("medicalTransfer", "pensionTransfer", "renewal"), weirdString),
+      type: mostly(fc.constantFrom(...caseTypes), weirdString),
       insured: mostly(
         fc.record({ name: mostly(fc.constantFrom(...people.map((p) => p.name)), weirdString), idNumber: mostly(fc.constantFrom(...people.map((p) => p.idNumber)), idNumberish) }),
         fc.oneof(fc.record({ name: weirdString, idNumber: idNumberish }, { requiredKeys: [] }), fc.jsonValue({ maxDepth: 2 })),
@@ -356,7 +357,7 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
   { name: "me", method: "GET", path: fc.constant("/api/me") },
   { name: "status lookup", method: "POST", path: fc.constant("/api/status"), body: bodyArb(shaped.status) },
   { name: "machines", method: "GET", path: fc.constant("/api/machines"), query: queryArb(["version"]) },
-  { name: "machine definition", method: "GET", path: segment(["medicalTransfer", "pensionTransfer", "renewal"]).map((s) => `/api/machines/${s}`), query: queryArb(["version"]) },
+  { name: "machine definition", method: "GET", path: segment(caseTypes).map((s) => `/api/machines/${s}`), query: queryArb(["version"]) },
   { name: "health", method: "GET", path: fc.constant("/healthz"), query: queryArb(["x"]) },
   { name: "case list", method: "GET", path: fc.constant("/api/cases"), query: queryArb(["type", "state", "agency", "side", "mine", "overdue", "dueBefore", "q", "sort", "limit", "cursor"]) },
   { name: "open case", method: "POST", path: fc.constant("/api/cases"), body: bodyArb(shaped.open) },

@@ -6,12 +6,13 @@ import { advanceCase, assertCanRead, loadCase, moduleOf, openCase } from "../../
 import { caseSummary, caseView, eventView } from "../../engine/views.ts";
 import { listCases } from "../../engine/caseList.ts";
 import { SIDES } from "../../../machines/types.ts";
+import { caseTypes } from "../../../machines/index.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 import { withIdempotency } from "../idempotency.ts";
 
 const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
-const caseType = z.enum(["medicalTransfer", "pensionTransfer", "renewal"]);
+const caseType = z.enum(caseTypes);
 const agencyCode = z.string().trim().min(1).max(32);
 
 export const createCaseBody = z
@@ -24,7 +25,7 @@ export const createCaseBody = z
       })
       .strict(),
     fromAgency: agencyCode,
-    toAgency: agencyCode.optional().meta({ description: "defaults to fromAgency for renewals" }),
+    toAgency: agencyCode.optional().meta({ description: "defaults to fromAgency (for the types handled by one agency, GET /api/machines singleAgency)" }),
     occurredOn: chinaDate.optional().meta({ description: "China date of the suspension/lapse; defaults to today" }),
   })
   .strict()

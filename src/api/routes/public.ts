@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import { definitionJson } from "../../../machines/runtime.ts";
+import { caseTypes } from "../../../machines/index.ts";
 import { Problem, problems } from "../../problems.ts";
 import { statusView } from "../../engine/views.ts";
 import { storeFor } from "../../engine/store.ts";
@@ -58,8 +59,13 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
     summary: "Case types and their machine versions",
     tags: ["machines"],
     access: "public",
-    responses: { 200: { description: "Case types" } },
-    handler: () => ({ items: ctx.machines.types.map((t) => ({ type: t, latestVersion: ctx.machines.latest(t).version })) }),
+    responses: { 200: { description: "Case types: type, latestVersion, label (zh, en), singleAgency, caseNumberPrefix" } },
+    handler: () => ({
+      items: ctx.machines.types.map((t) => {
+        const { version, label, singleAgency, caseNumberPrefix } = ctx.machines.latest(t);
+        return { type: t, latestVersion: version, label, singleAgency, caseNumberPrefix };
+      }),
+    }),
   });
 
   add({
@@ -68,7 +74,7 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
     summary: "A case machine's definition as JSON (states, events, labels, sides), for diagrams",
     tags: ["machines"],
     access: "public",
-    params: z.object({ type: z.enum(["medicalTransfer", "pensionTransfer", "renewal"]) }),
+    params: z.object({ type: z.enum(caseTypes) }),
     query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
     responses: { 200: { description: "Definition" } },
     errors: [404],
