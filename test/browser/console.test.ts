@@ -230,7 +230,7 @@ describe("staff console", () => {
   it("shows a clear conflict message when another clerk changed the case meanwhile", async () => {
     const T = "conflict";
     const c = await openCase();
-    let r = await api.call("POST", `/api/cases/${c.id}/events`, {
+    const r = await api.call("POST", `/api/cases/${c.id}/events`, {
       token: tokens.out,
       body: { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 100_000, arrearsFen: 0 },
     });
