@@ -59,7 +59,7 @@ async function load(name: string, url: string, opts: { method?: "POST" | "GET"; 
       {
         method: opts.method ?? "POST",
         headers: { "content-type": "application/json", ...opts.headers },
-        setupRequest: (req: any) => ({ ...req, path: opts.paths(), body: opts.body?.() ?? req.body }),
+        setupRequest: (req: autocannon.Request) => ({ ...req, path: opts.paths(), body: opts.body?.() ?? req.body }),
       },
     ],
   });

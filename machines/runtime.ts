@@ -128,7 +128,7 @@ export function canTake(mod: CaseMachineModule, snapshot: AnyMachineSnapshot, ev
 
 /** Plain JSON (undefined fields dropped), ready to store and to feed back to `nextSnapshot`. */
 export function persist(snapshot: AnyMachineSnapshot): PersistedCaseSnapshot {
-  return JSON.parse(JSON.stringify(snapshot.machine.getPersistedSnapshot(snapshot)));
+  return JSON.parse(JSON.stringify(snapshot.machine.getPersistedSnapshot(snapshot))) as PersistedCaseSnapshot;
 }
 
 // ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ export async function withIdempotency<T>(
   res: Response,
   actor: Actor,
   run: (idem?: IdemFactory) => Promise<T>,
-): Promise<T | unknown> {
+): Promise<unknown> /* T, or the stored answer when the key is replayed */ {
   const key = req.get("idempotency-key");
   if (key === undefined) return run(undefined);
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {

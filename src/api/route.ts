@@ -26,7 +26,7 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   errors?: number[];
   handler: (
     input: { body: z.output<B>; query: z.output<Q>; params: z.output<P>; actor: Actor | undefined; req: Request; res: Response },
-  ) => Promise<unknown> | unknown;
+  ) => unknown /* the answer body, or a Promise of it */;
 }
 
 export const problemSchema = z

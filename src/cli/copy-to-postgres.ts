@@ -43,8 +43,10 @@ function converterFor(dataType: string): Converter {
     return (v) => {
       if (v === null || v === undefined) return null;
       // "2026-11-22 21:30:00" (SQLite CURRENT_TIMESTAMP) is UTC; ISO text carries its offset; numbers are epoch ms.
+      /* eslint-disable @typescript-eslint/no-base-to-string -- v is the driver's text or number */
       const d = typeof v === "number" || typeof v === "bigint" ? new Date(Number(v)) : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(" ", "T")}Z`);
       if (Number.isNaN(d.getTime())) throw new Error(`not a timestamp: ${String(v)}`);
+      /* eslint-enable @typescript-eslint/no-base-to-string */
       // timestamp(3) without time zone holds UTC (Prisma's convention): write it without an offset.
       return d.toISOString().replace("Z", "");
     };

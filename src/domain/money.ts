@@ -50,7 +50,7 @@ function requireInt(n: number, what: string): void {
 }
 
 function requireFen(n: number, what = "amount"): void {
-  if (!isFen(n)) throw new DomainError("invalid_amount", `${what} must be a non-negative safe integer of fen, got ${n}`);
+  if (!isFen(n)) throw new DomainError("invalid_amount", `${what} must be a non-negative safe integer of fen, got ${String(n)}`);
 }
 
 function toSafeFen(v: bigint): Fen {

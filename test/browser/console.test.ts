@@ -1,16 +1,22 @@
 // The staff console in a real browser: clerks of both agencies take a medical transfer from
 // `suspended` to `transferred`; a stale page gets a clear conflict message and can reload;
-// bad input and rule refusals are explained next to the form.
+// bad input and rule refusals are explained next to the form; cases are opened through the form,
+// whose case types come from GET /api/machines.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
 import { WorkingCalendar } from "../../src/calendar/index.ts";
+import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
 let browser: Browser;
 let api: ReturnType<typeof client>;
 let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+// The pages' own dictionary: a type's label when the server sends none.
+const { dictionaries } = (await import(new URL("../../src/web/public/assets/i18n.js", import.meta.url).href)) as {
+  dictionaries: Record<string, Record<string, string>>;
+};
 const PASSWORD = "staff-password-123";
 
 beforeAll(async () => {
@@ -230,7 +236,7 @@ describe("staff console", () => {
   it("shows a clear conflict message when another clerk changed the case meanwhile", async () => {
     const T = "conflict";
     const c = await openCase();
-    let r = await api.call("POST", `/api/cases/${c.id}/events`, {
+    const r = await api.call("POST", `/api/cases/${c.id}/events`, {
       token: tokens.out,
       body: { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 100_000, arrearsFen: 0 },
     });
@@ -331,5 +337,47 @@ describe("staff console", () => {
     w.assertClean();
     await ctx.close();
     await xmCtx.close();
+  });
+  it("opens cases through the form, offering the case types the server lists", async () => {
+    const ctx = await newContext(browser);
+    const fz = await ctx.newPage();
+    const w = watch(fz);
+    await logIn(fz, "fz-clerk");
+    await fz.goto(`${server.url}/console#/new`);
+    const typeSelect = fz.locator('select[name="type"]');
+    await typeSelect.waitFor();
+
+    // The options are the server's case types, in its order, labelled as it says.
+    const machines = await api.call("GET", "/api/machines");
+    expect(machines.status).toBe(200);
+    const items = machines.body.items as { type: string; label?: { zh: string } }[];
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    const options = await typeSelect.locator("option").evaluateAll((os) =>
+      os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent })),
+    );
+    expect(options.slice(1)).toEqual(
+      items.map((m) => ({ value: m.type, text: m.label?.zh ?? dictionaries["zh-CN"][`type.${m.type}`] })),
+    );
+
+    // A transfer names the receiving agency: without it, the field says so and nothing is opened.
+    const before = (await api.call("GET", "/api/cases?limit=100", { token: tokens.out })).body.items.length;
+    await typeSelect.selectOption("medicalTransfer");
+    await fz.locator('input[name="insured.name"]').fill("王小红");
+    await fz.locator('input[name="insured.idNumber"]').fill(makeTestIdNumber("350102", "19850612", "224"));
+    await fz.getByRole("button", { name: "立案" }).click();
+    const toAgency = fz.locator('input[name="toAgency"]');
+    await expect.poll(() => toAgency.getAttribute("aria-invalid")).toBe("true");
+    expect((await api.call("GET", "/api/cases?limit=100", { token: tokens.out })).body.items.length).toBe(before);
+
+    // A renewal is handled by one agency: no receiving agency needed.
+    await typeSelect.selectOption("renewal");
+    await fz.getByRole("button", { name: "立案" }).click();
+    await fz.waitForURL(/#\/case\/[0-9a-f-]{36}$/);
+    await fz.locator("svg.diagram").waitFor();
+    const id = new URL(fz.url()).hash.replace("#/case/", "");
+    expect(await caseState(id)).toMatchObject({ type: "renewal", fromAgency: { code: "FZ" }, toAgency: { code: "FZ" } });
+    expect(await a11yProblems(fz)).toEqual([]);
+    w.assertClean();
+    await ctx.close();
   });
 });

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { root, startService, type TestServer } from "../support/server.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** The browser to drive: `CHROMIUM=/path/to/chromium` overrides Debian's default path. */
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 export const SCREENSHOTS = path.join(root, "artifacts", "screenshots");
 
 /** Chromium must be installed; a missing browser is a failure with instructions, never a skip. */
@@ -16,6 +17,7 @@ export function requireChromium() {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM}; the browser tests need it.\n` +
         "Install it with:  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk\n" +
+        "or point CHROMIUM at another Chromium binary (CHROMIUM=/path/to/chromium npx vitest run test/browser)\n" +
         "(.ci/run does this before npm test; `npx playwright install` cannot download browsers here).",
     );
   }
@@ -100,5 +102,5 @@ export async function shot(page: Page, test: string, step: string) {
 const A11Y_SCRIPT = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "a11y-check.js"), "utf8");
 
 export async function a11yProblems(page: Page): Promise<string[]> {
-  return page.evaluate(A11Y_SCRIPT) as Promise<string[]>;
+  return page.evaluate<string[]>(A11Y_SCRIPT);
 }

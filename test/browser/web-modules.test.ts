@@ -77,6 +77,20 @@ describe("dictionaries", () => {
   });
 });
 
+describe("case types", () => {
+  it("come from the server: no page script names a case type (the dictionaries aside)", () => {
+    const types = Object.keys(machineRegistry);
+    expect(types.length).toBeGreaterThanOrEqual(3);
+    const files = fs.readdirSync(path.join(webRoot, "assets")).filter((f) => f.endsWith(".js") && f !== "i18n.js");
+    expect(files).toContain("console.js");
+    const named = files.flatMap((file) => {
+      const js = fs.readFileSync(path.join(webRoot, "assets", file), "utf8");
+      return types.filter((type) => js.includes(`"${type}"`) || js.includes(`'${type}'`)).map((type) => `${file}: ${type}`);
+    });
+    expect(named).toEqual([]);
+  });
+});
+
 describe("money typed in yuan", async () => {
   const { parseYuan, formatFen } = await load("money.js");
   it("parses to exact integer fen, never through floating point", () => {

@@ -259,7 +259,7 @@ describe("notifications", () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
 
-    let r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `http://127.0.0.1:${port}/back`, secret: SECRET, events: ["case.state_changed"] } });
+    const r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `http://127.0.0.1:${port}/back`, secret: SECRET, events: ["case.state_changed"] } });
     const hook = r.body.id;
     const opened = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" } });
     expect(opened.status).toBe(201);

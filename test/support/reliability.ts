@@ -57,7 +57,7 @@ export function rawRequest(
       clearTimeout(timer);
       socket.destroy();
       if (parsed) resolve(parsed);
-      else reject(err);
+      else reject(err ?? new Error("no answer"));
     }
     socket.on("data", (d) => {
       chunks.push(d);

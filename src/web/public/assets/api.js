@@ -36,6 +36,7 @@ export function onUnauthorized(fn) {
  */
 export async function api(method, path, opts = {}) {
   const { body, headers = {}, auth = true } = opts;
+  /** @type {Record<string, string>} */
   const h = { accept: "application/json, application/problem+json", ...headers };
   if (body !== undefined) h["content-type"] = "application/json";
   const session = auth ? getSession() : null;

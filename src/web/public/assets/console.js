@@ -2,11 +2,11 @@
 // allowed event with its form), and opening a case. Hash routes: #/ · #/case/<id> · #/new.
 // Nothing personal goes into the URL: the search text stays in memory.
 import { api } from "./api.js";
-import { h, replace } from "./dom.js";
+import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { initPage, showMessage, clearMessage, problemMessage, formatDate, formatInstant, typeLabel, sideLabel, Fields } from "./ui.js";
 import { startSession } from "./session.js";
-import { CASE_TYPES, getDefinition } from "./machines.js";
+import { caseTypeNames, getCaseTypes, getDefinition } from "./machines.js";
 import { eventForm, fieldLabel, enumLabel } from "./forms.js";
 import { renderDiagram } from "./diagram.js";
 import { formatFen } from "./money.js";
@@ -27,8 +27,8 @@ const session = startSession({
   onReady: (user) => {
     me = user;
     const navNew = document.getElementById("nav-new");
-    if (navNew) navNew.parentElement.hidden = me.role !== "staff";
-    route();
+    if (navNew) /** @type {HTMLElement} */ (navNew.parentElement).hidden = me.role !== "staff";
+    void route();
   },
   onLoggedOut: () => {
     me = null;
@@ -37,19 +37,19 @@ const session = startSession({
 
 initPage(() => {
   session.renderWho();
-  if (me) route({ keepFocus: true });
+  if (me) void route({ keepFocus: true });
 });
 
 window.addEventListener("hashchange", () => {
   if (me) {
     clearMessage(messages);
-    route();
+    void route();
   }
 });
 
 async function loadDefinitions() {
   await Promise.all(
-    CASE_TYPES.map(async (type) => {
+    (await caseTypeNames()).map(async (type) => {
       if (!defs[type]) {
         try {
           defs[type] = await getDefinition(type);
@@ -88,15 +88,16 @@ async function queueView(opts) {
   const seq = navSeq;
   document.title = `${t("queue.heading")} — ${t("console.brand")}`;
   await loadDefinitions();
+  const caseTypes = await caseTypeNames();
   if (seq !== navSeq) return;
   const fields = new Fields("queue");
   const stateOptions = () => {
     const seen = new Map();
-    const types = filters.type ? [filters.type] : CASE_TYPES;
+    const types = filters.type ? [filters.type] : caseTypes;
     for (const type of types) for (const [name, st] of Object.entries(defs[type]?.states ?? {})) if (!seen.has(name)) seen.set(name, pick(st.label));
     return [{ value: "", label: t("queue.allStates") }, ...[...seen].map(([value, label]) => ({ value, label }))];
   };
-  const typeField = fields.add({ name: "type", label: t("queue.filterType"), kind: "select", value: filters.type, options: [{ value: "", label: t("queue.allTypes") }, ...CASE_TYPES.map((v) => ({ value: v, label: typeLabel(v) }))] });
+  const typeField = fields.add({ name: "type", label: t("queue.filterType"), kind: "select", value: filters.type, options: [{ value: "", label: t("queue.allTypes") }, ...caseTypes.map((v) => ({ value: v, label: typeLabel(v) }))] });
   const stateField = fields.add({ name: "state", label: t("queue.filterState"), kind: "select", value: filters.state, options: stateOptions() });
   const overdueField = fields.add({
     name: "overdue",
@@ -135,7 +136,7 @@ async function queueView(opts) {
           class: "secondary",
           onClick: () => {
             Object.assign(filters, { mine: true, type: "", state: "", overdue: "", q: "" });
-            queueView({});
+            void queueView({});
           },
         },
         t("queue.reset"),
@@ -149,7 +150,7 @@ async function queueView(opts) {
     filters.overdue = String(fields.value("overdue") ?? "");
     filters.q = String(fields.value("q") ?? "").trim();
     filters.mine = mineField ? Boolean(fields.value("mine")) : false;
-    loadQueue(tableSlot, null);
+    void loadQueue(tableSlot, null);
   });
 
   const heading = me.role === "staff" && filters.mine ? t("queue.headingMine", { agency: me.agency?.name ?? "" }) : t("queue.heading");
@@ -190,7 +191,7 @@ async function loadQueue(slot, more) {
     return;
   }
   const today = chinaToday();
-  const rows = r.body.items.map((c) => queueRow(c, today));
+  const rows = r.body.items.map((/** @type {any} */ c) => queueRow(c, today));
   if (more) {
     more.tbody.append(...rows);
     more.count += rows.length;
@@ -292,6 +293,7 @@ function backLink() {
 }
 
 /**
+ * The case page: summary, actions (one button per allowed event), diagram, timeline, facts.
  * @param {any} c case view
  * @param {any[]} events
  * @param {any} def
@@ -300,11 +302,35 @@ function backLink() {
 function renderCase(c, events, def, opts) {
   document.title = `${c.caseNumber} — ${t("console.brand")}`;
   const pageMessages = h("div", { class: "messages", "aria-live": "polite" });
-  const formSlot = h("div", { class: "form-slot", id: "event-form-slot" });
+  const visited = new Set(events.map((e) => e.toState));
+  replace(
+    view,
+    backLink(),
+    h("h1", { tabindex: "-1" }, t("case.heading", { caseNumber: c.caseNumber })),
+    pageMessages,
+    h("div", { class: "case-grid" },
+      h("section", { class: "card", "aria-labelledby": "sec-summary" }, h("h2", { id: "sec-summary" }, t("case.summary")), caseNotes(c), h("dl", { class: "facts" }, caseSummary(c))),
+      caseActions(c, events, def, pageMessages),
+    ),
+    h("section", { class: "card", "aria-labelledby": "sec-diagram" }, h("h2", { id: "sec-diagram" }, t("case.diagram")), def ? renderDiagram(def, c.state, visited) : h("p", null, t("case.noDiagram"))),
+    h("div", { class: "case-grid" },
+      h("section", { class: "card", "aria-labelledby": "sec-timeline" }, h("h2", { id: "sec-timeline" }, t("timeline.heading")), caseTimeline(events, def)),
+      h("section", { class: "card", "aria-labelledby": "sec-facts" }, h("h2", { id: "sec-facts" }, t("case.facts")), h("dl", { class: "facts" }, caseFacts(c))),
+    ),
+  );
+  if (opts.notice) {
+    showMessage(pageMessages, { ...opts.notice, focus: true });
+  } else focusHeading(opts);
+}
 
-  const fact = (/** @type {string} */ term, /** @type {any} */ value, /** @type {string | null} */ key = null) =>
-    h("div", { class: "fact", "data-fact": key }, h("dt", null, term), h("dd", null, value));
-  const summary = [
+/** One term and its value in a <dl>. @param {string} term @param {any} value @param {string | null} [key] */
+function fact(term, value, key = null) {
+  return h("div", { class: "fact", "data-fact": key }, h("dt", null, term), h("dd", null, value));
+}
+
+/** The case's fixed data: type, state, agencies, the insured person, dates, version. @param {any} c */
+function caseSummary(c) {
+  return [
     fact(t("case.type"), `${typeLabel(c.type)} (v${c.machineVersion})`),
     fact(t("case.state"), h("strong", null, pick(c.stateLabel)), "state"),
     fact(t("case.waitingFor"), sideLabel(c.actingSide)),
@@ -318,13 +344,24 @@ function renderCase(c, events, def, opts) {
     c.workingDaysLeft !== null && c.workingDaysLeft !== undefined ? fact(t("case.workingDaysLeft"), t("case.workingDaysValue", { n: c.workingDaysLeft })) : null,
     fact(t("case.version"), String(c.version), "version"),
   ];
+}
+
+/** Overdue, provisional and outcome notes. @param {any} c */
+function caseNotes(c) {
   const notes = [];
   if (c.overdue) notes.push(h("div", { class: "note note-danger" }, h("p", { class: "note-title" }, t("case.overdueTitle")), h("p", null, t("case.overdueText"))));
   if (c.provisional && !c.final) notes.push(h("div", { class: "note note-warning" }, h("p", { class: "note-title" }, t("status.provisionalTitle")), h("p", null, t("case.provisionalText"))));
   if (c.final) notes.push(h("div", { class: "note note-success" }, h("p", null, t(`case.outcome.${c.outcome ?? "completed"}`))));
+  return notes;
+}
 
-  // One button per allowed event; the form opens below the buttons.
-  const buttons = (c.allowedEvents ?? []).map((ev) =>
+/**
+ * The actions card: one button per allowed event; the event's form opens below the buttons.
+ * @param {any} c @param {any[]} events @param {any} def @param {HTMLElement} pageMessages
+ */
+function caseActions(c, events, def, pageMessages) {
+  const formSlot = h("div", { class: "form-slot", id: "event-form-slot" });
+  const buttons = (c.allowedEvents ?? []).map((/** @type {string} */ ev) =>
     h(
       "button",
       {
@@ -374,7 +411,7 @@ function renderCase(c, events, def, opts) {
           return;
         }
         if (r.status === 401) return;
-        showEventProblem(r, built, fields);
+        showEventProblem(c, def, r, built, fields);
       },
     });
     replace(formSlot, built.form);
@@ -382,41 +419,58 @@ function renderCase(c, events, def, opts) {
     /** @type {HTMLElement} */ (first ?? built.form.querySelector("button"))?.focus();
   }
 
-  /** @param {any} r @param {{ messages: HTMLElement }} built @param {Fields} fields */
-  function showEventProblem(r, built, fields) {
-    const p = r.body && typeof r.body === "object" ? r.body : {};
-    const reload = { label: t("case.reload"), primary: true, onClick: () => caseView(c.id, { notice: reloadedNotice() }) };
-    if (r.status === 412) {
-      showMessage(built.messages, { kind: "error", title: t("err.stale", { version: p.currentVersion ?? "?" }), actions: [reload], focus: true });
-    } else if (r.status === 409) {
-      const allowed = (p.allowedEvents ?? []).map((/** @type {string} */ e) => pick(def.events[e]?.label) || e);
-      const details = [];
-      const why = refusalText(c.type, p, r);
-      if (why) details.push(why);
-      details.push(allowed.length ? t("case.allowedNow", { events: allowed.join("、") }) : t("case.allowedNone"));
-      const title = p.type === "/problems/refused-by-rule" ? t("err.refusedByRule") : p.type === "/problems/event-not-allowed" ? t("err.notAllowedNow") : t("err.conflict");
-      showMessage(built.messages, { kind: "error", title, details, actions: [reload], focus: true });
-    } else if (r.status === 422) {
-      const unmatched = fields.applyServerErrors(p.errors ?? []);
-      showMessage(built.messages, { kind: "error", title: t("err.invalid"), details: unmatched.map((e) => `${e.path}: ${e.message}`) });
-      if (!fields.focusFirstError()) /** @type {HTMLElement} */ (built.messages.firstElementChild)?.focus();
-    } else if (r.status === 403) {
-      showMessage(built.messages, { kind: "error", title: t("err.forbidden"), text: t("case.forbiddenEvent"), details: p.detail ? [t("msg.serverSaid", { detail: p.detail })] : [], focus: true });
-    } else {
-      showMessage(built.messages, { ...problemMessage(r), focus: true });
-    }
-  }
+  return h(
+    "section",
+    { class: "card actions", "aria-labelledby": "sec-actions" },
+    h("h2", { id: "sec-actions" }, t("case.actions")),
+    actionIntro,
+    buttons.length ? h("div", { class: "event-buttons", role: "group", "aria-label": t("case.actions") }, buttons) : null,
+    formSlot,
+  );
+}
 
-  function reloadedNotice() {
-    return { kind: "info", text: t("case.reloaded") };
+/**
+ * Why an event was not recorded, in the event's form.
+ * @param {any} c @param {any} def @param {any} r @param {{ messages: HTMLElement }} built @param {Fields} fields
+ */
+function showEventProblem(c, def, r, built, fields) {
+  const p = r.body && typeof r.body === "object" ? r.body : {};
+  const reload = { label: t("case.reload"), primary: true, onClick: () => caseView(c.id, { notice: reloadedNotice() }) };
+  if (r.status === 412) {
+    showMessage(built.messages, { kind: "error", title: t("err.stale", { version: p.currentVersion ?? "?" }), actions: [reload], focus: true });
+  } else if (r.status === 409) {
+    const allowed = (p.allowedEvents ?? []).map((/** @type {string} */ e) => pick(def.events[e]?.label) || e);
+    const details = [];
+    const why = refusalText(c.type, p, r);
+    if (why) details.push(why);
+    details.push(allowed.length ? t("case.allowedNow", { events: allowed.join("、") }) : t("case.allowedNone"));
+    const title = p.type === "/problems/refused-by-rule" ? t("err.refusedByRule") : p.type === "/problems/event-not-allowed" ? t("err.notAllowedNow") : t("err.conflict");
+    showMessage(built.messages, { kind: "error", title, details, actions: [reload], focus: true });
+  } else if (r.status === 422) {
+    const unmatched = fields.applyServerErrors(p.errors ?? []);
+    showMessage(built.messages, { kind: "error", title: t("err.invalid"), details: unmatched.map((e) => `${e.path}: ${e.message}`) });
+    if (!fields.focusFirstError()) /** @type {HTMLElement} */ (built.messages.firstElementChild)?.focus();
+  } else if (r.status === 403) {
+    showMessage(built.messages, { kind: "error", title: t("err.forbidden"), text: t("case.forbiddenEvent"), details: p.detail ? [t("msg.serverSaid", { detail: p.detail })] : [], focus: true });
+  } else {
+    showMessage(built.messages, { ...problemMessage(r), focus: true });
   }
+}
 
-  const factsList = Object.entries(c.facts ?? {})
+function reloadedNotice() {
+  return { kind: "info", text: t("case.reloaded") };
+}
+
+/** What the case has recorded so far (except the opening date, already in the summary). @param {any} c */
+function caseFacts(c) {
+  return Object.entries(c.facts ?? {})
     .filter(([k]) => k !== "openedOn")
     .map(([k, v]) => fact(fieldLabel(k), formatValue(k, v), k));
+}
 
-  const visited = new Set(events.map((e) => e.toState));
-  const timeline = h(
+/** Every event of the case, oldest first, with its payload. @param {any[]} events @param {any} def */
+function caseTimeline(events, def) {
+  return h(
     "ol",
     { class: "timeline timeline-staff" },
     events.map((e) =>
@@ -443,32 +497,6 @@ function renderCase(c, events, def, opts) {
       ),
     ),
   );
-
-  replace(
-    view,
-    backLink(),
-    h("h1", { tabindex: "-1" }, t("case.heading", { caseNumber: c.caseNumber })),
-    pageMessages,
-    h("div", { class: "case-grid" },
-      h("section", { class: "card", "aria-labelledby": "sec-summary" }, h("h2", { id: "sec-summary" }, t("case.summary")), notes, h("dl", { class: "facts" }, summary)),
-      h(
-        "section",
-        { class: "card actions", "aria-labelledby": "sec-actions" },
-        h("h2", { id: "sec-actions" }, t("case.actions")),
-        actionIntro,
-        buttons.length ? h("div", { class: "event-buttons", role: "group", "aria-label": t("case.actions") }, buttons) : null,
-        formSlot,
-      ),
-    ),
-    h("section", { class: "card", "aria-labelledby": "sec-diagram" }, h("h2", { id: "sec-diagram" }, t("case.diagram")), def ? renderDiagram(def, c.state, visited) : h("p", null, t("case.noDiagram"))),
-    h("div", { class: "case-grid" },
-      h("section", { class: "card", "aria-labelledby": "sec-timeline" }, h("h2", { id: "sec-timeline" }, t("timeline.heading")), timeline),
-      h("section", { class: "card", "aria-labelledby": "sec-facts" }, h("h2", { id: "sec-facts" }, t("case.facts")), h("dl", { class: "facts" }, factsList)),
-    ),
-  );
-  if (opts.notice) {
-    showMessage(pageMessages, { ...opts.notice, focus: true });
-  } else focusHeading(opts);
 }
 
 /** @param {any} def @param {string} state */
@@ -476,7 +504,10 @@ function stateName(def, state) {
   return def?.states?.[state] ? pick(def.states[state].label) : state;
 }
 
-/** A translated reason for a rule refusal, or the server's detail. */
+/**
+ * A translated reason for a rule refusal, or the server's detail.
+ * @param {string} type @param {any} p problem details @param {any} r the reply
+ */
 function refusalText(type, p, r) {
   const m = /^(\w+) is refused/.exec(p.detail ?? "");
   if (p.type === "/problems/refused-by-rule" && m) {
@@ -495,25 +526,35 @@ function formatValue(key, v) {
   if (typeof v === "string" && (key === "channel" || key === "applicant")) return enumLabel(key, v);
   if (typeof v === "string" && key === "type") return typeLabel(v);
   if (typeof v === "string" && /On$/.test(key)) return formatDate(v);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- facts are scalars; anything else prints as JS does
   return String(v);
 }
 
 // ------------------------------------------------------------------ opening a case
 
 /** @param {{ keepFocus?: boolean }} opts */
-function newCaseView(opts) {
+async function newCaseView(opts) {
+  const seq = navSeq;
   document.title = `${t("newCase.heading")} — ${t("console.brand")}`;
   if (me.role !== "staff") {
     replace(view, h("h1", { tabindex: "-1" }, t("newCase.heading")), h("p", { class: "note note-info" }, t("newCase.staffOnly")));
     return focusHeading(opts);
   }
+  /** @type {import("./case-types.js").CaseTypeInfo[]} */
+  let caseTypes = [];
+  try {
+    caseTypes = await getCaseTypes();
+  } catch {
+    /* the form still opens; the server answers with the problem on submit */
+  }
+  if (seq !== navSeq) return;
   const fields = new Fields("new");
   const messagesSlot = h("div", { class: "form-messages", "aria-live": "polite" });
   const today = chinaToday();
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    fields.add({ name: "type", label: t("newCase.type"), kind: "select", required: true, options: [{ value: "", label: t("form.choose") }, ...CASE_TYPES.map((v) => ({ value: v, label: typeLabel(v) }))] }),
+    fields.add({ name: "type", label: t("newCase.type"), kind: "select", required: true, options: [{ value: "", label: t("form.choose") }, ...caseTypes.map((c) => ({ value: c.type, label: typeLabel(c.type) }))] }),
     fields.add({ name: "insured.name", label: t("newCase.name"), required: true, attrs: { autocomplete: "off", maxlength: 100 } }),
     fields.add({ name: "insured.idNumber", label: t("newCase.idNumber"), hint: t("status.idNumberHint"), required: true, attrs: { autocomplete: "off", spellcheck: "false", maxlength: 18 } }),
     fields.add({ name: "fromAgency", label: t("newCase.fromAgency"), hint: t("newCase.fromHint"), required: true, value: me.agency?.code ?? "", attrs: { autocomplete: "off", maxlength: 32 } }),
@@ -524,7 +565,7 @@ function newCaseView(opts) {
   );
   let key = newIdempotencyKey();
   let lastBody = "";
-  form.addEventListener("submit", async (e) => {
+  form.addEventListener("submit", listener(async (e) => {
     e.preventDefault();
     fields.clearErrors();
     const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
@@ -543,7 +584,9 @@ function newCaseView(opts) {
     for (const n of ["type", "insured.name", "insured.idNumber", "fromAgency"]) if (!v(n)) fail(n, t("val.required"));
     const idProblem = v("insured.idNumber") ? idNumberProblem(v("insured.idNumber")) : null;
     if (idProblem) fail("insured.idNumber", t(idProblem === "check" ? "val.idNumberCheck" : "val.idNumber"));
-    if (body.type !== "renewal" && body.type && !v("toAgency")) fail("toAgency", t("val.required"));
+    // A type handled by two agencies needs the receiving one (machine metadata: singleAgency).
+    const typeInfo = caseTypes.find((c) => c.type === body.type);
+    if (typeInfo && typeInfo.singleAgency === false && !v("toAgency")) fail("toAgency", t("val.required"));
     if (v("occurredOn") && v("occurredOn") > chinaToday()) fail("occurredOn", t("val.dateFuture", { today: chinaToday() }));
     if (!ok) return void fields.focusFirstError();
     const text = JSON.stringify(body);
@@ -560,7 +603,7 @@ function newCaseView(opts) {
       showMessage(messagesSlot, { kind: "error", title: t("err.invalid"), details: unmatched.map((x) => `${x.path}: ${x.message}`) });
       fields.focusFirstError();
     } else showMessage(messagesSlot, { ...problemMessage(r), focus: true });
-  });
+  }));
   replace(view, backLink(), h("h1", { tabindex: "-1" }, t("newCase.heading")), h("p", null, t("newCase.intro")), form);
   focusHeading(opts);
 }

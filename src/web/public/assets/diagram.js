@@ -150,7 +150,7 @@ export function renderDiagram(def, current, visited = new Set()) {
       const ty = y(b.row) + H / 2;
       d = `M${sx},${sy} C${sx - 30},${sy} ${tx + 30},${ty} ${tx},${ty}`;
     }
-    const names = events.map((ev) => pick(def.events[ev]?.label) || ev).join(" / ");
+    const names = events.map((/** @type {string} */ ev) => pick(def.events[ev]?.label) || ev).join(" / ");
     edgeGroup.append(
       s(
         "path",

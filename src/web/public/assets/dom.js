@@ -31,6 +31,7 @@ export function s(tag, props, ...children) {
   return el;
 }
 
+/** @param {any} el an HTML or SVG element @param {Record<string, any> | null | undefined} props */
 function applyProps(el, props) {
   if (!props) return;
   for (const [k, v] of Object.entries(props)) {
@@ -71,4 +72,15 @@ let uid = 0;
 export function uniqueId(prefix) {
   uid += 1;
   return `${prefix}-${uid}`;
+}
+
+/**
+ * An event listener from an async function. The browser does not wait for the promise; `void`
+ * says so (a rejection still reaches the console as an unhandled one, as before).
+ * @template {Event} E
+ * @param {(e: E) => Promise<unknown>} fn
+ * @returns {(e: E) => void}
+ */
+export function listener(fn) {
+  return (e) => void fn(e);
 }

@@ -1,13 +1,13 @@
 // A form for a case event, generated from the event's payload JSON Schema (from the machine
 // definition): fen amounts typed in yuan, enums as selects, reasons as text areas, integers,
 // booleans, plus an optional occurredOn date (a China date, not in the future).
-import { h } from "./dom.js";
+import { h, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { Fields } from "./ui.js";
 import { parseYuan } from "./money.js";
 import { chinaToday, isIsoDate } from "./dates.js";
 
-/** A fen amount: an integer field whose name ends in "Fen". */
+/** A fen amount: an integer field whose name ends in "Fen". @param {string} name @param {any} schema */
 export function isFenField(name, schema) {
   return schema?.type === "integer" && /Fen$/.test(name);
 }
@@ -47,7 +47,7 @@ export function eventForm(def, eventType, handlers) {
       const hint = typeof ps.maximum === "number" && ps.maximum < 1_000_000 ? t("hint.integerRange", { min: ps.minimum ?? 0, max: ps.maximum }) : t("hint.integer");
       controls.push(fields.add({ name, label: fieldLabel(name), hint, required: req, attrs: { inputmode: "numeric", autocomplete: "off" } }));
     } else if (ps.type === "string" && Array.isArray(ps.enum)) {
-      const options = [{ value: "", label: t("form.choose") }, ...ps.enum.map((v) => ({ value: v, label: enumLabel(name, v) }))];
+      const options = [{ value: "", label: t("form.choose") }, ...ps.enum.map((/** @type {string} */ v) => ({ value: v, label: enumLabel(name, v) }))];
       controls.push(fields.add({ name, label: fieldLabel(name), kind: "select", options, required: req }));
     } else if (ps.type === "boolean") {
       controls.push(fields.add({ name, label: fieldLabel(name), kind: "checkbox" }));
@@ -68,7 +68,7 @@ export function eventForm(def, eventType, handlers) {
   const today = chinaToday();
   controls.push(fields.add({ name: "occurredOn", label: t("form.occurredOn"), kind: "date", hint: t("hint.occurredOn", { today }), attrs: { max: today } }));
 
-  const submit = h("button", { type: "submit", class: "primary" }, t("form.recordEvent", { event: pick(spec.label) }));
+  const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "primary" }, t("form.recordEvent", { event: pick(spec.label) })));
   const cancel = h("button", { type: "button", class: "secondary", onClick: handlers.onCancel }, t("common.cancel"));
   const messages = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
@@ -79,7 +79,7 @@ export function eventForm(def, eventType, handlers) {
     h("p", { class: "form-actions" }, submit, " ", cancel),
   );
 
-  form.addEventListener("submit", async (e) => {
+  form.addEventListener("submit", listener(async (e) => {
     e.preventDefault();
     fields.clearErrors();
     const body = collect(props, required, fields);
@@ -95,18 +95,20 @@ export function eventForm(def, eventType, handlers) {
       submit.disabled = false;
       submit.removeAttribute("aria-busy");
     }
-  });
+  }));
   return { form, fields, messages };
 }
 
 /**
  * Reads and checks the fields; null when any is invalid (errors shown next to the fields).
+ * @param {[string, any][]} props @param {Set<string>} required @param {Fields} fields
  * @returns {Record<string, unknown> | null}
  */
 function collect(props, required, fields) {
+  /** @type {Record<string, unknown>} */
   const out = {};
   let ok = true;
-  const fail = (name, msg) => {
+  const fail = (/** @type {string} */ name, /** @type {string} */ msg) => {
     fields.setError(name, msg);
     ok = false;
   };

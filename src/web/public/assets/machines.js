@@ -1,8 +1,51 @@
 // Case machine definitions (GET /api/machines/:type) and what pages derive from them:
-// the happy path (one state per step), the diagram layout, limit keys.
+// the happy path (one state per step), the diagram layout, limit keys. The list of case types
+// comes from the server (GET /api/machines): the pages hold no list of their own.
 import { api } from "./api.js";
+import { rememberCaseTypes } from "./case-types.js";
 
-/** @type {Map<string, Promise<any>>} */
+/** @typedef {import("./case-types.js").CaseTypeInfo} CaseTypeInfo */
+
+/**
+ * A machine definition as GET /api/machines/:type gives it (only what the pages read).
+ * @typedef {{ label?: { zh: string, en: string }, step: number, final?: boolean, outcome?: string,
+ *   deadline?: LimitSpec, on?: Record<string, { target?: string, guard?: string }[]> }} StateDef
+ * @typedef {{ key: string, nationalMaxDays: number, agency?: string }} LimitSpec
+ * @typedef {{ label?: { zh: string, en: string }, payload?: any }} EventDef
+ * @typedef {{ type: string, version: number, initial: string, states: Record<string, StateDef>,
+ *   events: Record<string, EventDef>, overall?: LimitSpec }} MachineDef
+ */
+
+/** @type {Promise<CaseTypeInfo[]> | null} */
+let typesPromise = null;
+
+/** The case types the server offers, in its order (cached; a failed load is tried again next time). */
+export function getCaseTypes() {
+  if (!typesPromise) {
+    const p = api("GET", "/api/machines", { auth: false }).then((r) => {
+      if (r.status !== 200 || !Array.isArray(r.body?.items)) throw new Error(`case types not available (${r.status})`);
+      const items = /** @type {CaseTypeInfo[]} */ (r.body.items);
+      rememberCaseTypes(items);
+      return items;
+    });
+    p.catch(() => {
+      typesPromise = null;
+    });
+    typesPromise = p;
+  }
+  return typesPromise;
+}
+
+/** The names of the case types (an empty list when the server cannot be reached). */
+export async function caseTypeNames() {
+  try {
+    return (await getCaseTypes()).map((c) => c.type);
+  } catch {
+    return [];
+  }
+}
+
+/** @type {Map<string, Promise<MachineDef>>} */
 const cache = new Map();
 
 /**
@@ -20,12 +63,14 @@ export function getDefinition(type, version) {
     p.catch(() => cache.delete(key));
     cache.set(key, p);
   }
-  return /** @type {Promise<any>} */ (cache.get(key));
+  return /** @type {Promise<MachineDef>} */ (cache.get(key));
 }
 
-export const CASE_TYPES = ["medicalTransfer", "pensionTransfer", "renewal"];
-
-/** Targets of a state's transitions, in declaration order: [{ event, target }] (self-transitions left out). */
+/**
+ * Targets of a state's transitions, in declaration order: [{ event, target }] (self-transitions left out).
+ * @param {MachineDef} def @param {string} state
+ * @returns {{ event: string, target: string, guard?: string }[]}
+ */
 export function edgesFrom(def, state) {
   const out = [];
   for (const [event, list] of Object.entries(def.states[state]?.on ?? {})) {
@@ -34,7 +79,10 @@ export function edgesFrom(def, state) {
   return out;
 }
 
-/** Events that stay in the state (they only record facts, e.g. a reissued certificate). */
+/**
+ * Events that stay in the state (they only record facts, e.g. a reissued certificate).
+ * @param {MachineDef} def @param {string} state
+ */
 export function selfEvents(def, state) {
   const out = [];
   for (const [event, list] of Object.entries(def.states[state]?.on ?? {})) {
@@ -46,6 +94,7 @@ export function selfEvents(def, state) {
 /**
  * The happy path: from the initial state, always the first transition to the next step,
  * preferring non-final states and, among final ones, a completed outcome.
+ * @param {MachineDef} def
  * @returns {string[]} state names, index 0 = step 1
  */
 export function happyPath(def) {
@@ -58,7 +107,7 @@ export function happyPath(def) {
       .map((e) => e.target)
       .filter((t) => !seen.has(t) && def.states[t].step > step);
     if (candidates.length === 0) break;
-    const rank = (t) => {
+    const rank = (/** @type {string} */ t) => {
       const st = def.states[t];
       const gap = st.step - step;
       const kind = !st.final ? 0 : st.outcome === "completed" ? 1 : 2;
@@ -75,11 +124,14 @@ export function happyPath(def) {
 /**
  * Diagram layout: one column per step, the happy path on row 0, every other state on the
  * next free row of its step's column.
+ * @param {MachineDef} def
  * @returns {Map<string, { col: number, row: number, main: boolean }>}
  */
 export function layout(def) {
   const main = happyPath(def);
+  /** @type {Map<string, { col: number, row: number, main: boolean }>} */
   const pos = new Map();
+  /** @type {Map<number, number>} */
   const rowsUsed = new Map();
   for (const name of main) {
     const col = def.states[name].step - 1;
@@ -99,8 +151,12 @@ export function layout(def) {
   return pos;
 }
 
-/** Every configurable limit of a definition: step limits and the overall one. */
+/**
+ * Every configurable limit of a definition: step limits and the overall one.
+ * @param {MachineDef} def
+ */
 export function limitSpecs(def) {
+  /** @type {LimitSpec[]} */
   const specs = [];
   for (const st of Object.values(def.states)) if (st.deadline) specs.push(st.deadline);
   if (def.overall) specs.push(def.overall);

@@ -1,7 +1,7 @@
 // Login, "who am I", logout and session expiry, shared by the staff console and the admin pages.
 // The token lives in sessionStorage (this tab only) and goes out as Authorization: Bearer.
 import { api, clearSession, getSession, onUnauthorized, setSession } from "./api.js";
-import { replace } from "./dom.js";
+import { replace, listener } from "./dom.js";
 import { t } from "./i18n.js";
 import { showMessage, clearMessage, problemMessage } from "./ui.js";
 
@@ -26,7 +26,8 @@ export function startSession(opts) {
     replace(whoami, t("session.who", { user: me.username, where }));
   };
 
-  const showLogin = (/** @type {string | undefined} */ why) => {
+  /** @param {string} [why] */
+  const showLogin = (why) => {
     me = null;
     renderWho();
     nav.hidden = true;
@@ -61,7 +62,7 @@ export function startSession(opts) {
 
   onUnauthorized(() => showLogin(t("session.expired")));
 
-  loginForm.addEventListener("submit", async (e) => {
+  loginForm.addEventListener("submit", listener(async (e) => {
     e.preventDefault();
     const username = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("username")).value.trim();
     const password = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value;
@@ -83,14 +84,14 @@ export function startSession(opts) {
     } else {
       showMessage(loginMessages, problemMessage(r));
     }
-  });
+  }));
 
   logout.addEventListener("click", () => {
     clearSession();
     showLogin(t("session.loggedOut"));
   });
 
-  if (getSession()) enter();
+  if (getSession()) void enter();
   else showLogin();
 
   return { me: () => me, renderWho };

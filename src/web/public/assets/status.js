@@ -1,7 +1,7 @@
 // Status page for insured persons: case number + ID number (sent in a POST body, never in
 // the URL) → progress, due dates, provisional note, overdue warning, timeline.
 import { api } from "./api.js";
-import { h, replace } from "./dom.js";
+import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { initPage, showMessage, clearMessage, problemMessage, formatDate, typeLabel, sideLabel } from "./ui.js";
 import { getDefinition, happyPath } from "./machines.js";
@@ -29,7 +29,7 @@ function fieldError(name, msg) {
   else input.removeAttribute("aria-invalid");
 }
 
-form.addEventListener("submit", async (e) => {
+form.addEventListener("submit", listener(async (e) => {
   e.preventDefault();
   const caseNumber = /** @type {HTMLInputElement} */ (form.elements.namedItem("caseNumber")).value.trim();
   const idNumber = normalizeIdNumber(/** @type {HTMLInputElement} */ (form.elements.namedItem("idNumber")).value);
@@ -65,7 +65,7 @@ form.addEventListener("submit", async (e) => {
   renderResult(r.body, def);
   const heading = document.getElementById("result-heading");
   heading?.focus();
-});
+}));
 
 /**
  * @param {any} st status answer
@@ -92,6 +92,7 @@ function renderResult(st, def) {
     );
   }
 
+  /** @type {HTMLElement[]} */
   const facts = [];
   const fact = (/** @type {string} */ term, /** @type {any} */ value, cls = "") => facts.push(h("div", { class: `fact ${cls}` }, h("dt", null, term), h("dd", null, value)));
   fact(t("case.type"), typeLabel(st.type));
@@ -122,7 +123,7 @@ function renderResult(st, def) {
   const timeline = h(
     "ol",
     { class: "timeline" },
-    st.timeline.map((ev) =>
+    st.timeline.map((/** @type {any} */ ev) =>
       h(
         "li",
         null,

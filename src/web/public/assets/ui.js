@@ -3,6 +3,7 @@
 import { h, replace, uniqueId } from "./dom.js";
 import { t, lang, setLang, onLangChange, applyI18n, label as pick } from "./i18n.js";
 import { weekday } from "./dates.js";
+import { caseTypeInfo } from "./case-types.js";
 
 /**
  * Translate the static page, wire the language switch, re-render dynamic parts on change.
@@ -251,7 +252,8 @@ export function L(l) {
 
 /** Type label. @param {string} type */
 export function typeLabel(type) {
-  return t(`type.${type}`);
+  const fromServer = caseTypeInfo.get(type)?.label;
+  return fromServer ? pick(fromServer) : t(`type.${type}`);
 }
 
 /** Who acts next. @param {string} side */
