@@ -19,7 +19,12 @@ export default tseslint.config(
         // Each file is checked with the tsconfig.json that includes it; these few plain
         // JavaScript files belong to no project and get a default one.
         projectService: {
-          allowDefaultProject: ["eslint.config.js", ".dependency-cruiser.cjs", "src/db/checkpoint-worker.js", "test/browser/a11y-check.js"],
+          allowDefaultProject: [
+            "eslint.config.js",
+            ".dependency-cruiser.cjs",
+            "src/db/checkpoint-worker.js",
+            "test/browser/a11y-check.js",
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },

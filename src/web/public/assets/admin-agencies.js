@@ -39,7 +39,15 @@ function limitFields(fields, limits, values = {}) {
     h(
       "div",
       { class: "filter-grid" },
-      limits.map((l) => fields.add({ name: `limits.${l.key}`, label: l.label, hint: t("admin.limits.max", { n: l.max }), value: values[l.key] ?? "", attrs: { inputmode: "numeric", autocomplete: "off" } })),
+      limits.map((l) =>
+        fields.add({
+          name: `limits.${l.key}`,
+          label: l.label,
+          hint: t("admin.limits.max", { n: l.max }),
+          value: values[l.key] ?? "",
+          attrs: { inputmode: "numeric", autocomplete: "off" },
+        }),
+      ),
     ),
   );
 }
@@ -65,7 +73,7 @@ export async function agenciesView(opts) {
   opts.seq ??= nav.seq;
   const [r, limits] = await Promise.all([api("GET", "/api/admin/agencies"), allLimits()]);
   const region = h("div", { class: "messages", "aria-live": "polite" });
-  if (r.status !== 200) return page(t("admin.nav.agencies"), opts, region), showProblem(region, r, null);
+  if (r.status !== 200) return (page(t("admin.nav.agencies"), opts, region), showProblem(region, r, null));
   const labelOf = new Map(limits.map((l) => [l.key, l.label]));
   const editSlot = h("div", { class: "form-slot" });
   const rows = r.body.items.map((/** @type {any} */ a) => [
@@ -73,9 +81,19 @@ export async function agenciesView(opts) {
     a.name,
     a.region,
     Object.keys(a.limits).length
-      ? h("ul", { class: "plain" }, Object.entries(a.limits).map(([k, v]) => h("li", null, t("admin.limits.item", { label: labelOf.get(k) ?? k, n: v }))))
+      ? h(
+          "ul",
+          { class: "plain" },
+          Object.entries(a.limits).map(([k, v]) =>
+            h("li", null, t("admin.limits.item", { label: labelOf.get(k) ?? k, n: v })),
+          ),
+        )
       : t("admin.limits.national"),
-    h("button", { type: "button", class: "secondary small", onClick: () => editAgency(a) }, t("admin.agencies.edit", { code: a.code })),
+    h(
+      "button",
+      { type: "button", class: "secondary small", onClick: () => editAgency(a) },
+      t("admin.agencies.edit", { code: a.code }),
+    ),
   ]);
 
   function editAgency(/** @type {any} */ a) {
@@ -85,22 +103,43 @@ export async function agenciesView(opts) {
       "form",
       { class: "card", novalidate: true },
       h("h2", null, t("admin.agencies.editHeading", { code: a.code })),
-      fields.add({ name: "name", label: t("admin.agencies.name"), value: a.name, required: true, attrs: { maxlength: 100 } }),
+      fields.add({
+        name: "name",
+        label: t("admin.agencies.name"),
+        value: a.name,
+        required: true,
+        attrs: { maxlength: 100 },
+      }),
       limitFields(fields, limits, a.limits),
       msg,
-      h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("common.save")), " ", h("button", { type: "button", class: "secondary", onClick: () => replace(editSlot) }, t("common.cancel"))),
+      h(
+        "p",
+        { class: "form-actions" },
+        h("button", { type: "submit", class: "primary" }, t("common.save")),
+        " ",
+        h("button", { type: "button", class: "secondary", onClick: () => replace(editSlot) }, t("common.cancel")),
+      ),
     );
-    form.addEventListener("submit", listener(async (e) => {
-      e.preventDefault();
-      fields.clearErrors();
-      const lim = readLimits(fields, limits);
-      const name = String(fields.value("name")).trim();
-      if (!name) fields.setError("name", t("val.required"));
-      if (!lim || !name) return void fields.focusFirstError();
-      const res = await api("PATCH", `/api/admin/agencies/${encodeURIComponent(a.code)}`, { body: { name, limits: lim } });
-      if (res.status === 200) void agenciesView({ keepFocus: true, notice: { kind: "success", text: t("admin.agencies.saved", { code: a.code }) } });
-      else showProblem(msg, res, fields);
-    }));
+    form.addEventListener(
+      "submit",
+      listener(async (e) => {
+        e.preventDefault();
+        fields.clearErrors();
+        const lim = readLimits(fields, limits);
+        const name = String(fields.value("name")).trim();
+        if (!name) fields.setError("name", t("val.required"));
+        if (!lim || !name) return void fields.focusFirstError();
+        const res = await api("PATCH", `/api/admin/agencies/${encodeURIComponent(a.code)}`, {
+          body: { name, limits: lim },
+        });
+        if (res.status === 200)
+          void agenciesView({
+            keepFocus: true,
+            notice: { kind: "success", text: t("admin.agencies.saved", { code: a.code }) },
+          });
+        else showProblem(msg, res, fields);
+      }),
+    );
     replace(editSlot, form);
     /** @type {HTMLElement} */ (form.querySelector("input"))?.focus();
   }
@@ -114,35 +153,73 @@ export async function agenciesView(opts) {
     h(
       "div",
       { class: "filter-grid" },
-      fields.add({ name: "code", label: t("admin.agencies.code"), hint: t("admin.agencies.codeHint"), required: true, attrs: { maxlength: 32, autocomplete: "off", spellcheck: "false" } }),
-      fields.add({ name: "name", label: t("admin.agencies.name"), required: true, attrs: { maxlength: 100, autocomplete: "off" } }),
-      fields.add({ name: "region", label: t("admin.agencies.region"), hint: t("admin.regionHint"), required: true, attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" } }),
+      fields.add({
+        name: "code",
+        label: t("admin.agencies.code"),
+        hint: t("admin.agencies.codeHint"),
+        required: true,
+        attrs: { maxlength: 32, autocomplete: "off", spellcheck: "false" },
+      }),
+      fields.add({
+        name: "name",
+        label: t("admin.agencies.name"),
+        required: true,
+        attrs: { maxlength: 100, autocomplete: "off" },
+      }),
+      fields.add({
+        name: "region",
+        label: t("admin.agencies.region"),
+        hint: t("admin.regionHint"),
+        required: true,
+        attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" },
+      }),
     ),
     limitFields(fields, limits),
     msg,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.agencies.submit"))),
   );
-  form.addEventListener("submit", listener(async (e) => {
-    e.preventDefault();
-    fields.clearErrors();
-    const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
-    let ok = true;
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(v("code"))) ok = !fields.setError("code", v("code") ? t("admin.agencies.codeHint") : t("val.required"));
-    if (!v("name")) ok = !fields.setError("name", t("val.required"));
-    if (!/^\d{2}(\d{4})?$/.test(v("region"))) ok = !fields.setError("region", v("region") ? t("admin.regionHint") : t("val.required"));
-    const lim = readLimits(fields, limits);
-    if (!ok || !lim) return void fields.focusFirstError();
-    const res = await api("POST", "/api/admin/agencies", { body: { code: v("code"), name: v("name"), region: v("region"), limits: lim } });
-    if (res.status === 201) void agenciesView({ keepFocus: true, notice: { kind: "success", text: t("admin.agencies.created", { code: res.body.code }) } });
-    else showProblem(msg, res, fields);
-  }));
+  form.addEventListener(
+    "submit",
+    listener(async (e) => {
+      e.preventDefault();
+      fields.clearErrors();
+      const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
+      let ok = true;
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(v("code")))
+        ok = !fields.setError("code", v("code") ? t("admin.agencies.codeHint") : t("val.required"));
+      if (!v("name")) ok = !fields.setError("name", t("val.required"));
+      if (!/^\d{2}(\d{4})?$/.test(v("region")))
+        ok = !fields.setError("region", v("region") ? t("admin.regionHint") : t("val.required"));
+      const lim = readLimits(fields, limits);
+      if (!ok || !lim) return void fields.focusFirstError();
+      const res = await api("POST", "/api/admin/agencies", {
+        body: { code: v("code"), name: v("name"), region: v("region"), limits: lim },
+      });
+      if (res.status === 201)
+        void agenciesView({
+          keepFocus: true,
+          notice: { kind: "success", text: t("admin.agencies.created", { code: res.body.code }) },
+        });
+      else showProblem(msg, res, fields);
+    }),
+  );
 
   page(
     t("admin.nav.agencies"),
     opts,
     region,
     rows.length
-      ? table([t("admin.agencies.code"), t("admin.agencies.name"), t("admin.agencies.region"), t("admin.limits.legend"), t("common.actions")], rows, t("admin.agencies.caption", { n: rows.length }))
+      ? table(
+          [
+            t("admin.agencies.code"),
+            t("admin.agencies.name"),
+            t("admin.agencies.region"),
+            t("admin.limits.legend"),
+            t("common.actions"),
+          ],
+          rows,
+          t("admin.agencies.caption", { n: rows.length }),
+        )
       : h("p", { class: "empty" }, t("admin.agencies.empty")),
     editSlot,
     form,

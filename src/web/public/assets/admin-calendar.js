@@ -15,15 +15,34 @@ export async function calendarView(opts) {
   opts.seq ??= nav.seq;
   const r = await api("GET", "/api/admin/calendar");
   const region = h("div", { class: "messages", "aria-live": "polite" });
-  if (r.status !== 200) return page(t("admin.nav.calendar"), opts, region), showProblem(region, r, null);
+  if (r.status !== 200) return (page(t("admin.nav.calendar"), opts, region), showProblem(region, r, null));
   const published = /** @type {number[]} */ (r.body.published ?? []);
   const fields = new Fields("calendar");
   const msg = h("div", { class: "form-messages", "aria-live": "polite" });
   const loadedNote = h("p", { class: "hint", role: "status" });
   const nextYear = String(Number(chinaToday().slice(0, 4)) + 1);
-  const yearField = fields.add({ name: "year", label: t("admin.calendar.year"), hint: t("admin.calendar.yearHint"), required: true, value: opts.year ?? nextYear, attrs: { inputmode: "numeric", maxlength: 4, autocomplete: "off" } });
-  const holidaysField = fields.add({ name: "holidays", label: t("admin.calendar.holidays"), hint: t("admin.calendar.datesHint"), kind: "textarea", attrs: { rows: 6, spellcheck: "false" } });
-  const workdaysField = fields.add({ name: "workdays", label: t("admin.calendar.workdays"), hint: t("admin.calendar.workdaysHint"), kind: "textarea", attrs: { rows: 4, spellcheck: "false" } });
+  const yearField = fields.add({
+    name: "year",
+    label: t("admin.calendar.year"),
+    hint: t("admin.calendar.yearHint"),
+    required: true,
+    value: opts.year ?? nextYear,
+    attrs: { inputmode: "numeric", maxlength: 4, autocomplete: "off" },
+  });
+  const holidaysField = fields.add({
+    name: "holidays",
+    label: t("admin.calendar.holidays"),
+    hint: t("admin.calendar.datesHint"),
+    kind: "textarea",
+    attrs: { rows: 6, spellcheck: "false" },
+  });
+  const workdaysField = fields.add({
+    name: "workdays",
+    label: t("admin.calendar.workdays"),
+    hint: t("admin.calendar.workdaysHint"),
+    kind: "textarea",
+    attrs: { rows: 4, spellcheck: "false" },
+  });
   /** @type {HTMLTextAreaElement} */ (fields.control("holidays")).rows = 6;
   /** @type {HTMLTextAreaElement} */ (fields.control("workdays")).rows = 4;
 
@@ -43,7 +62,9 @@ export async function calendarView(opts) {
     if (res.status !== 200) return showProblem(msg, res, fields);
     /** @type {HTMLTextAreaElement} */ (fields.control("holidays")).value = res.body.holidays.join("\n");
     /** @type {HTMLTextAreaElement} */ (fields.control("workdays")).value = res.body.workdays.join("\n");
-    loadedNote.textContent = res.body.provisional ? t("admin.calendar.loadedProvisional", { year: y }) : t("admin.calendar.loadedPublished", { year: y });
+    loadedNote.textContent = res.body.provisional
+      ? t("admin.calendar.loadedProvisional", { year: y })
+      : t("admin.calendar.loadedPublished", { year: y });
   };
 
   const form = h(
@@ -51,39 +72,64 @@ export async function calendarView(opts) {
     { class: "card", novalidate: true },
     h("h2", null, t("admin.calendar.publishHeading")),
     h("p", null, t("admin.calendar.publishIntro")),
-    h("div", { class: "inline-field" }, yearField, h("button", { type: "button", class: "secondary", onClick: load }, t("admin.calendar.load"))),
+    h(
+      "div",
+      { class: "inline-field" },
+      yearField,
+      h("button", { type: "button", class: "secondary", onClick: load }, t("admin.calendar.load")),
+    ),
     loadedNote,
     holidaysField,
     workdaysField,
     msg,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.calendar.publish"))),
   );
-  form.addEventListener("submit", listener(async (e) => {
-    e.preventDefault();
-    fields.clearErrors();
-    const y = readYear();
-    const hol = parseDateList(String(fields.value("holidays") ?? ""));
-    const wd = parseDateList(String(fields.value("workdays") ?? ""));
-    let ok = Boolean(y);
-    const check = (/** @type {string} */ name, /** @type {{ dates: string[], bad: string[] }} */ list) => {
-      const wrongYear = y ? list.dates.filter((d) => d.slice(0, 4) !== y) : [];
-      if (list.bad.length) ok = !fields.setError(name, t("admin.calendar.badDates", { dates: list.bad.join(", ") }));
-      else if (wrongYear.length) ok = !fields.setError(name, t("admin.calendar.wrongYear", { year: y, dates: wrongYear.join(", ") }));
-    };
-    check("holidays", hol);
-    check("workdays", wd);
-    const both = hol.dates.filter((d) => wd.dates.includes(d));
-    if (both.length) ok = !fields.setError("workdays", t("admin.calendar.both", { dates: both.join(", ") }));
-    if (!ok) return void fields.focusFirstError();
-    const res = await api("PUT", `/api/admin/calendar/${y}`, { body: { holidays: hol.dates, workdays: wd.dates } });
-    if (res.status === 200) {
-      void calendarView({ keepFocus: true, year: y ?? undefined, notice: { kind: "success", text: t("admin.calendar.published", { year: y, holidays: res.body.holidays.length, workdays: res.body.workdays.length }) } });
-    } else if (res.status === 422) {
-      // The server checks the schedule as a whole ("(body)"): show its reasons with the lists.
-      const errs = res.body?.errors ?? [];
-      showMessage(msg, { kind: "error", title: t("err.invalid"), details: errs.map((/** @type {any} */ x) => x.message), focus: true });
-    } else showProblem(msg, res, fields);
-  }));
+  form.addEventListener(
+    "submit",
+    listener(async (e) => {
+      e.preventDefault();
+      fields.clearErrors();
+      const y = readYear();
+      const hol = parseDateList(String(fields.value("holidays") ?? ""));
+      const wd = parseDateList(String(fields.value("workdays") ?? ""));
+      let ok = Boolean(y);
+      const check = (/** @type {string} */ name, /** @type {{ dates: string[], bad: string[] }} */ list) => {
+        const wrongYear = y ? list.dates.filter((d) => d.slice(0, 4) !== y) : [];
+        if (list.bad.length) ok = !fields.setError(name, t("admin.calendar.badDates", { dates: list.bad.join(", ") }));
+        else if (wrongYear.length)
+          ok = !fields.setError(name, t("admin.calendar.wrongYear", { year: y, dates: wrongYear.join(", ") }));
+      };
+      check("holidays", hol);
+      check("workdays", wd);
+      const both = hol.dates.filter((d) => wd.dates.includes(d));
+      if (both.length) ok = !fields.setError("workdays", t("admin.calendar.both", { dates: both.join(", ") }));
+      if (!ok) return void fields.focusFirstError();
+      const res = await api("PUT", `/api/admin/calendar/${y}`, { body: { holidays: hol.dates, workdays: wd.dates } });
+      if (res.status === 200) {
+        void calendarView({
+          keepFocus: true,
+          year: y ?? undefined,
+          notice: {
+            kind: "success",
+            text: t("admin.calendar.published", {
+              year: y,
+              holidays: res.body.holidays.length,
+              workdays: res.body.workdays.length,
+            }),
+          },
+        });
+      } else if (res.status === 422) {
+        // The server checks the schedule as a whole ("(body)"): show its reasons with the lists.
+        const errs = res.body?.errors ?? [];
+        showMessage(msg, {
+          kind: "error",
+          title: t("err.invalid"),
+          details: errs.map((/** @type {any} */ x) => x.message),
+          focus: true,
+        });
+      } else showProblem(msg, res, fields);
+    }),
+  );
 
   page(
     t("admin.nav.calendar"),
@@ -94,7 +140,11 @@ export async function calendarView(opts) {
       { class: "card", "aria-labelledby": "published-heading" },
       h("h2", { id: "published-heading" }, t("admin.calendar.publishedHeading")),
       h("p", null, t("admin.calendar.publishedIntro")),
-      h("ul", { class: "years", "aria-label": t("admin.calendar.publishedHeading") }, published.map((y) => h("li", { "data-year": y }, String(y)))),
+      h(
+        "ul",
+        { class: "years", "aria-label": t("admin.calendar.publishedHeading") },
+        published.map((y) => h("li", { "data-year": y }, String(y))),
+      ),
     ),
     form,
   );

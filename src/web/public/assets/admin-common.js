@@ -38,18 +38,44 @@ export function table(head, rows, caption) {
       "table",
       { class: "data" },
       h("caption", null, caption),
-      h("thead", null, h("tr", null, head.map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", null, rows.map((r) => h("tr", null, r.map((cell, i) => (i === 0 ? h("th", { scope: "row" }, cell) : h("td", null, cell)))))),
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          head.map((c) => h("th", { scope: "col" }, c)),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        rows.map((r) =>
+          h(
+            "tr",
+            null,
+            r.map((cell, i) => (i === 0 ? h("th", { scope: "row" }, cell) : h("td", null, cell))),
+          ),
+        ),
+      ),
     ),
   );
 }
 
 /** Report a failed reply in a region: field errors next to fields, the rest as a message. */
-export function showProblem(/** @type {HTMLElement} */ region, /** @type {any} */ r, /** @type {Fields | null} */ fields) {
+export function showProblem(
+  /** @type {HTMLElement} */ region,
+  /** @type {any} */ r,
+  /** @type {Fields | null} */ fields,
+) {
   if (r.status === 401) return;
   if (r.status === 422 && fields) {
     const unmatched = fields.applyServerErrors(r.body?.errors ?? []);
-    showMessage(region, { kind: "error", title: t("err.invalid"), details: unmatched.map((/** @type {any} */ e) => `${e.path}: ${e.message}`) });
+    showMessage(region, {
+      kind: "error",
+      title: t("err.invalid"),
+      details: unmatched.map((/** @type {any} */ e) => `${e.path}: ${e.message}`),
+    });
     if (!fields.focusFirstError()) /** @type {HTMLElement} */ (region.firstElementChild)?.focus();
     return;
   }

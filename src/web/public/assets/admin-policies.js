@@ -23,7 +23,7 @@ export async function policiesView(opts) {
   opts.seq ??= nav.seq;
   const r = await api("GET", "/api/admin/policies");
   const region = h("div", { class: "messages", "aria-live": "polite" });
-  if (r.status !== 200) return page(t("admin.nav.policies"), opts, region), showProblem(region, r, null);
+  if (r.status !== 200) return (page(t("admin.nav.policies"), opts, region), showProblem(region, r, null));
   const rows = r.body.items.map((/** @type {any} */ p) => [
     p.region,
     formatDate(p.effectiveFrom),
@@ -43,47 +43,113 @@ export async function policiesView(opts) {
     h(
       "div",
       { class: "filter-grid" },
-      fields.add({ name: "region", label: t("admin.policies.region"), hint: t("admin.regionHint"), required: true, attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" } }),
+      fields.add({
+        name: "region",
+        label: t("admin.policies.region"),
+        hint: t("admin.regionHint"),
+        required: true,
+        attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" },
+      }),
       fields.add({ name: "effectiveFrom", label: t("admin.policies.effectiveFrom"), kind: "date", required: true }),
-      fields.add({ name: "contributionBaseFen", label: t("admin.policies.base"), hint: t("hint.yuan"), required: true, attrs: { inputmode: "decimal", autocomplete: "off" } }),
-      fields.add({ name: "rateBasisPoints", label: t("admin.policies.rate"), hint: t("admin.policies.rateHint"), required: true, attrs: { inputmode: "numeric", autocomplete: "off" } }),
-      fields.add({ name: "lateFeePerDayPpm", label: t("admin.policies.lateFee"), hint: t("admin.policies.lateFeeHint"), required: true, value: "500", attrs: { inputmode: "numeric", autocomplete: "off" } }),
-      fields.add({ name: "maxBackPayMonths", label: t("admin.policies.maxBackPay"), hint: t("hint.integerRange", { min: 0, max: 120 }), required: true, value: "3", attrs: { inputmode: "numeric", autocomplete: "off" } }),
-      fields.add({ name: "waitingPeriodMonths", label: t("admin.policies.waiting"), hint: t("hint.integerRange", { min: 0, max: 6 }), required: true, value: "6", attrs: { inputmode: "numeric", autocomplete: "off" } }),
+      fields.add({
+        name: "contributionBaseFen",
+        label: t("admin.policies.base"),
+        hint: t("hint.yuan"),
+        required: true,
+        attrs: { inputmode: "decimal", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "rateBasisPoints",
+        label: t("admin.policies.rate"),
+        hint: t("admin.policies.rateHint"),
+        required: true,
+        attrs: { inputmode: "numeric", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "lateFeePerDayPpm",
+        label: t("admin.policies.lateFee"),
+        hint: t("admin.policies.lateFeeHint"),
+        required: true,
+        value: "500",
+        attrs: { inputmode: "numeric", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "maxBackPayMonths",
+        label: t("admin.policies.maxBackPay"),
+        hint: t("hint.integerRange", { min: 0, max: 120 }),
+        required: true,
+        value: "3",
+        attrs: { inputmode: "numeric", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "waitingPeriodMonths",
+        label: t("admin.policies.waiting"),
+        hint: t("hint.integerRange", { min: 0, max: 6 }),
+        required: true,
+        value: "6",
+        attrs: { inputmode: "numeric", autocomplete: "off" },
+      }),
     ),
     fields.add({ name: "lateFeeAppliesToFlexible", label: t("admin.policies.flexible"), kind: "checkbox" }),
     msg,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.policies.submit"))),
   );
-  form.addEventListener("submit", listener(async (e) => {
-    e.preventDefault();
-    fields.clearErrors();
-    const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
-    let ok = true;
-    /** @type {Record<string, any>} */
-    const body = { region: v("region"), effectiveFrom: v("effectiveFrom"), lateFeeAppliesToFlexible: Boolean(fields.value("lateFeeAppliesToFlexible")) };
-    if (!/^\d{2}(\d{4})?$/.test(body.region)) ok = !fields.setError("region", body.region ? t("admin.regionHint") : t("val.required"));
-    if (!isIsoDate(body.effectiveFrom)) ok = !fields.setError("effectiveFrom", body.effectiveFrom ? t("val.date") : t("val.required"));
-    const base = parseYuan(v("contributionBaseFen"));
-    if (!base.ok) ok = !fields.setError("contributionBaseFen", base.reason === "empty" ? t("val.required") : t("val.yuan"));
-    else body.contributionBaseFen = base.fen;
-    for (const [name, min, max] of POLICY_INTS) {
-      const s = v(/** @type {string} */ (name));
-      if (!/^\d{1,6}$/.test(s) || Number(s) < Number(min) || Number(s) > Number(max)) ok = !fields.setError(/** @type {string} */ (name), s ? t("val.range", { min, max }) : t("val.required"));
-      else body[/** @type {string} */ (name)] = Number(s);
-    }
-    if (!ok) return void fields.focusFirstError();
-    const res = await api("POST", "/api/admin/policies", { body });
-    if (res.status === 201) void policiesView({ keepFocus: true, notice: { kind: "success", text: t("admin.policies.created", { region: body.region, date: body.effectiveFrom }) } });
-    else showProblem(msg, res, fields);
-  }));
+  form.addEventListener(
+    "submit",
+    listener(async (e) => {
+      e.preventDefault();
+      fields.clearErrors();
+      const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
+      let ok = true;
+      /** @type {Record<string, any>} */
+      const body = {
+        region: v("region"),
+        effectiveFrom: v("effectiveFrom"),
+        lateFeeAppliesToFlexible: Boolean(fields.value("lateFeeAppliesToFlexible")),
+      };
+      if (!/^\d{2}(\d{4})?$/.test(body.region))
+        ok = !fields.setError("region", body.region ? t("admin.regionHint") : t("val.required"));
+      if (!isIsoDate(body.effectiveFrom))
+        ok = !fields.setError("effectiveFrom", body.effectiveFrom ? t("val.date") : t("val.required"));
+      const base = parseYuan(v("contributionBaseFen"));
+      if (!base.ok)
+        ok = !fields.setError("contributionBaseFen", base.reason === "empty" ? t("val.required") : t("val.yuan"));
+      else body.contributionBaseFen = base.fen;
+      for (const [name, min, max] of POLICY_INTS) {
+        const s = v(/** @type {string} */ (name));
+        if (!/^\d{1,6}$/.test(s) || Number(s) < Number(min) || Number(s) > Number(max))
+          ok = !fields.setError(/** @type {string} */ (name), s ? t("val.range", { min, max }) : t("val.required"));
+        else body[/** @type {string} */ (name)] = Number(s);
+      }
+      if (!ok) return void fields.focusFirstError();
+      const res = await api("POST", "/api/admin/policies", { body });
+      if (res.status === 201)
+        void policiesView({
+          keepFocus: true,
+          notice: {
+            kind: "success",
+            text: t("admin.policies.created", { region: body.region, date: body.effectiveFrom }),
+          },
+        });
+      else showProblem(msg, res, fields);
+    }),
+  );
   page(
     t("admin.nav.policies"),
     opts,
     region,
     rows.length
       ? table(
-          [t("admin.policies.region"), t("admin.policies.effectiveFrom"), t("admin.policies.base"), t("admin.policies.rate"), t("admin.policies.lateFee"), t("admin.policies.flexibleShort"), t("admin.policies.maxBackPay"), t("admin.policies.waiting")],
+          [
+            t("admin.policies.region"),
+            t("admin.policies.effectiveFrom"),
+            t("admin.policies.base"),
+            t("admin.policies.rate"),
+            t("admin.policies.lateFee"),
+            t("admin.policies.flexibleShort"),
+            t("admin.policies.maxBackPay"),
+            t("admin.policies.waiting"),
+          ],
           rows,
           t("admin.policies.caption", { n: rows.length }),
         )

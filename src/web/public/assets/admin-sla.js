@@ -24,7 +24,13 @@ export async function slaView(opts) {
     h(
       "div",
       { class: "filter-grid" },
-      fields.add({ name: "from", label: t("admin.sla.from"), kind: "date", required: true, value: opts.from ?? `${today.slice(0, 8)}01` }),
+      fields.add({
+        name: "from",
+        label: t("admin.sla.from"),
+        kind: "date",
+        required: true,
+        value: opts.from ?? `${today.slice(0, 8)}01`,
+      }),
       fields.add({ name: "to", label: t("admin.sla.to"), kind: "date", required: true, value: opts.to ?? today }),
     ),
     msg,
@@ -71,12 +77,17 @@ function ratePercent(/** @type {any} */ row) {
 /** @param {HTMLElement} out @param {{ from: string, to: string, asOf?: string, rows: any[] }} report */
 function renderSla(out, report) {
   if (report.rows.length === 0) {
-    replace(out, h("p", { class: "empty", role: "status" }, t("admin.sla.empty", { from: report.from, to: report.to })));
+    replace(
+      out,
+      h("p", { class: "empty", role: "status" }, t("admin.sla.empty", { from: report.from, to: report.to })),
+    );
     return;
   }
-  const name = (/** @type {any} */ r) => `${r.agency} · ${t(`typeShort.${r.caseType}`)} · ${pick(r.stepLabel) || r.step}`;
+  const name = (/** @type {any} */ r) =>
+    `${r.agency} · ${t(`typeShort.${r.caseType}`)} · ${pick(r.stepLabel) || r.step}`;
   const rows = report.rows;
-  const fmt1 = (/** @type {number | null} */ n) => (n === null || n === undefined ? t("common.none") : String(Math.round(n * 10) / 10));
+  const fmt1 = (/** @type {number | null} */ n) =>
+    n === null || n === undefined ? t("common.none") : String(Math.round(n * 10) / 10);
   const charts = h(
     "div",
     { class: "charts" },
@@ -111,7 +122,16 @@ function renderSla(out, report) {
     }),
   );
   const tbl = table(
-    [t("admin.sla.row"), t("admin.sla.open"), t("admin.sla.overdue"), t("admin.sla.completedOnTime"), t("admin.sla.completedLate"), t("admin.sla.rate"), t("admin.sla.median"), t("admin.sla.p90")],
+    [
+      t("admin.sla.row"),
+      t("admin.sla.open"),
+      t("admin.sla.overdue"),
+      t("admin.sla.completedOnTime"),
+      t("admin.sla.completedLate"),
+      t("admin.sla.rate"),
+      t("admin.sla.median"),
+      t("admin.sla.p90"),
+    ],
     rows.map((r) => [
       `${r.agencyName ?? r.agency} (${r.agency}) · ${typeLabel(r.caseType)} · ${pick(r.stepLabel) || r.step}`,
       String(r.open),
@@ -122,7 +142,8 @@ function renderSla(out, report) {
       fmt1(r.medianWorkingDays),
       fmt1(r.p90WorkingDays),
     ]),
-    t("admin.sla.caption", { from: report.from, to: report.to }) + (report.asOf ? t("admin.sla.asOf", { date: report.asOf }) : ""),
+    t("admin.sla.caption", { from: report.from, to: report.to }) +
+      (report.asOf ? t("admin.sla.asOf", { date: report.asOf }) : ""),
   );
   replace(out, charts, tbl);
 }

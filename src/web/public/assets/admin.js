@@ -38,7 +38,13 @@ window.addEventListener("hashchange", () => {
   }
 });
 
-const VIEWS = { agencies: agenciesView, users: usersView, calendar: calendarView, policies: policiesView, sla: slaView };
+const VIEWS = {
+  agencies: agenciesView,
+  users: usersView,
+  calendar: calendarView,
+  policies: policiesView,
+  sla: slaView,
+};
 
 /** @param {{ keepFocus?: boolean }} [opts] */
 function route(opts = {}) {
