@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { initPage, showMessage, clearMessage, problemMessage, formatDate, typeLabel, sideLabel } from "./ui.js";
-import { getDefinition, happyPath } from "./machines.js";
+import { getCaseTypes, getDefinition, happyPath } from "./machines.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("lookup-form"));
@@ -60,6 +60,8 @@ form.addEventListener("submit", listener(async (e) => {
   } catch {
     def = null; // progress still shows as "step k of n" without step names
   }
+  // The case type's label as the server gives it (the dictionary's when it cannot be had).
+  await getCaseTypes().catch(() => undefined);
   shown = { status: r.body, def };
   clearMessage(messages);
   renderResult(r.body, def);
