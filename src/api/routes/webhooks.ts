@@ -190,6 +190,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/admin/webhooks",
+    operationId: "createWebhook",
     summary: "Subscribe a URL to notifications (state changes, deadlines approaching or missed), for all cases or one agency's",
     tags: ["webhooks"],
     access: "admin",
@@ -224,6 +225,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/admin/webhooks",
+    operationId: "listWebhooks",
     summary: "List webhooks (secrets masked) with their delivery counts",
     tags: ["webhooks"],
     access: "admin",
@@ -238,6 +240,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "patch",
     path: "/api/admin/webhooks/:id",
+    operationId: "updateWebhook",
     summary: "Switch a webhook on or off, or change its URL, kinds or secret",
     tags: ["webhooks"],
     access: "admin",
@@ -262,6 +265,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/admin/webhooks/:id/deliveries",
+    operationId: "listWebhookDeliveries",
     summary: "A webhook's delivery log, newest first: status, every attempt with its status code or error",
     tags: ["webhooks"],
     access: "admin",
@@ -291,6 +295,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/admin/deliveries/:id/redeliver",
+    operationId: "redeliverWebhookDelivery",
     summary: "Send a delivery again (same X-Tracker-Delivery id and body), with a fresh retry schedule",
     tags: ["webhooks"],
     access: "admin",
