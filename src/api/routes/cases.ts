@@ -85,7 +85,8 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     body: createCaseBody,
     headers: versionHeader.pick({ "idempotency-key": true }),
     responses: { 201: { description: "The new case", schema: caseViewSchema } },
-    errors: [404],
+    // unknown agencies are 422 (field errors), not 404; 409: the same Idempotency-Key completed at the same time
+    errors: [409],
     handler: async ({ body, actor, req, res }) =>
       withIdempotency(ctx, req, res, actor!, async (idem) => {
         const c = await openCase(ctx, actor!, body, idem?.({ status: 201, view: (row) => ({ ...caseView(ctx, row, actor!) }) }));
