@@ -19,7 +19,9 @@ export type Answer =
 
 type SuccessStatus = 200 | 201 | 202 | 204;
 /** At least one success answer, each with its schema. */
-export type Answers = { [S in SuccessStatus]: { [K in S]: Answer } & { [K in Exclude<SuccessStatus, S>]?: Answer } }[SuccessStatus];
+export type Answers = {
+  [S in SuccessStatus]: { [K in S]: Answer } & { [K in Exclude<SuccessStatus, S>]?: Answer };
+}[SuccessStatus];
 
 export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
   method: "get" | "post" | "put" | "patch" | "delete";
@@ -36,7 +38,7 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   query?: Q;
   params?: P;
   headers?: z.ZodObject;
-  /** the success answers; problem answers are added from `errors` (and 400, 401, 403, 404, 413, 415, 422 where they apply) */
+  /** the success answers; problem answers are added from `errors` and from the spec (see errorStatuses) */
   responses: Answers;
   /** further problem statuses the handler answers (the engine's refusals: 403, 404, 409, 412, 429 ...) */
   errors?: number[];
@@ -52,8 +54,14 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: "422: the invalid fields" }),
-    allowedEvents: z.array(z.string()).optional().meta({ description: "409 event-not-allowed: what may be recorded now" }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: "422: the invalid fields" }),
+    allowedEvents: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "409 event-not-allowed: what may be recorded now" }),
     state: z.string().optional().meta({ description: "409 event-not-allowed: the case's state" }),
     currentVersion: z.number().int().optional().meta({ description: "412: the case's current version" }),
   })
@@ -92,8 +100,10 @@ function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, w
   return r.data;
 }
 
-/** The problem statuses an operation can answer, from its spec and from what addRoute and the app do for every route. */
-export function errorStatuses(spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, "errors" | "body" | "query" | "params" | "access">) {
+/** The problem statuses an operation can answer: from its spec, and what addRoute and the app do for every route. */
+export function errorStatuses(
+  spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, "errors" | "body" | "query" | "params" | "access">,
+) {
   // The JSON body parser runs before every route: a malformed body (or one nested too deep) is 400.
   // Any handler can fail: 500, as problem details too.
   const errs = new Set([400, 500, ...(spec.errors ?? [])]);
@@ -116,16 +126,16 @@ export function addRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
 ) {
   const ids = operationIds.get(registry) ?? new Set<string>();
   operationIds.set(registry, ids);
-  if (!/^[a-z][A-Za-z0-9]*$/.test(spec.operationId)) throw new Error(`operationId ${spec.operationId} is not camelCase`);
+  if (!/^[a-z][A-Za-z0-9]*$/.test(spec.operationId)) {
+    throw new Error(`operationId ${spec.operationId} is not camelCase`);
+  }
   if (ids.has(spec.operationId)) throw new Error(`operationId ${spec.operationId} is used twice`);
   ids.add(spec.operationId);
 
   const responses: RouteConfig["responses"] = {};
   for (const [status, a] of Object.entries(spec.responses) as [string, Answer][]) {
-    responses[status] = {
-      description: a.description,
-      ...(a.schema ? { content: { "application/json": { schema: a.schema } } } : a.content ? { content: a.content } : {}),
-    };
+    const content = a.schema ? { "application/json": { schema: a.schema } } : a.content;
+    responses[status] = { description: a.description, ...(content ? { content } : {}) };
   }
   for (const status of errorStatuses(spec)) {
     responses[status] = { description: errorText[status] ?? "Error", content: { "application/problem+json": { schema: problemSchema } } };

@@ -17,7 +17,9 @@ export const casePageSchema = z
   })
   .meta({ id: "CasePage", description: "A page of the case list" });
 
-export const caseEventLogSchema = z.object({ items: z.array(caseEventSchema) }).meta({ id: "CaseEventLog", description: "A case's events, oldest first" });
+export const caseEventLogSchema = z
+  .object({ items: z.array(caseEventSchema) })
+  .meta({ id: "CaseEventLog", description: "A case's events, oldest first" });
 
 export const tokenSchema = z
   .object({ token: z.string(), tokenType: z.literal("Bearer"), expiresAt: timestamp, role })
@@ -28,7 +30,10 @@ export const meSchema = z
     id: z.number().int(),
     username: z.string(),
     role,
-    agency: z.object({ code: z.string(), name: z.string() }).nullable().meta({ description: "staff: their agency; administrators: null" }),
+    agency: z
+      .object({ code: z.string(), name: z.string() })
+      .nullable()
+      .meta({ description: "staff: their agency; administrators: null" }),
   })
   .meta({ id: "Me", description: "The user a token belongs to" });
 
@@ -59,7 +64,10 @@ export const machineDefinitionSchema = z
     id: z.string(),
     initial: z.string(),
     steps: z.number().int().min(1),
-    overall: limitSpec.extend({ startsWith: z.string() }).nullable().meta({ description: "the whole-case limit, if any" }),
+    overall: limitSpec
+      .extend({ startsWith: z.string() })
+      .nullable()
+      .meta({ description: "the whole-case limit, if any" }),
     states: z.record(
       z.string(),
       z.object({
@@ -69,10 +77,7 @@ export const machineDefinitionSchema = z
         deadline: limitSpec.optional(),
         outcome: z.enum(["completed", "withdrawn", "refused"]).optional(),
         final: z.boolean(),
-        on: z.record(
-          z.string(),
-          z.array(z.object({ target: z.string().nullable(), guard: z.string().nullable() })),
-        ),
+        on: z.record(z.string(), z.array(z.object({ target: z.string().nullable(), guard: z.string().nullable() }))),
       }),
     ),
     events: z.record(
@@ -84,7 +89,10 @@ export const machineDefinitionSchema = z
       }),
     ),
   })
-  .meta({ id: "MachineDefinition", description: "A case machine: states, transitions with guards, events with payload schemas" });
+  .meta({
+    id: "MachineDefinition",
+    description: "A case machine: states, transitions with guards, events with payload schemas",
+  });
 
 export const agencySchema = z
   .object({
@@ -99,13 +107,23 @@ export const agencySchema = z
 export const agencyListSchema = z.object({ items: z.array(agencySchema) }).meta({ id: "AgencyList" });
 
 export const userSchema = z
-  .object({ id: z.number().int(), username: z.string(), role, agencyCode: z.string().nullable(), disabled: z.boolean() })
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    role,
+    agencyCode: z.string().nullable(),
+    disabled: z.boolean(),
+  })
   .meta({ id: "User", description: "An account (never its password)" });
 
 export const userListSchema = z.object({ items: z.array(userSchema) }).meta({ id: "UserList" });
 
 export const calendarYearsSchema = z
-  .object({ published: z.array(z.number().int()).meta({ description: "years with a published schedule; others are provisional" }) })
+  .object({
+    published: z
+      .array(z.number().int())
+      .meta({ description: "years with a published schedule; others are provisional" }),
+  })
   .meta({ id: "CalendarYears" });
 
 export const calendarScheduleSchema = z

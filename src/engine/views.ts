@@ -19,9 +19,14 @@ export const chinaDateSchema = z.iso.date().meta({ description: "China date YYYY
 const timestamp = z.iso.datetime().meta({ description: "UTC timestamp (ISO 8601)" });
 const json = z.record(z.string(), z.unknown());
 
-export const labelSchema = z.object({ zh: z.string(), en: z.string() }).meta({ id: "Label", description: "A label in Chinese and English" });
+export const labelSchema = z
+  .object({ zh: z.string(), en: z.string() })
+  .meta({ id: "Label", description: "A label in Chinese and English" });
 export const sideSchema = z.enum(SIDES).meta({ id: "Side", description: "who acts next" });
-const outcomeSchema = z.enum(["completed", "withdrawn", "refused"]).nullable().meta({ description: "how a final case ended; null while open" });
+const outcomeSchema = z
+  .enum(["completed", "withdrawn", "refused"])
+  .nullable()
+  .meta({ description: "how a final case ended; null while open" });
 const typeSchema = z.string().meta({ description: "case type (GET /api/machines lists them)" });
 
 export const progressSchema = z
@@ -124,7 +129,12 @@ export const caseStatusSchema = z
     overdue: z.boolean(),
     final: z.boolean(),
     timeline: z.array(
-      z.object({ label: labelSchema, occurredOn: chinaDateSchema, state: z.string(), stateLabel: labelSchema.nullable() }),
+      z.object({
+        label: labelSchema,
+        occurredOn: chinaDateSchema,
+        state: z.string(),
+        stateLabel: labelSchema.nullable(),
+      }),
     ),
   })
   .meta({ id: "CaseStatus", description: "A case's progress for the insured person: no staff names" });

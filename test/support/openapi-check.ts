@@ -17,7 +17,9 @@ interface Operation {
 }
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+type AddFormats = (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as AddFormats;
 const refBase = "https://openapi.invalid/components/schemas/";
 
 /** Ajv ids for the document's $refs, and objects with listed properties closed to others. */
@@ -37,12 +39,15 @@ function operationsOf(doc: Json): Operation[] {
   const ops: Operation[] = [];
   for (const [template, item] of Object.entries<Json>(doc.paths ?? {})) {
     const segments = template.split("/");
-    const pattern = new RegExp(
-      "^" + segments.map((s) => (/^\{[^}]+\}$/.test(s) ? "[^/]+" : s.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))).join("/") + "$",
-    );
+    const source = segments
+      .map((s) => (/^\{[^}]+\}$/.test(s) ? "[^/]+" : s.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
+      .join("/");
+    // As Express routes: case-insensitive, a trailing slash allowed.
+    const pattern = new RegExp(`^${source}/?$`, "i");
     for (const [method, op] of Object.entries<Json>(item)) {
       if (!op?.responses) continue;
-      ops.push({ method: method.toUpperCase(), template, pattern, literals: segments.filter((s) => !s.startsWith("{")).length, responses: op.responses });
+      const literals = segments.filter((s) => !s.startsWith("{")).length;
+      ops.push({ method: method.toUpperCase(), template, pattern, literals, responses: op.responses });
     }
   }
   return ops;
@@ -78,13 +83,12 @@ export function answerChecker(baseUrl: string) {
     const upper = method.toUpperCase();
     const path = target.split("?")[0].split("#")[0];
     // The most specific template wins (/a/b over /a/{x}); an undocumented path is not checked.
-    const op = ops
-      .filter((o) => o.method === upper && o.pattern.test(path))
-      .sort((a, b) => b.literals - a.literals)[0];
+    const op = ops.filter((o) => o.method === upper && o.pattern.test(path)).sort((a, b) => b.literals - a.literals)[0];
     if (!op) return;
     const where = `${upper} ${target} (operation ${upper} ${op.template})`;
     const excerpt = () => JSON.stringify(reply.body)?.slice(0, 400);
-    const answer = op.responses[String(reply.status)] ?? op.responses[`${String(reply.status)[0]}XX`] ?? op.responses.default;
+    const status = String(reply.status);
+    const answer = op.responses[status] ?? op.responses[`${status[0]}XX`] ?? op.responses.default;
     if (!answer) {
       throw new Error(
         `OpenAPI check: ${where} answered ${reply.status}, which the document does not list ` +
@@ -94,7 +98,11 @@ export function answerChecker(baseUrl: string) {
     const media = (reply.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
     const hasBody = reply.body !== "" && reply.body !== undefined;
     if (!answer.content) {
-      if (hasBody) throw new Error(`OpenAPI check: ${where} answered ${reply.status} with a body (${media}) the document does not describe`);
+      if (hasBody) {
+        throw new Error(
+          `OpenAPI check: ${where} answered ${reply.status} with a body (${media}) the document does not describe`,
+        );
+      }
       return;
     }
     const described = answer.content[media];
@@ -112,8 +120,13 @@ export function answerChecker(baseUrl: string) {
       validators.set(key, validate);
     }
     if (!validate(reply.body)) {
-      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
-      throw new Error(`OpenAPI check: ${where} answered ${reply.status} with a body that does not match its schema:\n  ${errors.join("\n  ")}\nbody: ${excerpt()}`);
+      const errors = (validate.errors ?? []).map(
+        (e) => `${e.instancePath || "(body)"} ${e.message} ${JSON.stringify(e.params)}`,
+      );
+      throw new Error(
+        `OpenAPI check: ${where} answered ${reply.status} with a body that does not match its schema:\n` +
+          `  ${errors.join("\n  ")}\nbody: ${excerpt()}`,
+      );
     }
   };
 }

@@ -59,7 +59,8 @@ const auditQuery = z
   .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] });
 
 function agencyView(a: Agency): AgencyJson {
-  return { code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits), createdAt: a.createdAt.toISOString() };
+  const createdAt = a.createdAt.toISOString();
+  return { code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits), createdAt };
 }
 
 function userView(u: Pick<User, "id" | "username" | "role" | "disabled">, agencyCode: string | null): UserJson {
@@ -178,7 +179,9 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     access: "admin",
     responses: { 200: { description: "Users", schema: userListSchema } },
     handler: async () => ({
-      items: (await db.user.findMany({ orderBy: { username: "asc" }, include: { agency: true } })).map((u) => userView(u, u.agency?.code ?? null)),
+      items: (await db.user.findMany({ orderBy: { username: "asc" }, include: { agency: true } })).map((u) =>
+        userView(u, u.agency?.code ?? null),
+      ),
     }),
   });
 
@@ -238,7 +241,10 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     params: yearParam,
     body: calendarBody,
     responses: {
-      200: { description: "The published year, and recomputedCases: how many open cases got new due dates", schema: publishedCalendarYearSchema },
+      200: {
+        description: "The published year, and recomputedCases: how many open cases got new due dates",
+        schema: publishedCalendarYearSchema,
+      },
     },
     handler: async ({ params, body, actor }) => {
       let schedule;
@@ -255,7 +261,11 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
       // Every open due date that relied on this year moves to where the schedule puts it, each
       // change recorded as a DEADLINES_RECOMPUTED event (src/jobs/recompute.ts).
       const recomputedCases = await recomputeAfterPublication(ctx, params.year, { publishedAt: stored.publishedAt });
-      return { ...ctx.calendar.schedule(params.year), recomputedCases } satisfies z.output<typeof publishedCalendarYearSchema>;
+      const answer: z.output<typeof publishedCalendarYearSchema> = {
+        ...ctx.calendar.schedule(params.year),
+        recomputedCases,
+      };
+      return answer;
     },
   });
 

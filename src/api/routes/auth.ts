@@ -51,7 +51,9 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
       const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), body.password);
       if (!user || !ok || user.disabled) throw problems.unauthorized("Wrong username or password, or the account is disabled.");
       const { token, expiresAt } = await tokens.issue({ userId: user.id, role: user.role as "staff" | "admin" });
-      return { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role: user.role as "staff" | "admin" } satisfies z.output<typeof tokenSchema>;
+      const role = user.role as "staff" | "admin";
+      const answer: z.output<typeof tokenSchema> = { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role };
+      return answer;
     },
   });
 

@@ -68,7 +68,7 @@ export function reportRoutes({ ctx, add }: ApiDeps) {
           .send(slaCsv(report));
         return undefined;
       }
-      return report;
+      return report satisfies z.output<typeof slaSchema>;
     },
   });
 }
