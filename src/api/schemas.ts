@@ -3,7 +3,14 @@
 // route modules are typed with these (z.output<...>), so what a handler builds and what the
 // document says cannot drift apart. test/support/openapi-check.ts checks real answers against them.
 import { z } from "zod";
-import { caseEventSchema, caseSummarySchema, chinaDateSchema, labelSchema, sideSchema } from "../engine/views.ts";
+import {
+  caseEventSchema,
+  caseSummarySchema,
+  caseTypeSchema,
+  chinaDateSchema,
+  labelSchema,
+  sideSchema,
+} from "../engine/views.ts";
 
 export { caseViewSchema, caseSummarySchema, caseEventSchema, caseStatusSchema } from "../engine/views.ts";
 
@@ -41,7 +48,7 @@ export const machineListSchema = z
   .object({
     items: z.array(
       z.object({
-        type: z.string(),
+        type: caseTypeSchema,
         latestVersion: z.number().int().min(1),
         label: labelSchema,
         singleAgency: z.boolean().meta({ description: "one agency handles the case (fromAgency = toAgency)" }),
@@ -59,7 +66,7 @@ const limitSpec = z.object({
 
 export const machineDefinitionSchema = z
   .object({
-    type: z.string(),
+    type: caseTypeSchema,
     version: z.number().int().min(1),
     id: z.string(),
     initial: z.string(),

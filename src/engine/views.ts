@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { CaseEvent } from "../generated/prisma/client.ts";
 import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import { SIDES, type CaseMachineModule, type Side } from "../../machines/types.ts";
+import { caseTypes, type CaseType } from "../../machines/index.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor, moduleOf, sidesOf, CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./cases.ts";
 import type { Actor, EngineContext } from "./context.ts";
@@ -27,7 +28,7 @@ const outcomeSchema = z
   .enum(["completed", "withdrawn", "refused"])
   .nullable()
   .meta({ description: "how a final case ended; null while open" });
-const typeSchema = z.string().meta({ description: "case type (GET /api/machines lists them)" });
+export const caseTypeSchema = z.enum(caseTypes).meta({ id: "CaseType", description: "GET /api/machines describes each" });
 
 export const progressSchema = z
   .object({
@@ -45,7 +46,7 @@ export const caseViewSchema = z
   .object({
     id: z.uuid(),
     caseNumber: z.string(),
-    type: typeSchema,
+    type: caseTypeSchema,
     machineVersion: z.number().int(),
     state: z.string(),
     stateLabel: labelSchema,
@@ -80,7 +81,7 @@ export const caseSummarySchema = z
   .object({
     id: z.uuid(),
     caseNumber: z.string(),
-    type: typeSchema,
+    type: caseTypeSchema,
     state: z.string(),
     stateLabel: labelSchema,
     version: z.number().int(),
@@ -115,7 +116,7 @@ export const caseEventSchema = z
 export const caseStatusSchema = z
   .object({
     caseNumber: z.string(),
-    type: typeSchema,
+    type: caseTypeSchema,
     insured: z.object({ name: z.string(), idNumber: z.string() }).meta({ description: "masked" }),
     fromAgency: z.object({ name: z.string(), region: z.string() }),
     toAgency: z.object({ name: z.string(), region: z.string() }),
@@ -177,7 +178,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
   return {
     id: c.id,
     caseNumber: c.caseNumber,
-    type: c.type,
+    type: c.type as CaseType,
     machineVersion: c.machineVersion,
     state: c.state,
     stateLabel: meta.label,
@@ -214,7 +215,7 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies): CaseSummar
   return {
     id: c.id,
     caseNumber: c.caseNumber,
-    type: c.type,
+    type: c.type as CaseType,
     state: c.state,
     stateLabel: mod.states[c.state].label,
     version: c.version,
@@ -263,7 +264,7 @@ export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson 
   const mod = moduleOf(ctx, c);
   return {
     caseNumber: c.caseNumber,
-    type: c.type,
+    type: c.type as CaseType,
     insured: { name: maskName(c.insuredName), idNumber: maskIdNumber(c.insuredIdNumber) },
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },

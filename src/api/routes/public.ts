@@ -87,7 +87,8 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
     handler: ({ params, query }) => {
       const mod = query.version ? ctx.machines.get(params.type, query.version) : ctx.machines.latest(params.type);
       if (!mod) throw problems.notFound(`Version ${query.version} of ${params.type}`);
-      return definitionJson(mod) satisfies z.output<typeof machineDefinitionSchema>;
+      // mod.type is params.type (the registry key): the same answer, typed as a case type
+      return { ...definitionJson(mod), type: params.type } satisfies z.output<typeof machineDefinitionSchema>;
     },
   });
 
