@@ -149,7 +149,7 @@ export interface CaseDefinitionJson {
   steps: number;
   overall: OverallDeadline | null;
   states: Record<string, StateMeta & { final: boolean; on: Record<string, TransitionJson[]> }>;
-  events: Record<string, Omit<EventSpec, "payload"> & { payload: unknown }>;
+  events: Record<string, Omit<EventSpec, "payload"> & { payload: Record<string, unknown> }>;
 }
 
 function guardName(guard: unknown): string | null {

@@ -8,10 +8,27 @@ import type { Actor } from "../engine/context.ts";
 
 export type Access = "public" | "user" | "staff" | "admin";
 
+/**
+ * A success answer as documented: its JSON body's zod schema (the schema the answer is built to,
+ * see src/engine/views.ts and src/api/schemas.ts), other media types through `content`, or no body.
+ */
+export type Answer =
+  | { description: string; schema: z.ZodType; content?: never; empty?: never }
+  | { description: string; content: Record<string, { schema: z.ZodType }>; schema?: never; empty?: never }
+  | { description: string; empty: true; schema?: never; content?: never };
+
+type SuccessStatus = 200 | 201 | 202 | 204;
+/** At least one success answer, each with its schema. */
+export type Answers = {
+  [S in SuccessStatus]: { [K in S]: Answer } & { [K in Exclude<SuccessStatus, S>]?: Answer };
+}[SuccessStatus];
+
 export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
   method: "get" | "post" | "put" | "patch" | "delete";
   /** Express path, e.g. /api/cases/:id */
   path: string;
+  /** unique camelCase name of the operation (what a generated client calls it), e.g. getCase */
+  operationId: string;
   summary: string;
   tags: string[];
   access: Access;
@@ -21,8 +38,9 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   query?: Q;
   params?: P;
   headers?: z.ZodObject;
-  /** OpenAPI responses; problem responses are added from `errors` */
-  responses: RouteConfig["responses"];
+  /** the success answers; problem answers are added from `errors` and from the spec (see errorStatuses) */
+  responses: Answers;
+  /** further problem statuses the handler answers (the engine's refusals: 403, 404, 409, 412, 429 ...) */
   errors?: number[];
   handler: (
     input: { body: z.output<B>; query: z.output<Q>; params: z.output<P>; actor: Actor | undefined; req: Request; res: Response },
@@ -36,9 +54,18 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    allowedEvents: z.array(z.string()).optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: "422: the invalid fields" }),
+    allowedEvents: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "409 event-not-allowed: what may be recorded now" }),
+    state: z.string().optional().meta({ description: "409 event-not-allowed: the case's state" }),
+    currentVersion: z.number().int().optional().meta({ description: "412: the case's current version" }),
   })
+  .loose()
   .meta({ id: "Problem", description: "RFC 9457 problem details" });
 
 const errorText: Record<number, string> = {
@@ -49,8 +76,10 @@ const errorText: Record<number, string> = {
   409: "Conflict with the current state",
   412: "The If-Match version is stale",
   413: "Request body too large",
+  415: "Body not in UTF-8",
   422: "Invalid fields",
   429: "Too many requests",
+  500: "Internal error (the X-Request-Id identifies it in the logs), or a case whose machine version is not installed",
 };
 
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
@@ -71,22 +100,50 @@ function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, w
   return r.data;
 }
 
+/** The problem statuses an operation can answer: from its spec, and what addRoute and the app do for every route. */
+export function errorStatuses(
+  spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, "errors" | "body" | "query" | "params" | "access">,
+) {
+  // The JSON body parser runs before every route: a malformed body (or one nested too deep) is 400.
+  // Any handler can fail: 500, as problem details too.
+  const errs = new Set([400, 500, ...(spec.errors ?? [])]);
+  if (spec.body) [413, 415].forEach((s) => errs.add(s));
+  if (spec.body || spec.query) errs.add(422);
+  // A path parameter that does not parse names nothing: 404 (parsePart).
+  if (spec.params) errs.add(404);
+  if (spec.access !== "public") errs.add(401);
+  if (spec.access === "staff" || spec.access === "admin") errs.add(403);
+  return [...errs].sort((a, b) => a - b);
+}
+
+const operationIds = new WeakMap<OpenAPIRegistry, Set<string>>();
+
 export function addRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
   router: Router,
   registry: OpenAPIRegistry,
   guards: Record<Access, (req: Request, res: Response, next: NextFunction) => void>,
   spec: RouteSpec<B, Q, P>,
 ) {
-  const responses: RouteConfig["responses"] = { ...spec.responses };
-  const errs = new Set([...(spec.errors ?? []), ...(spec.body || spec.query ? [422] : []), ...(spec.access !== "public" ? [401] : [])]);
-  if (spec.access === "staff" || spec.access === "admin") errs.add(403);
-  if (spec.body) errs.add(400);
-  for (const status of errs) {
+  const ids = operationIds.get(registry) ?? new Set<string>();
+  operationIds.set(registry, ids);
+  if (!/^[a-z][A-Za-z0-9]*$/.test(spec.operationId)) {
+    throw new Error(`operationId ${spec.operationId} is not camelCase`);
+  }
+  if (ids.has(spec.operationId)) throw new Error(`operationId ${spec.operationId} is used twice`);
+  ids.add(spec.operationId);
+
+  const responses: RouteConfig["responses"] = {};
+  for (const [status, a] of Object.entries(spec.responses) as [string, Answer][]) {
+    const content = a.schema ? { "application/json": { schema: a.schema } } : a.content;
+    responses[status] = { description: a.description, ...(content ? { content } : {}) };
+  }
+  for (const status of errorStatuses(spec)) {
     responses[status] = { description: errorText[status] ?? "Error", content: { "application/problem+json": { schema: problemSchema } } };
   }
   registry.registerPath({
     method: spec.method,
     path: spec.path.replace(/:(\w+)/g, "{$1}"),
+    operationId: spec.operationId,
     summary: spec.summary,
     tags: spec.tags,
     security: spec.access === "public" ? [] : [{ bearerAuth: [] }],

@@ -1,14 +1,153 @@
 // What each audience is shown of a case. Staff of the case's two agencies see the insured
 // person's data in full; everyone else sees it masked; insured persons see no staff names.
+// Each view has a zod schema beside it: the view function's return type is the schema's type, so
+// the OpenAPI document (which describes the answers with these schemas) cannot drift from them.
+import { z } from "zod";
 import type { CaseEvent } from "../generated/prisma/client.ts";
 import { maskIdNumber, maskName } from "../domain/idNumber.ts";
-import type { CaseMachineModule } from "../../machines/types.ts";
+import { SIDES, type CaseMachineModule, type Side } from "../../machines/types.ts";
+import { caseTypes, type CaseType } from "../../machines/index.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor, moduleOf, sidesOf, CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./cases.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";
 
-export function progressOf(mod: CaseMachineModule, state: string) {
+// ---------------------------------------------------------------------------
+// Schemas of the views (JSON as sent: timestamps are ISO strings, dates China dates)
+
+/** A China calendar date, YYYY-MM-DD. */
+export const chinaDateSchema = z.iso.date().meta({ description: "China date YYYY-MM-DD" });
+const timestamp = z.iso.datetime().meta({ description: "UTC timestamp (ISO 8601)" });
+const json = z.record(z.string(), z.unknown());
+
+export const labelSchema = z
+  .object({ zh: z.string(), en: z.string() })
+  .meta({ id: "Label", description: "A label in Chinese and English" });
+export const sideSchema = z.enum(SIDES).meta({ id: "Side", description: "who acts next" });
+const outcomeSchema = z
+  .enum(["completed", "withdrawn", "refused"])
+  .nullable()
+  .meta({ description: "how a final case ended; null while open" });
+export const caseTypeSchema = z.enum(caseTypes).meta({ id: "CaseType", description: "GET /api/machines describes each" });
+
+export const progressSchema = z
+  .object({
+    step: z.number().int().min(1),
+    steps: z.number().int().min(1),
+    percent: z.number().int().min(0).max(100),
+    label: labelSchema,
+    side: sideSchema,
+  })
+  .meta({ id: "Progress", description: "step k of n of the case's machine" });
+
+const agencyRef = z.object({ code: z.string(), name: z.string(), region: z.string() });
+
+export const caseViewSchema = z
+  .object({
+    id: z.uuid(),
+    caseNumber: z.string(),
+    type: caseTypeSchema,
+    machineVersion: z.number().int(),
+    state: z.string(),
+    stateLabel: labelSchema,
+    outcome: outcomeSchema,
+    version: z.number().int().meta({ description: "events recorded so far; send it as If-Match" }),
+    actingSide: sideSchema,
+    fromAgency: agencyRef,
+    toAgency: agencyRef,
+    insured: z.object({
+      name: z.string().meta({ description: "in full for staff of the case's agencies, masked otherwise" }),
+      idNumber: z.string().meta({ description: "in full for staff of the case's agencies, masked otherwise" }),
+      idNumberMasked: z.string(),
+    }),
+    openedOn: chinaDateSchema,
+    lastOccurredOn: chinaDateSchema,
+    stepStartedOn: chinaDateSchema.nullable(),
+    stepDueOn: chinaDateSchema.nullable(),
+    dueOn: chinaDateSchema.nullable().meta({ description: "the overall due date, when an overall limit runs" }),
+    provisional: z.boolean().meta({ description: "a due date relies on a calendar year not yet published" }),
+    overdue: z.boolean(),
+    workingDaysLeft: z.number().int().nullable(),
+    final: z.boolean(),
+    progress: progressSchema,
+    allowedEvents: z.array(z.string()).meta({ description: "the events you may record now" }),
+    facts: json.meta({ description: "what the machine has recorded (its context)" }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Case", description: "A case as its reader may see it" });
+
+export const caseSummarySchema = z
+  .object({
+    id: z.uuid(),
+    caseNumber: z.string(),
+    type: caseTypeSchema,
+    state: z.string(),
+    stateLabel: labelSchema,
+    version: z.number().int(),
+    actingSide: sideSchema,
+    fromAgency: z.string().meta({ description: "agency code" }),
+    toAgency: z.string().meta({ description: "agency code" }),
+    insuredName: z.string().meta({ description: "masked" }),
+    insuredIdNumber: z.string().meta({ description: "masked" }),
+    stepDueOn: chinaDateSchema.nullable(),
+    dueOn: chinaDateSchema.nullable(),
+    provisional: z.boolean(),
+    overdue: z.boolean(),
+    final: z.boolean(),
+    updatedAt: timestamp,
+  })
+  .meta({ id: "CaseSummary", description: "A row of a case list: nothing personal in full" });
+
+export const caseEventSchema = z
+  .object({
+    seq: z.number().int().min(1),
+    type: z.string(),
+    label: labelSchema,
+    fromState: z.string().nullable(),
+    toState: z.string(),
+    payload: json,
+    occurredOn: chinaDateSchema,
+    recordedAt: timestamp,
+    actor: z.object({ kind: z.enum(["staff", "admin", "system"]), username: z.string().nullable() }),
+  })
+  .meta({ id: "CaseEvent", description: "One entry of a case's append-only event log" });
+
+export const caseStatusSchema = z
+  .object({
+    caseNumber: z.string(),
+    type: caseTypeSchema,
+    insured: z.object({ name: z.string(), idNumber: z.string() }).meta({ description: "masked" }),
+    fromAgency: z.object({ name: z.string(), region: z.string() }),
+    toAgency: z.object({ name: z.string(), region: z.string() }),
+    state: z.string(),
+    progress: progressSchema,
+    outcome: outcomeSchema,
+    stepDueOn: chinaDateSchema.nullable(),
+    dueOn: chinaDateSchema.nullable(),
+    workingDaysLeft: z.number().int().nullable(),
+    provisional: z.boolean(),
+    overdue: z.boolean(),
+    final: z.boolean(),
+    timeline: z.array(
+      z.object({
+        label: labelSchema,
+        occurredOn: chinaDateSchema,
+        state: z.string(),
+        stateLabel: labelSchema.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "CaseStatus", description: "A case's progress for the insured person: no staff names" });
+
+export type CaseViewJson = z.output<typeof caseViewSchema>;
+export type CaseSummaryJson = z.output<typeof caseSummarySchema>;
+export type CaseEventJson = z.output<typeof caseEventSchema>;
+export type CaseStatusJson = z.output<typeof caseStatusSchema>;
+
+// ---------------------------------------------------------------------------
+
+export function progressOf(mod: CaseMachineModule, state: string): z.output<typeof progressSchema> {
   const meta = mod.states[state];
   return {
     step: meta.step,
@@ -31,7 +170,7 @@ export function workingDaysLeft(ctx: EngineContext, c: Pick<CaseWithAgencies, "f
   return ctx.calendar.workingDaysBetween(ctx.today(), target).value;
 }
 
-export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor) {
+export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor): CaseViewJson {
   const mod = moduleOf(ctx, c);
   const full = sidesOf(actor, c).length > 0;
   const snapshot = JSON.parse(c.snapshot);
@@ -39,13 +178,13 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor) 
   return {
     id: c.id,
     caseNumber: c.caseNumber,
-    type: c.type,
+    type: c.type as CaseType,
     machineVersion: c.machineVersion,
     state: c.state,
     stateLabel: meta.label,
     outcome: meta.outcome ?? null,
     version: c.version,
-    actingSide: c.actingSide,
+    actingSide: c.actingSide as Side,
     fromAgency: { code: c.fromAgency.code, name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { code: c.toAgency.code, name: c.toAgency.name, region: c.toAgency.region },
     insured: {
@@ -65,22 +204,22 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor) 
     progress: progressOf(mod, c.state),
     allowedEvents: allowedEventsFor(ctx, c, actor),
     facts: snapshot.context ?? {},
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
 }
 
 /** A row of the queue: enough to sort and pick, nothing personal in full. */
-export function caseSummary(ctx: EngineContext, c: CaseWithAgencies) {
+export function caseSummary(ctx: EngineContext, c: CaseWithAgencies): CaseSummaryJson {
   const mod = moduleOf(ctx, c);
   return {
     id: c.id,
     caseNumber: c.caseNumber,
-    type: c.type,
+    type: c.type as CaseType,
     state: c.state,
     stateLabel: mod.states[c.state].label,
     version: c.version,
-    actingSide: c.actingSide,
+    actingSide: c.actingSide as Side,
     fromAgency: c.fromAgency.code,
     toAgency: c.toAgency.code,
     insuredName: maskName(c.insuredName),
@@ -90,7 +229,7 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies) {
     provisional: c.provisional,
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
-    updatedAt: c.updatedAt,
+    updatedAt: c.updatedAt.toISOString(),
   };
 }
 
@@ -106,7 +245,7 @@ export function eventLabel(mod: CaseMachineModule, type: string) {
   return (Object.hasOwn(mod.events, type) ? mod.events[type].label : undefined) ?? { zh: type, en: type };
 }
 
-export function eventView(mod: CaseMachineModule, e: CaseEvent) {
+export function eventView(mod: CaseMachineModule, e: CaseEvent): CaseEventJson {
   return {
     seq: e.seq,
     type: e.type,
@@ -115,17 +254,17 @@ export function eventView(mod: CaseMachineModule, e: CaseEvent) {
     toState: e.toState,
     payload: JSON.parse(e.payload),
     occurredOn: e.occurredOn,
-    recordedAt: e.recordedAt,
-    actor: { kind: e.actorKind, username: e.actorName },
+    recordedAt: e.recordedAt.toISOString(),
+    actor: { kind: e.actorKind as "staff" | "admin" | "system", username: e.actorName },
   };
 }
 
 /** The answer to an insured person's status lookup: progress and timeline, no staff names. */
-export function statusView(ctx: EngineContext, c: StatusSource) {
+export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson {
   const mod = moduleOf(ctx, c);
   return {
     caseNumber: c.caseNumber,
-    type: c.type,
+    type: c.type as CaseType,
     insured: { name: maskName(c.insuredName), idNumber: maskIdNumber(c.insuredIdNumber) },
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },

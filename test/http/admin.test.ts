@@ -8,7 +8,7 @@ let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
 
 beforeAll(async () => {
   server = await startService();
-  api = client(server.url);
+  api = client(server.url, { checkAnswers: true });
   tokens = await setUpAgencies(api);
 });
 afterAll(async () => server?.stop());
@@ -92,7 +92,7 @@ describe("calendar years", () => {
 
     await server.stop();
     server = await startService({ dir: server.dir });
-    api = client(server.url);
+    api = client(server.url, { checkAnswers: true });
     r = await api.call("GET", "/api/admin/calendar/2027", { token: tokens.admin });
     expect(r.body).toMatchObject({ provisional: false, holidays: schedule.holidays, workdays: schedule.workdays });
   });

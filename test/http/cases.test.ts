@@ -9,7 +9,7 @@ let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
 
 beforeAll(async () => {
   server = await startService();
-  api = client(server.url);
+  api = client(server.url, { checkAnswers: true });
   tokens = await setUpAgencies(api);
 });
 
@@ -344,7 +344,7 @@ describe("restart and verify", () => {
 
     await server.stop();
     server = await startService({ dir: server.dir });
-    api = client(server.url);
+    api = client(server.url, { checkAnswers: true });
     // Tokens survive a restart: the signing secret is kept in the database.
     let r = await send(tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-09-04" });
     expect(r.status, JSON.stringify(r.body)).toBe(200);

@@ -26,7 +26,7 @@ describe("first start", () => {
 
     s = await startService({ dir, env: { ADMIN_USERNAME: "", ADMIN_PASSWORD: "" } });
     expect(s.output()).not.toContain("password:");
-    const api = client(s.url);
+    const api = client(s.url, { checkAnswers: true });
     const token = await api.login(username, password);
     expect((await api.call("GET", "/api/me", { token })).body).toMatchObject({ username: "admin", role: "admin" });
     expect((await api.call("POST", "/api/auth/login", { body: { username, password: "wrong-password" } })).status).toBe(401);

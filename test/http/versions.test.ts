@@ -36,7 +36,7 @@ describe("machine versions", () => {
     const open = { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" };
 
     let server = await startServer(env);
-    let api = client(server.url);
+    let api = client(server.url, { checkAnswers: true });
     const tokens = await setUpAgencies(api);
     const old = (await api.call("POST", "/api/cases", { token: tokens.out, body: open })).body;
     expect(old.machineVersion).toBe(1);
@@ -45,7 +45,7 @@ describe("machine versions", () => {
     await server.close();
 
     server = await startServer(env, { machines: withV2 });
-    api = client(server.url);
+    api = client(server.url, { checkAnswers: true });
     const fresh = (await api.call("POST", "/api/cases", { token: tokens.out, body: open })).body;
     expect(fresh.machineVersion).toBe(2);
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: certificate });
@@ -66,7 +66,7 @@ describe("machine versions", () => {
     // Without version 2 installed, the new case cannot be advanced rather than being run on the wrong rules.
     await server.close();
     server = await startServer(env);
-    api = client(server.url);
+    api = client(server.url, { checkAnswers: true });
     const refused = await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: { type: "TRANSFER_OUT_DONE", transferredFen: 500 } });
     expect(refused.status).toBe(500);
     expect(refused.body.type).toBe("/problems/machine-version-missing");

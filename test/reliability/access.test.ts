@@ -38,7 +38,7 @@ beforeAll(async () => {
   // Background jobs (deadline sweeper, webhook delivery) write on their own schedule; this test
   // compares the database before and after each refused request, so it runs without them.
   server = await startService({ dir: tempDir("tracker-access-"), env: { JOBS: "off" } });
-  api = client(server.url);
+  api = client(server.url, { checkAnswers: true });
   const admin = await api.login(ADMIN.username, ADMIN.password);
   for (const a of [
     { code: "FZ", name: "福州市医保中心", region: "350100" },

@@ -26,7 +26,7 @@ beforeAll(async () => {
   // Background jobs (deadline sweeper, webhook delivery) write on their own schedule; these tests
   // compare the database before and after requests, so they run without them.
   main = await startService({ dir, env: { TOKEN_SECRET, TOKEN_TTL_MINUTES: "30", JOBS: "off" } });
-  api = client(main.url);
+  api = client(main.url, { checkAnswers: true });
   tokens = await setUpAgencies(api);
   store = openStore(main.databaseUrl);
 });
@@ -161,8 +161,8 @@ describe("throttling", () => {
       startService({ dir: d2, env: { LOGIN_RATE_LIMIT_PER_MINUTE: "3", STATUS_RATE_LIMIT_PER_MINUTE: "3" } }),
     ]);
     // One successful admin login each (successful logins do not count against the limit).
-    await setUpAgencies(client(proxied.url));
-    await setUpAgencies(client(direct.url));
+    await setUpAgencies(client(proxied.url, { checkAnswers: true }));
+    await setUpAgencies(client(direct.url, { checkAnswers: true }));
   });
 
   afterAll(async () => {
@@ -170,7 +170,7 @@ describe("throttling", () => {
   });
 
   const login = (s: TestServer, ip: string | undefined, username: string, password = "wrong-password") =>
-    client(s.url).call("POST", "/api/auth/login", { body: { username, password }, headers: ip ? { "x-forwarded-for": ip } : {} });
+    client(s.url, { checkAnswers: true }).call("POST", "/api/auth/login", { body: { username, password }, headers: ip ? { "x-forwarded-for": ip } : {} });
 
   it("refuses the 6th failed login of one client for one account with 429, even with the right password", async () => {
     for (let i = 1; i <= 5; i++) expect((await login(proxied, "10.0.0.1", "fz-clerk")).status).toBe(401);
@@ -201,7 +201,7 @@ describe("throttling", () => {
   });
 
   it("throttles status lookups per client", async () => {
-    const api2 = client(proxied.url);
+    const api2 = client(proxied.url, { checkAnswers: true });
     const body = { caseNumber: "MT2026-ZZZZZZZZ", idNumber: people[2].idNumber };
     for (let i = 1; i <= 5; i++) {
       expect((await api2.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "10.0.5.1" } })).status).toBe(404);
@@ -216,7 +216,7 @@ describe("throttling", () => {
     for (let i = 1; i <= 3; i++) expect((await login(direct, `192.0.2.${i}`, `someone-${i}`)).status).toBe(401);
     const r = await login(direct, "192.0.2.200", "someone-else");
     expect(r.status).toBe(429);
-    const s = client(direct.url);
+    const s = client(direct.url, { checkAnswers: true });
     const body = { caseNumber: "MT2026-ZZZZZZZZ", idNumber: people[3].idNumber };
     for (let i = 1; i <= 3; i++) expect((await s.call("POST", "/api/status", { body, headers: { "x-forwarded-for": `198.51.100.${i}` } })).status).toBe(404);
     const st = await s.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "198.51.100.200" } });
@@ -267,7 +267,7 @@ describe("status lookup", () => {
     dirs.push(dir);
     const traced = await startTracedService(dir);
     try {
-      const t = client(traced.url);
+      const t = client(traced.url, { checkAnswers: true });
       const tk = await setUpAgencies(t);
       const insured = people[5];
       const c = await openMedical(t, tk.out, insured);

@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
+import { answerChecker } from "./openapi-check.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const run = promisify(execFile);
@@ -130,7 +131,9 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
-export function client(baseUrl: string) {
+/** checkAnswers: every reply is checked against the service's OpenAPI document (test/support/openapi-check.ts). */
+export function client(baseUrl: string, opts: { checkAnswers?: boolean } = {}) {
+  const check = opts.checkAnswers ? answerChecker(baseUrl) : undefined;
   async function call<T = any>(
     method: string,
     p: string,
@@ -147,7 +150,9 @@ export function client(baseUrl: string) {
     const text = await res.text();
     let body: any = text;
     if ((res.headers.get("content-type") ?? "").includes("json")) body = JSON.parse(text);
-    return { status: res.status, body, headers: res.headers };
+    const reply = { status: res.status, body, headers: res.headers };
+    await check?.(method, p, reply);
+    return reply;
   }
   async function login(username: string, password: string): Promise<string> {
     const r = await call("POST", "/api/auth/login", { body: { username, password } });

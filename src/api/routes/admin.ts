@@ -8,7 +8,21 @@ import { problems } from "../../problems.ts";
 import { allLimitSpecs } from "../../engine/limits.ts";
 import { recomputeAfterPublication } from "../../jobs/recompute.ts";
 import type { ApiDeps } from "../deps.ts";
-import type { Agency } from "../../generated/prisma/client.ts";
+import type { Agency, RegionalPolicy, User } from "../../generated/prisma/client.ts";
+import {
+  agencyListSchema,
+  agencySchema,
+  calendarScheduleSchema,
+  calendarYearsSchema,
+  policyListSchema,
+  policySchema,
+  publishedCalendarYearSchema,
+  userListSchema,
+  userSchema,
+  type AgencyJson,
+  type PolicyJson,
+  type UserJson,
+} from "../schemas.ts";
 
 const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 letters, digits, _ or -");
 const limits = z.record(z.string(), z.number()).meta({ description: "limit key -> working days, never above the national ceiling" });
@@ -44,8 +58,18 @@ const auditQuery = z
   .strict()
   .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] });
 
-function agencyView(a: Agency) {
-  return { code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits), createdAt: a.createdAt };
+function agencyView(a: Agency): AgencyJson {
+  const createdAt = a.createdAt.toISOString();
+  return { code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits), createdAt };
+}
+
+function userView(u: Pick<User, "id" | "username" | "role" | "disabled">, agencyCode: string | null): UserJson {
+  return { id: u.id, username: u.username, role: u.role as UserJson["role"], agencyCode, disabled: u.disabled };
+}
+
+/** The stored row as it is (createdAt as its ISO string, as JSON sends it). */
+function policyView(p: RegionalPolicy): PolicyJson {
+  return { ...p, createdAt: p.createdAt.toISOString() };
 }
 
 function checkLimits(raw: unknown) {
@@ -68,11 +92,12 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/admin/agencies",
+    operationId: "createAgency",
     summary: "Create an agency",
     tags: ["admin"],
     access: "admin",
     body: agencyBody,
-    responses: { 201: { description: "The agency" } },
+    responses: { 201: { description: "The agency", schema: agencySchema } },
     errors: [409],
     handler: async ({ body, res }) => {
       const lim = checkLimits(body.limits ?? {});
@@ -86,22 +111,24 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/admin/agencies",
+    operationId: "listAgencies",
     summary: "List agencies",
     tags: ["admin"],
     access: "admin",
-    responses: { 200: { description: "Agencies" } },
+    responses: { 200: { description: "Agencies", schema: agencyListSchema } },
     handler: async () => ({ items: (await db.agency.findMany({ orderBy: { code: "asc" } })).map(agencyView) }),
   });
 
   add({
     method: "patch",
     path: "/api/admin/agencies/:code",
+    operationId: "updateAgency",
     summary: "Rename an agency or set its deadline limits",
     tags: ["admin"],
     access: "admin",
     params: z.object({ code }),
     body: agencyPatch,
-    responses: { 200: { description: "The agency" } },
+    responses: { 200: { description: "The agency", schema: agencySchema } },
     errors: [404],
     handler: async ({ params, body }) => {
       const a = await db.agency.findUnique({ where: { code: params.code } });
@@ -116,11 +143,12 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/admin/users",
+    operationId: "createUser",
     summary: "Create a staff or administrator account",
     tags: ["admin"],
     access: "admin",
     body: userBody,
-    responses: { 201: { description: "The user" } },
+    responses: { 201: { description: "The user", schema: userSchema } },
     errors: [409],
     handler: async ({ body, res }) => {
       let agencyId: number | null = null;
@@ -138,37 +166,35 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
         include: { agency: true },
       });
       res.status(201);
-      return { id: u.id, username: u.username, role: u.role, agencyCode: u.agency?.code ?? null, disabled: u.disabled };
+      return userView(u, u.agency?.code ?? null);
     },
   });
 
   add({
     method: "get",
     path: "/api/admin/users",
+    operationId: "listUsers",
     summary: "List accounts",
     tags: ["admin"],
     access: "admin",
-    responses: { 200: { description: "Users" } },
+    responses: { 200: { description: "Users", schema: userListSchema } },
     handler: async () => ({
-      items: (await db.user.findMany({ orderBy: { username: "asc" }, include: { agency: true } })).map((u) => ({
-        id: u.id,
-        username: u.username,
-        role: u.role,
-        agencyCode: u.agency?.code ?? null,
-        disabled: u.disabled,
-      })),
+      items: (await db.user.findMany({ orderBy: { username: "asc" }, include: { agency: true } })).map((u) =>
+        userView(u, u.agency?.code ?? null),
+      ),
     }),
   });
 
   add({
     method: "patch",
     path: "/api/admin/users/:username",
+    operationId: "updateUser",
     summary: "Disable or enable an account, or reset its password",
     tags: ["admin"],
     access: "admin",
     params: z.object({ username: z.string().min(1).max(64) }),
     body: userPatch,
-    responses: { 200: { description: "The user" } },
+    responses: { 200: { description: "The user", schema: userSchema } },
     errors: [404, 409],
     handler: async ({ params, body, actor }) => {
       const u = await db.user.findUnique({ where: { username: params.username }, include: { agency: true } });
@@ -178,40 +204,48 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
       if (body.disabled !== undefined) data.disabled = body.disabled;
       if (body.password) data.passwordHash = await hashPassword(body.password);
       const v = await db.user.update({ where: { id: u.id }, data });
-      return { id: v.id, username: v.username, role: v.role, agencyCode: u.agency?.code ?? null, disabled: v.disabled };
+      return userView(v, u.agency?.code ?? null);
     },
   });
 
   add({
     method: "get",
     path: "/api/admin/calendar",
+    operationId: "listCalendarYears",
     summary: "Years of the working-day calendar: published, or computed by rule (provisional)",
     tags: ["admin"],
     access: "admin",
-    responses: { 200: { description: "Years" } },
-    handler: async () => ({ published: ctx.calendar.publishedYears() }),
+    responses: { 200: { description: "Years", schema: calendarYearsSchema } },
+    handler: async () => ({ published: ctx.calendar.publishedYears() }) satisfies z.output<typeof calendarYearsSchema>,
   });
 
   add({
     method: "get",
     path: "/api/admin/calendar/:year",
+    operationId: "getCalendarYear",
     summary: "One year's holidays and make-up working days",
     tags: ["admin"],
     access: "admin",
     params: yearParam,
-    responses: { 200: { description: "The year" } },
-    handler: async ({ params }) => ctx.calendar.schedule(params.year),
+    responses: { 200: { description: "The year", schema: calendarScheduleSchema } },
+    handler: async ({ params }) => ctx.calendar.schedule(params.year) satisfies z.output<typeof calendarScheduleSchema>,
   });
 
   add({
     method: "put",
     path: "/api/admin/calendar/:year",
+    operationId: "publishCalendarYear",
     summary: "Publish a year's official schedule (replaces the provisional rule for that year); open cases' due dates that relied on it are recomputed",
     tags: ["admin"],
     access: "admin",
     params: yearParam,
     body: calendarBody,
-    responses: { 200: { description: "The published year, and recomputedCases: how many open cases got new due dates" } },
+    responses: {
+      200: {
+        description: "The published year, and recomputedCases: how many open cases got new due dates",
+        schema: publishedCalendarYearSchema,
+      },
+    },
     handler: async ({ params, body, actor }) => {
       let schedule;
       try {
@@ -227,47 +261,56 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
       // Every open due date that relied on this year moves to where the schedule puts it, each
       // change recorded as a DEADLINES_RECOMPUTED event (src/jobs/recompute.ts).
       const recomputedCases = await recomputeAfterPublication(ctx, params.year, { publishedAt: stored.publishedAt });
-      return { ...ctx.calendar.schedule(params.year), recomputedCases };
+      const answer: z.output<typeof publishedCalendarYearSchema> = {
+        ...ctx.calendar.schedule(params.year),
+        recomputedCases,
+      };
+      return answer;
     },
   });
 
   add({
     method: "post",
     path: "/api/admin/policies",
+    operationId: "createPolicy",
     summary: "Add a regional policy version (effective from a date)",
     tags: ["admin"],
     access: "admin",
     body: regionalPolicySchema,
-    responses: { 201: { description: "The policy" } },
+    responses: { 201: { description: "The policy", schema: policySchema } },
     errors: [409],
     handler: async ({ body, res }) => {
       const exists = await db.regionalPolicy.findUnique({ where: { region_effectiveFrom: { region: body.region, effectiveFrom: body.effectiveFrom } } });
       if (exists) throw problems.conflict(`A policy for region ${body.region} effective ${body.effectiveFrom} already exists; add a new version with a later date.`);
       const p = await db.regionalPolicy.create({ data: body });
       res.status(201);
-      return p;
+      return policyView(p);
     },
   });
 
   add({
     method: "get",
     path: "/api/admin/policies",
+    operationId: "listPolicies",
     summary: "List regional policies",
     tags: ["admin"],
     access: "admin",
     query: z.object({ region: z.string().max(6).optional() }).strict(),
-    responses: { 200: { description: "Policies" } },
+    responses: { 200: { description: "Policies", schema: policyListSchema } },
     handler: async ({ query }) => ({
-      items: await db.regionalPolicy.findMany({
-        where: query.region ? { region: query.region } : {},
-        orderBy: [{ region: "asc" }, { effectiveFrom: "asc" }],
-      }),
+      items: (
+        await db.regionalPolicy.findMany({
+          where: query.region ? { region: query.region } : {},
+          orderBy: [{ region: "asc" }, { effectiveFrom: "asc" }],
+        })
+      ).map(policyView),
     }),
   });
 
   add({
     method: "get",
     path: "/api/admin/audit",
+    operationId: "getAuditCsv",
     summary: "Events recorded in a date range (by occurredOn), as CSV",
     tags: ["admin"],
     access: "admin",

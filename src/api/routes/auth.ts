@@ -5,6 +5,7 @@ import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import { decoyPasswordHash, verifyPassword } from "../../auth/passwords.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
+import { meSchema, tokenSchema } from "../schemas.ts";
 
 const loginBody = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })
@@ -37,11 +38,12 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/auth/login",
+    operationId: "logIn",
     summary: "Exchange a username and password for a bearer token",
     tags: ["auth"],
     access: "public",
     body: loginBody,
-    responses: { 200: { description: "A bearer token" } },
+    responses: { 200: { description: "A bearer token", schema: tokenSchema } },
     errors: [401, 429],
     handler: async ({ body }) => {
       const user = await ctx.db.user.findUnique({ where: { username: body.username } });
@@ -49,25 +51,28 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
       const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), body.password);
       if (!user || !ok || user.disabled) throw problems.unauthorized("Wrong username or password, or the account is disabled.");
       const { token, expiresAt } = await tokens.issue({ userId: user.id, role: user.role as "staff" | "admin" });
-      return { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role: user.role };
+      const role = user.role as "staff" | "admin";
+      const answer: z.output<typeof tokenSchema> = { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role };
+      return answer;
     },
   });
 
   add({
     method: "get",
     path: "/api/me",
+    operationId: "getMe",
     summary: "Who the token belongs to",
     tags: ["auth"],
     access: "user",
-    responses: { 200: { description: "The current user" } },
+    responses: { 200: { description: "The current user", schema: meSchema } },
     handler: async ({ actor }) => {
       const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor!.userId }, include: { agency: true } });
       return {
         id: user.id,
         username: user.username,
-        role: user.role,
+        role: user.role as "staff" | "admin",
         agency: user.agency ? { code: user.agency.code, name: user.agency.name } : null,
-      };
+      } satisfies z.output<typeof meSchema>;
     },
   });
 }

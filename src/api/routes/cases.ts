@@ -10,6 +10,7 @@ import { caseTypes } from "../../../machines/index.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 import { withIdempotency } from "../idempotency.ts";
+import { caseEventLogSchema, casePageSchema, caseViewSchema } from "../schemas.ts";
 
 const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
 const caseType = z.enum(caseTypes);
@@ -77,13 +78,15 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
   add({
     method: "post",
     path: "/api/cases",
+    operationId: "openCase",
     summary: "Open a case (its first event)",
     tags: ["cases"],
     access: "staff",
     body: createCaseBody,
     headers: versionHeader.pick({ "idempotency-key": true }),
-    responses: { 201: { description: "The new case" } },
-    errors: [404],
+    responses: { 201: { description: "The new case", schema: caseViewSchema } },
+    // unknown agencies are 422 (field errors), not 404; 409: the same Idempotency-Key completed at the same time
+    errors: [409],
     handler: async ({ body, actor, req, res }) =>
       withIdempotency(ctx, req, res, actor!, async (idem) => {
         const c = await openCase(ctx, actor!, body, idem?.({ status: 201, view: (row) => ({ ...caseView(ctx, row, actor!) }) }));
@@ -95,11 +98,12 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases",
+    operationId: "listCases",
     summary: "Search and list cases (cursor pagination)",
     tags: ["cases"],
     access: "user",
     query: listQuery,
-    responses: { 200: { description: "A page of cases" } },
+    responses: { 200: { description: "A page of cases", schema: casePageSchema } },
     handler: async ({ query, actor }) => {
       let agencyId: number | undefined;
       if (query.agency) {
@@ -123,12 +127,13 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id",
+    operationId: "getCase",
     summary: "A case with its progress, due dates and the events you may record now",
     tags: ["cases"],
     access: "user",
     params: caseId,
-    responses: { 200: { description: "The case" } },
-    errors: [404],
+    responses: { 200: { description: "The case", schema: caseViewSchema } },
+    errors: [403, 404],
     handler: async ({ params, actor, res }) => {
       const c = await loadCase(ctx, params.id);
       assertCanRead(actor!, c);
@@ -140,6 +145,7 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
   add({
     method: "post",
     path: "/api/cases/:id/events",
+    operationId: "recordCaseEvent",
     summary: "Record an event on a case",
     tags: ["cases"],
     access: "staff",
@@ -147,7 +153,7 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     body: eventBody,
     docBody: eventDocBody,
     headers: versionHeader,
-    responses: { 200: { description: "The case after the event" } },
+    responses: { 200: { description: "The case after the event", schema: caseViewSchema } },
     errors: [404, 409, 412],
     handler: async ({ params, body, actor, req, res }) => {
       const ifMatch = parseIfMatch(req.get("if-match"));
@@ -166,12 +172,13 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/events",
+    operationId: "listCaseEvents",
     summary: "The case's event log, oldest first",
     tags: ["cases"],
     access: "user",
     params: caseId,
-    responses: { 200: { description: "Events" } },
-    errors: [404],
+    responses: { 200: { description: "Events", schema: caseEventLogSchema } },
+    errors: [403, 404],
     handler: async ({ params, actor }) => {
       const c = await loadCase(ctx, params.id);
       assertCanRead(actor!, c);

@@ -8,6 +8,7 @@ import { Problem, problems } from "../../problems.ts";
 import { statusView } from "../../engine/views.ts";
 import { storeFor } from "../../engine/store.ts";
 import type { ApiDeps } from "../deps.ts";
+import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
 
 const statusBody = z
   .object({
@@ -34,11 +35,12 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/status",
+    operationId: "lookUpStatus",
     summary: "Progress of a case, for the insured person (case number + ID number)",
     tags: ["status"],
     access: "public",
     body: statusBody,
-    responses: { 200: { description: "Progress, due date and timeline" } },
+    responses: { 200: { description: "Progress, due date and timeline", schema: caseStatusSchema } },
     errors: [404, 429],
     handler: async ({ body }) => {
       // One statement whether or not the case exists, and a constant-time compare even when it
@@ -56,11 +58,14 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/machines",
+    operationId: "listMachines",
     summary: "Case types and their machine versions",
     tags: ["machines"],
     access: "public",
-    responses: { 200: { description: "Case types: type, latestVersion, label (zh, en), singleAgency, caseNumberPrefix" } },
-    handler: () => ({
+    responses: {
+      200: { description: "Case types: type, latestVersion, label (zh, en), singleAgency, caseNumberPrefix", schema: machineListSchema },
+    },
+    handler: (): z.output<typeof machineListSchema> => ({
       items: ctx.machines.types.map((t) => {
         const { version, label, singleAgency, caseNumberPrefix } = ctx.machines.latest(t);
         return { type: t, latestVersion: version, label, singleAgency, caseNumberPrefix };
@@ -71,30 +76,33 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/machines/:type",
+    operationId: "getMachineDefinition",
     summary: "A case machine's definition as JSON (states, events, labels, sides), for diagrams",
     tags: ["machines"],
     access: "public",
     params: z.object({ type: z.enum(caseTypes) }),
     query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
-    responses: { 200: { description: "Definition" } },
+    responses: { 200: { description: "Definition", schema: machineDefinitionSchema } },
     errors: [404],
     handler: ({ params, query }) => {
       const mod = query.version ? ctx.machines.get(params.type, query.version) : ctx.machines.latest(params.type);
       if (!mod) throw problems.notFound(`Version ${query.version} of ${params.type}`);
-      return definitionJson(mod);
+      // mod.type is params.type (the registry key): the same answer, typed as a case type
+      return { ...definitionJson(mod), type: params.type } satisfies z.output<typeof machineDefinitionSchema>;
     },
   });
 
   add({
     method: "get",
     path: "/healthz",
+    operationId: "getHealth",
     summary: "Liveness and database reachability",
     tags: ["operations"],
     access: "public",
-    responses: { 200: { description: "OK" } },
+    responses: { 200: { description: "OK", schema: healthSchema } },
     handler: async () => {
       await ctx.db.$queryRawUnsafe("SELECT 1");
-      return { status: "ok" };
+      return { status: "ok" } satisfies z.output<typeof healthSchema>;
     },
   });
 }

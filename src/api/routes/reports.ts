@@ -45,6 +45,7 @@ export function reportRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/admin/reports/sla",
+    operationId: "getSlaReport",
     summary: "Step deadlines kept, per agency and step: open, overdue, completed on time or late in [from, to], working-day median and 90th percentile",
     tags: ["reports"],
     access: "admin",
@@ -67,7 +68,7 @@ export function reportRoutes({ ctx, add }: ApiDeps) {
           .send(slaCsv(report));
         return undefined;
       }
-      return report;
+      return report satisfies z.output<typeof slaSchema>;
     },
   });
 }

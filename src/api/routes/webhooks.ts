@@ -2,7 +2,7 @@
 // Deliveries themselves are made by the worker in src/notifications/worker.ts.
 import { z } from "zod";
 import type { Prisma, Webhook, WebhookDelivery, WebhookDeliveryAttempt, OutboxMessage, Agency } from "../../generated/prisma/client.ts";
-import { MESSAGE_KINDS, outboxWritten } from "../../notifications/outbox.ts";
+import { MESSAGE_KINDS, outboxWritten, type MessageKind } from "../../notifications/outbox.ts";
 import { generateSecret, maskSecret } from "../../notifications/signing.ts";
 import { parseKinds } from "../../notifications/worker.ts";
 import { Problem, problems } from "../../problems.ts";
@@ -118,11 +118,16 @@ const deliverySchema = z
 
 type Counts = { pending: number; delivered: number; failed: number };
 
-function webhookView(w: Webhook & { agency: Agency | null }, counts: Counts, shownSecret?: string) {
+function webhookView(
+  w: Webhook & { agency: Agency | null },
+  counts: Counts,
+  shownSecret?: string,
+): z.output<typeof webhookSchema> {
   return {
     id: w.id,
     url: w.url,
-    events: parseKinds(w.events),
+    // stored only through the `kinds` enum above
+    events: parseKinds(w.events) as MessageKind[],
     agencyCode: w.agency?.code ?? null,
     active: w.active,
     secretMasked: maskSecret(w.secret),
@@ -134,7 +139,9 @@ function webhookView(w: Webhook & { agency: Agency | null }, counts: Counts, sho
   };
 }
 
-function deliveryView(d: WebhookDelivery & { message: OutboxMessage; attemptLog: WebhookDeliveryAttempt[] }) {
+function deliveryView(
+  d: WebhookDelivery & { message: OutboxMessage; attemptLog: WebhookDeliveryAttempt[] },
+): z.output<typeof deliverySchema> {
   let caseNumber: string | null = null;
   try {
     caseNumber = JSON.parse(d.message.body)?.case?.caseNumber ?? null;
@@ -190,6 +197,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/admin/webhooks",
+    operationId: "createWebhook",
     summary: "Subscribe a URL to notifications (state changes, deadlines approaching or missed), for all cases or one agency's",
     tags: ["webhooks"],
     access: "admin",
@@ -224,6 +232,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/admin/webhooks",
+    operationId: "listWebhooks",
     summary: "List webhooks (secrets masked) with their delivery counts",
     tags: ["webhooks"],
     access: "admin",
@@ -238,6 +247,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "patch",
     path: "/api/admin/webhooks/:id",
+    operationId: "updateWebhook",
     summary: "Switch a webhook on or off, or change its URL, kinds or secret",
     tags: ["webhooks"],
     access: "admin",
@@ -262,6 +272,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/admin/webhooks/:id/deliveries",
+    operationId: "listWebhookDeliveries",
     summary: "A webhook's delivery log, newest first: status, every attempt with its status code or error",
     tags: ["webhooks"],
     access: "admin",
@@ -291,6 +302,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/admin/deliveries/:id/redeliver",
+    operationId: "redeliverWebhookDelivery",
     summary: "Send a delivery again (same X-Tracker-Delivery id and body), with a fresh retry schedule",
     tags: ["webhooks"],
     access: "admin",

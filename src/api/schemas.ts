@@ -1,0 +1,170 @@
+// Schemas of the API's success answers, registered as named components of the OpenAPI document.
+// The case views' schemas live beside the views (src/engine/views.ts); the answers built in the
+// route modules are typed with these (z.output<...>), so what a handler builds and what the
+// document says cannot drift apart. test/support/openapi-check.ts checks real answers against them.
+import { z } from "zod";
+import {
+  caseEventSchema,
+  caseSummarySchema,
+  caseTypeSchema,
+  chinaDateSchema,
+  labelSchema,
+  sideSchema,
+} from "../engine/views.ts";
+
+export { caseViewSchema, caseSummarySchema, caseEventSchema, caseStatusSchema } from "../engine/views.ts";
+
+const timestamp = z.iso.datetime().meta({ description: "UTC timestamp (ISO 8601)" });
+const role = z.enum(["staff", "admin"]);
+
+export const casePageSchema = z
+  .object({
+    items: z.array(caseSummarySchema),
+    nextCursor: z.uuid().nullable().meta({ description: "pass as cursor for the next page; null on the last page" }),
+  })
+  .meta({ id: "CasePage", description: "A page of the case list" });
+
+export const caseEventLogSchema = z
+  .object({ items: z.array(caseEventSchema) })
+  .meta({ id: "CaseEventLog", description: "A case's events, oldest first" });
+
+export const tokenSchema = z
+  .object({ token: z.string(), tokenType: z.literal("Bearer"), expiresAt: timestamp, role })
+  .meta({ id: "Token", description: "A bearer token for the Authorization header" });
+
+export const meSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    role,
+    agency: z
+      .object({ code: z.string(), name: z.string() })
+      .nullable()
+      .meta({ description: "staff: their agency; administrators: null" }),
+  })
+  .meta({ id: "Me", description: "The user a token belongs to" });
+
+export const machineListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        type: caseTypeSchema,
+        latestVersion: z.number().int().min(1),
+        label: labelSchema,
+        singleAgency: z.boolean().meta({ description: "one agency handles the case (fromAgency = toAgency)" }),
+        caseNumberPrefix: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "MachineList", description: "Case types and the version new cases get" });
+
+const limitSpec = z.object({
+  key: z.string().meta({ description: "the agencies' limit setting, e.g. medicalTransfer.transferOut" }),
+  nationalMaxDays: z.number().int().meta({ description: "national ceiling in working days" }),
+  agency: z.enum(["transferOut", "transferIn"]).meta({ description: "whose agency's setting applies" }),
+});
+
+export const machineDefinitionSchema = z
+  .object({
+    type: caseTypeSchema,
+    version: z.number().int().min(1),
+    id: z.string(),
+    initial: z.string(),
+    steps: z.number().int().min(1),
+    overall: limitSpec
+      .extend({ startsWith: z.string() })
+      .nullable()
+      .meta({ description: "the whole-case limit, if any" }),
+    states: z.record(
+      z.string(),
+      z.object({
+        side: sideSchema,
+        label: labelSchema,
+        step: z.number().int().min(1),
+        deadline: limitSpec.optional(),
+        outcome: z.enum(["completed", "withdrawn", "refused"]).optional(),
+        final: z.boolean(),
+        on: z.record(z.string(), z.array(z.object({ target: z.string().nullable(), guard: z.string().nullable() }))),
+      }),
+    ),
+    events: z.record(
+      z.string(),
+      z.object({
+        recordedBy: z.array(z.enum(["transferOut", "transferIn", "agency"])),
+        label: labelSchema,
+        payload: z.record(z.string(), z.unknown()).meta({ description: "JSON Schema of the event's payload" }),
+      }),
+    ),
+  })
+  .meta({
+    id: "MachineDefinition",
+    description: "A case machine: states, transitions with guards, events with payload schemas",
+  });
+
+export const agencySchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    region: z.string(),
+    limits: z.record(z.string(), z.number()).meta({ description: "limit key -> working days" }),
+    createdAt: timestamp,
+  })
+  .meta({ id: "Agency" });
+
+export const agencyListSchema = z.object({ items: z.array(agencySchema) }).meta({ id: "AgencyList" });
+
+export const userSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    role,
+    agencyCode: z.string().nullable(),
+    disabled: z.boolean(),
+  })
+  .meta({ id: "User", description: "An account (never its password)" });
+
+export const userListSchema = z.object({ items: z.array(userSchema) }).meta({ id: "UserList" });
+
+export const calendarYearsSchema = z
+  .object({
+    published: z
+      .array(z.number().int())
+      .meta({ description: "years with a published schedule; others are provisional" }),
+  })
+  .meta({ id: "CalendarYears" });
+
+export const calendarScheduleSchema = z
+  .object({
+    year: z.number().int(),
+    holidays: z.array(chinaDateSchema),
+    workdays: z.array(chinaDateSchema).meta({ description: "make-up working days (调休) on weekends" }),
+    provisional: z.boolean().meta({ description: "true: computed by rule, no schedule published yet" }),
+  })
+  .meta({ id: "CalendarSchedule", description: "A year of the working-day calendar" });
+
+export const publishedCalendarYearSchema = calendarScheduleSchema
+  .extend({ recomputedCases: z.number().int().min(0).meta({ description: "open cases that got new due dates" }) })
+  .meta({ id: "PublishedCalendarYear" });
+
+export const policySchema = z
+  .object({
+    id: z.number().int(),
+    region: z.string(),
+    effectiveFrom: chinaDateSchema,
+    contributionBaseFen: z.number().int(),
+    rateBasisPoints: z.number().int(),
+    lateFeePerDayPpm: z.number().int(),
+    lateFeeAppliesToFlexible: z.boolean(),
+    maxBackPayMonths: z.number().int(),
+    waitingPeriodMonths: z.number().int(),
+    createdAt: timestamp,
+  })
+  .meta({ id: "RegionalPolicy", description: "A regional renewal policy version, effective from a date" });
+
+export const policyListSchema = z.object({ items: z.array(policySchema) }).meta({ id: "RegionalPolicyList" });
+
+export const healthSchema = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
+
+export type AgencyJson = z.output<typeof agencySchema>;
+export type UserJson = z.output<typeof userSchema>;
+export type PolicyJson = z.output<typeof policySchema>;
