@@ -12,6 +12,7 @@ import { isChinaDate } from "../calendar/index.ts";
 import { Problem, problems, type FieldError } from "../problems.ts";
 import { enqueueMessage, outboxWritten, type CaseRef } from "../notifications/outbox.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 import type { Actor, EngineContext } from "./context.ts";
 
 export type CaseWithAgencies = Case & { fromAgency: Agency; toAgency: Agency };
@@ -126,10 +127,6 @@ function randomCaseNumber(mod: CaseMachineModule, openedOn: string): string {
   let suffix = "";
   for (let i = 0; i < 8; i++) suffix += alphabet[randomInt(alphabet.length)];
   return `${prefix}${openedOn.slice(0, 4)}-${suffix}`;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
 }
 
 

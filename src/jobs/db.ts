@@ -3,18 +3,6 @@ import type { CaseType } from "../../machines/index.ts";
 import type { CaseWithAgencies } from "../engine/cases.ts";
 import type { EngineContext } from "../engine/context.ts";
 
-/** Prisma's unique-constraint error (P2002). */
-export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
-}
-
-/** Thrown inside a transaction when the case's version moved: the transaction rolls back. */
-export class VersionConflict extends Error {
-  constructor() {
-    super("the case changed concurrently");
-  }
-}
-
 export function findCase(ctx: EngineContext, id: string): Promise<CaseWithAgencies | null> {
   return ctx.db.case.findUnique({ where: { id }, include: { fromAgency: true, toAgency: true } });
 }

@@ -3,13 +3,14 @@
 // dates with the calendar as it is now (src/deadlines recomputeDeadlines). Each case whose dates
 // or provisional flag change gets, in one transaction under the version check, the new dates
 // and a DEADLINES_RECOMPUTED event (actorKind "system", fromState = toState) with
-// payload { year, before, after }. Unchanged cases get nothing, so running it twice (or on two
+// payload { year, before, after }, written by the engine (src/engine/systemEvents.ts). Unchanged cases get nothing, so running it twice (or on two
 // nodes at once) records each change once.
 import type { CaseDeadlines } from "../deadlines/index.ts";
 import { nextDueOn, recomputeDeadlines } from "../deadlines/index.ts";
 import { DEADLINES_RECOMPUTED, moduleOf, parseLimits } from "../engine/cases.ts";
 import type { EngineContext } from "../engine/context.ts";
-import { findCase, isUniqueViolation, machineInstalled, VersionConflict, yieldToEventLoop } from "./db.ts";
+import { recordSystemEvent } from "../engine/systemEvents.ts";
+import { findCase, machineInstalled, yieldToEventLoop } from "./db.ts";
 
 const MAX_RETRIES = 5;
 const PAGE = 200;
@@ -45,33 +46,14 @@ export async function recomputeCase(ctx: EngineContext, caseId: string, year: nu
       limitsFor: (side) => parseLimits((side === "transferOut" ? c.fromAgency : c.toAgency).limits),
     });
     if (sameDates(before, after)) return false;
-    const version = c.version + 1;
-    try {
-      await ctx.db.$transaction(async (tx) => {
-        const { count } = await tx.case.updateMany({ where: { id: c.id, version: c.version }, data: { ...after, nextDueOn: nextDueOn(after, false), version } });
-        if (count !== 1) throw new VersionConflict();
-        const shown = (d: CaseDeadlines) => ({ stepDueOn: d.stepDueOn, dueOn: d.dueOn, provisional: d.provisional });
-        await tx.caseEvent.create({
-          data: {
-            caseId: c.id,
-            seq: version,
-            type: DEADLINES_RECOMPUTED,
-            payload: JSON.stringify({ year, before: shown(before), after: shown(after) }),
-            fromState: c.state,
-            toState: c.state,
-            actorKind: "system",
-            actorId: null,
-            actorName: null,
-            occurredOn: ctx.today(),
-            stepDueOn: c.stepDueOn,
-          },
-        });
-      });
-      return true;
-    } catch (e) {
-      if (e instanceof VersionConflict || isUniqueViolation(e)) continue;
-      throw e;
-    }
+    const shown = (d: CaseDeadlines) => ({ stepDueOn: d.stepDueOn, dueOn: d.dueOn, provisional: d.provisional });
+    const outcome = await recordSystemEvent(ctx, c, {
+      type: DEADLINES_RECOMPUTED,
+      payload: { year, before: shown(before), after: shown(after) },
+      occurredOn: ctx.today(),
+      deadlines: { ...after, nextDueOn: nextDueOn(after, false) },
+    });
+    if (outcome === "recorded") return true;
   }
   throw new Error(`the case kept changing during ${MAX_RETRIES} attempts to recompute its due dates`);
 }

@@ -4,7 +4,8 @@
 // - missed: a non-final case whose step is past its due date gets, in ONE transaction, a
 //   DeadlineNotice row (unique per case, kind and step instance), a DEADLINE_MISSED case event
 //   (actorKind "system", fromState = toState: the legal state does not change; seq = version + 1
-//   under the same version check as advanceCase) and an outbox message "deadline.missed".
+//   under the same version check as advanceCase) and an outbox message "deadline.missed",
+//   written by the engine (src/engine/systemEvents.ts): the sweeper only decides what to record.
 // - approaching: a step due within DUE_SOON_WORKING_DAYS working days (and not yet past) gets a
 //   DeadlineNotice row and an outbox message "deadline.approaching" — no case event, because the
 //   case itself does not change (a reminder is not a change of the case).
@@ -18,10 +19,10 @@
 // recomputes the due dates that relied on them (./recompute.ts).
 import type { ChinaDate } from "../calendar/index.ts";
 import { addCalendarDays } from "../calendar/index.ts";
-import { caseRef, DEADLINE_MISSED, type CaseWithAgencies } from "../engine/cases.ts";
+import { caseRef, DEADLINE_MISSED } from "../engine/cases.ts";
 import type { EngineContext } from "../engine/context.ts";
-import { enqueueMessage, outboxWritten } from "../notifications/outbox.ts";
-import { findCase, isolated, isUniqueViolation, machineInstalled, VersionConflict, yieldToEventLoop } from "./db.ts";
+import { recordDeadlineReminder, recordSystemEvent } from "../engine/systemEvents.ts";
+import { findCase, isolated, machineInstalled, yieldToEventLoop } from "./db.ts";
 import { recomputeAfterPublication, recomputedMarker } from "./recompute.ts";
 
 export interface SweepOptions {
@@ -65,50 +66,23 @@ export async function recordMissed(ctx: EngineContext, caseId: string, today: Ch
     const { stepSeq, stepDueOn } = c;
     if (c.final || stepSeq === null || stepDueOn === null || !(stepDueOn < today)) return false;
     if (await noticeExists(ctx, c.id, "missed", stepSeq)) return false;
-    const version = c.version + 1;
-    const occurredOn = missedOn(stepDueOn);
-    const after: CaseWithAgencies = { ...c, version };
-    try {
-      await ctx.db.$transaction(async (tx) => {
-        // Writes first (SQLite takes the write lock at once), the unique notice row before all.
-        await tx.deadlineNotice.create({ data: { caseId: c.id, kind: "missed", stepSeq, state: c.state, stepDueOn } });
-        const { count } = await tx.case.updateMany({ where: { id: c.id, version: c.version }, data: { version } });
-        if (count !== 1) throw new VersionConflict();
-        await tx.caseEvent.create({
-          data: {
-            caseId: c.id,
-            seq: version,
-            type: DEADLINE_MISSED,
-            payload: JSON.stringify({ state: c.state, stepStartedOn: c.stepStartedOn, stepDueOn }),
-            fromState: c.state,
-            toState: c.state,
-            actorKind: "system",
-            actorId: null,
-            actorName: null,
-            occurredOn,
-            stepDueOn,
-          },
-        });
-        await enqueueMessage(tx, {
-          kind: "deadline.missed",
-          case: caseRef(after),
-          event: { seq: version, type: DEADLINE_MISSED, fromState: c.state, toState: c.state, occurredOn },
-          deadline: {
-            state: c.state,
-            stepStartedOn: c.stepStartedOn,
-            stepDueOn,
-            workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value,
-          },
-        });
-      });
-      outboxWritten();
+    const outcome = await recordSystemEvent(ctx, c, {
+      type: DEADLINE_MISSED,
+      payload: { state: c.state, stepStartedOn: c.stepStartedOn, stepDueOn },
+      occurredOn: missedOn(stepDueOn),
+      notice: { kind: "missed", stepSeq, state: c.state, stepDueOn },
+      message: (after, event) => ({
+        kind: "deadline.missed",
+        case: caseRef(after),
+        event,
+        deadline: { state: c.state, stepStartedOn: c.stepStartedOn, stepDueOn, workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value },
+      }),
+    });
+    if (outcome === "recorded") {
       ctx.log.info({ caseId: c.id, caseNumber: c.caseNumber, state: c.state, stepDueOn }, "deadline missed");
       return true;
-    } catch (e) {
-      // Another node recorded the notice, or a staff event moved the case: reload and re-check.
-      if (e instanceof VersionConflict || isUniqueViolation(e)) continue;
-      throw e;
     }
+    // Another node recorded the notice, or a staff event moved the case: reload and re-check.
   }
   ctx.log.warn({ caseId }, "deadline sweep gave up on a case that kept changing; the next sweep tries again");
   return false;
@@ -121,26 +95,12 @@ export async function recordApproaching(ctx: EngineContext, caseId: string, toda
   const { stepSeq, stepDueOn } = c;
   if (c.final || stepSeq === null || stepDueOn === null || stepDueOn < today || stepDueOn > cutoff) return false;
   if (await noticeExists(ctx, c.id, "approaching", stepSeq)) return false;
-  try {
-    await ctx.db.$transaction(async (tx) => {
-      await tx.deadlineNotice.create({ data: { caseId: c.id, kind: "approaching", stepSeq, state: c.state, stepDueOn } });
-      await enqueueMessage(tx, {
-        kind: "deadline.approaching",
-        case: caseRef(c),
-        deadline: {
-          state: c.state,
-          stepStartedOn: c.stepStartedOn,
-          stepDueOn,
-          workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value,
-        },
-      });
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) return false; // another node sent it
-    throw e;
-  }
-  outboxWritten();
-  return true;
+  // false when another node sent it
+  return recordDeadlineReminder(ctx, c, { kind: "approaching", stepSeq, state: c.state, stepDueOn }, {
+    kind: "deadline.approaching",
+    case: caseRef(c),
+    deadline: { state: c.state, stepStartedOn: c.stepStartedOn, stepDueOn, workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value },
+  });
 }
 
 /**
