@@ -4,7 +4,8 @@
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import { Problem, problems } from "../problems.ts";
-import { findIdempotent, type CaseWithAgencies, type IdempotentWrite } from "../engine/cases.ts";
+import { findIdempotent, type IdempotentWrite } from "../engine/idempotency.ts";
+import type { CaseWithAgencies } from "../engine/types.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 
 type IdemFactory = (r: { status: number; view: (c: CaseWithAgencies) => unknown }) => IdempotentWrite;

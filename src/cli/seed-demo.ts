@@ -9,7 +9,8 @@ import { absoluteSqliteUrl, loadCalendar, ensureAdministrator } from "../server.
 import { hashPassword, generatePassword } from "../auth/passwords.ts";
 import { chinaToday, addCalendarDays } from "../calendar/index.ts";
 import { defaultCatalog } from "../engine/limits.ts";
-import { advanceCase, openCase } from "../engine/cases.ts";
+import { advanceCase } from "../engine/advanceCase.ts";
+import { openCase } from "../engine/openCase.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 import { makeTestIdNumber } from "../domain/idNumber.ts";
 

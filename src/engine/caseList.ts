@@ -8,7 +8,8 @@
 // A text search starts from its own indexes (case number, ID number, the name's beginning) instead.
 import { Prisma } from "../generated/prisma/client.ts";
 import { directSqlOf, providerOf } from "../db/client.ts";
-import { isCaseNumber, type CaseWithAgencies } from "./cases.ts";
+import { isCaseNumber } from "./caseNumbers.ts";
+import type { CaseWithAgencies } from "./types.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { SIDES, type Side } from "../../machines/types.ts";
 import { caseColumns, toCase, withAgencies } from "./store.ts";

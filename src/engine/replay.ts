@@ -5,7 +5,7 @@ import type { Case, CaseEvent } from "../generated/prisma/client.ts";
 import type { Db } from "../db/client.ts";
 import type { CaseType } from "../../machines/index.ts";
 import { initialSnapshot, nextSnapshot, persist, type PersistedCaseSnapshot } from "../../machines/runtime.ts";
-import { CASE_OPENED } from "./cases.ts";
+import { CASE_OPENED } from "./types.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import type { MachineCatalog } from "./context.ts";
 

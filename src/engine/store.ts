@@ -17,7 +17,7 @@ import type { Agency, Case, CaseEvent, User } from "../generated/prisma/client.t
 import { directSqlOf, type Db } from "../db/client.ts";
 import type { DirectQueryable } from "../db/direct.ts";
 import { messageBody, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
-import type { CaseWithAgencies } from "./cases.ts";
+import type { CaseWithAgencies } from "./types.ts";
 
 const nextTurn = (cb: () => void) => setImmediate(cb);
 

@@ -11,7 +11,7 @@ import type { ChinaDate } from "../calendar/index.ts";
 import type { CaseDeadlines } from "../deadlines/index.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { enqueueMessage, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
-import { caseRef, type CaseWithAgencies, type DEADLINE_MISSED, type DEADLINES_RECOMPUTED } from "./cases.ts";
+import type { CaseWithAgencies, DEADLINE_MISSED, DEADLINES_RECOMPUTED } from "./types.ts";
 import type { EngineContext } from "./context.ts";
 
 /** A DeadlineNotice row: at most one per case, kind and step instance (its unique key). */

@@ -8,7 +8,9 @@ import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import { SIDES, type CaseMachineModule, type Side } from "../../machines/types.ts";
 import { caseTypes, type CaseType } from "../../machines/index.ts";
 import { nextDueOn } from "../deadlines/index.ts";
-import { allowedEventsFor, moduleOf, sidesOf, CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./cases.ts";
+import { allowedEventsFor, sidesOf } from "./access.ts";
+import { moduleOf } from "./caseMachine.ts";
+import { CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./types.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";
 

@@ -7,10 +7,12 @@
 // nodes at once) records each change once.
 import type { CaseDeadlines } from "../deadlines/index.ts";
 import { nextDueOn, recomputeDeadlines } from "../deadlines/index.ts";
-import { DEADLINES_RECOMPUTED, moduleOf, parseLimits } from "../engine/cases.ts";
+import { DEADLINES_RECOMPUTED } from "../engine/types.ts";
+import { machineInstalled, moduleOf, parseLimits } from "../engine/caseMachine.ts";
 import type { EngineContext } from "../engine/context.ts";
 import { recordSystemEvent } from "../engine/systemEvents.ts";
-import { findCase, machineInstalled, yieldToEventLoop } from "./db.ts";
+import { findCase } from "../engine/readCase.ts";
+import { yieldToEventLoop } from "./db.ts";
 
 const MAX_RETRIES = 5;
 const PAGE = 200;

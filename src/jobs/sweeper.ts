@@ -19,10 +19,13 @@
 // recomputes the due dates that relied on them (./recompute.ts).
 import type { ChinaDate } from "../calendar/index.ts";
 import { addCalendarDays } from "../calendar/index.ts";
-import { caseRef, DEADLINE_MISSED } from "../engine/cases.ts";
+import { caseRef } from "../engine/caseRef.ts";
+import { DEADLINE_MISSED } from "../engine/types.ts";
 import type { EngineContext } from "../engine/context.ts";
 import { recordDeadlineReminder, recordSystemEvent } from "../engine/systemEvents.ts";
-import { findCase, isolated, machineInstalled, yieldToEventLoop } from "./db.ts";
+import { machineInstalled } from "../engine/caseMachine.ts";
+import { findCase } from "../engine/readCase.ts";
+import { isolated, yieldToEventLoop } from "./db.ts";
 import { recomputeAfterPublication, recomputedMarker } from "./recompute.ts";
 
 export interface SweepOptions {

@@ -25,7 +25,7 @@
 import type { CaseMachineModule, StateMeta, Label } from "../../machines/types.ts";
 import type { CaseType } from "../../machines/index.ts";
 import { effectiveLimit } from "../deadlines/index.ts";
-import { parseLimits } from "../engine/cases.ts";
+import { parseLimits } from "../engine/caseMachine.ts";
 import type { EngineContext } from "../engine/context.ts";
 
 export interface SlaRow {

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 import { ADMIN, client, runVerify, startService, tempDir, type Reply, type TestServer } from "../support/server.ts";
 import { makePeople, medicalEventBody, openMedical, openStore, type Api } from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
-import { openCase } from "../../src/engine/cases.ts";
+import { openCase } from "../../src/engine/openCase.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });

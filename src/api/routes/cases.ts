@@ -2,7 +2,11 @@
 import { z } from "zod";
 import { idNumberSchema } from "../../domain/idNumber.ts";
 import { isChinaDate } from "../../calendar/index.ts";
-import { advanceCase, assertCanRead, loadCase, moduleOf, openCase } from "../../engine/cases.ts";
+import { advanceCase } from "../../engine/advanceCase.ts";
+import { assertCanRead } from "../../engine/access.ts";
+import { loadCase } from "../../engine/readCase.ts";
+import { moduleOf } from "../../engine/caseMachine.ts";
+import { openCase } from "../../engine/openCase.ts";
 import { caseSummary, caseView, eventView } from "../../engine/views.ts";
 import { listCases } from "../../engine/caseList.ts";
 import { SIDES } from "../../../machines/types.ts";

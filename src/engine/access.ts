@@ -1,0 +1,33 @@
+// Who may read a case and record which of its events: staff by the side their agency stands on,
+// administrators read everything and record nothing.
+import type { Case } from "../generated/prisma/client.ts";
+import type { RecordingSide } from "../../machines/types.ts";
+import { allowedEvents as eventsDefinedIn, restore } from "../../machines/runtime.ts";
+import { problems } from "../problems.ts";
+import { moduleOf } from "./caseMachine.ts";
+import type { Actor, EngineContext } from "./context.ts";
+import type { CaseWithAgencies } from "./types.ts";
+
+/** The sides of a case the actor's agency stands on (both when one agency handles both ends). */
+export function sidesOf(actor: Actor, c: Pick<Case, "fromAgencyId" | "toAgencyId">): RecordingSide[] {
+  if (actor.kind !== "staff" || actor.agencyId === null) return [];
+  const sides: RecordingSide[] = [];
+  if (c.fromAgencyId === actor.agencyId) sides.push("transferOut");
+  if (c.toAgencyId === actor.agencyId) sides.push("transferIn");
+  if (sides.length > 0) sides.push("agency");
+  return sides;
+}
+
+/** Staff read the cases of their own agency; administrators read every case. */
+export function assertCanRead(actor: Actor, c: Pick<Case, "fromAgencyId" | "toAgencyId">): void {
+  if (actor.kind === "admin") return;
+  if (sidesOf(actor, c).length === 0) throw problems.forbidden("This case belongs to other agencies.");
+}
+
+/** Events this actor may record on this case now (defined in the state, and theirs to record). */
+export function allowedEventsFor(ctx: EngineContext, c: CaseWithAgencies, actor: Actor): string[] {
+  const mod = moduleOf(ctx, c);
+  const sides = sidesOf(actor, c);
+  if (sides.length === 0) return [];
+  return eventsDefinedIn(mod, restore(mod, c.snapshot)).filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
+}

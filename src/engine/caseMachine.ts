@@ -1,0 +1,44 @@
+// What a stored case runs on: the machine module of its type and version, and its agencies'
+// configured limits.
+import type { Case } from "../generated/prisma/client.ts";
+import type { CaseMachineModule } from "../../machines/types.ts";
+import type { CaseType } from "../../machines/index.ts";
+import type { AgencyLimits } from "../deadlines/index.ts";
+import { Problem } from "../problems.ts";
+import type { EngineContext } from "./context.ts";
+
+/** The module a stored case must be advanced with; a 500 problem when it is not installed. */
+export function moduleOf(ctx: EngineContext, c: Pick<Case, "type" | "machineVersion">): CaseMachineModule {
+  const mod = ctx.machines.get(c.type as CaseType, c.machineVersion);
+  if (!mod) {
+    // A case must keep running on the version it started with; refuse rather than guess.
+    throw new Problem(500, "machine-version-missing", "Machine version unavailable", `Machine ${c.type} v${c.machineVersion} is not installed.`);
+  }
+  return mod;
+}
+
+const warnedUninstalled = new Set<string>();
+
+/**
+ * Whether the case's machine version is installed. The jobs leave a case alone whose version is
+ * not, as the engine does (it refuses to advance it): nothing about it can be trusted to mean
+ * what this code thinks. Warns once per case.
+ */
+export function machineInstalled(ctx: EngineContext, c: Pick<Case, "id" | "type" | "machineVersion">): boolean {
+  if (ctx.machines.get(c.type as CaseType, c.machineVersion)) return true;
+  if (!warnedUninstalled.has(c.id)) {
+    warnedUninstalled.add(c.id);
+    ctx.log.warn({ caseId: c.id, type: c.type, machineVersion: c.machineVersion }, "case skipped by the deadline jobs: its machine version is not installed");
+  }
+  return false;
+}
+
+/** An agency's stored limits (Agency.limits, JSON); {} when unreadable. */
+export function parseLimits(json: string): AgencyLimits {
+  try {
+    const v = JSON.parse(json);
+    return v && typeof v === "object" ? (v as AgencyLimits) : {};
+  } catch {
+    return {};
+  }
+}

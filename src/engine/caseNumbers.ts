@@ -1,0 +1,23 @@
+// Case numbers: the type's prefix (machine metadata), the year opened, 8 random characters,
+// e.g. MT2026-7K3Q9X2P.
+import { randomInt } from "node:crypto";
+import type { CaseMachineModule } from "../../machines/types.ts";
+import { caseTypeInfo, caseTypes } from "../../machines/index.ts";
+
+// Every type's prefix (two capital letters each, checked by the registry: nothing to escape).
+const caseNumberPattern = new RegExp(`^(${caseTypes.map((t) => caseTypeInfo(t).caseNumberPrefix).join("|")})\\d{4}-[0-9A-Z]{8}$`);
+
+/** Whether `s` has the shape of a whole case number, e.g. MT2026-7K3Q9X2P (prefix, year, 8 characters). */
+export function isCaseNumber(s: string): boolean {
+  return caseNumberPattern.test(s);
+}
+
+/** A new case number for a case of `mod`'s type opened on `openedOn` (it may collide, rarely). */
+export function randomCaseNumber(mod: Pick<CaseMachineModule, "caseNumberPrefix">, openedOn: string): string {
+  const prefix = mod.caseNumberPrefix;
+  // Crockford base32 without I, L, O, U: easy to read out over the phone.
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let suffix = "";
+  for (let i = 0; i < 8; i++) suffix += alphabet[randomInt(alphabet.length)];
+  return `${prefix}${openedOn.slice(0, 4)}-${suffix}`;
+}

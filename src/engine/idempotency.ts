@@ -1,0 +1,24 @@
+// Stored answers of idempotent writes (Idempotency-Key): written in the transaction of the change
+// they describe, found again by a retry (src/api/idempotency.ts handles the header).
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { EngineContext } from "./context.ts";
+import type { CaseWithAgencies } from "./types.ts";
+
+export interface IdempotentWrite {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  /** builds the response stored under the key, inside the transaction that writes the event */
+  respond: (c: CaseWithAgencies) => { status: number; body: unknown };
+}
+
+export async function storeIdempotent(tx: Prisma.TransactionClient, idem: IdempotentWrite, c: CaseWithAgencies) {
+  const { status, body } = idem.respond(c);
+  await tx.idempotencyKey.create({
+    data: { scope: idem.scope, key: idem.key, fingerprint: idem.fingerprint, status, body: JSON.stringify(body) },
+  });
+}
+
+export async function findIdempotent(ctx: EngineContext, idem: Pick<IdempotentWrite, "scope" | "key">) {
+  return ctx.db.idempotencyKey.findUnique({ where: { scope_key: { scope: idem.scope, key: idem.key } } });
+}

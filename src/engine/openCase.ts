@@ -1,0 +1,125 @@
+// Opening a case: the machine's initial state and first deadlines, recorded as the case's first
+// event (CASE_OPENED) in the transaction that creates it, with its outbox message.
+import { randomUUID } from "node:crypto";
+import type { CaseType } from "../../machines/index.ts";
+import { initialSnapshot, persist } from "../../machines/runtime.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
+import { enqueueMessage, outboxWritten } from "../notifications/outbox.ts";
+import { problems, type FieldError } from "../problems.ts";
+import { parseLimits } from "./caseMachine.ts";
+import { randomCaseNumber } from "./caseNumbers.ts";
+import { caseRef } from "./caseRef.ts";
+import type { Actor, EngineContext } from "./context.ts";
+import { findIdempotent, storeIdempotent, type IdempotentWrite } from "./idempotency.ts";
+import { checkOccurredOn } from "./occurredOn.ts";
+import { CASE_OPENED, type CaseWithAgencies } from "./types.ts";
+
+export interface OpenCaseInput {
+  type: CaseType;
+  insured: { name: string; idNumber: string };
+  fromAgency: string;
+  toAgency?: string;
+  occurredOn?: string;
+}
+
+export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCaseInput, idem?: IdempotentWrite): Promise<CaseWithAgencies> {
+  if (actor.kind !== "staff" || actor.agencyId === null) throw problems.forbidden("Only agency staff open cases.");
+  const toCode = input.toAgency ?? input.fromAgency;
+  const [from, to] = await Promise.all([
+    ctx.db.agency.findUnique({ where: { code: input.fromAgency } }),
+    ctx.db.agency.findUnique({ where: { code: toCode } }),
+  ]);
+  const missing: FieldError[] = [];
+  if (!from) missing.push({ path: "fromAgency", message: `no agency with code ${input.fromAgency}` });
+  if (!to) missing.push({ path: "toAgency", message: `no agency with code ${toCode}` });
+  if (missing.length) throw problems.invalid(missing);
+  const mod = ctx.machines.latest(input.type);
+  if (!mod.singleAgency && from!.id === to!.id) {
+    throw problems.invalid([{ path: "toAgency", message: "a transfer needs two different agencies" }]);
+  }
+  if (actor.agencyId !== from!.id && actor.agencyId !== to!.id) {
+    throw problems.forbidden("Staff open cases only for their own agency.");
+  }
+  const occurredOn = checkOccurredOn(ctx, input.occurredOn);
+  const snapshot = persist(initialSnapshot(mod, { openedOn: occurredOn }));
+  const final = snapshot.status === "done";
+  const state = snapshot.value;
+  const meta = mod.states[state];
+  const deadlines = nextDeadlines({
+    module: mod,
+    calendar: ctx.calendar,
+    previous: { stepDueOn: null, dueOn: null, provisional: false, stepStartedOn: null, overallStartedOn: null },
+    fromState: state,
+    toState: state,
+    eventType: CASE_OPENED,
+    occurredOn,
+    limitsFor: (side) => parseLimits((side === "transferOut" ? from! : to!).limits),
+  });
+
+  for (let attempt = 0; ; attempt++) {
+    const id = randomUUID();
+    const caseNumber = randomCaseNumber(mod, occurredOn);
+    try {
+      const opened = await ctx.db.$transaction(async (tx) => {
+        const created = await tx.case.create({
+          data: {
+            id,
+            caseNumber,
+            type: input.type,
+            machineVersion: mod.version,
+            state,
+            snapshot: JSON.stringify(snapshot),
+            version: 1,
+            actingSide: meta.side,
+            fromAgencyId: from!.id,
+            toAgencyId: to!.id,
+            insuredName: input.insured.name,
+            insuredIdNumber: input.insured.idNumber,
+            ...deadlines,
+            nextDueOn: nextDueOn(deadlines, final),
+            stepSeq: deadlines.stepStartedOn !== null ? 1 : null,
+            final,
+            openedOn: occurredOn,
+            lastOccurredOn: occurredOn,
+          },
+          include: { fromAgency: true, toAgency: true },
+        });
+        await tx.caseEvent.create({
+          data: {
+            caseId: id,
+            seq: 1,
+            type: CASE_OPENED,
+            payload: JSON.stringify({ type: input.type, machineVersion: mod.version, fromAgency: from!.code, toAgency: to!.code }),
+            fromState: null,
+            toState: state,
+            actorKind: actor.kind,
+            actorId: actor.userId,
+            actorName: actor.username,
+            occurredOn,
+          },
+        });
+        await enqueueMessage(tx, {
+          kind: "case.state_changed",
+          case: caseRef(created),
+          event: { seq: 1, type: CASE_OPENED, fromState: null, toState: state, occurredOn },
+        });
+        if (idem) await storeIdempotent(tx, idem, created);
+        return created;
+      });
+      outboxWritten();
+      return opened;
+    } catch (e) {
+      // A random case number may collide (rarely): draw another. When the collision is on the
+      // idempotency key, the same request was completed concurrently (another request or node):
+      // answer 409 so the caller replays the stored response instead of failing.
+      if (isUniqueViolation(e)) {
+        if (idem && (await findIdempotent(ctx, idem))) {
+          throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
+        }
+        if (attempt < 5) continue;
+      }
+      throw e;
+    }
+  }
+}
