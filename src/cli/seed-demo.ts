@@ -1,5 +1,8 @@
-// `npm run seed:demo`: demo agencies, staff and cases for trying the tracker out.
-// Cases are opened and advanced through the engine, so their event logs are real.
+// `npm run seed:demo`: demo agencies, staff and cases of all three types for trying the tracker out.
+// Cases are opened and advanced through the engine, so their event logs are real, and every act is
+// dated on a working day of the official calendar (counted back from today, or TRACKER_TODAY).
+// Running it again creates nothing new: agencies, staff and cases that exist are reported and kept
+// (a demo case is known by its type and the insured person's ID number).
 // Passwords are generated and printed (never fixed), unless DEMO_PASSWORD is set.
 import { loadConfig, ConfigError } from "../config.ts";
 import { createLogger } from "../log.ts";
@@ -7,12 +10,13 @@ import { openDatabase } from "../db/client.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { absoluteSqliteUrl, loadCalendar, ensureAdministrator } from "../server.ts";
 import { hashPassword, generatePassword } from "../auth/passwords.ts";
-import { chinaToday, addCalendarDays } from "../calendar/index.ts";
+import { chinaToday, addCalendarDays, type ChinaDate, type WorkingCalendar } from "../calendar/index.ts";
 import { defaultCatalog } from "../engine/limits.ts";
 import { advanceCase } from "../engine/advanceCase.ts";
 import { openCase } from "../engine/openCase.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 import { makeTestIdNumber } from "../domain/idNumber.ts";
+import type { CaseType } from "../../machines/types.ts";
 
 const agencies = [
   { code: "FZ-YB", name: "福州市医疗保障事务中心", region: "350100" },
@@ -25,18 +29,140 @@ const staff = [
   { username: "sz-clerk", agencyCode: "SZ-SB" },
 ];
 
+/** One act of a demo case: who records it (agency code), the event, and how many working days ago. */
+type Act = [agency: string, event: Record<string, unknown>, workingDaysAgo: number];
+
+interface DemoCase {
+  type: CaseType;
+  insured: { name: string; idNumber: string };
+  from: string;
+  to: string;
+  openedWorkingDaysAgo: number;
+  acts: Act[];
+}
+
+const medicalCertificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 60, accountBalanceFen: 123_456, arrearsFen: 0 };
+const pensionCertificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 144, personalAccountFen: 3_456_700, arrearsFen: 0 };
+
+/** The demo cases, each in a different state; working days ago must not increase along a case. */
+const demoCases: DemoCase[] = [
+  // a medical transfer just opened: the transfer-out agency is to issue the certificate
+  { type: "medicalTransfer", insured: { name: "林晓明", idNumber: makeTestIdNumber("350102", "19900307", "123") }, from: "FZ-YB", to: "XM-YB", openedWorkingDaysAgo: 1, acts: [] },
+  // application filed: the transfer-in agency reviews it
+  {
+    type: "medicalTransfer",
+    insured: { name: "陈美玲", idNumber: makeTestIdNumber("350203", "19851111", "246") },
+    from: "FZ-YB",
+    to: "XM-YB",
+    openedWorkingDaysAgo: 15,
+    acts: [
+      ["FZ-YB", medicalCertificate, 14],
+      ["XM-YB", { type: "FILE_APPLICATION", channel: "online", applicant: "employer" }, 13],
+    ],
+  },
+  // accepted 20 working days ago: the transfer-out step (10 working days) is overdue
+  {
+    type: "medicalTransfer",
+    insured: { name: "王建国", idNumber: makeTestIdNumber("440304", "19780520", "357") },
+    from: "FZ-YB",
+    to: "XM-YB",
+    openedWorkingDaysAgo: 22,
+    acts: [
+      ["FZ-YB", medicalCertificate, 22],
+      ["XM-YB", { type: "FILE_APPLICATION", channel: "offline", applicant: "individual" }, 21],
+      ["XM-YB", { type: "ACCEPT" }, 20],
+    ],
+  },
+  // transferred out 3 working days ago: the transfer-in step (5 working days) is due soon
+  {
+    type: "medicalTransfer",
+    insured: { name: "张丽", idNumber: makeTestIdNumber("350104", "19950102", "468") },
+    from: "FZ-YB",
+    to: "XM-YB",
+    openedWorkingDaysAgo: 9,
+    acts: [
+      ["FZ-YB", medicalCertificate, 8],
+      ["XM-YB", { type: "FILE_APPLICATION", channel: "online", applicant: "individual" }, 7],
+      ["XM-YB", { type: "ACCEPT" }, 6],
+      ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 123_456 }, 3],
+    ],
+  },
+  // a pension transfer under review by the transfer-in agency
+  {
+    type: "pensionTransfer",
+    insured: { name: "黄志强", idNumber: makeTestIdNumber("440305", "19720815", "579") },
+    from: "SZ-SB",
+    to: "FZ-YB",
+    openedWorkingDaysAgo: 12,
+    acts: [
+      ["SZ-SB", pensionCertificate, 11],
+      ["FZ-YB", { type: "FILE_APPLICATION", channel: "offline", applicant: "employer" }, 5],
+    ],
+  },
+  // a pension transfer accepted: the transfer-out agency moves the account and the pooled share
+  {
+    type: "pensionTransfer",
+    insured: { name: "刘海燕", idNumber: makeTestIdNumber("350102", "19680203", "681") },
+    from: "SZ-SB",
+    to: "FZ-YB",
+    openedWorkingDaysAgo: 30,
+    acts: [
+      ["SZ-SB", pensionCertificate, 29],
+      ["FZ-YB", { type: "FILE_APPLICATION", channel: "online", applicant: "individual" }, 25],
+      ["FZ-YB", { type: "ACCEPT" }, 18],
+    ],
+  },
+  // a renewal after a lapse: arrears assessed, payment awaited
+  {
+    type: "renewal",
+    insured: { name: "赵文博", idNumber: makeTestIdNumber("440303", "19880412", "792") },
+    from: "SZ-SB",
+    to: "SZ-SB",
+    openedWorkingDaysAgo: 10,
+    acts: [["SZ-SB", { type: "ASSESS_ARREARS", monthsMissed: 2, principalFen: 180_000, lateFeeFen: 900, backPayable: true }, 4]],
+  },
+  // a renewal completed: cover restored
+  {
+    type: "renewal",
+    insured: { name: "周静怡", idNumber: makeTestIdNumber("440304", "19930630", "813") },
+    from: "SZ-SB",
+    to: "SZ-SB",
+    openedWorkingDaysAgo: 25,
+    acts: [
+      ["SZ-SB", { type: "ASSESS_ARREARS", monthsMissed: 1, principalFen: 90_000, lateFeeFen: 0, backPayable: true }, 20],
+      ["SZ-SB", { type: "PAYMENT_RECEIVED", amountFen: 90_000 }, 16],
+      ["SZ-SB", { type: "RESTORE" }, 15],
+    ],
+  },
+];
+
+/** The working day `n` working days before the last working day on or before `today`. */
+function workingDaysBefore(calendar: WorkingCalendar, today: ChinaDate, n: number): ChinaDate {
+  let d = today;
+  while (!calendar.isWorkingDay(d).value) d = addCalendarDays(d, -1);
+  for (let left = n; left > 0; left--) {
+    do d = addCalendarDays(d, -1);
+    while (!calendar.isWorkingDay(d).value);
+  }
+  return d;
+}
+
 async function main() {
   const config = loadConfig();
   const log = createLogger("warn");
   const url = absoluteSqliteUrl(config.DATABASE_URL);
+  const print = (l: string) => process.stdout.write(l + "\n");
   await applyMigrations(url);
   const db = await openDatabase(url);
   try {
-    await ensureAdministrator(db, config, log, (l) => process.stdout.write(l + "\n"));
-    const ctx: EngineContext = { db, calendar: await loadCalendar(db), machines: defaultCatalog, today: () => chinaToday(), log };
+    await ensureAdministrator(db, config, log, print);
+    const today = config.TRACKER_TODAY ?? chinaToday();
+    const ctx: EngineContext = { db, calendar: await loadCalendar(db), machines: defaultCatalog, today: () => today, log };
 
     for (const a of agencies) {
-      await db.agency.upsert({ where: { code: a.code }, create: a, update: {} });
+      const existing = await db.agency.findUnique({ where: { code: a.code } });
+      if (!existing) await db.agency.create({ data: a });
+      print(existing ? `agency ${a.code} exists` : `agency ${a.code} ${a.name} created`);
     }
     const password = process.env.DEMO_PASSWORD || generatePassword();
     const actors: Record<string, Actor> = {};
@@ -46,45 +172,38 @@ async function main() {
       const user =
         existing ??
         (await db.user.create({ data: { username: s.username, passwordHash: await hashPassword(password), role: "staff", agencyId: agency.id } }));
-      process.stdout.write(existing ? `staff ${s.username} exists (password unchanged)\n` : `staff ${s.username} (${s.agencyCode}) password: ${password}\n`);
+      print(existing ? `staff ${s.username} exists (password unchanged)` : `staff ${s.username} (${s.agencyCode}) password: ${password}`);
       actors[s.agencyCode] = { kind: "staff", userId: user.id, username: user.username, agencyId: agency.id };
     }
 
-    const today = ctx.today();
-    const day = (n: number) => addCalendarDays(today, -n);
-    const fz = actors["FZ-YB"];
-    const xm = actors["XM-YB"];
-    const people = [
-      { name: "林晓明", idNumber: makeTestIdNumber("350102", "19900307", "123") },
-      { name: "陈美玲", idNumber: makeTestIdNumber("350203", "19851111", "246") },
-      { name: "王建国", idNumber: makeTestIdNumber("440304", "19780520", "357") },
-      { name: "张丽", idNumber: makeTestIdNumber("350104", "19950102", "468") },
-    ];
-    const opened: string[] = [];
-    const medical = async (i: number, steps: Array<[Actor, Record<string, unknown>]>, openedDaysAgo: number) => {
-      const c = await openCase(ctx, fz, { type: "medicalTransfer", insured: people[i], fromAgency: "FZ-YB", toAgency: "XM-YB", occurredOn: day(openedDaysAgo) });
-      for (const [actor, { type, ...rest }] of steps) {
-        const { occurredOn, ...payload } = rest;
-        await advanceCase(ctx, actor, c.id, { type: String(type), occurredOn, payload });
+    const day = (n: number) => workingDaysBefore(ctx.calendar, today, n);
+    const listed: { caseNumber: string; idNumber: string; type: string; state: string; created: boolean }[] = [];
+    for (const d of demoCases) {
+      const existing = await db.case.findFirst({ where: { type: d.type, insuredIdNumber: d.insured.idNumber } });
+      if (existing) {
+        listed.push({ caseNumber: existing.caseNumber, idNumber: d.insured.idNumber, type: d.type, state: existing.state, created: false });
+        continue;
       }
-      opened.push(c.caseNumber);
-    };
-    const certificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 60, accountBalanceFen: 123_456, arrearsFen: 0 };
-    await medical(0, [], 1);
-    await medical(1, [[fz, { ...certificate, occurredOn: day(20) }], [xm, { type: "FILE_APPLICATION", channel: "online", applicant: "employer", occurredOn: day(19) }]], 21);
-    await medical(2, [
-      [fz, { ...certificate, occurredOn: day(30) }],
-      [xm, { type: "FILE_APPLICATION", channel: "offline", applicant: "individual", occurredOn: day(29) }],
-      [xm, { type: "ACCEPT", occurredOn: day(28) }],
-    ], 31);
-    await medical(3, [
-      [fz, { ...certificate, occurredOn: day(10) }],
-      [xm, { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: day(9) }],
-      [xm, { type: "ACCEPT", occurredOn: day(8) }],
-      [fz, { type: "TRANSFER_OUT_DONE", transferredFen: 123_456, occurredOn: day(4) }],
-    ], 12);
-    process.stdout.write(`demo cases (look them up at / with the insured person's ID number):\n`);
-    opened.forEach((n, i) => process.stdout.write(`  ${n}  ${people[i].idNumber}\n`));
+      const opened = await openCase(ctx, actors[d.from], {
+        type: d.type,
+        insured: d.insured,
+        fromAgency: d.from,
+        toAgency: d.to,
+        occurredOn: day(d.openedWorkingDaysAgo),
+      });
+      let state = opened.state;
+      for (const [agency, { type, ...payload }, ago] of d.acts) {
+        state = (await advanceCase(ctx, actors[agency], opened.id, { type: String(type), occurredOn: day(ago), payload })).case.state;
+      }
+      listed.push({ caseNumber: opened.caseNumber, idNumber: d.insured.idNumber, type: d.type, state, created: true });
+    }
+    const created = listed.filter((c) => c.created).length;
+    print(
+      created === 0
+        ? `the ${listed.length} demo cases exist already; nothing created:`
+        : `${created} demo cases created${created < listed.length ? `, ${listed.length - created} existed` : ""} (look them up at / with the insured person's ID number):`,
+    );
+    for (const c of listed) print(`  ${c.caseNumber}  ${c.idNumber}  ${c.type} ${c.state}${c.created ? "" : " (existed)"}`);
   } finally {
     await db.$disconnect();
   }
