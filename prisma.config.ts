@@ -1,5 +1,6 @@
 // Prisma CLI configuration: the Rust-free engine with the better-sqlite3 driver adapter,
-// so generate/migrate run offline (see ../shared/STACK.md).
+// so generate/migrate run offline, with no engine download
+// (docs/operations.md, "Prisma without engine downloads").
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "prisma/config";

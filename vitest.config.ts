@@ -9,10 +9,18 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
+      // Everything that needs neither PostgreSQL nor Chromium (`npm run test:unit` runs it with the
+      // calendar projects).
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/calendar/**", "test/postgres/**"] },
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/calendar/**", "test/postgres/**", "test/browser/**"],
+        },
       },
+      // The web interface in Debian's Chromium (playwright-core), against the real service.
+      { extends: true, test: { name: "browser", include: ["test/browser/**/*.test.ts"] } },
       // The engine and API tests again on PostgreSQL (a fresh database per service started; the
       // local server must be running: .ci/run starts it), plus the PostgreSQL-only tests.
       {

@@ -1,7 +1,8 @@
 // Applies the committed PostgreSQL migrations (prisma/postgresql/migrations). Prisma's own
-// `migrate deploy` cannot run here on PostgreSQL through the Rust-free engine (see STACK.md), so
-// this does what it does: each migration once, in order, in a transaction, recorded in Prisma's
-// `_prisma_migrations` table with the same checksum, so `prisma migrate status` agrees.
+// `migrate deploy` fails on PostgreSQL through the Rust-free engine ("Column type 'name' could not
+// be deserialized"; docs/operations.md, "Prisma without engine downloads"), so this does what it
+// does: each migration once, in order, in a transaction, recorded in Prisma's `_prisma_migrations`
+// table with the same checksum, so `prisma migrate status` agrees.
 // An advisory lock keeps two nodes that start together from migrating twice.
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
