@@ -16,7 +16,7 @@ import { advanceCase } from "../engine/advanceCase.ts";
 import { openCase } from "../engine/openCase.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 import { makeTestIdNumber } from "../domain/idNumber.ts";
-import type { CaseType } from "../../machines/types.ts";
+import type { CaseType } from "../../machines/index.ts";
 
 const agencies = [
   { code: "FZ-YB", name: "福州市医疗保障事务中心", region: "350100" },

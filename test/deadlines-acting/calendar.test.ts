@@ -1,6 +1,7 @@
 // Publishing a year's official schedule moves the provisional due dates that relied on it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { client, runVerify, startService, type TestServer } from "../support/server.ts";
+import { startWithAgencies } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { loadCalendar } from "../../src/server.ts";
@@ -17,9 +18,7 @@ let api: Api;
 let tokens: Tokens;
 
 beforeAll(async () => {
-  server = await startService({ env: { TRACKER_TODAY: "2026-12-28" } });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-12-28" }));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 // The due-soon and overdue queues, per agency.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, person, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
+import { openCase, startWithAgencies } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { medicalInTransferOut, send, type Api, type Tokens } from "./helpers.ts";
 
@@ -10,9 +11,7 @@ let tokens: Tokens;
 
 beforeAll(async () => {
   // Wed 14 Oct 2026; due soon = due by Mon 19 Oct (3 working days, the default).
-  server = await startService({ env: { TRACKER_TODAY: "2026-10-14", JOBS: "off" } });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-14", JOBS: "off" }));
 });
 
 afterAll(async () => {
@@ -30,8 +29,7 @@ describe("queues", () => {
     // In transfer-in since Fri 9 Oct: due Thu 15 Oct (Sat 10 Oct worked), on the transfer-in side.
     const inbound = await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-10-09" }, other(3));
     await send(api, tokens.out, inbound.id, { type: "TRANSFER_OUT_DONE", occurredOn: "2026-10-09", transferredFen: 10_000 });
-    const noStep = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" } });
-    expect(noStep.status).toBe(201);
+    const noStep = await openCase(api, tokens.out, { occurredOn: "2026-10-14" }); // opened today: no step clock runs
     expect([soon.stepDueOn, late.stepDueOn, later.stepDueOn]).toEqual(["2026-10-16", "2026-09-28", "2026-10-26"]);
 
     let r = await api.call("GET", "/api/cases?dueSoon=true", { token: tokens.out });
@@ -50,7 +48,7 @@ describe("queues", () => {
     r = await api.call("GET", "/api/cases?overdue=true", { token: tokens.out });
     expect(ids(r)).toEqual([late.id]);
     r = await api.call("GET", "/api/cases?dueSoon=false&overdue=false", { token: tokens.out });
-    expect(ids(r)).toEqual([later.id, noStep.body.id].sort());
+    expect(ids(r)).toEqual([later.id, noStep.id].sort());
     r = await api.call("GET", "/api/cases?dueSoon=maybe", { token: tokens.out });
     expect(r.status).toBe(422);
   });

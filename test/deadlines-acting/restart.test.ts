@@ -1,6 +1,7 @@
 // A step's due date passes while the service is stopped: the start-up sweep flags it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, person, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { client, person, runVerify, startService, type TestServer } from "../support/server.ts";
+import { startWithAgencies } from "../support/fixtures.ts";
 import { events, medicalInTransferOut, send, waitFor, type Api, type Tokens } from "./helpers.ts";
 
 let server: TestServer;
@@ -8,9 +9,7 @@ let api: Api;
 let tokens: Tokens;
 
 beforeAll(async () => {
-  server = await startService({ env: { TRACKER_TODAY: "2026-10-12" } });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-12" }));
 });
 
 afterAll(async () => {

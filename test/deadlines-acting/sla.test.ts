@@ -1,7 +1,8 @@
 // The SLA report against a hand-checked set of cases (dates on the 2026 official calendar:
 // Sun 20 Sep worked, Fri 25 Sep Mid-Autumn, 1–7 Oct National Day, Sat 10 Oct worked).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { runVerify, type TestServer } from "../support/server.ts";
+import { openCase, pensionCertificate, startWithAgencies } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { events, medicalInTransferOut, send, waitFor, type Api, type Tokens } from "./helpers.ts";
 
@@ -12,9 +13,7 @@ let tokens: Tokens;
 const who = (n: number) => ({ name: "赵六", idNumber: makeTestIdNumber("350102", "19750505", String(300 + n)) });
 
 beforeAll(async () => {
-  server = await startService({ env: { TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200" } });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200" }));
 
   // Medical transfers FZ → XM, all accepted on Tue 1 Sep: transfer-out due Tue 15 Sep.
   const m = async (n: number) => (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-01" }, who(n))).id;
@@ -40,9 +39,8 @@ beforeAll(async () => {
 
   // A pension transfer: review (XM) refused on 4 Sep (3 wd, due 21 Sep: on time), filed again
   // 7 Sep, accepted 30 Sep (17 wd, due 28 Sep: late); transfer-out (FZ) due 27 Oct, open, overdue.
-  const p = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "pensionTransfer", insured: who(6), fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-08-28" } });
-  expect(p.status).toBe(201);
-  await send(api, tokens.out, p.body.id, { type: "ISSUE_CERTIFICATE", occurredOn: "2026-08-31", contributionMonths: 100, personalAccountFen: 50_000, arrearsFen: 0 });
+  const p = { body: await openCase(api, tokens.out, { type: "pensionTransfer", insured: who(6), occurredOn: "2026-08-28" }) };
+  await send(api, tokens.out, p.body.id, pensionCertificate({ occurredOn: "2026-08-31", contributionMonths: 100, personalAccountFen: 50_000 }));
   await send(api, tokens.in, p.body.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-01", channel: "offline", applicant: "employer" });
   await send(api, tokens.in, p.body.id, { type: "REFUSE", occurredOn: "2026-09-04", reason: "not yet registered as a new employee" });
   await send(api, tokens.in, p.body.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-07", channel: "offline", applicant: "employer" });

@@ -1,7 +1,8 @@
 // "Once per step": concurrent sweeps in one process, and two service nodes on one database,
 // record one DEADLINE_MISSED per step instance — enforced by the database, not by timing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { client, runVerify, startService, type TestServer } from "../support/server.ts";
+import { startWithAgencies } from "../support/fixtures.ts";
 import { openDatabase, type Db } from "../../src/db/client.ts";
 import { loadCalendar } from "../../src/server.ts";
 import { defaultCatalog } from "../../src/engine/limits.ts";
@@ -18,9 +19,7 @@ const dueEarly: string[] = []; // accepted 28 Sep: due 16 Oct
 const dueLate: string[] = []; // accepted 20 Oct: due 3 Nov
 
 beforeAll(async () => {
-  server = await startService({ env: { TRACKER_TODAY: "2026-10-30", JOBS: "off" } });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-30", JOBS: "off" }));
   for (let i = 0; i < 4; i++) {
     const insured = { name: `测试${i}`, idNumber: makeTestIdNumber("350102", "19800101", String(100 + i)) };
     dueEarly.push((await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-28" }, insured)).id);

@@ -1,15 +1,14 @@
 // Administration over HTTP: agencies and their limits, accounts, calendar years, policies, audit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, person, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { client, person, startService, type TestServer } from "../support/server.ts";
+import { startWithAgencies, medicalCertificate, openCase, type Api, type Tokens } from "../support/fixtures.ts";
 
 let server: TestServer;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let api: Api;
+let tokens: Tokens;
 
 beforeAll(async () => {
-  server = await startService();
-  api = client(server.url, { checkAnswers: true });
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({}, { checkAnswers: true }));
 });
 afterAll(async () => server?.stop());
 
@@ -36,8 +35,8 @@ describe("agencies", () => {
     r = await api.call("PATCH", "/api/admin/agencies/XM", { token: tokens.admin, body: { limits: { "medicalTransfer.overall": 12 } } });
     expect(r.body.limits).toEqual({ "medicalTransfer.overall": 12 });
 
-    const c = (await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-06-01" } })).body;
-    await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.out, body: { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0, occurredOn: "2026-06-01" } });
+    const c = await openCase(api, tokens.out, { occurredOn: "2026-06-01" });
+    await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.out, body: medicalCertificate({ occurredOn: "2026-06-01" }) });
     await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.in, body: { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-06-02" } });
     r = await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.in, body: { type: "ACCEPT", occurredOn: "2026-06-08" } });
     // From Mon 8 Jun 2026: 8 working days → Thu 18 Jun (Dragon Boat 19–21 Jun off); 12 → Thu 25 Jun.
@@ -112,7 +111,7 @@ describe("regional policies", () => {
 
 describe("audit", () => {
   it("exports events in a date range as CSV, by agency, without personal data", async () => {
-    const c = (await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-03-02" } })).body;
+    const c = await openCase(api, tokens.out, { occurredOn: "2026-03-02" });
     await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.out, body: { type: "WITHDRAW", reason: "=HYPERLINK(\"x\")", occurredOn: "2026-03-03" } });
     let r = await api.call("GET", "/api/admin/audit?from=2026-03-01&to=2026-03-31&agency=XM", { token: tokens.admin });
     expect(r.status).toBe(200);

@@ -1,40 +1,25 @@
 // The service end to end: a real server process on a real SQLite file, driven over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, execSql, person, runVerify, setUpAgencies, startService, testDatabase, type TestServer } from "../support/server.ts";
+import { client, execSql, person, runVerify, startService, testDatabase, type TestServer } from "../support/server.ts";
+import { startWithAgencies, eventsOf, medicalCertificate, openBody, openCase, send as sendEvent, type Api, type Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
 let server: TestServer;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let api: Api;
+let tokens: Tokens;
 
 beforeAll(async () => {
-  server = await startService();
-  api = client(server.url, { checkAnswers: true });
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({}, { checkAnswers: true }));
 });
 
 afterAll(async () => {
   await server?.stop();
 });
 
-async function openMedical(occurredOn = "2026-09-01", insured = person) {
-  const r = await api.call("POST", "/api/cases", {
-    token: tokens.out,
-    body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM", occurredOn },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body;
-}
-
-async function send(token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>) {
-  return api.call("POST", `/api/cases/${id}/events`, { token, body, headers });
-}
-
-async function eventCount(id: string) {
-  const r = await api.call("GET", `/api/cases/${id}/events`, { token: tokens.out });
-  expect(r.status).toBe(200);
-  return r.body.items.length as number;
-}
+// The fixtures on this file's service (which a restart replaces).
+const openMedical = (occurredOn = "2026-09-01", insured = person) => openCase(api, tokens.out, { occurredOn, insured });
+const send = (token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>) => sendEvent(api, token, id, body, headers);
+const eventCount = async (id: string) => (await eventsOf(api, tokens.out, id)).length;
 
 describe("a medical transfer from suspended to transferred", () => {
   it("is advanced by the right staff of each agency, with statutory due dates", async () => {
@@ -43,7 +28,7 @@ describe("a medical transfer from suspended to transferred", () => {
     expect(c).toMatchObject({ state: "suspended", version: 1, actingSide: "transferOut", allowedEvents: ["ISSUE_CERTIFICATE", "WITHDRAW"] });
     expect(c.insured.idNumber).toBe(person.idNumber); // staff of the case's agency see it in full
 
-    let r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", occurredOn: "2026-09-02", contributionMonths: 48, accountBalanceFen: 523_456, arrearsFen: 0 });
+    let r = await send(tokens.out, c.id, medicalCertificate({ occurredOn: "2026-09-02", contributionMonths: 48, accountBalanceFen: 523_456 }));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ state: "certificateIssued", version: 2, actingSide: "insured" });
 
@@ -95,7 +80,7 @@ describe("a medical transfer from suspended to transferred", () => {
 describe("refusal, re-filing, arrears and withdrawal", () => {
   it("refuses with a reason and lets the person file again", async () => {
     const c = await openMedical();
-    await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 1000, arrearsFen: 0, occurredOn: "2026-09-02" });
+    await send(tokens.out, c.id, medicalCertificate({ contributionMonths: 12, accountBalanceFen: 1000, occurredOn: "2026-09-02" }));
     await send(tokens.in, c.id, { type: "FILE_APPLICATION", channel: "offline", applicant: "individual", occurredOn: "2026-09-03" });
     let r = await send(tokens.in, c.id, { type: "REFUSE", occurredOn: "2026-09-04" });
     expect(r.status).toBe(422);
@@ -110,7 +95,7 @@ describe("refusal, re-filing, arrears and withdrawal", () => {
 
   it("does not accept while stated arrears are unpaid", async () => {
     const c = await openMedical();
-    await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 1000, arrearsFen: 35_000, occurredOn: "2026-09-02" });
+    await send(tokens.out, c.id, medicalCertificate({ contributionMonths: 12, accountBalanceFen: 1000, arrearsFen: 35_000, occurredOn: "2026-09-02" }));
     await send(tokens.in, c.id, { type: "FILE_APPLICATION", channel: "online", applicant: "employer", occurredOn: "2026-09-03" });
     let r = await send(tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-09-04" });
     expect(r.status).toBe(409);
@@ -127,7 +112,7 @@ describe("refusal, re-filing, arrears and withdrawal", () => {
     const c = await openMedical();
     let r = await send(tokens.out, c.id, { type: "WITHDRAW", reason: "stays with the old employer" });
     expect(r.body).toMatchObject({ state: "withdrawn", final: true, outcome: "withdrawn", allowedEvents: [] });
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0 });
+    r = await send(tokens.out, c.id, medicalCertificate());
     expect(r.status).toBe(409);
     expect(r.body.allowedEvents).toEqual([]);
   });
@@ -149,7 +134,7 @@ describe("errors change nothing", () => {
     // Staff of an unrelated agency can neither read nor act.
     r = await api.call("GET", `/api/cases/${c.id}`, { token: tokens.other });
     expect(r.status).toBe(403);
-    r = await send(tokens.other, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0 });
+    r = await send(tokens.other, c.id, medicalCertificate());
     expect(r.status).toBe(403);
     // Administrators manage; they do not record case events.
     r = await send(tokens.admin, c.id, { type: "WITHDRAW", reason: "x" });
@@ -164,19 +149,19 @@ describe("errors change nothing", () => {
     expect(r.body).toMatchObject({ type: "/problems/event-not-allowed", state: "suspended", allowedEvents: ["WITHDRAW"] });
 
     // Bad payloads: 422 with field errors.
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: -1, accountBalanceFen: 1.5, arrearsFen: 0 });
+    r = await send(tokens.out, c.id, medicalCertificate({ contributionMonths: -1, accountBalanceFen: 1.5 }));
     expect(r.status).toBe(422);
     expect(r.body.errors.map((e: any) => e.path).sort()).toEqual(["accountBalanceFen", "contributionMonths"]);
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0, surprise: true });
+    r = await send(tokens.out, c.id, medicalCertificate({ surprise: true }));
     expect(r.status).toBe(422);
     r = await send(tokens.out, c.id, { type: "NO_SUCH_EVENT" });
     expect(r.status).toBe(422);
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0, occurredOn: "2999-01-01" });
+    r = await send(tokens.out, c.id, medicalCertificate({ occurredOn: "2999-01-01" }));
     expect(r.status).toBe(422);
     expect(r.body.errors[0].path).toBe("occurredOn");
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0, occurredOn: "2026-08-31" });
+    r = await send(tokens.out, c.id, medicalCertificate({ occurredOn: "2026-08-31" }));
     expect(r.status).toBe(422); // before the case's previous event (opened 2026-09-01)
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0, occurredOn: "2026-02-30" });
+    r = await send(tokens.out, c.id, medicalCertificate({ occurredOn: "2026-02-30" }));
     expect(r.status).toBe(422);
 
     // Malformed JSON: 400.
@@ -184,17 +169,17 @@ describe("errors change nothing", () => {
     expect(r.status).toBe(400);
 
     // A stale If-Match: 412 with the current version.
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0 }, { "If-Match": '"7"' });
+    r = await send(tokens.out, c.id, medicalCertificate(), { "If-Match": '"7"' });
     expect(r.status).toBe(412);
     expect(r.body.currentVersion).toBe(1);
 
     // Bad case creation input.
-    r = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: { name: "x", idNumber: person.idNumber.slice(0, 17) + (person.idNumber.endsWith("1") ? "2" : "1") }, fromAgency: "FZ", toAgency: "XM" } });
+    r = await api.call("POST", "/api/cases", { token: tokens.out, body: openBody({ insured: { name: "x", idNumber: person.idNumber.slice(0, 17) + (person.idNumber.endsWith("1") ? "2" : "1") } }) });
     expect(r.status).toBe(422);
     expect(r.body.errors[0].path).toBe("insured.idNumber");
-    r = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "NOPE" } });
+    r = await api.call("POST", "/api/cases", { token: tokens.out, body: openBody({ to: "NOPE" }) });
     expect(r.status).toBe(422);
-    r = await api.call("POST", "/api/cases", { token: tokens.other, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" } });
+    r = await api.call("POST", "/api/cases", { token: tokens.other, body: openBody() });
     expect(r.status).toBe(403);
 
     expect(await eventCount(c.id)).toBe(before);
@@ -202,7 +187,7 @@ describe("errors change nothing", () => {
     expect(after.body).toMatchObject({ state: "suspended", version: 1 });
 
     // The right If-Match goes through.
-    r = await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0 }, { "If-Match": '"1"' });
+    r = await send(tokens.out, c.id, medicalCertificate(), { "If-Match": '"1"' });
     expect(r.status).toBe(200);
     expect(r.headers.get("etag")).toBe('"2"');
   });
@@ -211,7 +196,7 @@ describe("errors change nothing", () => {
 describe("idempotency and concurrency", () => {
   it("returns the first response to a retry with the same Idempotency-Key and writes nothing new", async () => {
     const c = await openMedical();
-    const body = { type: "ISSUE_CERTIFICATE", contributionMonths: 6, accountBalanceFen: 100, arrearsFen: 0 };
+    const body = medicalCertificate({ contributionMonths: 6, accountBalanceFen: 100 });
     const first = await send(tokens.out, c.id, body, { "Idempotency-Key": "retry-1" });
     expect(first.status).toBe(200);
     const again = await send(tokens.out, c.id, body, { "Idempotency-Key": "retry-1" });
@@ -231,7 +216,7 @@ describe("idempotency and concurrency", () => {
     expect(await eventCount(d.id)).toBe(2);
 
     // Opening a case is idempotent too.
-    const open = { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" };
+    const open = openBody();
     const o1 = await api.call("POST", "/api/cases", { token: tokens.out, body: open, headers: { "Idempotency-Key": "open-1" } });
     const o2 = await api.call("POST", "/api/cases", { token: tokens.out, body: open, headers: { "Idempotency-Key": "open-1" } });
     expect(o1.status).toBe(201);
@@ -244,7 +229,7 @@ describe("idempotency and concurrency", () => {
       // Ten clerks issue the certificate at once, each with other figures: one wins.
       const c = await openMedical();
       const issues = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: i + 1, accountBalanceFen: 0, arrearsFen: 0 })),
+        Array.from({ length: 10 }, (_, i) => send(tokens.out, c.id, medicalCertificate({ contributionMonths: i + 1, accountBalanceFen: 0 }))),
       );
       expect(issues.filter((a) => a.status === 200)).toHaveLength(1);
       expect(issues.every((a) => a.status === 200 || a.status === 409)).toBe(true);
@@ -339,7 +324,7 @@ describe("operations", () => {
 describe("restart and verify", () => {
   it("continues a case after the server restarts, and the log replays clean", async () => {
     const c = await openMedical("2026-09-01");
-    await send(tokens.out, c.id, { type: "ISSUE_CERTIFICATE", contributionMonths: 48, accountBalanceFen: 9_999, arrearsFen: 0, occurredOn: "2026-09-02" });
+    await send(tokens.out, c.id, medicalCertificate({ contributionMonths: 48, accountBalanceFen: 9_999, occurredOn: "2026-09-02" }));
     await send(tokens.in, c.id, { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-09-03" });
 
     await server.stop();

@@ -7,6 +7,7 @@ import type { CaseMachineModule } from "../../machines/types.ts";
 import type { MachineCatalog } from "../../src/engine/context.ts";
 import { replayCase } from "../../src/engine/replay.ts";
 import { ADMIN, client, person, setUpAgencies, tempDir } from "../support/server.ts";
+import { medicalCertificate } from "../support/fixtures.ts";
 
 // Version 2 of the medical transfer, for this test: acceptance no longer waits for arrears.
 const medicalV2: CaseMachineModule = {
@@ -31,7 +32,7 @@ describe("machine versions", () => {
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
     };
-    const certificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 24, accountBalanceFen: 500, arrearsFen: 12_000, occurredOn: "2026-09-02" };
+    const certificate = medicalCertificate({ contributionMonths: 24, accountBalanceFen: 500, arrearsFen: 12_000, occurredOn: "2026-09-02" });
     const filing = { type: "FILE_APPLICATION", channel: "online", applicant: "employer", occurredOn: "2026-09-03" };
     const open = { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" };
 

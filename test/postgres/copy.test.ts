@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { client, freshPgDatabase, person, root, setUpAgencies, startService, tempDir, ADMIN } from "../support/server.ts";
+import { medicalCertificate } from "../support/fixtures.ts";
 
 describe("copy:pg", () => {
   it("copies a live-made SQLite database into PostgreSQL, checks counts, replays every case", async () => {
@@ -18,7 +19,7 @@ describe("copy:pg", () => {
       const c = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" } });
       expect(c.status).toBe(201);
       ids.push(c.body.id);
-      await api.call("POST", `/api/cases/${c.body.id}/events`, { token: tokens.out, body: { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 100, arrearsFen: 0, occurredOn: "2026-09-02" } });
+      await api.call("POST", `/api/cases/${c.body.id}/events`, { token: tokens.out, body: medicalCertificate({ contributionMonths: 12, accountBalanceFen: 100, occurredOn: "2026-09-02" }) });
     }
     await s.stop();
 

@@ -6,6 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { client, person, runVerify, setUpAgencies, startService, tempDir, testDatabase, type TestServer } from "../support/server.ts";
+import { medicalCertificate } from "../support/fixtures.ts";
 
 let a: TestServer;
 let b: TestServer;
@@ -55,7 +56,7 @@ async function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]>
   }
 }
 
-const certificate = (months: number) => ({ type: "ISSUE_CERTIFICATE", contributionMonths: months, accountBalanceFen: 10_000, arrearsFen: 0, occurredOn: "2026-09-02" });
+const certificate = (months: number) => medicalCertificate({ contributionMonths: months, accountBalanceFen: 10_000, occurredOn: "2026-09-02" });
 
 describe("two nodes on one PostgreSQL database", () => {
   it("accept each other's tokens and keep every guarantee under conflicting and duplicate requests", async () => {

@@ -8,11 +8,12 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { expect } from "vitest";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { client, root, type Reply } from "./server.ts";
+import { root } from "./server.ts";
+import { medicalCertificate, openCase, walkTo, type Api } from "./fixtures.ts";
 
 const run = promisify(execFile);
 
-export type Api = ReturnType<typeof client>;
+export type { Api } from "./fixtures.ts";
 
 export function dbFile(databaseUrl: string): string {
   return databaseUrl.slice("file:".length).split("?")[0];
@@ -203,79 +204,19 @@ export function makePeople(n: number, salt = 0): { name: string; idNumber: strin
   });
 }
 
-export const certificate = (arrearsFen = 0, accountBalanceFen = 52_000) => ({
-  type: "ISSUE_CERTIFICATE",
-  contributionMonths: 36,
-  accountBalanceFen,
-  arrearsFen,
-});
+export { medicalEventBody, pathTo } from "./fixtures.ts";
 
-/** Body of each medical-transfer event, valid wherever the machine defines it (balance 52 000 fen, given arrears). */
-export function medicalEventBody(type: string, arrearsFen = 0): Record<string, unknown> {
-  switch (type) {
-    case "ISSUE_CERTIFICATE":
-      return certificate(arrearsFen);
-    case "REISSUE_CERTIFICATE":
-    case "ACCEPT":
-    case "TRANSFER_IN_DONE":
-      return { type };
-    case "ARREARS_PAID":
-      return { type, paidFen: arrearsFen };
-    case "FILE_APPLICATION":
-      return { type, channel: "offline", applicant: "individual" };
-    case "REFUSE":
-      return { type, reason: "not yet enrolled at the new place" };
-    case "TRANSFER_OUT_DONE":
-      return { type, transferredFen: 52_000 };
-    case "WITHDRAW":
-      return { type, reason: "stays with the old employer" };
-    default:
-      throw new Error(`no body for ${type}`);
-  }
-}
-
-/** The events (and who records them) that bring a new medical transfer to each state. */
-export const pathTo: Record<string, { type: string; by: "out" | "in" }[]> = {
-  suspended: [],
-  certificateIssued: [{ type: "ISSUE_CERTIFICATE", by: "out" }],
-  applicationFiled: [
-    { type: "ISSUE_CERTIFICATE", by: "out" },
-    { type: "FILE_APPLICATION", by: "in" },
-  ],
-  refused: [
-    { type: "ISSUE_CERTIFICATE", by: "out" },
-    { type: "FILE_APPLICATION", by: "in" },
-    { type: "REFUSE", by: "in" },
-  ],
-  transferOut: [
-    { type: "ISSUE_CERTIFICATE", by: "out" },
-    { type: "FILE_APPLICATION", by: "in" },
-    { type: "ACCEPT", by: "in" },
-  ],
-  transferIn: [
-    { type: "ISSUE_CERTIFICATE", by: "out" },
-    { type: "FILE_APPLICATION", by: "in" },
-    { type: "ACCEPT", by: "in" },
-    { type: "TRANSFER_OUT_DONE", by: "out" },
-  ],
-};
+/** A medical transfer's certificate stating `arrearsFen` and `accountBalanceFen`. */
+export const certificate = (arrearsFen = 0, accountBalanceFen = 52_000) => medicalCertificate({ arrearsFen, accountBalanceFen });
 
 export async function openMedical(api: Api, token: string, insured: { name: string; idNumber: string }, from = "FZ", to = "XM") {
-  const r = await api.call("POST", "/api/cases", { token, body: { type: "medicalTransfer", insured, fromAgency: from, toAgency: to } });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body as { id: string; caseNumber: string; version: number; state: string };
+  return (await openCase(api, token, { insured, from, to })) as { id: string; caseNumber: string; version: number; state: string };
 }
 
 /** A new medical transfer (FZ → XM) brought to `state`; the certificate states `arrearsFen`. */
 export async function medicalCaseIn(api: Api, tokens: { out: string; in: string }, state: string, insured: { name: string; idNumber: string }, arrearsFen = 0) {
   const c = await openMedical(api, tokens.out, insured);
-  let last: Reply = { status: 201, body: c, headers: new Headers() };
-  for (const step of pathTo[state]) {
-    last = await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens[step.by], body: medicalEventBody(step.type, arrearsFen) });
-    expect(last.status, `${step.type} on the way to ${state}: ${JSON.stringify(last.body)}`).toBe(200);
-  }
-  expect(last.body.state).toBe(state);
-  return last.body as { id: string; caseNumber: string; version: number; state: string };
+  return (await walkTo(api, tokens, c, state, { arrearsFen })) as { id: string; caseNumber: string; version: number; state: string };
 }
 
 export function median(xs: number[]): number {

@@ -1,0 +1,173 @@
+// Fixtures shared by the service tests, written once: a running service with its agencies and
+// clerks, opening a case of each type, the standard certificates and event bodies, walking a
+// medical transfer to a state, `send` and `advance`, and what a bearer token must contain.
+import { expect } from "vitest";
+import { decodeJwt, type JWTPayload } from "jose";
+import { caseTypeInfo, type CaseType } from "../../machines/index.ts";
+import { client, person, setUpAgencies, startService, type Reply, type TestServer } from "./server.ts";
+
+export type Api = ReturnType<typeof client>;
+/** The tokens of setUpAgencies: the administrator and one clerk each of FZ (out), XM (in) and SZ (other). */
+export type Tokens = Awaited<ReturnType<typeof setUpAgencies>>;
+export type Insured = { name: string; idNumber: string };
+
+/**
+ * The real service on a fresh database with agencies FZ, XM and SZ and a clerk each:
+ * `beforeAll(async () => ({ server, api, tokens } = await startWithAgencies()))`, and stop the
+ * server in `afterAll`. `checkAnswers`: every answer is checked against the OpenAPI document.
+ */
+export async function startWithAgencies(
+  env?: Record<string, string>,
+  opts: { checkAnswers?: boolean } = {},
+): Promise<{ server: TestServer; api: Api; tokens: Tokens }> {
+  const server = await startService({ env });
+  const api = client(server.url, opts);
+  return { server, api, tokens: await setUpAgencies(api) };
+}
+
+// ------------------------------------------------------------------ opening cases
+
+export interface OpenCase {
+  type?: CaseType;
+  insured?: Insured;
+  /** the agency codes; a single-agency type (a renewal) has one, so `to` defaults to `from` for it */
+  from?: string;
+  to?: string;
+  occurredOn?: string;
+}
+
+/** The body of `POST /api/cases`: a medical transfer FZ → XM for `person` unless told otherwise. */
+export function openBody(o: OpenCase = {}): Record<string, unknown> {
+  const type = o.type ?? "medicalTransfer";
+  const from = o.from ?? "FZ";
+  const body: Record<string, unknown> = {
+    type,
+    insured: o.insured ?? person,
+    fromAgency: from,
+    toAgency: o.to ?? (caseTypeInfo(type).singleAgency ? from : "XM"),
+  };
+  if (o.occurredOn !== undefined) body.occurredOn = o.occurredOn;
+  return body;
+}
+
+/** Opens a case (expects 201) and returns the case as answered. */
+export async function openCase(api: Api, token: string, o: OpenCase = {}): Promise<any> {
+  const r = await api.call("POST", "/api/cases", { token, body: openBody(o) });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body;
+}
+
+// ------------------------------------------------------------------ events
+
+/** Records an event and returns the answer as it is (any status). */
+export function send(api: Api, token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply> {
+  return api.call("POST", `/api/cases/${id}/events`, { token, body, headers });
+}
+
+/** Records an event that must succeed (200) and returns the case. */
+export async function advance(api: Api, token: string, id: string, body: Record<string, unknown>): Promise<any> {
+  const r = await send(api, token, id, body);
+  expect(r.status, `${String(body.type)}: ${JSON.stringify(r.body)}`).toBe(200);
+  return r.body;
+}
+
+/** The case's event log, oldest first. */
+export async function eventsOf(api: Api, token: string, id: string): Promise<any[]> {
+  const r = await api.call("GET", `/api/cases/${id}/events`, { token });
+  expect(r.status).toBe(200);
+  return r.body.items;
+}
+
+type Fields = Record<string, unknown>;
+
+/** A medical transfer's ISSUE_CERTIFICATE: 36 months, balance 52 000 fen, no arrears, unless told otherwise. */
+export const medicalCertificate = (o: Fields = {}) => ({ type: "ISSUE_CERTIFICATE", contributionMonths: 36, accountBalanceFen: 52_000, arrearsFen: 0, ...o });
+
+/** A pension transfer's ISSUE_CERTIFICATE: 120 months, personal account 4 567 800 fen, no arrears, unless told otherwise. */
+export const pensionCertificate = (o: Fields = {}) => ({ type: "ISSUE_CERTIFICATE", contributionMonths: 120, personalAccountFen: 4_567_800, arrearsFen: 0, ...o });
+
+/** Body of each medical-transfer event, valid wherever the machine defines it (balance 52 000 fen, given arrears). */
+export function medicalEventBody(type: string, arrearsFen = 0): Record<string, unknown> {
+  switch (type) {
+    case "ISSUE_CERTIFICATE":
+      return medicalCertificate({ arrearsFen });
+    case "REISSUE_CERTIFICATE":
+    case "ACCEPT":
+    case "TRANSFER_IN_DONE":
+      return { type };
+    case "ARREARS_PAID":
+      return { type, paidFen: arrearsFen };
+    case "FILE_APPLICATION":
+      return { type, channel: "offline", applicant: "individual" };
+    case "REFUSE":
+      return { type, reason: "not yet enrolled at the new place" };
+    case "TRANSFER_OUT_DONE":
+      return { type, transferredFen: 52_000 };
+    case "WITHDRAW":
+      return { type, reason: "stays with the old employer" };
+    default:
+      throw new Error(`no body for ${type}`);
+  }
+}
+
+/** The events (and who records them) that bring a new medical transfer to each state. */
+export const pathTo: Record<string, { type: string; by: "out" | "in" }[]> = {
+  suspended: [],
+  certificateIssued: [{ type: "ISSUE_CERTIFICATE", by: "out" }],
+  applicationFiled: [
+    { type: "ISSUE_CERTIFICATE", by: "out" },
+    { type: "FILE_APPLICATION", by: "in" },
+  ],
+  refused: [
+    { type: "ISSUE_CERTIFICATE", by: "out" },
+    { type: "FILE_APPLICATION", by: "in" },
+    { type: "REFUSE", by: "in" },
+  ],
+  transferOut: [
+    { type: "ISSUE_CERTIFICATE", by: "out" },
+    { type: "FILE_APPLICATION", by: "in" },
+    { type: "ACCEPT", by: "in" },
+  ],
+  transferIn: [
+    { type: "ISSUE_CERTIFICATE", by: "out" },
+    { type: "FILE_APPLICATION", by: "in" },
+    { type: "ACCEPT", by: "in" },
+    { type: "TRANSFER_OUT_DONE", by: "out" },
+  ],
+};
+
+/**
+ * Walks an open medical transfer along `pathTo[state]` with the standard bodies (the certificate
+ * states `arrearsFen`); `on` dates every act (default: today). Returns the case in `state`.
+ */
+export async function walkTo(
+  api: Api,
+  tokens: { out: string; in: string },
+  c: { id: string },
+  state: string,
+  opts: { arrearsFen?: number; on?: (type: string) => string | undefined } = {},
+): Promise<any> {
+  let last: any = c;
+  for (const step of pathTo[state]) {
+    const occurredOn = opts.on?.(step.type);
+    const body = { ...medicalEventBody(step.type, opts.arrearsFen ?? 0), ...(occurredOn ? { occurredOn } : {}) };
+    const r = await send(api, tokens[step.by], c.id, body);
+    expect(r.status, `${step.type} on the way to ${state}: ${JSON.stringify(r.body)}`).toBe(200);
+    last = r.body;
+  }
+  expect(last.state).toBe(state);
+  return last;
+}
+
+// ------------------------------------------------------------------ tokens
+
+/**
+ * A bearer token says whose it is and for how long: subject = the user's id, the role, and
+ * exp − iat = the configured lifetime. Returns the decoded claims.
+ */
+export function expectToken(token: string, want: { userId: number; role: "staff" | "admin"; ttlMinutes: number }): JWTPayload {
+  const claims = decodeJwt(token);
+  expect(claims).toMatchObject({ sub: String(want.userId), role: want.role });
+  expect(claims.exp! - claims.iat!).toBe(want.ttlMinutes * 60);
+  return claims;
+}
