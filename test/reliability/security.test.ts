@@ -3,10 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import { SignJWT, UnsecuredJWT, decodeJwt } from "jose";
+import { SignJWT, UnsecuredJWT } from "jose";
 import { ADMIN, client, root, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
 import { expectProblem, makePeople, median, medicalCaseIn, openMedical, openStore, rawRequest, type Api } from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
+import { expectToken } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
@@ -67,8 +68,7 @@ describe("tokens", () => {
   it("carry the configured lifetime", async () => {
     const r = await api.call("POST", "/api/auth/login", { body: { username: "fz-clerk", password: "staff-password-123" } });
     expect(r.status).toBe(200);
-    const claims = decodeJwt(r.body.token);
-    expect(claims.exp! - claims.iat!).toBe(30 * 60);
+    const claims = expectToken(r.body.token, { userId: await userId("fz-clerk"), role: "staff", ttlMinutes: 30 });
     expect(Math.abs(Date.parse(r.body.expiresAt) / 1000 - claims.exp!)).toBeLessThanOrEqual(1);
   });
 
