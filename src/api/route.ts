@@ -12,10 +12,15 @@ export type Access = "public" | "user" | "staff" | "admin";
  * A success answer as documented: its JSON body's zod schema (the schema the answer is built to,
  * see src/engine/views.ts and src/api/schemas.ts), other media types through `content`, or no body.
  */
-export type Answer =
-  | { description: string; schema: z.ZodType; content?: never; empty?: never }
-  | { description: string; content: Record<string, { schema: z.ZodType }>; schema?: never; empty?: never }
-  | { description: string; empty: true; schema?: never; content?: never };
+export type Answer = {
+  description: string;
+  /** response headers, e.g. ETag or Location (required unless optional; the answer check looks for them) */
+  headers?: z.ZodObject;
+} & (
+  | { schema: z.ZodType; content?: never; empty?: never }
+  | { content: Record<string, { schema: z.ZodType }>; schema?: never; empty?: never }
+  | { empty: true; schema?: never; content?: never }
+);
 
 type SuccessStatus = 200 | 201 | 202 | 204;
 /** At least one success answer, each with its schema. */
@@ -135,7 +140,8 @@ export function addRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
   const responses: RouteConfig["responses"] = {};
   for (const [status, a] of Object.entries(spec.responses) as [string, Answer][]) {
     const content = a.schema ? { "application/json": { schema: a.schema } } : a.content;
-    responses[status] = { description: a.description, ...(content ? { content } : {}) };
+    const headers = a.headers ? { headers: a.headers } : {};
+    responses[status] = { description: a.description, ...headers, ...(content ? { content } : {}) };
   }
   for (const status of errorStatuses(spec)) {
     responses[status] = { description: errorText[status] ?? "Error", content: { "application/problem+json": { schema: problemSchema } } };

@@ -128,8 +128,15 @@ describe("the answer check of the HTTP tests", () => {
         reply(403, { type: "/problems/forbidden", title: "Forbidden", status: 403 }, "application/problem+json"),
       ),
     ).resolves.toBeUndefined();
-    await expect(check("GET", `/api/cases/${id}`, reply(200, { id }))).rejects.toThrow(
-      /operation GET \/api\/cases\/\{id\}.*must have required property 'caseNumber'/s,
+    await expect(
+      check("GET", `/api/cases/${id}`, {
+        ...reply(200, { id }),
+        headers: new Headers({ "content-type": "application/json", etag: '"1"' }),
+      }),
+    ).rejects.toThrow(/operation GET \/api\/cases\/\{id\}.*must have required property 'caseNumber'/s);
+    const noEtag = (await client(server.url).call("GET", "/api/machines")).headers;
+    await expect(check("GET", `/api/cases/${id}`, { status: 200, body: {}, headers: noEtag })).rejects.toThrow(
+      /answered 200 without its required ETag header/,
     );
     // Paths the document does not describe (the web pages, /metrics) are not checked.
     await expect(check("GET", "/metrics", reply(200, "x", "text/plain"))).resolves.toBeUndefined();

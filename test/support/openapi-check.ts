@@ -95,6 +95,11 @@ export function answerChecker(baseUrl: string) {
           `(documented: ${Object.keys(op.responses).join(", ")}); body: ${excerpt()}`,
       );
     }
+    for (const [name, h] of Object.entries<Json>(answer.headers ?? {})) {
+      if (h.required && !reply.headers.has(name)) {
+        throw new Error(`OpenAPI check: ${where} answered ${reply.status} without its required ${name} header`);
+      }
+    }
     const media = (reply.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
     const hasBody = reply.body !== "" && reply.body !== undefined;
     if (!answer.content) {

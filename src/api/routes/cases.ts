@@ -66,6 +66,15 @@ const listQuery = z
 
 const eventBody = z.object({ type: z.string().min(1).max(64), occurredOn: z.unknown().optional() }).passthrough();
 
+const etagHeader = z.string().meta({ description: 'the case version, e.g. "3": send it back as If-Match' });
+const replayed = z.literal("true").optional().meta({ description: "the stored answer to an earlier request with this Idempotency-Key" });
+/** A write's headers: an idempotent replay answers with the stored body and status only. */
+const writeHeaders = (h: Record<string, z.ZodType>) =>
+  z.object({
+    ...Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v.optional()])),
+    "Idempotent-Replayed": replayed,
+  });
+
 const versionHeader = z.object({
   "if-match": z.string().optional().meta({ description: "the case version you saw; a stale one gets 412" }),
   "idempotency-key": z.string().optional().meta({ description: "a retried request with the same key returns the first response" }),
@@ -88,7 +97,13 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     access: "staff",
     body: createCaseBody,
     headers: versionHeader.pick({ "idempotency-key": true }),
-    responses: { 201: { description: "The new case", schema: caseViewSchema } },
+    responses: {
+      201: {
+        description: "The new case",
+        schema: caseViewSchema,
+        headers: writeHeaders({ Location: z.string().meta({ description: "/api/cases/{id} of the new case" }) }),
+      },
+    },
     // unknown agencies are 422 (field errors), not 404; 409: the same Idempotency-Key completed at the same time
     errors: [409],
     handler: async ({ body, actor, req, res }) =>
@@ -136,7 +151,9 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     tags: ["cases"],
     access: "user",
     params: caseId,
-    responses: { 200: { description: "The case", schema: caseViewSchema } },
+    responses: {
+      200: { description: "The case", schema: caseViewSchema, headers: z.object({ ETag: etagHeader }) },
+    },
     errors: [403, 404],
     handler: async ({ params, actor, res }) => {
       const c = await loadCase(ctx, params.id);
@@ -157,7 +174,9 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     body: eventBody,
     docBody: eventDocBody,
     headers: versionHeader,
-    responses: { 200: { description: "The case after the event", schema: caseViewSchema } },
+    responses: {
+      200: { description: "The case after the event", schema: caseViewSchema, headers: writeHeaders({ ETag: etagHeader }) },
+    },
     errors: [404, 409, 412],
     handler: async ({ params, body, actor, req, res }) => {
       const ifMatch = parseIfMatch(req.get("if-match"));
