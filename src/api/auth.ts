@@ -5,7 +5,7 @@ import type { Db } from "../db/client.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Actor } from "../engine/context.ts";
 import { problems } from "../problems.ts";
-import { storeFor } from "../engine/store.ts";
+import { activeActor } from "../engine/users.ts";
 import type { Access } from "./route.ts";
 
 export function authGuards(db: Db, tokens: TokenService): Record<Access, (req: Request, res: Response, next: NextFunction) => void> {
@@ -15,11 +15,8 @@ export function authGuards(db: Db, tokens: TokenService): Record<Access, (req: R
     if (!match) throw problems.unauthorized();
     const claims = await tokens.verify(match[1]);
     if (!claims) throw problems.unauthorized("The token is invalid or has expired.");
-    // Batched with the other requests of this turn of the event loop; never cached, so a
-    // disabled account is refused on its very next request.
-    const user = await storeFor(db).loaders.userById.load(claims.userId);
-    if (!user || user.disabled) throw problems.unauthorized("This account is disabled or no longer exists.");
-    const actor: Actor = { kind: user.role as Actor["kind"], userId: user.id, username: user.username, agencyId: user.agencyId };
+    const actor = await activeActor(db, claims.userId);
+    if (!actor) throw problems.unauthorized("This account is disabled or no longer exists.");
     res.locals.actor = actor;
     return actor;
   }

@@ -10,12 +10,3 @@ export async function isolated(ctx: EngineContext, caseId: string, work: () => P
     return false;
   }
 }
-
-/**
- * Lets pending I/O (HTTP requests) run. better-sqlite3 is synchronous and the driver adapter
- * answers with already-resolved promises, so a long loop of queries would otherwise starve
- * the event loop for its whole duration. Called between the cases of a sweep.
- */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

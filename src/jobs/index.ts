@@ -3,7 +3,7 @@
 import type { Config } from "../config.ts";
 import type { EngineContext } from "../engine/context.ts";
 import { DeliveryWorker } from "../notifications/worker.ts";
-import { JobLoop } from "./loop.ts";
+import { JobLoop } from "../runtime/jobLoop.ts";
 import { Sweeper } from "./sweeper.ts";
 
 export interface RunningJobs {

@@ -16,7 +16,7 @@
 // table's unique index), so a sweep costs little when there is nothing to do.
 //
 // Each sweep also picks up calendar years published on other nodes (or before a crash) and
-// recomputes the due dates that relied on them (./recompute.ts).
+// recomputes the due dates that relied on them (src/engine/recompute.ts).
 import type { ChinaDate } from "../calendar/index.ts";
 import { addCalendarDays } from "../calendar/index.ts";
 import { caseRef } from "../engine/caseRef.ts";
@@ -25,8 +25,9 @@ import type { EngineContext } from "../engine/context.ts";
 import { recordDeadlineReminder, recordSystemEvent } from "../engine/systemEvents.ts";
 import { machineInstalled } from "../engine/caseMachine.ts";
 import { findCase } from "../engine/readCase.ts";
-import { isolated, yieldToEventLoop } from "./db.ts";
-import { recomputeAfterPublication, recomputedMarker } from "./recompute.ts";
+import { yieldToEventLoop } from "../runtime/eventLoop.ts";
+import { isolated } from "./db.ts";
+import { recomputeAfterPublication, recomputedMarker } from "../engine/recompute.ts";
 
 export interface SweepOptions {
   /** steps due within this many working days from today are "due soon" */

@@ -19,8 +19,8 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 import type { WebhookDelivery, OutboxMessage, Webhook } from "../generated/prisma/client.ts";
-import { JobLoop } from "../jobs/loop.ts";
-import { yieldToEventLoop } from "../jobs/db.ts";
+import { JobLoop } from "../runtime/jobLoop.ts";
+import { yieldToEventLoop } from "../runtime/eventLoop.ts";
 import { onOutboxWritten } from "./outbox.ts";
 import { retryDelayMs, sign, type RetryPolicy } from "./signing.ts";
 

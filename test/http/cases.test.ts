@@ -1,5 +1,6 @@
 // The service end to end: a real server process on a real SQLite file, driven over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseTypes } from "../../machines/index.ts";
 import { client, execSql, person, runVerify, startService, testDatabase, type TestServer } from "../support/server.ts";
 import { startWithAgencies, eventsOf, medicalCertificate, openBody, openCase, send as sendEvent, type Api, type Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
@@ -295,11 +296,15 @@ describe("operations", () => {
     expect(/^sqlite_wal_checkpoint_rounds_total \d+$/m.test(m.body)).toBe(testDatabase === "sqlite");
     expect(/^sqlite_wal_pages \d+$/m.test(m.body)).toBe(testDatabase === "sqlite");
     const types = await api.call("GET", "/api/machines");
-    expect(types.body.items).toEqual([
-      { type: "medicalTransfer", latestVersion: 1, label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, singleAgency: false, caseNumberPrefix: "MT" },
-      { type: "pensionTransfer", latestVersion: 1, label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, singleAgency: false, caseNumberPrefix: "PT" },
-      { type: "renewal", latestVersion: 1, label: { zh: "断缴后续保", en: "Renewal after a lapse" }, singleAgency: true, caseNumberPrefix: "RN" },
-    ]);
+    // one item per registered type, in the registry's order; the three of today as they are
+    expect(types.body.items.map((i: { type: string }) => i.type)).toEqual(caseTypes);
+    expect(types.body.items).toEqual(
+      expect.arrayContaining([
+        { type: "medicalTransfer", latestVersion: 1, label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, singleAgency: false, caseNumberPrefix: "MT" },
+        { type: "pensionTransfer", latestVersion: 1, label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, singleAgency: false, caseNumberPrefix: "PT" },
+        { type: "renewal", latestVersion: 1, label: { zh: "断缴后续保", en: "Renewal after a lapse" }, singleAgency: true, caseNumberPrefix: "RN" },
+      ]),
+    );
     const d = await api.call("GET", "/api/machines/medicalTransfer");
     expect(d.status).toBe(200);
     expect(JSON.stringify(d.body)).toContain("transferOut");

@@ -46,11 +46,12 @@ describe("registry", () => {
   });
 
   it("carries each type's metadata: label, a case number prefix of its own, one agency or two", () => {
-    expect(caseTypes.map(caseTypeInfo)).toEqual([
-      { type: "medicalTransfer", label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, caseNumberPrefix: "MT", singleAgency: false },
-      { type: "pensionTransfer", label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, caseNumberPrefix: "PT", singleAgency: false },
-      { type: "renewal", label: { zh: "断缴后续保", en: "Renewal after a lapse" }, caseNumberPrefix: "RN", singleAgency: true },
-    ]);
+    expect(caseTypeInfo("medicalTransfer")).toEqual({ type: "medicalTransfer", label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, caseNumberPrefix: "MT", singleAgency: false });
+    expect(caseTypeInfo("pensionTransfer")).toEqual({ type: "pensionTransfer", label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, caseNumberPrefix: "PT", singleAgency: false });
+    expect(caseTypeInfo("renewal")).toEqual({ type: "renewal", label: { zh: "断缴后续保", en: "Renewal after a lapse" }, caseNumberPrefix: "RN", singleAgency: true });
+    const prefixes = caseTypes.map((t) => caseTypeInfo(t).caseNumberPrefix);
+    expect(new Set(prefixes).size).toBe(caseTypes.length);
+    for (const p of prefixes) expect(p).toMatch(/^[A-Z]{2}$/);
     expect(isCaseType("renewal")).toBe(true);
     for (const bad of ["nope", "constructor", "__proto__", 1, undefined]) expect(isCaseType(bad)).toBe(false);
   });

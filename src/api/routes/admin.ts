@@ -1,12 +1,12 @@
 // Administration: agencies, staff accounts, the working-day calendar, regional policies, audit.
 import { z } from "zod";
 import { hashPassword } from "../../auth/passwords.ts";
-import { CalendarError, isChinaDate, SUPPORTED_YEARS, validateYearSchedule } from "../../calendar/index.ts";
+import { isChinaDate, SUPPORTED_YEARS } from "../../calendar/index.ts";
 import { validateAgencyLimits } from "../../deadlines/index.ts";
 import { regionalPolicySchema } from "../../domain/policy.ts";
 import { problems } from "../../problems.ts";
 import { allLimitSpecs } from "../../engine/limits.ts";
-import { recomputeAfterPublication } from "../../jobs/recompute.ts";
+import { publishCalendarYear } from "../../engine/calendarPublication.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { Agency, RegionalPolicy, User } from "../../generated/prisma/client.ts";
 import {
@@ -247,24 +247,9 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
       },
     },
     handler: async ({ params, body, actor }) => {
-      let schedule;
-      try {
-        // Validate before anything is stored; the live calendar changes only after the write.
-        schedule = validateYearSchedule({ year: params.year, holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() });
-      } catch (e) {
-        if (e instanceof CalendarError) throw problems.invalid([{ path: "(body)", message: e.message }]);
-        throw e;
-      }
-      const data = { holidays: JSON.stringify(schedule.holidays), workdays: JSON.stringify(schedule.workdays), publishedBy: actor!.username };
-      const stored = await db.calendarYear.upsert({ where: { year: params.year }, create: { year: params.year, ...data }, update: { ...data, publishedAt: new Date() } });
-      ctx.calendar.publish(schedule);
-      // Every open due date that relied on this year moves to where the schedule puts it, each
-      // change recorded as a DEADLINES_RECOMPUTED event (src/jobs/recompute.ts).
-      const recomputedCases = await recomputeAfterPublication(ctx, params.year, { publishedAt: stored.publishedAt });
-      const answer: z.output<typeof publishedCalendarYearSchema> = {
-        ...ctx.calendar.schedule(params.year),
-        recomputedCases,
-      };
+      // Validated, stored, published to the live calendar, and every open due date that relied on
+      // the year recomputed (each change a DEADLINES_RECOMPUTED event).
+      const answer: z.output<typeof publishedCalendarYearSchema> = await publishCalendarYear(ctx, params.year, body, actor!.username);
       return answer;
     },
   });

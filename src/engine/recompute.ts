@@ -7,12 +7,12 @@
 // nodes at once) records each change once.
 import type { CaseDeadlines } from "../deadlines/index.ts";
 import { nextDueOn, recomputeDeadlines } from "../deadlines/index.ts";
-import { DEADLINES_RECOMPUTED } from "../engine/types.ts";
-import { machineInstalled, moduleOf, parseLimits } from "../engine/caseMachine.ts";
-import type { EngineContext } from "../engine/context.ts";
-import { recordSystemEvent } from "../engine/systemEvents.ts";
-import { findCase } from "../engine/readCase.ts";
-import { yieldToEventLoop } from "./db.ts";
+import { DEADLINES_RECOMPUTED } from "./types.ts";
+import { machineInstalled, moduleOf, parseLimits } from "./caseMachine.ts";
+import type { EngineContext } from "./context.ts";
+import { recordSystemEvent } from "./systemEvents.ts";
+import { findCase } from "./readCase.ts";
+import { yieldToEventLoop } from "../runtime/eventLoop.ts";
 
 const MAX_RETRIES = 5;
 const PAGE = 200;
