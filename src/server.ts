@@ -2,12 +2,12 @@
 // then the HTTP server. `npm start` runs this through src/main.ts.
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { loadConfig, type Config } from "./config.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { checkpointerOf, closeDatabase, openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
 import { applyMigrations, isPostgresUrl } from "./db/migrate.ts";
 import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
-import { hashPassword, generatePassword } from "./auth/passwords.ts";
+import { hashPassword, generatePassword, passwordWeakness } from "./auth/passwords.ts";
 import { TokenService, resolveTokenSecret } from "./auth/tokens.ts";
 import { defaultCatalog } from "./engine/limits.ts";
 import type { EngineContext, MachineCatalog } from "./engine/context.ts";
@@ -61,6 +61,9 @@ export async function startServer(
   options: { machines?: MachineCatalog; today?: () => string; print?: (line: string) => void; log?: Logger } = {},
 ): Promise<RunningServer> {
   const config = loadConfig(env);
+  // A common or blank first-administrator password is a configuration error, refused before anything starts.
+  const weak = config.ADMIN_PASSWORD === undefined ? undefined : await passwordWeakness(config.ADMIN_PASSWORD);
+  if (weak) throw new ConfigError([`ADMIN_PASSWORD ${weak}`]);
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const databaseUrl = absoluteSqliteUrl(config.DATABASE_URL);
   await applyMigrations(databaseUrl);

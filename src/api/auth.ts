@@ -1,5 +1,6 @@
 // Bearer authentication. The token says who; the database says whether that user may still
-// act (a disabled user's tokens stop working on the next request, on every node).
+// act (a disabled user's tokens stop working on the next request, on every node) and whether
+// the token itself still stands (not logged out, issued since the last password or role change).
 import type { Request, Response, NextFunction } from "express";
 import type { Db } from "../db/client.ts";
 import type { TokenService } from "../auth/tokens.ts";
@@ -16,11 +17,17 @@ export function authGuards(db: Db, tokens: TokenService): Record<Access, (req: R
     const claims = await tokens.verify(match[1]);
     if (!claims) throw problems.unauthorized("The token is invalid or has expired.");
     // Batched with the other requests of this turn of the event loop; never cached, so a
-    // disabled account is refused on its very next request.
-    const user = await storeFor(db).loaders.userById.load(claims.userId);
+    // disabled account, a reset password or a changed role (tokenVersion raised) or a logout
+    // (RevokedToken) is refused on its very next request, on every node.
+    const loaders = storeFor(db).loaders;
+    const [user, revoked] = await Promise.all([loaders.userById.load(claims.userId), loaders.revokedToken.load(claims.jti)]);
     if (!user || user.disabled) throw problems.unauthorized("This account is disabled or no longer exists.");
+    if (revoked || Number(user.tokenVersion) !== claims.version) {
+      throw problems.unauthorized("This token has ended (logged out, or the password, role or account status changed).");
+    }
     const actor: Actor = { kind: user.role as Actor["kind"], userId: user.id, username: user.username, agencyId: user.agencyId };
     res.locals.actor = actor;
+    res.locals.token = claims;
     return actor;
   }
 
