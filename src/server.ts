@@ -62,7 +62,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = loadConfig(env);
   // A common or blank first-administrator password is a configuration error, refused before anything starts.
-  const weak = config.ADMIN_PASSWORD === undefined ? undefined : await passwordWeakness(config.ADMIN_PASSWORD);
+  const weak = config.ADMIN_PASSWORD === undefined ? undefined : passwordWeakness(config.ADMIN_PASSWORD);
   if (weak) throw new ConfigError([`ADMIN_PASSWORD ${weak}`]);
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const databaseUrl = absoluteSqliteUrl(config.DATABASE_URL);

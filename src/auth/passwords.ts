@@ -51,11 +51,11 @@ const warnings: Record<string, string> = {
  * Why a password is refused (blank, whitespace only, or too easy to guess), or undefined when it
  * is acceptable. Length limits are the callers' (zod) business.
  */
-export async function passwordWeakness(password: string): Promise<string | undefined> {
+export function passwordWeakness(password: string): string | undefined {
   if (password.trim() === "") return "must not be blank or only spaces";
   estimator ??= new ZxcvbnFactory({ dictionary: { ...zxcvbnCommon.dictionary }, graphs: zxcvbnCommon.adjacencyGraphs });
   // zxcvbn's cost grows with length; beyond 100 characters nothing more is learnt
-  const r = await estimator.check(password.slice(0, 100));
+  const r = estimator.check(password.slice(0, 100));
   if (r.score >= MIN_SCORE) return undefined;
   const why = (r.feedback.warning && warnings[r.feedback.warning]) || "it would be guessed quickly";
   return `is too easy to guess: ${why}`;

@@ -32,7 +32,8 @@ export function maskForAudit(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (SECRET_KEY.test(k) && v !== null && v !== undefined) out[k] = typeof v === "string" && /^secret$/i.test(k) && v.length >= 16 ? `••••${v.slice(-4)}` : "••••";
+    if (SECRET_KEY.test(k) && v !== null && v !== undefined)
+      out[k] = typeof v === "string" && /^secret$/i.test(k) && v.length >= 16 ? `••••${v.slice(-4)}` : "••••";
     else out[k] = maskForAudit(v);
   }
   return out;
@@ -50,11 +51,30 @@ export interface AuditInput {
 export async function recordAudit(tx: Prisma.TransactionClient, actor: Actor, entry: AuditInput): Promise<void> {
   const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(maskForAudit(v)));
   await tx.adminAuditEntry.create({
-    data: { actorId: actor.userId, actorName: actor.username, action: entry.action, target: entry.target, before: json(entry.before), after: json(entry.after) },
+    data: {
+      actorId: actor.userId,
+      actorName: actor.username,
+      action: entry.action,
+      target: entry.target,
+      before: json(entry.before),
+      after: json(entry.after),
+    },
   });
 }
 
 /** What the audit keeps of a webhook (its secret masked by recordAudit). */
-export function auditedWebhook(w: { url: string; events: string; active: boolean; secret: string; agency?: { code: string } | null }) {
-  return { url: w.url, events: JSON.parse(w.events), agencyCode: w.agency?.code ?? null, active: w.active, secret: w.secret };
+export function auditedWebhook(w: {
+  url: string;
+  events: string;
+  active: boolean;
+  secret: string;
+  agency?: { code: string } | null;
+}) {
+  return {
+    url: w.url,
+    events: JSON.parse(w.events),
+    agencyCode: w.agency?.code ?? null,
+    active: w.active,
+    secret: w.secret,
+  };
 }

@@ -23,16 +23,28 @@ export function installAccount() {
       if (!(e.target instanceof Element) || !e.target.closest("#logout")) return;
       const session = getSession();
       if (session) {
-        fetch("/api/auth/logout", { method: "POST", headers: { authorization: `Bearer ${session.token}` }, keepalive: true, credentials: "omit" }).catch(() => {});
+        fetch("/api/auth/logout", {
+          method: "POST",
+          headers: { authorization: `Bearer ${session.token}` },
+          keepalive: true,
+          credentials: "omit",
+        }).catch(() => {});
       }
     },
     true,
   );
 
-  const change = h("button", { id: "change-password", type: "button", class: "secondary", hidden: true, onClick: () => openDialog() }, t("account.changePassword"));
+  const change = h(
+    "button",
+    { id: "change-password", type: "button", class: "secondary", hidden: true, onClick: () => openDialog() },
+    t("account.changePassword"),
+  );
   logout.before(change);
   // Shown exactly when "log out" is (session.js shows and hides it).
-  new MutationObserver(() => (change.hidden = logout.hidden)).observe(logout, { attributes: true, attributeFilter: ["hidden"] });
+  new MutationObserver(() => (change.hidden = logout.hidden)).observe(logout, {
+    attributes: true,
+    attributeFilter: ["hidden"],
+  });
   onLangChange(() => (change.textContent = t("account.changePassword")));
 }
 
@@ -40,7 +52,12 @@ function openDialog() {
   const messages = h("div", { class: "messages", "aria-live": "polite" });
   const field = (/** @type {string} */ name, /** @type {string} */ label, /** @type {string} */ autocomplete) => {
     const id = `account-${name}`;
-    return h("p", null, h("label", { for: id }, label), h("input", { id, name, type: "password", required: true, autocomplete, maxlength: "256" }));
+    return h(
+      "p",
+      null,
+      h("label", { for: id }, label),
+      h("input", { id, name, type: "password", required: true, autocomplete, maxlength: "256" }),
+    );
   };
   /** @type {HTMLFormElement} */
   const form = /** @type {any} */ (
@@ -58,15 +75,28 @@ function openDialog() {
       ),
     )
   );
-  const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "account-dialog", "aria-labelledby": "account-heading" }, h("h2", { id: "account-heading" }, t("account.changePassword")), messages, form));
+  const dialog = /** @type {HTMLDialogElement} */ (
+    h(
+      "dialog",
+      { class: "account-dialog", "aria-labelledby": "account-heading" },
+      h("h2", { id: "account-heading" }, t("account.changePassword")),
+      messages,
+      form,
+    )
+  );
   const value = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name)).value;
-  form.addEventListener("submit", async (e) => {
+  form.addEventListener("submit", (e) => {
     e.preventDefault();
+    void submit();
+  });
+  const submit = async () => {
     if (value("new") !== value("confirm")) {
       showMessage(messages, { kind: "error", text: t("account.mismatch"), focus: true });
       return;
     }
-    const r = await api("POST", "/api/me/password", { body: { currentPassword: value("current"), newPassword: value("new") } });
+    const r = await api("POST", "/api/me/password", {
+      body: { currentPassword: value("current"), newPassword: value("new") },
+    });
     if (r.status === 200) {
       setSession(r.body);
       dialog.close();
@@ -75,7 +105,7 @@ function openDialog() {
     } else if (r.status !== 401) {
       showMessage(messages, { ...problemMessage(r), focus: true });
     }
-  });
+  };
   dialog.addEventListener("close", () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();

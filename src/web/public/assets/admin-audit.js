@@ -37,12 +37,19 @@ export async function auditView(opts) {
   opts.seq ??= nav.seq;
   const region = h("div", { class: "messages", "aria-live": "polite" });
   const action = /** @type {HTMLSelectElement} */ (
-    h("select", { id: "audit-action", name: "action" }, h("option", { value: "" }, t("audit.allActions")), ACTIONS.map((a) => h("option", { value: a }, a)))
+    h(
+      "select",
+      { id: "audit-action", name: "action" },
+      h("option", { value: "" }, t("audit.allActions")),
+      ACTIONS.map((a) => h("option", { value: a }, a)),
+    )
   );
   const from = /** @type {HTMLInputElement} */ (h("input", { id: "audit-from", name: "from", type: "date" }));
   const to = /** @type {HTMLInputElement} */ (h("input", { id: "audit-to", name: "to", type: "date" }));
   const body = h("tbody");
-  const more = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "secondary", hidden: true }, t("audit.more")));
+  const more = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "secondary", hidden: true }, t("audit.more"))
+  );
   /** @type {number | null} */
   let cursor = null;
 
@@ -98,7 +105,11 @@ export async function auditView(opts) {
 
   const filters = h(
     "form",
-    { class: "filters", novalidate: true, onSubmit: (/** @type {Event} */ e) => (e.preventDefault(), void load(false)) },
+    {
+      class: "filters",
+      novalidate: true,
+      onSubmit: (/** @type {Event} */ e) => (e.preventDefault(), void load(false)),
+    },
     h("p", null, h("label", { for: "audit-action" }, t("audit.action")), action),
     h("p", null, h("label", { for: "audit-from" }, t("audit.from")), from),
     h("p", null, h("label", { for: "audit-to" }, t("audit.to")), to),
@@ -113,7 +124,20 @@ export async function auditView(opts) {
   const tableEl = h(
     "div",
     { class: "table-scroll", tabindex: "0", role: "region", "aria-label": t("admin.nav.audit") },
-    h("table", { class: "data" }, h("thead", null, h("tr", null, heads.map((c) => h("th", { scope: "col" }, c)))), body),
+    h(
+      "table",
+      { class: "data" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          heads.map((c) => h("th", { scope: "col" }, c)),
+        ),
+      ),
+      body,
+    ),
   );
   page(t("admin.nav.audit"), opts, h("p", null, t("audit.intro")), filters, region, tableEl, h("p", null, more));
   await load(false);
