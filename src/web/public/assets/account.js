@@ -36,7 +36,7 @@ export function installAccount() {
 
   const change = h(
     "button",
-    { id: "change-password", type: "button", class: "secondary", hidden: true, onClick: () => openDialog() },
+    { id: "change-password", type: "button", hidden: true, onClick: () => openDialog() },
     t("account.changePassword"),
   );
   logout.before(change);
