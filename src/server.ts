@@ -40,6 +40,9 @@ export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
 /** Creates the first administrator when there is none; prints a generated password once. */
 export async function ensureAdministrator(db: Db, config: Config, log: Logger, print: (line: string) => void) {
   if (await db.user.findFirst({ where: { role: "admin" } })) return;
+  // A common or blank first-administrator password is a configuration error: nothing is created.
+  const weak = config.ADMIN_PASSWORD === undefined ? undefined : await passwordWeakness(config.ADMIN_PASSWORD);
+  if (weak) throw new ConfigError([`ADMIN_PASSWORD ${weak}`]);
   const username = config.ADMIN_USERNAME ?? "admin";
   const password = config.ADMIN_PASSWORD ?? generatePassword();
   await db.user.create({ data: { username, passwordHash: await hashPassword(password), role: "admin" } });
@@ -61,9 +64,6 @@ export async function startServer(
   options: { machines?: MachineCatalog; today?: () => string; print?: (line: string) => void; log?: Logger } = {},
 ): Promise<RunningServer> {
   const config = loadConfig(env);
-  // A common or blank first-administrator password is a configuration error, refused before anything starts.
-  const weak = config.ADMIN_PASSWORD === undefined ? undefined : passwordWeakness(config.ADMIN_PASSWORD);
-  if (weak) throw new ConfigError([`ADMIN_PASSWORD ${weak}`]);
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const databaseUrl = absoluteSqliteUrl(config.DATABASE_URL);
   await applyMigrations(databaseUrl);

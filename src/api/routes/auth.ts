@@ -121,8 +121,8 @@ export function loginLimiter(perMinute: number) {
 }
 
 /** Refuses a blank or common password with a 422 naming the field and the reason. */
-export function requireStrongPassword(password: string, path: string): void {
-  const weak = passwordWeakness(password);
+export async function requireStrongPassword(password: string, path: string): Promise<void> {
+  const weak = await passwordWeakness(password);
   if (weak) throw problems.invalid([{ path, message: weak }], "The password is refused.");
 }
 
@@ -206,7 +206,7 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
         throw problems.invalid([{ path: "currentPassword", message: "is not your current password" }]);
       }
       if (body.newPassword === body.currentPassword) throw problems.invalid([{ path: "newPassword", message: "must differ from the current password" }]);
-      requireStrongPassword(body.newPassword, "newPassword");
+      await requireStrongPassword(body.newPassword, "newPassword");
       const passwordHash = await hashPassword(body.newPassword);
       const updated = await ctx.db.$transaction(async (tx) => {
         const u = await tx.user.update({ where: { id: user.id }, data: { passwordHash, tokenVersion: { increment: 1 } } });
