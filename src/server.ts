@@ -2,12 +2,12 @@
 // then the HTTP server. `npm start` runs this through src/main.ts.
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { loadConfig, type Config } from "./config.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { checkpointerOf, closeDatabase, openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
 import { applyMigrations, isPostgresUrl } from "./db/migrate.ts";
 import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
-import { hashPassword, generatePassword } from "./auth/passwords.ts";
+import { hashPassword, generatePassword, passwordWeakness } from "./auth/passwords.ts";
 import { TokenService, resolveTokenSecret } from "./auth/tokens.ts";
 import { defaultCatalog } from "./engine/limits.ts";
 import type { EngineContext, MachineCatalog } from "./engine/context.ts";
@@ -40,6 +40,9 @@ export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
 /** Creates the first administrator when there is none; prints a generated password once. */
 export async function ensureAdministrator(db: Db, config: Config, log: Logger, print: (line: string) => void) {
   if (await db.user.findFirst({ where: { role: "admin" } })) return;
+  // A common or blank first-administrator password is a configuration error: nothing is created.
+  const weak = config.ADMIN_PASSWORD === undefined ? undefined : await passwordWeakness(config.ADMIN_PASSWORD);
+  if (weak) throw new ConfigError([`ADMIN_PASSWORD ${weak}`]);
   const username = config.ADMIN_USERNAME ?? "admin";
   const password = config.ADMIN_PASSWORD ?? generatePassword();
   await db.user.create({ data: { username, passwordHash: await hashPassword(password), role: "admin" } });

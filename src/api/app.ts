@@ -12,6 +12,7 @@ import type { TokenService } from "../auth/tokens.ts";
 import { CalendarError } from "../calendar/index.ts";
 import { isDomainError } from "../domain/errors.ts";
 import { Problem, problems } from "../problems.ts";
+import { wellFormedDeep } from "../domain/text.ts";
 import { authGuards } from "./auth.ts";
 import { addRoute } from "./route.ts";
 import { createRegistry, eventDocBody, generateDocument } from "./openapi.ts";
@@ -84,6 +85,11 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   // levels) would overflow the stack of whatever walks it recursively (JSON.stringify, String()).
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(nestedDeeperThan(req.body, MAX_JSON_DEPTH) ? problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`) : undefined);
+  });
+  // A string that is not well-formed Unicode (a lone surrogate such as "\ud800", which JSON allows
+  // as an escape) cannot be stored or compared reliably: refused here, for every route at once.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(wellFormedDeep(req.body) ? undefined : problems.invalid([{ path: "(body)", message: "strings must be well-formed Unicode (no lone surrogates)" }]));
   });
 
   app.post("/api/auth/login", loginLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE));

@@ -1,5 +1,6 @@
 // Bearer authentication. The token says who; the database says whether that user may still
-// act (a disabled user's tokens stop working on the next request, on every node).
+// act (a disabled user's tokens stop working on the next request, on every node) and whether
+// the token itself still stands (not logged out, issued since the last password or role change).
 import type { Request, Response, NextFunction } from "express";
 import type { Db } from "../db/client.ts";
 import type { TokenService } from "../auth/tokens.ts";
@@ -15,9 +16,17 @@ export function authGuards(db: Db, tokens: TokenService): Record<Access, (req: R
     if (!match) throw problems.unauthorized();
     const claims = await tokens.verify(match[1]);
     if (!claims) throw problems.unauthorized("The token is invalid or has expired.");
-    const actor = await activeActor(db, claims.userId);
-    if (!actor) throw problems.unauthorized("This account is disabled or no longer exists.");
+    const found = await activeActor(db, claims);
+    if ("refused" in found) {
+      throw problems.unauthorized(
+        found.refused === "account"
+          ? "This account is disabled or no longer exists."
+          : "This token has ended (logged out, or the password, role or account status changed).",
+      );
+    }
+    const actor = found.actor;
     res.locals.actor = actor;
+    res.locals.token = claims;
     return actor;
   }
 

@@ -28,6 +28,8 @@ export const TABLES = [
   "OutboxMessage",
   "WebhookDelivery",
   "WebhookDeliveryAttempt",
+  "RevokedToken",
+  "AdminAuditEntry",
 ] as const;
 
 const BATCH = 500;

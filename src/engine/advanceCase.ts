@@ -12,6 +12,7 @@ import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { IdempotentWrite } from "./idempotency.ts";
 import { checkOccurredOn } from "./occurredOn.ts";
+import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
@@ -79,6 +80,10 @@ async function advanceOnce(
   }
   const parsed = spec.payload.safeParse(input.payload);
   if (!parsed.success) throw problems.invalid(zodErrors(parsed.error.issues));
+  // Free text in a payload (a refusal or withdrawal reason) is read back by people: checked here,
+  // before the machine sees it, so the machines' payload schemas (and versions) stay as they are.
+  const unsafe = unsafePayloadText(parsed.data);
+  if (unsafe) throw problems.invalid([unsafe]);
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
 
   const event = { ...parsed.data, type: input.type, occurredOn };
@@ -178,4 +183,14 @@ function refusalDetail(mod: CaseMachineModule, state: string, type: string): str
 
 function zodErrors(issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
   return issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+}
+
+/** The first string field of a validated payload with a refused character (src/domain/text.ts). */
+function unsafePayloadText(payload: unknown): FieldError | undefined {
+  if (payload === null || typeof payload !== "object") return undefined;
+  for (const [key, value] of Object.entries(payload)) {
+    const bad = typeof value === "string" ? unsafeCharacter(value, { multiline: true }) : undefined;
+    if (bad) return { path: key, message: unsafeTextMessage(bad) };
+  }
+  return undefined;
 }

@@ -3,7 +3,8 @@
 // to where the schedule puts it (./recompute.ts; other nodes learn of it in their next sweep).
 import { CalendarError, validateYearSchedule, type YearSchedule } from "../calendar/index.ts";
 import { problems } from "../problems.ts";
-import type { EngineContext } from "./context.ts";
+import { recordAudit } from "./audit.ts";
+import type { Actor, EngineContext } from "./context.ts";
 import { recomputeAfterPublication } from "./recompute.ts";
 
 export interface PublishedYear extends YearSchedule {
@@ -17,7 +18,7 @@ export async function publishCalendarYear(
   ctx: EngineContext,
   year: number,
   days: { holidays: string[]; workdays: string[] },
-  publishedBy: string,
+  actor: Actor,
 ): Promise<PublishedYear> {
   let schedule;
   try {
@@ -34,12 +35,27 @@ export async function publishCalendarYear(
   const data = {
     holidays: JSON.stringify(schedule.holidays),
     workdays: JSON.stringify(schedule.workdays),
-    publishedBy,
+    publishedBy: actor.username,
   };
-  const stored = await ctx.db.calendarYear.upsert({
-    where: { year },
-    create: { year, ...data },
-    update: { ...data, publishedAt: new Date() },
+  // The publication and its line in the admin audit are one transaction.
+  const stored = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.calendarYear.findUnique({ where: { year } });
+    const row = await tx.calendarYear.upsert({
+      where: { year },
+      create: { year, ...data },
+      update: { ...data, publishedAt: new Date() },
+    });
+    const daysOf = (r: { holidays: string; workdays: string }) => ({
+      holidays: JSON.parse(r.holidays) as unknown,
+      workdays: JSON.parse(r.workdays) as unknown,
+    });
+    await recordAudit(tx, actor, {
+      action: "calendar.published",
+      target: `calendar:${year}`,
+      before: before && daysOf(before),
+      after: daysOf(row),
+    });
+    return row;
   });
   ctx.calendar.publish(schedule);
   // Each change recorded as a DEADLINES_RECOMPUTED event.

@@ -107,9 +107,15 @@ export function createLoaders(db: Db) {
 
   return {
     caseById: byKey<string, CaseWithAgencies>((ids) => casesWhere(Prisma.sql`c."id"`, ids), (c) => c.id),
-    userById: byKey<number, Pick<User, "id" | "username" | "role" | "agencyId" | "disabled">>(
-      (ids) => sql.query(Prisma.sql`SELECT "id", "username", "role", "agencyId", "disabled" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`),
+    userById: byKey<number, Pick<User, "id" | "username" | "role" | "agencyId" | "disabled" | "tokenVersion">>(
+      (ids) =>
+        sql.query(Prisma.sql`SELECT "id", "username", "role", "agencyId", "disabled", "tokenVersion" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`),
       (u) => u.id,
+    ),
+    /** Tokens ended by logout, among the ones presented in this turn of the event loop. */
+    revokedToken: byKey<string, { jti: string }>(
+      (jtis) => sql.query(Prisma.sql`SELECT "jti" FROM "RevokedToken" WHERE "jti" IN (${Prisma.join(jtis)})`),
+      (r) => r.jti,
     ),
     /**
      * What an insured person's status lookup shows of a case, in one statement: the case's own

@@ -108,6 +108,24 @@ const rows: Row[] = [
   { method: "GET", path: "/api/me", expect: anyUser, send: (role) => call(role, "GET", "/api/me") },
   {
     method: "POST",
+    path: "/api/auth/logout",
+    expect: by(401, 401, 204, 204, 204, 401, 204),
+    // a token of its own for each account (logging out the table's tokens would end them for the other rows)
+    send: async (role) => {
+      const acc = accounts[role];
+      const own = acc && role !== "disabledUser" ? await api.login(acc.username, acc.password) : token[role];
+      return api.call("POST", "/api/auth/logout", { token: own });
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/me/password",
+    // the wrong current password: a change would end the table's tokens
+    expect: by(401, 401, 422, 422, 422, 401, 422),
+    send: (role) => call(role, "POST", "/api/me/password", { currentPassword: "not-the-password", newPassword: "another-staff-pass-42" }),
+  },
+  {
+    method: "POST",
     path: "/api/status",
     // possession of case number + ID number is the credential; a guessed pair finds nothing
     expect: by(404, 200, 200, 200, 200, 200, 200),
@@ -190,6 +208,8 @@ const rows: Row[] = [
   },
   { method: "GET", path: "/api/admin/policies", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/policies") },
   { method: "GET", path: "/api/admin/audit", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit?from=2026-01-01&to=2026-12-31") },
+  { method: "GET", path: "/api/admin/audit-log", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit-log?action=user.created&limit=5") },
+  { method: "GET", path: "/api/admin/audit-log.csv", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit-log.csv?from=2026-01-01&to=2026-12-31") },
 ];
 
 async function expectCell(expected: number, send: () => Promise<Reply>, check?: (r: Reply) => void) {

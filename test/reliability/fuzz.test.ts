@@ -23,6 +23,8 @@ let api: Api;
 let store: ReturnType<typeof openStore>;
 let fingerprint: string;
 let tokens: Record<string, string>;
+/** tokens of an account of their own, for the logout property to end */
+const throwaway: string[] = [];
 const cases: { id: string; caseNumber: string; idNumber: string }[] = [];
 const people = makePeople(12, 23);
 const stats = { requests: 0, byStatus: new Map<number, number>(), byEndpoint: new Map<string, Map<number, number>>() };
@@ -34,6 +36,8 @@ beforeAll(async () => {
   api = client(server.url);
   const t = await setUpAgencies(api);
   expect((await api.call("POST", "/api/admin/users", { token: t.admin, body: { username: "victim", password: "victim-password-123", role: "staff", agencyCode: "SZ" } })).status).toBe(201);
+  expect((await api.call("POST", "/api/admin/users", { token: t.admin, body: { username: "leaver", password: "leaver-password-123", role: "staff", agencyCode: "SZ" } })).status).toBe(201);
+  for (let i = 0; i < 12; i++) throwaway.push(await api.login("leaver", "leaver-password-123"));
   const now = Math.floor(Date.now() / 1000);
   const forge = (secret: string, exp: number, alg = "HS256") =>
     new SignJWT({ role: "admin" }).setProtectedHeader({ alg }).setSubject("1").setIssuedAt(now - 100).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
@@ -74,6 +78,10 @@ const unicode = fc.oneof(fc.string({ unit: "grapheme", maxLength: 40 }), fc.stri
 const weirdString = fc.oneof(
   unicode,
   fc.constantFrom("", " ", "\u0000", "null", "__proto__", "constructor", "toString", "../../etc/passwd", "'; DROP TABLE \"Case\"; --", "%", "%00", "\u202e\u0635", "💥".repeat(30), "x".repeat(5000), "林".repeat(150)),
+  // not well-formed Unicode (lone surrogates), and characters that hide or disguise text: controls,
+  // bidirectional overrides and isolates, zero-width characters, separators
+  fc.constantFrom("\ud800", "\udfff", "林\udbff明", "a\udc00", "\ud83d", "林\u202e明", "\u2066x\u2069", "林\u200b", "\u200d", "\ufeff林", "\u0007\u001b[31m", "\u2028", "\u0085", "\u00ad"),
+  fc.tuple(fc.string({ unit: "grapheme", maxLength: 10 }), fc.constantFrom("\ud800", "\u202e", "\u200b", "\u0000", "\u001f", "\u2067")).map(([a, b]) => a + b + a),
 );
 const numberish = fc.oneof(
   fc.integer(),
@@ -187,7 +195,15 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
     { username: fc.oneof(fc.stringMatching(/^[a-z]{3,10}$/), weirdString), password: fc.oneof(fc.constantFrom("long-enough-password", "short"), weirdString), role: fc.oneof(fc.constantFrom("staff", "admin", "root"), weirdString), agencyCode: agencyish },
     { requiredKeys: [] },
   ),
-  userPatch: fc.record({ disabled: fc.oneof(fc.boolean(), numberish), password: weirdString }, { requiredKeys: [] }),
+  userPatch: fc.record(
+    { disabled: fc.oneof(fc.boolean(), numberish), password: fc.oneof(weirdString, fc.constantFrom("password1234", " ".repeat(12), "victim-new-password-1")), role: fc.oneof(fc.constantFrom("staff", "admin"), weirdString), agencyCode: agencyish },
+    { requiredKeys: [] },
+  ),
+  // never the right current password: a change would end the shared tokens
+  passwordChange: fc.record(
+    { currentPassword: mostly(fc.constantFrom("wrong-password-1", "staff-password-123 "), weirdString), newPassword: mostly(fc.constantFrom("aaaaaaaaaaaa", "password1234", " ".repeat(12), "a-fine-new-password-7"), weirdString) },
+    { requiredKeys: [] },
+  ),
   calendar: fc.record({ holidays: fc.oneof(fc.array(dateish, { maxLength: 20 }), weirdString), workdays: fc.oneof(fc.array(dateish, { maxLength: 20 }), numberish) }, { requiredKeys: [] }),
   policy: fc.record(
     {
@@ -283,12 +299,15 @@ function headerList(h: Record<string, any>, hasBody: boolean): [string, string][
   return out;
 }
 
+/** %-encoded UTF-8; a lone surrogate (which UTF-8 cannot encode) becomes U+FFFD, as a browser sends it. */
+const encodeText = (s: string) => encodeURIComponent((s as string & { toWellFormed(): string }).toWellFormed());
+
 /** A path segment: an existing thing, a plausible one, or anything, %-encoded or raw. */
 const segment = (known: string[], knownWeight = 4) =>
   fc.oneof(
     { weight: knownWeight, arbitrary: fc.constantFrom(...known) },
     { weight: 2, arbitrary: fc.uuid() },
-    { weight: 2, arbitrary: weirdString.map(encodeURIComponent) },
+    { weight: 2, arbitrary: weirdString.map(encodeText) },
     { weight: 1, arbitrary: fc.constantFrom("..", "%2e%2e", "%2F", "%00", "%E0%A4%A", "%", "%zz", ".", "", "a;b=c", "x".repeat(3000)) },
     { weight: 1, arbitrary: unicode.map((s) => s.replace(/[\s?#]/g, "_")) }, // raw, not encoded
   );
@@ -297,7 +316,7 @@ const queryArb = (keys: string[]) =>
   fc.oneof(
     fc.dictionary(fc.oneof(fc.constantFrom(...keys), weirdString), fc.oneof(weirdString, fc.nat().map(String), fc.constantFrom("true", "false", "due", "recent", "0", "201", "-1"))).map((d) =>
       Object.entries(d)
-        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+        .map(([k, v]) => `${encodeText(k)}=${encodeText(v)}`)
         .join("&"),
     ),
     fc.webQueryParameters(),
@@ -347,6 +366,8 @@ interface Endpoint {
   path: fc.Arbitrary<string>;
   query?: fc.Arbitrary<string>;
   body?: fc.Arbitrary<string | Buffer | undefined>;
+  /** the Authorization header, when the endpoint needs tokens of its own */
+  auth?: fc.Arbitrary<string | undefined>;
   runs?: number;
 }
 
@@ -355,6 +376,19 @@ const caseIds = () => cases.map((c) => c.id);
 const endpoints = (shaped = shapes()): Endpoint[] => [
   { name: "login", method: "POST", path: fc.constant("/api/auth/login"), body: bodyArb(shaped.login), runs: Math.ceil(RUNS / 2) },
   { name: "me", method: "GET", path: fc.constant("/api/me") },
+  // with throwaway tokens of its own: logging out the shared ones would leave the rest of the fuzzing unauthenticated
+  {
+    name: "logout",
+    method: "POST",
+    path: fc.constant("/api/auth/logout"),
+    auth: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...throwaway).map((k) => `Bearer ${k}`) },
+      { weight: 1, arbitrary: fc.constantFrom("expired", "otherSecret", "hs512", "none").map((k) => `Bearer ${tokens[k]}`) },
+      { weight: 1, arbitrary: fc.oneof(fc.constant(undefined), weirdString.map((s) => `Bearer ${s}`), fc.constantFrom("bearer", "Bearer a.b.c")) },
+    ),
+    body: bodyArb(),
+  },
+  { name: "change own password", method: "POST", path: fc.constant("/api/me/password"), body: bodyArb(shaped.passwordChange) },
   { name: "status lookup", method: "POST", path: fc.constant("/api/status"), body: bodyArb(shaped.status) },
   { name: "machines", method: "GET", path: fc.constant("/api/machines"), query: queryArb(["version"]) },
   { name: "machine definition", method: "GET", path: segment(caseTypes).map((s) => `/api/machines/${s}`), query: queryArb(["version"]) },
@@ -377,20 +411,23 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
   { name: "add policy", method: "POST", path: fc.constant("/api/admin/policies"), body: bodyArb(shaped.policy) },
   { name: "list policies", method: "GET", path: fc.constant("/api/admin/policies"), query: queryArb(["region"]) },
   { name: "audit", method: "GET", path: fc.constant("/api/admin/audit"), query: queryArb(["from", "to", "agency"]) },
+  { name: "admin audit log", method: "GET", path: fc.constant("/api/admin/audit-log"), query: queryArb(["action", "from", "to", "limit", "cursor"]) },
+  { name: "admin audit log csv", method: "GET", path: fc.constant("/api/admin/audit-log.csv"), query: queryArb(["action", "from", "to"]) },
 ];
 
 /** The documented operations the named properties below fuzz, with shaped bodies. */
 const documentedByName = [
-  "POST /api/auth/login", "GET /api/me", "POST /api/status", "GET /api/machines", "GET /api/machines/{type}", "GET /healthz", "GET /api/cases", "POST /api/cases",
+  "POST /api/auth/login", "GET /api/me", "POST /api/auth/logout", "POST /api/me/password", "POST /api/status", "GET /api/machines", "GET /api/machines/{type}", "GET /healthz", "GET /api/cases", "POST /api/cases",
   "GET /api/cases/{id}", "POST /api/cases/{id}/events", "GET /api/cases/{id}/events", "POST /api/admin/agencies", "GET /api/admin/agencies", "PATCH /api/admin/agencies/{code}",
   "POST /api/admin/users", "GET /api/admin/users", "PATCH /api/admin/users/{username}", "GET /api/admin/calendar", "GET /api/admin/calendar/{year}", "PUT /api/admin/calendar/{year}",
-  "POST /api/admin/policies", "GET /api/admin/policies", "GET /api/admin/audit",
+  "POST /api/admin/policies", "GET /api/admin/policies", "GET /api/admin/audit", "GET /api/admin/audit-log", "GET /api/admin/audit-log.csv",
 ];
 
 const endpointNames = [
-  "POST login", "GET me", "POST status lookup", "GET machines", "GET machine definition", "GET health", "GET case list", "POST open case", "GET read case",
+  "POST login", "GET me", "POST logout", "POST change own password", "POST status lookup", "GET machines", "GET machine definition", "GET health", "GET case list", "POST open case", "GET read case",
   "POST record event", "GET event log", "POST create agency", "GET list agencies", "PATCH change agency", "POST create user", "GET list users", "PATCH change user",
-  "GET calendar", "GET calendar year", "PUT publish calendar year", "POST add policy", "GET list policies", "GET audit",
+  "GET calendar", "GET calendar year", "PUT publish calendar year", "POST add policy", "GET list policies", "GET audit", "GET admin audit log",
+  "GET admin audit log csv",
 ];
 
 describe("fuzzing every endpoint", () => {
@@ -411,8 +448,9 @@ describe("fuzzing every endpoint", () => {
       const ep = endpoints().find((e) => `${e.method} ${e.name}` === name)!;
       current = name;
       await fc.assert(
-        fc.asyncProperty(ep.path, ep.query ?? fc.constant(""), ep.body ?? fc.constant(undefined), headerArb, async (p, q, body, h) => {
+        fc.asyncProperty(ep.path, ep.query ?? fc.constant(""), ep.body ?? fc.constant(undefined), headerArb, ep.auth ?? fc.constant(undefined), async (p, q, body, h, auth) => {
           const sendBody = ep.body ? body : undefined;
+          if (ep.auth) h = { ...h, auth };
           await send({ method: ep.method, target: q ? `${p}?${q}` : p, headers: headerList(h, sendBody !== undefined), body: sendBody });
         }),
         { numRuns: ep.runs ?? RUNS, endOnFailure: false },

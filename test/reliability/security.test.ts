@@ -2,6 +2,7 @@
 // lookup's answers and timing, security headers, size limits, and an append-only event log.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { ADMIN, client, root, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
@@ -75,8 +76,10 @@ describe("tokens", () => {
   it("are refused when expired, signed with another key or algorithm, unsigned, without expiry, or for an unknown user", async () => {
     const id = await userId("fz-clerk");
     const now = Math.floor(Date.now() / 1000);
-    const sign = (claims: Record<string, unknown>, opts: { secret?: string; alg?: string; exp?: number | null; sub?: string } = {}) => {
-      let jwt = new SignJWT(claims).setProtectedHeader({ alg: opts.alg ?? "HS256" }).setSubject(opts.sub ?? String(id)).setIssuedAt(now - 10);
+    const sign = (claims: Record<string, unknown>, opts: { secret?: string; alg?: string; exp?: number | null; sub?: string; jti?: string | null } = {}) => {
+      // a token of the service carries its user's token version ("ver") and an id ("jti")
+      let jwt = new SignJWT({ ver: 0, ...claims }).setProtectedHeader({ alg: opts.alg ?? "HS256" }).setSubject(opts.sub ?? String(id)).setIssuedAt(now - 10);
+      if (opts.jti !== null) jwt = jwt.setJti(opts.jti ?? randomUUID());
       if (opts.exp !== null) jwt = jwt.setExpirationTime(opts.exp ?? now + 600);
       return jwt.sign(key(opts.secret ?? TOKEN_SECRET));
     };
@@ -92,6 +95,10 @@ describe("tokens", () => {
       "no expiry": await sign({ role: "staff" }, { exp: null }),
       "unknown user": await sign({ role: "staff" }, { sub: "999999" }),
       "non-numeric subject": await sign({ role: "staff" }, { sub: "fz-clerk" }),
+      "no token id": await sign({ role: "staff" }, { jti: null }),
+      "no token version": await sign({ role: "staff", ver: undefined }),
+      "an earlier token version": await sign({ role: "staff", ver: -1 }),
+      "a lifetime beyond TOKEN_TTL_MINUTES": await sign({ role: "staff" }, { exp: now + 481 * 60 }),
       'alg "none"': new UnsecuredJWT({ role: "admin" }).setSubject(String(id)).setIssuedAt().setExpirationTime(now + 600).encode(),
       "tampered payload": (() => {
         const [h, , s] = good.split(".");
@@ -115,7 +122,7 @@ describe("tokens", () => {
 
   it("take the role from the database, not from the token", async () => {
     const id = await userId("fz-clerk");
-    const claimsAdmin = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setSubject(String(id)).setIssuedAt().setExpirationTime("10m").sign(key(TOKEN_SECRET));
+    const claimsAdmin = await new SignJWT({ role: "admin", ver: 0 }).setProtectedHeader({ alg: "HS256" }).setSubject(String(id)).setJti(randomUUID()).setIssuedAt().setExpirationTime("10m").sign(key(TOKEN_SECRET));
     const r = await api.call("GET", "/api/admin/users", { token: claimsAdmin });
     expect(r.status).toBe(403);
     expect((await api.call("GET", "/api/me", { token: claimsAdmin })).body.role).toBe("staff");
@@ -188,11 +195,15 @@ describe("throttling", () => {
     expectProblem(r);
   });
 
-  it("limits many clients trying one account", async () => {
+  it("limits many clients trying one account: the addresses that failed for it are refused, the owner's is not", async () => {
     for (let i = 1; i <= 5; i++) expect((await login(proxied, `10.0.2.${i}`, "xm-clerk")).status).toBe(401);
-    const r = await login(proxied, "10.0.2.99", "xm-clerk");
+    const r = await login(proxied, "10.0.2.1", "xm-clerk");
     expect(r.status).toBe(429);
     expectProblem(r);
+    // a new address gets one try for the account, then it is refused as well
+    expect((await login(proxied, "10.0.2.99", "xm-clerk")).status).toBe(401);
+    expect((await login(proxied, "10.0.2.99", "xm-clerk", "staff-password-123")).status).toBe(429);
+    expect((await login(proxied, "10.0.2.200", "xm-clerk", "staff-password-123")).status).toBe(200);
   });
 
   it("does not count successful logins, and leaves other clients and accounts alone", async () => {

@@ -5,6 +5,11 @@ import { isChinaDate, SUPPORTED_YEARS } from "../../calendar/index.ts";
 import { validateAgencyLimits } from "../../deadlines/index.ts";
 import { regionalPolicySchema } from "../../domain/policy.ts";
 import { problems } from "../../problems.ts";
+import { safeText } from "../../domain/text.ts";
+import { recordAudit } from "../../engine/audit.ts";
+import { requireStrongPassword } from "./auth.ts";
+import { auditLogRoutes } from "./auditLog.ts";
+import { csvCell } from "../csv.ts";
 import { allLimitSpecs } from "../../engine/limits.ts";
 import { publishCalendarYear } from "../../engine/calendarPublication.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -28,10 +33,10 @@ const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 letters, dig
 const limits = z.record(z.string(), z.number()).meta({ description: "limit key -> working days, never above the national ceiling" });
 
 const agencyBody = z
-  .object({ code, name: z.string().trim().min(1).max(100), region: z.string().trim().regex(/^\d{2}(\d{4})?$/, "a 2- or 6-digit region code"), limits: limits.optional() })
+  .object({ code, name: safeText(100), region: z.string().trim().regex(/^\d{2}(\d{4})?$/, "a 2- or 6-digit region code"), limits: limits.optional() })
   .strict()
   .meta({ id: "CreateAgency" });
-const agencyPatch = z.object({ name: z.string().trim().min(1).max(100).optional(), limits: limits.optional() }).strict();
+const agencyPatch = z.object({ name: safeText(100).optional(), limits: limits.optional() }).strict();
 
 const userBody = z
   .object({
@@ -43,8 +48,14 @@ const userBody = z
   .strict()
   .meta({ id: "CreateUser" });
 const userPatch = z
-  .object({ disabled: z.boolean().optional(), password: z.string().min(12).max(256).optional() })
-  .strict();
+  .object({
+    disabled: z.boolean().optional(),
+    password: z.string().min(12, "at least 12 characters").max(256).optional(),
+    role: z.enum(["staff", "admin"]).optional(),
+    agencyCode: code.optional().meta({ description: "the agency of a user who becomes (or is) staff" }),
+  })
+  .strict()
+  .meta({ id: "UpdateUser" });
 
 const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
 const calendarBody = z
@@ -78,16 +89,12 @@ function checkLimits(raw: unknown) {
   return r.value;
 }
 
-/** CSV field quoting per RFC 4180, and a leading ' for cells a spreadsheet would run as formulas. */
-function csvCell(v: unknown): string {
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cells are scalars; anything else prints as JS does
-  let s = v === null || v === undefined ? "" : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+const auditedAgency = (a: Agency) => ({ code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits) as unknown });
 
-export function adminRoutes({ ctx, add }: ApiDeps) {
+export function adminRoutes(deps: ApiDeps) {
+  const { ctx, add } = deps;
   const { db } = ctx;
+  auditLogRoutes(deps);
 
   add({
     method: "post",
@@ -99,10 +106,14 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     body: agencyBody,
     responses: { 201: { description: "The agency", schema: agencySchema } },
     errors: [409],
-    handler: async ({ body, res }) => {
+    handler: async ({ body, res, actor }) => {
       const lim = checkLimits(body.limits ?? {});
       if (await db.agency.findUnique({ where: { code: body.code } })) throw problems.conflict(`Agency ${body.code} already exists.`);
-      const a = await db.agency.create({ data: { code: body.code, name: body.name, region: body.region, limits: JSON.stringify(lim) } });
+      const a = await db.$transaction(async (tx) => {
+        const created = await tx.agency.create({ data: { code: body.code, name: body.name, region: body.region, limits: JSON.stringify(lim) } });
+        await recordAudit(tx, actor!, { action: "agency.created", target: `agency:${created.code}`, after: auditedAgency(created) });
+        return created;
+      });
       res.status(201);
       return agencyView(a);
     },
@@ -130,13 +141,26 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     body: agencyPatch,
     responses: { 200: { description: "The agency", schema: agencySchema } },
     errors: [404],
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, actor }) => {
       const a = await db.agency.findUnique({ where: { code: params.code } });
       if (!a) throw problems.notFound(`Agency ${params.code}`);
       const data: { name?: string; limits?: string } = {};
       if (body.name) data.name = body.name;
       if (body.limits) data.limits = JSON.stringify(checkLimits(body.limits));
-      return agencyView(await db.agency.update({ where: { id: a.id }, data }));
+      return agencyView(
+        await db.$transaction(async (tx) => {
+          const v = await tx.agency.update({ where: { id: a.id }, data });
+          const target = `agency:${a.code}`;
+          if (data.name !== undefined && v.name !== a.name) {
+            await recordAudit(tx, actor!, { action: "agency.renamed", target, before: { name: a.name }, after: { name: v.name } });
+          }
+          if (data.limits !== undefined && v.limits !== a.limits) {
+            const before = { limits: JSON.parse(a.limits) as unknown };
+            await recordAudit(tx, actor!, { action: "agency.limits_changed", target, before, after: { limits: JSON.parse(v.limits) as unknown } });
+          }
+          return v;
+        }),
+      );
     },
   });
 
@@ -150,7 +174,7 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     body: userBody,
     responses: { 201: { description: "The user", schema: userSchema } },
     errors: [409],
-    handler: async ({ body, res }) => {
+    handler: async ({ body, res, actor }) => {
       let agencyId: number | null = null;
       if (body.role === "staff") {
         if (!body.agencyCode) throw problems.invalid([{ path: "agencyCode", message: "staff belong to an agency" }]);
@@ -161,9 +185,13 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
         throw problems.invalid([{ path: "agencyCode", message: "administrators do not belong to an agency" }]);
       }
       if (await db.user.findUnique({ where: { username: body.username } })) throw problems.conflict(`User ${body.username} already exists.`);
-      const u = await db.user.create({
-        data: { username: body.username, passwordHash: await hashPassword(body.password), role: body.role, agencyId },
-        include: { agency: true },
+      await requireStrongPassword(body.password, "password");
+      const passwordHash = await hashPassword(body.password);
+      const u = await db.$transaction(async (tx) => {
+        const created = await tx.user.create({ data: { username: body.username, passwordHash, role: body.role, agencyId }, include: { agency: true } });
+        const after = userView(created, created.agency?.code ?? null);
+        await recordAudit(tx, actor!, { action: "user.created", target: `user:${created.username}`, after });
+        return created;
       });
       res.status(201);
       return userView(u, u.agency?.code ?? null);
@@ -189,7 +217,7 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     method: "patch",
     path: "/api/admin/users/:username",
     operationId: "updateUser",
-    summary: "Disable or enable an account, or reset its password",
+    summary: "Disable or enable an account, reset its password or change its role; each ends the user's earlier tokens",
     tags: ["admin"],
     access: "admin",
     params: z.object({ username: z.string().min(1).max(64) }),
@@ -200,11 +228,45 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
       const u = await db.user.findUnique({ where: { username: params.username }, include: { agency: true } });
       if (!u) throw problems.notFound(`User ${params.username}`);
       if (body.disabled && u.id === actor!.userId) throw problems.conflict("You cannot disable your own account.");
-      const data: { disabled?: boolean; passwordHash?: string } = {};
-      if (body.disabled !== undefined) data.disabled = body.disabled;
+      const role = body.role ?? u.role;
+      if (role !== u.role && u.id === actor!.userId) throw problems.conflict("You cannot change your own role.");
+      let agencyId = u.agencyId;
+      if (role === "staff") {
+        if (body.agencyCode !== undefined) {
+          const a = await db.agency.findUnique({ where: { code: body.agencyCode } });
+          if (!a) throw problems.invalid([{ path: "agencyCode", message: `no agency with code ${body.agencyCode}` }]);
+          agencyId = a.id;
+        } else if (agencyId === null) {
+          throw problems.invalid([{ path: "agencyCode", message: "staff belong to an agency" }]);
+        }
+      } else {
+        if (body.agencyCode !== undefined) throw problems.invalid([{ path: "agencyCode", message: "administrators do not belong to an agency" }]);
+        agencyId = null;
+      }
+      if (body.password) await requireStrongPassword(body.password, "password");
+      type UserChange = { disabled?: boolean; passwordHash?: string; role?: string; agencyId?: number | null; tokenVersion?: { increment: number } };
+      const data: UserChange = {};
+      if (body.disabled !== undefined && body.disabled !== u.disabled) data.disabled = body.disabled;
       if (body.password) data.passwordHash = await hashPassword(body.password);
-      const v = await db.user.update({ where: { id: u.id }, data });
-      return userView(v, u.agency?.code ?? null);
+      const roleChanged = role !== u.role || agencyId !== u.agencyId;
+      if (roleChanged) Object.assign(data, { role, agencyId });
+      // Any of these ends every token the user holds, on every node (api/auth.ts compares the version).
+      if (Object.keys(data).length > 0) data.tokenVersion = { increment: 1 };
+      const v = await db.$transaction(async (tx) => {
+        const after = await tx.user.update({ where: { id: u.id }, data, include: { agency: true } });
+        const target = `user:${u.username}`;
+        if (data.disabled !== undefined) {
+          const action = data.disabled ? "user.disabled" : "user.enabled";
+          await recordAudit(tx, actor!, { action, target, before: { disabled: u.disabled }, after: { disabled: after.disabled } });
+        }
+        if (data.passwordHash) await recordAudit(tx, actor!, { action: "user.password_reset", target });
+        if (roleChanged) {
+          const view = (x: typeof u) => ({ role: x.role, agencyCode: x.agency?.code ?? null });
+          await recordAudit(tx, actor!, { action: "user.role_changed", target, before: view(u), after: view(after) });
+        }
+        return after;
+      });
+      return userView(v, v.agency?.code ?? null);
     },
   });
 
@@ -249,7 +311,7 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     handler: async ({ params, body, actor }) => {
       // Validated, stored, published to the live calendar, and every open due date that relied on
       // the year recomputed (each change a DEADLINES_RECOMPUTED event).
-      const answer: z.output<typeof publishedCalendarYearSchema> = await publishCalendarYear(ctx, params.year, body, actor!.username);
+      const answer: z.output<typeof publishedCalendarYearSchema> = await publishCalendarYear(ctx, params.year, body, actor!);
       return answer;
     },
   });
@@ -264,10 +326,14 @@ export function adminRoutes({ ctx, add }: ApiDeps) {
     body: regionalPolicySchema,
     responses: { 201: { description: "The policy", schema: policySchema } },
     errors: [409],
-    handler: async ({ body, res }) => {
+    handler: async ({ body, res, actor }) => {
       const exists = await db.regionalPolicy.findUnique({ where: { region_effectiveFrom: { region: body.region, effectiveFrom: body.effectiveFrom } } });
       if (exists) throw problems.conflict(`A policy for region ${body.region} effective ${body.effectiveFrom} already exists; add a new version with a later date.`);
-      const p = await db.regionalPolicy.create({ data: body });
+      const p = await db.$transaction(async (tx) => {
+        const created = await tx.regionalPolicy.create({ data: body });
+        await recordAudit(tx, actor!, { action: "policy.added", target: `policy:${created.region}@${created.effectiveFrom}`, after: created });
+        return created;
+      });
       res.status(201);
       return policyView(p);
     },

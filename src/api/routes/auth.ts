@@ -1,8 +1,10 @@
 // Login for staff and administrators.
-import type { Request } from "express";
+import type { Request, Response, NextFunction } from "express";
 import { z } from "zod";
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
-import { decoyPasswordHash, verifyPassword } from "../../auth/passwords.ts";
+import { decoyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from "../../auth/passwords.ts";
+import { recordAudit } from "../../engine/audit.ts";
+import type { VerifiedToken } from "../../auth/tokens.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 import { meSchema, tokenSchema } from "../schemas.ts";
@@ -12,26 +14,116 @@ const loginBody = z
   .strict()
   .meta({ id: "Login" });
 
+const passwordChangeBody = z
+  .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(12, "at least 12 characters").max(256) })
+  .strict()
+  .meta({ id: "PasswordChange" });
+
+/** One account's failed logins in the current window: in all, and per address that failed. */
+interface AccountFailures {
+  resetAt: number;
+  total: number;
+  byAddress: Map<string, number>;
+}
+
+const WINDOW_MS = 60_000;
+const MAX_ACCOUNTS = 100_000;
+const MAX_ADDRESSES_PER_ACCOUNT = 10_000;
+
+/**
+ * Failed logins per account, scoped to the addresses that failed (docs/security.md, "Login
+ * throttling"): once an account has had `perMinute` failures in a minute, from any addresses,
+ * every address that failed for it is refused for that account until the minute is over, while
+ * an address that has not failed for it (the owner's) still gets in. In memory, per node.
+ */
+export class AccountThrottle {
+  private readonly accounts = new Map<string, AccountFailures>();
+  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+
+  private current(username: string): AccountFailures | undefined {
+    const a = this.accounts.get(username);
+    if (a && a.resetAt <= this.now()) {
+      this.accounts.delete(username);
+      return undefined;
+    }
+    return a;
+  }
+
+  /** Seconds to wait when this address may not try this account now, else undefined. */
+  refusal(username: string, address: string): number | undefined {
+    const a = this.current(username);
+    if (!a || a.total < this.perMinute) return undefined;
+    // A flood of fresh addresses beyond the bound is treated as failing (the map stays bounded).
+    if (!a.byAddress.has(address) && a.byAddress.size < MAX_ADDRESSES_PER_ACCOUNT) return undefined;
+    return Math.max(1, Math.ceil((a.resetAt - this.now()) / 1000));
+  }
+
+  /** Counts an attempt as failed (before its outcome is known); `undo` takes it back. */
+  attempt(username: string, address: string): { undo: () => void } {
+    let a = this.current(username);
+    if (!a) {
+      if (this.accounts.size >= MAX_ACCOUNTS) this.accounts.delete(this.accounts.keys().next().value!);
+      a = { resetAt: this.now() + WINDOW_MS, total: 0, byAddress: new Map() };
+      this.accounts.set(username, a);
+    }
+    const entry = a;
+    entry.total++;
+    entry.byAddress.set(address, (entry.byAddress.get(address) ?? 0) + 1);
+    let undone = false;
+    return {
+      undo: () => {
+        if (undone || this.accounts.get(username) !== entry) return;
+        undone = true;
+        entry.total--;
+        const n = (entry.byAddress.get(address) ?? 1) - 1;
+        if (n > 0) entry.byAddress.set(address, n);
+        else entry.byAddress.delete(address);
+      },
+    };
+  }
+}
+
 export function loginLimiter(perMinute: number) {
-  // Throttle failed attempts by client and, separately, by username: a key made of both would
-  // let one client try many usernames, or many clients try one username, without limit.
+  // Failed attempts are throttled by client (address) and, per account, by the addresses that
+  // failed for it: one address cannot try many accounts, and many addresses cannot keep trying
+  // one account, yet nobody can lock an account's owner out from another address.
   // Successful logins do not count, so colleagues behind one office address are not locked out.
-  const limiter = (scope: string, key: (req: Request) => string) =>
-    rateLimit({
-      windowMs: 60_000,
-      limit: perMinute,
-      standardHeaders: "draft-8",
-      identifier: `login-${scope}`,
-      legacyHeaders: false,
-      skipSuccessfulRequests: true,
-      keyGenerator: key,
-      handler: (_req, _res, next) => next(problems.tooMany("Too many login attempts; wait a minute.")),
-    });
-  return [
-    limiter("client", (req) => ipKeyGenerator(req.ip ?? "unknown")),
+  const byClient = rateLimit({
+    windowMs: WINDOW_MS,
+    limit: perMinute,
+    standardHeaders: "draft-8",
+    identifier: "login-client",
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? "unknown"),
+    handler: (_req, _res, next) => next(problems.tooMany("Too many login attempts; wait a minute.")),
+  });
+  const throttle = new AccountThrottle(perMinute);
+  const byAccount = (req: Request, res: Response, next: NextFunction) => {
     // Only a string username is a key (String() of an arbitrary JSON value can throw).
-    limiter("user", (req) => (typeof req.body?.username === "string" ? req.body.username.slice(0, 64) : "")),
-  ];
+    if (typeof req.body?.username !== "string") return next();
+    const username = req.body.username.slice(0, 64);
+    const address = ipKeyGenerator(req.ip ?? "unknown");
+    const wait = throttle.refusal(username, address);
+    if (wait !== undefined) {
+      res.setHeader("Retry-After", String(wait));
+      return next(problems.tooMany("Too many failed logins for this account from this address; wait a minute."));
+    }
+    // Counted before the outcome (so a burst of parallel guesses counts in full); anything but a
+    // refused password (401) is taken back when the answer goes out.
+    const counted = throttle.attempt(username, address);
+    res.on("finish", () => {
+      if (res.statusCode !== 401) counted.undo();
+    });
+    next();
+  };
+  return [byClient, byAccount];
+}
+
+/** Refuses a blank or common password with a 422 naming the field and the reason. */
+export async function requireStrongPassword(password: string, path: string): Promise<void> {
+  const weak = await passwordWeakness(password);
+  if (weak) throw problems.invalid([{ path, message: weak }], "The password is refused.");
 }
 
 export function authRoutes({ ctx, tokens, add }: ApiDeps) {
@@ -50,7 +142,7 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
       // Verify against a decoy when the user is unknown, so timing does not reveal usernames.
       const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), body.password);
       if (!user || !ok || user.disabled) throw problems.unauthorized("Wrong username or password, or the account is disabled.");
-      const { token, expiresAt } = await tokens.issue({ userId: user.id, role: user.role as "staff" | "admin" });
+      const { token, expiresAt } = await tokens.issue({ userId: user.id, role: user.role as "staff" | "admin", version: user.tokenVersion });
       const role = user.role as "staff" | "admin";
       const answer: z.output<typeof tokenSchema> = { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role };
       return answer;
@@ -73,6 +165,57 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
         role: user.role as "staff" | "admin",
         agency: user.agency ? { code: user.agency.code, name: user.agency.name } : null,
       } satisfies z.output<typeof meSchema>;
+    },
+  });
+
+  add({
+    method: "post",
+    path: "/api/auth/logout",
+    operationId: "logOut",
+    summary: "End the presented token (on every node); other tokens of the user stay valid",
+    tags: ["auth"],
+    access: "user",
+    responses: { 204: { description: "The token is ended", empty: true } },
+    handler: async ({ res }) => {
+      const t = res.locals.token as VerifiedToken;
+      // Kept until the token would have expired anyway; expired rows are dropped on the way.
+      await ctx.db.revokedToken.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+      try {
+        await ctx.db.revokedToken.create({ data: { jti: t.jti, userId: t.userId, expiresAt: new Date(t.expiresAtMs) } });
+      } catch (e) {
+        // the same token logged out twice at once: it is ended either way
+        if ((e as { code?: string }).code !== "P2002") throw e;
+      }
+      res.status(204).end();
+      return undefined;
+    },
+  });
+
+  add({
+    method: "post",
+    path: "/api/me/password",
+    operationId: "changeOwnPassword",
+    summary: "Change one's own password; every earlier token of the user ends, a new one is returned",
+    tags: ["auth"],
+    access: "user",
+    body: passwordChangeBody,
+    responses: { 200: { description: "A new bearer token (the presented one has ended)", schema: tokenSchema } },
+    handler: async ({ body, actor }) => {
+      const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor!.userId } });
+      if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
+        throw problems.invalid([{ path: "currentPassword", message: "is not your current password" }]);
+      }
+      if (body.newPassword === body.currentPassword) throw problems.invalid([{ path: "newPassword", message: "must differ from the current password" }]);
+      await requireStrongPassword(body.newPassword, "newPassword");
+      const passwordHash = await hashPassword(body.newPassword);
+      const updated = await ctx.db.$transaction(async (tx) => {
+        const u = await tx.user.update({ where: { id: user.id }, data: { passwordHash, tokenVersion: { increment: 1 } } });
+        await recordAudit(tx, actor!, { action: "user.password_changed", target: `user:${u.username}` });
+        return u;
+      });
+      const { token, expiresAt } = await tokens.issue({ userId: updated.id, role: updated.role as "staff" | "admin", version: updated.tokenVersion });
+      const answer: z.output<typeof tokenSchema> = { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role: updated.role as "staff" | "admin" };
+      return answer;
     },
   });
 }

@@ -1,6 +1,7 @@
 // Cases for agency staff (and read-only for administrators).
 import { z } from "zod";
 import { idNumberSchema } from "../../domain/idNumber.ts";
+import { safeText } from "../../domain/text.ts";
 import { isChinaDate } from "../../calendar/index.ts";
 import { advanceCase } from "../../engine/advanceCase.ts";
 import { assertCanRead } from "../../engine/access.ts";
@@ -25,7 +26,7 @@ export const createCaseBody = z
     type: caseType,
     insured: z
       .object({
-        name: z.string().trim().min(1).max(100),
+        name: safeText(100),
         idNumber: idNumberSchema,
       })
       .strict(),

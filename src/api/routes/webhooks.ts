@@ -7,6 +7,7 @@ import { generateSecret, maskSecret } from "../../notifications/signing.ts";
 import { parseKinds } from "../../notifications/worker.ts";
 import { Problem, problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
+import { auditedWebhook, recordAudit } from "../../engine/audit.ts";
 
 const webhookUrl = z
   .string()
@@ -211,8 +212,8 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
         agencyId = a.id;
       }
       const generated = body.secret === undefined ? generateSecret() : undefined;
-      const w = await db.$transaction((tx) =>
-        tx.webhook.create({
+      const w = await db.$transaction(async (tx) => {
+        const created = await tx.webhook.create({
           data: {
             url: body.url,
             secret: body.secret ?? generated!,
@@ -222,8 +223,10 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
             createdBy: actor!.username,
           },
           include: { agency: true },
-        }),
-      );
+        });
+        await recordAudit(tx, actor!, { action: "webhook.created", target: `webhook:${created.id}`, after: auditedWebhook(created) });
+        return created;
+      });
       res.status(201).location(`/api/admin/webhooks/${w.id}`);
       return webhookView(w, { pending: 0, delivered: 0, failed: 0 }, generated);
     },
@@ -255,14 +258,18 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
     body: patchBody,
     responses: { 200: { description: "The webhook", content: { "application/json": { schema: webhookSchema } } } },
     errors: [404],
-    handler: async ({ params, body }) => {
-      await load(params.id);
+    handler: async ({ params, body, actor }) => {
+      const before = await load(params.id);
       const data: Prisma.WebhookUpdateInput = {};
       if (body.active !== undefined) data.active = body.active;
       if (body.url !== undefined) data.url = body.url;
       if (body.events !== undefined) data.events = JSON.stringify(body.events);
       if (body.secret !== undefined) data.secret = body.secret;
-      const w = await db.$transaction((tx) => tx.webhook.update({ where: { id: params.id }, data, include: { agency: true } }));
+      const w = await db.$transaction(async (tx) => {
+        const after = await tx.webhook.update({ where: { id: params.id }, data, include: { agency: true } });
+        await recordAudit(tx, actor!, { action: "webhook.changed", target: `webhook:${after.id}`, before: auditedWebhook(before), after: auditedWebhook(after) });
+        return after;
+      });
       // Switched back on: its waiting deliveries go out now.
       if (body.active) outboxWritten();
       return webhookView(w, (await counts([w.id])).get(w.id)!);

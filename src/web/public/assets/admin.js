@@ -1,6 +1,6 @@
 // Administration: agencies (with deadline limits), staff accounts, the working-day calendar
 // (publish a year), regional policies, and the SLA report as charts.
-// Hash routes: #/agencies · #/users · #/calendar · #/policies · #/sla
+// Hash routes: #/agencies · #/users · #/calendar · #/policies · #/sla · #/audit
 import { clearMessage } from "./ui.js";
 import { t } from "./i18n.js";
 import { initPage } from "./ui.js";
@@ -11,6 +11,8 @@ import { usersView } from "./admin-users.js";
 import { calendarView } from "./admin-calendar.js";
 import { policiesView } from "./admin-policies.js";
 import { slaView } from "./admin-sla.js";
+import { auditView } from "./admin-audit.js";
+import "./account.js";
 
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
 
@@ -44,6 +46,7 @@ const VIEWS = {
   calendar: calendarView,
   policies: policiesView,
   sla: slaView,
+  audit: auditView,
 };
 
 /** @param {{ keepFocus?: boolean }} [opts] */
