@@ -73,10 +73,11 @@ function isLocalhostName(host: string): boolean {
 }
 
 /**
- * For a URL that names its host literally (an address, or `localhost`): whether it is refused.
- * Names are checked when the connection is made (pinnedLookup), not here.
+ * For a URL that names its host literally (an address, or at registration also `localhost` and
+ * `*.localhost`): whether it is refused. Other names are checked when the connection is made
+ * (pinnedLookup), as are localhost names at send time (they resolve to loopback).
  */
-export function literalHostRefused(url: string, allowed: readonly Network[]): boolean {
+export function literalHostRefused(url: string, allowed: readonly Network[], localhostNames = true): boolean {
   let host: string;
   try {
     host = new URL(url).hostname; // the URL parser has normalised 2130706433, 0x7f000001, 127.1 …
@@ -84,7 +85,7 @@ export function literalHostRefused(url: string, allowed: readonly Network[]): bo
     return true;
   }
   const plain = host.replace(/^\[(.*)\]$/, "$1");
-  if (isLocalhostName(plain)) return !addressAllowed("127.0.0.1", allowed);
+  if (localhostNames && isLocalhostName(plain)) return !addressAllowed("127.0.0.1", allowed);
   if (net.isIP(plain) > 0) return !addressAllowed(plain, allowed);
   return false;
 }

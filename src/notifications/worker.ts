@@ -83,7 +83,8 @@ export class DeliveryWorker {
     this.#db = deps.db;
     this.#log = deps.log;
     this.#opts = opts;
-    this.#agent = new Agent({ connect: { lookup: pinnedLookup(opts.allowedNetworks) }, connections: opts.perWebhookConcurrency });
+    // No limit of connections per origin here: two webhooks on one host must not share slots.
+    this.#agent = new Agent({ connect: { lookup: pinnedLookup(opts.allowedNetworks) } });
     this.#loop = new JobLoop("webhook delivery", () => this.runOnce(), opts.pollMs, deps.log);
   }
 
@@ -243,7 +244,7 @@ export class DeliveryWorker {
     try {
       // An address literal is connected to without a lookup: check it here (names are checked by
       // the agent's lookup, on the address it connects to).
-      if (literalHostRefused(d.webhook.url, this.#opts.allowedNetworks)) throw new DestinationNotAllowed();
+      if (literalHostRefused(d.webhook.url, this.#opts.allowedNetworks, false)) throw new DestinationNotAllowed();
       const res = await request(d.webhook.url, {
         method: "POST",
         headers: {

@@ -17,7 +17,8 @@ let hook: http.Server;
 const received: { delivery: string; body: any }[] = [];
 
 // Both nodes believe it is 12 Oct 2026, so deadlines set in September have passed.
-const env = { TRACKER_TODAY: "2026-10-12", SWEEP_INTERVAL_MS: "300", WEBHOOK_POLL_MS: "100" };
+// the webhook receiver is on loopback, which is refused unless allowed
+const env = { TRACKER_TODAY: "2026-10-12", SWEEP_INTERVAL_MS: "300", WEBHOOK_POLL_MS: "100", WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8" };
 
 beforeAll(async () => {
   expect(testDatabase).toBe("postgresql");
