@@ -319,4 +319,39 @@ describe("notifications", () => {
       await new Promise((resolve) => back.close(resolve));
     }
   });
+
+  it("signs with a generated whsec_ secret that the Standard Webhooks verifier accepts as is, and deletes a webhook with its deliveries", async () => {
+    let r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `${base}/std`, events: ["case.state_changed"] } });
+    expect(r.status).toBe(201);
+    const generated: string = r.body.secret;
+    // whsec_ + standard base64 of 32 bytes: the key is the decoded bytes
+    expect(generated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const hook = r.body.id;
+    const opened = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" } });
+    expect(opened.status).toBe(201);
+    const got = await waitFor("the delivery", () => received.find((x) => x.path === "/std" && JSON.parse(x.body).case.id === opened.body.id));
+    expect(new Webhook(generated).verify(got.body, got.headers as Record<string, string>)).toEqual(JSON.parse(got.body));
+    expect(() => new Webhook(generated, { format: "raw" }).verify(got.body, got.headers as Record<string, string>)).toThrow();
+    await waitFor("delivered in the log", async () => {
+      const l = await api.call("GET", `/api/admin/webhooks/${hook}/deliveries`, { token: tokens.admin });
+      return l.body.items.some((d: any) => d.status === "delivered");
+    });
+
+    // A malformed whsec_ secret is refused rather than silently used as raw bytes.
+    r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `${base}/std`, secret: "whsec_not-base64-at-all!!", events: ["case.state_changed"] } });
+    expect(r.status).toBe(422);
+
+    r = await api.call("DELETE", `/api/admin/webhooks/${hook}`, { token: tokens.out });
+    expect(r.status).toBe(403);
+    r = await api.call("DELETE", `/api/admin/webhooks/${hook}`, { token: tokens.admin });
+    expect(r.status).toBe(204);
+    r = await api.call("GET", "/api/admin/webhooks", { token: tokens.admin });
+    expect(r.body.items.some((w: any) => w.id === hook)).toBe(false);
+    r = await api.call("GET", `/api/admin/webhooks/${hook}/deliveries`, { token: tokens.admin });
+    expect(r.status).toBe(404);
+    r = await api.call("DELETE", `/api/admin/webhooks/${hook}`, { token: tokens.admin });
+    expect(r.status).toBe(404);
+    const verify = await runVerify(server.databaseUrl);
+    expect(verify.code).toBe(0);
+  });
 });
