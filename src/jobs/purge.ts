@@ -102,11 +102,22 @@ export class Purger {
     // delivered, or was delivered after it (a recent redelivery keeps its log).
     const done = {
       dispatchedAt: { lt: deliveredBefore },
-      deliveries: { none: { OR: [{ status: { not: "delivered" } }, { deliveredAt: null }, { deliveredAt: { gte: deliveredBefore } }] } },
+      deliveries: {
+        none: {
+          OR: [{ status: { not: "delivered" } }, { deliveredAt: null }, { deliveredAt: { gte: deliveredBefore } }],
+        },
+      },
     };
     for (;;) {
       if (!(await this.takeLease())) return result; // renewed, or lost to another node
-      const ids = (await this.#db.outboxMessage.findMany({ where: done, orderBy: { dispatchedAt: "asc" }, take: size, select: { id: true } })).map((m) => m.id);
+      const ids = (
+        await this.#db.outboxMessage.findMany({
+          where: done,
+          orderBy: { dispatchedAt: "asc" },
+          take: size,
+          select: { id: true },
+        })
+      ).map((m) => m.id);
       if (ids.length === 0) break;
       const counts = await this.#db.$transaction(async (tx) => {
         // The same conditions again, row by row: a delivery redelivered meanwhile is pending and stays.
@@ -125,16 +136,28 @@ export class Purger {
 
     for (;;) {
       if (!(await this.takeLease())) return result; // renewed, or lost to another node
-      const ids = (await this.#db.idempotencyKey.findMany({ where: { createdAt: { lt: keysBefore } }, orderBy: { createdAt: "asc" }, take: size, select: { id: true } })).map((k) => k.id);
+      const ids = (
+        await this.#db.idempotencyKey.findMany({
+          where: { createdAt: { lt: keysBefore } },
+          orderBy: { createdAt: "asc" },
+          take: size,
+          select: { id: true },
+        })
+      ).map((k) => k.id);
       if (ids.length === 0) break;
-      const { count } = await this.#db.$transaction((tx) => tx.idempotencyKey.deleteMany({ where: { id: { in: ids }, createdAt: { lt: keysBefore } } }));
+      const { count } = await this.#db.$transaction((tx) =>
+        tx.idempotencyKey.deleteMany({ where: { id: { in: ids }, createdAt: { lt: keysBefore } } }),
+      );
       result.idempotencyKeys += count;
       await yieldToEventLoop();
       if (ids.length < size) break;
     }
 
     if (result.messages + result.idempotencyKeys > 0) {
-      this.#log.info({ ...result, deliveredBefore, keysBefore }, "purged delivered notifications and old idempotency records");
+      this.#log.info(
+        { ...result, deliveredBefore, keysBefore },
+        "purged delivered notifications and old idempotency records",
+      );
     }
     return result;
   }

@@ -97,7 +97,11 @@ export class DestinationNotAllowed extends Error {
   }
 }
 
-type Resolve = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
+type Resolve = (
+  hostname: string,
+  options: dns.LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
+) => void;
 
 /**
  * A `lookup` for the sockets of the delivery agent: resolves the name, refuses the connection
@@ -108,15 +112,19 @@ export function pinnedLookup(allowed: readonly Network[], resolve: Resolve = dns
   return (hostname, options, callback) => {
     const wantAll = (options as dns.LookupOptions).all === true;
     const family = (options as dns.LookupOptions).family;
-    resolve(hostname, { family: family === "IPv4" ? 4 : family === "IPv6" ? 6 : (family ?? 0), all: true }, (err, addresses) => {
-      if (err) return callback(err, wantAll ? [] : "", wantAll ? undefined : 0);
-      if (addresses.length === 0 || addresses.some((a) => !addressAllowed(a.address, allowed))) {
-        const refused = new DestinationNotAllowed() as Error as NodeJS.ErrnoException;
-        return wantAll ? (callback as (e: Error) => void)(refused) : callback(refused, "", 0);
-      }
-      if (wantAll) (callback as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
-      else callback(null, addresses[0].address, addresses[0].family);
-    });
+    resolve(
+      hostname,
+      { family: family === "IPv4" ? 4 : family === "IPv6" ? 6 : (family ?? 0), all: true },
+      (err, addresses) => {
+        if (err) return callback(err, wantAll ? [] : "", wantAll ? undefined : 0);
+        if (addresses.length === 0 || addresses.some((a) => !addressAllowed(a.address, allowed))) {
+          const refused = new DestinationNotAllowed() as Error as NodeJS.ErrnoException;
+          return wantAll ? (callback as (e: Error) => void)(refused) : callback(refused, "", 0);
+        }
+        if (wantAll) (callback as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+        else callback(null, addresses[0].address, addresses[0].family);
+      },
+    );
   };
 }
 

@@ -64,7 +64,11 @@ interface Hit {
 /** A loopback receiver; `hold(path)` is how long it waits before answering 200. */
 async function receiver(hold: (path: string) => number = () => 0) {
   const hits: Hit[] = [];
-  const state = { open: new Map<string, number>(), maxOpen: new Map<string, number>(), answered: new Map<string, number>() };
+  const state = {
+    open: new Map<string, number>(),
+    maxOpen: new Map<string, number>(),
+    answered: new Map<string, number>(),
+  };
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
@@ -95,19 +99,61 @@ async function receiver(hold: (path: string) => number = () => 0) {
 }
 
 const open = (api: ReturnType<typeof client>, token: string, insured = person) =>
-  api.call("POST", "/api/cases", { token, body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" } });
+  api.call("POST", "/api/cases", {
+    token,
+    body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" },
+  });
 
 // ------------------------------------------------------------------ row 1
 
 describe("webhook destinations (#22 row 1)", () => {
   const refused = [
-    "127.0.0.1", "127.255.255.254", "::1", "0.0.0.0", "0.1.2.3", "::", "169.254.169.254", "fe80::1", "fe80::1%eth0",
-    "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "100.64.0.1", "100.127.255.255", "fc00::1", "fd12:3456::1",
-    "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::ffff:8.8.8.8", "224.0.0.1", "239.255.255.250",
-    "ff02::1", "255.255.255.255", "64:ff9b::7f00:1", "2002:7f00:1::1", "2001::1", "192.0.2.1", "198.18.0.1", "240.0.0.1",
-    "2001:db8::1", "not an address", "",
+    "127.0.0.1",
+    "127.255.255.254",
+    "::1",
+    "0.0.0.0",
+    "0.1.2.3",
+    "::",
+    "169.254.169.254",
+    "fe80::1",
+    "fe80::1%eth0",
+    "10.1.2.3",
+    "172.16.0.1",
+    "172.31.255.255",
+    "192.168.1.1",
+    "100.64.0.1",
+    "100.127.255.255",
+    "fc00::1",
+    "fd12:3456::1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::ffff:10.0.0.1",
+    "::ffff:169.254.169.254",
+    "::ffff:8.8.8.8",
+    "224.0.0.1",
+    "239.255.255.250",
+    "ff02::1",
+    "255.255.255.255",
+    "64:ff9b::7f00:1",
+    "2002:7f00:1::1",
+    "2001::1",
+    "192.0.2.1",
+    "198.18.0.1",
+    "240.0.0.1",
+    "2001:db8::1",
+    "not an address",
+    "",
   ];
-  const allowed = ["93.184.216.34", "8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "169.255.0.1", "2606:4700::1111", "2400:3200::1"];
+  const allowed = [
+    "93.184.216.34",
+    "8.8.8.8",
+    "1.1.1.1",
+    "172.32.0.1",
+    "100.128.0.1",
+    "169.255.0.1",
+    "2606:4700::1111",
+    "2400:3200::1",
+  ];
 
   it("refuses every special-purpose address, allows public unicast", () => {
     for (const a of refused) expect(addressAllowed(a, []), a).toBe(false);
@@ -131,9 +177,24 @@ describe("webhook destinations (#22 row 1)", () => {
 
   it("checks URLs naming an address in any spelling the URL parser accepts, and localhost", () => {
     for (const url of [
-      "http://127.0.0.1:3000/", "http://localhost/", "http://LOCALHOST./x", "http://a.b.localhost/", "http://[::1]/", "http://0.0.0.0/", "http://0/",
-      "http://2130706433/", "http://0x7f000001/", "http://0x7f.1/", "http://127.1/", "http://0177.0.0.1/", "http://[::ffff:127.0.0.1]/",
-      "http://[0:0:0:0:0:ffff:7f00:1]/", "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://10.0.0.1/", "http://192.168.0.1./",
+      "http://127.0.0.1:3000/",
+      "http://localhost/",
+      "http://LOCALHOST./x",
+      "http://a.b.localhost/",
+      "http://[::1]/",
+      "http://0.0.0.0/",
+      "http://0/",
+      "http://2130706433/",
+      "http://0x7f000001/",
+      "http://0x7f.1/",
+      "http://127.1/",
+      "http://0177.0.0.1/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://[0:0:0:0:0:ffff:7f00:1]/",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://[fe80::1]/",
+      "http://10.0.0.1/",
+      "http://192.168.0.1./",
     ]) {
       expect(literalHostRefused(url, []), url).toBe(true);
     }
@@ -146,7 +207,11 @@ describe("webhook destinations (#22 row 1)", () => {
   it("connects names only to the addresses it checked, and to none if any is refused", async () => {
     const resolveTo = (addresses: LookupAddress[]) => {
       const asked: string[] = [];
-      const resolve = (host: string, _o: unknown, cb: (e: NodeJS.ErrnoException | null, a: LookupAddress[]) => void) => {
+      const resolve = (
+        host: string,
+        _o: unknown,
+        cb: (e: NodeJS.ErrnoException | null, a: LookupAddress[]) => void,
+      ) => {
         asked.push(host);
         cb(null, addresses);
       };
@@ -155,8 +220,11 @@ describe("webhook destinations (#22 row 1)", () => {
     const lookup = (addresses: LookupAddress[], nets = "", all = false) =>
       new Promise<{ err: Error | null; result: unknown }>((done) => {
         const r = resolveTo(addresses);
-        pinnedLookup(parseNetworks(nets), r.resolve)("hooks.example.gov.cn", { all }, (err: Error | null, a: unknown, family?: number) =>
-          done({ err, result: all ? a : err ? null : { address: a, family } }),
+        pinnedLookup(parseNetworks(nets), r.resolve)(
+          "hooks.example.gov.cn",
+          { all },
+          (err: Error | null, a: unknown, family?: number) =>
+            done({ err, result: all ? a : err ? null : { address: a, family } }),
         );
       });
     const pub: LookupAddress = { address: "93.184.216.34", family: 4 };
@@ -187,26 +255,49 @@ describe("webhook destinations (#22 row 1)", () => {
     const db = new Database(dbFile(server.databaseUrl), { readonly: true });
     try {
       const urls = [
-        "http://127.0.0.1:3000/hook", "http://localhost:3000/hook", "http://[::1]/hook", "http://0.0.0.0/hook", "http://2130706433/hook",
-        "http://0x7f000001/hook", "http://127.1/hook", "http://[::ffff:127.0.0.1]/hook", "http://169.254.169.254/latest/meta-data/",
-        "http://10.0.0.8/hook", "http://192.168.1.1/hook", "http://100.64.0.1/hook", "http://[fd00::1]/hook", "http://[fe80::1]/hook",
-        "https://224.0.0.1/hook", "http://tracker.localhost/hook",
+        "http://127.0.0.1:3000/hook",
+        "http://localhost:3000/hook",
+        "http://[::1]/hook",
+        "http://0.0.0.0/hook",
+        "http://2130706433/hook",
+        "http://0x7f000001/hook",
+        "http://127.1/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.8/hook",
+        "http://192.168.1.1/hook",
+        "http://100.64.0.1/hook",
+        "http://[fd00::1]/hook",
+        "http://[fe80::1]/hook",
+        "https://224.0.0.1/hook",
+        "http://tracker.localhost/hook",
       ];
       for (const url of urls) {
-        const r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url, events: ["deadline.missed"] } });
+        const r = await api.call("POST", "/api/admin/webhooks", {
+          token: tokens.admin,
+          body: { url, events: ["deadline.missed"] },
+        });
         expect(r.status, url).toBe(422);
         expectProblem(r);
-        expect(r.body.errors[0]).toMatchObject({ path: "url", message: expect.stringMatching(/^destination not allowed/) });
+        expect(r.body.errors[0]).toMatchObject({
+          path: "url",
+          message: expect.stringMatching(/^destination not allowed/),
+        });
       }
       expect((db.prepare('SELECT count(*) AS n FROM "Webhook"').get() as { n: number }).n).toBe(0);
       // A public name is accepted (switched off: this test never connects to it).
-      const ok = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: "https://hooks.example.gov.cn/t", events: ["deadline.missed"], active: false } });
+      const ok = await api.call("POST", "/api/admin/webhooks", {
+        token: tokens.admin,
+        body: { url: "https://hooks.example.gov.cn/t", events: ["deadline.missed"], active: false },
+      });
       expect(ok.status).toBe(201);
       for (const url of urls.slice(0, 4)) {
         const r = await api.call("PATCH", `/api/admin/webhooks/${ok.body.id}`, { token: tokens.admin, body: { url } });
         expect(r.status, url).toBe(422);
       }
-      expect((db.prepare('SELECT "url" FROM "Webhook"').get() as { url: string }).url).toBe("https://hooks.example.gov.cn/t");
+      expect((db.prepare('SELECT "url" FROM "Webhook"').get() as { url: string }).url).toBe(
+        "https://hooks.example.gov.cn/t",
+      );
     } finally {
       db.close();
     }
@@ -219,9 +310,17 @@ describe("webhook destinations (#22 row 1)", () => {
     const db = new Database(dbFile(server.databaseUrl), { timeout: 5000 });
     try {
       const now = new Date().toISOString().replace("Z", "+00:00");
-      const insert = db.prepare('INSERT INTO "Webhook" ("url", "secret", "events", "active", "createdAt", "updatedAt") VALUES (?, ?, ?, 1, ?, ?)');
+      const insert = db.prepare(
+        'INSERT INTO "Webhook" ("url", "secret", "events", "active", "createdAt", "updatedAt") VALUES (?, ?, ?, 1, ?, ?)',
+      );
       for (const host of ["localhost", "127.0.0.1", "[::ffff:127.0.0.1]", "2130706433"]) {
-        insert.run(`http://${host}:${rx.port}/${encodeURIComponent(host)}`, "legacy-secret-0123456789", '["case.state_changed"]', now, now);
+        insert.run(
+          `http://${host}:${rx.port}/${encodeURIComponent(host)}`,
+          "legacy-secret-0123456789",
+          '["case.state_changed"]',
+          now,
+          now,
+        );
       }
     } finally {
       db.close();
@@ -253,7 +352,10 @@ describe("a slow receiver (#22 row 2)", () => {
       WEBHOOK_CONCURRENCY_PER_WEBHOOK: "2",
     });
     for (const p of ["slow", "fast"]) {
-      const r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `http://127.0.0.1:${rx.port}/${p}`, events: ["case.state_changed"] } });
+      const r = await api.call("POST", "/api/admin/webhooks", {
+        token: tokens.admin,
+        body: { url: `http://127.0.0.1:${rx.port}/${p}`, events: ["case.state_changed"] },
+      });
       expect(r.status).toBe(201);
     }
     const people = makePeople(6, 23);
@@ -261,7 +363,10 @@ describe("a slow receiver (#22 row 2)", () => {
     await waitFor("the slow receiver's first request", () => rx.hits.some((h) => h.path === "/slow"));
     // While the slow receiver holds its requests, more notifications come.
     for (const p of people.slice(1)) expect((await open(api, tokens.out, p)).status).toBe(201);
-    await waitFor("every notification answered by the fast receiver", () => (rx.state.answered.get("/fast") ?? 0) >= people.length);
+    await waitFor(
+      "every notification answered by the fast receiver",
+      () => (rx.state.answered.get("/fast") ?? 0) >= people.length,
+    );
     // All of them arrived before the slow receiver answered anything (it takes 5 s per request).
     expect(rx.state.answered.get("/slow") ?? 0).toBe(0);
     expect(rx.state.answered.get("/fast")).toBe(people.length);
@@ -283,7 +388,10 @@ describe("retention (#22 row 9)", () => {
       DELIVERY_RETENTION_DAYS: "30",
       IDEMPOTENCY_RETENTION_HOURS: "24",
     });
-    const hook = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `http://127.0.0.1:${rx.port}/keep`, events: ["case.state_changed"] } });
+    const hook = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: { url: `http://127.0.0.1:${rx.port}/keep`, events: ["case.state_changed"] },
+    });
     const people = makePeople(3, 31);
     const opened: string[] = [];
     for (const [i, p] of people.entries()) {
@@ -297,7 +405,9 @@ describe("retention (#22 row 9)", () => {
     }
     await waitFor("three deliveries", () => rx.hits.length >= 3);
     await waitFor("delivered in the log", async () => {
-      const l = await api.call("GET", `/api/admin/webhooks/${hook.body.id}/deliveries?status=delivered`, { token: tokens.admin });
+      const l = await api.call("GET", `/api/admin/webhooks/${hook.body.id}/deliveries?status=delivered`, {
+        token: tokens.admin,
+      });
       return l.body.items.length === 3;
     });
 
@@ -307,17 +417,41 @@ describe("retention (#22 row 9)", () => {
     const old = new Date(Date.now() - 40 * 86_400_000).toISOString().replace("Z", "+00:00");
     const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
     try {
-      const msg = (caseId: string) => (db.prepare('SELECT "id" FROM "OutboxMessage" WHERE "caseId" = ?').get(caseId) as { id: string }).id;
+      const msg = (caseId: string) =>
+        (db.prepare('SELECT "id" FROM "OutboxMessage" WHERE "caseId" = ?').get(caseId) as { id: string }).id;
       const [m0, m1, m2] = opened.map(msg);
-      db.prepare('UPDATE "OutboxMessage" SET "createdAt" = ?, "dispatchedAt" = ? WHERE "id" IN (?, ?)').run(old, old, m0, m1);
-      db.prepare('UPDATE "WebhookDelivery" SET "createdAt" = ?, "deliveredAt" = ? WHERE "messageId" IN (?, ?)').run(old, old, m0, m1);
+      db.prepare('UPDATE "OutboxMessage" SET "createdAt" = ?, "dispatchedAt" = ? WHERE "id" IN (?, ?)').run(
+        old,
+        old,
+        m0,
+        m1,
+      );
+      db.prepare('UPDATE "WebhookDelivery" SET "createdAt" = ?, "deliveredAt" = ? WHERE "messageId" IN (?, ?)').run(
+        old,
+        old,
+        m0,
+        m1,
+      );
       db.prepare(`UPDATE "WebhookDelivery" SET "status" = 'failed' WHERE "messageId" = ?`).run(m1);
-      db.prepare('UPDATE "IdempotencyKey" SET "createdAt" = ? WHERE "key" = ?').run(new Date(Date.now() - 48 * 3_600_000).toISOString().replace("Z", "+00:00"), "purge-test-0");
+      db.prepare('UPDATE "IdempotencyKey" SET "createdAt" = ? WHERE "key" = ?').run(
+        new Date(Date.now() - 48 * 3_600_000).toISOString().replace("Z", "+00:00"),
+        "purge-test-0",
+      );
       expect(count('SELECT count(*) AS n FROM "IdempotencyKey" WHERE "key" LIKE ?', "purge-test-%")).toBe(3);
 
-      await waitFor("the purge", () => count('SELECT count(*) AS n FROM "OutboxMessage" WHERE "id" = ?', m0) === 0 && count('SELECT count(*) AS n FROM "IdempotencyKey" WHERE "key" = ?', "purge-test-0") === 0);
+      await waitFor(
+        "the purge",
+        () =>
+          count('SELECT count(*) AS n FROM "OutboxMessage" WHERE "id" = ?', m0) === 0 &&
+          count('SELECT count(*) AS n FROM "IdempotencyKey" WHERE "key" = ?', "purge-test-0") === 0,
+      );
       expect(count('SELECT count(*) AS n FROM "WebhookDelivery" WHERE "messageId" = ?', m0)).toBe(0);
-      expect(count('SELECT count(*) AS n FROM "WebhookDeliveryAttempt" a JOIN "WebhookDelivery" d ON d."id" = a."deliveryId" WHERE d."messageId" = ?', m0)).toBe(0);
+      expect(
+        count(
+          'SELECT count(*) AS n FROM "WebhookDeliveryAttempt" a JOIN "WebhookDelivery" d ON d."id" = a."deliveryId" WHERE d."messageId" = ?',
+          m0,
+        ),
+      ).toBe(0);
       expect(count('SELECT count(*) AS n FROM "WebhookDeliveryAttempt"')).toBe(2);
       // The failed one and the recent one stay, with their logs; the other keys too.
       for (const m of [m1, m2]) {
@@ -384,7 +518,10 @@ describe("/metrics (#22 row 11)", () => {
   const METRICS_TOKEN = "metrics-token-0123456789-abcdef";
 
   it("answers local clients, and others only with METRICS_TOKEN", async () => {
-    const req = (remoteAddress: string, headers: Record<string, string> = {}) => ({ headers, socket: { remoteAddress } });
+    const req = (remoteAddress: string, headers: Record<string, string> = {}) => ({
+      headers,
+      socket: { remoteAddress },
+    });
     expect(metricsAllowed(req("127.0.0.1"), undefined)).toBe(true);
     expect(metricsAllowed(req("::1"), undefined)).toBe(true);
     expect(metricsAllowed(req("::ffff:127.0.0.1"), undefined)).toBe(true);
@@ -392,7 +529,9 @@ describe("/metrics (#22 row 11)", () => {
     expect(metricsAllowed(req("10.0.0.3"), undefined)).toBe(false);
     expect(metricsAllowed(req("203.0.113.9", { authorization: `Bearer ${METRICS_TOKEN}` }), undefined)).toBe(false);
     expect(metricsAllowed(req("203.0.113.9", { authorization: `Bearer ${METRICS_TOKEN}` }), METRICS_TOKEN)).toBe(true);
-    expect(metricsAllowed(req("203.0.113.9", { authorization: `Bearer ${METRICS_TOKEN}x` }), METRICS_TOKEN)).toBe(false);
+    expect(metricsAllowed(req("203.0.113.9", { authorization: `Bearer ${METRICS_TOKEN}x` }), METRICS_TOKEN)).toBe(
+      false,
+    );
     expect(metricsAllowed(req("203.0.113.9", { authorization: METRICS_TOKEN }), METRICS_TOKEN)).toBe(false);
     // Through a proxy on the same host: not local.
     expect(metricsAllowed(req("127.0.0.1", { "x-forwarded-for": "203.0.113.9" }), undefined)).toBe(false);
@@ -412,17 +551,27 @@ describe("/metrics (#22 row 11)", () => {
   });
 
   it("counts in case_events_recorded_total the events committed: openings, advances and system events", async () => {
-    const { api, tokens } = await service({ TRACKER_TODAY: "2026-10-14", SWEEP_INTERVAL_MS: "200", WEBHOOK_POLL_MS: "1000" });
+    const { api, tokens } = await service({
+      TRACKER_TODAY: "2026-10-14",
+      SWEEP_INTERVAL_MS: "200",
+      WEBHOOK_POLL_MS: "1000",
+    });
     const value = async (event: string) => {
       const text: string = (await api.call("GET", "/metrics")).body;
-      const m = new RegExp(`^case_events_recorded_total\\{caseType="medicalTransfer",event="${event}"\\} (\\d+)$`, "m").exec(text);
+      const m = new RegExp(
+        `^case_events_recorded_total\\{caseType="medicalTransfer",event="${event}"\\} (\\d+)$`,
+        "m",
+      ).exec(text);
       return m ? Number(m[1]) : 0;
     };
     // Two cases taken to transferOut; the second's step was due 28 Sep: the sweeper records it missed.
     await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-28" }, makePeople(1, 41)[0]);
     await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-14" }, makePeople(1, 42)[0]);
     // A refused opening is not counted.
-    const refused = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "NOPE" } });
+    const refused = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "NOPE" },
+    });
     expect(refused.status).toBe(422);
     await waitFor("the missed deadline", async () => (await value("DEADLINE_MISSED")) === 1);
     expect(await value("CASE_OPENED")).toBe(2);
