@@ -300,7 +300,7 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
     tags: ["webhooks"],
     access: "admin",
     params: webhookId,
-    responses: { 204: { description: "Deleted" } },
+    responses: { 204: { description: "Deleted", empty: true } },
     errors: [404],
     handler: async ({ params, res }) => {
       const deleted = await db.$transaction(async (tx) => {
