@@ -42,8 +42,9 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: intFrom("WEBHOOK_RETRY_BASE_MS", 10, 3_600_000).default(30_000),
   WEBHOOK_RETRY_MAX_MS: intFrom("WEBHOOK_RETRY_MAX_MS", 10, 86_400_000).default(3 * 3_600_000),
   WEBHOOK_MAX_ATTEMPTS: intFrom("WEBHOOK_MAX_ATTEMPTS", 1, 100).default(17),
-  WEBHOOK_CONCURRENCY: intFrom("WEBHOOK_CONCURRENCY", 1, 64).default(4),
-  WEBHOOK_CONCURRENCY_PER_WEBHOOK: intFrom("WEBHOOK_CONCURRENCY_PER_WEBHOOK", 1, 64).default(2),
+  // docs/webhooks.md "Slots": one webhook uses at most PER_WEBHOOK of the process's slots
+  WEBHOOK_CONCURRENCY: intFrom("WEBHOOK_CONCURRENCY", 1, 64).default(8),
+  WEBHOOK_CONCURRENCY_PER_WEBHOOK: intFrom("WEBHOOK_CONCURRENCY_PER_WEBHOOK", 1, 64).default(4),
   // docs/webhooks.md: special networks (loopback, private, link-local …) a webhook may reach
   WEBHOOK_ALLOWED_NETWORKS: z
     .string()

@@ -118,7 +118,10 @@ describe("two nodes on one PostgreSQL database", () => {
     }
 
     // Every notification reached the receiver once per delivery id, though two workers poll.
-    const deliveries = await query<{ id: string }>(`SELECT "id" FROM "WebhookDelivery" WHERE "status" = 'delivered'`);
+    const delivered = () => query<{ id: string }>(`SELECT "id" FROM "WebhookDelivery" WHERE "status" = 'delivered'`);
+    const deadline = Date.now() + 30_000;
+    while ((await delivered()).length < cases.length * 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const deliveries = await delivered();
     expect(deliveries.length).toBeGreaterThanOrEqual(cases.length * 5);
     const ids = received.map((r) => r.delivery);
     expect(new Set(ids).size).toBe(ids.length);
