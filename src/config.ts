@@ -2,6 +2,7 @@
 // stops the service with a message naming the variable, instead of failing later.
 import { z } from "zod";
 import { isChinaDate } from "./calendar/dates.ts";
+import { parseNetworks } from "./notifications/destinations.ts";
 
 const intFrom = (name: string, min: number, max: number) =>
   z
@@ -41,7 +42,27 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: intFrom("WEBHOOK_RETRY_BASE_MS", 10, 3_600_000).default(30_000),
   WEBHOOK_RETRY_MAX_MS: intFrom("WEBHOOK_RETRY_MAX_MS", 10, 86_400_000).default(3 * 3_600_000),
   WEBHOOK_MAX_ATTEMPTS: intFrom("WEBHOOK_MAX_ATTEMPTS", 1, 100).default(17),
-  WEBHOOK_CONCURRENCY: intFrom("WEBHOOK_CONCURRENCY", 1, 64).default(4),
+  // docs/webhooks.md "Slots": one webhook uses at most PER_WEBHOOK of the process's slots
+  WEBHOOK_CONCURRENCY: intFrom("WEBHOOK_CONCURRENCY", 1, 64).default(8),
+  WEBHOOK_CONCURRENCY_PER_WEBHOOK: intFrom("WEBHOOK_CONCURRENCY_PER_WEBHOOK", 1, 64).default(4),
+  // docs/webhooks.md: special networks (loopback, private, link-local …) a webhook may reach
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default("")
+    .transform((v, issue) => {
+      try {
+        return parseNetworks(v);
+      } catch (e) {
+        issue.addIssue({ code: "custom", message: `WEBHOOK_ALLOWED_NETWORKS: ${(e as Error).message} (comma-separated CIDRs, e.g. 10.20.0.0/16,fd00::/8)` });
+        return z.NEVER;
+      }
+    }),
+  // Retention (docs/webhooks.md): the purge job
+  DELIVERY_RETENTION_DAYS: intFrom("DELIVERY_RETENTION_DAYS", 1, 3650).default(30),
+  IDEMPOTENCY_RETENTION_HOURS: intFrom("IDEMPOTENCY_RETENTION_HOURS", 1, 24 * 3650).default(24),
+  PURGE_INTERVAL_MS: intFrom("PURGE_INTERVAL_MS", 100, 86_400_000).default(3_600_000),
+  // /metrics answers loopback clients, and anyone presenting this as a bearer token
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").max(256).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

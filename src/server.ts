@@ -13,6 +13,7 @@ import { defaultCatalog } from "./engine/limits.ts";
 import type { EngineContext, MachineCatalog } from "./engine/context.ts";
 import { answerClientError, createApp } from "./api/app.ts";
 import { createMetrics } from "./api/metrics.ts";
+import { recordedEvents } from "./engine/eventTally.ts";
 import { storeFor } from "./engine/store.ts";
 import { startJobs } from "./jobs/index.ts";
 
@@ -82,7 +83,11 @@ export async function startServer(
   };
   if (config.TRACKER_TODAY && !options.today) log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
   const checkpointer = checkpointerOf(db);
-  const metrics = createMetrics(() => storeFor(db).writer.stats, checkpointer && (() => checkpointer.stats));
+  const metrics = createMetrics({
+    writeStats: () => storeFor(db).writer.stats,
+    checkpointStats: checkpointer && (() => checkpointer.stats),
+    recordedEvents: () => recordedEvents(db),
+  });
   const app = createApp({ ctx, config, tokens, metrics });
   const server = app.listen(config.PORT, config.HOST);
   server.on("clientError", answerClientError);

@@ -16,7 +16,7 @@ import { wellFormedDeep } from "../domain/text.ts";
 import { authGuards } from "./auth.ts";
 import { addRoute } from "./route.ts";
 import { createRegistry, eventDocBody, generateDocument } from "./openapi.ts";
-import type { Metrics } from "./metrics.ts";
+import { metricsGuard, type Metrics } from "./metrics.ts";
 import type { ApiDeps } from "./deps.ts";
 import { authRoutes, loginLimiter } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -118,7 +118,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     res.json(document);
   });
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "Case tracker API" }));
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", metricsGuard(config.METRICS_TOKEN), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -1,8 +1,53 @@
 // Prometheus metrics: process defaults, request durations by route, recorded case events.
+// Every metric here is maintained: the counters read their sources when scraped.
+//
+// Who may read them: clients on the loopback interface that come directly (not through a proxy:
+// a request carrying X-Forwarded-For, Forwarded or X-Real-IP is not treated as local), and, when
+// METRICS_TOKEN is set, anyone presenting it as a bearer token. Others get a 403 problem.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Request, Response, NextFunction } from "express";
+import ipaddr from "ipaddr.js";
 import client from "prom-client";
 import type { CheckpointerStats } from "../db/checkpointer.ts";
+import { problems } from "../problems.ts";
 
-export function createMetrics(writeStats?: () => { batches: number; writes: number }, checkpointStats?: () => CheckpointerStats) {
+function isLoopback(address: string | undefined): boolean {
+  if (!address || !ipaddr.isValid(address)) return false;
+  return ipaddr.process(address).range() === "loopback"; // process(): ::ffff:127.0.0.1 is 127.0.0.1
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** Whether a request may read /metrics (see the top of this file). */
+export function metricsAllowed(
+  req: Pick<Request, "headers"> & { socket: { remoteAddress?: string } },
+  token: string | undefined,
+): boolean {
+  const h = req.headers;
+  const forwarded = h["x-forwarded-for"] !== undefined || h.forwarded !== undefined || h["x-real-ip"] !== undefined;
+  if (!forwarded && isLoopback(req.socket.remoteAddress)) return true;
+  if (!token) return false;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h.authorization ?? "");
+  return m !== null && timingSafeEqual(digest(m[1]), digest(token));
+}
+
+/** Express middleware for GET /metrics: 403 problem for a caller who may not read them. */
+export function metricsGuard(token: string | undefined) {
+  return (req: Request, _res: Response, next: NextFunction) =>
+    next(metricsAllowed(req, token) ? undefined : problems.forbidden("Metrics are served to local clients, or with the metrics token (METRICS_TOKEN)."));
+}
+
+export interface MetricsSources {
+  /** group-commit batches and writes (src/engine/store.ts) */
+  writeStats?: () => { batches: number; writes: number };
+  /** SQLite's background checkpointer */
+  checkpointStats?: () => CheckpointerStats;
+  /** committed case events as [caseType, eventType, count] (src/engine/eventTally.ts) */
+  recordedEvents?: () => [string, string, number][];
+}
+
+export function createMetrics(sources: MetricsSources = {}) {
+  const { writeStats, checkpointStats, recordedEvents } = sources;
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const httpDuration = new client.Histogram({
@@ -12,12 +57,18 @@ export function createMetrics(writeStats?: () => { batches: number; writes: numb
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const caseEvents = new client.Counter({
-    name: "case_events_recorded_total",
-    help: "Case events recorded, by case type and event type",
-    labelNames: ["caseType", "event"] as const,
-    registers: [registry],
-  });
+  if (recordedEvents) {
+    new client.Counter({
+      name: "case_events_recorded_total",
+      help: "Case events committed by this process (advances, openings, system events), by case type and event type",
+      labelNames: ["caseType", "event"] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [caseType, event, n] of recordedEvents()) this.inc({ caseType, event }, n);
+      },
+    });
+  }
   if (writeStats) {
     // Group commit (src/engine/store.ts): how many advances share a transaction.
     new client.Counter({
@@ -64,7 +115,7 @@ export function createMetrics(writeStats?: () => { batches: number; writes: numb
       },
     });
   }
-  return { registry, httpDuration, caseEvents };
+  return { registry, httpDuration };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -140,6 +140,7 @@ async function advanceOnce(
   // under its own version check.
   const outcome = await storeFor(ctx.db).writer.submit({
     caseId: c.id,
+    caseType: c.type,
     expectedVersion: c.version,
     indexedUnchanged: indexedUnchanged(c, data),
     data,

@@ -11,6 +11,7 @@ import { parseLimits } from "./caseMachine.ts";
 import { randomCaseNumber } from "./caseNumbers.ts";
 import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
+import { countRecordedEvents } from "./eventTally.ts";
 import { findIdempotent, storeIdempotent, type IdempotentWrite } from "./idempotency.ts";
 import { checkOccurredOn } from "./occurredOn.ts";
 import { CASE_OPENED, type CaseWithAgencies } from "./types.ts";
@@ -108,6 +109,7 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
         return created;
       });
       outboxWritten();
+      countRecordedEvents(ctx.db, input.type, CASE_OPENED);
       return opened;
     } catch (e) {
       // A random case number may collide (rarely): draw another. When the collision is on the

@@ -18,6 +18,7 @@ import { directSqlOf, type Db } from "../db/client.ts";
 import type { DirectQueryable } from "../db/direct.ts";
 import { messageBody, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
 import type { CaseWithAgencies } from "./types.ts";
+import { countRecordedEvents } from "./eventTally.ts";
 
 const nextTurn = (cb: () => void) => setImmediate(cb);
 
@@ -146,6 +147,8 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 export interface CaseWrite {
   caseId: string;
+  /** the case's type, for the events-recorded metric */
+  caseType: string;
   expectedVersion: number;
   /**
    * true when the indexed columns keep the values read at `expectedVersion` (see
@@ -348,6 +351,7 @@ export class GroupCommitter {
 
     this.stats.batches++;
     this.stats.writes += outcomes.filter((o) => o === "committed").length;
+    writes.forEach((w, i) => outcomes[i] === "committed" && countRecordedEvents(this.db, w.caseType, w.event.type));
     if (writes.some((w, i) => outcomes[i] === "committed" && w.messages.length > 0)) outboxWritten();
     return outcomes;
   }

@@ -13,6 +13,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { enqueueMessage, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
 import type { CaseWithAgencies, DEADLINE_MISSED, DEADLINES_RECOMPUTED } from "./types.ts";
 import type { EngineContext } from "./context.ts";
+import { countRecordedEvents } from "./eventTally.ts";
 
 /** A DeadlineNotice row: at most one per case, kind and step instance (its unique key). */
 export interface DeadlineNoticeRow {
@@ -83,6 +84,7 @@ export async function recordSystemEvent(ctx: EngineContext, c: CaseWithAgencies,
     throw e;
   }
   if (ev.message) outboxWritten();
+  countRecordedEvents(ctx.db, c.type, ev.type);
   return "recorded";
 }
 

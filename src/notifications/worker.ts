@@ -6,8 +6,12 @@
 //    The unique (messageId, webhookId) makes a double fan-out impossible.
 // 2. Delivery. A due delivery is claimed by a conditional update (status pending, due, not
 //    locked → lockedUntil = now + timeout + margin, claimToken = random), so two workers or
-//    nodes never send the same attempt concurrently. The request is signed (./signing.ts) and
-//    bounded by WEBHOOK_TIMEOUT_MS. The outcome is written with the attempt log row, guarded by
+//    nodes never send the same attempt concurrently. Sends run side by side in slots
+//    (WEBHOOK_CONCURRENCY per process, at most WEBHOOK_CONCURRENCY_PER_WEBHOOK for one webhook);
+//    a slot that frees up is filled at once, so a slow receiver holds only its own slots and
+//    never delays another webhook's deliveries. The request is signed (./signing.ts), bounded by
+//    WEBHOOK_TIMEOUT_MS, and goes only to an allowed address (./destinations.ts: checked on the
+//    address connected to). The receiver's answer body is not read or kept; errors are coarse. The outcome is written with the attempt log row, guarded by
 //    the claim token: 2xx → delivered; anything else → retried with exponential backoff and
 //    jitter, until WEBHOOK_MAX_ATTEMPTS consecutive failures mark it failed (an administrator
 //    can redeliver it). A worker that dies mid-attempt leaves a lock that simply expires.
@@ -21,19 +25,25 @@ import type { Logger } from "../log.ts";
 import type { WebhookDelivery, OutboxMessage, Webhook } from "../generated/prisma/client.ts";
 import { JobLoop } from "../runtime/jobLoop.ts";
 import { yieldToEventLoop } from "../runtime/eventLoop.ts";
+import { Agent, request } from "undici";
 import { onOutboxWritten } from "./outbox.ts";
-import { retryDelayMs, sign, type RetryPolicy } from "./signing.ts";
+import { retryDelayMs, signatureHeaders, type RetryPolicy } from "./signing.ts";
+import { DestinationNotAllowed, isDestinationNotAllowed, literalHostRefused, pinnedLookup, type Network } from "./destinations.ts";
 
 export interface DeliveryOptions extends RetryPolicy {
   pollMs: number;
   timeoutMs: number;
+  /** sends at once in this process */
   concurrency: number;
+  /** sends at once to one webhook, in this process */
+  perWebhookConcurrency: number;
+  /** networks that are allowed although special (WEBHOOK_ALLOWED_NETWORKS) */
+  allowedNetworks: readonly Network[];
 }
 
 const FANOUT_BATCH = 100;
 /** A claim outlives the request timeout by this much (time to record the outcome). */
 const CLAIM_MARGIN_MS = 30_000;
-const RESPONSE_KEEP_BYTES = 1024;
 export const USER_AGENT = "si-case-tracker-webhooks/1";
 
 type Claimed = WebhookDelivery & { message: OutboxMessage; webhook: Webhook };
@@ -47,31 +57,12 @@ export function parseKinds(json: string): string[] {
   }
 }
 
-/** Reads at most `limit` bytes of a response body, then lets the rest go. */
-async function readSome(res: Response, limit: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
-}
-
-function describeError(e: unknown, timeoutMs: number): string {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === "TimeoutError") return `timeout after ${timeoutMs} ms`;
-  if (err?.name === "AbortError") return "aborted (service stopping)";
-  const cause = err?.cause?.code ?? err?.cause?.message;
-  return [err?.message ?? String(e), cause].filter(Boolean).join(": ").slice(0, 500);
+/** What the delivery log says of a failed request: coarse, so that it tells nothing about the networks reached. */
+function describeError(e: unknown, timeoutMs: number, timedOut: boolean, stopping: boolean): string {
+  if (isDestinationNotAllowed(e)) return "destination not allowed";
+  if (timedOut) return `timeout after ${timeoutMs} ms`;
+  if (stopping) return "aborted (service stopping)";
+  return "no HTTP answer (connection failed or closed, or not HTTP)";
 }
 
 export class DeliveryWorker {
@@ -80,12 +71,20 @@ export class DeliveryWorker {
   readonly #opts: DeliveryOptions;
   readonly #loop: JobLoop;
   readonly #abort = new AbortController();
+  /** connections resolve names through the destination check, and connect to the address checked */
+  readonly #agent: Agent;
+  /** sends in progress in this process, by delivery id */
+  readonly #inFlight = new Map<string, Promise<void>>();
+  /** sends in progress in this process, by webhook */
+  readonly #perWebhook = new Map<number, number>();
   #unsubscribe: (() => void) | undefined;
 
   constructor(deps: { db: Db; log: Logger }, opts: DeliveryOptions) {
     this.#db = deps.db;
     this.#log = deps.log;
     this.#opts = opts;
+    // No limit of connections per origin here: two webhooks on one host must not share slots.
+    this.#agent = new Agent({ connect: { lookup: pinnedLookup(opts.allowedNetworks) } });
     this.#loop = new JobLoop("webhook delivery", () => this.runOnce(), opts.pollMs, deps.log);
   }
 
@@ -99,23 +98,38 @@ export class DeliveryWorker {
     // In-flight requests are cut short; their deliveries are retried (at least once).
     this.#abort.abort();
     await this.#loop.stop();
+    await Promise.allSettled([...this.#inFlight.values()]);
+    await this.#agent.destroy().catch(() => undefined);
   }
 
-  /** One round: fan out new messages, send what is due. Returns the pause until the next due delivery. */
+  /** Sends in progress now (for tests and shutdown). */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /**
+   * One round: fan out new messages, start sends in the free slots. Does not wait for the sends:
+   * each one, when it ends, wakes the loop to fill its slot. Returns the pause until the next
+   * due delivery that a free slot could take.
+   */
   async runOnce(): Promise<number> {
     await this.fanOut();
-    while (!this.#abort.signal.aborted) {
-      const sent = await this.deliverDue();
-      if (sent < this.#opts.concurrency) break;
-    }
+    await this.fillSlots();
+    if (this.#inFlight.size >= this.#opts.concurrency) return this.#opts.pollMs; // a send ending wakes the loop
+    const saturated = this.#saturated();
     const next = await this.#db.webhookDelivery.findFirst({
-      where: { status: "pending", webhook: { active: true } },
+      where: { status: "pending", webhook: { active: true }, ...(saturated.length ? { webhookId: { notIn: saturated } } : {}) },
       orderBy: { nextAttemptAt: "asc" },
       select: { nextAttemptAt: true, lockedUntil: true },
     });
     if (!next) return this.#opts.pollMs;
     const at = Math.max(next.nextAttemptAt.getTime(), next.lockedUntil?.getTime() ?? 0);
     return Math.max(10, at - Date.now());
+  }
+
+  /** Webhooks that have all their slots of this process in use. */
+  #saturated(): number[] {
+    return [...this.#perWebhook].filter(([, n]) => n >= this.#opts.perWebhookConcurrency).map(([id]) => id);
   }
 
   async fanOut(): Promise<number> {
@@ -152,27 +166,55 @@ export class DeliveryWorker {
     }
   }
 
-  /** Claims up to `concurrency` due deliveries and sends them; returns how many were sent. */
-  async deliverDue(): Promise<number> {
-    const now = new Date();
-    const due = await this.#db.webhookDelivery.findMany({
-      where: {
-        status: "pending",
-        nextAttemptAt: { lte: now },
-        OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
-        webhook: { active: true },
-      },
-      orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
-      take: this.#opts.concurrency,
-      select: { id: true },
-    });
-    const claimed: { d: Claimed; token: string }[] = [];
-    for (const { id } of due) {
-      const c = await this.claim(id);
-      if (c) claimed.push(c);
+  /** Claims due deliveries for the free slots (respecting each webhook's limit) and starts sending them; returns how many started. */
+  async fillSlots(): Promise<number> {
+    let started = 0;
+    while (!this.#abort.signal.aborted) {
+      const free = this.#opts.concurrency - this.#inFlight.size;
+      if (free <= 0) break;
+      const saturated = this.#saturated();
+      const now = new Date();
+      const take = free * 4;
+      const due = await this.#db.webhookDelivery.findMany({
+        where: {
+          status: "pending",
+          nextAttemptAt: { lte: now },
+          OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+          webhook: { active: true },
+          ...(saturated.length ? { webhookId: { notIn: saturated } } : {}),
+        },
+        orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
+        take,
+        select: { id: true, webhookId: true },
+      });
+      let round = 0;
+      for (const { id, webhookId } of due) {
+        if (this.#inFlight.size >= this.#opts.concurrency || this.#abort.signal.aborted) break;
+        if ((this.#perWebhook.get(webhookId) ?? 0) >= this.#opts.perWebhookConcurrency || this.#inFlight.has(id)) continue;
+        const c = await this.claim(id);
+        if (!c) continue;
+        this.#start(c.d, c.token);
+        round++;
+      }
+      started += round;
+      // Nothing more to take now: every due delivery was looked at, or none could start.
+      if (round === 0 || due.length < take) break;
     }
-    await Promise.all(claimed.map(({ d, token }) => this.send(d, token)));
-    return claimed.length;
+    return started;
+  }
+
+  #start(d: Claimed, token: string): void {
+    this.#perWebhook.set(d.webhookId, (this.#perWebhook.get(d.webhookId) ?? 0) + 1);
+    const sending = this.send(d, token)
+      .catch((err) => this.#log.error({ err, deliveryId: d.id }, "webhook send failed unexpectedly"))
+      .finally(() => {
+        this.#inFlight.delete(d.id);
+        const n = (this.#perWebhook.get(d.webhookId) ?? 1) - 1;
+        if (n > 0) this.#perWebhook.set(d.webhookId, n);
+        else this.#perWebhook.delete(d.webhookId);
+        this.#loop.nudge(); // the slot is free: fill it
+      });
+    this.#inFlight.set(d.id, sending);
   }
 
   async claim(id: string): Promise<{ d: Claimed; token: string } | null> {
@@ -196,27 +238,30 @@ export class DeliveryWorker {
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     let statusCode: number | null = null;
     let error: string | null = null;
-    let responseBody: string | null = null;
+    // Receivers' answers are not kept: only the status code is recorded.
+    const responseBody: string | null = null;
+    const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
     try {
-      const res = await fetch(d.webhook.url, {
+      // An address literal is connected to without a lookup: check it here (names are checked by
+      // the agent's lookup, on the address it connects to).
+      if (literalHostRefused(d.webhook.url, this.#opts.allowedNetworks, false)) throw new DestinationNotAllowed();
+      const res = await request(d.webhook.url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           "user-agent": USER_AGENT,
-          "x-tracker-event": d.message.kind,
-          "x-tracker-delivery": d.id,
-          "x-tracker-timestamp": String(timestamp),
-          "x-tracker-signature": sign(d.webhook.secret, timestamp, body),
+          ...signatureHeaders(d.webhook.secret, d.id, d.message.kind, timestamp, body),
         },
         body,
-        redirect: "manual",
-        signal: AbortSignal.any([AbortSignal.timeout(this.#opts.timeoutMs), this.#abort.signal]),
+        dispatcher: this.#agent,
+        signal: AbortSignal.any([timeout, this.#abort.signal]),
       });
-      statusCode = res.status;
-      responseBody = await readSome(res, RESPONSE_KEEP_BYTES).catch(() => null);
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+      statusCode = res.statusCode;
+      // The body is read and dropped, never kept (redirects are not followed: a 3xx is a failure).
+      await res.body.dump({ limit: 64 * 1024, signal: timeout }).catch(() => undefined);
+      if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
     } catch (e) {
-      error = describeError(e, this.#opts.timeoutMs);
+      error = describeError(e, this.#opts.timeoutMs, timeout.aborted, this.#abort.signal.aborted);
     }
     const ok = error === null;
     const durationMs = Date.now() - startedAt.getTime();

@@ -1,7 +1,8 @@
 // Pure parts: signatures, the retry schedule, percentiles, CSV cells, configuration.
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { maskSecret, retryDelayMs, sign, verifySignature } from "../../src/notifications/signing.ts";
+import { Webhook } from "standardwebhooks";
+import { generateSecret, isStandardSecret, maskSecret, retryDelayMs, sign, signatureHeaders, signingKey, standardSignature, verifySignature } from "../../src/notifications/signing.ts";
 import { csvCell, percentile } from "../../src/reports/sla.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
@@ -15,6 +16,40 @@ describe("webhook signatures", () => {
     expect(verifySignature("s3cret-s3cret-s3cret", "1700000000", body + " ", `sha256=${expected}`)).toBe(false);
     expect(verifySignature("s3cret-s3cret-s3cret", "abc", body, `sha256=${expected}`)).toBe(false);
     expect(maskSecret("whsec_abcdefghijklmnop")).toBe("••••mnop");
+  });
+});
+
+describe("Standard Webhooks signatures", () => {
+  const body = '{"id":"x","event":"deadline.missed"}';
+  it("agree with the reference package for generated whsec_ secrets (key: the decoded bytes)", () => {
+    const secret = generateSecret();
+    expect(isStandardSecret(secret)).toBe(true);
+    expect(signingKey(secret)).toEqual(Buffer.from(secret.slice(6), "base64"));
+    const at = new Date(1_700_000_000_000);
+    expect(standardSignature(secret, "msg_1", 1_700_000_000, body)).toBe(new Webhook(secret).sign("msg_1", at, body));
+  });
+
+  it("use other secrets' UTF-8 bytes as the key, as a raw-format verifier does", () => {
+    for (const secret of ["s3cret-s3cret-s3cret", "whsec_abc-def_ghi-jkl_mno-pqr_stu-vwx_yz0-123_456", "whsec_c2hvcnQ="]) {
+      expect(isStandardSecret(secret), secret).toBe(false);
+      expect(signingKey(secret)).toEqual(Buffer.from(secret, "utf8"));
+      const expected = createHmac("sha256", secret).update(`id1.1700000000.${body}`).digest("base64");
+      expect(standardSignature(secret, "id1", 1_700_000_000, body)).toBe(`v1,${expected}`);
+      expect(standardSignature(secret, "id1", 1_700_000_000, body)).toBe(new Webhook(secret, { format: "raw" }).sign("id1", new Date(1_700_000_000_000), body));
+    }
+  });
+
+  it("are sent with the deprecated X-Tracker-* headers beside them", () => {
+    const h = signatureHeaders("s3cret-s3cret-s3cret", "d-1", "deadline.missed", 1_700_000_000, body);
+    expect(h).toEqual({
+      "webhook-id": "d-1",
+      "webhook-timestamp": "1700000000",
+      "webhook-signature": standardSignature("s3cret-s3cret-s3cret", "d-1", 1_700_000_000, body),
+      "x-tracker-event": "deadline.missed",
+      "x-tracker-delivery": "d-1",
+      "x-tracker-timestamp": "1700000000",
+      "x-tracker-signature": sign("s3cret-s3cret-s3cret", 1_700_000_000, body),
+    });
   });
 });
 

@@ -33,6 +33,9 @@ const nextPerson = () => people[personIndex++ % people.length];
 let ref: { id: string; caseNumber: string; idNumber: string };
 let calendar2026: { holidays: string[]; workdays: string[] };
 let serial = 0;
+/** webhooks made in beforeAll: one to change, and one per role to try to delete */
+let hookId: number;
+const deletableHook: Partial<Record<Role, number>> = {};
 
 beforeAll(async () => {
   // Background jobs (deadline sweeper, webhook delivery) write on their own schedule; this test
@@ -63,6 +66,14 @@ beforeAll(async () => {
   const c = await medicalCaseIn(api, { out: token.transferOutStaff!, in: token.transferInStaff! }, "certificateIssued", insured);
   ref = { id: c.id, caseNumber: c.caseNumber, idNumber: insured.idNumber };
   calendar2026 = (await api.call("GET", "/api/admin/calendar/2026", { token: admin })).body;
+  // Webhooks to a public name, switched off (and no jobs run here): nothing is ever sent.
+  const hook = async () => {
+    const r = await api.call("POST", "/api/admin/webhooks", { token: admin, body: { url: "https://hooks.example.gov.cn/access", events: ["deadline.missed"], active: false } });
+    expect(r.status).toBe(201);
+    return r.body.id as number;
+  };
+  hookId = await hook();
+  for (const role of roles) deletableHook[role] = await hook();
   store = openStore(server.databaseUrl);
 });
 
@@ -207,6 +218,29 @@ const rows: Row[] = [
       }),
   },
   { method: "GET", path: "/api/admin/policies", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/policies") },
+  {
+    method: "POST",
+    path: "/api/admin/webhooks",
+    expect: adminOnly(201),
+    send: (role) => call(role, "POST", "/api/admin/webhooks", { url: `https://hooks.example.gov.cn/${++serial}`, events: ["deadline.missed"], active: false }),
+    check: (_role, r) => expect(r.body.secret).toMatch(/^whsec_/),
+  },
+  { method: "GET", path: "/api/admin/webhooks", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/webhooks") },
+  {
+    method: "PATCH",
+    path: "/api/admin/webhooks/{id}",
+    expect: adminOnly(200),
+    send: (role) => call(role, "PATCH", `/api/admin/webhooks/${hookId}`, { url: `https://hooks.example.gov.cn/changed-${++serial}` }),
+  },
+  { method: "DELETE", path: "/api/admin/webhooks/{id}", expect: adminOnly(204), send: (role) => call(role, "DELETE", `/api/admin/webhooks/${deletableHook[role]}`) },
+  { method: "GET", path: "/api/admin/webhooks/{id}/deliveries", expect: adminOnly(200), send: (role) => call(role, "GET", `/api/admin/webhooks/${hookId}/deliveries`) },
+  {
+    method: "POST",
+    path: "/api/admin/deliveries/{id}/redeliver",
+    // no delivery exists here (no jobs run): the administrator is told so
+    expect: adminOnly(404),
+    send: (role) => call(role, "POST", "/api/admin/deliveries/00000000-0000-4000-8000-000000000000/redeliver"),
+  },
   { method: "GET", path: "/api/admin/audit", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit?from=2026-01-01&to=2026-12-31") },
   { method: "GET", path: "/api/admin/audit-log", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit-log?action=user.created&limit=5") },
   { method: "GET", path: "/api/admin/audit-log.csv", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit-log.csv?from=2026-01-01&to=2026-12-31") },

@@ -205,6 +205,24 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
     { requiredKeys: [] },
   ),
   calendar: fc.record({ holidays: fc.oneof(fc.array(dateish, { maxLength: 20 }), weirdString), workdays: fc.oneof(fc.array(dateish, { maxLength: 20 }), numberish) }, { requiredKeys: [] }),
+  webhook: fc.record(
+    {
+      // public names (accepted; no jobs run here, nothing is sent) and refused destinations in many spellings
+      url: fc.oneof(
+        fc.constantFrom(
+          "https://hooks.example.gov.cn/t", "http://127.0.0.1:1/", "http://localhost/", "http://[::1]/", "http://0.0.0.0/", "http://2130706433/",
+          "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/", "http://10.0.0.1/", "http://[fd00::1]/",
+          "http://[fe80::1%25eth0]/", "http://x.localhost./", "http://[::ffff:7f00:1]:80/", "http://0177.1/", "http://%31%32%37.0.0.1/",
+        ),
+        weirdString.map((w) => `https://${w}/`),
+        weirdString,
+      ),
+      events: fc.oneof(fc.subarray(["case.state_changed", "deadline.approaching", "deadline.missed"]), fc.array(weirdString, { maxLength: 3 })),
+      secret: fc.oneof(fc.constantFrom("whsec_" + "A".repeat(43) + "=", "whsec_short", "a-long-enough-plain-secret"), weirdString),
+      active: fc.oneof(fc.constant(false), numberish),
+    },
+    { requiredKeys: [] },
+  ),
   policy: fc.record(
     {
       region: fc.oneof(fc.constantFrom("35", "350100"), weirdString),
@@ -413,6 +431,9 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
   { name: "audit", method: "GET", path: fc.constant("/api/admin/audit"), query: queryArb(["from", "to", "agency"]) },
   { name: "admin audit log", method: "GET", path: fc.constant("/api/admin/audit-log"), query: queryArb(["action", "from", "to", "limit", "cursor"]) },
   { name: "admin audit log csv", method: "GET", path: fc.constant("/api/admin/audit-log.csv"), query: queryArb(["action", "from", "to"]) },
+  { name: "create webhook", method: "POST", path: fc.constant("/api/admin/webhooks"), body: bodyArb(shaped.webhook) },
+  { name: "change webhook", method: "PATCH", path: segment(["1", "2", "3"]).map((s) => `/api/admin/webhooks/${s}`), body: bodyArb(shaped.webhook) },
+  { name: "delete webhook", method: "DELETE", path: segment(["1", "2", "3", "4", "5"]).map((s) => `/api/admin/webhooks/${s}`) },
 ];
 
 /** The documented operations the named properties below fuzz, with shaped bodies. */
@@ -421,6 +442,7 @@ const documentedByName = [
   "GET /api/cases/{id}", "POST /api/cases/{id}/events", "GET /api/cases/{id}/events", "POST /api/admin/agencies", "GET /api/admin/agencies", "PATCH /api/admin/agencies/{code}",
   "POST /api/admin/users", "GET /api/admin/users", "PATCH /api/admin/users/{username}", "GET /api/admin/calendar", "GET /api/admin/calendar/{year}", "PUT /api/admin/calendar/{year}",
   "POST /api/admin/policies", "GET /api/admin/policies", "GET /api/admin/audit", "GET /api/admin/audit-log", "GET /api/admin/audit-log.csv",
+  "POST /api/admin/webhooks", "PATCH /api/admin/webhooks/{id}", "DELETE /api/admin/webhooks/{id}",
 ];
 
 const endpointNames = [
@@ -428,6 +450,7 @@ const endpointNames = [
   "POST record event", "GET event log", "POST create agency", "GET list agencies", "PATCH change agency", "POST create user", "GET list users", "PATCH change user",
   "GET calendar", "GET calendar year", "PUT publish calendar year", "POST add policy", "GET list policies", "GET audit", "GET admin audit log",
   "GET admin audit log csv",
+  "POST create webhook", "PATCH change webhook", "DELETE delete webhook",
 ];
 
 describe("fuzzing every endpoint", () => {

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import type { Prisma, Webhook, WebhookDelivery, WebhookDeliveryAttempt, OutboxMessage, Agency } from "../../generated/prisma/client.ts";
 import { MESSAGE_KINDS, outboxWritten, type MessageKind } from "../../notifications/outbox.ts";
-import { generateSecret, maskSecret } from "../../notifications/signing.ts";
+import { generateSecret, isStandardSecret, maskSecret } from "../../notifications/signing.ts";
+import { literalHostRefused, type Network } from "../../notifications/destinations.ts";
 import { parseKinds } from "../../notifications/worker.ts";
 import { Problem, problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -42,7 +43,12 @@ const secret = z
   .min(16, "at least 16 characters")
   .max(256)
   .regex(/^[\x21-\x7e]+$/, "visible ASCII characters only")
-  .meta({ description: "HMAC-SHA256 key; omit it and one is generated and shown once" });
+  .refine((s) => !s.startsWith("whsec_") || isStandardSecret(s), "a whsec_ secret is whsec_ followed by standard base64 of 24 to 64 bytes")
+  .meta({
+    description:
+      "HMAC-SHA256 key. `whsec_` + base64 (Standard Webhooks): the key is the decoded bytes; any other secret: its UTF-8 bytes. " +
+      "Omit it and one is generated (`whsec_` + base64 of 32 random bytes) and shown once",
+  });
 
 const createBody = z
   .object({
@@ -94,12 +100,12 @@ const attemptSchema = z.object({
   durationMs: z.number().int(),
   statusCode: z.number().int().nullable(),
   error: z.string().nullable(),
-  responseBody: z.string().nullable(),
+  responseBody: z.string().nullable().meta({ description: "always null: receivers' answers are not kept (earlier versions kept their first bytes)" }),
 });
 
 const deliverySchema = z
   .object({
-    id: z.string().meta({ description: "sent as X-Tracker-Delivery on every attempt" }),
+    id: z.string().meta({ description: "sent as webhook-id (and the deprecated X-Tracker-Delivery) on every attempt" }),
     webhookId: z.number().int(),
     messageId: z.string(),
     event: z.string(),
@@ -176,8 +182,23 @@ function deliveryView(
   };
 }
 
-export function webhookRoutes({ ctx, add }: ApiDeps) {
+/** A URL whose host is a refused address literal (or localhost) is refused at registration. */
+function checkDestination(url: string | undefined, allowed: readonly Network[]) {
+  if (url !== undefined && literalHostRefused(url, allowed)) {
+    throw problems.invalid([
+      {
+        path: "url",
+        message:
+          "destination not allowed: loopback, link-local, private, unspecified, multicast and other special addresses are refused " +
+          "unless WEBHOOK_ALLOWED_NETWORKS allows them",
+      },
+    ]);
+  }
+}
+
+export function webhookRoutes({ ctx, config, add }: ApiDeps) {
   const { db } = ctx;
+  const allowed = config.WEBHOOK_ALLOWED_NETWORKS;
 
   async function counts(ids: number[]): Promise<Map<number, Counts>> {
     const rows = ids.length ? await db.webhookDelivery.groupBy({ by: ["webhookId", "status"], where: { webhookId: { in: ids } }, _count: { _all: true } }) : [];
@@ -205,6 +226,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
     body: createBody,
     responses: { 201: { description: "The webhook; `secret` is shown only if it was generated", content: { "application/json": { schema: webhookSchema } } } },
     handler: async ({ body, actor, res }) => {
+      checkDestination(body.url, allowed);
       let agencyId: number | null = null;
       if (body.agencyCode) {
         const a = await db.agency.findUnique({ where: { code: body.agencyCode } });
@@ -260,6 +282,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
     errors: [404],
     handler: async ({ params, body, actor }) => {
       const before = await load(params.id);
+      checkDestination(body.url, allowed);
       const data: Prisma.WebhookUpdateInput = {};
       if (body.active !== undefined) data.active = body.active;
       if (body.url !== undefined) data.url = body.url;
@@ -273,6 +296,31 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
       // Switched back on: its waiting deliveries go out now.
       if (body.active) outboxWritten();
       return webhookView(w, (await counts([w.id])).get(w.id)!);
+    },
+  });
+
+  add({
+    method: "delete",
+    path: "/api/admin/webhooks/:id",
+    operationId: "deleteWebhook",
+    summary: "Delete a webhook with its deliveries and their attempt log (the notifications themselves stay for other webhooks)",
+    tags: ["webhooks"],
+    access: "admin",
+    params: webhookId,
+    responses: { 204: { description: "Deleted", empty: true } },
+    errors: [404],
+    handler: async ({ params, res, actor }) => {
+      const deleted = await db.$transaction(async (tx) => {
+        const found = await tx.webhook.findUnique({ where: { id: params.id }, include: { agency: true } });
+        if (!found) return false;
+        await tx.webhookDeliveryAttempt.deleteMany({ where: { delivery: { webhookId: params.id } } });
+        await tx.webhookDelivery.deleteMany({ where: { webhookId: params.id } });
+        await tx.webhook.delete({ where: { id: params.id } });
+        await recordAudit(tx, actor!, { action: "webhook.deleted", target: `webhook:${found.id}`, before: auditedWebhook(found) });
+        return true;
+      });
+      if (!deleted) throw problems.notFound(`Webhook ${params.id}`);
+      res.status(204).end();
     },
   });
 
@@ -310,7 +358,7 @@ export function webhookRoutes({ ctx, add }: ApiDeps) {
     method: "post",
     path: "/api/admin/deliveries/:id/redeliver",
     operationId: "redeliverWebhookDelivery",
-    summary: "Send a delivery again (same X-Tracker-Delivery id and body), with a fresh retry schedule",
+    summary: "Send a delivery again (same webhook-id and body), with a fresh retry schedule",
     tags: ["webhooks"],
     access: "admin",
     params: deliveryId,
