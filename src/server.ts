@@ -15,6 +15,8 @@ import { answerClientError, createApp } from "./api/app.ts";
 import { createMetrics } from "./api/metrics.ts";
 import { storeFor } from "./engine/store.ts";
 import { startJobs } from "./jobs/index.ts";
+import { loadDataKey } from "./privacy/dataKey.ts";
+import { attachDataKey, checkDataKey, encryptPlaintextRows } from "./privacy/atRest.ts";
 
 /**
  * A relative `file:` URL made absolute against the working directory, so child tools agree on the
@@ -67,9 +69,21 @@ export async function startServer(
   const db = await openDatabase(databaseUrl, {
     backgroundCheckpoints: { onError: (message) => log.error({ message }, "background WAL checkpoint failed") },
   });
+  // Personal data at rest (docs/personal-data.md): the key is this database's, or the service stops.
+  const { key: dataKey, created: keyFileCreated } = loadDataKey({ ...config, DATABASE_URL: databaseUrl });
+  if (keyFileCreated) log.warn({ file: keyFileCreated }, "data key file created: back it up separately from the database");
+  attachDataKey(db, dataKey);
+  try {
+    await checkDataKey(db, dataKey);
+    const encrypted = await encryptPlaintextRows(db, dataKey);
+    if (encrypted > 0) log.info({ cases: encrypted }, "personal data of existing cases encrypted");
+  } catch (e) {
+    await closeDatabase(db);
+    throw e;
+  }
   const calendar = await loadCalendar(db);
   await ensureAdministrator(db, config, log, options.print ?? ((l) => process.stdout.write(l + "\n")));
-  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET), config.TOKEN_TTL_MINUTES);
+  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET, dataKey), config.TOKEN_TTL_MINUTES);
   const ctx: EngineContext = {
     db,
     calendar,
