@@ -15,7 +15,7 @@ import { answerClientError, createApp } from "./api/app.ts";
 import { createMetrics } from "./api/metrics.ts";
 import { storeFor } from "./engine/store.ts";
 import { startJobs } from "./jobs/index.ts";
-import { loadDataKey } from "./privacy/dataKey.ts";
+import { loadDataKey, type DataKey } from "./privacy/dataKey.ts";
 import { attachDataKey, checkDataKey, encryptPlaintextRows } from "./privacy/atRest.ts";
 
 /**
@@ -70,10 +70,12 @@ export async function startServer(
     backgroundCheckpoints: { onError: (message) => log.error({ message }, "background WAL checkpoint failed") },
   });
   // Personal data at rest (docs/personal-data.md): the key is this database's, or the service stops.
-  const { key: dataKey, created: keyFileCreated } = loadDataKey({ ...config, DATABASE_URL: databaseUrl });
-  if (keyFileCreated) log.warn({ file: keyFileCreated }, "data key file created: back it up separately from the database");
-  attachDataKey(db, dataKey);
+  let dataKey: DataKey;
   try {
+    const loaded = loadDataKey({ ...config, DATABASE_URL: databaseUrl });
+    dataKey = loaded.key;
+    if (loaded.created) log.warn({ file: loaded.created }, "data key file created: back it up separately from the database");
+    attachDataKey(db, dataKey);
     await checkDataKey(db, dataKey);
     const encrypted = await encryptPlaintextRows(db, dataKey);
     if (encrypted > 0) log.info({ cases: encrypted }, "personal data of existing cases encrypted");
