@@ -136,8 +136,11 @@ describe("personal data at rest (SQLite)", () => {
       `UPDATE "Case" SET "insuredName" = '${people[2].name}', "insuredIdNumber" = '${people[2].idNumber}', "insuredIdIndex" = NULL,
         "insuredNamePrefix1" = NULL, "insuredNamePrefix2" = NULL, "insuredNamePrefix3" = NULL, "insuredNamePrefix4" = NULL WHERE "id" = '${cases[2].id}'`,
     );
+    // …in a file an earlier version left readable by everyone: tightened at start.
+    fs.chmodSync(file(), 0o644);
     server = await startService({ dir, env: { JOBS: "off" } });
     api = client(server.url);
+    expect(mode(file())).toBe(0o600);
     expect(server.output()).toMatch(/personal data of existing cases encrypted.*"cases":1|"cases":1.*personal data of existing cases encrypted/);
     const read = () => {
       const db = new Database(file(), { readonly: true });
