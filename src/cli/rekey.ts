@@ -15,7 +15,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { closeDatabase, directSqlOf, openDatabase } from "../db/client.ts";
 import { applyMigrations } from "../db/migrate.ts";
-import { absoluteSqliteUrl } from "../server.ts";
+import { isPostgresUrl, sqliteFilePath } from "../db/urls.ts";
 import { DataKey, DecryptError, isEncrypted, loadDataKey, readOrCreateKeyFile } from "../privacy/dataKey.ts";
 import {
   attachDataKey,
@@ -118,7 +118,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const databaseUrl = absoluteSqliteUrl(config.DATABASE_URL);
+  // the same file the service finds (a relative file: URL is relative to the working directory)
+  const databaseUrl = isPostgresUrl(config.DATABASE_URL) ? config.DATABASE_URL : `file:${path.resolve(sqliteFilePath(config.DATABASE_URL))}`;
   const { key: current } = loadDataKey({ ...config, DATABASE_URL: databaseUrl });
   const target = path.resolve(file);
   if (!config.DATA_KEY && current.source === target) {

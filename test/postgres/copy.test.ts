@@ -67,5 +67,5 @@ describe("copy:pg", () => {
     const created = await papi.call("POST", "/api/admin/agencies", { token: await papi.login(ADMIN.username, ADMIN.password), body: { code: "NEW", name: "新机构", region: "350100" } });
     expect(created.status).toBe(201);
     await p.stop();
-  });
+  }, 120_000);
 });
