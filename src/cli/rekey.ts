@@ -103,7 +103,11 @@ async function rekey(databaseUrl: string, current: DataKey, next: DataKey): Prom
 async function main(argv: string[]): Promise<number> {
   let file: string | undefined;
   try {
-    const { values } = parseArgs({ args: argv, options: { "new-key-file": { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { "new-key-file": { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    });
     if (values.help) {
       process.stdout.write(USAGE);
       return 0;
@@ -119,7 +123,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   // the same file the service finds (a relative file: URL is relative to the working directory)
-  const databaseUrl = isPostgresUrl(config.DATABASE_URL) ? config.DATABASE_URL : `file:${path.resolve(sqliteFilePath(config.DATABASE_URL))}`;
+  const databaseUrl = isPostgresUrl(config.DATABASE_URL)
+    ? config.DATABASE_URL
+    : `file:${path.resolve(sqliteFilePath(config.DATABASE_URL))}`;
   const { key: current } = loadDataKey({ ...config, DATABASE_URL: databaseUrl });
   const target = path.resolve(file);
   if (!config.DATA_KEY && current.source === target) {

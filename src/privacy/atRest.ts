@@ -21,7 +21,11 @@ export function dataKeyOf(db: Db): DataKey {
   let key = keys.get(db);
   if (!key) {
     const url = databaseUrlOf(db);
-    key = loadDataKey({ DATA_KEY: process.env.DATA_KEY || undefined, DATA_KEY_FILE: process.env.DATA_KEY_FILE || undefined, DATABASE_URL: url }).key;
+    key = loadDataKey({
+      DATA_KEY: process.env.DATA_KEY || undefined,
+      DATA_KEY_FILE: process.env.DATA_KEY_FILE || undefined,
+      DATABASE_URL: url,
+    }).key;
     keys.set(db, key);
   }
   return key;
@@ -39,7 +43,10 @@ export async function checkDataKey(db: Db, key: DataKey): Promise<void> {
   const existing = await db.setting.findUnique({ where: { key: DATA_KEY_CHECK } });
   if (!existing) {
     // Rows already encrypted but no check value: they were encrypted under some key; try one.
-    const sample = await db.case.findFirst({ where: { insuredIdIndex: { not: null } }, select: { insuredIdNumber: true } });
+    const sample = await db.case.findFirst({
+      where: { insuredIdIndex: { not: null } },
+      select: { insuredIdNumber: true },
+    });
     if (sample && isEncrypted(sample.insuredIdNumber)) key.decrypt(sample.insuredIdNumber, "insuredIdNumber");
     await db.setting.createMany({ data: [{ key: DATA_KEY_CHECK, value }] }).catch(() => undefined);
     return checkDataKey(db, key);
@@ -70,7 +77,9 @@ export async function encryptPlaintextRows(db: Db, key: DataKey, batch = 500): P
     await sql.transaction(async (tx) => {
       for (const r of rows) {
         const name = isEncrypted(r.insuredName) ? key.decrypt(r.insuredName, "insuredName") : r.insuredName;
-        const idNumber = isEncrypted(r.insuredIdNumber) ? key.decrypt(r.insuredIdNumber, "insuredIdNumber") : r.insuredIdNumber;
+        const idNumber = isEncrypted(r.insuredIdNumber)
+          ? key.decrypt(r.insuredIdNumber, "insuredIdNumber")
+          : r.insuredIdNumber;
         const c = key.caseColumns({ name, idNumber });
         await tx.execute(Prisma.sql`UPDATE "Case" SET "insuredName" = ${c.insuredName}, "insuredIdNumber" = ${c.insuredIdNumber},
           "insuredIdIndex" = ${c.insuredIdIndex}, "insuredNamePrefix1" = ${c.insuredNamePrefix1}, "insuredNamePrefix2" = ${c.insuredNamePrefix2},

@@ -33,8 +33,14 @@ export class DataKey {
   private readonly checkKey: Buffer;
 
   /** `source` says where the key came from, for messages (never the key itself). */
-  constructor(master: Buffer, readonly source: string) {
-    if (master.length !== 32) throw new DataKeyError(`The data key from ${source} must be 32 bytes (base64 of 32 random bytes), not ${master.length}.`);
+  constructor(
+    master: Buffer,
+    readonly source: string,
+  ) {
+    if (master.length !== 32)
+      throw new DataKeyError(
+        `The data key from ${source} must be 32 bytes (base64 of 32 random bytes), not ${master.length}.`,
+      );
     const derive = (info: string) => Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), info, 32));
     this.encKey = derive("si-case-tracker/personal-data/encrypt/v1");
     this.indexKey = derive("si-case-tracker/personal-data/blind-index/v1");
@@ -62,7 +68,8 @@ export class DataKey {
 
   decrypt(stored: string, field: string): string {
     const parts = stored.split(".");
-    if (parts.length !== 3 || parts[0] !== VERSION) throw new DecryptError(`A stored ${field} is not in the encrypted format.`);
+    if (parts.length !== 3 || parts[0] !== VERSION)
+      throw new DecryptError(`A stored ${field} is not in the encrypted format.`);
     const iv = Buffer.from(parts[1], "base64url");
     const body = Buffer.from(parts[2], "base64url");
     if (iv.length !== IV_BYTES || body.length < TAG_BYTES) throw new DecryptError(`A stored ${field} is malformed.`);
@@ -70,7 +77,9 @@ export class DataKey {
       const decipher = createDecipheriv("aes-256-gcm", this.encKey, iv);
       decipher.setAAD(Buffer.from(field));
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString(
+        "utf8",
+      );
     } catch {
       throw new DecryptError(
         `A stored ${field} does not decrypt with the data key from ${this.source}: the key is not the one the data was encrypted with, or the value was altered.`,
@@ -79,7 +88,11 @@ export class DataKey {
   }
 
   private hmac(domain: string, value: string): string {
-    return createHmac("sha256", this.indexKey).update(`${domain}\u0000${value}`).digest().subarray(0, INDEX_BYTES).toString("base64url");
+    return createHmac("sha256", this.indexKey)
+      .update(`${domain}\u0000${value}`)
+      .digest()
+      .subarray(0, INDEX_BYTES)
+      .toString("base64url");
   }
 
   /** Blind index of an ID number (normalized: upper case, so a final x matches X). */
@@ -95,7 +108,9 @@ export class DataKey {
   /** The blind indexes of a name's first 1..NAME_PREFIXES characters (null beyond its length). */
   namePrefixes(name: string): (string | null)[] {
     const chars = Array.from(name);
-    return Array.from({ length: NAME_PREFIXES }, (_, i) => (chars.length > i ? this.namePrefixIndex(chars.slice(0, i + 1).join("")) : null));
+    return Array.from({ length: NAME_PREFIXES }, (_, i) =>
+      chars.length > i ? this.namePrefixIndex(chars.slice(0, i + 1).join("")) : null,
+    );
   }
 
   /** Whether two blind indexes are equal, in constant time. */
@@ -129,7 +144,8 @@ export const isEncrypted = (v: string) => v.startsWith(`${VERSION}.`);
 
 /** Where the key file is when DATA_KEY_FILE is not set: beside the SQLite file, or ./data/data.key. */
 export function defaultKeyFile(databaseUrl: string): string {
-  if (!isPostgresUrl(databaseUrl)) return path.join(path.dirname(path.resolve(sqliteFilePath(databaseUrl))), "data.key");
+  if (!isPostgresUrl(databaseUrl))
+    return path.join(path.dirname(path.resolve(sqliteFilePath(databaseUrl))), "data.key");
   return path.resolve("data", "data.key");
 }
 
@@ -137,7 +153,9 @@ export function defaultKeyFile(databaseUrl: string): string {
 export function readKeyFile(file: string): DataKey {
   const stat = fs.statSync(file);
   if (process.platform !== "win32" && (stat.mode & 0o077) !== 0) {
-    throw new DataKeyError(`The data key file ${file} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}): chmod 600 it.`);
+    throw new DataKeyError(
+      `The data key file ${file} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}): chmod 600 it.`,
+    );
   }
   return DataKey.fromBase64(fs.readFileSync(file, "utf8"), file);
 }

@@ -28,18 +28,30 @@ describe("personal data at rest on PostgreSQL", () => {
     const api = client(server.url);
     const tokens = await setUpAgencies(api);
     const c = await openMedical(api, tokens.out, insured);
-    expect((await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.out, body: medicalEventBody("ISSUE_CERTIFICATE") })).status).toBe(200);
+    expect(
+      (
+        await api.call("POST", `/api/cases/${c.id}/events`, {
+          token: tokens.out,
+          body: medicalEventBody("ISSUE_CERTIFICATE"),
+        })
+      ).status,
+    ).toBe(200);
     expect((await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out })).body.insured).toMatchObject(insured);
-    expect((await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: insured.idNumber } })).status).toBe(200);
+    expect(
+      (await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: insured.idNumber } }))
+        .status,
+    ).toBe(200);
     const found = await api.call("GET", `/api/cases?q=${encodeURIComponent("龚雪")}`, { token: tokens.out });
     expect(found.body.items.map((i: any) => i.id)).toEqual([c.id]);
 
     const db = new pg.Client({ connectionString: server.databaseUrl });
     await db.connect();
     try {
-      const tables = (await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)).rows.map(
-        (r) => r.table_name as string,
-      );
+      const tables = (
+        await db.query(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+        )
+      ).rows.map((r) => r.table_name as string);
       expect(tables).toContain("Case");
       let rows = 0;
       for (const t of tables) {
@@ -50,7 +62,8 @@ describe("personal data at rest on PostgreSQL", () => {
         }
       }
       expect(rows).toBeGreaterThan(5);
-      const stored = (await db.query(`SELECT "insuredName", "insuredIdNumber" FROM "Case" WHERE "id" = $1`, [c.id])).rows[0];
+      const stored = (await db.query(`SELECT "insuredName", "insuredIdNumber" FROM "Case" WHERE "id" = $1`, [c.id]))
+        .rows[0];
       expect(stored.insuredName).toMatch(/^v1\./);
       expect(stored.insuredIdNumber).toMatch(/^v1\./);
     } finally {

@@ -54,7 +54,9 @@ describe("personal data at rest (SQLite)", () => {
     // The service reads them back: in full for the case's staff, masked in the status lookup.
     const view = await api.call("GET", `/api/cases/${cases[0].id}`, { token: tokens.out });
     expect(view.body.insured).toMatchObject({ name: people[0].name, idNumber: people[0].idNumber });
-    const status = await api.call("POST", "/api/status", { body: { caseNumber: cases[0].caseNumber, idNumber: people[0].idNumber } });
+    const status = await api.call("POST", "/api/status", {
+      body: { caseNumber: cases[0].caseNumber, idNumber: people[0].idNumber },
+    });
     expect(status.status).toBe(200);
     expect(status.body.insured.name).toBe("龚**");
 
@@ -75,7 +77,11 @@ describe("personal data at rest (SQLite)", () => {
     expect(row.insuredName).toMatch(/^v1\.[\w-]{16}\.[\w-]+$/);
     expect(row.insuredIdNumber).toMatch(/^v1\.[\w-]{16}\.[\w-]+$/);
     expect(row.insuredIdIndex).toMatch(/^[\w-]{22}$/);
-    expect([row.insuredNamePrefix1, row.insuredNamePrefix2, row.insuredNamePrefix3, row.insuredNamePrefix4].map((v) => v === null)).toEqual([false, false, false, true]);
+    expect(
+      [row.insuredNamePrefix1, row.insuredNamePrefix2, row.insuredNamePrefix3, row.insuredNamePrefix4].map(
+        (v) => v === null,
+      ),
+    ).toEqual([false, false, false, true]);
     // Encrypting the same name twice gives two different texts (a fresh IV per value).
     const key = readKeyFile(path.join(dir, "data.key"));
     expect(key.encrypt(people[0].name, "insuredName")).not.toBe(key.encrypt(people[0].name, "insuredName"));
@@ -91,7 +97,8 @@ describe("personal data at rest (SQLite)", () => {
 
   it("keeps the token signing secret encrypted under the data key", async () => {
     const db = new Database(file(), { readonly: true });
-    const stored = (db.prepare(`SELECT "value" FROM "Setting" WHERE "key" = 'tokenSecret'`).get() as { value: string }).value;
+    const stored = (db.prepare(`SELECT "value" FROM "Setting" WHERE "key" = 'tokenSecret'`).get() as { value: string })
+      .value;
     db.close();
     expect(stored).toMatch(/^v1\./);
     const token = tokens.out;
@@ -103,7 +110,10 @@ describe("personal data at rest (SQLite)", () => {
   });
 
   it("finds cases for staff by ID number and by the beginning of the name, through the blind indexes", async () => {
-    const search = async (q: string) => (await api.call("GET", `/api/cases?q=${encodeURIComponent(q)}`, { token: tokens.out })).body.items.map((c: any) => c.id);
+    const search = async (q: string) =>
+      (await api.call("GET", `/api/cases?q=${encodeURIComponent(q)}`, { token: tokens.out })).body.items.map(
+        (c: any) => c.id,
+      );
     expect(await search(people[1].idNumber)).toEqual([cases[1].id]);
     expect(await search(people[1].idNumber.toLowerCase())).toEqual([cases[1].id]);
     expect(await search("欧阳")).toEqual([cases[1].id]);
@@ -115,7 +125,13 @@ describe("personal data at rest (SQLite)", () => {
   });
 
   it("refuses administrators a search by ID number or name (403), and finds cases by case number for them", async () => {
-    for (const q of [people[0].idNumber, people[0].idNumber.slice(0, 17) + "x", "龚", "龚雪梅", people[0].idNumber.slice(0, 16)]) {
+    for (const q of [
+      people[0].idNumber,
+      people[0].idNumber.slice(0, 17) + "x",
+      "龚",
+      "龚雪梅",
+      people[0].idNumber.slice(0, 16),
+    ]) {
       const r = await api.call("GET", `/api/cases?q=${encodeURIComponent(q)}`, { token: tokens.admin });
       expect(r.status, q).toBe(403);
       expectProblem(r);
@@ -141,10 +157,16 @@ describe("personal data at rest (SQLite)", () => {
     server = await startService({ dir, env: { JOBS: "off" } });
     api = client(server.url);
     expect(mode(file())).toBe(0o600);
-    expect(server.output()).toMatch(/personal data of existing cases encrypted.*"cases":1|"cases":1.*personal data of existing cases encrypted/);
+    expect(server.output()).toMatch(
+      /personal data of existing cases encrypted.*"cases":1|"cases":1.*personal data of existing cases encrypted/,
+    );
     const read = () => {
       const db = new Database(file(), { readonly: true });
-      const rows = db.prepare(`SELECT "id", "insuredName", "insuredIdNumber", "insuredIdIndex", "insuredNamePrefix4" FROM "Case" ORDER BY "id"`).all();
+      const rows = db
+        .prepare(
+          `SELECT "id", "insuredName", "insuredIdNumber", "insuredIdIndex", "insuredNamePrefix4" FROM "Case" ORDER BY "id"`,
+        )
+        .all();
       db.close();
       return rows as Record<string, string | null>[];
     };
@@ -153,7 +175,13 @@ describe("personal data at rest (SQLite)", () => {
     const out = await api.login("fz-clerk", "staff-password-123");
     const found = await api.call("GET", `/api/cases?q=${encodeURIComponent("诸葛亮明")}`, { token: out });
     expect(found.body.items.map((c: any) => c.id)).toEqual([cases[2].id]);
-    expect((await api.call("POST", "/api/status", { body: { caseNumber: cases[2].caseNumber, idNumber: people[2].idNumber } })).status).toBe(200);
+    expect(
+      (
+        await api.call("POST", "/api/status", {
+          body: { caseNumber: cases[2].caseNumber, idNumber: people[2].idNumber },
+        })
+      ).status,
+    ).toBe(200);
     // Idempotent: another start changes nothing.
     await server.stop();
     server = await startService({ dir, env: { JOBS: "off" } });
@@ -165,9 +193,13 @@ describe("personal data at rest (SQLite)", () => {
   it("stops with a clear message when the key is not the database's, or the key file is readable by others", async () => {
     await server.stop();
     const other = DataKey.generate("test");
-    await expect(startService({ dir, env: { JOBS: "off", DATA_KEY: other.encoded } })).rejects.toThrow(/exited with 2[\s\S]*not the key this database's personal data is encrypted with/);
+    await expect(startService({ dir, env: { JOBS: "off", DATA_KEY: other.encoded } })).rejects.toThrow(
+      /exited with 2[\s\S]*not the key this database's personal data is encrypted with/,
+    );
     fs.chmodSync(path.join(dir, "data.key"), 0o644);
-    await expect(startService({ dir, env: { JOBS: "off" } })).rejects.toThrow(/exited with 2[\s\S]*readable by other users/);
+    await expect(startService({ dir, env: { JOBS: "off" } })).rejects.toThrow(
+      /exited with 2[\s\S]*readable by other users/,
+    );
     fs.chmodSync(path.join(dir, "data.key"), 0o600);
     server = await startService({ dir, env: { JOBS: "off" } });
     api = client(server.url);
@@ -176,7 +208,10 @@ describe("personal data at rest (SQLite)", () => {
   it("re-encrypts everything under a new key with npm run rekey", async () => {
     await server.stop();
     const before = new Database(file(), { readonly: true });
-    const old = before.prepare(`SELECT "insuredName", "insuredIdIndex" FROM "Case" ORDER BY "id"`).all() as Record<string, string>[];
+    const old = before.prepare(`SELECT "insuredName", "insuredIdIndex" FROM "Case" ORDER BY "id"`).all() as Record<
+      string,
+      string
+    >[];
     before.close();
     const newKey = path.join(dir, "keys", "data-2.key");
     const r = await runCli("rekey", ["--new-key-file", newKey], { DATABASE_URL: server.databaseUrl });
@@ -184,29 +219,46 @@ describe("personal data at rest (SQLite)", () => {
     expect(r.stdout).toContain(`rekey: ${people.length} cases re-encrypted under ${newKey} (created)`);
     expect(mode(newKey)).toBe(0o600);
     const after = new Database(file(), { readonly: true });
-    const rows = after.prepare(`SELECT "insuredName", "insuredIdIndex" FROM "Case" ORDER BY "id"`).all() as Record<string, string>[];
+    const rows = after.prepare(`SELECT "insuredName", "insuredIdIndex" FROM "Case" ORDER BY "id"`).all() as Record<
+      string,
+      string
+    >[];
     after.close();
     rows.forEach((row, i) => {
       expect(row.insuredName).not.toBe(old[i].insuredName);
       expect(row.insuredIdIndex).not.toBe(old[i].insuredIdIndex);
     });
     // Run again: nothing left to do.
-    const again = await runCli("rekey", ["--new-key-file", newKey], { DATABASE_URL: server.databaseUrl, DATA_KEY_FILE: newKey });
+    const again = await runCli("rekey", ["--new-key-file", newKey], {
+      DATABASE_URL: server.databaseUrl,
+      DATA_KEY_FILE: newKey,
+    });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("is the current key file");
 
     // The old key no longer opens the database; the new one does: logins, lookups, searches.
-    await expect(startService({ dir, env: { JOBS: "off" } })).rejects.toThrow(/not the key this database's personal data is encrypted with/);
+    await expect(startService({ dir, env: { JOBS: "off" } })).rejects.toThrow(
+      /not the key this database's personal data is encrypted with/,
+    );
     server = await startService({ dir, env: { JOBS: "off", DATA_KEY_FILE: newKey } });
     api = client(server.url);
     const out = await api.login("fz-clerk", "staff-password-123");
-    expect((await api.call("GET", `/api/cases?q=${people[1].idNumber}`, { token: out })).body.items.map((c: any) => c.id)).toEqual([cases[1].id]);
-    expect((await api.call("GET", `/api/cases?q=${encodeURIComponent("龚雪")}`, { token: out })).body.items.map((c: any) => c.id)).toEqual([cases[0].id]);
-    const status = await api.call("POST", "/api/status", { body: { caseNumber: cases[0].caseNumber, idNumber: people[0].idNumber } });
+    expect(
+      (await api.call("GET", `/api/cases?q=${people[1].idNumber}`, { token: out })).body.items.map((c: any) => c.id),
+    ).toEqual([cases[1].id]);
+    expect(
+      (await api.call("GET", `/api/cases?q=${encodeURIComponent("龚雪")}`, { token: out })).body.items.map(
+        (c: any) => c.id,
+      ),
+    ).toEqual([cases[0].id]);
+    const status = await api.call("POST", "/api/status", {
+      body: { caseNumber: cases[0].caseNumber, idNumber: people[0].idNumber },
+    });
     expect(status.status).toBe(200);
     // The token secret moved too: the stored one opens under the new key only.
     const db = new Database(file(), { readonly: true });
-    const stored = (db.prepare(`SELECT "value" FROM "Setting" WHERE "key" = 'tokenSecret'`).get() as { value: string }).value;
+    const stored = (db.prepare(`SELECT "value" FROM "Setting" WHERE "key" = 'tokenSecret'`).get() as { value: string })
+      .value;
     db.close();
     expect(() => readKeyFile(newKey).decrypt(stored, "Setting.tokenSecret")).not.toThrow();
     expect(() => readKeyFile(path.join(dir, "data.key")).decrypt(stored, "Setting.tokenSecret")).toThrow();
@@ -221,7 +273,10 @@ describe("throttles", () => {
   beforeAll(async () => {
     const dir = tempDir("tracker-pii-");
     dirs.push(dir);
-    server = await startService({ dir, env: { JOBS: "off", SEARCH_RATE_LIMIT_PER_MINUTE: "3", STATUS_FAILURES_PER_CASE_PER_HOUR: "3" } });
+    server = await startService({
+      dir,
+      env: { JOBS: "off", SEARCH_RATE_LIMIT_PER_MINUTE: "3", STATUS_FAILURES_PER_CASE_PER_HOUR: "3" },
+    });
     api = client(server.url);
     tokens = await setUpAgencies(api);
   });
@@ -230,7 +285,10 @@ describe("throttles", () => {
   });
 
   it("limits each user's searches (SEARCH_RATE_LIMIT_PER_MINUTE), not their lists or other users", async () => {
-    for (let i = 0; i < 3; i++) expect((await api.call("GET", `/api/cases?q=${encodeURIComponent("王" + i)}`, { token: tokens.out })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await api.call("GET", `/api/cases?q=${encodeURIComponent("王" + i)}`, { token: tokens.out })).status,
+      ).toBe(200);
     const r = await api.call("GET", "/api/cases?q=%E7%8E%8B", { token: tokens.out });
     expect(r.status).toBe(429);
     expectProblem(r);
@@ -243,10 +301,14 @@ describe("throttles", () => {
     const c = await openMedical(api, tokens.out, p);
     const d = await openMedical(api, tokens.out, q);
     const strip = (b: any) => ({ ...b, instance: undefined });
-    const unknown = await api.call("POST", "/api/status", { body: { caseNumber: "MT2026-ZZZZZZZZ", idNumber: p.idNumber } });
+    const unknown = await api.call("POST", "/api/status", {
+      body: { caseNumber: "MT2026-ZZZZZZZZ", idNumber: p.idNumber },
+    });
     expect(unknown.status).toBe(404);
     for (let i = 0; i < 3; i++) {
-      const wrong = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: makePeople(1, 90 + i)[0].idNumber } });
+      const wrong = await api.call("POST", "/api/status", {
+        body: { caseNumber: c.caseNumber, idNumber: makePeople(1, 90 + i)[0].idNumber },
+      });
       expect(wrong.status).toBe(404);
       expect(strip(wrong.body)).toEqual(strip(unknown.body));
     }
@@ -255,8 +317,14 @@ describe("throttles", () => {
     expect(right.status).toBe(404);
     expect(strip(right.body)).toEqual(strip(unknown.body));
     // Another case is not affected.
-    expect((await api.call("POST", "/api/status", { body: { caseNumber: d.caseNumber, idNumber: q.idNumber } })).status).toBe(200);
+    expect(
+      (await api.call("POST", "/api/status", { body: { caseNumber: d.caseNumber, idNumber: q.idNumber } })).status,
+    ).toBe(200);
     // Unknown case numbers keep answering 404, never 429.
-    for (let i = 0; i < 5; i++) expect((await api.call("POST", "/api/status", { body: { caseNumber: "MT2026-ZZZZZZZZ", idNumber: p.idNumber } })).status).toBe(404);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await api.call("POST", "/api/status", { body: { caseNumber: "MT2026-ZZZZZZZZ", idNumber: p.idNumber } }))
+          .status,
+      ).toBe(404);
   });
 });

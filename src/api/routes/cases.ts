@@ -34,7 +34,8 @@ function searchLimiter(perMinute: number) {
     handler: (_req, _res, next) => next(problems.tooMany("Too many searches; wait a minute.")),
   });
   return (req: Request, res: Response) =>
-    new Promise<void>((resolve, reject) => void limiter(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+    // the limiter's handler passes a Problem (an Error) to next() when the limit is reached
+    new Promise<void>((resolve, reject) => void limiter(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())));
 }
 
 const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
