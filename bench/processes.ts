@@ -24,6 +24,7 @@ export function serviceEnv(databaseUrl: string): Record<string, string> {
     LOG_LEVEL: "warn",
     JOBS: "off",
     STATUS_RATE_LIMIT_PER_MINUTE: "100000",
+    SEARCH_RATE_LIMIT_PER_MINUTE: "100000",
     LOGIN_RATE_LIMIT_PER_MINUTE: "1000",
     ADMIN_USERNAME: "",
     ADMIN_PASSWORD: "",

@@ -132,7 +132,8 @@ async function main() {
     if (ROUNDS > 1) process.stderr.write(`  round ${round} of ${ROUNDS}\n`);
     const results: LoadResult[] = [];
     // 1, 5, 6: the real service.
-    const service = await startProcess("src/main.ts", serviceEnv(databaseUrl));
+    // The seeded rows are encrypted under the key file beside the SQLite file: on PostgreSQL too.
+    const service = await startProcess("src/main.ts", { ...serviceEnv(databaseUrl), ...(seeded.keyFile ? { DATA_KEY_FILE: seeded.keyFile } : {}) });
     const login = await fetch(`${service.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "clerk1", password: BENCH_PASSWORD }) });
     const { token } = (await login.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };

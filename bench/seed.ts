@@ -11,6 +11,7 @@ import { nextDeadlines, nextDueOn, NO_DEADLINES, type CaseDeadlines } from "../s
 import { medicalTransfer } from "../machines/index.ts";
 import { initialSnapshot, nextSnapshot, persist, type PersistedCaseSnapshot } from "../machines/runtime.ts";
 import { makeTestIdNumber } from "../src/domain/idNumber.ts";
+import { loadDataKey } from "../src/privacy/dataKey.ts";
 
 export const BENCH_PASSWORD = "bench-password-1234";
 export const AGENCIES = 20;
@@ -93,6 +94,8 @@ export interface SeedResult {
   searchName: string;
   /** whole case numbers of cases that clerk1's agency (1) takes part in: the case-number search finds each */
   searchNumbers: string[];
+  /** the data key file the rows are encrypted under (unset when DATA_KEY gives the key) */
+  keyFile?: string;
 }
 
 export async function seedBenchmark(file: string, cases: number, today: ChinaDate, progress = true): Promise<SeedResult> {
@@ -123,8 +126,12 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
   };
 
   const insertCase = db.prepare(`INSERT INTO "Case" (id, caseNumber, type, machineVersion, state, snapshot, version, actingSide, fromAgencyId, toAgencyId,
-    insuredName, insuredIdNumber, stepStartedOn, stepDueOn, overallStartedOn, dueOn, nextDueOn, provisional, final, openedOn, lastOccurredOn, createdAt, updatedAt)
-    VALUES (?, ?, 'medicalTransfer', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    insuredName, insuredIdNumber, insuredIdIndex, insuredNamePrefix1, insuredNamePrefix2, insuredNamePrefix3, insuredNamePrefix4,
+    stepStartedOn, stepDueOn, overallStartedOn, dueOn, nextDueOn, provisional, final, openedOn, lastOccurredOn, createdAt, updatedAt)
+    VALUES (?, ?, 'medicalTransfer', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Encrypted as the service stores them (docs/personal-data.md), under the key the service will
+  // find for this file: DATA_KEY, DATA_KEY_FILE, or data.key beside it (created here).
+  const { key } = loadDataKey({ DATA_KEY: process.env.DATA_KEY || undefined, DATA_KEY_FILE: process.env.DATA_KEY_FILE || undefined, DATABASE_URL: `file:${file}` });
   const insertEvent = db.prepare(`INSERT INTO "CaseEvent" (caseId, seq, type, payload, fromState, toState, actorKind, actorId, actorName, recordedAt, occurredOn)
     VALUES (?, ?, ?, ?, ?, ?, 'staff', 2, 'clerk1', ?, ?)`);
 
@@ -159,7 +166,9 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
         const name = surnames[i % surnames.length] + given[(i * 7) % given.length] + given[(i * 13) % given.length];
         const d = t.deadlines;
         const openedOn = addCalendarDays(today, -daysAgo);
-        insertCase.run(id, caseNumber, t.state, t.snapshot, t.events.length, t.side, from, to, name, idNumber, d.stepStartedOn, d.stepDueOn, d.overallStartedOn, d.dueOn, nextDueOn(d, t.final), d.provisional ? 1 : 0, t.final ? 1 : 0, openedOn, openedOn, now, now);
+        const p = key.caseColumns({ name, idNumber });
+        insertCase.run(id, caseNumber, t.state, t.snapshot, t.events.length, t.side, from, to, p.insuredName, p.insuredIdNumber, p.insuredIdIndex,
+          p.insuredNamePrefix1, p.insuredNamePrefix2, p.insuredNamePrefix3, p.insuredNamePrefix4, d.stepStartedOn, d.stepDueOn, d.overallStartedOn, d.dueOn, nextDueOn(d, t.final), d.provisional ? 1 : 0, t.final ? 1 : 0, openedOn, openedOn, now, now);
         t.events.forEach((e, k) => insertEvent.run(id, k + 1, e.type, e.payload, e.fromState, e.toState, now, openedOn));
         if (state === "certificateIssued" && from === 1) result.hotCases.push(id);
         if (i % 97 === 0 && result.lookups.length < 5_000) result.lookups.push({ caseNumber, idNumber });
@@ -173,5 +182,6 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.exec("ANALYZE");
   db.close();
+  if (!process.env.DATA_KEY) result.keyFile = key.source;
   return result;
 }

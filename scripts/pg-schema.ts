@@ -17,21 +17,16 @@ const sqliteSchema = path.join(root, "prisma", "schema.prisma");
 const pgDir = path.join(root, "prisma", "postgresql");
 const pgSchema = path.join(pgDir, "schema.prisma");
 
-// What PostgreSQL needs beyond the shared models. The name search matches a name's beginning with
-// LIKE 'prefix%' there (src/engine/caseList.ts); an index in the database's collation cannot serve
-// that unless the collation is "C", so the name column of its index takes text_pattern_ops, which
-// compares character by character. SQLite's schema language has no operator classes.
-const nameIndex = "@@index([insuredName, fromAgencyId, toAgencyId, nextDueOn, id])";
-const pgNameIndex = '@@index([insuredName(ops: raw("text_pattern_ops")), fromAgencyId, toAgencyId, nextDueOn, id])';
-
+// The name search used to match a name's beginning with LIKE 'prefix%' on PostgreSQL, which needed
+// text_pattern_ops on the name index. Names are encrypted now (docs/personal-data.md) and searched
+// by equality on blind indexes of their first characters, which any operator class serves: the
+// two schemas differ only in provider and output.
 export function pgSchemaText(): string {
   const source = fs.readFileSync(sqliteSchema, "utf8");
   const out = source
     .replace(/provider = "sqlite"/, 'provider = "postgresql"')
-    .replace(/output\s+= "\.\.\/src\/generated\/prisma"/, 'output       = "../../src/generated/prisma-pg"')
-    .replace(nameIndex, pgNameIndex);
+    .replace(/output\s+= "\.\.\/src\/generated\/prisma"/, 'output       = "../../src/generated/prisma-pg"');
   if (out === source || !out.includes("prisma-pg")) throw new Error("prisma/schema.prisma no longer has the expected provider/output lines");
-  if (!out.includes(pgNameIndex)) throw new Error(`prisma/schema.prisma no longer has the name index ${nameIndex}`);
   return `// GENERATED from prisma/schema.prisma by scripts/pg-schema.ts: edit that file, then run the script.\n${out}`;
 }
 

@@ -28,6 +28,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   STATUS_RATE_LIMIT_PER_MINUTE: intFrom("STATUS_RATE_LIMIT_PER_MINUTE", 1, 100000).default(30),
   LOGIN_RATE_LIMIT_PER_MINUTE: intFrom("LOGIN_RATE_LIMIT_PER_MINUTE", 1, 100000).default(10),
+  // Personal data at rest (docs/personal-data.md)
+  DATA_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v.trim()), "DATA_KEY must be the base64 of 32 random bytes (e.g. openssl rand -base64 32)")
+    .optional(),
+  DATA_KEY_FILE: z.string().min(1).optional(),
+  SEARCH_RATE_LIMIT_PER_MINUTE: intFrom("SEARCH_RATE_LIMIT_PER_MINUTE", 1, 100000).default(60),
+  STATUS_FAILURES_PER_CASE_PER_HOUR: intFrom("STATUS_FAILURES_PER_CASE_PER_HOUR", 1, 100000).default(10),
   TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   // Deadlines, notifications and reports (README: "Deadlines, notifications and reports")
   JOBS: z.enum(["on", "off"], "JOBS must be on or off").default("on"),

@@ -1,6 +1,7 @@
 // `npm start`: run the service until SIGINT/SIGTERM.
 import { ConfigError } from "./config.ts";
 import { startServer } from "./server.ts";
+import { DataKeyError } from "./privacy/dataKey.ts";
 
 try {
   const server = await startServer();
@@ -12,7 +13,7 @@ try {
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
 } catch (e) {
-  if (e instanceof ConfigError) {
+  if (e instanceof ConfigError || e instanceof DataKeyError) {
     process.stderr.write(`${e.message}\n`);
     process.exit(2);
   }

@@ -1,5 +1,6 @@
 // Starting the service: configuration, migrations, database, calendar, first administrator,
 // then the HTTP server. `npm start` runs this through src/main.ts.
+import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -16,6 +17,8 @@ import { createMetrics } from "./api/metrics.ts";
 import { recordedEvents } from "./engine/eventTally.ts";
 import { storeFor } from "./engine/store.ts";
 import { startJobs } from "./jobs/index.ts";
+import { DataKeyError, loadDataKey, type DataKey } from "./privacy/dataKey.ts";
+import { attachDataKey, checkDataKey, encryptPlaintextRows } from "./privacy/atRest.ts";
 
 /**
  * A relative `file:` URL made absolute against the working directory, so child tools agree on the
@@ -71,9 +74,34 @@ export async function startServer(
   const db = await openDatabase(databaseUrl, {
     backgroundCheckpoints: { onError: (message) => log.error({ message }, "background WAL checkpoint failed") },
   });
+  // Personal data at rest (docs/personal-data.md): the key is this database's, or the service stops.
+  let dataKey: DataKey;
+  let created: string | undefined;
+  try {
+    const loaded = loadDataKey({ ...config, DATABASE_URL: databaseUrl });
+    dataKey = loaded.key;
+    created = loaded.created;
+    attachDataKey(db, dataKey);
+    await checkDataKey(db, dataKey);
+    const encrypted = await encryptPlaintextRows(db, dataKey);
+    if (encrypted > 0) log.info({ cases: encrypted }, "personal data of existing cases encrypted");
+  } catch (e) {
+    await closeDatabase(db);
+    if (created && e instanceof DataKeyError) {
+      // A database whose data is already encrypted, and no key: a new key cannot help. Say what is
+      // missing, and leave no useless key file behind.
+      fs.rmSync(created, { force: true });
+      throw new DataKeyError(
+        `There is no data key at ${created} (DATA_KEY_FILE), and this database's personal data is encrypted: ` +
+          "restore the key file from its backup (or set DATA_KEY). See docs/personal-data.md.",
+      );
+    }
+    throw e;
+  }
+  if (created) log.warn({ file: created }, "data key file created: back it up separately from the database");
   const calendar = await loadCalendar(db);
   await ensureAdministrator(db, config, log, options.print ?? ((l) => process.stdout.write(l + "\n")));
-  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET), config.TOKEN_TTL_MINUTES);
+  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET, dataKey), config.TOKEN_TTL_MINUTES);
   const ctx: EngineContext = {
     db,
     calendar,

@@ -1,11 +1,13 @@
 // Bearer tokens: short-lived HS256 JWTs. The signing secret is shared by every node
-// (TOKEN_SECRET, or one generated once and kept in the database), so any node accepts
+// (TOKEN_SECRET, or one generated once and kept in the database, encrypted), so any node accepts
 // a token another node issued. Disabling a user, a password change or reset and a role change
 // take effect at once because every request re-reads the user (User.tokenVersion, see
 // api/auth.ts); logout ends one token by its id (RevokedToken).
 import { SignJWT, jwtVerify, errors } from "jose";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../db/client.ts";
+import { isEncrypted, type DataKey } from "../privacy/dataKey.ts";
+import { dataKeyOf, openTokenSecret, sealTokenSecret, TOKEN_SECRET_SETTING } from "../privacy/atRest.ts";
 
 export interface TokenClaims {
   userId: number;
@@ -78,15 +80,29 @@ export class TokenService {
   }
 }
 
-/** The configured secret, or the one stored in the database (created once, race-safe). */
-export async function resolveTokenSecret(db: Db, configured: string | undefined): Promise<string> {
+/**
+ * The configured secret, or the one stored in the database (created once, race-safe). The stored
+ * one is encrypted under the data key (docs/personal-data.md), so the database alone does not give
+ * it away; one stored in clear by an earlier version is encrypted in place.
+ */
+export async function resolveTokenSecret(db: Db, configured: string | undefined, key: DataKey = dataKeyOf(db)): Promise<string> {
   if (configured) return configured;
-  const existing = await db.setting.findUnique({ where: { key: "tokenSecret" } });
-  if (existing) return existing.value;
+  const read = async () => {
+    const row = await db.setting.findUnique({ where: { key: TOKEN_SECRET_SETTING } });
+    if (!row) return undefined;
+    if (isEncrypted(row.value)) return openTokenSecret(key, row.value);
+    // Written in clear by an earlier version: encrypt it where it is (only if still in clear).
+    await db.setting.updateMany({ where: { key: TOKEN_SECRET_SETTING, value: row.value }, data: { value: sealTokenSecret(key, row.value) } });
+    return row.value;
+  };
+  const existing = await read();
+  if (existing !== undefined) return existing;
   try {
-    await db.setting.create({ data: { key: "tokenSecret", value: randomBytes(32).toString("base64url") } });
+    await db.setting.create({ data: { key: TOKEN_SECRET_SETTING, value: sealTokenSecret(key, randomBytes(32).toString("base64url")) } });
   } catch {
     // another node created it first: use theirs
   }
-  return (await db.setting.findUniqueOrThrow({ where: { key: "tokenSecret" } })).value;
+  const stored = await read();
+  if (stored === undefined) throw new Error("The token signing secret could not be stored.");
+  return stored;
 }

@@ -1,7 +1,6 @@
 // Opens the database through a Prisma driver adapter (no Rust engine): better-sqlite3 for a
 // `file:` URL, pg for a `postgresql://` URL. Both clients are generated from the same models
 // (prisma/schema.prisma and its PostgreSQL twin), so the rest of the code sees one API.
-import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
@@ -10,6 +9,7 @@ import type { Database } from "better-sqlite3";
 import { capturingFactory, directSql, type DirectSql } from "./direct.ts";
 import { cacheStatements, type StatementCacheStats } from "./statementCache.ts";
 import { Checkpointer } from "./checkpointer.ts";
+import { createPrivateSqliteFile, tightenSqliteFiles } from "./privateFiles.ts";
 
 export type Db = PrismaClient;
 
@@ -19,6 +19,14 @@ const providers = new WeakMap<object, "sqlite" | "postgresql">();
 const directs = new WeakMap<object, DirectSql>();
 const statementCaches = new WeakMap<object, StatementCacheStats>();
 const checkpointers = new WeakMap<object, Checkpointer>();
+const urls = new WeakMap<object, string>();
+
+/** The URL a client was opened with (tools find the data key for it: src/privacy/atRest.ts). */
+export function databaseUrlOf(db: Db): string {
+  const url = urls.get(db);
+  if (!url) throw new Error("databaseUrlOf: this client was not opened by openDatabase");
+  return url;
+}
 
 /** SQLite opened with `backgroundCheckpoints`: its checkpoint thread (src/db/checkpointer.ts). */
 export function checkpointerOf(db: Db): Checkpointer | undefined {
@@ -48,8 +56,9 @@ export function directSqlOf(db: Db): DirectSql {
   return d;
 }
 
-function register(db: Db, provider: "sqlite" | "postgresql", connected: () => import("@prisma/driver-adapter-utils").SqlDriverAdapter | undefined) {
+function register(db: Db, url: string, provider: "sqlite" | "postgresql", connected: () => import("@prisma/driver-adapter-utils").SqlDriverAdapter | undefined) {
   providers.set(db, provider);
+  urls.set(db, url);
   directs.set(
     db,
     directSql(async () => {
@@ -80,10 +89,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const { factory, connected } = capturingFactory(new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }));
     // Same models, same API: the PostgreSQL client is used through the SQLite client's type.
     const db = new PgClient({ adapter: factory }) as unknown as Db;
-    register(db, "postgresql", connected);
+    register(db, url, "postgresql", connected);
     return db;
   }
-  fs.mkdirSync(path.dirname(path.resolve(sqliteFilePath(url))), { recursive: true });
+  // Private from the first byte: SQLite gives its -wal, -shm and -journal files the same mode.
+  createPrivateSqliteFile(path.resolve(sqliteFilePath(url)));
   // `timeout` is better-sqlite3's busy timeout: wait for another process's write lock
   // instead of failing at once with SQLITE_BUSY.
   const { factory, connected } = capturingFactory(
@@ -94,12 +104,13 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     },
   );
   const db = new PrismaClient({ adapter: factory });
-  register(db, "sqlite", connected);
+  register(db, url, "sqlite", connected);
   // WAL is stored in the file; synchronous=NORMAL is per connection and safe with WAL
   // (a power cut may lose the last transactions, never corrupt the file).
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  tightenSqliteFiles(path.resolve(sqliteFilePath(url)));
   if (options.backgroundCheckpoints) await checkpointInBackground(db, path.resolve(sqliteFilePath(url)), options.backgroundCheckpoints.onError);
   return db;
 }

@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { applyPgMigrations } from "./pgMigrate.ts";
 import { isPostgresUrl, sqliteFilePath } from "./urls.ts";
+import { createPrivateSqliteFile } from "./privateFiles.ts";
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -46,6 +47,8 @@ export async function applyMigrations(databaseUrl: string): Promise<string> {
     return `applied ${r.applied.length} PostgreSQL migrations (${r.alreadyApplied} already applied)`;
   }
   if (sqliteUpToDate(sqliteFilePath(databaseUrl))) return "migrations up to date";
+  // A new database file is created private (0600) before Prisma opens it with the default mode.
+  createPrivateSqliteFile(path.resolve(sqliteFilePath(databaseUrl)));
   const prismaCli = path.join(root, "node_modules", "prisma", "build", "index.js");
   const { stdout } = await run(process.execPath, [prismaCli, "migrate", "deploy"], {
     cwd: root,

@@ -7,12 +7,15 @@
 // database collect and sort every matching case before it can return the first page.)
 // A text search starts from its own indexes (case number, ID number, the name's beginning) instead.
 import { Prisma } from "../generated/prisma/client.ts";
-import { directSqlOf, providerOf } from "../db/client.ts";
+import { directSqlOf } from "../db/client.ts";
 import { isCaseNumber } from "./caseNumbers.ts";
 import type { CaseWithAgencies } from "./types.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { SIDES, type Side } from "../../machines/types.ts";
 import { caseColumns, toCase, withAgencies } from "./store.ts";
+import { problems } from "../problems.ts";
+import { DataKey, NAME_PREFIXES } from "../privacy/dataKey.ts";
+import { dataKeyOf } from "../privacy/atRest.ts";
 
 export interface CaseListQuery {
   type?: string;
@@ -80,23 +83,55 @@ function filters(q: CaseListQuery, today: string, dueSoonCutoff: string): Prisma
   return f;
 }
 
-/** Case number (whole, or any part of it), full ID number, or the beginning of the name. */
-function textSearch(text: string, provider: "sqlite" | "postgresql"): Prisma.Sql {
-  const upper = text.toUpperCase();
-  const terms: Prisma.Sql[] = [Prisma.sql`c."insuredIdNumber" = ${upper}`];
-  if (isCaseNumber(upper)) terms.push(Prisma.sql`c."caseNumber" = ${upper}`);
-  // a fragment (e.g. the last digits read out on the phone): this term reads every case in scope
-  else if (/^[0-9A-Z-]+$/.test(upper)) terms.push(Prisma.sql`c."caseNumber" LIKE ${`%${upper}%`}`);
-  // SQLite compares text bytewise, so a prefix is a range of the name index; PostgreSQL's
-  // collation may not be bytewise, so there it is LIKE 'prefix%' (with LIKE's wildcards escaped),
-  // which the name index serves through its text_pattern_ops column (scripts/pg-schema.ts).
-  terms.push(
-    provider === "sqlite"
-      ? Prisma.sql`(c."insuredName" >= ${text} AND c."insuredName" < ${text + "\u{10FFFF}"})`
-      : Prisma.sql`c."insuredName" LIKE ${text.replace(/[\\%_]/g, (ch) => `\\${ch}`) + "%"}`,
-  );
-  return Prisma.sql`(${Prisma.join(terms, " OR ")})`;
+/** What a text search looks for: SQL terms, and the whole name prefix when it is longer than the indexed ones. */
+interface TextSearch {
+  where: Prisma.Sql;
+  /** a name prefix longer than NAME_PREFIXES: the rows found by its first characters are narrowed by decrypting */
+  longName?: { prefix: string; idIndex?: string; caseNumber: (n: string) => boolean };
 }
+
+/**
+ * Case number (whole, or any part of it), full ID number, or the beginning of the name. The name
+ * and ID number are encrypted (docs/personal-data.md): they are found through their blind indexes,
+ * one keyed hash per search. Administrators, who see personal data masked, search by case number
+ * only: an ID number or a name would unmask it, one guess at a time (403).
+ */
+function textSearch(text: string, actor: Actor, key: DataKey): TextSearch {
+  const upper = text.toUpperCase();
+  const terms: Prisma.Sql[] = [];
+  let caseNumber: (n: string) => boolean = () => false;
+  const wholeNumber = isCaseNumber(upper);
+  const fragment = !wholeNumber && /^[0-9A-Z-]+$/.test(upper) && upper.length < CASE_NUMBER_LENGTH;
+  if (wholeNumber) {
+    terms.push(Prisma.sql`c."caseNumber" = ${upper}`);
+    caseNumber = (n) => n === upper;
+  } else if (fragment) {
+    // a fragment (e.g. the last digits read out on the phone): this term reads every case in scope
+    terms.push(Prisma.sql`c."caseNumber" LIKE ${`%${upper}%`}`);
+    caseNumber = (n) => n.includes(upper);
+  }
+  if (actor.kind === "admin") {
+    if (terms.length === 0) {
+      throw problems.forbidden("Administrators find cases by case number; searching by ID number or name is for the staff of the case's agencies.");
+    }
+    return { where: Prisma.sql`(${Prisma.join(terms, " OR ")})` };
+  }
+  let idIndex: string | undefined;
+  if (/^\d{17}[\dX]$/.test(upper)) {
+    idIndex = key.idIndex(upper);
+    terms.push(Prisma.sql`c."insuredIdIndex" = ${idIndex}`);
+  }
+  const chars = Array.from(text);
+  const k = Math.min(chars.length, NAME_PREFIXES);
+  terms.push(Prisma.sql`${Prisma.raw(`c."insuredNamePrefix${k}"`)} = ${key.namePrefixIndex(chars.slice(0, k).join(""))}`);
+  return {
+    where: Prisma.sql`(${Prisma.join(terms, " OR ")})`,
+    longName: chars.length > NAME_PREFIXES ? { prefix: text, idIndex, caseNumber } : undefined,
+  };
+}
+
+/** MT2026-7K3Q9X2P: a fragment as long as a whole number (or longer) is not a fragment. */
+const CASE_NUMBER_LENGTH = 15;
 
 export async function listCases(
   ctx: EngineContext,
@@ -118,6 +153,7 @@ export async function listCases(
 
   const order =
     q.sort === "due" ? Prisma.sql`(c."nextDueOn" IS NULL), c."nextDueOn", c."id"` : Prisma.sql`c."updatedAt" DESC, c."id"`;
+  const search = q.q ? textSearch(q.q, actor, dataKeyOf(ctx.db)) : undefined;
 
   // One page of an arm, in page order: only the keys, which the arm's index holds, so that the
   // rows themselves are read once, for the cases on the page.
@@ -125,52 +161,79 @@ export async function listCases(
   const page = (where: Prisma.Sql[], armOrder: Prisma.Sql) =>
     Prisma.sql`SELECT * FROM (SELECT ${keys} FROM "Case" c WHERE ${and(where)} ORDER BY ${armOrder} LIMIT ${take}) AS a`;
 
-  const parts: Prisma.Sql[] = [];
-  const addArm = (where: Prisma.Sql[]) => {
-    if (q.sort === "recent") {
-      const cur = after
-        ? [Prisma.sql`(c."updatedAt" < (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id})
-            OR (c."updatedAt" = (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id}) AND c."id" > ${after.id}))`]
-        : [];
-      parts.push(page([...where, ...cur], order));
-      return;
+  /** Up to `take` cases in list order after `after`. */
+  const pageAfter = async (after: { id: string; nextDueOn: string | null } | undefined) => {
+    const parts: Prisma.Sql[] = [];
+    const addArm = (where: Prisma.Sql[]) => {
+      if (q.sort === "recent") {
+        const cur = after
+          ? [Prisma.sql`(c."updatedAt" < (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id})
+              OR (c."updatedAt" = (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id}) AND c."id" > ${after.id}))`]
+          : [];
+        parts.push(page([...where, ...cur], order));
+        return;
+      }
+      // Dated cases first, in (nextDueOn, id) order; then the undated ones, in id order.
+      if (!after || after.nextDueOn !== null) {
+        const cur = after ? [Prisma.sql`(c."nextDueOn", c."id") > (${after.nextDueOn}, ${after.id})`] : [];
+        parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NOT NULL`, ...cur], Prisma.sql`c."nextDueOn", c."id"`));
+      }
+      if (q.overdue !== true && q.dueSoon !== true) {
+        const cur = after && after.nextDueOn === null ? [Prisma.sql`c."id" > ${after.id}`] : [];
+        parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NULL`, ...cur], Prisma.sql`c."id"`));
+      }
+    };
+
+    if (search) {
+      // A search starts from the search indexes; the scope and filters only sift what they find.
+      const scope = scopeArms(actor, q).map((arm) =>
+        and([...arm.agency, ...(arm.sides ? [arm.sides.length ? Prisma.sql`c."actingSide" IN (${Prisma.join([...arm.sides])})` : Prisma.sql`1 = 0`] : [])]),
+      );
+      addArm([search.where, Prisma.sql`(${Prisma.join(scope.map((s) => Prisma.sql`(${s})`), " OR ")})`, ...common]);
+    } else {
+      for (const arm of scopeArms(actor, q)) {
+        const dedupe = (side?: Side) => {
+          const other = arm.unlessAlsoFrom;
+          if (!other || (side && other.sides && !other.sides.includes(side)) || other.sides?.length === 0) return [];
+          if (!side && other.sides) return [Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`];
+          return [Prisma.sql`c."fromAgencyId" <> ${other.agencyId}`];
+        };
+        // One arm per acting side, so that each reads one range of the [agency, actingSide, nextDueOn, id] index.
+        const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? SIDES : undefined);
+        if (!sides) addArm([...arm.agency, ...dedupe(), ...common]);
+        else for (const side of sides) addArm([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...dedupe(side), ...common]);
+      }
     }
-    // Dated cases first, in (nextDueOn, id) order; then the undated ones, in id order.
-    if (!after || after.nextDueOn !== null) {
-      const cur = after ? [Prisma.sql`(c."nextDueOn", c."id") > (${after.nextDueOn}, ${after.id})`] : [];
-      parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NOT NULL`, ...cur], Prisma.sql`c."nextDueOn", c."id"`));
-    }
-    if (q.overdue !== true && q.dueSoon !== true) {
-      const cur = after && after.nextDueOn === null ? [Prisma.sql`c."id" > ${after.id}`] : [];
-      parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NULL`, ...cur], Prisma.sql`c."id"`));
-    }
+    if (parts.length === 0) return [];
+    const rows = await sql.query<Record<string, unknown>>(Prisma.sql`
+      SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) k JOIN "Case" c ON c."id" = k."id" ${withAgencies}
+      ORDER BY ${order} LIMIT ${take}`);
+    return rows.map(toCase);
   };
 
-  if (q.q) {
-    // A search starts from the search indexes; the scope and filters only sift what they find.
-    const scope = scopeArms(actor, q).map((arm) =>
-      and([...arm.agency, ...(arm.sides ? [arm.sides.length ? Prisma.sql`c."actingSide" IN (${Prisma.join([...arm.sides])})` : Prisma.sql`1 = 0`] : [])]),
-    );
-    addArm([textSearch(q.q, providerOf(ctx.db)), Prisma.sql`(${Prisma.join(scope.map((s) => Prisma.sql`(${s})`), " OR ")})`, ...common]);
-  } else {
-    for (const arm of scopeArms(actor, q)) {
-      const dedupe = (side?: Side) => {
-        const other = arm.unlessAlsoFrom;
-        if (!other || (side && other.sides && !other.sides.includes(side)) || other.sides?.length === 0) return [];
-        if (!side && other.sides) return [Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`];
-        return [Prisma.sql`c."fromAgencyId" <> ${other.agencyId}`];
-      };
-      // One arm per acting side, so that each reads one range of the [agency, actingSide, nextDueOn, id] index.
-      const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? SIDES : undefined);
-      if (!sides) addArm([...arm.agency, ...dedupe(), ...common]);
-      else for (const side of sides) addArm([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...dedupe(side), ...common]);
-    }
+  const long = search?.longName;
+  if (!long) {
+    const rows = await pageAfter(after);
+    const items = rows.slice(0, q.limit);
+    return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
   }
-  if (parts.length === 0) return { items: [], nextCursor: null };
-
-  const rows = await sql.query<Record<string, unknown>>(Prisma.sql`
-    SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) k JOIN "Case" c ON c."id" = k."id" ${withAgencies}
-    ORDER BY ${order} LIMIT ${take}`);
-  const items = rows.slice(0, q.limit).map(toCase);
-  return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
+  // A name prefix longer than the indexed ones: its first characters found the candidates (a
+  // few: the cases whose names begin with the same NAME_PREFIXES characters), which are narrowed
+  // by decrypting their names, page after page until one is full.
+  const key = dataKeyOf(ctx.db);
+  const keep = (c: CaseWithAgencies) =>
+    (long.idIndex !== undefined && c.insuredIdIndex === long.idIndex) ||
+    long.caseNumber(c.caseNumber) ||
+    key.decrypt(c.insuredName, "insuredName").startsWith(long.prefix);
+  const kept: CaseWithAgencies[] = [];
+  let from = after;
+  for (;;) {
+    const rows = await pageAfter(from);
+    kept.push(...rows.filter(keep));
+    if (kept.length > q.limit || rows.length < take) break;
+    const last = rows[rows.length - 1];
+    from = { id: last.id, nextDueOn: last.nextDueOn };
+  }
+  const items = kept.slice(0, q.limit);
+  return { items, nextCursor: kept.length > q.limit ? items[items.length - 1].id : null };
 }

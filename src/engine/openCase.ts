@@ -15,6 +15,7 @@ import { countRecordedEvents } from "./eventTally.ts";
 import { findIdempotent, storeIdempotent, type IdempotentWrite } from "./idempotency.ts";
 import { checkOccurredOn } from "./occurredOn.ts";
 import { CASE_OPENED, type CaseWithAgencies } from "./types.ts";
+import { dataKeyOf } from "../privacy/atRest.ts";
 
 export interface OpenCaseInput {
   type: CaseType;
@@ -75,8 +76,8 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
             actingSide: meta.side,
             fromAgencyId: from!.id,
             toAgencyId: to!.id,
-            insuredName: input.insured.name,
-            insuredIdNumber: input.insured.idNumber,
+            // encrypted, with the blind indexes the search and the status lookup use (docs/personal-data.md)
+            ...dataKeyOf(ctx.db).caseColumns(input.insured),
             ...deadlines,
             nextDueOn: nextDueOn(deadlines, final),
             stepSeq: deadlines.stepStartedOn !== null ? 1 : null,

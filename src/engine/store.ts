@@ -19,6 +19,7 @@ import type { DirectQueryable } from "../db/direct.ts";
 import { messageBody, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
 import type { CaseWithAgencies } from "./types.ts";
 import { countRecordedEvents } from "./eventTally.ts";
+import { DataKey } from "../privacy/dataKey.ts";
 
 const nextTurn = (cb: () => void) => setImmediate(cb);
 
@@ -28,6 +29,8 @@ const caseFields = [
   "id", "caseNumber", "type", "machineVersion", "state", "snapshot", "version", "actingSide", "fromAgencyId", "toAgencyId",
   "insuredName", "insuredIdNumber", "stepStartedOn", "stepDueOn", "stepSeq", "overallStartedOn", "dueOn", "nextDueOn", "provisional",
   "final", "openedOn", "lastOccurredOn", "createdAt", "updatedAt",
+  // the blind indexes (src/privacy/dataKey.ts): nothing shows them, the search and status lookup compare them
+  "insuredIdIndex", "insuredNamePrefix1", "insuredNamePrefix2", "insuredNamePrefix3", "insuredNamePrefix4",
 ] as const satisfies readonly (keyof Case)[];
 // every column of the model, so a new one is not silently missing from the hot path's reads
 const allCaseFieldsListed: [Exclude<keyof Case, (typeof caseFields)[number]>] extends [never] ? true : never = true;
@@ -52,7 +55,10 @@ export function toCase(row: Record<string, unknown>): CaseWithAgencies {
   return { ...(c as Case), fromAgency: agency("f"), toAgency: agency("t") };
 }
 
-/** The case columns a status lookup answers from (src/engine/views.ts statusView). */
+/**
+ * The case columns a status lookup answers from (src/engine/views.ts statusView). The name and ID
+ * number are ciphertext; the view decrypts them to show them masked.
+ */
 const statusCaseFields = [
   "caseNumber", "type", "machineVersion", "state", "insuredName", "insuredIdNumber", "stepDueOn", "dueOn", "provisional", "final",
 ] as const satisfies readonly (keyof Case)[];
@@ -122,21 +128,35 @@ export function createLoaders(db: Db) {
      * What an insured person's status lookup shows of a case, in one statement: the case's own
      * columns that the answer needs, its agencies' names and its events' timeline (one row per
      * event, oldest first). Nothing else is read for a request that anyone can send.
+     *
+     * The key is the case number and the blind index of the ID number given (DataKey.idIndex):
+     * the ID check is part of the statement's WHERE, so the events are read only for a case whose
+     * number and ID number both match; a wrong ID number and an unknown case number run the same
+     * statement and read no event.
      */
-    statusByNumber: new DataLoader<string, StatusSource | undefined>(
-      async (numbers) => {
-        const rows = await sql.query<StatusRow>(Prisma.sql`SELECT ${statusColumns} FROM "Case" c ${withAgencies}
+    statusByNumber: new DataLoader<{ caseNumber: string; idIndex: string }, StatusSource | undefined, string>(
+      async (lookups) => {
+        const rows = await sql.query<StatusRow & { insuredIdIndex: string }>(Prisma.sql`SELECT ${statusColumns}, c."insuredIdIndex" FROM "Case" c ${withAgencies}
           LEFT JOIN "CaseEvent" e ON e."caseId" = c."id"
-          WHERE c."caseNumber" IN (${Prisma.join(numbers)}) ORDER BY c."caseNumber", e."seq"`);
-        const byNumber = new Map<string, StatusSource>();
+          WHERE c."caseNumber" IN (${Prisma.join(lookups.map((l) => l.caseNumber))})
+            AND c."insuredIdIndex" IN (${Prisma.join(lookups.map((l) => l.idIndex))})
+          ORDER BY c."caseNumber", e."seq"`);
+        const byNumber = new Map<string, StatusSource & { idIndex: string }>();
         for (const r of rows) {
           let c = byNumber.get(r.caseNumber);
-          if (!c) byNumber.set(r.caseNumber, (c = toStatusSource(r)));
+          if (!c) byNumber.set(r.caseNumber, (c = { ...toStatusSource(r), idIndex: r.insuredIdIndex }));
           if (r.e_type !== null) c.timeline.push({ type: r.e_type, occurredOn: r.e_occurredOn!, toState: r.e_toState! });
         }
-        return numbers.map((n) => byNumber.get(n));
+        // Two lookups in one batch may have brought a case for each other's index: each lookup
+        // gets a case only when its own index matches that case's (compared in constant time).
+        return lookups.map((l) => {
+          const c = byNumber.get(l.caseNumber);
+          if (!c || !DataKey.sameIndex(c.idIndex, l.idIndex)) return undefined;
+          const { idIndex: _, ...source } = c;
+          return source;
+        });
       },
-      { cache: false, batchScheduleFn: nextTurn, maxBatchSize: 100 },
+      { cache: false, batchScheduleFn: nextTurn, maxBatchSize: 100, cacheKeyFn: (l) => `${l.caseNumber}\u0000${l.idIndex}` },
     ),
   };
 }

@@ -13,6 +13,13 @@ import { moduleOf } from "./caseMachine.ts";
 import { CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./types.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";
+import { dataKeyOf } from "../privacy/atRest.ts";
+
+/** The insured person's name and ID number, decrypted (they are stored encrypted: docs/personal-data.md). */
+function insuredOf(ctx: EngineContext, c: Pick<CaseWithAgencies, "insuredName" | "insuredIdNumber">) {
+  const key = dataKeyOf(ctx.db);
+  return { name: key.decrypt(c.insuredName, "insuredName"), idNumber: key.decrypt(c.insuredIdNumber, "insuredIdNumber") };
+}
 
 // ---------------------------------------------------------------------------
 // Schemas of the views (JSON as sent: timestamps are ISO strings, dates China dates)
@@ -177,6 +184,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
   const full = sidesOf(actor, c).length > 0;
   const snapshot = JSON.parse(c.snapshot);
   const meta = mod.states[c.state];
+  const insured = insuredOf(ctx, c);
   return {
     id: c.id,
     caseNumber: c.caseNumber,
@@ -190,9 +198,9 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     fromAgency: { code: c.fromAgency.code, name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { code: c.toAgency.code, name: c.toAgency.name, region: c.toAgency.region },
     insured: {
-      name: full ? c.insuredName : maskName(c.insuredName),
-      idNumber: full ? c.insuredIdNumber : maskIdNumber(c.insuredIdNumber),
-      idNumberMasked: maskIdNumber(c.insuredIdNumber),
+      name: full ? insured.name : maskName(insured.name),
+      idNumber: full ? insured.idNumber : maskIdNumber(insured.idNumber),
+      idNumberMasked: maskIdNumber(insured.idNumber),
     },
     openedOn: c.openedOn,
     lastOccurredOn: c.lastOccurredOn,
@@ -214,6 +222,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
 /** A row of the queue: enough to sort and pick, nothing personal in full. */
 export function caseSummary(ctx: EngineContext, c: CaseWithAgencies): CaseSummaryJson {
   const mod = moduleOf(ctx, c);
+  const insured = insuredOf(ctx, c);
   return {
     id: c.id,
     caseNumber: c.caseNumber,
@@ -224,8 +233,8 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies): CaseSummar
     actingSide: c.actingSide as Side,
     fromAgency: c.fromAgency.code,
     toAgency: c.toAgency.code,
-    insuredName: maskName(c.insuredName),
-    insuredIdNumber: maskIdNumber(c.insuredIdNumber),
+    insuredName: maskName(insured.name),
+    insuredIdNumber: maskIdNumber(insured.idNumber),
     stepDueOn: c.stepDueOn,
     dueOn: c.dueOn,
     provisional: c.provisional,
@@ -264,10 +273,11 @@ export function eventView(mod: CaseMachineModule, e: CaseEvent): CaseEventJson {
 /** The answer to an insured person's status lookup: progress and timeline, no staff names. */
 export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson {
   const mod = moduleOf(ctx, c);
+  const insured = insuredOf(ctx, c);
   return {
     caseNumber: c.caseNumber,
     type: c.type as CaseType,
-    insured: { name: maskName(c.insuredName), idNumber: maskIdNumber(c.insuredIdNumber) },
+    insured: { name: maskName(insured.name), idNumber: maskIdNumber(insured.idNumber) },
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },
     state: c.state,

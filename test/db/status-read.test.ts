@@ -1,5 +1,6 @@
 // The status lookup's read (src/engine/store.ts statusByNumber): lookups that arrive together
-// share one statement, and each gets its own case, agencies and events, oldest first.
+// share one statement, and each gets its own case, agencies and events, oldest first, only when
+// the ID number's blind index matches too (docs/personal-data.md).
 // Runs on SQLite, and on PostgreSQL in the postgresql project.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
@@ -8,6 +9,11 @@ import { applyMigrations } from "../../src/db/migrate.ts";
 import { createLoaders } from "../../src/engine/store.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { databaseUrlFor, tempDir, testDatabase } from "../support/server.ts";
+import { DataKey } from "../../src/privacy/dataKey.ts";
+
+const key = DataKey.generate("test").key;
+const idOf = (i: number) => makeTestIdNumber("350102", "19900307", String(i).padStart(3, "0"));
+const lookup = (caseNumber: string, i: number) => ({ caseNumber, idIndex: key.idIndex(idOf(i)) });
 
 let db: Db;
 const statements: string[] = [];
@@ -39,8 +45,7 @@ beforeAll(async () => {
         actingSide: "transferOut",
         fromAgencyId: i === 1 ? b.id : a.id,
         toAgencyId: i === 1 ? a.id : b.id,
-        insuredName: `姓名${i}`,
-        insuredIdNumber: makeTestIdNumber("350102", "19900307", String(i).padStart(3, "0")),
+        ...key.caseColumns({ name: `姓名${i}`, idNumber: idOf(i) }),
         stepDueOn: "2026-06-20",
         dueOn: i === 2 ? "2026-07-01" : null,
         nextDueOn: "2026-06-20",
@@ -66,17 +71,19 @@ describe(`status lookup read (${testDatabase})`, () => {
   it("answers lookups that arrive together from one statement, each with its own case and events in order", async () => {
     const loaders = createLoaders(db);
     statements.length = 0;
-    const [first, second, third, unknown] = await Promise.all([...numbers, "MT2026-ZZZZZZZZ"].map((n) => loaders.statusByNumber.load(n)));
+    const [first, second, third, unknown] = await Promise.all([...numbers, "MT2026-ZZZZZZZZ"].map((n, i) => loaders.statusByNumber.load(lookup(n, i))));
     if (testDatabase === "sqlite") expect(statements).toHaveLength(1);
 
     expect(unknown).toBeUndefined();
+    expect(key.decrypt(first!.insuredName, "insuredName")).toBe("姓名0");
+    expect(key.decrypt(first!.insuredIdNumber, "insuredIdNumber")).toBe(idOf(0));
     expect(first).toEqual({
       caseNumber: numbers[0],
       type: "medicalTransfer",
       machineVersion: 1,
       state: "applicationFiled",
-      insuredName: "姓名0",
-      insuredIdNumber: makeTestIdNumber("350102", "19900307", "000"),
+      insuredName: expect.stringMatching(/^v1\./),
+      insuredIdNumber: expect.stringMatching(/^v1\./),
       stepDueOn: "2026-06-20",
       dueOn: null,
       provisional: true,
@@ -95,10 +102,34 @@ describe(`status lookup read (${testDatabase})`, () => {
   });
 
   it("reads only what the answer needs: no snapshot, no payloads, no actors", async () => {
-    const found = await createLoaders(db).statusByNumber.load(numbers[0]);
+    const found = await createLoaders(db).statusByNumber.load(lookup(numbers[0], 0));
     expect(Object.keys(found!).sort()).toEqual(
       ["caseNumber", "dueOn", "final", "fromAgency", "insuredIdNumber", "insuredName", "machineVersion", "provisional", "state", "stepDueOn", "timeline", "toAgency", "type"].sort(),
     );
     expect(Object.keys(found!.timeline[0]).sort()).toEqual(["occurredOn", "toState", "type"]);
+  });
+
+  it("finds nothing for a wrong ID number, with the same statement as for an unknown case number", async () => {
+    const loaders = createLoaders(db);
+    const traced = async (l: { caseNumber: string; idIndex: string }) => {
+      statements.length = 0;
+      const found = await loaders.statusByNumber.load(l);
+      return { found, statements: statements.map((s) => s.replace(/'(?:[^']|'')*'/g, "?")) };
+    };
+    const wrong = await traced(lookup(numbers[2], 7));
+    const unknown = await traced(lookup("MT2026-ZZZZZZZZ", 7));
+    const right = await traced(lookup(numbers[2], 2));
+    expect(wrong.found).toBeUndefined();
+    expect(unknown.found).toBeUndefined();
+    expect(right.found?.timeline).toHaveLength(5);
+    if (testDatabase === "sqlite") {
+      expect(wrong.statements).toHaveLength(1);
+      expect(wrong.statements).toEqual(unknown.statements);
+      expect(right.statements).toEqual(unknown.statements);
+    }
+    // Together in one batch, a lookup of case 0 with case 1's ID number does not get case 0 (or 1).
+    const [crossed, own] = await Promise.all([loaders.statusByNumber.load(lookup(numbers[0], 1)), loaders.statusByNumber.load(lookup(numbers[1], 1))]);
+    expect(crossed).toBeUndefined();
+    expect(own?.caseNumber).toBe(numbers[1]);
   });
 });

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { client, freshPgDatabase, person, root, setUpAgencies, startService, tempDir, ADMIN } from "../support/server.ts";
 import { medicalCertificate } from "../support/fixtures.ts";
 
@@ -38,17 +40,32 @@ describe("copy:pg", () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("already holds data");
 
-    // The service runs on the copy: the same logins, the same cases, and it can go on advancing them.
-    const p = await startService({ env: { DATABASE_URL: to, JOBS: "off" } });
+    // The personal data is carried as it is stored, encrypted (docs/personal-data.md): the same
+    // ciphertext and blind indexes in both databases.
+    const columns = `"id", "insuredName", "insuredIdNumber", "insuredIdIndex", "insuredNamePrefix1", "insuredNamePrefix4"`;
+    const sqlite = new Database(path.join(dir, "source.db"), { readonly: true });
+    const before = sqlite.prepare(`SELECT ${columns} FROM "Case" ORDER BY "id"`).all();
+    sqlite.close();
+    const pgc = new pg.Client({ connectionString: to });
+    await pgc.connect();
+    const after = (await pgc.query(`SELECT ${columns} FROM "Case" ORDER BY "id"`)).rows;
+    await pgc.end();
+    expect(after).toEqual(before);
+    expect(JSON.stringify(after)).not.toContain(person.name);
+    expect(JSON.stringify(after)).not.toContain(person.idNumber);
+
+    // The service runs on the copy, with the SQLite database's data key: the same logins, the
+    // same cases, and it can go on advancing them.
+    const p = await startService({ env: { DATABASE_URL: to, JOBS: "off", DATA_KEY_FILE: path.join(dir, "data.key") } });
     const papi = client(p.url);
     const out = await papi.login("fz-clerk", "staff-password-123");
     const inn = await papi.login("xm-clerk", "staff-password-123");
-    expect((await papi.call("GET", `/api/cases/${ids[0]}`, { token: out })).body).toMatchObject({ state: "certificateIssued", version: 2 });
+    expect((await papi.call("GET", `/api/cases/${ids[0]}`, { token: out })).body).toMatchObject({ state: "certificateIssued", version: 2, insured: person });
     const next = await papi.call("POST", `/api/cases/${ids[0]}/events`, { token: inn, body: { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-09-03" } });
     expect(next.status).toBe(200);
     // New rows get fresh ids after the copied ones (sequences moved past them).
     const created = await papi.call("POST", "/api/admin/agencies", { token: await papi.login(ADMIN.username, ADMIN.password), body: { code: "NEW", name: "新机构", region: "350100" } });
     expect(created.status).toBe(201);
     await p.stop();
-  });
+  }, 120_000);
 });

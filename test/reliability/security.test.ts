@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { ADMIN, client, root, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import { ADMIN, client, execSql, root, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
 import { expectProblem, makePeople, median, medicalCaseIn, openMedical, openStore, rawRequest, type Api } from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
 import { expectToken } from "../support/fixtures.ts";
@@ -240,6 +240,16 @@ describe("status lookup", () => {
   it("answers a wrong ID number exactly like an unknown case number, in the same time", async () => {
     const insured = people[4];
     const c = await medicalCaseIn(api, tokens, "applicationFiled", insured);
+    // A long history (316 events): reading it for a wrong ID number would take several times what
+    // an unknown case number takes. The ID check comes first, so neither reads an event.
+    await execSql(
+      main.databaseUrl,
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 312)
+       INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "recordedAt", "occurredOn")
+       SELECT '${c.id}', 100 + i, 'REISSUE_CERTIFICATE', '{}', 'applicationFiled', 'applicationFiled', 'system', 1764547200000, '2026-06-01' FROM n`,
+    );
+    const right = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: insured.idNumber } });
+    expect(right.body.timeline.length).toBeGreaterThan(300);
     const wrongId = makeTestIdNumber("110105", "19491231", "002");
     const existing = { caseNumber: c.caseNumber, idNumber: wrongId };
     const unknown = { caseNumber: "MT2026-ZZZZZZZZ", idNumber: wrongId };
@@ -293,11 +303,12 @@ describe("status lookup", () => {
       expect(existingWrong).toEqual(unknownCase);
       expect(existingOthersId).toEqual(unknownCase);
       expect(unknownWithRealId).toEqual(unknownCase);
-      // A match runs the same statement too: the case, its agencies and its events are read
-      // together, before the ID number is compared.
+      // A match runs the same statement too: the ID number's blind index is part of its WHERE,
+      // so the events are read (joined) only for the case whose number and ID number both match.
       const match = await lookup(other.caseNumber, people[6].idNumber);
       expect(match).toEqual(unknownCase);
       expect(unknownCase.filter((sql) => /FROM "Case" c\b/.test(sql) && /JOIN "CaseEvent" e\b/.test(sql))).toHaveLength(1);
+      expect(unknownCase.filter((sql) => /WHERE c\."caseNumber" IN \(\?\)\s+AND c\."insuredIdIndex" IN \(\?\)/.test(sql))).toHaveLength(1);
     } finally {
       await traced.close();
     }

@@ -26,6 +26,8 @@ export async function startTracedService(dir: string) {
     LOG_LEVEL: "silent",
     STATUS_RATE_LIMIT_PER_MINUTE: "100000",
     LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
+    SEARCH_RATE_LIMIT_PER_MINUTE: "100000",
+    STATUS_FAILURES_PER_CASE_PER_HOUR: "100000",
   });
   await applyMigrations(databaseUrl);
   const statements: string[] = [];

@@ -88,6 +88,8 @@ export async function startService(opts: { dir?: string; env?: Record<string, st
       LOG_LEVEL: "info",
       STATUS_RATE_LIMIT_PER_MINUTE: "10000",
       LOGIN_RATE_LIMIT_PER_MINUTE: "10000",
+      SEARCH_RATE_LIMIT_PER_MINUTE: "10000",
+      STATUS_FAILURES_PER_CASE_PER_HOUR: "10000",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,6 +16,28 @@ import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 import { withIdempotency } from "../idempotency.ts";
 import { caseEventLogSchema, casePageSchema, caseViewSchema } from "../schemas.ts";
+import type { Request, Response } from "express";
+import { rateLimit } from "express-rate-limit";
+
+/**
+ * Searches (GET /api/cases?q=…) per user and minute, SEARCH_RATE_LIMIT_PER_MINUTE: a clerk finds a
+ * case in a few tries; going through ID numbers or name prefixes one guess at a time is stopped.
+ * Run inside the route, after authentication, so that it is keyed by the user, not the address.
+ */
+function searchLimiter(perMinute: number) {
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    identifier: "case-search",
+    keyGenerator: (_req, res) => `user-${res.locals.actor?.userId}`,
+    handler: (_req, _res, next) => next(problems.tooMany("Too many searches; wait a minute.")),
+  });
+  return (req: Request, res: Response) =>
+    // the limiter's handler passes a Problem (an Error) to next() when the limit is reached
+    new Promise<void>((resolve, reject) => void limiter(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())));
+}
 
 const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
 const caseType = z.enum(caseTypes);
@@ -58,7 +80,11 @@ const listQuery = z
       .min(1)
       .max(64)
       .optional()
-      .meta({ description: "a case number (whole or any part), the insured person's full ID number, or the beginning of their name" }),
+      .meta({
+        description:
+          "a case number (whole or any part), the insured person's full ID number, or the beginning of their name " +
+          "(staff only: administrators search by case number, 403 otherwise); throttled per user (429)",
+      }),
     sort: z.enum(["due", "recent"]).default("due").meta({ description: "due: the earliest open due date (step or overall) first; recent: last changed first" }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().uuid().optional(),
@@ -89,6 +115,7 @@ function parseIfMatch(raw: string | undefined): number | undefined {
 }
 
 export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
+  const searches = searchLimiter(config.SEARCH_RATE_LIMIT_PER_MINUTE);
   add({
     method: "post",
     path: "/api/cases",
@@ -124,7 +151,9 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     access: "user",
     query: listQuery,
     responses: { 200: { description: "A page of cases", schema: casePageSchema } },
-    handler: async ({ query, actor }) => {
+    errors: [403, 429],
+    handler: async ({ query, actor, req, res }) => {
+      if (query.q !== undefined) await searches(req, res);
       let agencyId: number | undefined;
       if (query.agency) {
         const a = await ctx.db.agency.findUnique({ where: { code: query.agency } });

@@ -1,7 +1,6 @@
 // Routes without login: the insured person's status lookup, machine definitions, health.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { rateLimit, ipKeyGenerator } from "express-rate-limit";
+import { rateLimit, ipKeyGenerator, MemoryStore, type Options } from "express-rate-limit";
 import { definitionJson } from "../../../machines/runtime.ts";
 import { caseTypes } from "../../../machines/index.ts";
 import { Problem, problems } from "../../problems.ts";
@@ -9,6 +8,7 @@ import { statusView } from "../../engine/views.ts";
 import { storeFor } from "../../engine/store.ts";
 import type { ApiDeps } from "../deps.ts";
 import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
+import { dataKeyOf } from "../../privacy/atRest.ts";
 
 const statusBody = z
   .object({
@@ -17,8 +17,6 @@ const statusBody = z
   })
   .strict()
   .meta({ id: "StatusLookup" });
-
-const digest = (s: string) => createHash("sha256").update(s).digest();
 
 export function statusLimiter(perMinute: number) {
   return rateLimit({
@@ -31,7 +29,27 @@ export function statusLimiter(perMinute: number) {
   });
 }
 
-export function publicRoutes({ ctx, add }: ApiDeps) {
+/**
+ * Failed lookups per case number (whatever the client): once a case number has had `perHour`
+ * failures in the hour, every lookup of it fails, the right ID number too, with the same 404 as
+ * any failure, so that guessing ID numbers for one case cannot go on, nor be told apart.
+ * Counted in this node's memory (each node of a cluster counts its own).
+ */
+export function caseFailureCounter(perHour: number) {
+  const store = new MemoryStore();
+  store.init({ windowMs: 3_600_000 } as Options);
+  return {
+    async blocked(caseNumber: string): Promise<boolean> {
+      return ((await store.get(caseNumber))?.totalHits ?? 0) >= perHour;
+    },
+    async failed(caseNumber: string): Promise<void> {
+      await store.increment(caseNumber);
+    },
+  };
+}
+
+export function publicRoutes({ ctx, config, add }: ApiDeps) {
+  const failures = caseFailureCounter(config.STATUS_FAILURES_PER_CASE_PER_HOUR);
   add({
     method: "post",
     path: "/api/status",
@@ -43,14 +61,18 @@ export function publicRoutes({ ctx, add }: ApiDeps) {
     responses: { 200: { description: "Progress, due date and timeline", schema: caseStatusSchema } },
     errors: [404, 429],
     handler: async ({ body }) => {
-      // One statement whether or not the case exists, and a constant-time compare even when it
-      // is unknown: the answer never tells whether a case number exists, and the work differs
-      // only by decoding the few rows of a case that does.
-      const found = await storeFor(ctx.db).loaders.statusByNumber.load(body.caseNumber.toUpperCase());
-      const given = digest(body.idNumber.toUpperCase());
-      const stored = digest(found?.insuredIdNumber ?? "\u0000no case\u0000");
-      const match = timingSafeEqual(given, stored) && found !== undefined;
-      if (!match || !found) throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
+      // One keyed hash of the ID number given, then one statement whose WHERE holds both the
+      // case number and that hash (src/engine/store.ts): a wrong ID number and an unknown case
+      // number run the same statement, which reads no event for either. A case number with too
+      // many failures fails whatever the ID number, with the same answer, after the same work.
+      const caseNumber = body.caseNumber.toUpperCase();
+      const idIndex = dataKeyOf(ctx.db).idIndex(body.idNumber);
+      const found = await storeFor(ctx.db).loaders.statusByNumber.load({ caseNumber, idIndex });
+      const blocked = await failures.blocked(caseNumber);
+      if (!found || blocked) {
+        await failures.failed(caseNumber);
+        throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
+      }
       return statusView(ctx, found);
     },
   });
