@@ -64,7 +64,7 @@ describe("seed:demo", () => {
     expect(r.stdout).toMatch(/staff fz-clerk \(FZ-YB\) password: \S{16,}/);
     expect(r.stdout.match(/MT\d{4}-[0-9A-Z]{8}/g)).toHaveLength(4);
     return runVerify(databaseUrl).then((v) => {
-      expect(v.stdout).toContain("4 cases replayed, 0 mismatched");
+      expect(v.stdout).toContain("8 cases replayed, 0 mismatched");
       expect(v.code).toBe(0);
     });
   });

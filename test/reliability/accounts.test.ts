@@ -24,7 +24,7 @@ const dirs: string[] = [];
 beforeAll(async () => {
   const dir = tempDir("tracker-accounts-");
   dirs.push(dir);
-  server = await startService({ dir, env: { TOKEN_SECRET, JOBS: "off" } });
+  server = await startService({ dir, env: { TOKEN_SECRET, JOBS: "off", WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8" } });
   api = client(server.url);
   t = await setUpAgencies(api);
 });
