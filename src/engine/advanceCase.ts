@@ -11,7 +11,7 @@ import { moduleOf, parseLimits } from "./caseMachine.ts";
 import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { IdempotentWrite } from "./idempotency.ts";
-import { checkOccurredOn } from "./occurredOn.ts";
+import { checkBackdateReason, checkOccurredOn } from "./occurredOn.ts";
 import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
@@ -20,6 +20,8 @@ import type { CaseWithAgencies } from "./types.ts";
 export interface AdvanceInput {
   type: string;
   occurredOn?: unknown;
+  /** why an act dated more than ctx.backdateReasonAfterWorkingDays working days ago is recorded only now */
+  backdateReason?: unknown;
   payload: Record<string, unknown>;
 }
 
@@ -85,6 +87,7 @@ async function advanceOnce(
   const unsafe = unsafePayloadText(parsed.data);
   if (unsafe) throw problems.invalid([unsafe]);
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
+  const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
 
   const event = { ...parsed.data, type: input.type, occurredOn };
   // The guards run once: a refused event comes back unchanged.
@@ -155,6 +158,7 @@ async function advanceOnce(
       actorName: actor.username,
       occurredOn,
       stepDueOn: c.stepDueOn,
+      backdateReason,
     },
     messages:
       toState !== c.state

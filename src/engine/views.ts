@@ -267,6 +267,7 @@ export function eventView(mod: CaseMachineModule, e: CaseEvent): CaseEventJson {
     occurredOn: e.occurredOn,
     recordedAt: e.recordedAt.toISOString(),
     actor: { kind: e.actorKind as "staff" | "admin" | "system", username: e.actorName },
+    backdateReason: e.backdateReason,
   };
 }
 

@@ -91,7 +91,9 @@ const listQuery = z
   })
   .strict();
 
-const eventBody = z.object({ type: z.string().min(1).max(64), occurredOn: z.unknown().optional() }).passthrough();
+const eventBody = z
+  .object({ type: z.string().min(1).max(64), occurredOn: z.unknown().optional(), backdateReason: z.unknown().optional() })
+  .passthrough();
 
 const etagHeader = z.string().meta({ description: 'the case version, e.g. "3": send it back as If-Match' });
 const replayed = z.literal("true").optional().meta({ description: "the stored answer to an earlier request with this Idempotency-Key" });
@@ -210,9 +212,9 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     errors: [404, 409, 412],
     handler: async ({ params, body, actor, req, res }) => {
       const ifMatch = parseIfMatch(req.get("if-match"));
-      const { type, occurredOn, ...payload } = body;
+      const { type, occurredOn, backdateReason, ...payload } = body;
       return withIdempotency(ctx, req, res, actor!, async (idem) => {
-        const { case: c } = await advanceCase(ctx, actor!, params.id, { type, occurredOn, payload }, {
+        const { case: c } = await advanceCase(ctx, actor!, params.id, { type, occurredOn, backdateReason, payload }, {
           ifMatch,
           idempotency: idem?.({ status: 200, view: (row) => caseView(ctx, row, actor!) }),
         });
