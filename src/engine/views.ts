@@ -179,12 +179,21 @@ export function workingDaysLeft(ctx: EngineContext, c: Pick<CaseWithAgencies, "f
   return ctx.calendar.workingDaysBetween(ctx.today(), target).value;
 }
 
+/** The insured person as `actor` is shown them: in full to the staff of the case's agencies, masked otherwise. */
+export function insuredView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor) {
+  const full = sidesOf(actor, c).length > 0;
+  const insured = insuredOf(ctx, c);
+  return {
+    name: full ? insured.name : maskName(insured.name),
+    idNumber: full ? insured.idNumber : maskIdNumber(insured.idNumber),
+    idNumberMasked: maskIdNumber(insured.idNumber),
+  };
+}
+
 export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor): CaseViewJson {
   const mod = moduleOf(ctx, c);
-  const full = sidesOf(actor, c).length > 0;
   const snapshot = JSON.parse(c.snapshot);
   const meta = mod.states[c.state];
-  const insured = insuredOf(ctx, c);
   return {
     id: c.id,
     caseNumber: c.caseNumber,
@@ -197,11 +206,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     actingSide: c.actingSide as Side,
     fromAgency: { code: c.fromAgency.code, name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { code: c.toAgency.code, name: c.toAgency.name, region: c.toAgency.region },
-    insured: {
-      name: full ? insured.name : maskName(insured.name),
-      idNumber: full ? insured.idNumber : maskIdNumber(insured.idNumber),
-      idNumberMasked: maskIdNumber(insured.idNumber),
-    },
+    insured: insuredView(ctx, c, actor),
     openedOn: c.openedOn,
     lastOccurredOn: c.lastOccurredOn,
     stepStartedOn: c.stepStartedOn,
