@@ -104,6 +104,18 @@ const writeHeaders = (h: Record<string, z.ZodType>) =>
     "Idempotent-Replayed": replayed,
   });
 
+const eventsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(200).meta({ description: "events per page (default 200)" }),
+    after: z.coerce.number().int().min(0).max(1_000_000_000).optional().meta({ description: "events after this seq" }),
+    cursor: z
+      .string()
+      .regex(/^\d{1,10}$/, "must be a nextCursor from an earlier page")
+      .optional()
+      .meta({ description: "the nextCursor of the previous page (the same as after)" }),
+  })
+  .strict();
+
 const versionHeader = z.object({
   "if-match": z.string().optional().meta({ description: "the case version you saw; a stale one gets 412" }),
   "idempotency-key": z.string().optional().meta({ description: "a retried request with the same key returns the first response" }),
@@ -228,18 +240,26 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     method: "get",
     path: "/api/cases/:id/events",
     operationId: "listCaseEvents",
-    summary: "The case's event log, oldest first",
+    summary: "The case's event log, oldest first (paged: limit, after or cursor; nextCursor while more follow)",
     tags: ["cases"],
     access: "user",
     params: caseId,
+    query: eventsQuery,
     responses: { 200: { description: "Events", schema: caseEventLogSchema } },
     errors: [403, 404],
-    handler: async ({ params, actor }) => {
+    handler: async ({ params, query, actor }) => {
       const c = await loadCase(ctx, params.id);
       assertCanRead(actor!, c);
       const mod = moduleOf(ctx, c);
-      const events = await ctx.db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: "asc" } });
-      return { items: events.map((e) => eventView(mod, e)) };
+      const after = query.after ?? (query.cursor !== undefined ? Number(query.cursor) : 0);
+      const events = await ctx.db.caseEvent.findMany({
+        where: { caseId: c.id, seq: { gt: after } },
+        orderBy: { seq: "asc" },
+        take: query.limit + 1,
+      });
+      const page = events.slice(0, query.limit);
+      const nextCursor = events.length > query.limit ? String(page.at(-1)!.seq) : null;
+      return { items: page.map((e) => eventView(mod, e)), nextCursor };
     },
   });
 }
