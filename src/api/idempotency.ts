@@ -16,20 +16,20 @@ import type { Actor, EngineContext } from "../engine/context.ts";
 
 type IdemFactory = (r: { status: number; view: (c: CaseWithAgencies) => unknown }) => IdempotentWrite;
 
-/** A stored answer whose `insured` block (left null) comes from the case at replay. */
-const INSURED_OF_CASE = "$insuredOfCase";
+/** Marks a stored case view whose `insured` block (left null) comes from the case (its `id`) at replay. */
+const INSURED_FROM_CASE = "$insuredFromCase";
 
 /** What is stored of an answer: a case view without the insured person's data. */
 function storable(body: unknown): unknown {
   if (typeof body !== "object" || body === null || !("insured" in body) || !("id" in body) || typeof body.id !== "string") return body;
   // `insured: null` keeps the key where it was, so the refilled answer serializes as the first did.
-  return { [INSURED_OF_CASE]: body.id, body: { ...body, insured: null } };
+  return { ...body, insured: null, [INSURED_FROM_CASE]: true };
 }
 
 async function replayed(ctx: EngineContext, actor: Actor, stored: unknown): Promise<unknown> {
-  if (typeof stored !== "object" || stored === null || !(INSURED_OF_CASE in stored)) return stored; // stored before this format
-  const { [INSURED_OF_CASE]: caseId, body } = stored as { [INSURED_OF_CASE]: string; body: Record<string, unknown> };
-  return { ...body, insured: insuredView(await loadCase(ctx, caseId), actor) };
+  if (typeof stored !== "object" || stored === null || !(INSURED_FROM_CASE in stored)) return stored; // stored before this format
+  const { [INSURED_FROM_CASE]: _marker, ...body } = stored as unknown as Record<string, unknown> & { id: string };
+  return { ...body, insured: insuredView(await loadCase(ctx, body.id), actor) };
 }
 
 // Requests with the same key that arrive together on this node wait for the first one.
