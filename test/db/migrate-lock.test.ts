@@ -32,7 +32,9 @@ describe("migrations and a running service", () => {
     await closeDatabase(opened.pop()!);
     expect(await applyMigrations(`file:${file}`, { lockWaitMs: 300 })).toMatch(/successfully applied/);
     const db = new Database(file, { readonly: true });
-    const count = (db.prepare("SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL").get() as { n: number }).n;
+    const count = (
+      db.prepare("SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL").get() as { n: number }
+    ).n;
     db.close();
     expect(count).toBeGreaterThan(0);
   });
@@ -43,7 +45,9 @@ describe("migrations and a running service", () => {
     writer.pragma("journal_mode = WAL");
     writer.exec("CREATE TABLE t (x); BEGIN IMMEDIATE; INSERT INTO t VALUES (1)");
     try {
-      await expect(applyMigrations(`file:${file}`, { lockWaitMs: 200 })).rejects.toThrow(/another process holds a lock on it.*running service/s);
+      await expect(applyMigrations(`file:${file}`, { lockWaitMs: 200 })).rejects.toThrow(
+        /another process holds a lock on it.*running service/s,
+      );
     } finally {
       writer.exec("ROLLBACK");
       writer.close();

@@ -11,16 +11,22 @@ let server: TestServer;
 let api: Api;
 let tokens: Tokens;
 const who = (n: number) => ({ name: "钱七", idNumber: makeTestIdNumber("350102", "19800606", String(400 + n)) });
-const post = (token: string, id: string, body: Record<string, unknown>) => api.call("POST", `/api/cases/${id}/events`, { token, body });
+const post = (token: string, id: string, body: Record<string, unknown>) =>
+  api.call("POST", `/api/cases/${id}/events`, { token, body });
 const open = async (n: number, occurredOn: string) => {
-  const r = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: who(n), fromAgency: "FZ", toAgency: "XM", occurredOn } });
+  const r = await api.call("POST", "/api/cases", {
+    token: tokens.out,
+    body: { type: "medicalTransfer", insured: who(n), fromAgency: "FZ", toAgency: "XM", occurredOn },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
 };
 const certificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 24, accountBalanceFen: 10_000, arrearsFen: 0 };
 
 beforeAll(async () => {
-  server = await startService({ env: { TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200", BACKDATE_REASON_AFTER_WORKING_DAYS: "3" } });
+  server = await startService({
+    env: { TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200", BACKDATE_REASON_AFTER_WORKING_DAYS: "3" },
+  });
   api = client(server.url);
   tokens = await setUpAgencies(api);
 });
@@ -34,7 +40,12 @@ describe("backdated acts", () => {
     const id = await open(1, "2026-11-20");
     const missing = await post(tokens.out, id, { ...certificate, occurredOn: "2026-11-24" });
     expect(missing.status).toBe(422);
-    expect(missing.body.errors).toEqual([{ path: "backdateReason", message: expect.stringMatching(/more than 3 working days before today \(2026-11-30\)/) }]);
+    expect(missing.body.errors).toEqual([
+      {
+        path: "backdateReason",
+        message: expect.stringMatching(/more than 3 working days before today \(2026-11-30\)/),
+      },
+    ]);
     for (const bad of [1, "   ", "late\u202Ereason", "x".repeat(501), { text: "late" }]) {
       const r = await post(tokens.out, id, { ...certificate, occurredOn: "2026-11-24", backdateReason: bad });
       expect(r.status, JSON.stringify(bad)).toBe(422);
@@ -43,11 +54,26 @@ describe("backdated acts", () => {
     // Nothing changed by the refusals.
     expect((await events(api, tokens.out, id)).map((e) => e.type)).toEqual(["CASE_OPENED"]);
 
-    const ok = await post(tokens.out, id, { ...certificate, occurredOn: "2026-11-24", backdateReason: "  the paper file reached the office late " });
+    const ok = await post(tokens.out, id, {
+      ...certificate,
+      occurredOn: "2026-11-24",
+      backdateReason: "  the paper file reached the office late ",
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     // Three working days back needs none; a reason given where none is needed is not kept.
-    expect((await post(tokens.in, id, { type: "FILE_APPLICATION", channel: "online", applicant: "employer", occurredOn: "2026-11-25" })).status).toBe(200);
-    expect((await post(tokens.in, id, { type: "ACCEPT", occurredOn: "2026-11-30", backdateReason: "not needed" })).status).toBe(200);
+    expect(
+      (
+        await post(tokens.in, id, {
+          type: "FILE_APPLICATION",
+          channel: "online",
+          applicant: "employer",
+          occurredOn: "2026-11-25",
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await post(tokens.in, id, { type: "ACCEPT", occurredOn: "2026-11-30", backdateReason: "not needed" })).status,
+    ).toBe(200);
 
     const log = await events(api, tokens.out, id);
     expect(log.map((e) => [e.type, e.backdateReason])).toEqual([
@@ -74,21 +100,37 @@ describe("backdated acts", () => {
     ]) {
       expect((await post(body.type === "FILE_APPLICATION" ? tokens.in : tokens.out, late, body)).status).toBe(200);
     }
-    expect((await post(tokens.in, late, { type: "ACCEPT", occurredOn: "2026-11-03", ...reason })).body.stepDueOn).toBe("2026-11-17");
-    await waitFor("the missed transfer-out noted", async () => (await events(api, tokens.out, late)).at(-1).type === "DEADLINE_MISSED");
+    expect((await post(tokens.in, late, { type: "ACCEPT", occurredOn: "2026-11-03", ...reason })).body.stepDueOn).toBe(
+      "2026-11-17",
+    );
+    await waitFor(
+      "the missed transfer-out noted",
+      async () => (await events(api, tokens.out, late)).at(-1).type === "DEADLINE_MISSED",
+    );
 
     // Recorded now, dated the day before the due date.
-    const done = await post(tokens.out, late, { type: "TRANSFER_OUT_DONE", transferredFen: 10_000, occurredOn: "2026-11-16", ...reason });
+    const done = await post(tokens.out, late, {
+      type: "TRANSFER_OUT_DONE",
+      transferredFen: 10_000,
+      occurredOn: "2026-11-16",
+      ...reason,
+    });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
 
-    const r = await api.call("GET", "/api/admin/reports/sla?from=2026-11-01&to=2026-11-30&agency=FZ", { token: tokens.admin });
+    const r = await api.call("GET", "/api/admin/reports/sla?from=2026-11-01&to=2026-11-30&agency=FZ", {
+      token: tokens.admin,
+    });
     expect(r.status).toBe(200);
-    expect(r.body.rows.find((row: any) => row.caseType === "medicalTransfer" && row.step === "transferOut")).toMatchObject({
+    expect(
+      r.body.rows.find((row: any) => row.caseType === "medicalTransfer" && row.step === "transferOut"),
+    ).toMatchObject({
       completedOnTime: 0,
       completedLate: 1,
       completedBackdated: 1,
     });
-    const csv = await api.call("GET", "/api/admin/reports/sla?from=2026-11-01&to=2026-11-30&agency=FZ&format=csv", { token: tokens.admin });
+    const csv = await api.call("GET", "/api/admin/reports/sla?from=2026-11-01&to=2026-11-30&agency=FZ&format=csv", {
+      token: tokens.admin,
+    });
     expect(csv.body.split("\r\n")[0].split(",").at(-1)).toBe("completedBackdated");
   });
 });

@@ -19,15 +19,26 @@ afterAll(async () => {
 });
 
 /** The stored idempotent answers, straight from the SQLite file. */
-const storedBodies = () => execFileSync("sqlite3", [server.databaseUrl.slice("file:".length), `SELECT body FROM "IdempotencyKey"`], { encoding: "utf8" });
+const storedBodies = () =>
+  execFileSync("sqlite3", [server.databaseUrl.slice("file:".length), `SELECT body FROM "IdempotencyKey"`], {
+    encoding: "utf8",
+  });
 
 describe("idempotent answers", () => {
   it("replay exactly as first answered, with neither the name nor the ID number stored", async () => {
     const open = { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" };
-    const first = await api.call("POST", "/api/cases", { token: tokens.out, body: open, headers: { "Idempotency-Key": "open-1" } });
+    const first = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: open,
+      headers: { "Idempotency-Key": "open-1" },
+    });
     expect(first.status).toBe(201);
     expect(first.body.insured).toMatchObject({ name: person.name, idNumber: person.idNumber });
-    const replay = await api.call("POST", "/api/cases", { token: tokens.out, body: open, headers: { "Idempotency-Key": "open-1" } });
+    const replay = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: open,
+      headers: { "Idempotency-Key": "open-1" },
+    });
     expect(replay.status).toBe(201);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(replay.body).toEqual(first.body);
@@ -35,11 +46,26 @@ describe("idempotent answers", () => {
 
     const event = { type: "ISSUE_CERTIFICATE", contributionMonths: 24, accountBalanceFen: 10_000, arrearsFen: 0 };
     const path = `/api/cases/${first.body.id}/events`;
-    const advanced = await api.call("POST", path, { token: tokens.out, body: event, headers: { "Idempotency-Key": "advance-1" } });
+    const advanced = await api.call("POST", path, {
+      token: tokens.out,
+      body: event,
+      headers: { "Idempotency-Key": "advance-1" },
+    });
     expect(advanced.status).toBe(200);
     // Another change after it does not alter the replay of the first.
-    expect((await api.call("POST", path, { token: tokens.in, body: { type: "FILE_APPLICATION", channel: "online", applicant: "employer" } })).status).toBe(200);
-    const again = await api.call("POST", path, { token: tokens.out, body: event, headers: { "Idempotency-Key": "advance-1" } });
+    expect(
+      (
+        await api.call("POST", path, {
+          token: tokens.in,
+          body: { type: "FILE_APPLICATION", channel: "online", applicant: "employer" },
+        })
+      ).status,
+    ).toBe(200);
+    const again = await api.call("POST", path, {
+      token: tokens.out,
+      body: event,
+      headers: { "Idempotency-Key": "advance-1" },
+    });
     expect(again.status).toBe(200);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(JSON.stringify(again.body)).toBe(JSON.stringify(advanced.body));

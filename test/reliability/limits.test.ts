@@ -12,7 +12,10 @@ let busy: { id: string; caseNumber: string };
 const other = { name: "孙八", idNumber: makeTestIdNumber("350102", "19850707", "501") };
 
 const open = async (insured: { name: string; idNumber: string }) => {
-  const r = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" } });
+  const r = await api.call("POST", "/api/cases", {
+    token: tokens.out,
+    body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" },
+  });
   expect(r.status).toBe(201);
   const issued = await api.call("POST", `/api/cases/${r.body.id}/events`, {
     token: tokens.out,
@@ -21,7 +24,8 @@ const open = async (insured: { name: string; idNumber: string }) => {
   expect(issued.status).toBe(200);
   return r.body as { id: string; caseNumber: string };
 };
-const reissue = (id: string) => api.call("POST", `/api/cases/${id}/events`, { token: tokens.out, body: { type: "REISSUE_CERTIFICATE" } });
+const reissue = (id: string) =>
+  api.call("POST", `/api/cases/${id}/events`, { token: tokens.out, body: { type: "REISSUE_CERTIFICATE" } });
 const eventsPage = (id: string, q = "") => api.call("GET", `/api/cases/${id}/events${q}`, { token: tokens.out });
 
 beforeAll(async () => {
@@ -42,11 +46,23 @@ describe("limits per case", () => {
     const before = (await api.call("GET", `/api/cases/${busy.id}`, { token: tokens.out })).body.version;
     const r = await reissue(busy.id);
     expect(r.status).toBe(409);
-    expect(r.body).toMatchObject({ type: "/problems/event-limit-reached", eventType: "REISSUE_CERTIFICATE", maxPerCase: 20, recorded: 20 });
+    expect(r.body).toMatchObject({
+      type: "/problems/event-limit-reached",
+      eventType: "REISSUE_CERTIFICATE",
+      maxPerCase: 20,
+      recorded: 20,
+    });
     expect(r.body.detail).toMatch(/REISSUE_CERTIFICATE may be recorded at most 20 times on one case/);
     expect((await api.call("GET", `/api/cases/${busy.id}`, { token: tokens.out })).body.version).toBe(before);
     // Other events go on.
-    expect((await api.call("POST", `/api/cases/${busy.id}/events`, { token: tokens.in, body: { type: "FILE_APPLICATION", channel: "online", applicant: "employer" } })).status).toBe(200);
+    expect(
+      (
+        await api.call("POST", `/api/cases/${busy.id}/events`, {
+          token: tokens.in,
+          body: { type: "FILE_APPLICATION", channel: "online", applicant: "employer" },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("page the events list with limit and cursor, the default page holding a normal case whole", async () => {
@@ -77,7 +93,8 @@ describe("limits per case", () => {
   it("keep the status answer small: identical events in a row are one timeline entry with a count", async () => {
     const quiet = await open(other);
     expect((await reissue(quiet.id)).status).toBe(200);
-    const status = (c: { caseNumber: string }, idNumber: string) => api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber } });
+    const status = (c: { caseNumber: string }, idNumber: string) =>
+      api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber } });
     const small = await status(quiet, other.idNumber);
     const large = await status(busy, person.idNumber);
     expect(large.status).toBe(200);
