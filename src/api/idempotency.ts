@@ -29,7 +29,7 @@ function storable(body: unknown): unknown {
 async function replayed(ctx: EngineContext, actor: Actor, stored: unknown): Promise<unknown> {
   if (typeof stored !== "object" || stored === null || !(INSURED_FROM_CASE in stored)) return stored; // stored before this format
   const { [INSURED_FROM_CASE]: _marker, ...body } = stored as unknown as Record<string, unknown> & { id: string };
-  return { ...body, insured: insuredView(await loadCase(ctx, body.id), actor) };
+  return { ...body, insured: insuredView(ctx, await loadCase(ctx, body.id), actor) };
 }
 
 // Requests with the same key that arrive together on this node wait for the first one.
