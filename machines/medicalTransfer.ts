@@ -74,17 +74,20 @@ const events = {
     payload: noPayload(),
     recordedBy: ["transferOut"],
     label: { zh: "补开参保凭证", en: "Reissue insurance certificate" },
+    maxPerCase: 20,
   },
   ARREARS_PAID: {
     payload: z.object({ paidFen: fen() }).strict(),
     recordedBy: ["transferOut"],
     label: { zh: "欠费已补缴", en: "Arrears paid" },
+    maxPerCase: 20,
   },
   FILE_APPLICATION: {
     payload: z.object({ channel: channel(), applicant: applicant() }).strict(),
     // the application may be filed at either agency's window (or online)
     recordedBy: ["transferOut", "transferIn"],
     label: { zh: "提交转移接续申请", en: "File transfer application" },
+    maxPerCase: 20,
   },
   ACCEPT: {
     payload: noPayload(),
@@ -95,6 +98,7 @@ const events = {
     payload: z.object({ reason: reason() }).strict(),
     recordedBy: ["transferIn"],
     label: { zh: "不予受理（说明理由）", en: "Refuse application (with reason)" },
+    maxPerCase: 20,
   },
   TRANSFER_OUT_DONE: {
     payload: z.object({ transferredFen: fen() }).strict(),

@@ -78,16 +78,19 @@ const events = {
     payload: noPayload(),
     recordedBy: ["transferOut"],
     label: { zh: "补开参保缴费凭证", en: "Reissue contribution certificate" },
+    maxPerCase: 20,
   },
   ARREARS_PAID: {
     payload: z.object({ paidFen: fen() }).strict(),
     recordedBy: ["transferOut"],
     label: { zh: "欠费已补缴", en: "Arrears paid" },
+    maxPerCase: 20,
   },
   FILE_APPLICATION: {
     payload: z.object({ channel: channel(), applicant: applicant() }).strict(),
     recordedBy: ["transferOut", "transferIn"],
     label: { zh: "提出转移接续书面申请", en: "File transfer application" },
+    maxPerCase: 20,
   },
   ACCEPT: {
     payload: noPayload(),
@@ -98,6 +101,7 @@ const events = {
     payload: z.object({ reason: reason() }).strict(),
     recordedBy: ["transferIn"],
     label: { zh: "不予接收（书面说明理由）", en: "Refuse in writing (with reason)" },
+    maxPerCase: 20,
   },
   TRANSFER_OUT_DONE: {
     payload: z.object({ personalAccountFen: fen(), pooledFundFen: fen() }).strict(),

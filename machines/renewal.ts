@@ -85,6 +85,7 @@ const events = {
       .strict(),
     recordedBy: ["agency"],
     label: { zh: "核定补缴金额", en: "Assess arrears" },
+    maxPerCase: 20,
   },
   RECORD_CANCELLED: {
     payload: noPayload(),
@@ -100,6 +101,7 @@ const events = {
     payload: z.object({ amountFen: fen() }).strict(),
     recordedBy: ["agency"],
     label: { zh: "补缴到账", en: "Payment received" },
+    maxPerCase: 20,
   },
   RESTORE: {
     payload: noPayload(),

@@ -50,6 +50,12 @@ export interface EventSpec {
   /** whose staff may record it (checked by the API against the case's agencies) */
   recordedBy: RecordingSide[];
   label: Label;
+  /**
+   * For events a case may see again and again (reissues, refilings, reassessments): how many of
+   * them one case may have (the engine refuses the next with a 409; docs/limits.md). Metadata
+   * only: it changes neither the payload nor the transitions.
+   */
+  maxPerCase?: number;
 }
 
 /** The whole-case limit, e.g. 15 working days from acceptance for medical transfers. */

@@ -71,6 +71,8 @@ const envSchema = z.object({
   PURGE_INTERVAL_MS: intFrom("PURGE_INTERVAL_MS", 100, 86_400_000).default(3_600_000),
   // /metrics answers loopback clients, and anyone presenting this as a bearer token
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").max(256).optional(),
+  // Limits (docs/limits.md)
+  BACKDATE_REASON_AFTER_WORKING_DAYS: intFrom("BACKDATE_REASON_AFTER_WORKING_DAYS", 0, 100_000).default(3),
 });
 
 export type Config = z.infer<typeof envSchema>;

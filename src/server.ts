@@ -108,6 +108,7 @@ export async function startServer(
     machines: options.machines ?? defaultCatalog,
     today: options.today ?? (config.TRACKER_TODAY ? () => config.TRACKER_TODAY! : () => chinaToday()),
     log,
+    backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,
   };
   if (config.TRACKER_TODAY && !options.today) log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
   const checkpointer = checkpointerOf(db);

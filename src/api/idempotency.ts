@@ -1,14 +1,36 @@
 // Idempotency-Key handling: the first successful response is stored in the same transaction
 // as the change it describes; a retry with the same key gets that response back and writes
 // nothing. Keys are scoped per user; reusing a key for a different request is refused.
+//
+// No personal data is stored: a case view is kept without its `insured` block, which a replay
+// fills in again from the case (as the same user is shown it), so the replay matches the first
+// answer while the stored row holds neither the name nor the ID number.
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import { Problem, problems } from "../problems.ts";
 import { findIdempotent, type IdempotentWrite } from "../engine/idempotency.ts";
 import type { CaseWithAgencies } from "../engine/types.ts";
+import { loadCase } from "../engine/readCase.ts";
+import { insuredView } from "../engine/views.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 
 type IdemFactory = (r: { status: number; view: (c: CaseWithAgencies) => unknown }) => IdempotentWrite;
+
+/** Marks a stored case view whose `insured` block (left null) comes from the case (its `id`) at replay. */
+const INSURED_FROM_CASE = "$insuredFromCase";
+
+/** What is stored of an answer: a case view without the insured person's data. */
+function storable(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || !("insured" in body) || !("id" in body) || typeof body.id !== "string") return body;
+  // `insured: null` keeps the key where it was, so the refilled answer serializes as the first did.
+  return { ...body, insured: null, [INSURED_FROM_CASE]: true };
+}
+
+async function replayed(ctx: EngineContext, actor: Actor, stored: unknown): Promise<unknown> {
+  if (typeof stored !== "object" || stored === null || !(INSURED_FROM_CASE in stored)) return stored; // stored before this format
+  const { [INSURED_FROM_CASE]: _marker, ...body } = stored as unknown as Record<string, unknown> & { id: string };
+  return { ...body, insured: insuredView(ctx, await loadCase(ctx, body.id), actor) };
+}
 
 // Requests with the same key that arrive together on this node wait for the first one.
 const inFlight = new Map<string, Promise<unknown>>();
@@ -37,7 +59,7 @@ export async function withIdempotency<T>(
       throw new Problem(422, "idempotency-key-reused", "Idempotency key reused", "This Idempotency-Key was used for a different request.");
     }
     res.status(stored.status).set("Idempotent-Replayed", "true");
-    return { hit: true, body: JSON.parse(stored.body) };
+    return { hit: true, body: await replayed(ctx, actor, JSON.parse(stored.body)) };
   };
 
   const slot = `${scope}\u0000${key}`;
@@ -47,7 +69,7 @@ export async function withIdempotency<T>(
   const work = (async () => {
     const first = await replay();
     if (first.hit) return first.body;
-    const factory: IdemFactory = (r) => ({ scope, key, fingerprint, respond: (c) => ({ status: r.status, body: r.view(c) }) });
+    const factory: IdemFactory = (r) => ({ scope, key, fingerprint, respond: (c) => ({ status: r.status, body: storable(r.view(c)) }) });
     try {
       return await run(factory);
     } catch (e) {

@@ -25,8 +25,11 @@ export const casePageSchema = z
   .meta({ id: "CasePage", description: "A page of the case list" });
 
 export const caseEventLogSchema = z
-  .object({ items: z.array(caseEventSchema) })
-  .meta({ id: "CaseEventLog", description: "A case's events, oldest first" });
+  .object({
+    items: z.array(caseEventSchema),
+    nextCursor: z.string().nullable().meta({ description: "pass as cursor for the next page; null on the last" }),
+  })
+  .meta({ id: "CaseEventLog", description: "A page of a case's events, oldest first" });
 
 export const tokenSchema = z
   .object({ token: z.string(), tokenType: z.literal("Bearer"), expiresAt: timestamp, role })

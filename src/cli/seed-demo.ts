@@ -193,7 +193,7 @@ async function main() {
       });
       let state = opened.state;
       for (const [agency, { type, ...payload }, ago] of d.acts) {
-        state = (await advanceCase(ctx, actors[agency], opened.id, { type: String(type), occurredOn: day(ago), payload })).case.state;
+        state = (await advanceCase(ctx, actors[agency], opened.id, { type: String(type), occurredOn: day(ago), backdateReason: "demo data (seed:demo)", payload })).case.state;
       }
       listed.push({ caseNumber: opened.caseNumber, idNumber: d.insured.idNumber, type: d.type, state, created: true });
     }

@@ -49,7 +49,8 @@ export interface CheckpointerOptions {
 
 export class Checkpointer {
   readonly stats: CheckpointerStats = { rounds: 0, fallbacks: 0, commitsCheckpoint: true, errors: 0 };
-  private readonly worker: Worker;
+  /** The thread (tests end it to show that the service carries on without it). */
+  readonly worker: Worker;
   private stopping = false;
   private gone = false;
   private readonly started: Promise<void>;

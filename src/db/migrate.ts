@@ -41,18 +41,69 @@ function sqliteUpToDate(file: string): boolean {
   }
 }
 
-export async function applyMigrations(databaseUrl: string): Promise<string> {
+/** Migrations are pending but another process has the SQLite file open (a running service, a backup). */
+export class MigrationLockedError extends Error {
+  constructor(
+    readonly file: string,
+    waitedMs: number,
+  ) {
+    super(
+      `Cannot apply the database migrations to ${file}: another process holds a lock on it ` +
+        `(waited ${(waitedMs / 1000).toFixed(1)} s). A running service (or a backup) has the database open; ` +
+        `stop it, then start again.`,
+    );
+    this.name = "MigrationLockedError";
+  }
+}
+
+/**
+ * Waits up to `waitMs` for the file to be free of other processes. Prisma's deploy needs the
+ * file to itself: while a service has it open, deploy failed after several seconds with
+ * "unknown variant `SocketTimeout`" from its WASM connector. EXCLUSIVE locking mode makes the
+ * probe's transaction take the lock that no other connection may share, in WAL mode too.
+ */
+function waitForSoleAccess(file: string, waitMs: number) {
+  if (!fs.existsSync(file)) return;
+  const probe = new Database(file, { fileMustExist: true, timeout: waitMs });
+  try {
+    probe.pragma("locking_mode = EXCLUSIVE");
+    probe.exec("BEGIN EXCLUSIVE");
+    probe.exec("COMMIT");
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? "";
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) throw new MigrationLockedError(file, waitMs);
+    throw e;
+  } finally {
+    probe.close();
+  }
+}
+
+export interface MigrateOptions {
+  /** SQLite: how long to wait for another process's lock before failing with MigrationLockedError (default 5 s) */
+  lockWaitMs?: number;
+}
+
+export async function applyMigrations(databaseUrl: string, options: MigrateOptions = {}): Promise<string> {
   if (isPostgresUrl(databaseUrl)) {
     const r = await applyPgMigrations(databaseUrl);
     return `applied ${r.applied.length} PostgreSQL migrations (${r.alreadyApplied} already applied)`;
   }
-  if (sqliteUpToDate(sqliteFilePath(databaseUrl))) return "migrations up to date";
+  const file = sqliteFilePath(databaseUrl);
+  if (sqliteUpToDate(file)) return "migrations up to date";
+  const lockWaitMs = options.lockWaitMs ?? 5_000;
+  waitForSoleAccess(file, lockWaitMs);
   // A new database file is created private (0600) before Prisma opens it with the default mode.
-  createPrivateSqliteFile(path.resolve(sqliteFilePath(databaseUrl)));
+  createPrivateSqliteFile(path.resolve(file));
   const prismaCli = path.join(root, "node_modules", "prisma", "build", "index.js");
-  const { stdout } = await run(process.execPath, [prismaCli, "migrate", "deploy"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-  });
-  return stdout;
+  try {
+    const { stdout } = await run(process.execPath, [prismaCli, "migrate", "deploy"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+    });
+    return stdout;
+  } catch (e) {
+    // Another process opened the file between the probe and deploy: the same clear message.
+    if (/SocketTimeout|database is locked|SQLITE_BUSY/i.test(String((e as Error).message))) throw new MigrationLockedError(file, lockWaitMs);
+    throw e;
+  }
 }

@@ -11,7 +11,7 @@ import { moduleOf, parseLimits } from "./caseMachine.ts";
 import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { IdempotentWrite } from "./idempotency.ts";
-import { checkOccurredOn } from "./occurredOn.ts";
+import { checkBackdateReason, checkOccurredOn } from "./occurredOn.ts";
 import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
@@ -20,6 +20,8 @@ import type { CaseWithAgencies } from "./types.ts";
 export interface AdvanceInput {
   type: string;
   occurredOn?: unknown;
+  /** why an act dated more than ctx.backdateReasonAfterWorkingDays working days ago is recorded only now */
+  backdateReason?: unknown;
   payload: Record<string, unknown>;
 }
 
@@ -85,6 +87,9 @@ async function advanceOnce(
   const unsafe = unsafePayloadText(parsed.data);
   if (unsafe) throw problems.invalid([unsafe]);
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
+  const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
+
+  await checkEventLimit(ctx, c, input.type, spec.maxPerCase);
 
   const event = { ...parsed.data, type: input.type, occurredOn };
   // The guards run once: a refused event comes back unchanged.
@@ -155,6 +160,7 @@ async function advanceOnce(
       actorName: actor.username,
       occurredOn,
       stepDueOn: c.stepDueOn,
+      backdateReason,
     },
     messages:
       toState !== c.state
@@ -175,6 +181,24 @@ async function advanceOnce(
     if (since.length > 0 && since.every((e) => e.actorKind === "system")) throw new SystemNoteConflict(problem);
   }
   throw problem;
+}
+
+/**
+ * Repeatable events are bounded per case (EventSpec.maxPerCase, docs/limits.md). The count is of
+ * the events committed up to the version read or later, never fewer: the write's version check
+ * refuses the advance if another one got in between.
+ */
+async function checkEventLimit(ctx: EngineContext, c: CaseWithAgencies, type: string, maxPerCase: number | undefined) {
+  if (maxPerCase === undefined) return;
+  const recorded = await ctx.db.caseEvent.count({ where: { caseId: c.id, type } });
+  if (recorded < maxPerCase) return;
+  throw new Problem(
+    409,
+    "event-limit-reached",
+    "Event limit reached",
+    `${type} may be recorded at most ${maxPerCase} times on one case, and this case has ${recorded}.`,
+    { eventType: type, maxPerCase, recorded, state: c.state },
+  );
 }
 
 function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {

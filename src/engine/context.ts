@@ -18,6 +18,8 @@ export interface EngineContext {
   /** today's China date; the only clock the engine reads */
   today: () => ChinaDate;
   log: Logger;
+  /** an event dated more than this many working days before today needs a backdateReason (default 3) */
+  backdateReasonAfterWorkingDays?: number;
 }
 
 /** Who is acting. Insured persons never act through the engine: staff record what they bring. */

@@ -18,3 +18,36 @@ export function checkOccurredOn(ctx: EngineContext, occurredOn: unknown, notBefo
   }
   return occurredOn;
 }
+
+const BACKDATE_REASON_MAX = 500;
+// Lone surrogates, control characters, bidirectional overrides and zero-width characters have no
+// place in a reason.
+const UNWANTED_IN_TEXT = /[\p{Cs}\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
+
+/**
+ * An act dated more than ctx.backdateReasonAfterWorkingDays working days before today needs a
+ * reason, recorded with the event (CaseEvent.backdateReason, never in the machine's payload).
+ * A reason given for an act that did not need one is not stored: the column means "backdated".
+ */
+export function checkBackdateReason(ctx: EngineContext, occurredOn: string, reason: unknown): string | null {
+  if (reason !== undefined && reason !== null) {
+    if (typeof reason !== "string" || reason.trim().length === 0) {
+      throw problems.invalid([{ path: "backdateReason", message: "must be a text saying why the act is recorded only now" }]);
+    }
+    if (reason.trim().length > BACKDATE_REASON_MAX || UNWANTED_IN_TEXT.test(reason)) {
+      throw problems.invalid([{ path: "backdateReason", message: `must be plain text of at most ${BACKDATE_REASON_MAX} characters` }]);
+    }
+  }
+  const after = ctx.backdateReasonAfterWorkingDays ?? 3;
+  const today = ctx.today();
+  if (occurredOn >= today || ctx.calendar.workingDaysBetween(occurredOn, today).value <= after) return null;
+  if (typeof reason !== "string") {
+    throw problems.invalid([
+      {
+        path: "backdateReason",
+        message: `required: ${occurredOn} is more than ${after} working days before today (${today}); say why the act is recorded only now`,
+      },
+    ]);
+  }
+  return reason.trim();
+}

@@ -202,6 +202,8 @@ export interface CaseWrite {
     actorName: string | null;
     occurredOn: string;
     stepDueOn: string | null;
+    /** why an act dated well before today is recorded only now (src/engine/cases.ts) */
+    backdateReason?: string | null;
   };
   messages: { id: string; input: MessageInput }[];
   idempotency?: { scope: string; key: string; fingerprint: string; status: number; body: string };
@@ -349,11 +351,11 @@ export class GroupCommitter {
 
       // 4. The events (the unique (caseId, seq) would stop a double write), then the outbox.
       await tx.execute(Prisma.sql`
-        INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "actorId", "actorName", "recordedAt", "occurredOn", "stepDueOn")
+        INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "actorId", "actorName", "recordedAt", "occurredOn", "stepDueOn", "backdateReason")
         VALUES ${Prisma.join(
           won.map(
             ({ caseId, event: e }) =>
-              Prisma.sql`(${caseId}, ${e.seq}, ${e.type}, ${e.payload}, ${e.fromState}, ${e.toState}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${now}, ${e.occurredOn}, ${e.stepDueOn})`,
+              Prisma.sql`(${caseId}, ${e.seq}, ${e.type}, ${e.payload}, ${e.fromState}, ${e.toState}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${now}, ${e.occurredOn}, ${e.stepDueOn}, ${e.backdateReason ?? null})`,
           ),
         )}`);
       const messages = won.flatMap((w) => w.messages);

@@ -119,6 +119,10 @@ export const caseEventSchema = z
     occurredOn: chinaDateSchema,
     recordedAt: timestamp,
     actor: z.object({ kind: z.enum(["staff", "admin", "system"]), username: z.string().nullable() }),
+    backdateReason: z
+      .string()
+      .nullable()
+      .meta({ description: "why an act dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days back was recorded only then" }),
   })
   .meta({ id: "CaseEvent", description: "One entry of a case's append-only event log" });
 
@@ -144,8 +148,20 @@ export const caseStatusSchema = z
         occurredOn: chinaDateSchema,
         state: z.string(),
         stateLabel: labelSchema.nullable(),
+        count: z
+          .number()
+          .int()
+          .min(2)
+          .optional()
+          .meta({ description: "present when the entry stands for this many identical events in a row (its date: the last)" }),
       }),
     ),
+    timelineOmitted: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: "present when older entries were left out (the timeline keeps the latest 50)" }),
   })
   .meta({ id: "CaseStatus", description: "A case's progress for the insured person: no staff names" });
 
@@ -179,12 +195,21 @@ export function workingDaysLeft(ctx: EngineContext, c: Pick<CaseWithAgencies, "f
   return ctx.calendar.workingDaysBetween(ctx.today(), target).value;
 }
 
+/** The insured person as `actor` is shown them: in full to the staff of the case's agencies, masked otherwise. */
+export function insuredView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor) {
+  const full = sidesOf(actor, c).length > 0;
+  const insured = insuredOf(ctx, c);
+  return {
+    name: full ? insured.name : maskName(insured.name),
+    idNumber: full ? insured.idNumber : maskIdNumber(insured.idNumber),
+    idNumberMasked: maskIdNumber(insured.idNumber),
+  };
+}
+
 export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor): CaseViewJson {
   const mod = moduleOf(ctx, c);
-  const full = sidesOf(actor, c).length > 0;
   const snapshot = JSON.parse(c.snapshot);
   const meta = mod.states[c.state];
-  const insured = insuredOf(ctx, c);
   return {
     id: c.id,
     caseNumber: c.caseNumber,
@@ -197,11 +222,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     actingSide: c.actingSide as Side,
     fromAgency: { code: c.fromAgency.code, name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { code: c.toAgency.code, name: c.toAgency.name, region: c.toAgency.region },
-    insured: {
-      name: full ? insured.name : maskName(insured.name),
-      idNumber: full ? insured.idNumber : maskIdNumber(insured.idNumber),
-      idNumberMasked: maskIdNumber(insured.idNumber),
-    },
+    insured: insuredView(ctx, c, actor),
     openedOn: c.openedOn,
     lastOccurredOn: c.lastOccurredOn,
     stepStartedOn: c.stepStartedOn,
@@ -267,13 +288,38 @@ export function eventView(mod: CaseMachineModule, e: CaseEvent): CaseEventJson {
     occurredOn: e.occurredOn,
     recordedAt: e.recordedAt.toISOString(),
     actor: { kind: e.actorKind as "staff" | "admin" | "system", username: e.actorName },
+    backdateReason: e.backdateReason,
   };
+}
+
+/** The status answer's timeline keeps at most this many entries, the latest (docs/limits.md). */
+export const STATUS_TIMELINE_MAX = 50;
+
+type TimelineEntry = CaseStatusJson["timeline"][number];
+
+/** Identical entries in a row (same event, same state) become one with a count; then the latest STATUS_TIMELINE_MAX. */
+function compactTimeline(mod: CaseMachineModule, events: StatusSource["timeline"]) {
+  const entries: TimelineEntry[] = [];
+  let previous: StatusSource["timeline"][number] | undefined;
+  for (const e of events) {
+    const last = entries.at(-1);
+    if (last && previous && previous.type === e.type && previous.toState === e.toState) {
+      last.count = (last.count ?? 1) + 1;
+      last.occurredOn = e.occurredOn;
+    } else {
+      entries.push({ label: eventLabel(mod, e.type), occurredOn: e.occurredOn, state: e.toState, stateLabel: mod.states[e.toState]?.label ?? null });
+    }
+    previous = e;
+  }
+  const omitted = Math.max(0, entries.length - STATUS_TIMELINE_MAX);
+  return { timeline: entries.slice(omitted), omitted };
 }
 
 /** The answer to an insured person's status lookup: progress and timeline, no staff names. */
 export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson {
   const mod = moduleOf(ctx, c);
   const insured = insuredOf(ctx, c);
+  const { timeline, omitted } = compactTimeline(mod, c.timeline);
   return {
     caseNumber: c.caseNumber,
     type: c.type as CaseType,
@@ -289,11 +335,7 @@ export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson 
     provisional: c.provisional,
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
-    timeline: c.timeline.map((e) => ({
-      label: eventLabel(mod, e.type),
-      occurredOn: e.occurredOn,
-      state: e.toState,
-      stateLabel: mod.states[e.toState]?.label ?? null,
-    })),
+    timeline,
+    ...(omitted > 0 ? { timelineOmitted: omitted } : {}),
   };
 }

@@ -14,7 +14,12 @@
 // - completedOnTime / completedLate: instances completed with occurredOn in [from, to]; on time
 //   when that date is not after the due date in force at the time, which the engine records on
 //   the leaving event (CaseEvent.stepDueOn). Events recorded before that column existed fall
-//   back to start + the agency's current limit on the current calendar.
+//   back to start + the agency's current limit on the current calendar. A step instance the
+//   service flagged as missed (a DEADLINE_MISSED event between its start and its completion) is
+//   late whatever occurredOn its completion is given afterwards: backdating cannot undo a miss.
+// - completedBackdated: of those completions, the ones dated more than
+//   BACKDATE_REASON_AFTER_WORKING_DAYS working days before the day they were recorded (they carry
+//   a backdateReason, CaseEvent.backdateReason).
 // - completionRate = completedOnTime / (completedOnTime + completedLate), 4 decimals; null if none.
 // - medianWorkingDays / p90WorkingDays: working days from start to completion
 //   (WorkingCalendar.workingDaysBetween: the start day not counted) over the completed instances,
@@ -26,6 +31,7 @@ import type { CaseMachineModule, StateMeta, Label } from "../../machines/types.t
 import type { CaseType } from "../../machines/index.ts";
 import { effectiveLimit } from "../deadlines/index.ts";
 import { parseLimits } from "../engine/caseMachine.ts";
+import { DEADLINE_MISSED } from "../engine/types.ts";
 import type { EngineContext } from "../engine/context.ts";
 
 export interface SlaRow {
@@ -41,6 +47,8 @@ export interface SlaRow {
   completionRate: number | null;
   medianWorkingDays: number | null;
   p90WorkingDays: number | null;
+  /** completions recorded with a backdateReason (dated beyond BACKDATE_REASON_AFTER_WORKING_DAYS) */
+  completedBackdated: number;
 }
 
 export interface SlaReport {
@@ -65,6 +73,7 @@ export const SLA_CSV_COLUMNS = [
   "completionRate",
   "medianWorkingDays",
   "p90WorkingDays",
+  "completedBackdated",
 ] as const;
 
 const CHUNK = 400;
@@ -95,6 +104,7 @@ interface Bucket {
   overdue: number;
   onTime: number;
   late: number;
+  backdated: number;
   days: number[];
 }
 
@@ -113,7 +123,7 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
     const key = `${agencyId}\u0000${caseType}\u0000${step}`;
     let b = buckets.get(key);
     if (!b) {
-      b = { agencyId, caseType, step, order: meta.step, label: meta.label, open: 0, overdue: 0, onTime: 0, late: 0, days: [] };
+      b = { agencyId, caseType, step, order: meta.step, label: meta.label, open: 0, overdue: 0, onTime: 0, late: 0, backdated: 0, days: [] };
       buckets.set(key, b);
     }
     return b;
@@ -151,6 +161,7 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
         toState: true,
         occurredOn: true,
         stepDueOn: true,
+        backdateReason: true,
         case: { select: { type: true, machineVersion: true, fromAgencyId: true, toAgencyId: true } },
       },
     })
@@ -159,13 +170,20 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
   // The start of each completed instance: the latest earlier event that entered that state.
   const caseIds = [...new Set(leaving.map((e) => e.caseId))];
   const entries = new Map<string, { seq: number; toState: string; occurredOn: string }[]>();
+  // The service's missed-deadline notes on those cases: case → [seq, state].
+  const missed = new Map<string, { seq: number; state: string }[]>();
   for (let i = 0; i < caseIds.length; i += CHUNK) {
     const rows = await db.caseEvent.findMany({
       where: { caseId: { in: caseIds.slice(i, i + CHUNK) }, toState: { in: [...stepStates] } },
-      select: { caseId: true, seq: true, fromState: true, toState: true, occurredOn: true },
+      select: { caseId: true, seq: true, type: true, fromState: true, toState: true, occurredOn: true },
       orderBy: [{ caseId: "asc" }, { seq: "asc" }],
     });
     for (const r of rows) {
+      if (r.type === DEADLINE_MISSED) {
+        const notes = missed.get(r.caseId) ?? [];
+        notes.push({ seq: r.seq, state: r.toState });
+        missed.set(r.caseId, notes);
+      }
       if (r.fromState === r.toState) continue;
       const list = entries.get(r.caseId) ?? [];
       list.push(r);
@@ -185,10 +203,12 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
       const limit = effectiveLimit(meta.deadline!, parseLimits(agency?.limits ?? "{}"));
       dueOn = ctx.calendar.addWorkingDays(entered.occurredOn, limit).value;
     }
-    if (dueOn === null) continue; // neither recorded nor reconstructible: not judged
+    const flagged = (missed.get(e.caseId) ?? []).some((m) => m.state === e.fromState && m.seq < e.seq && m.seq > (entered?.seq ?? 0));
+    if (dueOn === null && !flagged) continue; // neither recorded nor reconstructible: not judged
     const b = bucket(agencyId, e.case.type, e.fromState!, meta);
-    if (e.occurredOn <= dueOn) b.onTime++;
+    if (!flagged && e.occurredOn <= dueOn!) b.onTime++;
     else b.late++;
+    if (e.backdateReason !== null) b.backdated++;
     if (entered) b.days.push(ctx.calendar.workingDaysBetween(entered.occurredOn, e.occurredOn).value);
   }
 
@@ -212,6 +232,7 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
       completionRate: completed > 0 ? round(b.onTime / completed, 4) : null,
       medianWorkingDays: round(percentile(days, 0.5), 1),
       p90WorkingDays: round(percentile(days, 0.9), 1),
+      completedBackdated: b.backdated,
       order: b.order,
     });
   }
@@ -243,6 +264,7 @@ export function slaCsv(report: SlaReport): string {
       r.completionRate,
       r.medianWorkingDays,
       r.p90WorkingDays,
+      r.completedBackdated,
     ]
       .map(csvCell)
       .join(","),

@@ -106,6 +106,32 @@ describe("background checkpoints", () => {
     expect(failures[0][1]).toBe(true);
   });
 
+  it("when the thread dies after start: the commits checkpoint again, the failure is reported, and the service keeps working", async () => {
+    const errors: string[] = [];
+    const { db, file } = await open(true, errors);
+    const checkpointer = checkpointerOf(db)!;
+    expect(await autocheckpoint(db)).toBe(0);
+    await write(db, 10);
+
+    await checkpointer.worker.terminate();
+    await expect.poll(() => checkpointer.running).toBe(false);
+    await expect.poll(() => autocheckpoint(db)).toBe(1000);
+    expect(checkpointer.stats.commitsCheckpoint).toBe(true);
+    expect(errors).toEqual([expect.stringMatching(/checkpoint thread exited/)]);
+
+    // Writes go on, and the commits' own checkpoints keep the log from growing: 3,000 pages of
+    // writes with the log never past SQLite's 1,000-page threshold by much.
+    await write(db, 3000);
+    const [row] = await db.$queryRawUnsafe<{ log: bigint; checkpointed: bigint }[]>("PRAGMA wal_checkpoint(PASSIVE)");
+    expect(Number(row.log)).toBeLessThan(1100);
+    expect(Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "Scratch"`))[0].n)).toBe(3010);
+    expect(fs.statSync(`${file}-wal`).size).toBeLessThan(1100 * 4096 + 100_000);
+
+    // Closing after the thread has gone is clean.
+    await closeDatabase(opened.pop()!);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+  });
+
   it("close with the database: the last connection folds the log into the file and removes it", async () => {
     const { db, file } = await open(true);
     await write(db, 50);

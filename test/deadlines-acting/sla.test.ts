@@ -1,7 +1,7 @@
 // The SLA report against a hand-checked set of cases (dates on the 2026 official calendar:
 // Sun 20 Sep worked, Fri 25 Sep Mid-Autumn, 1–7 Oct National Day, Sat 10 Oct worked).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runVerify, type TestServer } from "../support/server.ts";
+import { client, runVerify, startService, type TestServer } from "../support/server.ts";
 import { openCase, pensionCertificate, startWithAgencies } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { events, medicalInTransferOut, send, waitFor, type Api, type Tokens } from "./helpers.ts";
@@ -13,7 +13,11 @@ let tokens: Tokens;
 const who = (n: number) => ({ name: "赵六", idNumber: makeTestIdNumber("350102", "19750505", String(300 + n)) });
 
 beforeAll(async () => {
-  ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200" }));
+  // The cases are entered with the deadline jobs off: a step flagged as missed counts as late
+  // whatever date its completion is given, and on 30 Nov every September step is past due, so a
+  // sweep between two of the requests below would flag steps these cases complete on time.
+  let setup: TestServer;
+  ({ server: setup, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-11-30", JOBS: "off" }));
 
   // Medical transfers FZ → XM, all accepted on Tue 1 Sep: transfer-out due Tue 15 Sep.
   const m = async (n: number) => (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-01" }, who(n))).id;
@@ -46,10 +50,12 @@ beforeAll(async () => {
   await send(api, tokens.in, p.body.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-07", channel: "offline", applicant: "employer" });
   const accepted = await send(api, tokens.in, p.body.id, { type: "ACCEPT", occurredOn: "2026-09-30" });
   expect(accepted.stepDueOn).toBe("2026-10-27");
+  await setup.stop();
+  server = await startService({ dir: setup.dir, env: { TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200" } });
+  api = client(server.url);
 
-  // The sweeper (running all along) notes missed deadlines, e.g. M3's transfer-in and the pension
-  // transfer-out, and maybe steps that were overdue for a moment while the cases were entered:
-  // notes are not completions, whatever their number.
+  // The sweeper notes the missed deadlines of the steps still open, M3's transfer-in and the
+  // pension transfer-out: notes are not completions.
   await waitFor("the missed deadlines noted", async () => {
     const noted = await Promise.all([m3, p.body.id].map((id) => events(api, tokens.admin, id)));
     return noted.every((log) => log.at(-1).type === "DEADLINE_MISSED");
@@ -74,6 +80,7 @@ const septemberRows = [
     completionRate: 0.75,
     medianWorkingDays: 6,
     p90WorkingDays: 9.8,
+    completedBackdated: 0,
   },
   {
     agency: "FZ",
@@ -88,6 +95,7 @@ const septemberRows = [
     completionRate: null,
     medianWorkingDays: null,
     p90WorkingDays: null,
+    completedBackdated: 0,
   },
   {
     agency: "XM",
@@ -102,6 +110,7 @@ const septemberRows = [
     completionRate: 0.6667,
     medianWorkingDays: 1,
     p90WorkingDays: 5,
+    completedBackdated: 0,
   },
   {
     agency: "XM",
@@ -116,6 +125,7 @@ const septemberRows = [
     completionRate: 0.5,
     medianWorkingDays: 10,
     p90WorkingDays: 15.6,
+    completedBackdated: 0,
   },
 ];
 
@@ -149,11 +159,11 @@ describe("the SLA report", () => {
     expect(r.headers.get("content-disposition")).toBe("attachment; filename=sla-2026-09-01-2026-09-30.csv");
     expect(r.body).toBe(
       [
-        "agency,agencyName,caseType,step,stepLabelZh,stepLabelEn,open,overdue,completedOnTime,completedLate,completionRate,medianWorkingDays,p90WorkingDays",
-        "FZ,福州市医保中心,medicalTransfer,transferOut,转出办理中,Transfer-out in progress,1,0,3,1,0.75,6,9.8",
-        "FZ,福州市医保中心,pensionTransfer,transferOut,转出办理中,Transfer-out in progress,1,1,0,0,,,",
-        "XM,厦门市医保中心,medicalTransfer,transferIn,转入办理中,Transfer-in in progress,1,1,2,1,0.6667,1,5",
-        "XM,厦门市医保中心,pensionTransfer,applicationFiled,转入地审核中,Under review by the transfer-in agency,0,0,1,1,0.5,10,15.6",
+        "agency,agencyName,caseType,step,stepLabelZh,stepLabelEn,open,overdue,completedOnTime,completedLate,completionRate,medianWorkingDays,p90WorkingDays,completedBackdated",
+        "FZ,福州市医保中心,medicalTransfer,transferOut,转出办理中,Transfer-out in progress,1,0,3,1,0.75,6,9.8,0",
+        "FZ,福州市医保中心,pensionTransfer,transferOut,转出办理中,Transfer-out in progress,1,1,0,0,,,,0",
+        "XM,厦门市医保中心,medicalTransfer,transferIn,转入办理中,Transfer-in in progress,1,1,2,1,0.6667,1,5,0",
+        "XM,厦门市医保中心,pensionTransfer,applicationFiled,转入地审核中,Under review by the transfer-in agency,0,0,1,1,0.5,10,15.6,0",
         "",
       ].join("\r\n"),
     );

@@ -117,7 +117,7 @@ describe("audit", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toContain("text/csv");
     const lines = r.body.trim().split("\r\n");
-    expect(lines[0]).toBe("eventId,caseNumber,caseType,fromAgency,toAgency,seq,type,fromState,toState,occurredOn,recordedAt,actorKind,actorName");
+    expect(lines[0]).toBe("eventId,caseNumber,caseType,fromAgency,toAgency,seq,type,fromState,toState,occurredOn,recordedAt,actorKind,actorName,backdateReason");
     expect(lines.slice(1).map((l: string) => l.split(",").slice(1, 2)[0])).toEqual([c.caseNumber, c.caseNumber]);
     expect(r.body).not.toContain(person.idNumber);
     expect(r.body).not.toContain(person.name);

@@ -126,6 +126,7 @@ function eventBodyFor(type: string): fc.Arbitrary<unknown> {
   const fields: Record<string, fc.Arbitrary<unknown>> = {
     type: mostly(fc.constant(type), eventType),
     occurredOn: sometimes(dateish, 20),
+    backdateReason: sometimes(mostly(fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }), weirdString), 20),
     unexpected: sometimes(fc.jsonValue({ maxDepth: 1 }), 10),
     ...eventFields[type],
   };
@@ -172,6 +173,7 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
         {
           type: eventType,
           occurredOn: dateish,
+          backdateReason: fc.oneof(weirdString, fc.jsonValue({ maxDepth: 1 })),
           contributionMonths: numberish,
           accountBalanceFen: numberish,
           arrearsFen: numberish,
@@ -415,7 +417,7 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
   { name: "open case", method: "POST", path: fc.constant("/api/cases"), body: bodyArb(shaped.open) },
   { name: "read case", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}`) },
   { name: "record event", method: "POST", path: segment(caseIds(), 24).map((s) => `/api/cases/${s}/events`), body: bodyArb(shaped.event), runs: RUNS * 2 },
-  { name: "event log", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}/events`) },
+  { name: "event log", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}/events`), query: queryArb(["limit", "after", "cursor"]) },
   { name: "create agency", method: "POST", path: fc.constant("/api/admin/agencies"), body: bodyArb(shaped.agency) },
   { name: "list agencies", method: "GET", path: fc.constant("/api/admin/agencies") },
   { name: "change agency", method: "PATCH", path: segment(["FZ", "XM", "SZ"]).map((s) => `/api/admin/agencies/${s}`), body: bodyArb(shaped.agencyPatch) },

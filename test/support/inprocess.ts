@@ -28,6 +28,7 @@ export async function startTracedService(dir: string) {
     LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
     SEARCH_RATE_LIMIT_PER_MINUTE: "100000",
     STATUS_FAILURES_PER_CASE_PER_HOUR: "100000",
+    BACKDATE_REASON_AFTER_WORKING_DAYS: process.env.BACKDATE_REASON_AFTER_WORKING_DAYS ?? "100000",
   });
   await applyMigrations(databaseUrl);
   const statements: string[] = [];
@@ -41,7 +42,7 @@ export async function startTracedService(dir: string) {
   const calendar = await loadCalendar(db);
   await ensureAdministrator(db, config, log, () => {});
   const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET), config.TOKEN_TTL_MINUTES);
-  const ctx: EngineContext = { db, calendar, machines: defaultCatalog, today: () => chinaToday(), log };
+  const ctx: EngineContext = { db, calendar, machines: defaultCatalog, today: () => chinaToday(), log, backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS };
   const app = createApp({ ctx, config, tokens, metrics: createMetrics() });
   const server = app.listen(0, "127.0.0.1");
   server.on("clientError", answerClientError);

@@ -90,6 +90,9 @@ export async function startService(opts: { dir?: string; env?: Record<string, st
       LOGIN_RATE_LIMIT_PER_MINUTE: "10000",
       SEARCH_RATE_LIMIT_PER_MINUTE: "10000",
       STATUS_FAILURES_PER_CASE_PER_HOUR: "10000",
+      // The fixtures record acts dated months before a fixed TRACKER_TODAY; the tests of the
+      // backdating rule (test/deadlines-acting/backdating.test.ts) set the default, 3.
+      BACKDATE_REASON_AFTER_WORKING_DAYS: "100000",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

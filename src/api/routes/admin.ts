@@ -379,9 +379,9 @@ export function adminRoutes(deps: ApiDeps) {
         orderBy: { id: "asc" },
         include: { case: { select: { caseNumber: true, type: true, fromAgency: { select: { code: true } }, toAgency: { select: { code: true } } } } },
       });
-      const header = ["eventId", "caseNumber", "caseType", "fromAgency", "toAgency", "seq", "type", "fromState", "toState", "occurredOn", "recordedAt", "actorKind", "actorName"];
+      const header = ["eventId", "caseNumber", "caseType", "fromAgency", "toAgency", "seq", "type", "fromState", "toState", "occurredOn", "recordedAt", "actorKind", "actorName", "backdateReason"];
       const lines = events.map((e) =>
-        [e.id, e.case.caseNumber, e.case.type, e.case.fromAgency.code, e.case.toAgency.code, e.seq, e.type, e.fromState, e.toState, e.occurredOn, e.recordedAt.toISOString(), e.actorKind, e.actorName]
+        [e.id, e.case.caseNumber, e.case.type, e.case.fromAgency.code, e.case.toAgency.code, e.seq, e.type, e.fromState, e.toState, e.occurredOn, e.recordedAt.toISOString(), e.actorKind, e.actorName, e.backdateReason]
           .map(csvCell)
           .join(","),
       );

@@ -91,7 +91,9 @@ const listQuery = z
   })
   .strict();
 
-const eventBody = z.object({ type: z.string().min(1).max(64), occurredOn: z.unknown().optional() }).passthrough();
+const eventBody = z
+  .object({ type: z.string().min(1).max(64), occurredOn: z.unknown().optional(), backdateReason: z.unknown().optional() })
+  .passthrough();
 
 const etagHeader = z.string().meta({ description: 'the case version, e.g. "3": send it back as If-Match' });
 const replayed = z.literal("true").optional().meta({ description: "the stored answer to an earlier request with this Idempotency-Key" });
@@ -101,6 +103,18 @@ const writeHeaders = (h: Record<string, z.ZodType>) =>
     ...Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v.optional()])),
     "Idempotent-Replayed": replayed,
   });
+
+const eventsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(200).meta({ description: "events per page (default 200)" }),
+    after: z.coerce.number().int().min(0).max(1_000_000_000).optional().meta({ description: "events after this seq" }),
+    cursor: z
+      .string()
+      .regex(/^\d{1,10}$/, "must be a nextCursor from an earlier page")
+      .optional()
+      .meta({ description: "the nextCursor of the previous page (the same as after)" }),
+  })
+  .strict();
 
 const versionHeader = z.object({
   "if-match": z.string().optional().meta({ description: "the case version you saw; a stale one gets 412" }),
@@ -210,9 +224,9 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     errors: [404, 409, 412],
     handler: async ({ params, body, actor, req, res }) => {
       const ifMatch = parseIfMatch(req.get("if-match"));
-      const { type, occurredOn, ...payload } = body;
+      const { type, occurredOn, backdateReason, ...payload } = body;
       return withIdempotency(ctx, req, res, actor!, async (idem) => {
-        const { case: c } = await advanceCase(ctx, actor!, params.id, { type, occurredOn, payload }, {
+        const { case: c } = await advanceCase(ctx, actor!, params.id, { type, occurredOn, backdateReason, payload }, {
           ifMatch,
           idempotency: idem?.({ status: 200, view: (row) => caseView(ctx, row, actor!) }),
         });
@@ -226,18 +240,26 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     method: "get",
     path: "/api/cases/:id/events",
     operationId: "listCaseEvents",
-    summary: "The case's event log, oldest first",
+    summary: "The case's event log, oldest first (paged: limit, after or cursor; nextCursor while more follow)",
     tags: ["cases"],
     access: "user",
     params: caseId,
+    query: eventsQuery,
     responses: { 200: { description: "Events", schema: caseEventLogSchema } },
     errors: [403, 404],
-    handler: async ({ params, actor }) => {
+    handler: async ({ params, query, actor }) => {
       const c = await loadCase(ctx, params.id);
       assertCanRead(actor!, c);
       const mod = moduleOf(ctx, c);
-      const events = await ctx.db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: "asc" } });
-      return { items: events.map((e) => eventView(mod, e)) };
+      const after = query.after ?? (query.cursor !== undefined ? Number(query.cursor) : 0);
+      const events = await ctx.db.caseEvent.findMany({
+        where: { caseId: c.id, seq: { gt: after } },
+        orderBy: { seq: "asc" },
+        take: query.limit + 1,
+      });
+      const page = events.slice(0, query.limit);
+      const nextCursor = events.length > query.limit ? String(page.at(-1)!.seq) : null;
+      return { items: page.map((e) => eventView(mod, e)), nextCursor };
     },
   });
 }

@@ -30,6 +30,10 @@ const slaRow = z.object({
   completionRate: z.number().nullable().meta({ description: "completedOnTime / completed, 0..1; null when none completed" }),
   medianWorkingDays: z.number().nullable(),
   p90WorkingDays: z.number().nullable(),
+  completedBackdated: z
+    .number()
+    .int()
+    .meta({ description: "completions dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days before they were recorded" }),
 });
 
 const slaSchema = z

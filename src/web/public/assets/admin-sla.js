@@ -131,6 +131,7 @@ function renderSla(out, report) {
       t("admin.sla.rate"),
       t("admin.sla.median"),
       t("admin.sla.p90"),
+      t("admin.sla.backdated"),
     ],
     rows.map((r) => [
       `${r.agencyName ?? r.agency} (${r.agency}) · ${typeLabel(r.caseType)} · ${pick(r.stepLabel) || r.step}`,
@@ -141,6 +142,7 @@ function renderSla(out, report) {
       ratePercent(r) === null ? t("common.none") : `${fmt1(ratePercent(r))}%`,
       fmt1(r.medianWorkingDays),
       fmt1(r.p90WorkingDays),
+      String(r.completedBackdated ?? 0),
     ]),
     t("admin.sla.caption", { from: report.from, to: report.to }) +
       (report.asOf ? t("admin.sla.asOf", { date: report.asOf }) : ""),

@@ -67,6 +67,9 @@ export function eventForm(def, eventType, handlers) {
   }
   const today = chinaToday();
   controls.push(fields.add({ name: "occurredOn", label: t("form.occurredOn"), kind: "date", hint: t("hint.occurredOn", { today }), attrs: { max: today } }));
+  controls.push(
+    fields.add({ name: "backdateReason", label: t("form.backdateReason"), kind: "text", hint: t("hint.backdateReason"), attrs: { maxlength: 500 } }),
+  );
 
   const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "primary" }, t("form.recordEvent", { event: pick(spec.label) })));
   const cancel = h("button", { type: "button", class: "secondary", onClick: handlers.onCancel }, t("common.cancel"));
@@ -151,5 +154,7 @@ function collect(props, required, fields) {
     else if (occurredOn > chinaToday()) fail("occurredOn", t("val.dateFuture", { today: chinaToday() }));
     else out.occurredOn = occurredOn;
   }
+  const backdateReason = String(fields.value("backdateReason") ?? "").trim();
+  if (backdateReason) out.backdateReason = backdateReason;
   return ok ? out : null;
 }

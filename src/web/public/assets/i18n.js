@@ -202,6 +202,7 @@ export const dictionaries = {
 
     "form.choose": "— 请选择 —",
     "form.occurredOn": "办理日期（可不填）",
+    "form.backdateReason": "补录原因（办理日期早于今天较多时必填）",
     "form.recordEvent": "登记：{event}",
     "form.noPayload": "这个事项不需要填写其他内容。",
     "form.yuanLabel": "{label}（元）",
@@ -210,6 +211,7 @@ export const dictionaries = {
     "hint.integerRange": "整数，{min}–{max}",
     "hint.maxLength": "最多 {max} 个字",
     "hint.occurredOn": "留空表示今天（北京时间 {today}）；不能晚于今天，也不能早于上一条记录",
+    "hint.backdateReason": "办理日期早于今天 3 个工作日以上时，说明为何现在才录入",
 
     "field.openedOn": "立案日期",
     "field.type": "业务类型",
@@ -386,6 +388,7 @@ export const dictionaries = {
     "admin.sla.rate": "按时办结率",
     "admin.sla.median": "用时中位数（工作日）",
     "admin.sla.p90": "用时 90 分位（工作日）",
+    "admin.sla.backdated": "补录（倒签）办结数",
     "admin.sla.chartRate": "按时办结率",
     "admin.sla.chartRateDesc": "每个机构、业务和环节按时办结的比例（0–100%）。",
     "admin.sla.chartLoad": "在办、超期与超时办结",
@@ -612,6 +615,7 @@ export const dictionaries = {
 
     "form.choose": "— Choose —",
     "form.occurredOn": "Date it happened (optional)",
+    "form.backdateReason": "Reason for recording late (needed for dates well in the past)",
     "form.recordEvent": "Record: {event}",
     "form.noPayload": "Nothing else to fill in for this event.",
     "form.yuanLabel": "{label} (yuan)",
@@ -620,6 +624,7 @@ export const dictionaries = {
     "hint.integerRange": "A whole number, {min}–{max}",
     "hint.maxLength": "At most {max} characters",
     "hint.occurredOn": "Leave empty for today (China date {today}); not in the future, not before the previous event",
+    "hint.backdateReason": "For a date more than 3 working days ago: why it is recorded only now",
 
     "field.openedOn": "Opened on",
     "field.type": "Case type",
@@ -796,6 +801,7 @@ export const dictionaries = {
     "admin.sla.rate": "On-time rate",
     "admin.sla.median": "Median (working days)",
     "admin.sla.p90": "90th percentile (working days)",
+    "admin.sla.backdated": "Completions backdated",
     "admin.sla.chartRate": "On-time completion rate",
     "admin.sla.chartRateDesc": "Share of steps completed on time, per agency, case type and step (0–100%).",
     "admin.sla.chartLoad": "Open, overdue and completed late",

@@ -130,7 +130,7 @@ function renderResult(st, def) {
         "li",
         null,
         h("time", { datetime: ev.occurredOn }, formatDate(ev.occurredOn)),
-        h("span", { class: "tl-label" }, pick(ev.label)),
+        h("span", { class: "tl-label" }, ev.count > 1 ? `${pick(ev.label)} ×${ev.count}` : pick(ev.label)),
         ev.stateLabel ? h("span", { class: "tl-state" }, t("timeline.nowState", { state: pick(ev.stateLabel) })) : null,
       ),
     ),

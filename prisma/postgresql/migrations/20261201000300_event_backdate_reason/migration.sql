@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CaseEvent" ADD COLUMN     "backdateReason" TEXT;
+
