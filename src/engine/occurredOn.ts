@@ -1,5 +1,6 @@
 // The date an act happened, as staff give it (or today, China time).
 import { isChinaDate } from "../calendar/index.ts";
+import { unsafeCharacter } from "../domain/text.ts";
 import { problems } from "../problems.ts";
 import type { EngineContext } from "./context.ts";
 
@@ -20,9 +21,6 @@ export function checkOccurredOn(ctx: EngineContext, occurredOn: unknown, notBefo
 }
 
 const BACKDATE_REASON_MAX = 500;
-// Lone surrogates, control characters, bidirectional overrides and zero-width characters have no
-// place in a reason.
-const UNWANTED_IN_TEXT = /[\p{Cs}\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
 
 /**
  * An act dated more than ctx.backdateReasonAfterWorkingDays working days before today needs a
@@ -34,7 +32,7 @@ export function checkBackdateReason(ctx: EngineContext, occurredOn: string, reas
     if (typeof reason !== "string" || reason.trim().length === 0) {
       throw problems.invalid([{ path: "backdateReason", message: "must be a text saying why the act is recorded only now" }]);
     }
-    if (reason.trim().length > BACKDATE_REASON_MAX || UNWANTED_IN_TEXT.test(reason)) {
+    if (reason.trim().length > BACKDATE_REASON_MAX || !reason.isWellFormed() || unsafeCharacter(reason, { multiline: true }) !== undefined) {
       throw problems.invalid([{ path: "backdateReason", message: `must be plain text of at most ${BACKDATE_REASON_MAX} characters` }]);
     }
   }
