@@ -7,7 +7,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 
 // The schema's datasource reads DATABASE_URL; it must at least look like a PostgreSQL URL, or the
 // CLI falls back to the binary engine. Nothing connects to it for `generate`.
-const url = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : "postgresql://postgres@localhost:5432/postgres";
+const url = process.env.DATABASE_URL?.startsWith("postgres")
+  ? process.env.DATABASE_URL
+  : "postgresql://postgres@localhost:5432/postgres";
 process.env.DATABASE_URL = url;
 
 export default defineConfig({

@@ -27,7 +27,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: "postgresql",
-          include: ["test/http/cases.test.ts", "test/http/admin.test.ts", "test/db/direct-sql.test.ts", "test/db/case-list.test.ts", "test/db/status-read.test.ts", "test/deadlines-acting/**/*.test.ts", "test/postgres/**/*.test.ts"],
+          include: [
+            "test/http/cases.test.ts",
+            "test/http/admin.test.ts",
+            "test/db/direct-sql.test.ts",
+            "test/db/case-list.test.ts",
+            "test/db/status-read.test.ts",
+            "test/deadlines-acting/**/*.test.ts",
+            "test/postgres/**/*.test.ts",
+          ],
           env: { TEST_DATABASE: "postgresql" },
           globalSetup: ["test/support/pg-global.ts"],
         },

@@ -20,22 +20,30 @@ import { seedBenchmark, BENCH_PASSWORD, type SeedResult } from "./seed.ts";
 import { cpuMicros, root, serviceEnv, startProcess, stop } from "./processes.ts";
 import { failWith, parsedOr, positiveWholeNumbers, warmupSeconds } from "./options.ts";
 
-const usage = "usage: npm run bench:compare -- --base <git ref> [--scenario status|advance] [--pairs 3] [--cases 100000] [--duration 8] [--warmup 3] [--connections 10]";
+const usage =
+  "usage: npm run bench:compare -- --base <git ref> [--scenario status|advance] [--pairs 3] [--cases 100000] [--duration 8] [--warmup 3] [--connections 10]";
 const fail = failWith(usage);
-const { values: args } = parsedOr(() => parseArgs({
-  options: {
-    base: { type: "string" },
-    scenario: { type: "string", default: "status" },
-    pairs: { type: "string", default: "3" },
-    cases: { type: "string", default: "100000" },
-    duration: { type: "string", default: "8" },
-    warmup: { type: "string", default: "3" },
-    connections: { type: "string", default: "10" },
-  },
-}), fail);
+const { values: args } = parsedOr(
+  () =>
+    parseArgs({
+      options: {
+        base: { type: "string" },
+        scenario: { type: "string", default: "status" },
+        pairs: { type: "string", default: "3" },
+        cases: { type: "string", default: "100000" },
+        duration: { type: "string", default: "8" },
+        warmup: { type: "string", default: "3" },
+        connections: { type: "string", default: "10" },
+      },
+    }),
+  fail,
+);
 if (!args.base) fail("--base is required");
 if (args.scenario !== "status" && args.scenario !== "advance") fail("--scenario must be status or advance");
-const numbers = positiveWholeNumbers({ pairs: args.pairs, cases: args.cases, duration: args.duration, connections: args.connections }, fail);
+const numbers = positiveWholeNumbers(
+  { pairs: args.pairs, cases: args.cases, duration: args.duration, connections: args.connections },
+  fail,
+);
 const WARMUP = warmupSeconds(args.warmup, fail);
 const scenario = args.scenario as "status" | "advance";
 
@@ -55,7 +63,11 @@ async function measure(url: string, pid: number, request: autocannon.Request): P
   const before = cpuMicros(pid);
   const r = await autocannon({ ...opts, duration: numbers.duration });
   const used = cpuMicros(pid) - before;
-  return { requestsPerSec: Math.round(r.requests.total / numbers.duration), cpuPerRequest: Math.round(used / Math.max(1, r.requests.total)), non2xx: r.non2xx + r.errors + r.timeouts };
+  return {
+    requestsPerSec: Math.round(r.requests.total / numbers.duration),
+    cpuPerRequest: Math.round(used / Math.max(1, r.requests.total)),
+    non2xx: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
 async function runService(cwd: string, databaseUrl: string, seeded: SeedResult): Promise<Run> {
@@ -65,12 +77,32 @@ async function runService(cwd: string, databaseUrl: string, seeded: SeedResult):
     let k = 0;
     let request: autocannon.Request;
     if (scenario === "advance") {
-      const login = await fetch(`${s.url}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ username: "clerk1", password: BENCH_PASSWORD }) });
+      const login = await fetch(`${s.url}/api/auth/login`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ username: "clerk1", password: BENCH_PASSWORD }),
+      });
       headers.authorization = `Bearer ${((await login.json()) as { token: string }).token}`;
       const body = JSON.stringify({ type: "REISSUE_CERTIFICATE" });
-      request = { method: "POST", headers, setupRequest: (req) => ({ ...req, path: `/api/cases/${seeded.hotCases[k++ % seeded.hotCases.length]}/events`, body }) };
+      request = {
+        method: "POST",
+        headers,
+        setupRequest: (req) => ({
+          ...req,
+          path: `/api/cases/${seeded.hotCases[k++ % seeded.hotCases.length]}/events`,
+          body,
+        }),
+      };
     } else {
-      request = { method: "POST", headers, setupRequest: (req) => ({ ...req, path: "/api/status", body: JSON.stringify(seeded.lookups[k++ % seeded.lookups.length]) }) };
+      request = {
+        method: "POST",
+        headers,
+        setupRequest: (req) => ({
+          ...req,
+          path: "/api/status",
+          body: JSON.stringify(seeded.lookups[k++ % seeded.lookups.length]),
+        }),
+      };
     }
     return await measure(s.url, s.child.pid!, request);
   } finally {
@@ -81,7 +113,12 @@ async function runService(cwd: string, databaseUrl: string, seeded: SeedResult):
 async function runNoop(): Promise<Run> {
   const s = await startProcess("bench/servers/noop.ts", {});
   try {
-    return await measure(s.url, s.child.pid!, { method: "POST", headers: { "content-type": "application/json" }, path: "/noop", body: "{}" });
+    return await measure(s.url, s.child.pid!, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      path: "/noop",
+      body: "{}",
+    });
   } finally {
     await stop(s.child);
   }
@@ -93,20 +130,29 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 async function main() {
   let baseCommit = "";
   try {
-    baseCommit = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${args.base}^{commit}`], { cwd: root, encoding: "utf8" }).trim();
+    baseCommit = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${args.base}^{commit}`], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
   } catch {
     fail(`--base ${args.base} is not a commit of this repository`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-compare-"));
   const worktree = path.join(dir, "base");
   try {
-    process.stderr.write(`compare: ${scenario} at ${args.base} (${baseCommit.slice(0, 7)}) against the working tree, ${numbers.pairs} pairs\n`);
+    process.stderr.write(
+      `compare: ${scenario} at ${args.base} (${baseCommit.slice(0, 7)}) against the working tree, ${numbers.pairs} pairs\n`,
+    );
     git("worktree", "add", "--detach", worktree, baseCommit);
     // The base uses this checkout's packages; its Prisma clients are generated from its own schema.
     fs.symlinkSync(path.join(root, "node_modules"), path.join(worktree, "node_modules"), "dir");
     for (const extra of [[], ["--config", "prisma.postgresql.config.ts"]]) {
       if (extra.length > 0 && !fs.existsSync(path.join(worktree, extra[1]))) continue;
-      execFileSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate", ...extra], { cwd: worktree, stdio: "ignore" });
+      execFileSync(
+        process.execPath,
+        [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate", ...extra],
+        { cwd: worktree, stdio: "ignore" },
+      );
     }
 
     const file = path.join(dir, "bench.db");

@@ -10,7 +10,10 @@ export function failWith(usage?: string): (message: string) => never {
 }
 
 /** Each option as a number, which must be a whole number of at least 1. */
-export function positiveWholeNumbers<K extends string>(values: Record<K, string | undefined>, fail: (message: string) => never): Record<K, number> {
+export function positiveWholeNumbers<K extends string>(
+  values: Record<K, string | undefined>,
+  fail: (message: string) => never,
+): Record<K, number> {
   const numbers = {} as Record<K, number>;
   for (const k of Object.keys(values) as K[]) {
     const v = Number(values[k]);

@@ -32,7 +32,11 @@ export function serviceEnv(databaseUrl: string): Record<string, string> {
 }
 
 /** Starts `script` (TypeScript, through tsx) on a free port and waits for its "listening on". */
-export async function startProcess(script: string, env: Record<string, string>, cwd = root): Promise<{ child: ChildProcess; url: string }> {
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  cwd = root,
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     cwd,

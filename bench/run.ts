@@ -20,18 +20,34 @@ import { peakRssMb, root, serviceEnv, startProcess, stop } from "./processes.ts"
 import { failWith, parsedOr, positiveWholeNumbers, warmupSeconds } from "./options.ts";
 
 const fail = failWith();
-const { values: args } = parsedOr(() => parseArgs({
-  options: {
-    cases: { type: "string", default: "100000" },
-    duration: { type: "string", default: "10" },
-    connections: { type: "string", default: "10" },
-    queries: { type: "string", default: "300" },
-    rounds: { type: "string", default: "3" },
-    warmup: { type: "string", default: "3" },
+const { values: args } = parsedOr(
+  () =>
+    parseArgs({
+      options: {
+        cases: { type: "string", default: "100000" },
+        duration: { type: "string", default: "10" },
+        connections: { type: "string", default: "10" },
+        queries: { type: "string", default: "300" },
+        rounds: { type: "string", default: "3" },
+        warmup: { type: "string", default: "3" },
+      },
+    }),
+  fail,
+);
+const {
+  cases: CASES,
+  duration: DURATION,
+  connections: CONNECTIONS,
+  queries: QUERY_SAMPLES,
+  rounds: ROUNDS,
+} = positiveWholeNumbers(
+  {
+    cases: args.cases,
+    duration: args.duration,
+    connections: args.connections,
+    queries: args.queries,
+    rounds: args.rounds,
   },
-}), fail);
-const { cases: CASES, duration: DURATION, connections: CONNECTIONS, queries: QUERY_SAMPLES, rounds: ROUNDS } = positiveWholeNumbers(
-  { cases: args.cases, duration: args.duration, connections: args.connections, queries: args.queries, rounds: args.rounds },
   fail,
 );
 const WARMUP = warmupSeconds(args.warmup, fail);
@@ -46,8 +62,14 @@ interface LoadResult {
   peakRssMb: number;
 }
 
-async function load(name: string, url: string, opts: { method?: "POST" | "GET"; headers?: Record<string, string>; paths: () => string; body?: () => string }): Promise<Omit<LoadResult, "peakRssMb">> {
-  process.stderr.write(`  measuring ${name} for ${DURATION}s at ${CONNECTIONS} connections (after ${WARMUP}s of warm-up)...\n`);
+async function load(
+  name: string,
+  url: string,
+  opts: { method?: "POST" | "GET"; headers?: Record<string, string>; paths: () => string; body?: () => string },
+): Promise<Omit<LoadResult, "peakRssMb">> {
+  process.stderr.write(
+    `  measuring ${name} for ${DURATION}s at ${CONNECTIONS} connections (after ${WARMUP}s of warm-up)...\n`,
+  );
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -91,7 +113,14 @@ async function timeQueries(url: string, token: string, name: string, pathFor: ()
   }
   times.sort((a, b) => a - b);
   const r = (n: number) => Math.round(n * 100) / 100;
-  return { name, p50: r(percentile(times, 50)), p95: r(percentile(times, 95)), p99: r(percentile(times, 99)), failures, avgRows: Math.round(rows / QUERY_SAMPLES) };
+  return {
+    name,
+    p50: r(percentile(times, 50)),
+    p95: r(percentile(times, 95)),
+    p99: r(percentile(times, 99)),
+    failures,
+    avgRows: Math.round(rows / QUERY_SAMPLES),
+  };
 }
 
 async function main() {
@@ -102,14 +131,19 @@ async function main() {
   await applyMigrations(`file:${file}`);
   const t0 = performance.now();
   const seeded = await seedBenchmark(file, CASES, today, process.stderr.isTTY);
-  process.stderr.write(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${seeded.hotCases.length} cases to advance\n`);
+  process.stderr.write(
+    `  seeded in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${seeded.hotCases.length} cases to advance\n`,
+  );
   // Seeding leaves gigabytes of dirty pages at 1,000,000 cases; the kernel writing them back
   // during the first measurement would slow only that one. Flush them first.
   const fd = fs.openSync(file, "r+");
   fs.fsyncSync(fd);
   fs.closeSync(fd);
   execFileSync("sync");
-  const postgres = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? await freshPgDatabase(process.env.DATABASE_URL) : undefined;
+  const postgres =
+    process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL)
+      ? await freshPgDatabase(process.env.DATABASE_URL)
+      : undefined;
   if (postgres) {
     process.stderr.write(`  copying the cases into PostgreSQL database ${postgres.name}\n`);
     await copyToPostgres(`file:${file}`, postgres.url, process.stderr.isTTY, { replay: false });
@@ -133,11 +167,22 @@ async function main() {
     const results: LoadResult[] = [];
     // 1, 5, 6: the real service.
     // The seeded rows are encrypted under the key file beside the SQLite file: on PostgreSQL too.
-    const service = await startProcess("src/main.ts", { ...serviceEnv(databaseUrl), ...(seeded.keyFile ? { DATA_KEY_FILE: seeded.keyFile } : {}) });
-    const login = await fetch(`${service.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "clerk1", password: BENCH_PASSWORD }) });
+    const service = await startProcess("src/main.ts", {
+      ...serviceEnv(databaseUrl),
+      ...(seeded.keyFile ? { DATA_KEY_FILE: seeded.keyFile } : {}),
+    });
+    const login = await fetch(`${service.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "clerk1", password: BENCH_PASSWORD }),
+    });
     const { token } = (await login.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
-    const advance = await load("1. advance over HTTP (service, auth)", service.url, { headers: auth, paths: hotPath("/api"), body: () => reissue });
+    const advance = await load("1. advance over HTTP (service, auth)", service.url, {
+      headers: auth,
+      paths: hotPath("/api"),
+      body: () => reissue,
+    });
     let k = 0;
     const status = await load("5. status lookup over HTTP (service)", service.url, {
       paths: () => "/api/status",
@@ -147,8 +192,18 @@ async function main() {
       queries = [
         await timeQueries(service.url, token, "overdue queue", () => "/api/cases?overdue=true&mine=true&limit=50"),
         await timeQueries(service.url, token, "due-soon queue", () => "/api/cases?dueSoon=true&mine=true&limit=50"),
-        await timeQueries(service.url, token, "text search (name)", () => `/api/cases?q=${encodeURIComponent(seeded.searchName)}&limit=50`),
-        await timeQueries(service.url, token, "text search (case number)", () => `/api/cases?q=${seeded.searchNumbers[k++ % seeded.searchNumbers.length]}`),
+        await timeQueries(
+          service.url,
+          token,
+          "text search (name)",
+          () => `/api/cases?q=${encodeURIComponent(seeded.searchName)}&limit=50`,
+        ),
+        await timeQueries(
+          service.url,
+          token,
+          "text search (case number)",
+          () => `/api/cases?q=${seeded.searchNumbers[k++ % seeded.searchNumbers.length]}`,
+        ),
       ];
     }
     const rss = peakRssMb(service.child.pid!);
@@ -159,7 +214,9 @@ async function main() {
     // 2, 3, 4: the comparison servers, one at a time, on the same cases.
     const env = { BENCH_DATABASE_URL: databaseUrl, BENCH_TODAY: today };
     for (const [name, script] of [
-      postgres ? ["2. reference: raw node-postgres", "bench/servers/reference-pg.ts"] : ["2. reference: raw better-sqlite3", "bench/servers/reference.ts"],
+      postgres
+        ? ["2. reference: raw node-postgres", "bench/servers/reference-pg.ts"]
+        : ["2. reference: raw better-sqlite3", "bench/servers/reference.ts"],
       ["3. peer: Prisma findUnique + $transaction", "bench/servers/peer.ts"],
       ["4. do-nothing Express handler", "bench/servers/noop.ts"],
     ] as const) {
@@ -197,20 +254,48 @@ async function main() {
   const lines = [
     `cases: ${CASES} on ${postgres ? "PostgreSQL" : "SQLite"}, ${CONNECTIONS} connections, ${DURATION}s each after ${WARMUP}s of warm-up, median of ${ROUNDS} rounds, node ${process.version}, ${os.cpus().length} cores`,
     `${pad("scenario", 46)}${pad("req/s", 9)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("peak RSS MB", 13)}non-2xx`,
-    ...results.map((r) => `${pad(r.name, 46)}${pad(r.requestsPerSec, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.peakRssMb, 13)}${r.non2xx + r.errors}`),
+    ...results.map(
+      (r) =>
+        `${pad(r.name, 46)}${pad(r.requestsPerSec, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.peakRssMb, 13)}${r.non2xx + r.errors}`,
+    ),
     `ratios: advance/reference ${ratios.advanceToReference}, advance/peer ${ratios.advanceToPeer}, status/do-nothing ${ratios.statusToNoop}`,
     `${pad("query (1 connection)", 30)}${pad("p50 ms", 9)}${pad("p95 ms", 9)}${pad("p99 ms", 9)}${pad("rows", 6)}failures`,
-    ...queries.map((q) => `${pad(q.name, 30)}${pad(q.p50, 9)}${pad(q.p95, 9)}${pad(q.p99, 9)}${pad(q.avgRows, 6)}${q.failures}`),
+    ...queries.map(
+      (q) => `${pad(q.name, 30)}${pad(q.p50, 9)}${pad(q.p95, 9)}${pad(q.p99, 9)}${pad(q.avgRows, 6)}${q.failures}`,
+    ),
     "targets:",
     ...targets.map(([t, ok]) => `  ${ok ? "met    " : "MISSED "} ${t}`),
   ];
   process.stdout.write(lines.join("\n") + "\n");
 
-  const out = path.join(root, "bench", "results", `${new Date().toISOString().slice(0, 19).replaceAll(":", "")}-${CASES}${postgres ? "-postgresql" : ""}.json`);
+  const out = path.join(
+    root,
+    "bench",
+    "results",
+    `${new Date().toISOString().slice(0, 19).replaceAll(":", "")}-${CASES}${postgres ? "-postgresql" : ""}.json`,
+  );
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), database: postgres ? "postgresql" : "sqlite", rounds: rounds.map((r) => r.map((x) => x.requestsPerSec)), cases: CASES, connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, node: process.version, cpus: os.cpus().length, results, ratios, queries, targets: Object.fromEntries(targets) }, null, 2) + "\n",
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        database: postgres ? "postgresql" : "sqlite",
+        rounds: rounds.map((r) => r.map((x) => x.requestsPerSec)),
+        cases: CASES,
+        connections: CONNECTIONS,
+        durationSec: DURATION,
+        warmupSec: WARMUP,
+        node: process.version,
+        cpus: os.cpus().length,
+        results,
+        ratios,
+        queries,
+        targets: Object.fromEntries(targets),
+      },
+      null,
+      2,
+    ) + "\n",
   );
   process.stdout.write(`written ${path.relative(root, out)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -24,7 +24,9 @@ interface Step {
 const balance = 123_456;
 const paths: Record<string, Step[]> = {
   suspended: [],
-  certificateIssued: [{ type: "ISSUE_CERTIFICATE", payload: { contributionMonths: 36, accountBalanceFen: balance, arrearsFen: 0 } }],
+  certificateIssued: [
+    { type: "ISSUE_CERTIFICATE", payload: { contributionMonths: 36, accountBalanceFen: balance, arrearsFen: 0 } },
+  ],
   applicationFiled: [
     { type: "ISSUE_CERTIFICATE", payload: { contributionMonths: 36, accountBalanceFen: balance, arrearsFen: 0 } },
     { type: "FILE_APPLICATION", payload: { channel: "online", applicant: "employer" } },
@@ -72,17 +74,42 @@ interface Template {
 function buildTemplate(calendar: WorkingCalendar, state: string, openedOn: ChinaDate): Template {
   const mod = medicalTransfer;
   let snap: PersistedCaseSnapshot = persist(initialSnapshot(mod, { openedOn }));
-  let deadlines = nextDeadlines({ module: mod, calendar, previous: NO_DEADLINES, fromState: snap.value, toState: snap.value, eventType: "CASE_OPENED", occurredOn: openedOn, limitsFor: () => ({}) });
+  let deadlines = nextDeadlines({
+    module: mod,
+    calendar,
+    previous: NO_DEADLINES,
+    fromState: snap.value,
+    toState: snap.value,
+    eventType: "CASE_OPENED",
+    occurredOn: openedOn,
+    limitsFor: () => ({}),
+  });
   const events: Template["events"] = [{ type: "CASE_OPENED", payload: "{}", fromState: null, toState: snap.value }];
   for (const step of paths[state]) {
     const from = snap.value;
     const next = nextSnapshot(mod, snap, { type: step.type, occurredOn: openedOn, ...step.payload });
     if (!next.changed) throw new Error(`seed path refused at ${step.type}`);
     snap = persist(next.snapshot);
-    deadlines = nextDeadlines({ module: mod, calendar, previous: deadlines, fromState: from, toState: snap.value, eventType: step.type, occurredOn: openedOn, limitsFor: () => ({}) });
+    deadlines = nextDeadlines({
+      module: mod,
+      calendar,
+      previous: deadlines,
+      fromState: from,
+      toState: snap.value,
+      eventType: step.type,
+      occurredOn: openedOn,
+      limitsFor: () => ({}),
+    });
     events.push({ type: step.type, payload: JSON.stringify(step.payload), fromState: from, toState: snap.value });
   }
-  return { state, snapshot: JSON.stringify(snap), deadlines, events, final: snap.status === "done", side: mod.states[snap.value].side };
+  return {
+    state,
+    snapshot: JSON.stringify(snap),
+    deadlines,
+    events,
+    final: snap.status === "done",
+    side: mod.states[snap.value].side,
+  };
 }
 
 export interface SeedResult {
@@ -98,7 +125,12 @@ export interface SeedResult {
   keyFile?: string;
 }
 
-export async function seedBenchmark(file: string, cases: number, today: ChinaDate, progress = true): Promise<SeedResult> {
+export async function seedBenchmark(
+  file: string,
+  cases: number,
+  today: ChinaDate,
+  progress = true,
+): Promise<SeedResult> {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF"); // seeding only; the service opens with NORMAL
@@ -106,12 +138,18 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
 
   const hash = await hashPassword(BENCH_PASSWORD);
   const insertAgency = db.prepare(`INSERT INTO "Agency" (code, name, region, limits) VALUES (?, ?, ?, '{}')`);
-  const insertUser = db.prepare(`INSERT INTO "User" (username, passwordHash, role, agencyId, disabled, updatedAt) VALUES (?, ?, ?, ?, 0, ?)`);
+  const insertUser = db.prepare(
+    `INSERT INTO "User" (username, passwordHash, role, agencyId, disabled, updatedAt) VALUES (?, ?, ?, ?, 0, ?)`,
+  );
   const now = new Date().toISOString();
   db.transaction(() => {
     insertUser.run("bench-admin", hash, "admin", null, now);
     for (let a = 1; a <= AGENCIES; a++) {
-      const id = insertAgency.run(`AG${String(a).padStart(2, "0")}`, `第${a}医保经办机构`, String(350100 + a * 100).slice(0, 6)).lastInsertRowid;
+      const id = insertAgency.run(
+        `AG${String(a).padStart(2, "0")}`,
+        `第${a}医保经办机构`,
+        String(350100 + a * 100).slice(0, 6),
+      ).lastInsertRowid;
       insertUser.run(`clerk${a}`, hash, "staff", id, now);
     }
   })();
@@ -125,20 +163,28 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
     return t;
   };
 
-  const insertCase = db.prepare(`INSERT INTO "Case" (id, caseNumber, type, machineVersion, state, snapshot, version, actingSide, fromAgencyId, toAgencyId,
+  const insertCase =
+    db.prepare(`INSERT INTO "Case" (id, caseNumber, type, machineVersion, state, snapshot, version, actingSide, fromAgencyId, toAgencyId,
     insuredName, insuredIdNumber, insuredIdIndex, insuredNamePrefix1, insuredNamePrefix2, insuredNamePrefix3, insuredNamePrefix4,
     stepStartedOn, stepDueOn, overallStartedOn, dueOn, nextDueOn, provisional, final, openedOn, lastOccurredOn, createdAt, updatedAt)
     VALUES (?, ?, 'medicalTransfer', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // Encrypted as the service stores them (docs/personal-data.md), under the key the service will
   // find for this file: DATA_KEY, DATA_KEY_FILE, or data.key beside it (created here).
-  const { key } = loadDataKey({ DATA_KEY: process.env.DATA_KEY || undefined, DATA_KEY_FILE: process.env.DATA_KEY_FILE || undefined, DATABASE_URL: `file:${file}` });
-  const insertEvent = db.prepare(`INSERT INTO "CaseEvent" (caseId, seq, type, payload, fromState, toState, actorKind, actorId, actorName, recordedAt, occurredOn)
+  const { key } = loadDataKey({
+    DATA_KEY: process.env.DATA_KEY || undefined,
+    DATA_KEY_FILE: process.env.DATA_KEY_FILE || undefined,
+    DATABASE_URL: `file:${file}`,
+  });
+  const insertEvent =
+    db.prepare(`INSERT INTO "CaseEvent" (caseId, seq, type, payload, fromState, toState, actorKind, actorId, actorName, recordedAt, occurredOn)
     VALUES (?, ?, ?, ?, ?, ?, 'staff', 2, 'clerk1', ?, ?)`);
 
   const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高";
   const given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰";
   const result: SeedResult = { hotCases: [], lookups: [], searchName: "", searchNumbers: [] };
-  const bar = progress ? new SingleBar({ format: "seeding {bar} {value}/{total} cases {percentage}% eta {eta}s" }, Presets.shades_classic) : undefined;
+  const bar = progress
+    ? new SingleBar({ format: "seeding {bar} {value}/{total} cases {percentage}% eta {eta}s" }, Presets.shades_classic)
+    : undefined;
   bar?.start(cases, 0);
   const batch = 5_000;
   let seq = 0;
@@ -167,12 +213,41 @@ export async function seedBenchmark(file: string, cases: number, today: ChinaDat
         const d = t.deadlines;
         const openedOn = addCalendarDays(today, -daysAgo);
         const p = key.caseColumns({ name, idNumber });
-        insertCase.run(id, caseNumber, t.state, t.snapshot, t.events.length, t.side, from, to, p.insuredName, p.insuredIdNumber, p.insuredIdIndex,
-          p.insuredNamePrefix1, p.insuredNamePrefix2, p.insuredNamePrefix3, p.insuredNamePrefix4, d.stepStartedOn, d.stepDueOn, d.overallStartedOn, d.dueOn, nextDueOn(d, t.final), d.provisional ? 1 : 0, t.final ? 1 : 0, openedOn, openedOn, now, now);
-        t.events.forEach((e, k) => insertEvent.run(id, k + 1, e.type, e.payload, e.fromState, e.toState, now, openedOn));
+        insertCase.run(
+          id,
+          caseNumber,
+          t.state,
+          t.snapshot,
+          t.events.length,
+          t.side,
+          from,
+          to,
+          p.insuredName,
+          p.insuredIdNumber,
+          p.insuredIdIndex,
+          p.insuredNamePrefix1,
+          p.insuredNamePrefix2,
+          p.insuredNamePrefix3,
+          p.insuredNamePrefix4,
+          d.stepStartedOn,
+          d.stepDueOn,
+          d.overallStartedOn,
+          d.dueOn,
+          nextDueOn(d, t.final),
+          d.provisional ? 1 : 0,
+          t.final ? 1 : 0,
+          openedOn,
+          openedOn,
+          now,
+          now,
+        );
+        t.events.forEach((e, k) =>
+          insertEvent.run(id, k + 1, e.type, e.payload, e.fromState, e.toState, now, openedOn),
+        );
         if (state === "certificateIssued" && from === 1) result.hotCases.push(id);
         if (i % 97 === 0 && result.lookups.length < 5_000) result.lookups.push({ caseNumber, idNumber });
-        if (i % 7 === 0 && (from === 1 || to === 1) && result.searchNumbers.length < 1_000) result.searchNumbers.push(caseNumber);
+        if (i % 7 === 0 && (from === 1 || to === 1) && result.searchNumbers.length < 1_000)
+          result.searchNumbers.push(caseNumber);
         if (i === 0) result.searchName = name.slice(0, 2);
       }
     })();

@@ -49,7 +49,9 @@ export function latestMachine(type: CaseType): CaseMachineModule {
 
 /** The module a stored case must be advanced with; undefined for an unknown type or version. */
 export function getMachine(type: CaseType, version: number): CaseMachineModule | undefined {
-  const versions: Record<number, CaseMachineModule> | undefined = Object.hasOwn(machineRegistry, type) ? machineRegistry[type] : undefined;
+  const versions: Record<number, CaseMachineModule> | undefined = Object.hasOwn(machineRegistry, type)
+    ? machineRegistry[type]
+    : undefined;
   return versions && Object.hasOwn(versions, version) ? versions[version] : undefined;
 }
 
@@ -64,7 +66,8 @@ function checkRegistry(): void {
   const prefixes = new Map<string, string>();
   for (const type of caseTypes) {
     const info = caseTypeInfo(type);
-    if (!/^[A-Z]{2}$/.test(info.caseNumberPrefix)) throw new Error(`${type}: caseNumberPrefix must be two capital letters`);
+    if (!/^[A-Z]{2}$/.test(info.caseNumberPrefix))
+      throw new Error(`${type}: caseNumberPrefix must be two capital letters`);
     const other = prefixes.get(info.caseNumberPrefix);
     if (other) throw new Error(`${type} and ${other} both use the case number prefix ${info.caseNumberPrefix}`);
     prefixes.set(info.caseNumberPrefix, type);
@@ -76,7 +79,10 @@ function checkRegistry(): void {
         mod.singleAgency === info.singleAgency &&
         mod.label.zh === info.label.zh &&
         mod.label.en === info.label.en;
-      if (!same) throw new Error(`${type} v${mod.version}: label, caseNumberPrefix and singleAgency must be those of every version`);
+      if (!same)
+        throw new Error(
+          `${type} v${mod.version}: label, caseNumberPrefix and singleAgency must be those of every version`,
+        );
     }
   }
 }

@@ -103,7 +103,10 @@ const events = {
   TRANSFER_OUT_DONE: {
     payload: z.object({ transferredFen: fen() }).strict(),
     recordedBy: ["transferOut"],
-    label: { zh: "转出完成（上传信息表、划转个人账户余额）", en: "Transfer-out done (record sent, balance transferred)" },
+    label: {
+      zh: "转出完成（上传信息表、划转个人账户余额）",
+      en: "Transfer-out done (record sent, balance transferred)",
+    },
   },
   TRANSFER_IN_DONE: {
     payload: noPayload(),

@@ -294,6 +294,7 @@ export const pensionTransfer: CaseMachineModule = {
   overall,
   refusals: {
     ARREARS_PAID: "paidFen must equal the outstanding arrears, and there must be arrears to pay",
-    TRANSFER_OUT_DONE: "the arrears must be settled first (ARREARS_PAID), and personalAccountFen must equal the certified personal account",
+    TRANSFER_OUT_DONE:
+      "the arrears must be settled first (ARREARS_PAID), and personalAccountFen must equal the certified personal account",
   },
 };

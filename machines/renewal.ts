@@ -121,7 +121,11 @@ const steps = 4;
 
 const states = {
   lapsed: { side: "insured", step: 1, label: { zh: "已断缴", en: "Cover lapsed" } },
-  arrearsAssessed: { side: "insured", step: 2, label: { zh: "已核定补缴金额，待缴费", en: "Arrears assessed, payment due" } },
+  arrearsAssessed: {
+    side: "insured",
+    step: 2,
+    label: { zh: "已核定补缴金额，待缴费", en: "Arrears assessed, payment due" },
+  },
   paid: { side: "agency", step: 3, label: { zh: "已补缴，待恢复参保", en: "Paid, awaiting restoration" } },
   restored: { side: "none", step: steps, outcome: "completed", label: { zh: "已恢复参保", en: "Cover restored" } },
   cancelled: {

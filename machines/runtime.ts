@@ -101,7 +101,11 @@ export function nextSnapshot(
 }
 
 /** `nextSnapshot` from a snapshot already restored (the engine has restored it to check the event). */
-export function nextFrom(mod: CaseMachineModule, before: AnyMachineSnapshot, event: CaseEvent): { snapshot: AnyMachineSnapshot; changed: boolean; state: string } {
+export function nextFrom(
+  mod: CaseMachineModule,
+  before: AnyMachineSnapshot,
+  event: CaseEvent,
+): { snapshot: AnyMachineSnapshot; changed: boolean; state: string } {
   if (!canTake(mod, before, event)) {
     return { snapshot: before, changed: false, state: stateOf(before) };
   }

@@ -52,7 +52,10 @@ const raw = JSON.parse(readFileSync(require.resolve("chinese-days/dist/chinese-d
 
 const byYear = new Map<number, { holidays: string[]; workdays: string[] }>();
 for (let y = FIRST_YEAR; y <= LAST_YEAR; y++) byYear.set(y, { holidays: [], workdays: [] });
-for (const [kind, map] of [["holidays", raw.holidays], ["workdays", raw.workdays]] as const) {
+for (const [kind, map] of [
+  ["holidays", raw.holidays],
+  ["workdays", raw.workdays],
+] as const) {
   for (const date of Object.keys(map)) {
     const entry = byYear.get(Number(date.slice(0, 4)));
     if (!entry) throw new Error(`chinese-days has ${kind} date ${date} outside ${FIRST_YEAR}–${LAST_YEAR}`);
@@ -89,7 +92,9 @@ interface DataFile {
 const yearsObj: DataFile["years"] = {};
 for (const s of years) yearsObj[String(s.year)] = { holidays: s.holidays, workdays: s.workdays };
 
-const previous: DataFile | undefined = existsSync(OUT) ? (JSON.parse(readFileSync(OUT, "utf8")) as DataFile) : undefined;
+const previous: DataFile | undefined = existsSync(OUT)
+  ? (JSON.parse(readFileSync(OUT, "utf8")) as DataFile)
+  : undefined;
 // Only the calendar content decides the version; wording changes of the notes do not.
 const same = previous !== undefined && JSON.stringify(previous.years) === JSON.stringify(yearsObj);
 const data: DataFile = {
@@ -106,7 +111,8 @@ const data: DataFile = {
 // One line per list keeps the file reviewable in diffs (one year = two lines).
 function render(d: DataFile): string {
   const lines = Object.entries(d.years).map(
-    ([y, s]) => `    "${y}": {\n      "holidays": ${JSON.stringify(s.holidays)},\n      "workdays": ${JSON.stringify(s.workdays)}\n    }`,
+    ([y, s]) =>
+      `    "${y}": {\n      "holidays": ${JSON.stringify(s.holidays)},\n      "workdays": ${JSON.stringify(s.workdays)}\n    }`,
   );
   return (
     `{\n  "version": ${d.version},\n  "source": ${JSON.stringify(d.source)},\n  "generatedFrom": ${JSON.stringify(d.generatedFrom)},\n` +

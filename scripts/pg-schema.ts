@@ -26,13 +26,20 @@ export function pgSchemaText(): string {
   const out = source
     .replace(/provider = "sqlite"/, 'provider = "postgresql"')
     .replace(/output\s+= "\.\.\/src\/generated\/prisma"/, 'output       = "../../src/generated/prisma-pg"');
-  if (out === source || !out.includes("prisma-pg")) throw new Error("prisma/schema.prisma no longer has the expected provider/output lines");
+  if (out === source || !out.includes("prisma-pg"))
+    throw new Error("prisma/schema.prisma no longer has the expected provider/output lines");
   return `// GENERATED from prisma/schema.prisma by scripts/pg-schema.ts: edit that file, then run the script.\n${out}`;
 }
 
 async function migrate() {
-  const admin = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : "postgresql://postgres@localhost:5432/postgres";
-  const sqliteMigrations = fs.readdirSync(path.join(root, "prisma", "migrations"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const admin = process.env.DATABASE_URL?.startsWith("postgres")
+    ? process.env.DATABASE_URL
+    : "postgresql://postgres@localhost:5432/postgres";
+  const sqliteMigrations = fs
+    .readdirSync(path.join(root, "prisma", "migrations"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const pgMigrations = path.join(pgDir, "migrations");
   fs.mkdirSync(pgMigrations, { recursive: true });
   const missing = sqliteMigrations.filter((n) => !fs.existsSync(path.join(pgMigrations, n, "migration.sql")));
@@ -45,7 +52,11 @@ async function migrate() {
   // introspect through the pg adapter, and which it takes to be DATABASE_URL's own database.)
   let committed: string | undefined;
   try {
-    committed = execFileSync("git", ["show", "HEAD:prisma/postgresql/schema.prisma"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    committed = execFileSync("git", ["show", "HEAD:prisma/postgresql/schema.prisma"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch {
     committed = undefined; // no commit has it yet: the first migration starts from nothing
   }
@@ -55,15 +66,22 @@ async function migrate() {
     const sql = execFileSync(
       process.execPath,
       [
-        path.join(root, "node_modules/prisma/build/index.js"), "migrate", "diff", "--config", path.join(root, "prisma.postgresql.config.ts"),
+        path.join(root, "node_modules/prisma/build/index.js"),
+        "migrate",
+        "diff",
+        "--config",
+        path.join(root, "prisma.postgresql.config.ts"),
         ...(committed ? ["--from-schema-datamodel", fromFile] : ["--from-empty"]),
-        "--to-schema-datamodel", pgSchema, "--script",
+        "--to-schema-datamodel",
+        pgSchema,
+        "--script",
       ],
       { cwd: root, env: { ...process.env, DATABASE_URL: admin }, encoding: "utf8" },
     );
     for (const name of missing) {
       fs.mkdirSync(path.join(pgMigrations, name), { recursive: true });
-      const body = name === target ? sql : `-- Folded into ${target} when the PostgreSQL migrations were first generated.\n`;
+      const body =
+        name === target ? sql : `-- Folded into ${target} when the PostgreSQL migrations were first generated.\n`;
       fs.writeFileSync(path.join(pgMigrations, name, "migration.sql"), body);
       console.log(`wrote prisma/postgresql/migrations/${name}/migration.sql`);
     }

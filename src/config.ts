@@ -21,7 +21,10 @@ const envSchema = z.object({
       "DATABASE_URL must be a SQLite file URL such as file:./data/tracker.db or a PostgreSQL URL such as postgresql://user@host:5432/db",
     )
     .default("file:./data/tracker.db"),
-  ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, "ADMIN_USERNAME must be 3-64 letters, digits, _ . or -").optional(),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,64}$/, "ADMIN_USERNAME must be 3-64 letters, digits, _ . or -")
+    .optional(),
   ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters").max(256).optional(),
   TOKEN_SECRET: z.string().min(32, "TOKEN_SECRET must be at least 32 characters").optional(),
   TOKEN_TTL_MINUTES: intFrom("TOKEN_TTL_MINUTES", 1, 7 * 24 * 60).default(480),
@@ -31,20 +34,23 @@ const envSchema = z.object({
   // Personal data at rest (docs/personal-data.md)
   DATA_KEY: z
     .string()
-    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v.trim()), "DATA_KEY must be the base64 of 32 random bytes (e.g. openssl rand -base64 32)")
+    .refine(
+      (v) => /^[A-Za-z0-9+/]{43}=$/.test(v.trim()),
+      "DATA_KEY must be the base64 of 32 random bytes (e.g. openssl rand -base64 32)",
+    )
     .optional(),
   DATA_KEY_FILE: z.string().min(1).optional(),
   SEARCH_RATE_LIMIT_PER_MINUTE: intFrom("SEARCH_RATE_LIMIT_PER_MINUTE", 1, 100000).default(60),
   STATUS_FAILURES_PER_CASE_PER_HOUR: intFrom("STATUS_FAILURES_PER_CASE_PER_HOUR", 1, 100000).default(10),
-  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   // Deadlines, notifications and reports (README: "Deadlines, notifications and reports")
   JOBS: z.enum(["on", "off"], "JOBS must be on or off").default("on"),
   SWEEP_INTERVAL_MS: intFrom("SWEEP_INTERVAL_MS", 100, 60_000).default(60_000),
   DUE_SOON_WORKING_DAYS: intFrom("DUE_SOON_WORKING_DAYS", 0, 30).default(3),
-  TRACKER_TODAY: z
-    .string()
-    .refine(isChinaDate, "TRACKER_TODAY must be a real date written YYYY-MM-DD")
-    .optional(),
+  TRACKER_TODAY: z.string().refine(isChinaDate, "TRACKER_TODAY must be a real date written YYYY-MM-DD").optional(),
   WEBHOOK_POLL_MS: intFrom("WEBHOOK_POLL_MS", 50, 60_000).default(2_000),
   WEBHOOK_TIMEOUT_MS: intFrom("WEBHOOK_TIMEOUT_MS", 100, 120_000).default(10_000),
   WEBHOOK_RETRY_BASE_MS: intFrom("WEBHOOK_RETRY_BASE_MS", 10, 3_600_000).default(30_000),
@@ -61,7 +67,10 @@ const envSchema = z.object({
       try {
         return parseNetworks(v);
       } catch (e) {
-        issue.addIssue({ code: "custom", message: `WEBHOOK_ALLOWED_NETWORKS: ${(e as Error).message} (comma-separated CIDRs, e.g. 10.20.0.0/16,fd00::/8)` });
+        issue.addIssue({
+          code: "custom",
+          message: `WEBHOOK_ALLOWED_NETWORKS: ${(e as Error).message} (comma-separated CIDRs, e.g. 10.20.0.0/16,fd00::/8)`,
+        });
         return z.NEVER;
       }
     }),
@@ -95,7 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.TRACKER_TODAY !== undefined && present.NODE_ENV === "production") {
     // A fixed clock would silently stop deadlines from passing: tests and training only.
-    throw new ConfigError(["TRACKER_TODAY fixes the service's date for tests and training; it is refused when NODE_ENV=production"]);
+    throw new ConfigError([
+      "TRACKER_TODAY fixes the service's date for tests and training; it is refused when NODE_ENV=production",
+    ]);
   }
   if (parsed.data.WEBHOOK_RETRY_MAX_MS < parsed.data.WEBHOOK_RETRY_BASE_MS) {
     throw new ConfigError(["WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS"]);

@@ -33,7 +33,8 @@ export const problems = {
   badRequest: (detail: string) => new Problem(400, "bad-request", "Bad request", detail),
   invalid: (errors: FieldError[], detail = "The request has invalid fields.") =>
     new Problem(422, "validation-failed", "Validation failed", detail, { errors }),
-  unauthorized: (detail = "A valid bearer token is required.") => new Problem(401, "unauthorized", "Unauthorized", detail),
+  unauthorized: (detail = "A valid bearer token is required.") =>
+    new Problem(401, "unauthorized", "Unauthorized", detail),
   forbidden: (detail: string) => new Problem(403, "forbidden", "Forbidden", detail),
   notFound: (what: string) => new Problem(404, "not-found", "Not found", `${what} was not found.`),
   conflict: (detail: string, extensions: Record<string, unknown> = {}) =>
@@ -41,8 +42,14 @@ export const problems = {
   notAllowedNow: (detail: string, allowedEvents: string[], state: string) =>
     new Problem(409, "event-not-allowed", "Event not allowed now", detail, { state, allowedEvents }),
   preconditionFailed: (current: number) =>
-    new Problem(412, "precondition-failed", "Precondition failed", `The case has changed: its current version is ${current}.`, {
-      currentVersion: current,
-    }),
+    new Problem(
+      412,
+      "precondition-failed",
+      "Precondition failed",
+      `The case has changed: its current version is ${current}.`,
+      {
+        currentVersion: current,
+      },
+    ),
   tooMany: (detail: string) => new Problem(429, "too-many-requests", "Too many requests", detail),
 };

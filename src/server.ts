@@ -53,7 +53,9 @@ export async function ensureAdministrator(db: Db, config: Config, log: Logger, p
   log.info({ username }, "first administrator created");
   if (!config.ADMIN_PASSWORD) {
     // Deliberately outside the structured log: shown once on the console, never stored in clear.
-    print(`\nFirst administrator created.\n  username: ${username}\n  password: ${password}\nThis password is shown only once. Log in and create staff accounts at /docs.\n`);
+    print(
+      `\nFirst administrator created.\n  username: ${username}\n  password: ${password}\nThis password is shown only once. Log in and create staff accounts at /docs.\n`,
+    );
   }
 }
 
@@ -110,7 +112,8 @@ export async function startServer(
     log,
     backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,
   };
-  if (config.TRACKER_TODAY && !options.today) log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
+  if (config.TRACKER_TODAY && !options.today)
+    log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
   const checkpointer = checkpointerOf(db);
   const metrics = createMetrics({
     writeStats: () => storeFor(db).writer.stats,

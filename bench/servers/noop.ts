@@ -9,4 +9,6 @@ app.post("/cases/:id/events", (_req, res) => {
 app.post("/noop", (_req, res) => {
   res.json({});
 });
-app.listen(Number(process.env.PORT), "127.0.0.1", () => process.stdout.write(`listening on http://127.0.0.1:${process.env.PORT}\n`));
+app.listen(Number(process.env.PORT), "127.0.0.1", () =>
+  process.stdout.write(`listening on http://127.0.0.1:${process.env.PORT}\n`),
+);

@@ -16,9 +16,23 @@ app.post("/cases/:id/events", async (req, res) => {
   if (!next.changed) return void res.status(409).json({});
   try {
     await db.$transaction([
-      db.case.update({ where: { id: c.id, version: c.version }, data: { state: next.state, snapshot: JSON.stringify(persist(next.snapshot)), version: c.version + 1 } }),
+      db.case.update({
+        where: { id: c.id, version: c.version },
+        data: { state: next.state, snapshot: JSON.stringify(persist(next.snapshot)), version: c.version + 1 },
+      }),
       db.caseEvent.create({
-        data: { caseId: c.id, seq: c.version + 1, type: "REISSUE_CERTIFICATE", payload: "{}", fromState: c.state, toState: next.state, actorKind: "staff", actorId: 2, actorName: "clerk1", occurredOn },
+        data: {
+          caseId: c.id,
+          seq: c.version + 1,
+          type: "REISSUE_CERTIFICATE",
+          payload: "{}",
+          fromState: c.state,
+          toState: next.state,
+          actorKind: "staff",
+          actorId: 2,
+          actorName: "clerk1",
+          occurredOn,
+        },
       }),
     ]);
   } catch {
@@ -26,4 +40,6 @@ app.post("/cases/:id/events", async (req, res) => {
   }
   res.json({ id: c.id, version: c.version + 1, state: next.state });
 });
-app.listen(Number(process.env.PORT), "127.0.0.1", () => process.stdout.write(`listening on http://127.0.0.1:${process.env.PORT}\n`));
+app.listen(Number(process.env.PORT), "127.0.0.1", () =>
+  process.stdout.write(`listening on http://127.0.0.1:${process.env.PORT}\n`),
+);

@@ -48,7 +48,10 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
         const given = req.headers["x-request-id"];
         // A caller's id is kept only if it looks like one (letters, digits, - _ .), never free
         // text that could carry a name into the logs; digit runs long enough to be an ID or phone number are refused too.
-        const id = typeof given === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(given) && !/\d{11,}/.test(given) ? given : randomUUID();
+        const id =
+          typeof given === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(given) && !/\d{11,}/.test(given)
+            ? given
+            : randomUUID();
         res.setHeader("X-Request-Id", id);
         return id;
       },
@@ -72,7 +75,9 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.httpDuration.startTimer();
-    res.on("finish", () => end({ method: req.method, route: req.route?.path ?? "unmatched", status: String(res.statusCode) }));
+    res.on("finish", () =>
+      end({ method: req.method, route: req.route?.path ?? "unmatched", status: String(res.statusCode) }),
+    );
     next();
   });
   // API answers may carry personal data: no shared or browser cache keeps them.
@@ -84,12 +89,20 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   // No request of this API nests deeper than a few levels; a deeper body (64 KiB allows 30 000
   // levels) would overflow the stack of whatever walks it recursively (JSON.stringify, String()).
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(nestedDeeperThan(req.body, MAX_JSON_DEPTH) ? problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`) : undefined);
+    next(
+      nestedDeeperThan(req.body, MAX_JSON_DEPTH)
+        ? problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`)
+        : undefined,
+    );
   });
   // A string that is not well-formed Unicode (a lone surrogate such as "\ud800", which JSON allows
   // as an escape) cannot be stored or compared reliably: refused here, for every route at once.
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(wellFormedDeep(req.body) ? undefined : problems.invalid([{ path: "(body)", message: "strings must be well-formed Unicode (no lone surrogates)" }]));
+    next(
+      wellFormedDeep(req.body)
+        ? undefined
+        : problems.invalid([{ path: "(body)", message: "strings must be well-formed Unicode (no lone surrogates)" }]),
+    );
   });
 
   app.post("/api/auth/login", loginLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE));
@@ -126,7 +139,8 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   // are the staff console and the admin pages, / the insured person's status page.
   const webRoot = fileURLToPath(new URL("../web/public/", import.meta.url));
   app.use(express.static(webRoot, { index: "index.html", redirect: false }));
-  for (const page of ["console", "admin"]) app.get(`/${page}`, (_req, res) => res.sendFile(`${page}.html`, { root: webRoot }));
+  for (const page of ["console", "admin"])
+    app.get(`/${page}`, (_req, res) => res.sendFile(`${page}.html`, { root: webRoot }));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(problems.notFound(`${req.method} ${req.path}`)));
   app.use(errorHandler);
@@ -185,7 +199,8 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
     return;
   }
   const [status, slug, title] = clientErrors[err.code ?? ""] ?? [400, "bad-request", "Bad request"];
-  const detail = status === 431 ? "The request line and headers exceed 16 KiB." : "The HTTP request could not be parsed.";
+  const detail =
+    status === 431 ? "The request line and headers exceed 16 KiB." : "The HTTP request could not be parsed.";
   const body = JSON.stringify({ type: `/problems/${slug}`, title, status, detail });
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -197,19 +212,29 @@ function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === "entity.parse.failed") return problems.badRequest("The body is not valid JSON.");
-  if (e?.type === "entity.too.large") return new Problem(413, "too-large", "Payload too large", "The body exceeds 64 KiB.");
+  if (e?.type === "entity.too.large")
+    return new Problem(413, "too-large", "Payload too large", "The body exceeds 64 KiB.");
   if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
     return new Problem(415, "unsupported-media-type", "Unsupported media type", "Send UTF-8 JSON.");
   }
-  if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) return new Problem(e.status, "bad-request", "Bad request", e.message);
+  if (typeof e?.status === "number" && e.status >= 400 && e.status < 500)
+    return new Problem(e.status, "bad-request", "Bad request", e.message);
   if (err instanceof CalendarError) return problems.invalid([{ path: "occurredOn", message: err.message }]);
   if (isDomainError(err)) return problems.invalid([{ path: "(body)", message: (err as Error).message }]);
-  return new Problem(500, "internal", "Internal server error", "Something went wrong; the request id identifies it in the logs.");
+  return new Problem(
+    500,
+    "internal",
+    "Internal server error",
+    "Something went wrong; the request id identifies it in the logs.",
+  );
 }
 
 function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction) {
   const p = toProblem(err);
   if (p.status >= 500) req.log?.error({ err }, "request failed");
   if (res.headersSent) return;
-  res.status(p.status).type("application/problem+json").send(JSON.stringify(p.toJSON(req.originalUrl.split("?")[0])));
+  res
+    .status(p.status)
+    .type("application/problem+json")
+    .send(JSON.stringify(p.toJSON(req.originalUrl.split("?")[0])));
 }

@@ -9,7 +9,10 @@ import { problems } from "../problems.ts";
 import { activeActor } from "../engine/users.ts";
 import type { Access } from "./route.ts";
 
-export function authGuards(db: Db, tokens: TokenService): Record<Access, (req: Request, res: Response, next: NextFunction) => void> {
+export function authGuards(
+  db: Db,
+  tokens: TokenService,
+): Record<Access, (req: Request, res: Response, next: NextFunction) => void> {
   async function authenticate(req: Request, res: Response): Promise<Actor> {
     const header = req.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -21,7 +21,14 @@ const INSURED_FROM_CASE = "$insuredFromCase";
 
 /** What is stored of an answer: a case view without the insured person's data. */
 function storable(body: unknown): unknown {
-  if (typeof body !== "object" || body === null || !("insured" in body) || !("id" in body) || typeof body.id !== "string") return body;
+  if (
+    typeof body !== "object" ||
+    body === null ||
+    !("insured" in body) ||
+    !("id" in body) ||
+    typeof body.id !== "string"
+  )
+    return body;
   // `insured: null` keeps the key where it was, so the refilled answer serializes as the first did.
   return { ...body, insured: null, [INSURED_FROM_CASE]: true };
 }
@@ -56,7 +63,12 @@ export async function withIdempotency<T>(
     const stored = await findIdempotent(ctx, { scope, key });
     if (!stored) return { hit: false };
     if (stored.fingerprint !== fingerprint) {
-      throw new Problem(422, "idempotency-key-reused", "Idempotency key reused", "This Idempotency-Key was used for a different request.");
+      throw new Problem(
+        422,
+        "idempotency-key-reused",
+        "Idempotency key reused",
+        "This Idempotency-Key was used for a different request.",
+      );
     }
     res.status(stored.status).set("Idempotent-Replayed", "true");
     return { hit: true, body: await replayed(ctx, actor, JSON.parse(stored.body)) };
@@ -69,7 +81,12 @@ export async function withIdempotency<T>(
   const work = (async () => {
     const first = await replay();
     if (first.hit) return first.body;
-    const factory: IdemFactory = (r) => ({ scope, key, fingerprint, respond: (c) => ({ status: r.status, body: storable(r.view(c)) }) });
+    const factory: IdemFactory = (r) => ({
+      scope,
+      key,
+      fingerprint,
+      respond: (c) => ({ status: r.status, body: storable(r.view(c)) }),
+    });
     try {
       return await run(factory);
     } catch (e) {

@@ -34,7 +34,11 @@ export function metricsAllowed(
 /** Express middleware for GET /metrics: 403 problem for a caller who may not read them. */
 export function metricsGuard(token: string | undefined) {
   return (req: Request, _res: Response, next: NextFunction) =>
-    next(metricsAllowed(req, token) ? undefined : problems.forbidden("Metrics are served to local clients, or with the metrics token (METRICS_TOKEN)."));
+    next(
+      metricsAllowed(req, token)
+        ? undefined
+        : problems.forbidden("Metrics are served to local clients, or with the metrics token (METRICS_TOKEN)."),
+    );
 }
 
 export interface MetricsSources {
@@ -103,8 +107,16 @@ export function createMetrics(sources: MetricsSources = {}) {
           this.inc(value(checkpointStats()));
         },
       });
-    counter("sqlite_wal_checkpoint_rounds_total", "Background checkpoint rounds that copied pages of the write-ahead log into the database file", (s) => s.rounds);
-    counter("sqlite_wal_checkpoint_fallbacks_total", "Times the log outgrew the background rounds and the service's commits checkpointed until it started over", (s) => s.fallbacks);
+    counter(
+      "sqlite_wal_checkpoint_rounds_total",
+      "Background checkpoint rounds that copied pages of the write-ahead log into the database file",
+      (s) => s.rounds,
+    );
+    counter(
+      "sqlite_wal_checkpoint_fallbacks_total",
+      "Times the log outgrew the background rounds and the service's commits checkpointed until it started over",
+      (s) => s.fallbacks,
+    );
     counter("sqlite_wal_checkpoint_errors_total", "Background checkpoint rounds that failed", (s) => s.errors);
     new client.Gauge({
       name: "sqlite_wal_pages",

@@ -34,7 +34,8 @@ export function generateDocument(registry: OpenAPIRegistry) {
     info: {
       title: "Social insurance transfer and renewal case tracker",
       version: "1.0.0",
-      description: "Cases as explicit state machines with statutory working-day deadlines. Errors are RFC 9457 problem details.",
+      description:
+        "Cases as explicit state machines with statutory working-day deadlines. Errors are RFC 9457 problem details.",
     },
     servers: [{ url: "/" }],
   });

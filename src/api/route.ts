@@ -47,9 +47,14 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   responses: Answers;
   /** further problem statuses the handler answers (the engine's refusals: 403, 404, 409, 412, 429 ...) */
   errors?: number[];
-  handler: (
-    input: { body: z.output<B>; query: z.output<Q>; params: z.output<P>; actor: Actor | undefined; req: Request; res: Response },
-  ) => unknown /* the answer body, or a Promise of it */;
+  handler: (input: {
+    body: z.output<B>;
+    query: z.output<Q>;
+    params: z.output<P>;
+    actor: Actor | undefined;
+    req: Request;
+    res: Response;
+  }) => unknown /* the answer body, or a Promise of it */;
 }
 
 export const problemSchema = z
@@ -144,7 +149,10 @@ export function addRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
     responses[status] = { description: a.description, ...headers, ...(content ? { content } : {}) };
   }
   for (const status of errorStatuses(spec)) {
-    responses[status] = { description: errorText[status] ?? "Error", content: { "application/problem+json": { schema: problemSchema } } };
+    responses[status] = {
+      description: errorText[status] ?? "Error",
+      content: { "application/problem+json": { schema: problemSchema } },
+    };
   }
   registry.registerPath({
     method: spec.method,
@@ -154,7 +162,9 @@ export function addRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
     tags: spec.tags,
     security: spec.access === "public" ? [] : [{ bearerAuth: [] }],
     request: {
-      ...(spec.body ? { body: { content: { "application/json": { schema: spec.docBody ?? spec.body } }, required: true } } : {}),
+      ...(spec.body
+        ? { body: { content: { "application/json": { schema: spec.docBody ?? spec.body } }, required: true } }
+        : {}),
       ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
       ...(spec.params ? { params: spec.params as unknown as z.ZodObject } : {}),
       ...(spec.headers ? { headers: spec.headers } : {}),

@@ -32,7 +32,10 @@ export function generatePassword(): string {
 // lists are large), so a service start that checks no password does not pay for it.
 let estimator: Promise<ZxcvbnFactory> | undefined;
 async function loadEstimator(): Promise<ZxcvbnFactory> {
-  const [{ ZxcvbnFactory }, common] = await Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common")]);
+  const [{ ZxcvbnFactory }, common] = await Promise.all([
+    import("@zxcvbn-ts/core"),
+    import("@zxcvbn-ts/language-common"),
+  ]);
   return new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
 }
 const MIN_SCORE = 3; // zxcvbn's 0-4 scale; 3 = "safely unguessable: moderate protection from offline attacks"

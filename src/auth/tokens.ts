@@ -32,7 +32,10 @@ export class TokenService {
   // by its exact text, so a hit is the same bytes already verified; the expiry is still checked
   // on every use. (Disabled users are refused by the per-request user read, not here.)
   private readonly verified = new Map<string, VerifiedToken>();
-  constructor(secret: string, private readonly ttlMinutes: number) {
+  constructor(
+    secret: string,
+    private readonly ttlMinutes: number,
+  ) {
     this.key = new TextEncoder().encode(secret);
   }
 
@@ -62,13 +65,22 @@ export class TokenService {
     }
     try {
       // A token without an expiry is never accepted, whoever signed it.
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "iat", "sub", "jti"] });
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ["HS256"],
+        requiredClaims: ["exp", "iat", "sub", "jti"],
+      });
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || (payload.role !== "staff" && payload.role !== "admin")) return undefined;
       if (typeof payload.jti !== "string" || payload.jti.length > 64) return undefined;
       if (typeof payload.ver !== "number" || !Number.isSafeInteger(payload.ver)) return undefined;
       if (payload.exp! - payload.iat! > this.ttlMinutes * 60) return undefined;
-      const claims: VerifiedToken = { userId, role: payload.role, version: payload.ver, jti: payload.jti, expiresAtMs: payload.exp! * 1000 };
+      const claims: VerifiedToken = {
+        userId,
+        role: payload.role,
+        version: payload.ver,
+        jti: payload.jti,
+        expiresAtMs: payload.exp! * 1000,
+      };
       // jose refuses a token from its `exp` second on; so does the cache.
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
       this.verified.set(token, claims);
@@ -85,20 +97,29 @@ export class TokenService {
  * one is encrypted under the data key (docs/personal-data.md), so the database alone does not give
  * it away; one stored in clear by an earlier version is encrypted in place.
  */
-export async function resolveTokenSecret(db: Db, configured: string | undefined, key: DataKey = dataKeyOf(db)): Promise<string> {
+export async function resolveTokenSecret(
+  db: Db,
+  configured: string | undefined,
+  key: DataKey = dataKeyOf(db),
+): Promise<string> {
   if (configured) return configured;
   const read = async () => {
     const row = await db.setting.findUnique({ where: { key: TOKEN_SECRET_SETTING } });
     if (!row) return undefined;
     if (isEncrypted(row.value)) return openTokenSecret(key, row.value);
     // Written in clear by an earlier version: encrypt it where it is (only if still in clear).
-    await db.setting.updateMany({ where: { key: TOKEN_SECRET_SETTING, value: row.value }, data: { value: sealTokenSecret(key, row.value) } });
+    await db.setting.updateMany({
+      where: { key: TOKEN_SECRET_SETTING, value: row.value },
+      data: { value: sealTokenSecret(key, row.value) },
+    });
     return row.value;
   };
   const existing = await read();
   if (existing !== undefined) return existing;
   try {
-    await db.setting.create({ data: { key: TOKEN_SECRET_SETTING, value: sealTokenSecret(key, randomBytes(32).toString("base64url")) } });
+    await db.setting.create({
+      data: { key: TOKEN_SECRET_SETTING, value: sealTokenSecret(key, randomBytes(32).toString("base64url")) },
+    });
   } catch {
     // another node created it first: use theirs
   }

@@ -18,13 +18,7 @@ import { statutoryHolidays } from "./rule.ts";
 import { checkSupportedYear, validateYearSchedule, type YearSchedule } from "./schedule.ts";
 
 export type { ChinaDate } from "./dates.ts";
-export {
-  addCalendarDays,
-  chinaToday,
-  compareChinaDates,
-  isChinaDate,
-  weekday,
-} from "./dates.ts";
+export { addCalendarDays, chinaToday, compareChinaDates, isChinaDate, weekday } from "./dates.ts";
 export { CalendarError, isCalendarError, type CalendarErrorCode } from "./errors.ts";
 export { statutoryHolidays, type StatutoryHoliday } from "./rule.ts";
 export { SUPPORTED_YEARS, validateYearSchedule, type YearSchedule } from "./schedule.ts";
@@ -110,7 +104,12 @@ export class WorkingCalendar {
   /** The schedule of a year: the published one, or the rule's (no make-up days) with provisional: true. */
   schedule(year: number): YearSchedule & { provisional: boolean } {
     const y = this.#year(year);
-    return { year: y.year, holidays: [...y.schedule.holidays], workdays: [...y.schedule.workdays], provisional: y.provisional };
+    return {
+      year: y.year,
+      holidays: [...y.schedule.holidays],
+      workdays: [...y.schedule.workdays],
+      provisional: y.provisional,
+    };
   }
 
   isWorkingDay(d: ChinaDate): CalendarResult<boolean> {
@@ -127,11 +126,14 @@ export class WorkingCalendar {
   addWorkingDays(from: ChinaDate, n: number): CalendarResult<ChinaDate> {
     let dn = toDayNumber(from, "from");
     if (!Number.isInteger(n) || n < 0 || n > MAX_WORKING_DAYS) {
-      throw new CalendarError("INVALID_ARGUMENT", `n must be an integer from 0 to ${MAX_WORKING_DAYS}, got ${String(n)}`);
+      throw new CalendarError(
+        "INVALID_ARGUMENT",
+        `n must be an integer from 0 to ${MAX_WORKING_DAYS}, got ${String(n)}`,
+      );
     }
     let y = this.#year(parseChinaDate(from).year);
     let provisional = false;
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       dn++;
       if (dn > y.last) y = this.#year(y.year + 1);
       provisional ||= y.provisional;

@@ -39,7 +39,8 @@ export function statutoryHolidays(year: number): StatutoryHoliday[] {
   const add = (date: ChinaDate, name: string): void => {
     // The lunar festivals can coincide with a fixed one (e.g. Mid-Autumn on 1 Oct 2020):
     // still one day off, keep the first name.
-    if (date.startsWith(`${String(year).padStart(4, "0")}-`) && !out.some((h) => h.date === date)) out.push({ date, name });
+    if (date.startsWith(`${String(year).padStart(4, "0")}-`) && !out.some((h) => h.date === date))
+      out.push({ date, name });
   };
 
   add(formatYmd(year, 1, 1), "元旦");

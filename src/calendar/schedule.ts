@@ -24,7 +24,8 @@ export interface YearSchedule {
 export const SUPPORTED_YEARS = { min: 1901, max: 2199 } as const;
 
 export function checkSupportedYear(year: number): void {
-  if (!Number.isInteger(year)) throw new CalendarError("INVALID_ARGUMENT", `year must be an integer, got ${String(year)}`);
+  if (!Number.isInteger(year))
+    throw new CalendarError("INVALID_ARGUMENT", `year must be an integer, got ${String(year)}`);
   if (year < SUPPORTED_YEARS.min || year > SUPPORTED_YEARS.max) {
     throw new CalendarError(
       "OUT_OF_RANGE",

@@ -81,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
       // One self-contained file: no -wal beside it to lose when it is moved or archived.
       copy.pragma("journal_mode = DELETE");
       const integrity = (copy.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check);
-      if (integrity.join() !== "ok") throw new Error(`the copy fails integrity_check: ${integrity.slice(0, 5).join("; ")}`);
+      if (integrity.join() !== "ok")
+        throw new Error(`the copy fails integrity_check: ${integrity.slice(0, 5).join("; ")}`);
       cases = count(copy, "Case");
       events = count(copy, "CaseEvent");
     } finally {

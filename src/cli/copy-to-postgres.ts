@@ -46,7 +46,10 @@ function converterFor(dataType: string): Converter {
       if (v === null || v === undefined) return null;
       // "2026-11-22 21:30:00" (SQLite CURRENT_TIMESTAMP) is UTC; ISO text carries its offset; numbers are epoch ms.
       /* eslint-disable @typescript-eslint/no-base-to-string -- v is the driver's text or number */
-      const d = typeof v === "number" || typeof v === "bigint" ? new Date(Number(v)) : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(" ", "T")}Z`);
+      const d =
+        typeof v === "number" || typeof v === "bigint"
+          ? new Date(Number(v))
+          : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(" ", "T")}Z`);
       if (Number.isNaN(d.getTime())) throw new Error(`not a timestamp: ${String(v)}`);
       /* eslint-enable @typescript-eslint/no-base-to-string */
       // timestamp(3) without time zone holds UTC (Prisma's convention): write it without an offset.
@@ -72,14 +75,20 @@ export async function copyToPostgres(
   await target.connect();
   const rows: Record<string, number> = {};
   try {
-    const existing = Number((await target.query(`SELECT count(*) AS n FROM "Case"`)).rows[0].n) + Number((await target.query(`SELECT count(*) AS n FROM "User"`)).rows[0].n);
+    const existing =
+      Number((await target.query(`SELECT count(*) AS n FROM "Case"`)).rows[0].n) +
+      Number((await target.query(`SELECT count(*) AS n FROM "User"`)).rows[0].n);
     if (existing > 0) throw new UsageError("the PostgreSQL database already holds data; copy into an empty database");
 
     // One read transaction: every table is read from the same snapshot of the file.
     source.prepare("BEGIN").run();
-    const counts = Object.fromEntries(TABLES.map((t) => [t, Number((source.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: bigint }).n)]));
+    const counts = Object.fromEntries(
+      TABLES.map((t) => [t, Number((source.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: bigint }).n)]),
+    );
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    const bar = progress ? new SingleBar({ format: "copying {bar} {value}/{total} rows {percentage}% | {table}" }, Presets.shades_classic) : undefined;
+    const bar = progress
+      ? new SingleBar({ format: "copying {bar} {value}/{total} rows {percentage}% | {table}" }, Presets.shades_classic)
+      : undefined;
     bar?.start(total, 0, { table: "" });
     let done = 0;
 
@@ -93,13 +102,20 @@ export async function copyToPostgres(
       ).rows;
       const names = columns.map((c) => c.column_name);
       const convert = columns.map((c) => converterFor(c.data_type));
-      const select = source.prepare(`SELECT ${names.map((n) => `"${n}"`).join(", ")} FROM "${table}" ORDER BY rowid`).raw(true);
+      const select = source
+        .prepare(`SELECT ${names.map((n) => `"${n}"`).join(", ")} FROM "${table}" ORDER BY rowid`)
+        .raw(true);
       let batch: unknown[][] = [];
       const flush = async () => {
         if (batch.length === 0) return;
         const params: unknown[] = [];
-        const tuples = batch.map((row) => `(${row.map((v, i) => (params.push(convert[i](v)), `$${params.length}`)).join(", ")})`);
-        await target.query(`INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES ${tuples.join(", ")}`, params);
+        const tuples = batch.map(
+          (row) => `(${row.map((v, i) => (params.push(convert[i](v)), `$${params.length}`)).join(", ")})`,
+        );
+        await target.query(
+          `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES ${tuples.join(", ")}`,
+          params,
+        );
         done += batch.length;
         bar?.update(done, { table });
         batch = [];
@@ -111,7 +127,9 @@ export async function copyToPostgres(
       await flush();
       // Serial ids were written explicitly: move each sequence past them.
       if (names.includes("id") && columns.find((c) => c.column_name === "id")!.data_type === "integer") {
-        await target.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "${table}"`);
+        await target.query(
+          `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "${table}"`,
+        );
       }
     }
     await target.query("COMMIT");
@@ -121,7 +139,9 @@ export async function copyToPostgres(
     for (const table of TABLES) {
       rows[table] = Number((await target.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
     }
-    const mismatches = TABLES.filter((t) => rows[t] !== counts[t]).map((t) => `${t}: ${counts[t]} rows in SQLite, ${rows[t]} in PostgreSQL`);
+    const mismatches = TABLES.filter((t) => rows[t] !== counts[t]).map(
+      (t) => `${t}: ${counts[t]} rows in SQLite, ${rows[t]} in PostgreSQL`,
+    );
 
     // Replay every case from the copy (the benchmark, copying its own generated cases, skips it).
     if (opts.replay !== false) {

@@ -32,8 +32,13 @@ function inspect(file: string): { cases: number; events: number } {
   }
   try {
     const integrity = (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check);
-    if (integrity.join() !== "ok") throw new Refused(`${file} fails integrity_check: ${integrity.slice(0, 5).join("; ")}`);
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+    if (integrity.join() !== "ok")
+      throw new Refused(`${file} fails integrity_check: ${integrity.slice(0, 5).join("; ")}`);
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
+    );
     for (const t of ["_prisma_migrations", "Case", "CaseEvent", "User"]) {
       if (!tables.has(t)) throw new Refused(`${file} is not a case tracker database (no ${t} table)`);
     }
@@ -76,7 +81,9 @@ function main(argv: string[]): number {
   }
   const exists = fs.existsSync(target);
   if (exists && !args.force) {
-    process.stderr.write(`restore: ${target} exists; use --force to replace it (it is kept as ${path.basename(target)}.before-restore-<time>)\n`);
+    process.stderr.write(
+      `restore: ${target} exists; use --force to replace it (it is kept as ${path.basename(target)}.before-restore-<time>)\n`,
+    );
     return 2;
   }
   const tmp = `${target}.restoring-${process.pid}`;
@@ -93,7 +100,8 @@ function main(argv: string[]): number {
       kept = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`;
       fs.renameSync(target, kept);
       // The old database's WAL belongs to it: left beside the new file it would be replayed into it.
-      for (const suffix of ["-wal", "-journal"]) if (fs.existsSync(target + suffix)) fs.renameSync(target + suffix, kept + suffix);
+      for (const suffix of ["-wal", "-journal"])
+        if (fs.existsSync(target + suffix)) fs.renameSync(target + suffix, kept + suffix);
       fs.rmSync(`${target}-shm`, { force: true });
     }
     fs.renameSync(tmp, target);

@@ -41,13 +41,30 @@ interface DemoCase {
   acts: Act[];
 }
 
-const medicalCertificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 60, accountBalanceFen: 123_456, arrearsFen: 0 };
-const pensionCertificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 144, personalAccountFen: 3_456_700, arrearsFen: 0 };
+const medicalCertificate = {
+  type: "ISSUE_CERTIFICATE",
+  contributionMonths: 60,
+  accountBalanceFen: 123_456,
+  arrearsFen: 0,
+};
+const pensionCertificate = {
+  type: "ISSUE_CERTIFICATE",
+  contributionMonths: 144,
+  personalAccountFen: 3_456_700,
+  arrearsFen: 0,
+};
 
 /** The demo cases, each in a different state; working days ago must not increase along a case. */
 const demoCases: DemoCase[] = [
   // a medical transfer just opened: the transfer-out agency is to issue the certificate
-  { type: "medicalTransfer", insured: { name: "林晓明", idNumber: makeTestIdNumber("350102", "19900307", "123") }, from: "FZ-YB", to: "XM-YB", openedWorkingDaysAgo: 1, acts: [] },
+  {
+    type: "medicalTransfer",
+    insured: { name: "林晓明", idNumber: makeTestIdNumber("350102", "19900307", "123") },
+    from: "FZ-YB",
+    to: "XM-YB",
+    openedWorkingDaysAgo: 1,
+    acts: [],
+  },
   // application filed: the transfer-in agency reviews it
   {
     type: "medicalTransfer",
@@ -119,7 +136,13 @@ const demoCases: DemoCase[] = [
     from: "SZ-SB",
     to: "SZ-SB",
     openedWorkingDaysAgo: 10,
-    acts: [["SZ-SB", { type: "ASSESS_ARREARS", monthsMissed: 2, principalFen: 180_000, lateFeeFen: 900, backPayable: true }, 4]],
+    acts: [
+      [
+        "SZ-SB",
+        { type: "ASSESS_ARREARS", monthsMissed: 2, principalFen: 180_000, lateFeeFen: 900, backPayable: true },
+        4,
+      ],
+    ],
   },
   // a renewal completed: cover restored
   {
@@ -129,7 +152,11 @@ const demoCases: DemoCase[] = [
     to: "SZ-SB",
     openedWorkingDaysAgo: 25,
     acts: [
-      ["SZ-SB", { type: "ASSESS_ARREARS", monthsMissed: 1, principalFen: 90_000, lateFeeFen: 0, backPayable: true }, 20],
+      [
+        "SZ-SB",
+        { type: "ASSESS_ARREARS", monthsMissed: 1, principalFen: 90_000, lateFeeFen: 0, backPayable: true },
+        20,
+      ],
       ["SZ-SB", { type: "PAYMENT_RECEIVED", amountFen: 90_000 }, 16],
       ["SZ-SB", { type: "RESTORE" }, 15],
     ],
@@ -157,7 +184,13 @@ async function main() {
   try {
     await ensureAdministrator(db, config, log, print);
     const today = config.TRACKER_TODAY ?? chinaToday();
-    const ctx: EngineContext = { db, calendar: await loadCalendar(db), machines: defaultCatalog, today: () => today, log };
+    const ctx: EngineContext = {
+      db,
+      calendar: await loadCalendar(db),
+      machines: defaultCatalog,
+      today: () => today,
+      log,
+    };
 
     for (const a of agencies) {
       const existing = await db.agency.findUnique({ where: { code: a.code } });
@@ -171,8 +204,19 @@ async function main() {
       const existing = await db.user.findUnique({ where: { username: s.username } });
       const user =
         existing ??
-        (await db.user.create({ data: { username: s.username, passwordHash: await hashPassword(password), role: "staff", agencyId: agency.id } }));
-      print(existing ? `staff ${s.username} exists (password unchanged)` : `staff ${s.username} (${s.agencyCode}) password: ${password}`);
+        (await db.user.create({
+          data: {
+            username: s.username,
+            passwordHash: await hashPassword(password),
+            role: "staff",
+            agencyId: agency.id,
+          },
+        }));
+      print(
+        existing
+          ? `staff ${s.username} exists (password unchanged)`
+          : `staff ${s.username} (${s.agencyCode}) password: ${password}`,
+      );
       actors[s.agencyCode] = { kind: "staff", userId: user.id, username: user.username, agencyId: agency.id };
     }
 
@@ -181,7 +225,13 @@ async function main() {
     for (const d of demoCases) {
       const existing = await db.case.findFirst({ where: { type: d.type, insuredIdNumber: d.insured.idNumber } });
       if (existing) {
-        listed.push({ caseNumber: existing.caseNumber, idNumber: d.insured.idNumber, type: d.type, state: existing.state, created: false });
+        listed.push({
+          caseNumber: existing.caseNumber,
+          idNumber: d.insured.idNumber,
+          type: d.type,
+          state: existing.state,
+          created: false,
+        });
         continue;
       }
       const opened = await openCase(ctx, actors[d.from], {
@@ -193,7 +243,14 @@ async function main() {
       });
       let state = opened.state;
       for (const [agency, { type, ...payload }, ago] of d.acts) {
-        state = (await advanceCase(ctx, actors[agency], opened.id, { type: String(type), occurredOn: day(ago), backdateReason: "demo data (seed:demo)", payload })).case.state;
+        state = (
+          await advanceCase(ctx, actors[agency], opened.id, {
+            type: String(type),
+            occurredOn: day(ago),
+            backdateReason: "demo data (seed:demo)",
+            payload,
+          })
+        ).case.state;
       }
       listed.push({ caseNumber: opened.caseNumber, idNumber: d.insured.idNumber, type: d.type, state, created: true });
     }
@@ -203,7 +260,8 @@ async function main() {
         ? `the ${listed.length} demo cases exist already; nothing created:`
         : `${created} demo cases created${created < listed.length ? `, ${listed.length - created} existed` : ""} (look them up at / with the insured person's ID number):`,
     );
-    for (const c of listed) print(`  ${c.caseNumber}  ${c.idNumber}  ${c.type} ${c.state}${c.created ? "" : " (existed)"}`);
+    for (const c of listed)
+      print(`  ${c.caseNumber}  ${c.idNumber}  ${c.type} ${c.state}${c.created ? "" : " (existed)"}`);
   } finally {
     await db.$disconnect();
   }

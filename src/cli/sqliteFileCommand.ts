@@ -10,12 +10,22 @@ import { sqliteFilePath } from "../db/urls.ts";
  * Parses `--<option> <file> [--force]` (and -h/--help). Bad arguments print the command's usage
  * and give exit code 2; the result is then a number (the exit code) for `main` to return.
  */
-export function fileCommandArgs(command: string, usage: string, argv: string[], option: "out" | "from", short?: string): { file: string; force: boolean } | number {
+export function fileCommandArgs(
+  command: string,
+  usage: string,
+  argv: string[],
+  option: "out" | "from",
+  short?: string,
+): { file: string; force: boolean } | number {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { [option]: { type: "string", ...(short ? { short } : {}) }, force: { type: "boolean", short: "f" }, help: { type: "boolean", short: "h" } },
+      options: {
+        [option]: { type: "string", ...(short ? { short } : {}) },
+        force: { type: "boolean", short: "f" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -39,7 +49,9 @@ export function fileCommandArgs(command: string, usage: string, argv: string[], 
 export function sqliteFileFromConfig(command: string, postgresTool: string): string | number {
   const config = loadConfig();
   if (!config.DATABASE_URL.startsWith("file:")) {
-    process.stderr.write(`${command}: DATABASE_URL is not a SQLite file URL; this command handles the SQLite database only (for PostgreSQL use ${postgresTool})\n`);
+    process.stderr.write(
+      `${command}: DATABASE_URL is not a SQLite file URL; this command handles the SQLite database only (for PostgreSQL use ${postgresTool})\n`,
+    );
     return 2;
   }
   return path.resolve(sqliteFilePath(config.DATABASE_URL));

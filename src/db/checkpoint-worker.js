@@ -22,8 +22,16 @@ let copied = 0;
 function round() {
   let next = intervalMs;
   try {
-    const [row] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (db.pragma("wal_checkpoint(PASSIVE)"));
-    parentPort?.postMessage({ type: "checkpoint", busy: row.busy, log: row.log, checkpointed: row.checkpointed, copiedNow: row.checkpointed !== copied });
+    const [row] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (
+      db.pragma("wal_checkpoint(PASSIVE)")
+    );
+    parentPort?.postMessage({
+      type: "checkpoint",
+      busy: row.busy,
+      log: row.log,
+      checkpointed: row.checkpointed,
+      copiedNow: row.checkpointed !== copied,
+    });
     // The log starts again from its top only if a commit finds all of it copied. Under steady
     // writes a round ends with new pages behind it, so rounds follow each other closely, each
     // shorter than the last, until one finds nothing new; then the next commit starts the log over.

@@ -77,19 +77,22 @@ export class Checkpointer {
       }),
     );
     this.started = new Promise((resolve, reject) => {
-      this.worker.on("message", (m: { type: string; message?: string; copiedNow?: boolean } & Partial<CheckpointRound>) => {
-        if (m.type === "ready") {
-          this.switchTo(false);
-          void this.switching.then(resolve);
-        } else if (m.type === "checkpoint") {
-          if (m.copiedNow) this.stats.rounds++;
-          if (m.log! > 0) this.stats.last = { log: m.log!, checkpointed: m.checkpointed!, busy: m.busy! };
-          this.followLog(m.log!);
-        } else if (m.type === "error") {
-          this.stats.errors++;
-          options.onError?.(m.message ?? "checkpoint failed", false);
-        } else if (m.type === "done") this.pendingNow.shift()?.();
-      });
+      this.worker.on(
+        "message",
+        (m: { type: string; message?: string; copiedNow?: boolean } & Partial<CheckpointRound>) => {
+          if (m.type === "ready") {
+            this.switchTo(false);
+            void this.switching.then(resolve);
+          } else if (m.type === "checkpoint") {
+            if (m.copiedNow) this.stats.rounds++;
+            if (m.log! > 0) this.stats.last = { log: m.log!, checkpointed: m.checkpointed!, busy: m.busy! };
+            this.followLog(m.log!);
+          } else if (m.type === "error") {
+            this.stats.errors++;
+            options.onError?.(m.message ?? "checkpoint failed", false);
+          } else if (m.type === "done") this.pendingNow.shift()?.();
+        },
+      );
       let failed = false;
       this.worker.once("error", (e) => {
         failed = true;

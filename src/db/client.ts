@@ -56,7 +56,12 @@ export function directSqlOf(db: Db): DirectSql {
   return d;
 }
 
-function register(db: Db, url: string, provider: "sqlite" | "postgresql", connected: () => import("@prisma/driver-adapter-utils").SqlDriverAdapter | undefined) {
+function register(
+  db: Db,
+  url: string,
+  provider: "sqlite" | "postgresql",
+  connected: () => import("@prisma/driver-adapter-utils").SqlDriverAdapter | undefined,
+) {
   providers.set(db, provider);
   urls.set(db, url);
   directs.set(
@@ -85,8 +90,13 @@ export interface OpenOptions {
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
   if (isPostgresUrl(url)) {
-    const [{ PrismaPg }, { PrismaClient: PgClient }] = await Promise.all([import("@prisma/adapter-pg"), import("../generated/prisma-pg/client.ts")]);
-    const { factory, connected } = capturingFactory(new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }));
+    const [{ PrismaPg }, { PrismaClient: PgClient }] = await Promise.all([
+      import("@prisma/adapter-pg"),
+      import("../generated/prisma-pg/client.ts"),
+    ]);
+    const { factory, connected } = capturingFactory(
+      new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
+    );
     // Same models, same API: the PostgreSQL client is used through the SQLite client's type.
     const db = new PgClient({ adapter: factory }) as unknown as Db;
     register(db, url, "postgresql", connected);
@@ -97,7 +107,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   // `timeout` is better-sqlite3's busy timeout: wait for another process's write lock
   // instead of failing at once with SQLITE_BUSY.
   const { factory, connected } = capturingFactory(
-    new PrismaBetterSQLite3({ url, timeout: 5000, ...(options.sqliteVerbose ? { verbose: options.sqliteVerbose } : {}) } as ConstructorParameters<typeof PrismaBetterSQLite3>[0]),
+    new PrismaBetterSQLite3({
+      url,
+      timeout: 5000,
+      ...(options.sqliteVerbose ? { verbose: options.sqliteVerbose } : {}),
+    } as ConstructorParameters<typeof PrismaBetterSQLite3>[0]),
     (adapter) => {
       const connection = (adapter as unknown as { client?: Database }).client;
       if (connection && typeof connection.prepare === "function") statementCaches.set(db, cacheStatements(connection));
@@ -111,7 +125,8 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   tightenSqliteFiles(path.resolve(sqliteFilePath(url)));
-  if (options.backgroundCheckpoints) await checkpointInBackground(db, path.resolve(sqliteFilePath(url)), options.backgroundCheckpoints.onError);
+  if (options.backgroundCheckpoints)
+    await checkpointInBackground(db, path.resolve(sqliteFilePath(url)), options.backgroundCheckpoints.onError);
   return db;
 }
 

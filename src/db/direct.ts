@@ -6,7 +6,15 @@
 // (README "Performance"). Everything else keeps using the PrismaClient.
 //
 // Statements are Prisma.Sql values (Prisma.sql`…`), so parameters are always bound, never spliced.
-import { ColumnTypeEnum, type ArgType, type ColumnType, type SqlDriverAdapter, type SqlDriverAdapterFactory, type SqlQuery, type SqlQueryable } from "@prisma/driver-adapter-utils";
+import {
+  ColumnTypeEnum,
+  type ArgType,
+  type ColumnType,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type SqlQueryable,
+} from "@prisma/driver-adapter-utils";
 import type { Prisma } from "../generated/prisma/client.ts";
 
 /** A column's value as $queryRaw gives it (the adapters hand integers over as strings, booleans as 0/1 on SQLite). */
@@ -45,8 +53,19 @@ export interface DirectSql extends DirectQueryable {
 
 function argType(v: unknown): ArgType {
   const scalarType =
-    typeof v === "string" ? "string" : typeof v === "boolean" ? "boolean" : typeof v === "bigint" ? "bigint"
-    : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : v instanceof Date ? "datetime" : "unknown";
+    typeof v === "string"
+      ? "string"
+      : typeof v === "boolean"
+        ? "boolean"
+        : typeof v === "bigint"
+          ? "bigint"
+          : typeof v === "number"
+            ? Number.isInteger(v)
+              ? "int"
+              : "float"
+            : v instanceof Date
+              ? "datetime"
+              : "unknown";
   return { scalarType, arity: "scalar" };
 }
 

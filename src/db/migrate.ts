@@ -24,18 +24,32 @@ function sqliteUpToDate(file: string): boolean {
   if (!fs.existsSync(file)) return false;
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
-    const table = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
+    const table = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`)
+      .get();
     if (!table) return false;
     const applied = new Map(
-      (db.prepare(`SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as {
-        migration_name: string;
-        checksum: string;
-      }[]).map((r) => [r.migration_name, r.checksum]),
+      (
+        db
+          .prepare(
+            `SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
+          .all() as {
+          migration_name: string;
+          checksum: string;
+        }[]
+      ).map((r) => [r.migration_name, r.checksum]),
     );
     return fs
       .readdirSync(sqliteMigrations, { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .every((d) => applied.get(d.name) === createHash("sha256").update(fs.readFileSync(path.join(sqliteMigrations, d.name, "migration.sql"))).digest("hex"));
+      .every(
+        (d) =>
+          applied.get(d.name) ===
+          createHash("sha256")
+            .update(fs.readFileSync(path.join(sqliteMigrations, d.name, "migration.sql")))
+            .digest("hex"),
+      );
   } finally {
     db.close();
   }
@@ -71,7 +85,8 @@ function waitForSoleAccess(file: string, waitMs: number) {
     probe.exec("COMMIT");
   } catch (e) {
     const code = (e as { code?: string }).code ?? "";
-    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) throw new MigrationLockedError(file, waitMs);
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+      throw new MigrationLockedError(file, waitMs);
     throw e;
   } finally {
     probe.close();
@@ -103,7 +118,8 @@ export async function applyMigrations(databaseUrl: string, options: MigrateOptio
     return stdout;
   } catch (e) {
     // Another process opened the file between the probe and deploy: the same clear message.
-    if (/SocketTimeout|database is locked|SQLITE_BUSY/i.test(String((e as Error).message))) throw new MigrationLockedError(file, lockWaitMs);
+    if (/SocketTimeout|database is locked|SQLITE_BUSY/i.test(String((e as Error).message)))
+      throw new MigrationLockedError(file, lockWaitMs);
     throw e;
   }
 }

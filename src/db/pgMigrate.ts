@@ -48,7 +48,8 @@ export async function applyPgMigrations(connectionString: string, dir = pgMigrat
       const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       if (done.has(name)) {
-        if (done.get(name) !== checksum) throw new Error(`migration ${name} was changed after it was applied (checksum differs)`);
+        if (done.get(name) !== checksum)
+          throw new Error(`migration ${name} was changed after it was applied (checksum differs)`);
         result.alreadyApplied++;
         continue;
       }

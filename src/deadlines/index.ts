@@ -67,8 +67,7 @@ export function effectiveLimit(spec: LimitSpec, limits: AgencyLimits | undefined
 }
 
 export type AgencyLimitsValidation =
-  | { ok: true; value: AgencyLimits }
-  | { ok: false; errors: { key: string; message: string }[] };
+  { ok: true; value: AgencyLimits } | { ok: false; errors: { key: string; message: string }[] };
 
 /**
  * Validates an agency's limit settings (admin input). Unknown keys, non-integers, values below 1
@@ -118,7 +117,8 @@ type LimitsFor = (agency: LimitAgency) => AgencyLimits | undefined;
 function metaOf(module: CaseMachineModule, state: string): StateMeta {
   const meta = module.states[state];
   // A state without metadata is a bug in the machine module, not a user error.
-  if (!meta) throw new Error(`machine ${module.type} v${module.version} has no metadata for state ${JSON.stringify(state)}`);
+  if (!meta)
+    throw new Error(`machine ${module.type} v${module.version} has no metadata for state ${JSON.stringify(state)}`);
   return meta;
 }
 
@@ -134,7 +134,12 @@ function due(calendar: WorkingCalendar, start: ChinaDate, spec: LimitSpec, limit
  * Whether a date we keep (not recompute) relied on an unpublished year: the days relied on are
  * (start, due]. Without a start date we cannot tell, so the stored flag is carried over.
  */
-function keptProvisional(calendar: WorkingCalendar, start: ChinaDate | null, dueOn: ChinaDate | null, fallback: boolean): boolean {
+function keptProvisional(
+  calendar: WorkingCalendar,
+  start: ChinaDate | null,
+  dueOn: ChinaDate | null,
+  fallback: boolean,
+): boolean {
   if (dueOn === null) return false;
   if (start === null) return fallback;
   return calendar.workingDaysBetween(start, dueOn).provisional;
@@ -157,7 +162,10 @@ export interface NextDeadlinesArgs {
 export function nextDeadlines(args: NextDeadlinesArgs): CaseDeadlines {
   const { module, calendar, previous, fromState, toState, eventType, occurredOn, limitsFor } = args;
   if (!isChinaDate(occurredOn)) {
-    throw new CalendarError("INVALID_DATE", `occurredOn must be a real date written YYYY-MM-DD, got ${JSON.stringify(occurredOn)}`);
+    throw new CalendarError(
+      "INVALID_DATE",
+      `occurredOn must be a real date written YYYY-MM-DD, got ${JSON.stringify(occurredOn)}`,
+    );
   }
   const meta = metaOf(module, toState);
 

@@ -33,7 +33,14 @@ const CHECK_MAP = "10X98765432";
 
 const PROVINCE_CODES: ReadonlySet<string> = new Set(
   [
-    [11, 15], [21, 23], [31, 37], [41, 46], [50, 54], [61, 65], [71, 71], [81, 83],
+    [11, 15],
+    [21, 23],
+    [31, 37],
+    [41, 46],
+    [50, 54],
+    [61, 65],
+    [71, 71],
+    [81, 83],
   ].flatMap(([lo, hi]) => Array.from({ length: hi! - lo! + 1 }, (_, i) => String(lo! + i))),
 );
 
@@ -94,7 +101,10 @@ export function genderOf(id: string): "male" | "female" {
  */
 export function makeTestIdNumber(region6: string, birth: string, seq3: string): string {
   if (!/^\d{6}$/.test(region6) || !/^\d{8}$/.test(birth) || !/^\d{3}$/.test(seq3)) {
-    throw new DomainError("invalid_argument", "makeTestIdNumber needs 6-digit region, YYYYMMDD birth, 3-digit sequence");
+    throw new DomainError(
+      "invalid_argument",
+      "makeTestIdNumber needs 6-digit region, YYYYMMDD birth, 3-digit sequence",
+    );
   }
   const first17 = region6 + birth + seq3;
   return requireValid(first17 + idCheckCharacter(first17));

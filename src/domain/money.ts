@@ -50,11 +50,13 @@ function requireInt(n: number, what: string): void {
 }
 
 function requireFen(n: number, what = "amount"): void {
-  if (!isFen(n)) throw new DomainError("invalid_amount", `${what} must be a non-negative safe integer of fen, got ${String(n)}`);
+  if (!isFen(n))
+    throw new DomainError("invalid_amount", `${what} must be a non-negative safe integer of fen, got ${String(n)}`);
 }
 
 function toSafeFen(v: bigint): Fen {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new DomainError("amount_overflow", "amount exceeds the safe integer range");
+  if (v > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new DomainError("amount_overflow", "amount exceeds the safe integer range");
   return Number(v);
 }
 

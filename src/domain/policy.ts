@@ -68,7 +68,10 @@ export const regionalPolicySchema = z
 function parsePolicy(policy: RegionalPolicy): RegionalPolicy {
   const r = regionalPolicySchema.safeParse(policy);
   if (!r.success) {
-    throw new DomainError("invalid_policy", `invalid regional policy: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new DomainError(
+      "invalid_policy",
+      `invalid regional policy: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return r.data;
 }
@@ -85,7 +88,8 @@ export function selectPolicy(
   region: string,
   onDate: string,
 ): RegionalPolicy | undefined {
-  if (!isIsoDate(onDate)) throw new DomainError("invalid_date", `not a valid YYYY-MM-DD date: ${JSON.stringify(onDate)}`);
+  if (!isIsoDate(onDate))
+    throw new DomainError("invalid_date", `not a valid YYYY-MM-DD date: ${JSON.stringify(onDate)}`);
   let best: RegionalPolicy | undefined;
   let tie = false;
   for (const p of policies) {
@@ -139,12 +143,18 @@ export function computeArrears(input: ArrearsInput): ArrearsResult {
   const first = monthIndex(input.firstMissedMonth);
   const last = monthIndex(input.lastMissedMonth);
   if (first > last) {
-    throw new DomainError("invalid_month_range", `firstMissedMonth ${input.firstMissedMonth} is after lastMissedMonth ${input.lastMissedMonth}`);
+    throw new DomainError(
+      "invalid_month_range",
+      `firstMissedMonth ${input.firstMissedMonth} is after lastMissedMonth ${input.lastMissedMonth}`,
+    );
   }
   const paid = dayNumber(input.paidOn);
   const firstDay = monthFromIndex(first);
   if (paid < dayNumber(`${firstDay.text}-01`)) {
-    throw new DomainError("paid_before_gap", `paidOn ${input.paidOn} is before the first missed month ${input.firstMissedMonth}`);
+    throw new DomainError(
+      "paid_before_gap",
+      `paidOn ${input.paidOn} is before the first missed month ${input.firstMissedMonth}`,
+    );
   }
   const dueDay = input.dueDay ?? "endOfMonth";
   if (dueDay !== "endOfMonth" && !(Number.isInteger(dueDay) && dueDay >= 1 && dueDay <= 31)) {
@@ -178,7 +188,9 @@ export function computeArrears(input: ArrearsInput): ArrearsResult {
     const day = dueDay === "endOfMonth" ? dim : Math.min(dueDay, dim);
     const dueDate = `${due.text}-${String(day).padStart(2, "0")}`;
     const daysLate = Math.max(0, paid - dayNumber(dueDate));
-    const lateFeeFen = chargeLateFee ? mulRate(monthly, BigInt(policy.lateFeePerDayPpm) * BigInt(daysLate), 1_000_000, "halfUp") : 0;
+    const lateFeeFen = chargeLateFee
+      ? mulRate(monthly, BigInt(policy.lateFeePerDayPpm) * BigInt(daysLate), 1_000_000, "halfUp")
+      : 0;
     perMonth.push({ month: monthFromIndex(i).text, principalFen: monthly, dueDate, daysLate, lateFeeFen });
   }
   const principalFen = sumFen(...perMonth.map((m) => m.principalFen));

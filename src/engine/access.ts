@@ -29,5 +29,7 @@ export function allowedEventsFor(ctx: EngineContext, c: CaseWithAgencies, actor:
   const mod = moduleOf(ctx, c);
   const sides = sidesOf(actor, c);
   if (sides.length === 0) return [];
-  return eventsDefinedIn(mod, restore(mod, c.snapshot)).filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
+  return eventsDefinedIn(mod, restore(mod, c.snapshot)).filter((t) =>
+    mod.events[t].recordedBy.some((s) => sides.includes(s)),
+  );
 }

@@ -69,7 +69,9 @@ async function advanceOnce(
   // Own keys only: "constructor" or "__proto__" must not find Object.prototype members.
   const spec = Object.hasOwn(mod.events, input.type) ? mod.events[input.type] : undefined;
   if (!spec) {
-    throw problems.invalid([{ path: "type", message: `unknown event type for a ${c.type} case: ${String(input.type)}` }]);
+    throw problems.invalid([
+      { path: "type", message: `unknown event type for a ${c.type} case: ${String(input.type)}` },
+    ]);
   }
   const snapshot = restore(mod, c.snapshot);
   const definedHere = eventsDefinedIn(mod, snapshot);
@@ -124,7 +126,11 @@ async function advanceOnce(
   // The step instance: the seq of the event that started the running step clock (a new clock
   // starts exactly when nextDeadlines starts one). Deadline notices are keyed on it.
   const stepSeq =
-    deadlines.stepStartedOn === null ? null : toState !== c.state || c.stepStartedOn === null ? newVersion : (c.stepSeq ?? newVersion);
+    deadlines.stepStartedOn === null
+      ? null
+      : toState !== c.state || c.stepStartedOn === null
+        ? newVersion
+        : (c.stepSeq ?? newVersion);
 
   const final = stored.status === "done";
   const data = {
@@ -164,12 +170,31 @@ async function advanceOnce(
     },
     messages:
       toState !== c.state
-        ? [{ id: randomUUID(), input: { kind: "case.state_changed", case: caseRef(after), event: { seq: newVersion, type: input.type, fromState: c.state, toState, occurredOn } } }]
+        ? [
+            {
+              id: randomUUID(),
+              input: {
+                kind: "case.state_changed",
+                case: caseRef(after),
+                event: { seq: newVersion, type: input.type, fromState: c.state, toState, occurredOn },
+              },
+            },
+          ]
         : [],
-    idempotency: idem && response ? { scope: idem.scope, key: idem.key, fingerprint: idem.fingerprint, status: response.status, body: JSON.stringify(response.body) } : undefined,
+    idempotency:
+      idem && response
+        ? {
+            scope: idem.scope,
+            key: idem.key,
+            fingerprint: idem.fingerprint,
+            status: response.status,
+            body: JSON.stringify(response.body),
+          }
+        : undefined,
   });
   if (outcome === "committed") return { case: after, eventSeq: newVersion };
-  if (outcome === "duplicate") throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
+  if (outcome === "duplicate")
+    throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
   const current = await storeFor(ctx.db).loaders.caseById.load(c.id);
   if (opts.ifMatch !== undefined) throw problems.preconditionFailed(current?.version ?? c.version);
   const problem = problems.conflict(
@@ -177,7 +202,10 @@ async function advanceOnce(
     { currentVersion: current?.version, state: current?.state },
   );
   if (current && current.state === c.state) {
-    const since = await ctx.db.caseEvent.findMany({ where: { caseId: c.id, seq: { gt: c.version } }, select: { actorKind: true } });
+    const since = await ctx.db.caseEvent.findMany({
+      where: { caseId: c.id, seq: { gt: c.version } },
+      select: { actorKind: true },
+    });
     if (since.length > 0 && since.every((e) => e.actorKind === "system")) throw new SystemNoteConflict(problem);
   }
   throw problem;

@@ -49,19 +49,30 @@ const and = (parts: Prisma.Sql[]) => (parts.length === 0 ? Prisma.sql`1 = 1` : P
 /** The arms an actor's list is made of, before splitting them by acting side. */
 function scopeArms(actor: Actor, q: CaseListQuery): Arm[] {
   const sidesFor = (end: "from" | "to"): readonly Side[] | undefined => {
-    let sides: readonly Side[] | undefined = q.mine && actor.kind === "staff" ? (end === "from" ? ["transferOut", "agency"] : ["transferIn", "agency"]) : undefined;
+    let sides: readonly Side[] | undefined =
+      q.mine && actor.kind === "staff"
+        ? end === "from"
+          ? ["transferOut", "agency"]
+          : ["transferIn", "agency"]
+        : undefined;
     if (q.side) sides = sides ? sides.filter((s) => s === q.side) : [q.side];
     return sides;
   };
   // The agency whose cases these are: the clerk's own, or the one an administrator filters on.
   const home = actor.kind === "staff" ? actor.agencyId! : q.agencyId;
   const extra: Prisma.Sql[] =
-    actor.kind === "staff" && q.agencyId !== undefined ? [Prisma.sql`(c."fromAgencyId" = ${q.agencyId} OR c."toAgencyId" = ${q.agencyId})`] : [];
+    actor.kind === "staff" && q.agencyId !== undefined
+      ? [Prisma.sql`(c."fromAgencyId" = ${q.agencyId} OR c."toAgencyId" = ${q.agencyId})`]
+      : [];
   if (home === undefined) return [{ agency: [], sides: q.side ? [q.side] : undefined }];
   const fromSides = sidesFor("from");
   return [
     { agency: [Prisma.sql`c."fromAgencyId" = ${home}`, ...extra], sides: fromSides },
-    { agency: [Prisma.sql`c."toAgencyId" = ${home}`, ...extra], sides: sidesFor("to"), unlessAlsoFrom: { agencyId: home, sides: fromSides } },
+    {
+      agency: [Prisma.sql`c."toAgencyId" = ${home}`, ...extra],
+      sides: sidesFor("to"),
+      unlessAlsoFrom: { agencyId: home, sides: fromSides },
+    },
   ];
 }
 
@@ -112,7 +123,9 @@ function textSearch(text: string, actor: Actor, key: DataKey): TextSearch {
   }
   if (actor.kind === "admin") {
     if (terms.length === 0) {
-      throw problems.forbidden("Administrators find cases by case number; searching by ID number or name is for the staff of the case's agencies.");
+      throw problems.forbidden(
+        "Administrators find cases by case number; searching by ID number or name is for the staff of the case's agencies.",
+      );
     }
     return { where: Prisma.sql`(${Prisma.join(terms, " OR ")})` };
   }
@@ -123,7 +136,9 @@ function textSearch(text: string, actor: Actor, key: DataKey): TextSearch {
   }
   const chars = Array.from(text);
   const k = Math.min(chars.length, NAME_PREFIXES);
-  terms.push(Prisma.sql`${Prisma.raw(`c."insuredNamePrefix${k}"`)} = ${key.namePrefixIndex(chars.slice(0, k).join(""))}`);
+  terms.push(
+    Prisma.sql`${Prisma.raw(`c."insuredNamePrefix${k}"`)} = ${key.namePrefixIndex(chars.slice(0, k).join(""))}`,
+  );
   return {
     where: Prisma.sql`(${Prisma.join(terms, " OR ")})`,
     longName: chars.length > NAME_PREFIXES ? { prefix: text, idIndex, caseNumber } : undefined,
@@ -147,12 +162,16 @@ export async function listCases(
   // The cursor case's sort key; an unknown cursor ends the list.
   let after: { id: string; nextDueOn: string | null } | undefined;
   if (q.cursor) {
-    [after] = await sql.query<{ id: string; nextDueOn: string | null }>(Prisma.sql`SELECT "id", "nextDueOn" FROM "Case" WHERE "id" = ${q.cursor}`);
+    [after] = await sql.query<{ id: string; nextDueOn: string | null }>(
+      Prisma.sql`SELECT "id", "nextDueOn" FROM "Case" WHERE "id" = ${q.cursor}`,
+    );
     if (!after) return { items: [], nextCursor: null };
   }
 
   const order =
-    q.sort === "due" ? Prisma.sql`(c."nextDueOn" IS NULL), c."nextDueOn", c."id"` : Prisma.sql`c."updatedAt" DESC, c."id"`;
+    q.sort === "due"
+      ? Prisma.sql`(c."nextDueOn" IS NULL), c."nextDueOn", c."id"`
+      : Prisma.sql`c."updatedAt" DESC, c."id"`;
   const search = q.q ? textSearch(q.q, actor, dataKeyOf(ctx.db)) : undefined;
 
   // One page of an arm, in page order: only the keys, which the arm's index holds, so that the
@@ -167,8 +186,10 @@ export async function listCases(
     const addArm = (where: Prisma.Sql[]) => {
       if (q.sort === "recent") {
         const cur = after
-          ? [Prisma.sql`(c."updatedAt" < (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id})
-              OR (c."updatedAt" = (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id}) AND c."id" > ${after.id}))`]
+          ? [
+              Prisma.sql`(c."updatedAt" < (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id})
+              OR (c."updatedAt" = (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id}) AND c."id" > ${after.id}))`,
+            ]
           : [];
         parts.push(page([...where, ...cur], order));
         return;
@@ -187,21 +208,38 @@ export async function listCases(
     if (search) {
       // A search starts from the search indexes; the scope and filters only sift what they find.
       const scope = scopeArms(actor, q).map((arm) =>
-        and([...arm.agency, ...(arm.sides ? [arm.sides.length ? Prisma.sql`c."actingSide" IN (${Prisma.join([...arm.sides])})` : Prisma.sql`1 = 0`] : [])]),
+        and([
+          ...arm.agency,
+          ...(arm.sides
+            ? [arm.sides.length ? Prisma.sql`c."actingSide" IN (${Prisma.join([...arm.sides])})` : Prisma.sql`1 = 0`]
+            : []),
+        ]),
       );
-      addArm([search.where, Prisma.sql`(${Prisma.join(scope.map((s) => Prisma.sql`(${s})`), " OR ")})`, ...common]);
+      addArm([
+        search.where,
+        Prisma.sql`(${Prisma.join(
+          scope.map((s) => Prisma.sql`(${s})`),
+          " OR ",
+        )})`,
+        ...common,
+      ]);
     } else {
       for (const arm of scopeArms(actor, q)) {
         const dedupe = (side?: Side) => {
           const other = arm.unlessAlsoFrom;
           if (!other || (side && other.sides && !other.sides.includes(side)) || other.sides?.length === 0) return [];
-          if (!side && other.sides) return [Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`];
+          if (!side && other.sides)
+            return [
+              Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`,
+            ];
           return [Prisma.sql`c."fromAgencyId" <> ${other.agencyId}`];
         };
         // One arm per acting side, so that each reads one range of the [agency, actingSide, nextDueOn, id] index.
         const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? SIDES : undefined);
         if (!sides) addArm([...arm.agency, ...dedupe(), ...common]);
-        else for (const side of sides) addArm([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...dedupe(side), ...common]);
+        else
+          for (const side of sides)
+            addArm([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...dedupe(side), ...common]);
       }
     }
     if (parts.length === 0) return [];

@@ -12,7 +12,12 @@ export function moduleOf(ctx: EngineContext, c: Pick<Case, "type" | "machineVers
   const mod = ctx.machines.get(c.type as CaseType, c.machineVersion);
   if (!mod) {
     // A case must keep running on the version it started with; refuse rather than guess.
-    throw new Problem(500, "machine-version-missing", "Machine version unavailable", `Machine ${c.type} v${c.machineVersion} is not installed.`);
+    throw new Problem(
+      500,
+      "machine-version-missing",
+      "Machine version unavailable",
+      `Machine ${c.type} v${c.machineVersion} is not installed.`,
+    );
   }
   return mod;
 }
@@ -28,7 +33,10 @@ export function machineInstalled(ctx: EngineContext, c: Pick<Case, "id" | "type"
   if (ctx.machines.get(c.type as CaseType, c.machineVersion)) return true;
   if (!warnedUninstalled.has(c.id)) {
     warnedUninstalled.add(c.id);
-    ctx.log.warn({ caseId: c.id, type: c.type, machineVersion: c.machineVersion }, "case skipped by the deadline jobs: its machine version is not installed");
+    ctx.log.warn(
+      { caseId: c.id, type: c.type, machineVersion: c.machineVersion },
+      "case skipped by the deadline jobs: its machine version is not installed",
+    );
   }
   return false;
 }

@@ -5,7 +5,9 @@ import type { CaseMachineModule } from "../../machines/types.ts";
 import { caseTypeInfo, caseTypes } from "../../machines/index.ts";
 
 // Every type's prefix (two capital letters each, checked by the registry: nothing to escape).
-const caseNumberPattern = new RegExp(`^(${caseTypes.map((t) => caseTypeInfo(t).caseNumberPrefix).join("|")})\\d{4}-[0-9A-Z]{8}$`);
+const caseNumberPattern = new RegExp(
+  `^(${caseTypes.map((t) => caseTypeInfo(t).caseNumberPrefix).join("|")})\\d{4}-[0-9A-Z]{8}$`,
+);
 
 /** Whether `s` has the shape of a whole case number, e.g. MT2026-7K3Q9X2P (prefix, year, 8 characters). */
 export function isCaseNumber(s: string): boolean {

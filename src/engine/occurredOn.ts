@@ -15,7 +15,9 @@ export function checkOccurredOn(ctx: EngineContext, occurredOn: unknown, notBefo
     throw problems.invalid([{ path: "occurredOn", message: `must not be in the future (today is ${today} in China)` }]);
   }
   if (notBefore && occurredOn < notBefore) {
-    throw problems.invalid([{ path: "occurredOn", message: `must not be before the case's previous event (${notBefore})` }]);
+    throw problems.invalid([
+      { path: "occurredOn", message: `must not be before the case's previous event (${notBefore})` },
+    ]);
   }
   return occurredOn;
 }
@@ -30,10 +32,18 @@ const BACKDATE_REASON_MAX = 500;
 export function checkBackdateReason(ctx: EngineContext, occurredOn: string, reason: unknown): string | null {
   if (reason !== undefined && reason !== null) {
     if (typeof reason !== "string" || reason.trim().length === 0) {
-      throw problems.invalid([{ path: "backdateReason", message: "must be a text saying why the act is recorded only now" }]);
+      throw problems.invalid([
+        { path: "backdateReason", message: "must be a text saying why the act is recorded only now" },
+      ]);
     }
-    if (reason.trim().length > BACKDATE_REASON_MAX || !reason.isWellFormed() || unsafeCharacter(reason, { multiline: true }) !== undefined) {
-      throw problems.invalid([{ path: "backdateReason", message: `must be plain text of at most ${BACKDATE_REASON_MAX} characters` }]);
+    if (
+      reason.trim().length > BACKDATE_REASON_MAX ||
+      !reason.isWellFormed() ||
+      unsafeCharacter(reason, { multiline: true }) !== undefined
+    ) {
+      throw problems.invalid([
+        { path: "backdateReason", message: `must be plain text of at most ${BACKDATE_REASON_MAX} characters` },
+      ]);
     }
   }
   const after = ctx.backdateReasonAfterWorkingDays ?? 3;

@@ -25,7 +25,12 @@ export interface OpenCaseInput {
   occurredOn?: string;
 }
 
-export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCaseInput, idem?: IdempotentWrite): Promise<CaseWithAgencies> {
+export async function openCase(
+  ctx: EngineContext,
+  actor: Actor,
+  input: OpenCaseInput,
+  idem?: IdempotentWrite,
+): Promise<CaseWithAgencies> {
   if (actor.kind !== "staff" || actor.agencyId === null) throw problems.forbidden("Only agency staff open cases.");
   const toCode = input.toAgency ?? input.fromAgency;
   const [from, to] = await Promise.all([
@@ -92,7 +97,12 @@ export async function openCase(ctx: EngineContext, actor: Actor, input: OpenCase
             caseId: id,
             seq: 1,
             type: CASE_OPENED,
-            payload: JSON.stringify({ type: input.type, machineVersion: mod.version, fromAgency: from!.code, toAgency: to!.code }),
+            payload: JSON.stringify({
+              type: input.type,
+              machineVersion: mod.version,
+              fromAgency: from!.code,
+              toAgency: to!.code,
+            }),
             fromState: null,
             toState: state,
             actorKind: actor.kind,

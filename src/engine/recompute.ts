@@ -77,7 +77,9 @@ export async function recomputeAfterPublication(
 ): Promise<number> {
   const { publishedAt, provisionalOnly = false } = opts;
   const from = `${year}-01-01`;
-  const relying = provisionalOnly ? [{ provisional: true }] : [{ provisional: true }, { stepDueOn: { gte: from } }, { dueOn: { gte: from } }];
+  const relying = provisionalOnly
+    ? [{ provisional: true }]
+    : [{ provisional: true }, { stepDueOn: { gte: from } }, { dueOn: { gte: from } }];
   let changed = 0;
   let failed = 0;
   let cursor: string | undefined;
@@ -95,7 +97,10 @@ export async function recomputeAfterPublication(
       } catch (err) {
         // Logged and left for the next sweep: the marker below is not set while any case failed.
         failed++;
-        ctx.log.error({ err, caseId: row.id, year }, "could not recompute a case's due dates; the next sweep tries again");
+        ctx.log.error(
+          { err, caseId: row.id, year },
+          "could not recompute a case's due dates; the next sweep tries again",
+        );
       }
       await yieldToEventLoop();
     }

@@ -26,20 +26,55 @@ const nextTurn = (cb: () => void) => setImmediate(cb);
 // ------------------------------------------------------------------ reads
 
 const caseFields = [
-  "id", "caseNumber", "type", "machineVersion", "state", "snapshot", "version", "actingSide", "fromAgencyId", "toAgencyId",
-  "insuredName", "insuredIdNumber", "stepStartedOn", "stepDueOn", "stepSeq", "overallStartedOn", "dueOn", "nextDueOn", "provisional",
-  "final", "openedOn", "lastOccurredOn", "createdAt", "updatedAt",
+  "id",
+  "caseNumber",
+  "type",
+  "machineVersion",
+  "state",
+  "snapshot",
+  "version",
+  "actingSide",
+  "fromAgencyId",
+  "toAgencyId",
+  "insuredName",
+  "insuredIdNumber",
+  "stepStartedOn",
+  "stepDueOn",
+  "stepSeq",
+  "overallStartedOn",
+  "dueOn",
+  "nextDueOn",
+  "provisional",
+  "final",
+  "openedOn",
+  "lastOccurredOn",
+  "createdAt",
+  "updatedAt",
   // the blind indexes (src/privacy/dataKey.ts): nothing shows them, the search and status lookup compare them
-  "insuredIdIndex", "insuredNamePrefix1", "insuredNamePrefix2", "insuredNamePrefix3", "insuredNamePrefix4",
+  "insuredIdIndex",
+  "insuredNamePrefix1",
+  "insuredNamePrefix2",
+  "insuredNamePrefix3",
+  "insuredNamePrefix4",
 ] as const satisfies readonly (keyof Case)[];
 // every column of the model, so a new one is not silently missing from the hot path's reads
 const allCaseFieldsListed: [Exclude<keyof Case, (typeof caseFields)[number]>] extends [never] ? true : never = true;
 void allCaseFieldsListed;
 
-const agencyFields = ["id", "code", "name", "region", "limits", "createdAt"] as const satisfies readonly (keyof Agency)[];
+const agencyFields = [
+  "id",
+  "code",
+  "name",
+  "region",
+  "limits",
+  "createdAt",
+] as const satisfies readonly (keyof Agency)[];
 /** A case row and both its agencies, from `"Case" c ${withAgencies}` (read back with toCase). */
 export const caseColumns = Prisma.raw(
-  [...caseFields.map((f) => `c."${f}"`), ...agencyFields.flatMap((f) => [`f."${f}" AS "f_${f}"`, `t."${f}" AS "t_${f}"`])].join(", "),
+  [
+    ...caseFields.map((f) => `c."${f}"`),
+    ...agencyFields.flatMap((f) => [`f."${f}" AS "f_${f}"`, `t."${f}" AS "t_${f}"`]),
+  ].join(", "),
 );
 /** The joins caseColumns reads the agencies from. */
 export const withAgencies = Prisma.sql`JOIN "Agency" f ON f."id" = c."fromAgencyId" JOIN "Agency" t ON t."id" = c."toAgencyId"`;
@@ -60,13 +95,27 @@ export function toCase(row: Record<string, unknown>): CaseWithAgencies {
  * number are ciphertext; the view decrypts them to show them masked.
  */
 const statusCaseFields = [
-  "caseNumber", "type", "machineVersion", "state", "insuredName", "insuredIdNumber", "stepDueOn", "dueOn", "provisional", "final",
+  "caseNumber",
+  "type",
+  "machineVersion",
+  "state",
+  "insuredName",
+  "insuredIdNumber",
+  "stepDueOn",
+  "dueOn",
+  "provisional",
+  "final",
 ] as const satisfies readonly (keyof Case)[];
 const statusColumns = Prisma.raw(
   [
     ...statusCaseFields.map((f) => `c."${f}"`),
-    `f."name" AS "f_name"`, `f."region" AS "f_region"`, `t."name" AS "t_name"`, `t."region" AS "t_region"`,
-    `e."type" AS "e_type"`, `e."occurredOn" AS "e_occurredOn"`, `e."toState" AS "e_toState"`,
+    `f."name" AS "f_name"`,
+    `f."region" AS "f_region"`,
+    `t."name" AS "t_name"`,
+    `t."region" AS "t_region"`,
+    `e."type" AS "e_type"`,
+    `e."occurredOn" AS "e_occurredOn"`,
+    `e."toState" AS "e_toState"`,
   ].join(", "),
 );
 
@@ -78,9 +127,14 @@ export type StatusSource = Pick<Case, (typeof statusCaseFields)[number]> & {
 };
 
 type StatusRow = Pick<Case, (typeof statusCaseFields)[number]> & {
-  f_name: string; f_region: string; t_name: string; t_region: string;
+  f_name: string;
+  f_region: string;
+  t_name: string;
+  t_region: string;
   // null only if the case had no event, which the engine never leaves (creation is one)
-  e_type: string | null; e_occurredOn: string | null; e_toState: string | null;
+  e_type: string | null;
+  e_occurredOn: string | null;
+  e_toState: string | null;
 };
 
 function toStatusSource(r: StatusRow): StatusSource {
@@ -113,10 +167,15 @@ export function createLoaders(db: Db) {
     ).map(toCase);
 
   return {
-    caseById: byKey<string, CaseWithAgencies>((ids) => casesWhere(Prisma.sql`c."id"`, ids), (c) => c.id),
+    caseById: byKey<string, CaseWithAgencies>(
+      (ids) => casesWhere(Prisma.sql`c."id"`, ids),
+      (c) => c.id,
+    ),
     userById: byKey<number, Pick<User, "id" | "username" | "role" | "agencyId" | "disabled" | "tokenVersion">>(
       (ids) =>
-        sql.query(Prisma.sql`SELECT "id", "username", "role", "agencyId", "disabled", "tokenVersion" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`),
+        sql.query(
+          Prisma.sql`SELECT "id", "username", "role", "agencyId", "disabled", "tokenVersion" FROM "User" WHERE "id" IN (${Prisma.join(ids)})`,
+        ),
       (u) => u.id,
     ),
     /** Tokens ended by logout, among the ones presented in this turn of the event loop. */
@@ -136,7 +195,9 @@ export function createLoaders(db: Db) {
      */
     statusByNumber: new DataLoader<{ caseNumber: string; idIndex: string }, StatusSource | undefined, string>(
       async (lookups) => {
-        const rows = await sql.query<StatusRow & { insuredIdIndex: string }>(Prisma.sql`SELECT ${statusColumns}, c."insuredIdIndex" FROM "Case" c ${withAgencies}
+        const rows = await sql.query<
+          StatusRow & { insuredIdIndex: string }
+        >(Prisma.sql`SELECT ${statusColumns}, c."insuredIdIndex" FROM "Case" c ${withAgencies}
           LEFT JOIN "CaseEvent" e ON e."caseId" = c."id"
           WHERE c."caseNumber" IN (${Prisma.join(lookups.map((l) => l.caseNumber))})
             AND c."insuredIdIndex" IN (${Prisma.join(lookups.map((l) => l.idIndex))})
@@ -145,7 +206,8 @@ export function createLoaders(db: Db) {
         for (const r of rows) {
           let c = byNumber.get(r.caseNumber);
           if (!c) byNumber.set(r.caseNumber, (c = { ...toStatusSource(r), idIndex: r.insuredIdIndex }));
-          if (r.e_type !== null) c.timeline.push({ type: r.e_type, occurredOn: r.e_occurredOn!, toState: r.e_toState! });
+          if (r.e_type !== null)
+            c.timeline.push({ type: r.e_type, occurredOn: r.e_occurredOn!, toState: r.e_toState! });
         }
         // Two lookups in one batch may have brought a case for each other's index: each lookup
         // gets a case only when its own index matches that case's (compared in constant time).
@@ -156,7 +218,12 @@ export function createLoaders(db: Db) {
           return source;
         });
       },
-      { cache: false, batchScheduleFn: nextTurn, maxBatchSize: 100, cacheKeyFn: (l) => `${l.caseNumber}\u0000${l.idIndex}` },
+      {
+        cache: false,
+        batchScheduleFn: nextTurn,
+        maxBatchSize: 100,
+        cacheKeyFn: (l) => `${l.caseNumber}\u0000${l.idIndex}`,
+      },
     ),
   };
 }
@@ -223,20 +290,39 @@ const int = (v: number | null) => Prisma.sql`CAST(${v} AS INTEGER)`;
 const bool = (v: boolean) => Prisma.sql`CAST(${v} AS BOOLEAN)`;
 
 type CaseData = CaseWrite["data"];
-const column = <K extends keyof CaseData>(name: K, cast: (v: CaseData[K]) => Prisma.Sql) => ({ name, value: (d: CaseData) => cast(d[name]) });
+const column = <K extends keyof CaseData>(name: K, cast: (v: CaseData[K]) => Prisma.Sql) => ({
+  name,
+  value: (d: CaseData) => cast(d[name]),
+});
 type Column = ReturnType<typeof column>;
 
 /** The case columns an advance writes (besides the version check's id and expected version). */
 const caseDataColumns: Column[] = [
-  column("state", text), column("snapshot", text), column("version", int), column("actingSide", text),
-  column("stepStartedOn", text), column("stepDueOn", text), column("stepSeq", int), column("overallStartedOn", text),
-  column("dueOn", text), column("nextDueOn", text), column("provisional", bool), column("final", bool), column("lastOccurredOn", text),
+  column("state", text),
+  column("snapshot", text),
+  column("version", int),
+  column("actingSide", text),
+  column("stepStartedOn", text),
+  column("stepDueOn", text),
+  column("stepSeq", int),
+  column("overallStartedOn", text),
+  column("dueOn", text),
+  column("nextDueOn", text),
+  column("provisional", bool),
+  column("final", bool),
+  column("lastOccurredOn", text),
 ];
 
 // An indexed column in a SET list costs an index rewrite even when its value stays the same
 // (measured at 1,000,000 cases: about 15 times the cost of the rest of the update), so a write
 // that keeps all of them (a self-transition, say) leaves them out of its statement.
-const indexedColumns = ["state", "actingSide", "stepDueOn", "nextDueOn", "final"] as const satisfies readonly (keyof CaseData)[];
+const indexedColumns = [
+  "state",
+  "actingSide",
+  "stepDueOn",
+  "nextDueOn",
+  "final",
+] as const satisfies readonly (keyof CaseData)[];
 const unindexedColumns = caseDataColumns.filter((c) => !(indexedColumns as readonly string[]).includes(c.name));
 
 /** Whether `data` keeps every indexed column of the case as read (CaseWrite.indexedUnchanged). */
@@ -245,10 +331,18 @@ export function indexedUnchanged(before: Pick<Case, (typeof indexedColumns)[numb
 }
 
 /** One version-checked UPDATE of several cases, setting `columns`; returns the ids it updated. */
-function updateCases(tx: DirectQueryable, writes: CaseWrite[], columns: Column[], now: Date): Promise<{ id: string }[]> {
+function updateCases(
+  tx: DirectQueryable,
+  writes: CaseWrite[],
+  columns: Column[],
+  now: Date,
+): Promise<{ id: string }[]> {
   const names = Prisma.raw(columns.map((c) => `"${c.name}"`).join(", "));
   const set = Prisma.raw(columns.map((c) => `"${c.name}" = v."${c.name}"`).join(", "));
-  const values = writes.map((w) => Prisma.sql`(${text(w.caseId)}, ${int(w.expectedVersion)}, ${Prisma.join(columns.map((c) => c.value(w.data)))})`);
+  const values = writes.map(
+    (w) =>
+      Prisma.sql`(${text(w.caseId)}, ${int(w.expectedVersion)}, ${Prisma.join(columns.map((c) => c.value(w.data)))})`,
+  );
   return tx.query<{ id: string }>(Prisma.sql`
     WITH v ("id", "expected", ${names}) AS (VALUES ${Prisma.join(values)})
     UPDATE "Case" SET ${set}, "updatedAt" = ${now}
@@ -262,7 +356,10 @@ export class GroupCommitter {
   /** batches committed and advances in them, for the metrics endpoint and the benchmark notes */
   readonly stats = { batches: 0, writes: 0 };
 
-  constructor(private readonly db: Db, private readonly maxBatch = 100) {}
+  constructor(
+    private readonly db: Db,
+    private readonly maxBatch = 100,
+  ) {}
 
   submit(write: CaseWrite): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
@@ -313,7 +410,9 @@ export class GroupCommitter {
 
     await directSqlOf(this.db).transaction(async (tx) => {
       // 1. Claim the idempotency keys first: a key someone else already used stops its advance here.
-      const keyed = writes.map((w, i) => [w, i] as const).filter(([w, i]) => w.idempotency && outcomes[i] === "committed");
+      const keyed = writes
+        .map((w, i) => [w, i] as const)
+        .filter(([w, i]) => w.idempotency && outcomes[i] === "committed");
       const claimed = new Set<string>();
       if (keyed.length > 0) {
         const rows = await tx.query<{ scope: string; key: string }>(Prisma.sql`
@@ -321,7 +420,8 @@ export class GroupCommitter {
           VALUES ${Prisma.join(keyed.map(([w]) => Prisma.sql`(${w.idempotency!.scope}, ${w.idempotency!.key}, ${w.idempotency!.fingerprint}, ${w.idempotency!.status}, ${w.idempotency!.body}, ${now})`))}
           ON CONFLICT ("scope", "key") DO NOTHING RETURNING "scope", "key"`);
         for (const r of rows) claimed.add(`${r.scope}\u0000${r.key}`);
-        for (const [w, i] of keyed) if (!claimed.has(`${w.idempotency!.scope}\u0000${w.idempotency!.key}`)) outcomes[i] = "duplicate";
+        for (const [w, i] of keyed)
+          if (!claimed.has(`${w.idempotency!.scope}\u0000${w.idempotency!.key}`)) outcomes[i] = "duplicate";
       }
 
       // 2. The version-checked case updates: one statement for the writes that move indexed
@@ -342,10 +442,12 @@ export class GroupCommitter {
       // 3. Keys claimed by advances that lost the race are released.
       const release = lost.filter(([w]) => w.idempotency);
       if (release.length > 0) {
-        await tx.execute(Prisma.sql`DELETE FROM "IdempotencyKey" WHERE ${Prisma.join(
-          release.map(([w]) => Prisma.sql`("scope" = ${w.idempotency!.scope} AND "key" = ${w.idempotency!.key})`),
-          " OR ",
-        )}`);
+        await tx.execute(
+          Prisma.sql`DELETE FROM "IdempotencyKey" WHERE ${Prisma.join(
+            release.map(([w]) => Prisma.sql`("scope" = ${w.idempotency!.scope} AND "key" = ${w.idempotency!.key})`),
+            " OR ",
+          )}`,
+        );
       }
       if (won.length === 0) return;
 

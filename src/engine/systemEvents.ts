@@ -51,7 +51,11 @@ class VersionMoved extends Error {
 }
 
 /** Records a system event on case `c` as read at its current version (see the file's head). */
-export async function recordSystemEvent(ctx: EngineContext, c: CaseWithAgencies, ev: SystemEvent): Promise<SystemEventOutcome> {
+export async function recordSystemEvent(
+  ctx: EngineContext,
+  c: CaseWithAgencies,
+  ev: SystemEvent,
+): Promise<SystemEventOutcome> {
   const version = c.version + 1;
   const after: CaseWithAgencies = { ...c, ...ev.deadlines, version };
   const event = { seq: version, type: ev.type, fromState: c.state, toState: c.state, occurredOn: ev.occurredOn };
@@ -59,7 +63,10 @@ export async function recordSystemEvent(ctx: EngineContext, c: CaseWithAgencies,
     await ctx.db.$transaction(async (tx) => {
       // Writes first (SQLite takes the write lock at once), the unique notice row before all.
       if (ev.notice) await tx.deadlineNotice.create({ data: { caseId: c.id, ...ev.notice } });
-      const { count } = await tx.case.updateMany({ where: { id: c.id, version: c.version }, data: { ...ev.deadlines, version } });
+      const { count } = await tx.case.updateMany({
+        where: { id: c.id, version: c.version },
+        data: { ...ev.deadlines, version },
+      });
       if (count !== 1) throw new VersionMoved();
       await tx.caseEvent.create({
         data: {
@@ -92,7 +99,12 @@ export async function recordSystemEvent(ctx: EngineContext, c: CaseWithAgencies,
  * Writes a reminder's notice row and outbox message for case `c` (no case event: the case does
  * not change). False when the notice exists already (another node sent it).
  */
-export async function recordDeadlineReminder(ctx: EngineContext, c: CaseWithAgencies, notice: DeadlineNoticeRow, message: MessageInput): Promise<boolean> {
+export async function recordDeadlineReminder(
+  ctx: EngineContext,
+  c: CaseWithAgencies,
+  notice: DeadlineNoticeRow,
+  message: MessageInput,
+): Promise<boolean> {
   try {
     await ctx.db.$transaction(async (tx) => {
       await tx.deadlineNotice.create({ data: { caseId: c.id, ...notice } });
@@ -105,4 +117,3 @@ export async function recordDeadlineReminder(ctx: EngineContext, c: CaseWithAgen
   outboxWritten();
   return true;
 }
-

@@ -18,10 +18,18 @@ export interface TokenIdentity {
  * Batched with the other lookups of this turn of the event loop and never cached, so such a token
  * is refused on its very next request, on every node.
  */
-export async function activeActor(db: Db, token: TokenIdentity): Promise<{ actor: Actor } | { refused: "account" | "token" }> {
+export async function activeActor(
+  db: Db,
+  token: TokenIdentity,
+): Promise<{ actor: Actor } | { refused: "account" | "token" }> {
   const loaders = storeFor(db).loaders;
-  const [user, revoked] = await Promise.all([loaders.userById.load(token.userId), loaders.revokedToken.load(token.jti)]);
+  const [user, revoked] = await Promise.all([
+    loaders.userById.load(token.userId),
+    loaders.revokedToken.load(token.jti),
+  ]);
   if (!user || user.disabled) return { refused: "account" };
   if (revoked || Number(user.tokenVersion) !== token.version) return { refused: "token" };
-  return { actor: { kind: user.role as Actor["kind"], userId: user.id, username: user.username, agencyId: user.agencyId } };
+  return {
+    actor: { kind: user.role as Actor["kind"], userId: user.id, username: user.username, agencyId: user.agencyId },
+  };
 }

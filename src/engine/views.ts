@@ -18,7 +18,10 @@ import { dataKeyOf } from "../privacy/atRest.ts";
 /** The insured person's name and ID number, decrypted (they are stored encrypted: docs/personal-data.md). */
 function insuredOf(ctx: EngineContext, c: Pick<CaseWithAgencies, "insuredName" | "insuredIdNumber">) {
   const key = dataKeyOf(ctx.db);
-  return { name: key.decrypt(c.insuredName, "insuredName"), idNumber: key.decrypt(c.insuredIdNumber, "insuredIdNumber") };
+  return {
+    name: key.decrypt(c.insuredName, "insuredName"),
+    idNumber: key.decrypt(c.insuredIdNumber, "insuredIdNumber"),
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -37,7 +40,9 @@ const outcomeSchema = z
   .enum(["completed", "withdrawn", "refused"])
   .nullable()
   .meta({ description: "how a final case ended; null while open" });
-export const caseTypeSchema = z.enum(caseTypes).meta({ id: "CaseType", description: "GET /api/machines describes each" });
+export const caseTypeSchema = z
+  .enum(caseTypes)
+  .meta({ id: "CaseType", description: "GET /api/machines describes each" });
 
 export const progressSchema = z
   .object({
@@ -119,10 +124,10 @@ export const caseEventSchema = z
     occurredOn: chinaDateSchema,
     recordedAt: timestamp,
     actor: z.object({ kind: z.enum(["staff", "admin", "system"]), username: z.string().nullable() }),
-    backdateReason: z
-      .string()
-      .nullable()
-      .meta({ description: "why an act dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days back was recorded only then" }),
+    backdateReason: z.string().nullable().meta({
+      description:
+        "why an act dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days back was recorded only then",
+    }),
   })
   .meta({ id: "CaseEvent", description: "One entry of a case's append-only event log" });
 
@@ -148,12 +153,9 @@ export const caseStatusSchema = z
         occurredOn: chinaDateSchema,
         state: z.string(),
         stateLabel: labelSchema.nullable(),
-        count: z
-          .number()
-          .int()
-          .min(2)
-          .optional()
-          .meta({ description: "present when the entry stands for this many identical events in a row (its date: the last)" }),
+        count: z.number().int().min(2).optional().meta({
+          description: "present when the entry stands for this many identical events in a row (its date: the last)",
+        }),
       }),
     ),
     timelineOmitted: z
@@ -269,7 +271,10 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies): CaseSummar
 const systemEventLabels: Record<string, { zh: string; en: string }> = {
   [CASE_OPENED]: { zh: "立案", en: "Case opened" },
   [DEADLINE_MISSED]: { zh: "期限已过", en: "Deadline passed" },
-  [DEADLINES_RECOMPUTED]: { zh: "节假日安排公布，期限已重新计算", en: "Due dates recomputed (holiday schedule published)" },
+  [DEADLINES_RECOMPUTED]: {
+    zh: "节假日安排公布，期限已重新计算",
+    en: "Due dates recomputed (holiday schedule published)",
+  },
 };
 
 export function eventLabel(mod: CaseMachineModule, type: string) {
@@ -307,7 +312,12 @@ function compactTimeline(mod: CaseMachineModule, events: StatusSource["timeline"
       last.count = (last.count ?? 1) + 1;
       last.occurredOn = e.occurredOn;
     } else {
-      entries.push({ label: eventLabel(mod, e.type), occurredOn: e.occurredOn, state: e.toState, stateLabel: mod.states[e.toState]?.label ?? null });
+      entries.push({
+        label: eventLabel(mod, e.type),
+        occurredOn: e.occurredOn,
+        state: e.toState,
+        stateLabel: mod.states[e.toState]?.label ?? null,
+      });
     }
     previous = e;
   }

@@ -16,7 +16,12 @@ export interface RunningJobs {
 
 export function startJobs(ctx: EngineContext, config: Config): RunningJobs {
   const sweeper = new Sweeper(ctx, { dueSoonWorkingDays: config.DUE_SOON_WORKING_DAYS });
-  const sweepLoop = new JobLoop("deadline sweep", async () => void (await sweeper.runOnce()), config.SWEEP_INTERVAL_MS, ctx.log);
+  const sweepLoop = new JobLoop(
+    "deadline sweep",
+    async () => void (await sweeper.runOnce()),
+    config.SWEEP_INTERVAL_MS,
+    ctx.log,
+  );
   const delivery = new DeliveryWorker(ctx, {
     pollMs: config.WEBHOOK_POLL_MS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,

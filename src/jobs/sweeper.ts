@@ -55,7 +55,10 @@ export function dueSoonCutoff(ctx: EngineContext, today: ChinaDate, workingDays:
 }
 
 async function noticeExists(ctx: EngineContext, caseId: string, kind: string, stepSeq: number): Promise<boolean> {
-  const n = await ctx.db.deadlineNotice.findUnique({ where: { caseId_kind_stepSeq: { caseId, kind, stepSeq } }, select: { id: true } });
+  const n = await ctx.db.deadlineNotice.findUnique({
+    where: { caseId_kind_stepSeq: { caseId, kind, stepSeq } },
+    select: { id: true },
+  });
   return n !== null;
 }
 
@@ -79,7 +82,12 @@ export async function recordMissed(ctx: EngineContext, caseId: string, today: Ch
         kind: "deadline.missed",
         case: caseRef(after),
         event,
-        deadline: { state: c.state, stepStartedOn: c.stepStartedOn, stepDueOn, workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value },
+        deadline: {
+          state: c.state,
+          stepStartedOn: c.stepStartedOn,
+          stepDueOn,
+          workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value,
+        },
       }),
     });
     if (outcome === "recorded") {
@@ -93,18 +101,33 @@ export async function recordMissed(ctx: EngineContext, caseId: string, today: Ch
 }
 
 /** Sends the "deadline approaching" notification for the case's current step, once per step instance. */
-export async function recordApproaching(ctx: EngineContext, caseId: string, today: ChinaDate, cutoff: ChinaDate): Promise<boolean> {
+export async function recordApproaching(
+  ctx: EngineContext,
+  caseId: string,
+  today: ChinaDate,
+  cutoff: ChinaDate,
+): Promise<boolean> {
   const c = await findCase(ctx, caseId);
   if (!c || !machineInstalled(ctx, c)) return false;
   const { stepSeq, stepDueOn } = c;
   if (c.final || stepSeq === null || stepDueOn === null || stepDueOn < today || stepDueOn > cutoff) return false;
   if (await noticeExists(ctx, c.id, "approaching", stepSeq)) return false;
   // false when another node sent it
-  return recordDeadlineReminder(ctx, c, { kind: "approaching", stepSeq, state: c.state, stepDueOn }, {
-    kind: "deadline.approaching",
-    case: caseRef(c),
-    deadline: { state: c.state, stepStartedOn: c.stepStartedOn, stepDueOn, workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value },
-  });
+  return recordDeadlineReminder(
+    ctx,
+    c,
+    { kind: "approaching", stepSeq, state: c.state, stepDueOn },
+    {
+      kind: "deadline.approaching",
+      case: caseRef(c),
+      deadline: {
+        state: c.state,
+        stepStartedOn: c.stepStartedOn,
+        stepDueOn,
+        workingDaysLeft: ctx.calendar.workingDaysBetween(today, stepDueOn).value,
+      },
+    },
+  );
 }
 
 /**
@@ -188,7 +211,10 @@ export class CalendarSync {
     // On the first run the calendar was just loaded from these rows (server.ts loadCalendar).
     const first = this.#first;
     this.#first = false;
-    const rows = await ctx.db.calendarYear.findMany({ select: { year: true, publishedAt: true }, orderBy: { year: "asc" } });
+    const rows = await ctx.db.calendarYear.findMany({
+      select: { year: true, publishedAt: true },
+      orderBy: { year: "asc" },
+    });
     let recomputed = 0;
     for (const row of rows) {
       const stamp = row.publishedAt.getTime();
@@ -197,7 +223,11 @@ export class CalendarSync {
         const full = await ctx.db.calendarYear.findUnique({ where: { year: row.year } });
         if (!full || full.publishedAt.getTime() !== stamp) continue; // re-published meanwhile: the next sweep takes it
         const had = ctx.calendar.isPublished(row.year);
-        ctx.calendar.publish({ year: full.year, holidays: JSON.parse(full.holidays), workdays: JSON.parse(full.workdays) });
+        ctx.calendar.publish({
+          year: full.year,
+          holidays: JSON.parse(full.holidays),
+          workdays: JSON.parse(full.workdays),
+        });
         this.#seen.set(row.year, stamp);
         if (!first) learned = had ? "correction" : "new year";
       }

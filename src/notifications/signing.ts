@@ -40,7 +40,13 @@ export function standardSignature(secret: string, id: string, timestamp: number,
 }
 
 /** The headers that sign one attempt: the standard ones and, for one release, the deprecated X-Tracker-* ones. */
-export function signatureHeaders(secret: string, id: string, kind: string, timestamp: number, body: string): Record<string, string> {
+export function signatureHeaders(
+  secret: string,
+  id: string,
+  kind: string,
+  timestamp: number,
+  body: string,
+): Record<string, string> {
   return {
     "webhook-id": id,
     "webhook-timestamp": String(timestamp),

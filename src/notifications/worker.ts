@@ -28,7 +28,13 @@ import { yieldToEventLoop } from "../runtime/eventLoop.ts";
 import { Agent, request } from "undici";
 import { onOutboxWritten } from "./outbox.ts";
 import { retryDelayMs, signatureHeaders, type RetryPolicy } from "./signing.ts";
-import { DestinationNotAllowed, isDestinationNotAllowed, literalHostRefused, pinnedLookup, type Network } from "./destinations.ts";
+import {
+  DestinationNotAllowed,
+  isDestinationNotAllowed,
+  literalHostRefused,
+  pinnedLookup,
+  type Network,
+} from "./destinations.ts";
 
 export interface DeliveryOptions extends RetryPolicy {
   pollMs: number;
@@ -118,7 +124,11 @@ export class DeliveryWorker {
     if (this.#inFlight.size >= this.#opts.concurrency) return this.#opts.pollMs; // a send ending wakes the loop
     const saturated = this.#saturated();
     const next = await this.#db.webhookDelivery.findFirst({
-      where: { status: "pending", webhook: { active: true }, ...(saturated.length ? { webhookId: { notIn: saturated } } : {}) },
+      where: {
+        status: "pending",
+        webhook: { active: true },
+        ...(saturated.length ? { webhookId: { notIn: saturated } } : {}),
+      },
       orderBy: { nextAttemptAt: "asc" },
       select: { nextAttemptAt: true, lockedUntil: true },
     });
@@ -144,11 +154,17 @@ export class DeliveryWorker {
       for (const m of page) {
         const now = new Date();
         const done = await this.#db.$transaction(async (tx) => {
-          const { count } = await tx.outboxMessage.updateMany({ where: { id: m.id, dispatchedAt: null }, data: { dispatchedAt: now } });
+          const { count } = await tx.outboxMessage.updateMany({
+            where: { id: m.id, dispatchedAt: null },
+            data: { dispatchedAt: now },
+          });
           if (count !== 1) return false; // another worker took it
           const agencies = [m.fromAgencyId, m.toAgencyId].filter((a): a is number => a !== null);
           const hooks = await tx.webhook.findMany({
-            where: { active: true, OR: [{ agencyId: null }, ...(agencies.length ? [{ agencyId: { in: agencies } }] : [])] },
+            where: {
+              active: true,
+              OR: [{ agencyId: null }, ...(agencies.length ? [{ agencyId: { in: agencies } }] : [])],
+            },
             select: { id: true, events: true },
           });
           const subscribed = hooks.filter((h) => parseKinds(h.events).includes(m.kind));
@@ -190,7 +206,8 @@ export class DeliveryWorker {
       let round = 0;
       for (const { id, webhookId } of due) {
         if (this.#inFlight.size >= this.#opts.concurrency || this.#abort.signal.aborted) break;
-        if ((this.#perWebhook.get(webhookId) ?? 0) >= this.#opts.perWebhookConcurrency || this.#inFlight.has(id)) continue;
+        if ((this.#perWebhook.get(webhookId) ?? 0) >= this.#opts.perWebhookConcurrency || this.#inFlight.has(id))
+          continue;
         const c = await this.claim(id);
         if (!c) continue;
         this.#start(c.d, c.token);
@@ -223,7 +240,12 @@ export class DeliveryWorker {
     const lockedUntil = new Date(now.getTime() + this.#opts.timeoutMs + CLAIM_MARGIN_MS);
     const d = await this.#db.$transaction(async (tx) => {
       const { count } = await tx.webhookDelivery.updateMany({
-        where: { id, status: "pending", nextAttemptAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+        where: {
+          id,
+          status: "pending",
+          nextAttemptAt: { lte: now },
+          OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+        },
         data: { lockedUntil, claimToken: token },
       });
       if (count !== 1) return null;
@@ -276,7 +298,8 @@ export class DeliveryWorker {
             status: ok ? "delivered" : exhausted ? "failed" : "pending",
             attempts: d.attempts + 1,
             failures,
-            nextAttemptAt: ok || exhausted ? d.nextAttemptAt : new Date(now.getTime() + retryDelayMs(failures, this.#opts)),
+            nextAttemptAt:
+              ok || exhausted ? d.nextAttemptAt : new Date(now.getTime() + retryDelayMs(failures, this.#opts)),
             lockedUntil: null,
             claimToken: null,
             manual: false,
@@ -287,7 +310,16 @@ export class DeliveryWorker {
         });
         if (count !== 1) throw new Error("claim lost");
         await tx.webhookDeliveryAttempt.create({
-          data: { deliveryId: d.id, attemptNo: d.attempts + 1, manual: d.manual, startedAt, durationMs, statusCode, error, responseBody },
+          data: {
+            deliveryId: d.id,
+            attemptNo: d.attempts + 1,
+            manual: d.manual,
+            startedAt,
+            durationMs,
+            statusCode,
+            error,
+            responseBody,
+          },
         });
       });
     } catch (e) {
@@ -295,7 +327,14 @@ export class DeliveryWorker {
       this.#log.warn({ err: e, deliveryId: d.id }, "could not record a webhook attempt");
       return;
     }
-    const log = { deliveryId: d.id, webhookId: d.webhookId, kind: d.message.kind, attempt: d.attempts + 1, statusCode, error };
+    const log = {
+      deliveryId: d.id,
+      webhookId: d.webhookId,
+      kind: d.message.kind,
+      attempt: d.attempts + 1,
+      statusCode,
+      error,
+    };
     if (ok) this.#log.debug(log, "webhook delivered");
     else if (exhausted) this.#log.warn(log, "webhook delivery failed for good; an administrator may redeliver it");
     else this.#log.info(log, "webhook attempt failed; will retry");

@@ -108,12 +108,16 @@ interface Bucket {
   days: number[];
 }
 
-export async function slaReport(ctx: EngineContext, q: { from: string; to: string; agency?: string }): Promise<SlaReport> {
+export async function slaReport(
+  ctx: EngineContext,
+  q: { from: string; to: string; agency?: string },
+): Promise<SlaReport> {
   const { db } = ctx;
   const today = ctx.today();
   const agencies = new Map((await db.agency.findMany()).map((a) => [a.id, a]));
   const buckets = new Map<string, Bucket>();
-  const modOf = (type: string, version: number): CaseMachineModule | undefined => ctx.machines.get(type as CaseType, version);
+  const modOf = (type: string, version: number): CaseMachineModule | undefined =>
+    ctx.machines.get(type as CaseType, version);
   const stepMeta = (type: string, version: number, state: string | null): StateMeta | undefined => {
     if (state === null) return undefined;
     const meta = modOf(type, version)?.states[state];
@@ -123,7 +127,19 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
     const key = `${agencyId}\u0000${caseType}\u0000${step}`;
     let b = buckets.get(key);
     if (!b) {
-      b = { agencyId, caseType, step, order: meta.step, label: meta.label, open: 0, overdue: 0, onTime: 0, late: 0, backdated: 0, days: [] };
+      b = {
+        agencyId,
+        caseType,
+        step,
+        order: meta.step,
+        label: meta.label,
+        open: 0,
+        overdue: 0,
+        onTime: 0,
+        late: 0,
+        backdated: 0,
+        days: [],
+      };
       buckets.set(key, b);
     }
     return b;
@@ -133,8 +149,16 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
 
   // Open and overdue, now.
   const by = ["type", "machineVersion", "state", "fromAgencyId", "toAgencyId"] as const;
-  const openGroups = await db.case.groupBy({ by: [...by], where: { final: false, stepDueOn: { not: null } }, _count: { _all: true } });
-  const overdueGroups = await db.case.groupBy({ by: [...by], where: { final: false, stepDueOn: { lt: today } }, _count: { _all: true } });
+  const openGroups = await db.case.groupBy({
+    by: [...by],
+    where: { final: false, stepDueOn: { not: null } },
+    _count: { _all: true },
+  });
+  const overdueGroups = await db.case.groupBy({
+    by: [...by],
+    where: { final: false, stepDueOn: { lt: today } },
+    _count: { _all: true },
+  });
   for (const [groups, field] of [
     [openGroups, "open"],
     [overdueGroups, "overdue"],
@@ -149,7 +173,8 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
   // Completions in [from, to]: events leaving a step state for another state.
   const stepStates = new Set<string>();
   for (const type of ctx.machines.types) {
-    for (const [state, meta] of Object.entries(ctx.machines.latest(type).states)) if (meta.deadline) stepStates.add(state);
+    for (const [state, meta] of Object.entries(ctx.machines.latest(type).states))
+      if (meta.deadline) stepStates.add(state);
   }
   const leaving = (
     await db.caseEvent.findMany({
@@ -203,7 +228,9 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
       const limit = effectiveLimit(meta.deadline!, parseLimits(agency?.limits ?? "{}"));
       dueOn = ctx.calendar.addWorkingDays(entered.occurredOn, limit).value;
     }
-    const flagged = (missed.get(e.caseId) ?? []).some((m) => m.state === e.fromState && m.seq < e.seq && m.seq > (entered?.seq ?? 0));
+    const flagged = (missed.get(e.caseId) ?? []).some(
+      (m) => m.state === e.fromState && m.seq < e.seq && m.seq > (entered?.seq ?? 0),
+    );
     if (dueOn === null && !flagged) continue; // neither recorded nor reconstructible: not judged
     const b = bucket(agencyId, e.case.type, e.fromState!, meta);
     if (!flagged && e.occurredOn <= dueOn!) b.onTime++;
@@ -236,7 +263,17 @@ export async function slaReport(ctx: EngineContext, q: { from: string; to: strin
       order: b.order,
     });
   }
-  rows.sort((a, b) => (a.agency < b.agency ? -1 : a.agency > b.agency ? 1 : a.caseType < b.caseType ? -1 : a.caseType > b.caseType ? 1 : a.order - b.order));
+  rows.sort((a, b) =>
+    a.agency < b.agency
+      ? -1
+      : a.agency > b.agency
+        ? 1
+        : a.caseType < b.caseType
+          ? -1
+          : a.caseType > b.caseType
+            ? 1
+            : a.order - b.order,
+  );
   return { from: q.from, to: q.to, asOf: today, rows: rows.map(({ order: _order, ...r }) => r) };
 }
 

@@ -10,10 +10,18 @@ afterEach(() => {
 
 describe("TokenService", () => {
   it("issues a token that says whose it is, in which role, for the configured lifetime", async () => {
-    const { token, expiresAt } = await new TokenService("secret-one-secret-one-secret-one", 30).issue({ userId: 7, role: "staff", version: 0 });
+    const { token, expiresAt } = await new TokenService("secret-one-secret-one-secret-one", 30).issue({
+      userId: 7,
+      role: "staff",
+      version: 0,
+    });
     const claims = expectToken(token, { userId: 7, role: "staff", ttlMinutes: 30 });
     expect(claims.exp).toBe(Math.floor(expiresAt.getTime() / 1000));
-    const admin = await new TokenService("secret-one-secret-one-secret-one", 480).issue({ userId: 1, role: "admin", version: 0 });
+    const admin = await new TokenService("secret-one-secret-one-secret-one", 480).issue({
+      userId: 1,
+      role: "admin",
+      version: 0,
+    });
     expectToken(admin.token, { userId: 1, role: "admin", ttlMinutes: 480 });
   });
 
@@ -44,10 +52,16 @@ describe("TokenService", () => {
     const { token } = await tokens.issue({ userId: 7, role: "staff", version: 0 });
     expect(await tokens.verify(token)).toMatchObject({ userId: 7, role: "staff", version: 0, jti: expect.any(String) });
     const [h, p, sig] = token.split(".");
-    const adminPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, "base64url").toString()), role: "admin" })).toString("base64url");
+    const adminPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, "base64url").toString()), role: "admin" }),
+    ).toString("base64url");
     expect(await tokens.verify(`${h}.${adminPayload}.${sig}`)).toBeUndefined();
     expect(await tokens.verify(`${h}.${p}.${sig.slice(0, -2)}${sig.endsWith("AA") ? "BB" : "AA"}`)).toBeUndefined();
-    const other = await new TokenService("secret-two-secret-two-secret-two", 30).issue({ userId: 7, role: "admin", version: 0 });
+    const other = await new TokenService("secret-two-secret-two-secret-two", 30).issue({
+      userId: 7,
+      role: "admin",
+      version: 0,
+    });
     expect(await tokens.verify(other.token)).toBeUndefined();
   });
 
@@ -55,8 +69,16 @@ describe("TokenService", () => {
     const secret = "secret-one-secret-one-secret-one";
     const key = new TextEncoder().encode(secret);
     const now = Math.floor(Date.now() / 1000);
-    const forge = (life: number, claims: Record<string, unknown> = { role: "staff", ver: 0 }, jti: string | null = "a-token-id") => {
-      const jwt = new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("7").setIssuedAt(now).setExpirationTime(now + life);
+    const forge = (
+      life: number,
+      claims: Record<string, unknown> = { role: "staff", ver: 0 },
+      jti: string | null = "a-token-id",
+    ) => {
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("7")
+        .setIssuedAt(now)
+        .setExpirationTime(now + life);
       return (jti ? jwt.setJti(jti) : jwt).sign(key);
     };
     const tokens = new TokenService(secret, 30);

@@ -61,7 +61,9 @@ describe("admin pages", () => {
     expect(await a11yProblems(page)).toEqual([]);
     await page.getByRole("button", { name: "公布", exact: true }).click();
     await page.locator(".msg-success").waitFor();
-    expect(await page.locator(".msg-success").innerText()).toMatch(/^已公布 2028 年安排：\d+ 个放假日，2 个调休上班日。$/);
+    expect(await page.locator(".msg-success").innerText()).toMatch(
+      /^已公布 2028 年安排：\d+ 个放假日，2 个调休上班日。$/,
+    );
     expect(await page.locator('.years li[data-year="2028"]').count()).toBe(1);
     await shot(page, T, "03-published");
 
@@ -72,7 +74,9 @@ describe("admin pages", () => {
     await page.getByLabel("调休上班日期").fill("2028-03-01");
     await page.getByRole("button", { name: "公布", exact: true }).click();
     await page.locator(".form-messages .msg-error").waitFor();
-    expect(await page.locator(".form-messages .msg-error").innerText()).toContain("2028-03-01 is not a Saturday or Sunday");
+    expect(await page.locator(".form-messages .msg-error").innerText()).toContain(
+      "2028-03-01 is not a Saturday or Sunday",
+    );
     w.assertClean();
     await ctx.close();
   });
@@ -119,7 +123,12 @@ describe("admin pages", () => {
     await page.getByRole("button", { name: "Add policy" }).click();
     await page.getByText("Policy for 350100 from 2026-01-01 added.").waitFor();
     const p = await api.call("GET", "/api/admin/policies", { token: tokens.admin });
-    expect(p.body.items[0]).toMatchObject({ region: "350100", contributionBaseFen: 456_789, rateBasisPoints: 1000, lateFeePerDayPpm: 500 });
+    expect(p.body.items[0]).toMatchObject({
+      region: "350100",
+      contributionBaseFen: 456_789,
+      rateBasisPoints: 1000,
+      lateFeePerDayPpm: 500,
+    });
     await shot(page, T, "02-policies");
     expect(await a11yProblems(page)).toEqual([]);
     w.assertClean();
@@ -143,9 +152,48 @@ describe("admin pages", () => {
       to: "2026-10-31",
       asOf: "2026-11-02",
       rows: [
-        { agency: "FZ", agencyName: "福州市医保中心", caseType: "medicalTransfer", step: "transferOut", stepLabel: { zh: "转出办理中", en: "Transfer-out in progress" }, open: 4, overdue: 1, completedOnTime: 18, completedLate: 2, completionRate: 0.9, medianWorkingDays: 6, p90WorkingDays: 9.5 },
-        { agency: "XM", agencyName: "厦门市医保中心", caseType: "medicalTransfer", step: "transferIn", stepLabel: { zh: "转入办理中", en: "Transfer-in in progress" }, open: 2, overdue: 0, completedOnTime: 10, completedLate: 0, completionRate: 1, medianWorkingDays: 3, p90WorkingDays: 4 },
-        { agency: "XM", agencyName: "厦门市医保中心", caseType: "pensionTransfer", step: "applicationFiled", stepLabel: { zh: "转入地审核中", en: "Under review by the transfer-in agency" }, open: 3, overdue: 2, completedOnTime: 0, completedLate: 0, completionRate: null, medianWorkingDays: null, p90WorkingDays: null },
+        {
+          agency: "FZ",
+          agencyName: "福州市医保中心",
+          caseType: "medicalTransfer",
+          step: "transferOut",
+          stepLabel: { zh: "转出办理中", en: "Transfer-out in progress" },
+          open: 4,
+          overdue: 1,
+          completedOnTime: 18,
+          completedLate: 2,
+          completionRate: 0.9,
+          medianWorkingDays: 6,
+          p90WorkingDays: 9.5,
+        },
+        {
+          agency: "XM",
+          agencyName: "厦门市医保中心",
+          caseType: "medicalTransfer",
+          step: "transferIn",
+          stepLabel: { zh: "转入办理中", en: "Transfer-in in progress" },
+          open: 2,
+          overdue: 0,
+          completedOnTime: 10,
+          completedLate: 0,
+          completionRate: 1,
+          medianWorkingDays: 3,
+          p90WorkingDays: 4,
+        },
+        {
+          agency: "XM",
+          agencyName: "厦门市医保中心",
+          caseType: "pensionTransfer",
+          step: "applicationFiled",
+          stepLabel: { zh: "转入地审核中", en: "Under review by the transfer-in agency" },
+          open: 3,
+          overdue: 2,
+          completedOnTime: 0,
+          completedLate: 0,
+          completionRate: null,
+          medianWorkingDays: null,
+          p90WorkingDays: null,
+        },
       ],
     };
     let asked = "";
@@ -170,7 +218,11 @@ describe("admin pages", () => {
     // Not deployed (404): a clear message instead of a broken page.
     await page.unroute("**/api/admin/reports/sla?*");
     await page.route("**/api/admin/reports/sla?*", (route) =>
-      route.fulfill({ status: 404, contentType: "application/problem+json", body: JSON.stringify({ type: "/problems/not-found", title: "Not found", status: 404 }) }),
+      route.fulfill({
+        status: 404,
+        contentType: "application/problem+json",
+        body: JSON.stringify({ type: "/problems/not-found", title: "Not found", status: 404 }),
+      }),
     );
     await page.getByRole("button", { name: "生成报表" }).click();
     await page.getByText("服务器暂不提供时限报表。").waitFor();

@@ -52,8 +52,19 @@ async function overdueCase() {
     body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
   });
   expect(r.status).toBe(201);
-  await send(tokens.out, r.body.id, { type: "ISSUE_CERTIFICATE", occurredOn: "2026-09-02", contributionMonths: 1, accountBalanceFen: 1, arrearsFen: 0 });
-  await send(tokens.in, r.body.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-10", channel: "online", applicant: "employer" });
+  await send(tokens.out, r.body.id, {
+    type: "ISSUE_CERTIFICATE",
+    occurredOn: "2026-09-02",
+    contributionMonths: 1,
+    accountBalanceFen: 1,
+    arrearsFen: 0,
+  });
+  await send(tokens.in, r.body.id, {
+    type: "FILE_APPLICATION",
+    occurredOn: "2026-09-10",
+    channel: "online",
+    applicant: "employer",
+  });
   const after = await send(tokens.in, r.body.id, { type: "ACCEPT", occurredOn: "2026-09-28" });
   expect(after).toMatchObject({ state: "transferOut", overdue: true });
   return after;
@@ -75,8 +86,19 @@ async function dueSoonCase(today: string) {
       token: tokens.out,
       body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: d },
     });
-    await send(tokens.out, m.body.id, { type: "ISSUE_CERTIFICATE", occurredOn: d, contributionMonths: 1, accountBalanceFen: 1, arrearsFen: 0 });
-    await send(tokens.in, m.body.id, { type: "FILE_APPLICATION", occurredOn: d, channel: "online", applicant: "employer" });
+    await send(tokens.out, m.body.id, {
+      type: "ISSUE_CERTIFICATE",
+      occurredOn: d,
+      contributionMonths: 1,
+      accountBalanceFen: 1,
+      arrearsFen: 0,
+    });
+    await send(tokens.in, m.body.id, {
+      type: "FILE_APPLICATION",
+      occurredOn: d,
+      channel: "online",
+      applicant: "employer",
+    });
     const after = await send(tokens.in, m.body.id, { type: "ACCEPT", occurredOn: d });
     expect(after).toMatchObject({ stepDueOn: due, overdue: false });
     return after;
@@ -138,7 +160,9 @@ describe("staff console", () => {
     await expect.poll(() => fz.locator("#view h1").innerText()).toContain("福州市医保中心");
     // Sorted by step due date: the overdue case, the one due soon, then ours (no due date yet);
     // both marked by a row class and a badge in words.
-    const order = await fz.locator("table.queue tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-case")));
+    const order = await fz
+      .locator("table.queue tbody tr")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-case")));
     expect(order.indexOf(late.caseNumber)).toBeLessThan(order.indexOf(soon.caseNumber));
     expect(order.indexOf(soon.caseNumber)).toBeLessThan(order.indexOf(c.caseNumber));
     expect(await fz.locator(`tr[data-case="${late.caseNumber}"]`).getAttribute("class")).toBe("row-overdue");
@@ -150,7 +174,7 @@ describe("staff console", () => {
     await row.getByRole("link").click();
     await fz.locator("svg.diagram").waitFor();
     expect(await currentState(fz)).toBe("已中止参保");
-    expect(await fz.locator('.node-current').getAttribute("data-state")).toBe("suspended");
+    expect(await fz.locator(".node-current").getAttribute("data-state")).toBe("suspended");
 
     // ISSUE_CERTIFICATE, with amounts typed in yuan: sent as exact integer fen.
     await fz.getByRole("button", { name: "开具参保凭证" }).click();
@@ -216,7 +240,12 @@ describe("staff console", () => {
     const fits = await xm.locator("svg.diagram").evaluate((svg: SVGSVGElement) => {
       const vb = svg.viewBox.baseVal;
       const bb = svg.getBBox();
-      return bb.x >= vb.x - 1 && bb.y >= vb.y - 1 && bb.x + bb.width <= vb.x + vb.width + 1 && bb.y + bb.height <= vb.y + vb.height + 1;
+      return (
+        bb.x >= vb.x - 1 &&
+        bb.y >= vb.y - 1 &&
+        bb.x + bb.width <= vb.x + vb.width + 1 &&
+        bb.y + bb.height <= vb.y + vb.height + 1
+      );
     });
     expect(fits).toBe(true);
     await xm.locator(".diagram-details summary").click();
@@ -267,7 +296,9 @@ describe("staff console", () => {
     await a.getByRole("button", { name: "Record: Withdraw" }).click();
     const alert = a.locator(".event-form .msg-error");
     await alert.waitFor();
-    expect(await alert.innerText()).toContain("This case was changed by someone else meanwhile (now version 3). Reload to see the latest.");
+    expect(await alert.innerText()).toContain(
+      "This case was changed by someone else meanwhile (now version 3). Reload to see the latest.",
+    );
     await shot(a, T, "01-stale-version");
     expect(await a11yProblems(a)).toEqual([]);
     expect((await caseState(c.id)).state).toBe("applicationFiled"); // nothing was recorded
@@ -319,7 +350,10 @@ describe("staff console", () => {
     expect((await caseState(c.id)).facts.arrearsFen).toBe(35_000);
 
     // The transfer-in agency cannot accept while the arrears are unpaid: 409, explained.
-    await api.call("POST", `/api/cases/${c.id}/events`, { token: tokens.in, body: { type: "FILE_APPLICATION", channel: "online", applicant: "employer" } });
+    await api.call("POST", `/api/cases/${c.id}/events`, {
+      token: tokens.in,
+      body: { type: "FILE_APPLICATION", channel: "online", applicant: "employer" },
+    });
     const xmCtx = await newContext(browser);
     const xm = await xmCtx.newPage();
     await logIn(xm, "xm-clerk");
@@ -352,9 +386,9 @@ describe("staff console", () => {
     expect(machines.status).toBe(200);
     const items = machines.body.items as { type: string; label?: { zh: string } }[];
     expect(items.length).toBeGreaterThanOrEqual(3);
-    const options = await typeSelect.locator("option").evaluateAll((os) =>
-      os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent })),
-    );
+    const options = await typeSelect
+      .locator("option")
+      .evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent })));
     expect(options.slice(1)).toEqual(
       items.map((m) => ({ value: m.type, text: m.label?.zh ?? dictionaries["zh-CN"][`type.${m.type}`] })),
     );
@@ -375,7 +409,11 @@ describe("staff console", () => {
     await fz.waitForURL(/#\/case\/[0-9a-f-]{36}$/);
     await fz.locator("svg.diagram").waitFor();
     const id = new URL(fz.url()).hash.replace("#/case/", "");
-    expect(await caseState(id)).toMatchObject({ type: "renewal", fromAgency: { code: "FZ" }, toAgency: { code: "FZ" } });
+    expect(await caseState(id)).toMatchObject({
+      type: "renewal",
+      fromAgency: { code: "FZ" },
+      toAgency: { code: "FZ" },
+    });
     expect(await a11yProblems(fz)).toEqual([]);
     w.assertClean();
     await ctx.close();

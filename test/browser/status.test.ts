@@ -33,8 +33,27 @@ describe("status page", () => {
     expect(open.status).toBe(201);
     const c = open.body;
     const send = (token: string, body: object) => api.call("POST", `/api/cases/${c.id}/events`, { token, body });
-    expect((await send(tokens.out, { type: "ISSUE_CERTIFICATE", occurredOn: "2026-09-02", contributionMonths: 48, accountBalanceFen: 523_456, arrearsFen: 0 })).status).toBe(200);
-    expect((await send(tokens.in, { type: "FILE_APPLICATION", occurredOn: "2026-09-10", channel: "online", applicant: "employer" })).status).toBe(200);
+    expect(
+      (
+        await send(tokens.out, {
+          type: "ISSUE_CERTIFICATE",
+          occurredOn: "2026-09-02",
+          contributionMonths: 48,
+          accountBalanceFen: 523_456,
+          arrearsFen: 0,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await send(tokens.in, {
+          type: "FILE_APPLICATION",
+          occurredOn: "2026-09-10",
+          channel: "online",
+          applicant: "employer",
+        })
+      ).status,
+    ).toBe(200);
     expect((await send(tokens.in, { type: "ACCEPT", occurredOn: "2026-09-28" })).status).toBe(200);
 
     const ctx = await newContext(browser, { mobile: true });

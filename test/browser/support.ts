@@ -57,7 +57,14 @@ export async function startServiceAndBrowser(): Promise<{ server: TestServer; br
 export async function newContext(browser: Browser, opts: { mobile?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext(
     opts.mobile
-      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN", timezoneId: "America/Los_Angeles" }
+      ? {
+          viewport: { width: 390, height: 844 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+          locale: "zh-CN",
+          timezoneId: "America/Los_Angeles",
+        }
       : { viewport: { width: 1280, height: 900 }, locale: "zh-CN", timezoneId: "America/Los_Angeles" },
   );
   // Fail at the step that waits, well before the test's own timeout.

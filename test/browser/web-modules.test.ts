@@ -32,8 +32,16 @@ describe("dictionaries", () => {
 
   it("English strings are English and Chinese strings are Chinese", () => {
     for (const [key, s] of Object.entries(en)) expect(s, `en ${key}`).not.toMatch(/[\u3400-\u9fff]/);
-    const neutral = new Set(["common.none", "common.dateWithWeekday", "timeline.fromTo", "diagram.edge", "session.who", "admin.policies.rateValue"]);
-    for (const [key, s] of Object.entries(zh)) if (!neutral.has(key)) expect(s, `zh-CN ${key}`).toMatch(/[\u3400-\u9fff]/);
+    const neutral = new Set([
+      "common.none",
+      "common.dateWithWeekday",
+      "timeline.fromTo",
+      "diagram.edge",
+      "session.who",
+      "admin.policies.rateValue",
+    ]);
+    for (const [key, s] of Object.entries(zh))
+      if (!neutral.has(key)) expect(s, `zh-CN ${key}`).toMatch(/[\u3400-\u9fff]/);
   });
 
   it("defines every key the pages use", () => {
@@ -41,7 +49,8 @@ describe("dictionaries", () => {
     for (const file of fs.readdirSync(webRoot).filter((f) => f.endsWith(".html"))) {
       const html = fs.readFileSync(path.join(webRoot, file), "utf8");
       for (const m of html.matchAll(/data-i18n="([^"]+)"/g)) used.add(m[1]);
-      for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g)) for (const pair of m[1].split(";")) used.add(pair.split(":")[1]);
+      for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g))
+        for (const pair of m[1].split(";")) used.add(pair.split(":")[1]);
     }
     for (const file of fs.readdirSync(path.join(webRoot, "assets")).filter((f) => f.endsWith(".js"))) {
       const js = fs.readFileSync(path.join(webRoot, "assets", file), "utf8");
@@ -85,7 +94,9 @@ describe("case types", () => {
     expect(files).toContain("console.js");
     const named = files.flatMap((file) => {
       const js = fs.readFileSync(path.join(webRoot, "assets", file), "utf8");
-      return types.filter((type) => js.includes(`"${type}"`) || js.includes(`'${type}'`)).map((type) => `${file}: ${type}`);
+      return types
+        .filter((type) => js.includes(`"${type}"`) || js.includes(`'${type}'`))
+        .map((type) => `${file}: ${type}`);
     });
     expect(named).toEqual([]);
   });
@@ -107,7 +118,8 @@ describe("money typed in yuan", async () => {
     expect(ok("¥5,234.56")).toBe(523_456);
     expect(ok("￥ 12 345")).toBe(1_234_500);
     expect(ok("90071992547409.91")).toBe(Number.MAX_SAFE_INTEGER);
-    for (const bad of ["12.345", "-1", "1e3", "01", ".5", "5.", "abc", "1.2.3", "０.５"]) expect(parseYuan(bad), bad).toMatchObject({ ok: false, reason: "format" });
+    for (const bad of ["12.345", "-1", "1e3", "01", ".5", "5.", "abc", "1.2.3", "０.５"])
+      expect(parseYuan(bad), bad).toMatchObject({ ok: false, reason: "format" });
     expect(parseYuan("")).toMatchObject({ ok: false, reason: "empty" });
     expect(parseYuan("90071992547409.92")).toMatchObject({ ok: false, reason: "tooLarge" });
   });
@@ -159,7 +171,12 @@ describe("diagram layout", async () => {
       "transferIn",
       "transferred",
     ]);
-    expect(happyPath(definitionJson(machineRegistry.renewal[1]))).toEqual(["lapsed", "arrearsAssessed", "paid", "restored"]);
+    expect(happyPath(definitionJson(machineRegistry.renewal[1]))).toEqual([
+      "lapsed",
+      "arrearsAssessed",
+      "paid",
+      "restored",
+    ]);
     for (const mod of modules) {
       const def = definitionJson(mod);
       const pos: Map<string, { col: number; row: number }> = layout(def);

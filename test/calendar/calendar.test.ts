@@ -27,12 +27,27 @@ function expectCalendarError(fn: () => unknown, code: CalendarError["code"]): Ca
 
 describe("date helpers", () => {
   it("isChinaDate accepts only strict, real YYYY-MM-DD dates", () => {
-    for (const ok of ["2026-01-01", "2024-02-29", "2000-02-29", "2026-12-31", "0001-01-01"]) expect(isChinaDate(ok)).toBe(true);
+    for (const ok of ["2026-01-01", "2024-02-29", "2000-02-29", "2026-12-31", "0001-01-01"])
+      expect(isChinaDate(ok)).toBe(true);
     for (const bad of [
-      "2025-02-29", "1900-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00",
-      "2026-1-01", "2026-01-1", " 2026-01-01", "2026-01-01 ", "2026-01-01T00:00:00Z", "20260101", "0000-01-01", "",
+      "2025-02-29",
+      "1900-02-29",
+      "2026-02-30",
+      "2026-04-31",
+      "2026-13-01",
+      "2026-00-10",
+      "2026-01-00",
+      "2026-1-01",
+      "2026-01-1",
+      " 2026-01-01",
+      "2026-01-01 ",
+      "2026-01-01T00:00:00Z",
+      "20260101",
+      "0000-01-01",
+      "",
       "２０２６-01-01",
-    ]) expect(isChinaDate(bad)).toBe(false);
+    ])
+      expect(isChinaDate(bad)).toBe(false);
     expect(isChinaDate(undefined as unknown as string)).toBe(false);
   });
 
@@ -77,7 +92,12 @@ describe("chinaToday", () => {
   });
 
   it("agrees with ICU at every quarter hour of a year, asked in order (the per-hour memo)", () => {
-    const icu = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+    const icu = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Asia/Shanghai",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
     for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 15 * 60_000) {
       const at = new Date(t);
       if (chinaToday(at) !== icu.format(at)) expect(chinaToday(at)).toBe(icu.format(at));
@@ -157,7 +177,8 @@ describe("WorkingCalendar on published years", () => {
     const cal = official();
     expectCalendarError(() => cal.isWorkingDay("2026-02-29"), "INVALID_DATE");
     expectCalendarError(() => cal.addWorkingDays("2026/10/01", 1), "INVALID_DATE");
-    for (const n of [-1, 1.5, Number.NaN, Infinity, 10_001]) expectCalendarError(() => cal.addWorkingDays("2026-10-01", n), "INVALID_ARGUMENT");
+    for (const n of [-1, 1.5, Number.NaN, Infinity, 10_001])
+      expectCalendarError(() => cal.addWorkingDays("2026-10-01", n), "INVALID_ARGUMENT");
     expectCalendarError(() => cal.workingDaysBetween("2026-10-01", "x"), "INVALID_DATE");
     expectCalendarError(() => cal.isWorkingDay("1800-01-01"), "OUT_OF_RANGE");
     expectCalendarError(() => cal.addWorkingDays("2199-12-30", 5), "OUT_OF_RANGE");
@@ -190,7 +211,16 @@ describe("WorkingCalendar beyond the published years (2027)", () => {
     // A made-up schedule (the real one is published in November 2026): 5–11 Feb off, Sat 20 Feb worked.
     const fake2027: YearSchedule = {
       year: 2027,
-      holidays: ["2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"],
+      holidays: [
+        "2027-01-01",
+        "2027-02-05",
+        "2027-02-06",
+        "2027-02-07",
+        "2027-02-08",
+        "2027-02-09",
+        "2027-02-10",
+        "2027-02-11",
+      ],
       workdays: ["2027-02-20"],
     };
     cal.publish(fake2027);
@@ -232,9 +262,19 @@ describe("WorkingCalendar beyond the published years (2027)", () => {
 
     expectCalendarError(() => cal.publish({ year: 2027.5, holidays: [], workdays: [] }), "INVALID_SCHEDULE");
     expectCalendarError(() => cal.publish({ year: 3000, holidays: [], workdays: [] }), "OUT_OF_RANGE");
-    expectCalendarError(() => cal.publish({ year: 2027, holidays: "2027-02-05" } as unknown as YearSchedule), "INVALID_SCHEDULE");
+    expectCalendarError(
+      () => cal.publish({ year: 2027, holidays: "2027-02-05" } as unknown as YearSchedule),
+      "INVALID_SCHEDULE",
+    );
     expectCalendarError(() => cal.publish(null as unknown as YearSchedule), "INVALID_SCHEDULE");
-    expectCalendarError(() => new WorkingCalendar([{ year: 2027, holidays: [], workdays: [] }, { year: 2027, holidays: [], workdays: [] }]), "INVALID_SCHEDULE");
+    expectCalendarError(
+      () =>
+        new WorkingCalendar([
+          { year: 2027, holidays: [], workdays: [] },
+          { year: 2027, holidays: [], workdays: [] },
+        ]),
+      "INVALID_SCHEDULE",
+    );
   });
 
   it("a calendar without data is all rule years, never plain Monday–Friday", () => {

@@ -22,7 +22,11 @@ const transferInSpec = { key: "fake.transferIn", nationalMaxDays: 5, agency: "tr
 const overallSpec = { key: "fake.overall", nationalMaxDays: 15, agency: "transferIn" } as const;
 
 const label = (en: string) => ({ zh: en, en });
-const event = (recordedBy: EventSpec["recordedBy"]): EventSpec => ({ payload: z.object({}), recordedBy, label: label("event") });
+const event = (recordedBy: EventSpec["recordedBy"]): EventSpec => ({
+  payload: z.object({}),
+  recordedBy,
+  label: label("event"),
+});
 
 const machine = createMachine({
   id: "fakeMedical",
@@ -33,7 +37,13 @@ const machine = createMachine({
     refused: { on: { FILE_APPLICATION: "applicationFiled" } },
     // a self-transition inside a state with a deadline (in the real machine REISSUE_CERTIFICATE
     // loops in states without one; here it tests that a running step clock is kept)
-    transferOut: { on: { REISSUE_CERTIFICATE: { actions: assign({ reissues: ({ context }) => context.reissues + 1 }) }, TRANSFER_OUT_DONE: "transferIn", WITHDRAW: "withdrawn" } },
+    transferOut: {
+      on: {
+        REISSUE_CERTIFICATE: { actions: assign({ reissues: ({ context }) => context.reissues + 1 }) },
+        TRANSFER_OUT_DONE: "transferIn",
+        WITHDRAW: "withdrawn",
+      },
+    },
     transferIn: { on: { TRANSFER_IN_DONE: "transferred" } },
     transferred: { type: "final" },
     withdrawn: { type: "final" },
@@ -95,7 +105,13 @@ class FakeCase {
     this.deadlines = this.#next(this.deadlines, fromState, this.state, type, occurredOn);
     return this.deadlines;
   }
-  #next(previous: CaseDeadlines, fromState: string, toState: string, eventType: string, occurredOn: string): CaseDeadlines {
+  #next(
+    previous: CaseDeadlines,
+    fromState: string,
+    toState: string,
+    eventType: string,
+    occurredOn: string,
+  ): CaseDeadlines {
     return nextDeadlines({
       module: fakeModule,
       calendar: this.calendar,
@@ -146,7 +162,13 @@ describe("validateAgencyLimits", () => {
     );
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => e.key)).toEqual(["fake.transferOut", "fake.transferIn", "fake.overall", "fake.typo", "fake.other"]);
+    expect(r.errors.map((e) => e.key)).toEqual([
+      "fake.transferOut",
+      "fake.transferIn",
+      "fake.overall",
+      "fake.typo",
+      "fake.other",
+    ]);
     expect(r.errors[0].message).toBe("must not exceed the national limit of 10 working days");
     expect(r.errors[1].message).toBe("must be at least 1 working day");
     expect(r.errors[2].message).toBe("must be a whole number of working days");
@@ -172,7 +194,10 @@ describe("nextDeadlines", () => {
       overallStartedOn: "2026-09-28",
     });
     // a self-transition keeps the running step clock
-    expect(c.send("REISSUE_CERTIFICATE", "2026-10-08")).toMatchObject({ stepDueOn: "2026-10-16", stepStartedOn: "2026-09-28" });
+    expect(c.send("REISSUE_CERTIFICATE", "2026-10-08")).toMatchObject({
+      stepDueOn: "2026-10-16",
+      stepStartedOn: "2026-09-28",
+    });
     // B = Fri 9 Oct; B+5wd: Sat 10 Oct (make-up day), 12, 13, 14, 15 Oct
     expect(c.send("TRANSFER_OUT_DONE", "2026-10-09")).toEqual({
       stepDueOn: "2026-10-15",
@@ -250,7 +275,15 @@ describe("nextDeadlines", () => {
 
     // A made-up 2027 schedule (test fixture): 1–4 Jan off.
     calendar.publish({ year: 2027, holidays: ["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"], workdays: [] });
-    expect(recomputeDeadlines({ module: fakeModule, calendar, current: accepted, state: "transferOut", limitsFor: () => undefined })).toEqual({
+    expect(
+      recomputeDeadlines({
+        module: fakeModule,
+        calendar,
+        current: accepted,
+        state: "transferOut",
+        limitsFor: () => undefined,
+      }),
+    ).toEqual({
       stepDueOn: "2027-01-06",
       dueOn: "2027-01-13",
       provisional: false,
@@ -270,7 +303,15 @@ describe("nextDeadlines", () => {
     expect(done).toMatchObject({ stepDueOn: null, dueOn: "2027-01-05", provisional: true });
     // once 2027 is published, the kept overall date no longer relies on a rule year
     c.calendar.publish({ year: 2027, holidays: ["2027-01-01"], workdays: [] });
-    expect(recomputeDeadlines({ module: fakeModule, calendar: c.calendar, current: done, state: c.state, limitsFor: () => undefined })).toMatchObject({
+    expect(
+      recomputeDeadlines({
+        module: fakeModule,
+        calendar: c.calendar,
+        current: done,
+        state: c.state,
+        limitsFor: () => undefined,
+      }),
+    ).toMatchObject({
       dueOn: "2027-01-05",
       provisional: false,
     });
@@ -278,9 +319,23 @@ describe("nextDeadlines", () => {
 
   it("recomputes a final case's kept overall date and leaves its step empty", () => {
     const calendar = new WorkingCalendar([]);
-    const current: CaseDeadlines = { stepDueOn: null, dueOn: "2026-10-19", provisional: true, stepStartedOn: null, overallStartedOn: "2026-09-28" };
+    const current: CaseDeadlines = {
+      stepDueOn: null,
+      dueOn: "2026-10-19",
+      provisional: true,
+      stepStartedOn: null,
+      overallStartedOn: "2026-09-28",
+    };
     const official = WorkingCalendar.official();
-    expect(recomputeDeadlines({ module: fakeModule, calendar: official, current, state: "transferred", limitsFor: () => undefined })).toEqual({
+    expect(
+      recomputeDeadlines({
+        module: fakeModule,
+        calendar: official,
+        current,
+        state: "transferred",
+        limitsFor: () => undefined,
+      }),
+    ).toEqual({
       stepDueOn: null,
       dueOn: "2026-10-23",
       provisional: false,
@@ -288,7 +343,9 @@ describe("nextDeadlines", () => {
       overallStartedOn: "2026-09-28",
     });
     // rule-only calendar: 1–3 Oct by rule, no make-up Saturday → a different, provisional date
-    expect(recomputeDeadlines({ module: fakeModule, calendar, current, state: "transferred", limitsFor: () => undefined })).toMatchObject({
+    expect(
+      recomputeDeadlines({ module: fakeModule, calendar, current, state: "transferred", limitsFor: () => undefined }),
+    ).toMatchObject({
       provisional: true,
     });
   });
@@ -304,6 +361,8 @@ describe("nextDeadlines", () => {
       limitsFor: () => undefined,
     };
     expect(() => nextDeadlines({ ...base, occurredOn: "2026-02-30" })).toThrow(CalendarError);
-    expect(() => nextDeadlines({ ...base, toState: "nowhere", occurredOn: "2026-02-03" })).toThrow(/no metadata for state "nowhere"/);
+    expect(() => nextDeadlines({ ...base, toState: "nowhere", occurredOn: "2026-02-03" })).toThrow(
+      /no metadata for state "nowhere"/,
+    );
   });
 });

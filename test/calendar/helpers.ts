@@ -7,7 +7,9 @@ export function* eachDate(from: string, to: string): Generator<string> {
     const s = `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
     if (s > end) return;
     yield s;
-    const dim = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+    const dim = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
+      m - 1
+    ];
     d++;
     if (d > dim) {
       d = 1;
@@ -42,4 +44,10 @@ export function inEachZone(zones: readonly string[], fn: (zone: string) => void)
   }
 }
 
-export const ZONES = ["UTC", "Asia/Shanghai", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago"] as const;
+export const ZONES = [
+  "UTC",
+  "Asia/Shanghai",
+  "America/Los_Angeles",
+  "Pacific/Kiritimati",
+  "Pacific/Pago_Pago",
+] as const;

@@ -12,7 +12,9 @@ const raw = JSON.parse(readFileSync(require.resolve("chinese-days/dist/chinese-d
   holidays: Record<string, string>;
   workdays: Record<string, string>;
 };
-const installed = (JSON.parse(readFileSync(require.resolve("chinese-days/package.json"), "utf8")) as { version: string }).version;
+const installed = (
+  JSON.parse(readFileSync(require.resolve("chinese-days/package.json"), "utf8")) as { version: string }
+).version;
 
 const calendar = WorkingCalendar.official();
 

@@ -20,7 +20,9 @@ describe("process time zone", () => {
     const resolved = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (zone === "UTC") expect(["UTC", "Etc/UTC"]).toContain(resolved);
     else expect(resolved).toBe(zone);
-    expect([new Date(2026, 0, 15).getTimezoneOffset(), new Date(2026, 6, 15).getTimezoneOffset()]).toEqual(OFFSETS[zone]);
+    expect([new Date(2026, 0, 15).getTimezoneOffset(), new Date(2026, 6, 15).getTimezoneOffset()]).toEqual(
+      OFFSETS[zone],
+    );
   });
 
   it("answers the same in this zone", () => {

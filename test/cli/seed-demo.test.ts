@@ -15,8 +15,15 @@ function stored(file: string) {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return {
-      cases: db.prepare(`SELECT type, state, caseNumber FROM "Case" ORDER BY caseNumber`).all() as { type: string; state: string; caseNumber: string }[],
-      events: db.prepare(`SELECT type, occurredOn FROM CaseEvent ORDER BY caseId, seq`).all() as { type: string; occurredOn: string }[],
+      cases: db.prepare(`SELECT type, state, caseNumber FROM "Case" ORDER BY caseNumber`).all() as {
+        type: string;
+        state: string;
+        caseNumber: string;
+      }[],
+      events: db.prepare(`SELECT type, occurredOn FROM CaseEvent ORDER BY caseId, seq`).all() as {
+        type: string;
+        occurredOn: string;
+      }[],
       users: (db.prepare(`SELECT count(*) AS n FROM User`).get() as { n: number }).n,
       agencies: (db.prepare(`SELECT count(*) AS n FROM Agency`).get() as { n: number }).n,
     };
@@ -28,14 +35,23 @@ function stored(file: string) {
 describe("npm run seed:demo", () => {
   it("creates cases of every type dated on working days, and nothing more when run again", async () => {
     const file = path.join(tempDir("tracker-seed-"), "tracker.db");
-    const env = { DATABASE_URL: `file:${file}`, TRACKER_TODAY: today, DEMO_PASSWORD: "demo-password-123", NODE_ENV: "test" };
+    const env = {
+      DATABASE_URL: `file:${file}`,
+      TRACKER_TODAY: today,
+      DEMO_PASSWORD: "demo-password-123",
+      NODE_ENV: "test",
+    };
 
     const first = await runCli("seed-demo", [], env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("staff fz-clerk (FZ-YB) password: demo-password-123");
     expect(first.stdout).toContain("8 demo cases created");
     const after1 = stored(file);
-    const byType = (t: string) => after1.cases.filter((c) => c.type === t).map((c) => c.state).sort();
+    const byType = (t: string) =>
+      after1.cases
+        .filter((c) => c.type === t)
+        .map((c) => c.state)
+        .sort();
     expect(byType("medicalTransfer")).toEqual(["applicationFiled", "suspended", "transferIn", "transferOut"]);
     expect(byType("pensionTransfer")).toEqual(["applicationFiled", "transferOut"]);
     expect(byType("renewal")).toEqual(["arrearsAssessed", "restored"]);

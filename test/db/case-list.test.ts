@@ -23,7 +23,20 @@ const TODAY = "2026-06-10";
 const CUTOFF = "2026-06-15";
 const dates = [null, "2026-05-01", "2026-06-09", "2026-06-10", "2026-06-12", "2026-06-15", "2026-06-16", "2026-07-01"];
 // Names longer than the indexed prefixes (4 characters) too: their search narrows by decrypting.
-const names = ["王伟", "王伟华", "王芳", "李娜", "李100%_x", "李100x", "张_明", "%", "欧阳娜娜", "欧阳娜娜英", "欧阳娜娜英子", "欧阳娜娜美"];
+const names = [
+  "王伟",
+  "王伟华",
+  "王芳",
+  "李娜",
+  "李100%_x",
+  "李100x",
+  "张_明",
+  "%",
+  "欧阳娜娜",
+  "欧阳娜娜英",
+  "欧阳娜娜英子",
+  "欧阳娜娜美",
+];
 const key = DataKey.generate("test").key;
 const stamps = ["2026-06-01T01:00:00.000Z", "2026-06-02T01:00:00.000Z", "2026-06-03T01:00:00.000Z"];
 
@@ -52,7 +65,8 @@ beforeAll(async () => {
   const url = await databaseUrlFor(tempDir());
   await applyMigrations(url);
   db = await openDatabase(url);
-  for (const code of ["A", "B", "C"]) agencies.push((await db.agency.create({ data: { code, name: code, region: "350100", limits: "{}" } })).id);
+  for (const code of ["A", "B", "C"])
+    agencies.push((await db.agency.create({ data: { code, name: code, region: "350100", limits: "{}" } })).id);
   const rnd = fc.sample(
     fc.record({
       from: fc.integer({ min: 0, max: 2 }),
@@ -107,18 +121,23 @@ afterAll(async () => {
 });
 
 /** Administrators search by case number (whole, or a fragment): anything else is refused. */
-const adminMaySearch = (t: string) => /^(MT|PT|RN)\d{4}-[0-9A-Z]{8}$/.test(t.toUpperCase()) || (/^[0-9A-Z-]+$/.test(t.toUpperCase()) && t.length < 15);
+const adminMaySearch = (t: string) =>
+  /^(MT|PT|RN)\d{4}-[0-9A-Z]{8}$/.test(t.toUpperCase()) || (/^[0-9A-Z-]+$/.test(t.toUpperCase()) && t.length < 15);
 
 /** The list as the API defines it, computed the long way ("forbidden" when it is refused). */
 function reference(actor: Actor, q: CaseListQuery): string[] | "forbidden" {
   if (q.q && actor.kind === "admin" && !adminMaySearch(q.q)) return "forbidden";
-  const overdue = (r: Row) => !r.final && ((r.stepDueOn !== null && r.stepDueOn < TODAY) || (r.dueOn !== null && r.dueOn < TODAY));
-  const dueSoon = (r: Row) => !r.final && r.stepDueOn !== null && r.stepDueOn >= TODAY && r.stepDueOn <= CUTOFF && !overdue(r);
+  const overdue = (r: Row) =>
+    !r.final && ((r.stepDueOn !== null && r.stepDueOn < TODAY) || (r.dueOn !== null && r.dueOn < TODAY));
+  const dueSoon = (r: Row) =>
+    !r.final && r.stepDueOn !== null && r.stepDueOn >= TODAY && r.stepDueOn <= CUTOFF && !overdue(r);
   const at = (r: Row, a: number) => r.fromAgencyId === a || r.toAgencyId === a;
   const text = (r: Row, t: string) => {
     const u = t.toUpperCase();
     const wholeNumber = /^(MT|PT|RN)\d{4}-[0-9A-Z]{8}$/.test(u);
-    const byNumber = wholeNumber ? r.caseNumber === u : /^[0-9A-Z-]+$/.test(u) && u.length < 15 && r.caseNumber.includes(u);
+    const byNumber = wholeNumber
+      ? r.caseNumber === u
+      : /^[0-9A-Z-]+$/.test(u) && u.length < 15 && r.caseNumber.includes(u);
     if (actor.kind === "admin") return byNumber;
     return r.insuredIdNumber === u || byNumber || r.insuredName.startsWith(t);
   };
@@ -179,8 +198,23 @@ const query = fc.record({
   dueSoon: optionalBool,
   dueBefore: fc.constantFrom(undefined, "2026-06-12"),
   q: fc.constantFrom(
-    undefined, "王伟", "王", "李100%", "%", "_", "张_", "0001", "mt2026-00000007", "MT2026-00000099", "350102",
-    "欧阳娜娜", "欧阳娜娜英", "欧阳娜娜英子", "欧阳娜娜英子啊", "王伟华", makeTestIdNumber("350102", "19900307", "005"),
+    undefined,
+    "王伟",
+    "王",
+    "李100%",
+    "%",
+    "_",
+    "张_",
+    "0001",
+    "mt2026-00000007",
+    "MT2026-00000099",
+    "350102",
+    "欧阳娜娜",
+    "欧阳娜娜英",
+    "欧阳娜娜英子",
+    "欧阳娜娜英子啊",
+    "王伟华",
+    makeTestIdNumber("350102", "19900307", "005"),
   ),
   sort: fc.constantFrom("due" as const, "recent" as const),
   limit: fc.integer({ min: 1, max: 9 }),
@@ -213,6 +247,9 @@ describe(`case lists (${testDatabase})`, () => {
 
   it("ends the list at an unknown cursor", async () => {
     const admin: Actor = { kind: "admin", userId: 1, username: "admin", agencyId: null };
-    expect(await listCases(ctx, admin, { sort: "due", limit: 5, cursor: randomUUID() }, TODAY, CUTOFF)).toEqual({ items: [], nextCursor: null });
+    expect(await listCases(ctx, admin, { sort: "due", limit: 5, cursor: randomUUID() }, TODAY, CUTOFF)).toEqual({
+      items: [],
+      nextCursor: null,
+    });
   });
 });

@@ -16,7 +16,10 @@ afterEach(async () => {
 async function open(backgroundCheckpoints: boolean, errors: string[] = []) {
   const file = path.join(tempDir(), "tracker.db");
   await applyMigrations(`file:${file}`);
-  const db = await openDatabase(`file:${file}`, backgroundCheckpoints ? { backgroundCheckpoints: { onError: (m) => errors.push(m) } } : {});
+  const db = await openDatabase(
+    `file:${file}`,
+    backgroundCheckpoints ? { backgroundCheckpoints: { onError: (m) => errors.push(m) } } : {},
+  );
   opened.push(db);
   await db.$executeRawUnsafe(`CREATE TABLE "Scratch" ("x" BLOB)`);
   return { db, file };
@@ -27,7 +30,10 @@ async function write(db: Db, rows: number) {
   for (let i = 0; i < rows; i++) await db.$executeRawUnsafe(`INSERT INTO "Scratch" ("x") VALUES (randomblob(3000))`);
 }
 
-const autocheckpoint = async (db: Db) => Number((await db.$queryRawUnsafe<{ wal_autocheckpoint: bigint }[]>("PRAGMA wal_autocheckpoint"))[0].wal_autocheckpoint);
+const autocheckpoint = async (db: Db) =>
+  Number(
+    (await db.$queryRawUnsafe<{ wal_autocheckpoint: bigint }[]>("PRAGMA wal_autocheckpoint"))[0].wal_autocheckpoint,
+  );
 
 describe("background checkpoints", () => {
   it("turn the commits' own checkpoints off, copy the log from the worker, and let the log start over", async () => {

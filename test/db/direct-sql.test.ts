@@ -13,8 +13,12 @@ beforeAll(async () => {
   await applyMigrations(url);
   db = await openDatabase(url);
   const agency = await db.agency.create({ data: { code: "AG01", name: "一", region: "350100", limits: "{}" } });
-  await db.user.create({ data: { username: "on", passwordHash: "x", role: "staff", agencyId: agency.id, disabled: false } });
-  await db.user.create({ data: { username: "off", passwordHash: "x", role: "staff", agencyId: agency.id, disabled: true } });
+  await db.user.create({
+    data: { username: "on", passwordHash: "x", role: "staff", agencyId: agency.id, disabled: false },
+  });
+  await db.user.create({
+    data: { username: "off", passwordHash: "x", role: "staff", agencyId: agency.id, disabled: true },
+  });
 });
 afterAll(async () => {
   await db?.$disconnect();
@@ -60,7 +64,9 @@ describe(`direct SQL on the client's adapter (${testDatabase})`, () => {
         await tx.execute(Prisma.sql`INSERT INTO "Setting" ("key", "value") VALUES (${"kept"}, ${"2"})`);
       }),
     ).rejects.toThrow();
-    const keys = (await db.setting.findMany({ where: { key: { in: ["kept", "dropped", "dropped2"] } } })).map((s) => s.key);
+    const keys = (await db.setting.findMany({ where: { key: { in: ["kept", "dropped", "dropped2"] } } })).map(
+      (s) => s.key,
+    );
     expect(keys).toEqual(["kept"]);
     // the client's own transactions still work on the same adapter afterwards
     await db.$transaction(async (tx) => {

@@ -7,10 +7,18 @@ import { root } from "../support/server.ts";
 
 describe("prisma/postgresql", () => {
   it("is up to date with prisma/schema.prisma, and has a migration for every SQLite migration", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/pg-schema.ts", "--check"], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/pg-schema.ts", "--check"], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const names = (dir: string) => fs.readdirSync(path.join(root, dir), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const names = (dir: string) =>
+      fs
+        .readdirSync(path.join(root, dir), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
     expect(names("prisma/postgresql/migrations")).toEqual(names("prisma/migrations"));
   });
 });

@@ -29,9 +29,13 @@ describe("one SQLite connection for the client and the direct SQL", () => {
     const pause = () => new Promise((r) => setTimeout(r, 2));
     const direct = () =>
       d.transaction(async (tx: DirectQueryable) => {
-        const [{ value }] = await tx.query<{ value: string }>(Prisma.sql`SELECT "value" FROM "Setting" WHERE "key" = ${"counter"}`);
+        const [{ value }] = await tx.query<{ value: string }>(
+          Prisma.sql`SELECT "value" FROM "Setting" WHERE "key" = ${"counter"}`,
+        );
         await pause();
-        await tx.execute(Prisma.sql`UPDATE "Setting" SET "value" = ${String(Number(value) + 1)} WHERE "key" = ${"counter"}`);
+        await tx.execute(
+          Prisma.sql`UPDATE "Setting" SET "value" = ${String(Number(value) + 1)} WHERE "key" = ${"counter"}`,
+        );
       });
     const viaClient = () =>
       db.$transaction(async (tx) => {
@@ -51,14 +55,17 @@ describe("SQLite compiled-statement cache", () => {
     expect(stats).toBeDefined();
     const before = { ...stats };
     for (let i = 0; i < 3; i++) await db.agency.findUnique({ where: { code: "AG01" } });
-    for (let i = 0; i < 3; i++) await directSqlOf(db).query(Prisma.sql`SELECT "id" FROM "Agency" WHERE "code" = ${"AG0" + i}`);
+    for (let i = 0; i < 3; i++)
+      await directSqlOf(db).query(Prisma.sql`SELECT "id" FROM "Agency" WHERE "code" = ${"AG0" + i}`);
     expect(stats.hits - before.hits).toBeGreaterThanOrEqual(4);
   });
 
   it("evicts the least recently used statement and stays correct afterwards", () => {
     const raw = new Database(":memory:");
     const stats = cacheStatements(raw, 2);
-    const prep = raw.prepare as unknown as (sql: string) => { bind(a: unknown[]): { raw(): { all(): unknown[][] }; run(): unknown; reader: boolean } };
+    const prep = raw.prepare as unknown as (sql: string) => {
+      bind(a: unknown[]): { raw(): { all(): unknown[][] }; run(): unknown; reader: boolean };
+    };
     const one = (sql: string, args: unknown[]) => prep(sql).bind(args).raw().all()[0][0];
     expect(one("SELECT ? + 1", [1])).toBe(2);
     expect(one("SELECT ? + 2", [1])).toBe(3);

@@ -58,7 +58,16 @@ beforeAll(async () => {
     // Inserted newest first: the read must order them itself.
     for (let seq = path.length; seq >= 1; seq--) {
       await db.caseEvent.create({
-        data: { caseId: id, seq, type: `E${seq}`, payload: "{}", fromState: null, toState: path[seq - 1], actorKind: "system", occurredOn: `2026-06-0${seq}` },
+        data: {
+          caseId: id,
+          seq,
+          type: `E${seq}`,
+          payload: "{}",
+          fromState: null,
+          toState: path[seq - 1],
+          actorKind: "system",
+          occurredOn: `2026-06-0${seq}`,
+        },
       });
     }
   }
@@ -71,7 +80,9 @@ describe(`status lookup read (${testDatabase})`, () => {
   it("answers lookups that arrive together from one statement, each with its own case and events in order", async () => {
     const loaders = createLoaders(db);
     statements.length = 0;
-    const [first, second, third, unknown] = await Promise.all([...numbers, "MT2026-ZZZZZZZZ"].map((n, i) => loaders.statusByNumber.load(lookup(n, i))));
+    const [first, second, third, unknown] = await Promise.all(
+      [...numbers, "MT2026-ZZZZZZZZ"].map((n, i) => loaders.statusByNumber.load(lookup(n, i))),
+    );
     if (testDatabase === "sqlite") expect(statements).toHaveLength(1);
 
     expect(unknown).toBeUndefined();
@@ -96,7 +107,11 @@ describe(`status lookup read (${testDatabase})`, () => {
         { type: "E3", occurredOn: "2026-06-03", toState: "applicationFiled" },
       ],
     });
-    expect(second).toMatchObject({ fromAgency: { name: "福州市医保中心" }, provisional: false, timeline: [{ type: "E1", toState: "suspended" }] });
+    expect(second).toMatchObject({
+      fromAgency: { name: "福州市医保中心" },
+      provisional: false,
+      timeline: [{ type: "E1", toState: "suspended" }],
+    });
     expect(third!.timeline.map((e) => e.type)).toEqual(["E1", "E2", "E3", "E4", "E5"]);
     expect(third).toMatchObject({ type: "renewal", dueOn: "2026-07-01" });
   });
@@ -104,7 +119,21 @@ describe(`status lookup read (${testDatabase})`, () => {
   it("reads only what the answer needs: no snapshot, no payloads, no actors", async () => {
     const found = await createLoaders(db).statusByNumber.load(lookup(numbers[0], 0));
     expect(Object.keys(found!).sort()).toEqual(
-      ["caseNumber", "dueOn", "final", "fromAgency", "insuredIdNumber", "insuredName", "machineVersion", "provisional", "state", "stepDueOn", "timeline", "toAgency", "type"].sort(),
+      [
+        "caseNumber",
+        "dueOn",
+        "final",
+        "fromAgency",
+        "insuredIdNumber",
+        "insuredName",
+        "machineVersion",
+        "provisional",
+        "state",
+        "stepDueOn",
+        "timeline",
+        "toAgency",
+        "type",
+      ].sort(),
     );
     expect(Object.keys(found!.timeline[0]).sort()).toEqual(["occurredOn", "toState", "type"]);
   });
@@ -128,7 +157,10 @@ describe(`status lookup read (${testDatabase})`, () => {
       expect(right.statements).toEqual(unknown.statements);
     }
     // Together in one batch, a lookup of case 0 with case 1's ID number does not get case 0 (or 1).
-    const [crossed, own] = await Promise.all([loaders.statusByNumber.load(lookup(numbers[0], 1)), loaders.statusByNumber.load(lookup(numbers[1], 1))]);
+    const [crossed, own] = await Promise.all([
+      loaders.statusByNumber.load(lookup(numbers[0], 1)),
+      loaders.statusByNumber.load(lookup(numbers[1], 1)),
+    ]);
     expect(crossed).toBeUndefined();
     expect(own?.caseNumber).toBe(numbers[1]);
   });

@@ -31,20 +31,34 @@ describe("publishing a year", () => {
     const c = await medicalInTransferOut(api, tokens, { openedOn: "2026-12-01", acceptOn: "2026-12-24" });
     expect(c).toMatchObject({ stepDueOn: "2027-01-08", dueOn: "2027-01-15", provisional: true });
     // A case whose dates lie in 2026 only is not touched.
-    const firm = await medicalInTransferOut(api, tokens, { openedOn: "2026-12-01", acceptOn: "2026-12-01" }, { name: "王五", idNumber: makeTestIdNumber("350102", "19700101", "555") });
+    const firm = await medicalInTransferOut(
+      api,
+      tokens,
+      { openedOn: "2026-12-01", acceptOn: "2026-12-01" },
+      { name: "王五", idNumber: makeTestIdNumber("350102", "19700101", "555") },
+    );
     expect(firm).toMatchObject({ stepDueOn: "2026-12-15", provisional: false });
 
     // The official 2027 schedule differs from the rule: Mon 4 Jan is off too.
     const rule = await api.call("GET", "/api/admin/calendar/2027", { token: tokens.admin });
     expect(rule.body.provisional).toBe(true);
     const holidays = [...rule.body.holidays, "2027-01-02", "2027-01-03", "2027-01-04"];
-    let r = await api.call("PUT", "/api/admin/calendar/2027", { token: tokens.admin, body: { holidays, workdays: [] } });
+    let r = await api.call("PUT", "/api/admin/calendar/2027", {
+      token: tokens.admin,
+      body: { holidays, workdays: [] },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ year: 2027, provisional: false, recomputedCases: 1 });
 
     r = await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out });
     // Step: 25, 28–31 Dec, (1 and 4 Jan off) 5–8, 11 Jan; overall five working days more.
-    expect(r.body).toMatchObject({ stepDueOn: "2027-01-11", dueOn: "2027-01-18", provisional: false, version: c.version + 1, state: "transferOut" });
+    expect(r.body).toMatchObject({
+      stepDueOn: "2027-01-11",
+      dueOn: "2027-01-18",
+      provisional: false,
+      version: c.version + 1,
+      state: "transferOut",
+    });
     const log = await events(api, tokens.out, c.id);
     expect(log.at(-1)).toMatchObject({
       type: "DEADLINES_RECOMPUTED",
@@ -64,7 +78,10 @@ describe("publishing a year", () => {
     // Publishing the same schedule again changes nothing; a correction moves firm dates too.
     r = await api.call("PUT", "/api/admin/calendar/2027", { token: tokens.admin, body: { holidays, workdays: [] } });
     expect(r.body.recomputedCases).toBe(0);
-    r = await api.call("PUT", "/api/admin/calendar/2027", { token: tokens.admin, body: { holidays: holidays.filter((d) => d !== "2027-01-04"), workdays: [] } });
+    r = await api.call("PUT", "/api/admin/calendar/2027", {
+      token: tokens.admin,
+      body: { holidays: holidays.filter((d) => d !== "2027-01-04"), workdays: [] },
+    });
     expect(r.body.recomputedCases).toBe(1);
     r = await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out });
     expect(r.body).toMatchObject({ stepDueOn: "2027-01-08", dueOn: "2027-01-15", provisional: false });
@@ -86,7 +103,13 @@ describe("publishing a year", () => {
     // its engine, its calendar sync (the sweeper's first step).
     const db = await openDatabase(server.databaseUrl);
     try {
-      const ctxB: EngineContext = { db, calendar: await loadCalendar(db), machines: defaultCatalog, today: () => "2026-12-28", log: createLogger("silent") };
+      const ctxB: EngineContext = {
+        db,
+        calendar: await loadCalendar(db),
+        machines: defaultCatalog,
+        today: () => "2026-12-28",
+        log: createLogger("silent"),
+      };
       const syncB = new CalendarSync();
       expect(await syncB.run(ctxB)).toBe(0); // at start: nothing left to do
       const staff = async (username: string): Promise<Actor> => {
@@ -98,14 +121,35 @@ describe("publishing a year", () => {
       // A correction published on node A: Tue 5 Jan is off too.
       const rule = await api.call("GET", "/api/admin/calendar/2027", { token: tokens.admin });
       const holidays = [...rule.body.holidays, "2027-01-04", "2027-01-05"];
-      const r = await api.call("PUT", "/api/admin/calendar/2027", { token: tokens.admin, body: { holidays, workdays: [] } });
+      const r = await api.call("PUT", "/api/admin/calendar/2027", {
+        token: tokens.admin,
+        body: { holidays, workdays: [] },
+      });
       expect(r.status).toBe(200);
 
       // Node B has not heard of it yet: it computes firm dates on the schedule it has (4, 5 Jan worked).
-      const opened = await openCase(ctxB, outClerk, { type: "medicalTransfer", insured: { name: "钱七", idNumber: makeTestIdNumber("350102", "19660606", "777") }, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-12-01" });
-      await advanceCase(ctxB, outClerk, opened.id, { type: "ISSUE_CERTIFICATE", occurredOn: "2026-12-01", payload: { contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0 } });
-      await advanceCase(ctxB, inClerk, opened.id, { type: "FILE_APPLICATION", occurredOn: "2026-12-01", payload: { channel: "online", applicant: "employer" } });
-      const stale = await advanceCase(ctxB, inClerk, opened.id, { type: "ACCEPT", occurredOn: "2026-12-24", payload: {} });
+      const opened = await openCase(ctxB, outClerk, {
+        type: "medicalTransfer",
+        insured: { name: "钱七", idNumber: makeTestIdNumber("350102", "19660606", "777") },
+        fromAgency: "FZ",
+        toAgency: "XM",
+        occurredOn: "2026-12-01",
+      });
+      await advanceCase(ctxB, outClerk, opened.id, {
+        type: "ISSUE_CERTIFICATE",
+        occurredOn: "2026-12-01",
+        payload: { contributionMonths: 1, accountBalanceFen: 0, arrearsFen: 0 },
+      });
+      await advanceCase(ctxB, inClerk, opened.id, {
+        type: "FILE_APPLICATION",
+        occurredOn: "2026-12-01",
+        payload: { channel: "online", applicant: "employer" },
+      });
+      const stale = await advanceCase(ctxB, inClerk, opened.id, {
+        type: "ACCEPT",
+        occurredOn: "2026-12-24",
+        payload: {},
+      });
       expect(stale.case).toMatchObject({ stepDueOn: "2027-01-08", provisional: false });
 
       // Its next sweep loads the correction and recomputes what it computed meanwhile.

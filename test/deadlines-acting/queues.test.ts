@@ -27,8 +27,17 @@ describe("queues", () => {
     const late = await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-14" }, other(1)); // due 28 Sep
     const later = await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-10-12" }, other(2)); // due 26 Oct
     // In transfer-in since Fri 9 Oct: due Thu 15 Oct (Sat 10 Oct worked), on the transfer-in side.
-    const inbound = await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-10-09" }, other(3));
-    await send(api, tokens.out, inbound.id, { type: "TRANSFER_OUT_DONE", occurredOn: "2026-10-09", transferredFen: 10_000 });
+    const inbound = await medicalInTransferOut(
+      api,
+      tokens,
+      { openedOn: "2026-09-01", acceptOn: "2026-10-09" },
+      other(3),
+    );
+    await send(api, tokens.out, inbound.id, {
+      type: "TRANSFER_OUT_DONE",
+      occurredOn: "2026-10-09",
+      transferredFen: 10_000,
+    });
     const noStep = await openCase(api, tokens.out, { occurredOn: "2026-10-14" }); // opened today: no step clock runs
     expect([soon.stepDueOn, late.stepDueOn, later.stepDueOn]).toEqual(["2026-10-16", "2026-09-28", "2026-10-26"]);
 

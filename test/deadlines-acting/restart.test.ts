@@ -51,7 +51,11 @@ describe("a deadline that passes while the service is down", () => {
     expect(r.body.items.find((i: any) => i.id === c.id).overdue).toBe(true);
     r = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: person.idNumber } });
     expect(r.body.overdue).toBe(true);
-    expect(r.body.timeline.at(-1)).toMatchObject({ label: { zh: "期限已过", en: "Deadline passed" }, occurredOn: "2026-10-17", state: "transferOut" });
+    expect(r.body.timeline.at(-1)).toMatchObject({
+      label: { zh: "期限已过", en: "Deadline passed" },
+      occurredOn: "2026-10-17",
+      state: "transferOut",
+    });
 
     // Another restart (the same day) records nothing more for this step.
     await server.stop();
@@ -61,7 +65,11 @@ describe("a deadline that passes while the service is down", () => {
     expect((await events(api, tokens.out, c.id)).filter((e) => e.type === "DEADLINE_MISSED")).toHaveLength(1);
 
     // The note does not stop staff from recording the act on the day it happened (before the note).
-    const done = await send(api, tokens.out, c.id, { type: "TRANSFER_OUT_DONE", occurredOn: "2026-10-16", transferredFen: 10_000 });
+    const done = await send(api, tokens.out, c.id, {
+      type: "TRANSFER_OUT_DONE",
+      occurredOn: "2026-10-16",
+      transferredFen: 10_000,
+    });
     expect(done).toMatchObject({ state: "transferIn", stepDueOn: "2026-10-23", overdue: false, version: 6 });
 
     const verify = await runVerify(server.databaseUrl);

@@ -20,8 +20,10 @@ beforeAll(async () => {
   ({ server: setup, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-11-30", JOBS: "off" }));
 
   // Medical transfers FZ → XM, all accepted on Tue 1 Sep: transfer-out due Tue 15 Sep.
-  const m = async (n: number) => (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-01" }, who(n))).id;
-  const outDone = (id: string, on: string) => send(api, tokens.out, id, { type: "TRANSFER_OUT_DONE", occurredOn: on, transferredFen: 10_000 });
+  const m = async (n: number) =>
+    (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-01" }, who(n))).id;
+  const outDone = (id: string, on: string) =>
+    send(api, tokens.out, id, { type: "TRANSFER_OUT_DONE", occurredOn: on, transferredFen: 10_000 });
   const inDone = (id: string, on: string) => send(api, tokens.in, id, { type: "TRANSFER_IN_DONE", occurredOn: on });
   // M1: out 10 Sep (7 wd, on time); in due 17 Sep, done 18 Sep (6 wd, late).
   const m1 = await m(1);
@@ -43,11 +45,32 @@ beforeAll(async () => {
 
   // A pension transfer: review (XM) refused on 4 Sep (3 wd, due 21 Sep: on time), filed again
   // 7 Sep, accepted 30 Sep (17 wd, due 28 Sep: late); transfer-out (FZ) due 27 Oct, open, overdue.
-  const p = { body: await openCase(api, tokens.out, { type: "pensionTransfer", insured: who(6), occurredOn: "2026-08-28" }) };
-  await send(api, tokens.out, p.body.id, pensionCertificate({ occurredOn: "2026-08-31", contributionMonths: 100, personalAccountFen: 50_000 }));
-  await send(api, tokens.in, p.body.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-01", channel: "offline", applicant: "employer" });
-  await send(api, tokens.in, p.body.id, { type: "REFUSE", occurredOn: "2026-09-04", reason: "not yet registered as a new employee" });
-  await send(api, tokens.in, p.body.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-07", channel: "offline", applicant: "employer" });
+  const p = {
+    body: await openCase(api, tokens.out, { type: "pensionTransfer", insured: who(6), occurredOn: "2026-08-28" }),
+  };
+  await send(
+    api,
+    tokens.out,
+    p.body.id,
+    pensionCertificate({ occurredOn: "2026-08-31", contributionMonths: 100, personalAccountFen: 50_000 }),
+  );
+  await send(api, tokens.in, p.body.id, {
+    type: "FILE_APPLICATION",
+    occurredOn: "2026-09-01",
+    channel: "offline",
+    applicant: "employer",
+  });
+  await send(api, tokens.in, p.body.id, {
+    type: "REFUSE",
+    occurredOn: "2026-09-04",
+    reason: "not yet registered as a new employee",
+  });
+  await send(api, tokens.in, p.body.id, {
+    type: "FILE_APPLICATION",
+    occurredOn: "2026-09-07",
+    channel: "offline",
+    applicant: "employer",
+  });
   const accepted = await send(api, tokens.in, p.body.id, { type: "ACCEPT", occurredOn: "2026-09-30" });
   expect(accepted.stepDueOn).toBe("2026-10-27");
   await setup.stop();
@@ -139,8 +162,19 @@ describe("the SLA report", () => {
   it("only counts completions within [from, to]", async () => {
     // 11–30 Sep: FZ medical out keeps M2 (11 wd, late); XM medical in keeps M1 (6, late) and M2 (1, on time);
     // the pension review keeps the acceptance (17, late).
-    const r = await api.call("GET", "/api/admin/reports/sla?from=2026-09-11&to=2026-09-30&format=json", { token: tokens.admin });
-    const pick = (row: any) => [row.agency, row.caseType, row.step, row.completedOnTime, row.completedLate, row.completionRate, row.medianWorkingDays, row.p90WorkingDays];
+    const r = await api.call("GET", "/api/admin/reports/sla?from=2026-09-11&to=2026-09-30&format=json", {
+      token: tokens.admin,
+    });
+    const pick = (row: any) => [
+      row.agency,
+      row.caseType,
+      row.step,
+      row.completedOnTime,
+      row.completedLate,
+      row.completionRate,
+      row.medianWorkingDays,
+      row.p90WorkingDays,
+    ];
     expect(r.body.rows.map(pick)).toEqual([
       ["FZ", "medicalTransfer", "transferOut", 0, 1, 0, 11, 11],
       ["FZ", "pensionTransfer", "transferOut", 0, 0, null, null, null],
@@ -148,12 +182,16 @@ describe("the SLA report", () => {
       ["XM", "pensionTransfer", "applicationFiled", 0, 1, 0, 17, 17],
     ]);
     // Nothing completed, nothing open in a past month without cases: only open steps remain.
-    const empty = await api.call("GET", "/api/admin/reports/sla?from=2026-01-01&to=2026-01-31&agency=XM", { token: tokens.admin });
+    const empty = await api.call("GET", "/api/admin/reports/sla?from=2026-01-01&to=2026-01-31&agency=XM", {
+      token: tokens.admin,
+    });
     expect(empty.body.rows.map(pick)).toEqual([["XM", "medicalTransfer", "transferIn", 0, 0, null, null, null]]);
   });
 
   it("answers as CSV with the same columns", async () => {
-    const r = await api.call("GET", "/api/admin/reports/sla?from=2026-09-01&to=2026-09-30&format=csv", { token: tokens.admin });
+    const r = await api.call("GET", "/api/admin/reports/sla?from=2026-09-01&to=2026-09-30&format=csv", {
+      token: tokens.admin,
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(r.headers.get("content-disposition")).toBe("attachment; filename=sla-2026-09-01-2026-09-30.csv");
@@ -170,8 +208,16 @@ describe("the SLA report", () => {
   });
 
   it("is for administrators, with validated parameters", async () => {
-    expect((await api.call("GET", "/api/admin/reports/sla?from=2026-09-01&to=2026-09-30", { token: tokens.out })).status).toBe(403);
-    for (const q of ["from=2026-09-30&to=2026-09-01", "from=2026-09-01", "from=2026-09-01&to=2026-09-31", "from=2026-09-01&to=2026-09-30&format=xml", "from=2026-09-01&to=2026-09-30&agency=NOPE"]) {
+    expect(
+      (await api.call("GET", "/api/admin/reports/sla?from=2026-09-01&to=2026-09-30", { token: tokens.out })).status,
+    ).toBe(403);
+    for (const q of [
+      "from=2026-09-30&to=2026-09-01",
+      "from=2026-09-01",
+      "from=2026-09-01&to=2026-09-31",
+      "from=2026-09-01&to=2026-09-30&format=xml",
+      "from=2026-09-01&to=2026-09-30&agency=NOPE",
+    ]) {
       expect((await api.call("GET", `/api/admin/reports/sla?${q}`, { token: tokens.admin })).status, q).toBe(422);
     }
     const verify = await runVerify(server.databaseUrl);

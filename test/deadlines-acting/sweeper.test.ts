@@ -22,8 +22,12 @@ beforeAll(async () => {
   ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-30", JOBS: "off" }));
   for (let i = 0; i < 4; i++) {
     const insured = { name: `测试${i}`, idNumber: makeTestIdNumber("350102", "19800101", String(100 + i)) };
-    dueEarly.push((await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-28" }, insured)).id);
-    dueLate.push((await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-10-20" }, insured)).id);
+    dueEarly.push(
+      (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-28" }, insured)).id,
+    );
+    dueLate.push(
+      (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-10-20" }, insured)).id,
+    );
   }
   await server.stop();
 });
@@ -40,8 +44,16 @@ describe("the sweeper", () => {
   it("records one miss per step when sweeps run concurrently in one process", async () => {
     const db = await openDatabase(server.databaseUrl);
     try {
-      const ctx: EngineContext = { db, calendar: await loadCalendar(db), machines: defaultCatalog, today: () => "2026-10-30", log: createLogger("silent") };
-      const results = await Promise.all(Array.from({ length: 4 }, () => sweepDeadlines(ctx, { dueSoonWorkingDays: 3, batchSize: 2 })));
+      const ctx: EngineContext = {
+        db,
+        calendar: await loadCalendar(db),
+        machines: defaultCatalog,
+        today: () => "2026-10-30",
+        log: createLogger("silent"),
+      };
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => sweepDeadlines(ctx, { dueSoonWorkingDays: 3, batchSize: 2 })),
+      );
       expect(results.reduce((n, r) => n + r.missed, 0)).toBe(dueEarly.length);
       // 3 Nov is within 3 working days of Fri 30 Oct: each late case is "due soon", once.
       expect(results.reduce((n, r) => n + r.approaching, 0)).toBe(dueLate.length);
@@ -67,7 +79,13 @@ describe("the sweeper", () => {
     api = client(server.url);
     const db = await openDatabase(server.databaseUrl);
     try {
-      const ctx: EngineContext = { db, calendar: await loadCalendar(db), machines: defaultCatalog, today: () => "2026-11-10", log: createLogger("silent") };
+      const ctx: EngineContext = {
+        db,
+        calendar: await loadCalendar(db),
+        machines: defaultCatalog,
+        today: () => "2026-11-10",
+        log: createLogger("silent"),
+      };
       let mine = 0;
       let racing = true;
       const loop = (async () => {
@@ -78,8 +96,18 @@ describe("the sweeper", () => {
       })();
       try {
         // New overdue steps appear while both sweep: transfer-out done on 20 Oct, transfer-in due 27 Oct.
-        for (const id of dueEarly) await send(api, tokens.out, id, { type: "TRANSFER_OUT_DONE", occurredOn: "2026-10-20", transferredFen: 10_000 });
-        await waitFor("the new misses noted", async () => (await db.caseEvent.count({ where: { type: "DEADLINE_MISSED", toState: "transferIn" } })) === dueEarly.length);
+        for (const id of dueEarly)
+          await send(api, tokens.out, id, {
+            type: "TRANSFER_OUT_DONE",
+            occurredOn: "2026-10-20",
+            transferredFen: 10_000,
+          });
+        await waitFor(
+          "the new misses noted",
+          async () =>
+            (await db.caseEvent.count({ where: { type: "DEADLINE_MISSED", toState: "transferIn" } })) ===
+            dueEarly.length,
+        );
         await new Promise((res) => setTimeout(res, 1000)); // more sweeps on both sides
       } finally {
         racing = false;
@@ -94,10 +122,21 @@ describe("the sweeper", () => {
       await db.$disconnect();
     }
     // Staff events after the system notes go through as usual.
-    const c = await send(api, tokens.out, dueLate[0], { type: "TRANSFER_OUT_DONE", occurredOn: "2026-11-09", transferredFen: 10_000 });
+    const c = await send(api, tokens.out, dueLate[0], {
+      type: "TRANSFER_OUT_DONE",
+      occurredOn: "2026-11-09",
+      transferredFen: 10_000,
+    });
     expect(c).toMatchObject({ state: "transferIn", overdue: false });
     const log = await events(api, tokens.in, dueLate[0]);
-    expect(log.map((e) => e.type)).toEqual(["CASE_OPENED", "ISSUE_CERTIFICATE", "FILE_APPLICATION", "ACCEPT", "DEADLINE_MISSED", "TRANSFER_OUT_DONE"]);
+    expect(log.map((e) => e.type)).toEqual([
+      "CASE_OPENED",
+      "ISSUE_CERTIFICATE",
+      "FILE_APPLICATION",
+      "ACCEPT",
+      "DEADLINE_MISSED",
+      "TRANSFER_OUT_DONE",
+    ]);
     expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     await server.stop();
     const verify = await runVerify(server.databaseUrl);

@@ -2,7 +2,17 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { generateSecret, isStandardSecret, maskSecret, retryDelayMs, sign, signatureHeaders, signingKey, standardSignature, verifySignature } from "../../src/notifications/signing.ts";
+import {
+  generateSecret,
+  isStandardSecret,
+  maskSecret,
+  retryDelayMs,
+  sign,
+  signatureHeaders,
+  signingKey,
+  standardSignature,
+  verifySignature,
+} from "../../src/notifications/signing.ts";
 import { csvCell, percentile } from "../../src/reports/sla.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
@@ -30,12 +40,18 @@ describe("Standard Webhooks signatures", () => {
   });
 
   it("use other secrets' UTF-8 bytes as the key, as a raw-format verifier does", () => {
-    for (const secret of ["s3cret-s3cret-s3cret", "whsec_abc-def_ghi-jkl_mno-pqr_stu-vwx_yz0-123_456", "whsec_c2hvcnQ="]) {
+    for (const secret of [
+      "s3cret-s3cret-s3cret",
+      "whsec_abc-def_ghi-jkl_mno-pqr_stu-vwx_yz0-123_456",
+      "whsec_c2hvcnQ=",
+    ]) {
       expect(isStandardSecret(secret), secret).toBe(false);
       expect(signingKey(secret)).toEqual(Buffer.from(secret, "utf8"));
       const expected = createHmac("sha256", secret).update(`id1.1700000000.${body}`).digest("base64");
       expect(standardSignature(secret, "id1", 1_700_000_000, body)).toBe(`v1,${expected}`);
-      expect(standardSignature(secret, "id1", 1_700_000_000, body)).toBe(new Webhook(secret, { format: "raw" }).sign("id1", new Date(1_700_000_000_000), body));
+      expect(standardSignature(secret, "id1", 1_700_000_000, body)).toBe(
+        new Webhook(secret, { format: "raw" }).sign("id1", new Date(1_700_000_000_000), body),
+      );
     }
   });
 
@@ -65,7 +81,8 @@ describe("the retry schedule", () => {
 
   it("spans well over an hour, and about a day, with the defaults", () => {
     let total = 0;
-    for (let failures = 1; failures < policy.maxAttempts; failures++) total += retryDelayMs(failures, policy, () => 0.5);
+    for (let failures = 1; failures < policy.maxAttempts; failures++)
+      total += retryDelayMs(failures, policy, () => 0.5);
     expect(total / 3_600_000).toBeGreaterThan(24);
     expect(total / 3_600_000).toBeLessThan(26);
     // a receiver down for an hour is still being retried after it comes back
@@ -100,14 +117,24 @@ describe("SLA helpers", () => {
 describe("configuration", () => {
   it("has defaults and names bad values", () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ JOBS: "on", SWEEP_INTERVAL_MS: 60_000, DUE_SOON_WORKING_DAYS: 3, WEBHOOK_TIMEOUT_MS: 10_000, WEBHOOK_MAX_ATTEMPTS: 17 });
+    expect(c).toMatchObject({
+      JOBS: "on",
+      SWEEP_INTERVAL_MS: 60_000,
+      DUE_SOON_WORKING_DAYS: 3,
+      WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_MAX_ATTEMPTS: 17,
+    });
     expect(c.TRACKER_TODAY).toBeUndefined();
     expect(() => loadConfig({ SWEEP_INTERVAL_MS: "120000" })).toThrow(/SWEEP_INTERVAL_MS must be at most 60000/);
     expect(() => loadConfig({ DUE_SOON_WORKING_DAYS: "soon" })).toThrow(/DUE_SOON_WORKING_DAYS must be a whole number/);
     expect(() => loadConfig({ JOBS: "maybe" })).toThrow(ConfigError);
     expect(() => loadConfig({ TRACKER_TODAY: "2026-02-30" })).toThrow(/TRACKER_TODAY must be a real date/);
     expect(loadConfig({ TRACKER_TODAY: "2026-10-19", NODE_ENV: "test" }).TRACKER_TODAY).toBe("2026-10-19");
-    expect(() => loadConfig({ TRACKER_TODAY: "2026-10-19", NODE_ENV: "production" })).toThrow(/refused when NODE_ENV=production/);
-    expect(() => loadConfig({ WEBHOOK_RETRY_BASE_MS: "5000", WEBHOOK_RETRY_MAX_MS: "1000" })).toThrow(/WEBHOOK_RETRY_MAX_MS/);
+    expect(() => loadConfig({ TRACKER_TODAY: "2026-10-19", NODE_ENV: "production" })).toThrow(
+      /refused when NODE_ENV=production/,
+    );
+    expect(() => loadConfig({ WEBHOOK_RETRY_BASE_MS: "5000", WEBHOOK_RETRY_MAX_MS: "1000" })).toThrow(
+      /WEBHOOK_RETRY_MAX_MS/,
+    );
   });
 });

@@ -69,7 +69,11 @@ function standardVerify(secret: string, x: { headers: http.IncomingHttpHeaders; 
   // a secret that is not whsec_ + base64 is used as raw UTF-8 bytes (docs/webhooks.md)
   const wh = secret.startsWith("whsec_") ? new Webhook(secret) : new Webhook(secret, { format: "raw" });
   const h = (k: string) => String(x.headers[k]);
-  return wh.verify(x.body, { "webhook-id": h("webhook-id"), "webhook-timestamp": h("webhook-timestamp"), "webhook-signature": h("webhook-signature") });
+  return wh.verify(x.body, {
+    "webhook-id": h("webhook-id"),
+    "webhook-timestamp": h("webhook-timestamp"),
+    "webhook-signature": h("webhook-signature"),
+  });
 }
 
 const successes = (path: string) => {
@@ -94,23 +98,40 @@ describe("webhook administration", () => {
       const r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body });
       expect(r.status, JSON.stringify(body)).toBe(422);
     }
-    let r = await api.call("POST", "/api/admin/webhooks", { token: tokens.out, body: { url: `${base}/x`, events: ["deadline.missed"] } });
+    let r = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.out,
+      body: { url: `${base}/x`, events: ["deadline.missed"] },
+    });
     expect(r.status).toBe(403);
 
     // Without a secret, one is generated and shown once.
-    r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `${base}/unused`, events: ["deadline.missed"], active: false } });
+    r = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: { url: `${base}/unused`, events: ["deadline.missed"], active: false },
+    });
     expect(r.status).toBe(201);
     expect(r.body.secret).toMatch(/^whsec_/);
     const generated: string = r.body.secret;
     const list = await api.call("GET", "/api/admin/webhooks", { token: tokens.admin });
     expect(list.status).toBe(200);
     expect(JSON.stringify(list.body)).not.toContain(generated);
-    expect(list.body.items[0]).toMatchObject({ active: false, secretMasked: `••••${generated.slice(-4)}`, events: ["deadline.missed"], agencyCode: null });
+    expect(list.body.items[0]).toMatchObject({
+      active: false,
+      secretMasked: `••••${generated.slice(-4)}`,
+      events: ["deadline.missed"],
+      agencyCode: null,
+    });
     expect(list.body.items[0].secret).toBeUndefined();
 
     const doc = await api.call("GET", "/api/openapi.json");
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(["/api/admin/webhooks", "/api/admin/webhooks/{id}", "/api/admin/webhooks/{id}/deliveries", "/api/admin/deliveries/{id}/redeliver", "/api/admin/reports/sla"]),
+      expect.arrayContaining([
+        "/api/admin/webhooks",
+        "/api/admin/webhooks/{id}",
+        "/api/admin/webhooks/{id}/deliveries",
+        "/api/admin/deliveries/{id}/redeliver",
+        "/api/admin/reports/sla",
+      ]),
     );
   });
 });
@@ -119,15 +140,30 @@ describe("notifications", () => {
   it("reaches a receiver that fails several times, signed, each once per delivery id, and redelivers on request", async () => {
     let r = await api.call("POST", "/api/admin/webhooks", {
       token: tokens.admin,
-      body: { url: `${base}/w1`, secret: SECRET, events: ["case.state_changed", "deadline.approaching", "deadline.missed"] },
+      body: {
+        url: `${base}/w1`,
+        secret: SECRET,
+        events: ["case.state_changed", "deadline.approaching", "deadline.missed"],
+      },
     });
     expect(r.status).toBe(201);
     expect(r.body.secret).toBeUndefined();
     const w1 = r.body.id;
     // Scoped to FZ and to missed deadlines only; and one for an unrelated agency.
-    r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `${base}/fz`, secret: FZ_SECRET, events: ["deadline.missed"], agencyCode: "FZ" } });
+    r = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: { url: `${base}/fz`, secret: FZ_SECRET, events: ["deadline.missed"], agencyCode: "FZ" },
+    });
     const wFz = r.body.id;
-    r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `${base}/sz`, secret: FZ_SECRET, events: ["case.state_changed", "deadline.missed"], agencyCode: "SZ" } });
+    r = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: {
+        url: `${base}/sz`,
+        secret: FZ_SECRET,
+        events: ["case.state_changed", "deadline.missed"],
+        agencyCode: "SZ",
+      },
+    });
     const wSz = r.body.id;
 
     // Today is Wed 14 Oct 2026. A: due Fri 16 Oct (within 3 working days). B: due 28 Sep (missed).
@@ -137,11 +173,16 @@ describe("notifications", () => {
     expect(b.stepDueOn).toBe("2026-09-28");
 
     const expected = new Set<string>();
-    for (const c of [a, b]) for (const t of ["CASE_OPENED", "ISSUE_CERTIFICATE", "FILE_APPLICATION", "ACCEPT"]) expected.add(`case.state_changed ${c.id} ${t}`);
+    for (const c of [a, b])
+      for (const t of ["CASE_OPENED", "ISSUE_CERTIFICATE", "FILE_APPLICATION", "ACCEPT"])
+        expected.add(`case.state_changed ${c.id} ${t}`);
     expected.add(`deadline.approaching ${a.id} -`);
     expected.add(`deadline.missed ${b.id} DEADLINE_MISSED`);
 
-    await waitFor("every notification delivered", () => successes("/w1").size >= expected.size && successes("/fz").size >= 1);
+    await waitFor(
+      "every notification delivered",
+      () => successes("/w1").size >= expected.size && successes("/fz").size >= 1,
+    );
     await new Promise((res) => setTimeout(res, 500)); // nothing more should come
 
     const w1Requests = received.filter((x) => x.path === "/w1");
@@ -157,7 +198,9 @@ describe("notifications", () => {
       // … and, deprecated for one release, over timestamp + raw body with the webhook's secret.
       const ts = String(x.headers["x-tracker-timestamp"]);
       expect(verifySignature(SECRET, ts, x.body, String(x.headers["x-tracker-signature"]))).toBe(true);
-      expect(verifySignature("another-secret-0123456789", ts, x.body, String(x.headers["x-tracker-signature"]))).toBe(false);
+      expect(verifySignature("another-secret-0123456789", ts, x.body, String(x.headers["x-tracker-signature"]))).toBe(
+        false,
+      );
       expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(120);
       expect(x.headers["content-type"]).toBe("application/json");
       const body = JSON.parse(x.body);
@@ -184,26 +227,59 @@ describe("notifications", () => {
     expect(retried.reduce((n, x) => n + x.length - 1, 0)).toBe(3);
 
     // What a message says.
-    const missedBody = JSON.parse([...byDelivery.values()].map((x) => x[0].body).find((t) => JSON.parse(t).event === "deadline.missed")!);
+    const missedBody = JSON.parse(
+      [...byDelivery.values()].map((x) => x[0].body).find((t) => JSON.parse(t).event === "deadline.missed")!,
+    );
     expect(missedBody).toMatchObject({
       event: "deadline.missed",
-      case: { id: b.id, caseNumber: b.caseNumber, type: "medicalTransfer", state: "transferOut", stepDueOn: "2026-09-28", fromAgency: "FZ", toAgency: "XM" },
-      transition: { type: "DEADLINE_MISSED", fromState: "transferOut", toState: "transferOut", occurredOn: "2026-09-29" },
+      case: {
+        id: b.id,
+        caseNumber: b.caseNumber,
+        type: "medicalTransfer",
+        state: "transferOut",
+        stepDueOn: "2026-09-28",
+        fromAgency: "FZ",
+        toAgency: "XM",
+      },
+      transition: {
+        type: "DEADLINE_MISSED",
+        fromState: "transferOut",
+        toState: "transferOut",
+        occurredOn: "2026-09-29",
+      },
       deadline: { state: "transferOut", stepDueOn: "2026-09-28", workingDaysLeft: expect.any(Number) },
     });
     expect(missedBody.deadline.workingDaysLeft).toBeLessThan(0);
-    const approaching = JSON.parse([...byDelivery.values()].map((x) => x[0].body).find((t) => JSON.parse(t).event === "deadline.approaching")!);
-    expect(approaching).toMatchObject({ case: { id: a.id }, deadline: { stepDueOn: "2026-10-16", workingDaysLeft: 2 }, transition: null });
-    const accepted = JSON.parse(
-      [...byDelivery.values()].map((x) => x[0].body).find((t) => JSON.parse(t).transition?.type === "ACCEPT" && JSON.parse(t).case.id === a.id)!,
+    const approaching = JSON.parse(
+      [...byDelivery.values()].map((x) => x[0].body).find((t) => JSON.parse(t).event === "deadline.approaching")!,
     );
-    expect(accepted).toMatchObject({ event: "case.state_changed", transition: { fromState: "applicationFiled", toState: "transferOut", occurredOn: "2026-09-28", seq: 4 } });
+    expect(approaching).toMatchObject({
+      case: { id: a.id },
+      deadline: { stepDueOn: "2026-10-16", workingDaysLeft: 2 },
+      transition: null,
+    });
+    const accepted = JSON.parse(
+      [...byDelivery.values()]
+        .map((x) => x[0].body)
+        .find((t) => JSON.parse(t).transition?.type === "ACCEPT" && JSON.parse(t).case.id === a.id)!,
+    );
+    expect(accepted).toMatchObject({
+      event: "case.state_changed",
+      transition: { fromState: "applicationFiled", toState: "transferOut", occurredOn: "2026-09-28", seq: 4 },
+    });
 
     // The FZ webhook got B's missed deadline only (it is FZ's case, and it wants nothing else).
     const fz = received.filter((x) => x.path === "/fz");
     expect(fz).toHaveLength(1);
     expect(JSON.parse(fz[0].body)).toMatchObject({ event: "deadline.missed", case: { id: b.id } });
-    expect(verifySignature(FZ_SECRET, String(fz[0].headers["x-tracker-timestamp"]), fz[0].body, String(fz[0].headers["x-tracker-signature"]))).toBe(true);
+    expect(
+      verifySignature(
+        FZ_SECRET,
+        String(fz[0].headers["x-tracker-timestamp"]),
+        fz[0].body,
+        String(fz[0].headers["x-tracker-signature"]),
+      ),
+    ).toBe(true);
     expect(received.filter((x) => x.path === "/sz")).toHaveLength(0);
 
     // The delivery log tells the same story.
@@ -215,7 +291,13 @@ describe("notifications", () => {
     expect(log.reduce((n, d) => n + d.attempts, 0)).toBe(w1Requests.length);
     const retriedLog = log.find((d) => d.attempts > 1);
     // The receiver's answer ("try again later") is not kept.
-    expect(retriedLog.attemptLog[0]).toMatchObject({ attemptNo: 1, statusCode: 500, error: "HTTP 500", responseBody: null, manual: false });
+    expect(retriedLog.attemptLog[0]).toMatchObject({
+      attemptNo: 1,
+      statusCode: 500,
+      error: "HTTP 500",
+      responseBody: null,
+      manual: false,
+    });
     expect(log.every((d) => d.attemptLog.every((a: any) => a.responseBody === null))).toBe(true);
     expect(retriedLog.attemptLog.at(-1)).toMatchObject({ statusCode: 200, error: null });
     expect(new Set(log.map((d) => d.id))).toEqual(new Set(byDelivery.keys()));
@@ -224,7 +306,11 @@ describe("notifications", () => {
     r = await api.call("GET", `/api/admin/webhooks/${wFz}/deliveries?status=delivered`, { token: tokens.admin });
     expect(r.body.items).toHaveLength(1);
     r = await api.call("GET", "/api/admin/webhooks", { token: tokens.admin });
-    expect(r.body.items.find((w: any) => w.id === w1).deliveries).toEqual({ pending: 0, delivered: expected.size, failed: 0 });
+    expect(r.body.items.find((w: any) => w.id === w1).deliveries).toEqual({
+      pending: 0,
+      delivered: expected.size,
+      failed: 0,
+    });
 
     // A manual redelivery: the same delivery id and body, signed anew.
     const target = retriedLog;
@@ -232,9 +318,18 @@ describe("notifications", () => {
     r = await api.call("POST", `/api/admin/deliveries/${target.id}/redeliver`, { token: tokens.admin });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ id: target.id, status: "pending" });
-    const again = await waitFor("the redelivery", () => received.slice(before).find((x) => x.headers["x-tracker-delivery"] === target.id));
+    const again = await waitFor("the redelivery", () =>
+      received.slice(before).find((x) => x.headers["x-tracker-delivery"] === target.id),
+    );
     expect(again.body).toBe(byDelivery.get(target.id)![0].body);
-    expect(verifySignature(SECRET, String(again.headers["x-tracker-timestamp"]), again.body, String(again.headers["x-tracker-signature"]))).toBe(true);
+    expect(
+      verifySignature(
+        SECRET,
+        String(again.headers["x-tracker-timestamp"]),
+        again.body,
+        String(again.headers["x-tracker-signature"]),
+      ),
+    ).toBe(true);
     expect(again.headers["webhook-id"]).toBe(target.id);
     expect(standardVerify(SECRET, again)).toEqual(JSON.parse(again.body));
     const after = await waitFor("the redelivery in the log", async () => {
@@ -243,7 +338,9 @@ describe("notifications", () => {
       return d.status === "delivered" && d.attempts === target.attempts + 1 ? d : undefined;
     });
     expect(after.attemptLog.at(-1)).toMatchObject({ manual: true, statusCode: 200 });
-    r = await api.call("POST", "/api/admin/deliveries/00000000-0000-4000-8000-000000000000/redeliver", { token: tokens.admin });
+    r = await api.call("POST", "/api/admin/deliveries/00000000-0000-4000-8000-000000000000/redeliver", {
+      token: tokens.admin,
+    });
     expect(r.status).toBe(404);
 
     // Switched off, a webhook is sent nothing (and notifications meanwhile are not queued for it);
@@ -252,7 +349,10 @@ describe("notifications", () => {
     expect(r.status).toBe(200);
     expect(r.body.active).toBe(false);
     const openMedical = async () => {
-      const x = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" } });
+      const x = await api.call("POST", "/api/cases", {
+        token: tokens.out,
+        body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+      });
       expect(x.status).toBe(201);
       return x.body.id as string;
     };
@@ -280,9 +380,15 @@ describe("notifications", () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
 
-    const r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `http://127.0.0.1:${port}/back`, secret: SECRET, events: ["case.state_changed"] } });
+    const r = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: { url: `http://127.0.0.1:${port}/back`, secret: SECRET, events: ["case.state_changed"] },
+    });
     const hook = r.body.id;
-    const opened = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" } });
+    const opened = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+    });
     expect(opened.status).toBe(201);
     const failing = await waitFor("a few refused attempts", async () => {
       const l = await api.call("GET", `/api/admin/webhooks/${hook}/deliveries`, { token: tokens.admin });
@@ -306,8 +412,19 @@ describe("notifications", () => {
     try {
       await waitFor("the delivery after the receiver came back", () => got.length > 0);
       expect(got[0].headers["x-tracker-delivery"]).toBe(failing.id);
-      expect(JSON.parse(got[0].body)).toMatchObject({ event: "case.state_changed", case: { id: opened.body.id }, transition: { type: "CASE_OPENED", fromState: null } });
-      expect(verifySignature(SECRET, String(got[0].headers["x-tracker-timestamp"]), got[0].body, String(got[0].headers["x-tracker-signature"]))).toBe(true);
+      expect(JSON.parse(got[0].body)).toMatchObject({
+        event: "case.state_changed",
+        case: { id: opened.body.id },
+        transition: { type: "CASE_OPENED", fromState: null },
+      });
+      expect(
+        verifySignature(
+          SECRET,
+          String(got[0].headers["x-tracker-timestamp"]),
+          got[0].body,
+          String(got[0].headers["x-tracker-signature"]),
+        ),
+      ).toBe(true);
       const done = await waitFor("delivered in the log", async () => {
         const l = await api.call("GET", `/api/admin/webhooks/${hook}/deliveries`, { token: tokens.admin });
         return l.body.items[0].status === "delivered" ? l.body.items[0] : undefined;
@@ -321,24 +438,39 @@ describe("notifications", () => {
   });
 
   it("signs with a generated whsec_ secret that the Standard Webhooks verifier accepts as is, and deletes a webhook with its deliveries", async () => {
-    let r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `${base}/std`, events: ["case.state_changed"] } });
+    let r = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: { url: `${base}/std`, events: ["case.state_changed"] },
+    });
     expect(r.status).toBe(201);
     const generated: string = r.body.secret;
     // whsec_ + standard base64 of 32 bytes: the key is the decoded bytes
     expect(generated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const hook = r.body.id;
-    const opened = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" } });
+    const opened = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+    });
     expect(opened.status).toBe(201);
-    const got = await waitFor("the delivery", () => received.find((x) => x.path === "/std" && JSON.parse(x.body).case.id === opened.body.id));
-    expect(new Webhook(generated).verify(got.body, got.headers as Record<string, string>)).toEqual(JSON.parse(got.body));
-    expect(() => new Webhook(generated, { format: "raw" }).verify(got.body, got.headers as Record<string, string>)).toThrow();
+    const got = await waitFor("the delivery", () =>
+      received.find((x) => x.path === "/std" && JSON.parse(x.body).case.id === opened.body.id),
+    );
+    expect(new Webhook(generated).verify(got.body, got.headers as Record<string, string>)).toEqual(
+      JSON.parse(got.body),
+    );
+    expect(() =>
+      new Webhook(generated, { format: "raw" }).verify(got.body, got.headers as Record<string, string>),
+    ).toThrow();
     await waitFor("delivered in the log", async () => {
       const l = await api.call("GET", `/api/admin/webhooks/${hook}/deliveries`, { token: tokens.admin });
       return l.body.items.some((d: any) => d.status === "delivered");
     });
 
     // A malformed whsec_ secret is refused rather than silently used as raw bytes.
-    r = await api.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: `${base}/std`, secret: "whsec_not-base64-at-all!!", events: ["case.state_changed"] } });
+    r = await api.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: { url: `${base}/std`, secret: "whsec_not-base64-at-all!!", events: ["case.state_changed"] },
+    });
     expect(r.status).toBe(422);
 
     r = await api.call("DELETE", `/api/admin/webhooks/${hook}`, { token: tokens.out });

@@ -39,8 +39,8 @@ function mod112Holds(id18: string): boolean {
 }
 
 const PROVINCES = [
-  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-  50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+  64, 65, 71, 81, 82, 83,
 ].map(String);
 
 describe("validateIdNumber", () => {
@@ -90,7 +90,11 @@ describe("validateIdNumber", () => {
     const arb = fc.record({
       province: fc.constantFrom(...PROVINCES),
       rest: fc.stringMatching(/^\d{4}$/),
-      birth: fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }),
+      birth: fc.date({
+        min: new Date(Date.UTC(1900, 0, 1)),
+        max: new Date(Date.UTC(2099, 11, 31)),
+        noInvalidDate: true,
+      }),
       seq: fc.stringMatching(/^\d{3}$/),
     });
     fc.assert(

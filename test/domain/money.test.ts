@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { fenSchema, formatFen, formatFenZh, isFen, mulRate, parseYuan, sumFen, yuanStringSchema } from "../../src/domain/money.ts";
+import {
+  fenSchema,
+  formatFen,
+  formatFenZh,
+  isFen,
+  mulRate,
+  parseYuan,
+  sumFen,
+  yuanStringSchema,
+} from "../../src/domain/money.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 
 describe("parseYuan / formatFen", () => {
@@ -14,7 +23,23 @@ describe("parseYuan / formatFen", () => {
   });
 
   it("rejects anything that is not a plain amount", () => {
-    for (const bad of ["1.234", "abc", "-1", "1e3", "", " 1", "1.", ".5", "01", "1,000.00", "+1", "1.5.0", "Infinity", "NaN", "０.1"]) {
+    for (const bad of [
+      "1.234",
+      "abc",
+      "-1",
+      "1e3",
+      "",
+      " 1",
+      "1.",
+      ".5",
+      "01",
+      "1,000.00",
+      "+1",
+      "1.5.0",
+      "Infinity",
+      "NaN",
+      "０.1",
+    ]) {
       expect(() => parseYuan(bad), bad).toThrow(DomainError);
     }
     expect(() => parseYuan("90071992547409.92")).toThrow(/safe integer/);

@@ -69,7 +69,13 @@ describe("computeArrears", () => {
     //   Feb: 31 + 30 + 31 + 10 = 102 days          → 2550
     //   Mar: 30 + 31 + 10 = 71 days                → 1775
     // principal 150000, late 7600, total 157600
-    const r = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2024-01", lastMissedMonth: "2024-03", paidOn: "2024-06-10", flexibleEmployee: false });
+    const r = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2024-01",
+      lastMissedMonth: "2024-03",
+      paidOn: "2024-06-10",
+      flexibleEmployee: false,
+    });
     expect(r).toEqual({
       monthsMissed: 3,
       principalFen: 150_000,
@@ -92,54 +98,151 @@ describe("computeArrears", () => {
     //   Feb: 31 + 15 = 46 days      → 45679 × 0.023       = 1050.617  → 1051
     //   Mar: 15 days                → 45679 × 0.0075      = 342.5925  → 343
     // principal 3 × 45679 = 137037, late 3084, total 140121
-    const r = computeArrears({ policy: fuzhou2025, firstMissedMonth: "2025-01", lastMissedMonth: "2025-03", paidOn: "2025-04-15", flexibleEmployee: false });
-    expect(r.perMonth.map((m) => [m.daysLate, m.lateFeeFen])).toEqual([[74, 1690], [46, 1051], [15, 343]]);
+    const r = computeArrears({
+      policy: fuzhou2025,
+      firstMissedMonth: "2025-01",
+      lastMissedMonth: "2025-03",
+      paidOn: "2025-04-15",
+      flexibleEmployee: false,
+    });
+    expect(r.perMonth.map((m) => [m.daysLate, m.lateFeeFen])).toEqual([
+      [74, 1690],
+      [46, 1051],
+      [15, 343],
+    ]);
     expect([r.principalFen, r.lateFeeFen, r.totalFen]).toEqual([137_037, 3_084, 140_121]);
   });
 
   it("no late fee when paid by the due date (paid on the due day itself)", () => {
     // March is due 2025-03-31; paying that very day is not late
-    const r = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2025-03", lastMissedMonth: "2025-03", paidOn: "2025-03-31", flexibleEmployee: false });
-    expect(r.perMonth[0]).toEqual({ month: "2025-03", principalFen: 50_000, dueDate: "2025-03-31", daysLate: 0, lateFeeFen: 0 });
+    const r = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2025-03",
+      lastMissedMonth: "2025-03",
+      paidOn: "2025-03-31",
+      flexibleEmployee: false,
+    });
+    expect(r.perMonth[0]).toEqual({
+      month: "2025-03",
+      principalFen: 50_000,
+      dueDate: "2025-03-31",
+      daysLate: 0,
+      lateFeeFen: 0,
+    });
     expect(r.totalFen).toBe(50_000);
-    const early = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2025-03", lastMissedMonth: "2025-03", paidOn: "2025-03-01", flexibleEmployee: false });
+    const early = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2025-03",
+      lastMissedMonth: "2025-03",
+      paidOn: "2025-03-01",
+      flexibleEmployee: false,
+    });
     expect(early.lateFeeFen).toBe(0);
-    const nextDay = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2025-03", lastMissedMonth: "2025-03", paidOn: "2025-04-01", flexibleEmployee: false });
+    const nextDay = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2025-03",
+      lastMissedMonth: "2025-03",
+      paidOn: "2025-04-01",
+      flexibleEmployee: false,
+    });
     expect(nextDay.perMonth[0]!.daysLate).toBe(1); // 50000 × 500 × 1 / 1e6 = 25
     expect(nextDay.lateFeeFen).toBe(25);
   });
 
   it("waives the late fee for flexible employees when the policy says so", () => {
-    const r = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2024-01", lastMissedMonth: "2024-03", paidOn: "2024-06-10", flexibleEmployee: true });
+    const r = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2024-01",
+      lastMissedMonth: "2024-03",
+      paidOn: "2024-06-10",
+      flexibleEmployee: true,
+    });
     expect([r.principalFen, r.lateFeeFen, r.totalFen]).toEqual([150_000, 0, 150_000]);
     expect(r.perMonth.map((m) => m.daysLate)).toEqual([131, 102, 71]); // still reported
     expect(r.perMonth.every((m) => m.lateFeeFen === 0)).toBe(true);
     const charged = computeArrears({
       policy: { ...fuzhou2024, lateFeeAppliesToFlexible: true },
-      firstMissedMonth: "2024-01", lastMissedMonth: "2024-03", paidOn: "2024-06-10", flexibleEmployee: true,
+      firstMissedMonth: "2024-01",
+      lastMissedMonth: "2024-03",
+      paidOn: "2024-06-10",
+      flexibleEmployee: true,
     });
     expect(charged.lateFeeFen).toBe(7_600);
   });
 
   it("a gap above maxBackPayMonths is not back-payable and carries the waiting period", () => {
-    const r = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2024-01", lastMissedMonth: "2024-04", paidOn: "2024-06-10", flexibleEmployee: false });
-    expect(r).toEqual({ monthsMissed: 4, principalFen: 0, lateFeeFen: 0, totalFen: 0, backPayable: false, waitingPeriodMonths: 6, perMonth: [] });
+    const r = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2024-01",
+      lastMissedMonth: "2024-04",
+      paidOn: "2024-06-10",
+      flexibleEmployee: false,
+    });
+    expect(r).toEqual({
+      monthsMissed: 4,
+      principalFen: 0,
+      lateFeeFen: 0,
+      totalFen: 0,
+      backPayable: false,
+      waitingPeriodMonths: 6,
+      perMonth: [],
+    });
     // across a year end: 2024-11 .. 2025-02 = 4 months
-    expect(computeArrears({ policy: fuzhou2024, firstMissedMonth: "2024-11", lastMissedMonth: "2025-02", paidOn: "2025-03-01", flexibleEmployee: true }).monthsMissed).toBe(4);
+    expect(
+      computeArrears({
+        policy: fuzhou2024,
+        firstMissedMonth: "2024-11",
+        lastMissedMonth: "2025-02",
+        paidOn: "2025-03-01",
+        flexibleEmployee: true,
+      }).monthsMissed,
+    ).toBe(4);
     // maxBackPayMonths 0: nothing can be back-paid
-    expect(computeArrears({ policy: { ...fuzhou2024, maxBackPayMonths: 0 }, firstMissedMonth: "2024-01", lastMissedMonth: "2024-01", paidOn: "2024-02-01", flexibleEmployee: false }).backPayable).toBe(false);
+    expect(
+      computeArrears({
+        policy: { ...fuzhou2024, maxBackPayMonths: 0 },
+        firstMissedMonth: "2024-01",
+        lastMissedMonth: "2024-01",
+        paidOn: "2024-02-01",
+        flexibleEmployee: false,
+      }).backPayable,
+    ).toBe(false);
   });
 
   it("due day is configurable (clamped to month length, optional next-month offset)", () => {
-    const day31 = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2025-02", lastMissedMonth: "2025-04", paidOn: "2025-05-01", flexibleEmployee: false, dueDay: 31 });
+    const day31 = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2025-02",
+      lastMissedMonth: "2025-04",
+      paidOn: "2025-05-01",
+      flexibleEmployee: false,
+      dueDay: 31,
+    });
     expect(day31.perMonth.map((m) => m.dueDate)).toEqual(["2025-02-28", "2025-03-31", "2025-04-30"]);
-    const nextMonth15 = computeArrears({ policy: fuzhou2024, firstMissedMonth: "2024-11", lastMissedMonth: "2024-12", paidOn: "2025-01-20", flexibleEmployee: false, dueDay: 15, dueMonthOffset: 1 });
+    const nextMonth15 = computeArrears({
+      policy: fuzhou2024,
+      firstMissedMonth: "2024-11",
+      lastMissedMonth: "2024-12",
+      paidOn: "2025-01-20",
+      flexibleEmployee: false,
+      dueDay: 15,
+      dueMonthOffset: 1,
+    });
     // Nov due 2024-12-15 → 36 days → 50000 × 500 × 36 / 1e6 = 900; Dec due 2025-01-15 → 5 days → 125
-    expect(nextMonth15.perMonth.map((m) => [m.dueDate, m.daysLate, m.lateFeeFen])).toEqual([["2024-12-15", 36, 900], ["2025-01-15", 5, 125]]);
+    expect(nextMonth15.perMonth.map((m) => [m.dueDate, m.daysLate, m.lateFeeFen])).toEqual([
+      ["2024-12-15", 36, 900],
+      ["2025-01-15", 5, 125],
+    ]);
   });
 
   it("rejects bad input with DomainError", () => {
-    const base = { policy: fuzhou2024, firstMissedMonth: "2024-01", lastMissedMonth: "2024-03", paidOn: "2024-06-10", flexibleEmployee: false };
+    const base = {
+      policy: fuzhou2024,
+      firstMissedMonth: "2024-01",
+      lastMissedMonth: "2024-03",
+      paidOn: "2024-06-10",
+      flexibleEmployee: false,
+    };
     const expectCode = (patch: Record<string, unknown>, code: string) => {
       try {
         computeArrears({ ...base, ...patch } as typeof base);
@@ -172,7 +275,13 @@ describe("time-zone independence", () => {
   });
 
   it("gives the same result whatever process.env.TZ is", () => {
-    const input = { policy: fuzhou2024, firstMissedMonth: "2024-01", lastMissedMonth: "2024-03", paidOn: "2024-06-10", flexibleEmployee: false };
+    const input = {
+      policy: fuzhou2024,
+      firstMissedMonth: "2024-01",
+      lastMissedMonth: "2024-03",
+      paidOn: "2024-06-10",
+      flexibleEmployee: false,
+    };
     process.env.TZ = "Asia/Shanghai";
     const shanghai = computeArrears(input);
     const shanghaiSel = selectPolicy(policies, "350100", "2025-07-01");

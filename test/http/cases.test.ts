@@ -2,7 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseTypes } from "../../machines/index.ts";
 import { client, execSql, person, runVerify, startService, testDatabase, type TestServer } from "../support/server.ts";
-import { startWithAgencies, eventsOf, medicalCertificate, openBody, openCase, send as sendEvent, type Api, type Tokens } from "../support/fixtures.ts";
+import {
+  startWithAgencies,
+  eventsOf,
+  medicalCertificate,
+  openBody,
+  openCase,
+  send as sendEvent,
+  type Api,
+  type Tokens,
+} from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
 let server: TestServer;
@@ -19,21 +28,36 @@ afterAll(async () => {
 
 // The fixtures on this file's service (which a restart replaces).
 const openMedical = (occurredOn = "2026-09-01", insured = person) => openCase(api, tokens.out, { occurredOn, insured });
-const send = (token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>) => sendEvent(api, token, id, body, headers);
+const send = (token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
+  sendEvent(api, token, id, body, headers);
 const eventCount = async (id: string) => (await eventsOf(api, tokens.out, id)).length;
 
 describe("a medical transfer from suspended to transferred", () => {
   it("is advanced by the right staff of each agency, with statutory due dates", async () => {
     const c = await openMedical("2026-09-01");
     expect(c.caseNumber).toMatch(/^MT2026-[0-9A-HJKMNP-TV-Z]{8}$/);
-    expect(c).toMatchObject({ state: "suspended", version: 1, actingSide: "transferOut", allowedEvents: ["ISSUE_CERTIFICATE", "WITHDRAW"] });
+    expect(c).toMatchObject({
+      state: "suspended",
+      version: 1,
+      actingSide: "transferOut",
+      allowedEvents: ["ISSUE_CERTIFICATE", "WITHDRAW"],
+    });
     expect(c.insured.idNumber).toBe(person.idNumber); // staff of the case's agency see it in full
 
-    let r = await send(tokens.out, c.id, medicalCertificate({ occurredOn: "2026-09-02", contributionMonths: 48, accountBalanceFen: 523_456 }));
+    let r = await send(
+      tokens.out,
+      c.id,
+      medicalCertificate({ occurredOn: "2026-09-02", contributionMonths: 48, accountBalanceFen: 523_456 }),
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ state: "certificateIssued", version: 2, actingSide: "insured" });
 
-    r = await send(tokens.in, c.id, { type: "FILE_APPLICATION", occurredOn: "2026-09-10", channel: "online", applicant: "employer" });
+    r = await send(tokens.in, c.id, {
+      type: "FILE_APPLICATION",
+      occurredOn: "2026-09-10",
+      channel: "online",
+      applicant: "employer",
+    });
     expect(r.body).toMatchObject({ state: "applicationFiled", actingSide: "transferIn" });
 
     // The transfer-out agency cannot accept: that is the transfer-in agency's act.
@@ -44,16 +68,34 @@ describe("a medical transfer from suspended to transferred", () => {
     // Sat 10 Oct worked) → 16 Oct; the overall 15 working days → 23 Oct.
     r = await send(tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-09-28" });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ state: "transferOut", actingSide: "transferOut", stepDueOn: "2026-10-16", dueOn: "2026-10-23", provisional: false });
+    expect(r.body).toMatchObject({
+      state: "transferOut",
+      actingSide: "transferOut",
+      stepDueOn: "2026-10-16",
+      dueOn: "2026-10-23",
+      provisional: false,
+    });
 
     r = await send(tokens.in, c.id, { type: "TRANSFER_OUT_DONE", occurredOn: "2026-10-09", transferredFen: 523_456 });
     expect(r.status).toBe(403);
     // Transfer-out done on Fri 9 Oct: 5 working days from the make-up Saturday 10 Oct on → 15 Oct.
     r = await send(tokens.out, c.id, { type: "TRANSFER_OUT_DONE", occurredOn: "2026-10-09", transferredFen: 523_456 });
-    expect(r.body).toMatchObject({ state: "transferIn", actingSide: "transferIn", stepDueOn: "2026-10-15", dueOn: "2026-10-23" });
+    expect(r.body).toMatchObject({
+      state: "transferIn",
+      actingSide: "transferIn",
+      stepDueOn: "2026-10-15",
+      dueOn: "2026-10-23",
+    });
 
     r = await send(tokens.in, c.id, { type: "TRANSFER_IN_DONE", occurredOn: "2026-10-12" });
-    expect(r.body).toMatchObject({ state: "transferred", final: true, actingSide: "none", allowedEvents: [], overdue: false, progress: { step: 6, steps: 6, percent: 100 } });
+    expect(r.body).toMatchObject({
+      state: "transferred",
+      final: true,
+      actingSide: "none",
+      allowedEvents: [],
+      overdue: false,
+      progress: { step: 6, steps: 6, percent: 100 },
+    });
 
     const events = await api.call("GET", `/api/cases/${c.id}/events`, { token: tokens.in });
     expect(events.body.items.map((e: any) => [e.seq, e.type, e.toState])).toEqual([
@@ -64,15 +106,38 @@ describe("a medical transfer from suspended to transferred", () => {
       [5, "TRANSFER_OUT_DONE", "transferIn"],
       [6, "TRANSFER_IN_DONE", "transferred"],
     ]);
-    expect(events.body.items[3]).toMatchObject({ actor: { kind: "staff", username: "xm-clerk" }, occurredOn: "2026-09-28", fromState: "applicationFiled" });
+    expect(events.body.items[3]).toMatchObject({
+      actor: { kind: "staff", username: "xm-clerk" },
+      occurredOn: "2026-09-28",
+      fromState: "applicationFiled",
+    });
 
     // The insured person sees progress and a timeline without staff names, and a masked ID.
-    const s = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber.toLowerCase(), idNumber: person.idNumber } });
+    const s = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber.toLowerCase(), idNumber: person.idNumber },
+    });
     expect(s.status).toBe(200);
-    expect(s.body).toMatchObject({ state: "transferred", progress: { step: 6, steps: 6, percent: 100, label: { zh: expect.any(String), en: expect.any(String) } }, dueOn: "2026-10-23", provisional: false });
+    expect(s.body).toMatchObject({
+      state: "transferred",
+      progress: { step: 6, steps: 6, percent: 100, label: { zh: expect.any(String), en: expect.any(String) } },
+      dueOn: "2026-10-23",
+      provisional: false,
+    });
     expect(s.body.insured.idNumber).toBe(`${person.idNumber.slice(0, 6)}********${person.idNumber.slice(14)}`);
-    expect(s.body.timeline.map((e: any) => e.state)).toEqual(["suspended", "certificateIssued", "applicationFiled", "transferOut", "transferIn", "transferred"]);
-    expect(s.body.timeline[3]).toEqual({ label: expect.objectContaining({ zh: expect.any(String) }), occurredOn: "2026-09-28", state: "transferOut", stateLabel: expect.any(Object) });
+    expect(s.body.timeline.map((e: any) => e.state)).toEqual([
+      "suspended",
+      "certificateIssued",
+      "applicationFiled",
+      "transferOut",
+      "transferIn",
+      "transferred",
+    ]);
+    expect(s.body.timeline[3]).toEqual({
+      label: expect.objectContaining({ zh: expect.any(String) }),
+      occurredOn: "2026-09-28",
+      state: "transferOut",
+      stateLabel: expect.any(Object),
+    });
     expect(JSON.stringify(s.body)).not.toContain("clerk");
     expect(JSON.stringify(s.body)).not.toContain(person.name);
   });
@@ -81,14 +146,32 @@ describe("a medical transfer from suspended to transferred", () => {
 describe("refusal, re-filing, arrears and withdrawal", () => {
   it("refuses with a reason and lets the person file again", async () => {
     const c = await openMedical();
-    await send(tokens.out, c.id, medicalCertificate({ contributionMonths: 12, accountBalanceFen: 1000, occurredOn: "2026-09-02" }));
-    await send(tokens.in, c.id, { type: "FILE_APPLICATION", channel: "offline", applicant: "individual", occurredOn: "2026-09-03" });
+    await send(
+      tokens.out,
+      c.id,
+      medicalCertificate({ contributionMonths: 12, accountBalanceFen: 1000, occurredOn: "2026-09-02" }),
+    );
+    await send(tokens.in, c.id, {
+      type: "FILE_APPLICATION",
+      channel: "offline",
+      applicant: "individual",
+      occurredOn: "2026-09-03",
+    });
     let r = await send(tokens.in, c.id, { type: "REFUSE", occurredOn: "2026-09-04" });
     expect(r.status).toBe(422);
     expect(r.body.errors.map((e: any) => e.path)).toContain("reason");
-    r = await send(tokens.in, c.id, { type: "REFUSE", reason: "not yet enrolled at the new place", occurredOn: "2026-09-04" });
+    r = await send(tokens.in, c.id, {
+      type: "REFUSE",
+      reason: "not yet enrolled at the new place",
+      occurredOn: "2026-09-04",
+    });
     expect(r.body).toMatchObject({ state: "refused", actingSide: "insured" });
-    r = await send(tokens.out, c.id, { type: "FILE_APPLICATION", channel: "offline", applicant: "individual", occurredOn: "2026-09-07" });
+    r = await send(tokens.out, c.id, {
+      type: "FILE_APPLICATION",
+      channel: "offline",
+      applicant: "individual",
+      occurredOn: "2026-09-07",
+    });
     expect(r.body).toMatchObject({ state: "applicationFiled" });
     r = await send(tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-09-08" });
     expect(r.body.state).toBe("transferOut");
@@ -96,8 +179,22 @@ describe("refusal, re-filing, arrears and withdrawal", () => {
 
   it("does not accept while stated arrears are unpaid", async () => {
     const c = await openMedical();
-    await send(tokens.out, c.id, medicalCertificate({ contributionMonths: 12, accountBalanceFen: 1000, arrearsFen: 35_000, occurredOn: "2026-09-02" }));
-    await send(tokens.in, c.id, { type: "FILE_APPLICATION", channel: "online", applicant: "employer", occurredOn: "2026-09-03" });
+    await send(
+      tokens.out,
+      c.id,
+      medicalCertificate({
+        contributionMonths: 12,
+        accountBalanceFen: 1000,
+        arrearsFen: 35_000,
+        occurredOn: "2026-09-02",
+      }),
+    );
+    await send(tokens.in, c.id, {
+      type: "FILE_APPLICATION",
+      channel: "online",
+      applicant: "employer",
+      occurredOn: "2026-09-03",
+    });
     let r = await send(tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-09-04" });
     expect(r.status).toBe(409);
     expect(r.body.type).toBe("/problems/refused-by-rule");
@@ -127,7 +224,11 @@ describe("errors change nothing", () => {
     let r = await api.call("GET", `/api/cases/${c.id}`);
     expect(r.status).toBe(401);
     expect(r.headers.get("content-type")).toContain("application/problem+json");
-    expect(r.body).toMatchObject({ status: 401, title: expect.any(String), type: expect.stringMatching(/^\/problems\//) });
+    expect(r.body).toMatchObject({
+      status: 401,
+      title: expect.any(String),
+      type: expect.stringMatching(/^\/problems\//),
+    });
 
     r = await api.call("GET", `/api/cases/${c.id}`, { token: "not-a-token" });
     expect(r.status).toBe(401);
@@ -147,7 +248,11 @@ describe("errors change nothing", () => {
     // Not allowed in this state: 409 with the events that are.
     r = await send(tokens.in, c.id, { type: "TRANSFER_IN_DONE" });
     expect(r.status).toBe(409);
-    expect(r.body).toMatchObject({ type: "/problems/event-not-allowed", state: "suspended", allowedEvents: ["WITHDRAW"] });
+    expect(r.body).toMatchObject({
+      type: "/problems/event-not-allowed",
+      state: "suspended",
+      allowedEvents: ["WITHDRAW"],
+    });
 
     // Bad payloads: 422 with field errors.
     r = await send(tokens.out, c.id, medicalCertificate({ contributionMonths: -1, accountBalanceFen: 1.5 }));
@@ -175,7 +280,12 @@ describe("errors change nothing", () => {
     expect(r.body.currentVersion).toBe(1);
 
     // Bad case creation input.
-    r = await api.call("POST", "/api/cases", { token: tokens.out, body: openBody({ insured: { name: "x", idNumber: person.idNumber.slice(0, 17) + (person.idNumber.endsWith("1") ? "2" : "1") } }) });
+    r = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: openBody({
+        insured: { name: "x", idNumber: person.idNumber.slice(0, 17) + (person.idNumber.endsWith("1") ? "2" : "1") },
+      }),
+    });
     expect(r.status).toBe(422);
     expect(r.body.errors[0].path).toBe("insured.idNumber");
     r = await api.call("POST", "/api/cases", { token: tokens.out, body: openBody({ to: "NOPE" }) });
@@ -211,15 +321,25 @@ describe("idempotency and concurrency", () => {
 
     // Concurrent duplicates of one request: one effect, every answer the same.
     const d = await openMedical();
-    const answers = await Promise.all(Array.from({ length: 8 }, () => send(tokens.out, d.id, body, { "Idempotency-Key": "storm-1" })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => send(tokens.out, d.id, body, { "Idempotency-Key": "storm-1" })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
     expect(new Set(answers.map((a) => a.body.version))).toEqual(new Set([2]));
     expect(await eventCount(d.id)).toBe(2);
 
     // Opening a case is idempotent too.
     const open = openBody();
-    const o1 = await api.call("POST", "/api/cases", { token: tokens.out, body: open, headers: { "Idempotency-Key": "open-1" } });
-    const o2 = await api.call("POST", "/api/cases", { token: tokens.out, body: open, headers: { "Idempotency-Key": "open-1" } });
+    const o1 = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: open,
+      headers: { "Idempotency-Key": "open-1" },
+    });
+    const o2 = await api.call("POST", "/api/cases", {
+      token: tokens.out,
+      body: open,
+      headers: { "Idempotency-Key": "open-1" },
+    });
     expect(o1.status).toBe(201);
     expect(o2.status).toBe(201);
     expect(o2.body.id).toBe(o1.body.id);
@@ -230,11 +350,14 @@ describe("idempotency and concurrency", () => {
       // Ten clerks issue the certificate at once, each with other figures: one wins.
       const c = await openMedical();
       const issues = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => send(tokens.out, c.id, medicalCertificate({ contributionMonths: i + 1, accountBalanceFen: 0 }))),
+        Array.from({ length: 10 }, (_, i) =>
+          send(tokens.out, c.id, medicalCertificate({ contributionMonths: i + 1, accountBalanceFen: 0 })),
+        ),
       );
       expect(issues.filter((a) => a.status === 200)).toHaveLength(1);
       expect(issues.every((a) => a.status === 200 || a.status === 409)).toBe(true);
-      for (const l of issues.filter((a) => a.status === 409)) expect(l.body.detail).toMatch(/at the same time|not allowed/);
+      for (const l of issues.filter((a) => a.status === 409))
+        expect(l.body.detail).toMatch(/at the same time|not allowed/);
       expect(await eventCount(c.id)).toBe(2);
 
       // Accept and refuse race on a filed application: one decision is recorded, never both.
@@ -268,7 +391,9 @@ describe("queues and search", () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      r = await api.call("GET", `/api/cases?limit=3&mine=true${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens.out });
+      r = await api.call("GET", `/api/cases?limit=3&mine=true${cursor ? `&cursor=${cursor}` : ""}`, {
+        token: tokens.out,
+      });
       expect(r.status).toBe(200);
       expect(r.body.items.length).toBeLessThanOrEqual(3);
       all.push(...r.body.items.map((i: any) => i.id));
@@ -300,9 +425,27 @@ describe("operations", () => {
     expect(types.body.items.map((i: { type: string }) => i.type)).toEqual(caseTypes);
     expect(types.body.items).toEqual(
       expect.arrayContaining([
-        { type: "medicalTransfer", latestVersion: 1, label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, singleAgency: false, caseNumberPrefix: "MT" },
-        { type: "pensionTransfer", latestVersion: 1, label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, singleAgency: false, caseNumberPrefix: "PT" },
-        { type: "renewal", latestVersion: 1, label: { zh: "断缴后续保", en: "Renewal after a lapse" }, singleAgency: true, caseNumberPrefix: "RN" },
+        {
+          type: "medicalTransfer",
+          latestVersion: 1,
+          label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" },
+          singleAgency: false,
+          caseNumberPrefix: "MT",
+        },
+        {
+          type: "pensionTransfer",
+          latestVersion: 1,
+          label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
+          singleAgency: false,
+          caseNumberPrefix: "PT",
+        },
+        {
+          type: "renewal",
+          latestVersion: 1,
+          label: { zh: "断缴后续保", en: "Renewal after a lapse" },
+          singleAgency: true,
+          caseNumberPrefix: "RN",
+        },
       ]),
     );
     const d = await api.call("GET", "/api/machines/medicalTransfer");
@@ -311,13 +454,21 @@ describe("operations", () => {
     expect((await api.call("GET", "/api/machines/nope")).status).toBe(404);
     const doc = await api.call("GET", "/api/openapi.json");
     expect(doc.body.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/api/cases", "/api/cases/{id}/events", "/api/status", "/api/admin/calendar/{year}"]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(["/api/cases", "/api/cases/{id}/events", "/api/status", "/api/admin/calendar/{year}"]),
+    );
     // Answers that may carry personal data are never cached.
-    expect((await api.call("GET", `/api/cases?limit=1`, { token: tokens.out })).headers.get("cache-control")).toBe("no-store");
+    expect((await api.call("GET", `/api/cases?limit=1`, { token: tokens.out })).headers.get("cache-control")).toBe(
+      "no-store",
+    );
     // A caller's request id is echoed when it looks like one, replaced when it could carry personal data.
-    expect((await api.call("GET", "/healthz", { headers: { "X-Request-Id": "trace-42.a_b" } })).headers.get("x-request-id")).toBe("trace-42.a_b");
+    expect(
+      (await api.call("GET", "/healthz", { headers: { "X-Request-Id": "trace-42.a_b" } })).headers.get("x-request-id"),
+    ).toBe("trace-42.a_b");
     for (const bad of [person.idNumber, "name=Lin%20Xiaoming", "13812345678901"]) {
-      const echoed = (await api.call("GET", "/healthz", { headers: { "X-Request-Id": bad } })).headers.get("x-request-id");
+      const echoed = (await api.call("GET", "/healthz", { headers: { "X-Request-Id": bad } })).headers.get(
+        "x-request-id",
+      );
       expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
     }
     const docs = await api.call("GET", "/docs/");
@@ -329,8 +480,17 @@ describe("operations", () => {
 describe("restart and verify", () => {
   it("continues a case after the server restarts, and the log replays clean", async () => {
     const c = await openMedical("2026-09-01");
-    await send(tokens.out, c.id, medicalCertificate({ contributionMonths: 48, accountBalanceFen: 9_999, occurredOn: "2026-09-02" }));
-    await send(tokens.in, c.id, { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-09-03" });
+    await send(
+      tokens.out,
+      c.id,
+      medicalCertificate({ contributionMonths: 48, accountBalanceFen: 9_999, occurredOn: "2026-09-02" }),
+    );
+    await send(tokens.in, c.id, {
+      type: "FILE_APPLICATION",
+      channel: "online",
+      applicant: "individual",
+      occurredOn: "2026-09-03",
+    });
 
     await server.stop();
     server = await startService({ dir: server.dir });
@@ -357,13 +517,19 @@ describe("restart and verify", () => {
 describe("status lookup", () => {
   it("answers a wrong pair exactly like an unknown case", async () => {
     const c = await openMedical();
-    const wrong = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: makeTestIdNumber("110105", "19491231", "002") } });
-    const unknown = await api.call("POST", "/api/status", { body: { caseNumber: "MT2026-ZZZZZZZZ", idNumber: person.idNumber } });
+    const wrong = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber, idNumber: makeTestIdNumber("110105", "19491231", "002") },
+    });
+    const unknown = await api.call("POST", "/api/status", {
+      body: { caseNumber: "MT2026-ZZZZZZZZ", idNumber: person.idNumber },
+    });
     expect(wrong.status).toBe(404);
     expect(unknown.status).toBe(404);
     const strip = (b: any) => ({ ...b, instance: undefined });
     expect(strip(wrong.body)).toEqual(strip(unknown.body));
-    const right = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: person.idNumber.toLowerCase() } });
+    const right = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber, idNumber: person.idNumber.toLowerCase() },
+    });
     expect(right.status).toBe(200);
   });
 });

@@ -29,7 +29,9 @@ describe("first start", () => {
     const api = client(s.url, { checkAnswers: true });
     const token = await api.login(username, password);
     expect((await api.call("GET", "/api/me", { token })).body).toMatchObject({ username: "admin", role: "admin" });
-    expect((await api.call("POST", "/api/auth/login", { body: { username, password: "wrong-password" } })).status).toBe(401);
+    expect((await api.call("POST", "/api/auth/login", { body: { username, password: "wrong-password" } })).status).toBe(
+      401,
+    );
     await s.stop();
   });
 });

@@ -32,9 +32,20 @@ describe("machine versions", () => {
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
     };
-    const certificate = medicalCertificate({ contributionMonths: 24, accountBalanceFen: 500, arrearsFen: 12_000, occurredOn: "2026-09-02" });
+    const certificate = medicalCertificate({
+      contributionMonths: 24,
+      accountBalanceFen: 500,
+      arrearsFen: 12_000,
+      occurredOn: "2026-09-02",
+    });
     const filing = { type: "FILE_APPLICATION", channel: "online", applicant: "employer", occurredOn: "2026-09-03" };
-    const open = { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" };
+    const open = {
+      type: "medicalTransfer",
+      insured: person,
+      fromAgency: "FZ",
+      toAgency: "XM",
+      occurredOn: "2026-09-01",
+    };
 
     let server = await startServer(env);
     let api = client(server.url, { checkAnswers: true });
@@ -52,9 +63,15 @@ describe("machine versions", () => {
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: certificate });
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.in, body: filing });
 
-    const oldAccept = await api.call("POST", `/api/cases/${old.id}/events`, { token: tokens.in, body: { type: "ACCEPT", occurredOn: "2026-09-04" } });
+    const oldAccept = await api.call("POST", `/api/cases/${old.id}/events`, {
+      token: tokens.in,
+      body: { type: "ACCEPT", occurredOn: "2026-09-04" },
+    });
     expect(oldAccept.status).toBe(409); // version 1: arrears block acceptance
-    const freshAccept = await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.in, body: { type: "ACCEPT", occurredOn: "2026-09-04" } });
+    const freshAccept = await api.call("POST", `/api/cases/${fresh.id}/events`, {
+      token: tokens.in,
+      body: { type: "ACCEPT", occurredOn: "2026-09-04" },
+    });
     expect(freshAccept.status).toBe(200); // version 2: they do not
     expect(freshAccept.body.state).toBe("transferOut");
 
@@ -68,10 +85,13 @@ describe("machine versions", () => {
     await server.close();
     server = await startServer(env);
     api = client(server.url, { checkAnswers: true });
-    const refused = await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: { type: "TRANSFER_OUT_DONE", transferredFen: 500 } });
+    const refused = await api.call("POST", `/api/cases/${fresh.id}/events`, {
+      token: tokens.out,
+      body: { type: "TRANSFER_OUT_DONE", transferredFen: 500 },
+    });
     expect(refused.status).toBe(500);
     expect(refused.body.type).toBe("/problems/machine-version-missing");
-    expect((await server.ctx.db.caseEvent.count({ where: { caseId: fresh.id } }))).toBe(4);
+    expect(await server.ctx.db.caseEvent.count({ where: { caseId: fresh.id } })).toBe(4);
     await server.close();
   });
 });

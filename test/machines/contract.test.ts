@@ -4,7 +4,14 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { CaseType } from "../../machines/index.ts";
-import { caseTypeInfo, caseTypes, getMachine, isCaseType, latestMachine, machineRegistry } from "../../machines/index.ts";
+import {
+  caseTypeInfo,
+  caseTypes,
+  getMachine,
+  isCaseType,
+  latestMachine,
+  machineRegistry,
+} from "../../machines/index.ts";
 import {
   allowedEvents,
   canTake,
@@ -19,7 +26,10 @@ import { happyPaths, inputs, on, payloadOf, samples } from "./samples.ts";
 const dir = new URL("../../machines/", import.meta.url);
 const source = (file: string) => readFileSync(new URL(file, dir), "utf8");
 // one file per case type, named after it (docs/case-types.md)
-const files: Record<CaseType, string> = Object.fromEntries(caseTypes.map((t) => [t, `${t}.ts`])) as Record<CaseType, string>;
+const files: Record<CaseType, string> = Object.fromEntries(caseTypes.map((t) => [t, `${t}.ts`])) as Record<
+  CaseType,
+  string
+>;
 const CJK = /[\u4e00-\u9fff]/;
 
 /** Module specifiers of static imports/re-exports, dynamic imports and requires. */
@@ -46,9 +56,24 @@ describe("registry", () => {
   });
 
   it("carries each type's metadata: label, a case number prefix of its own, one agency or two", () => {
-    expect(caseTypeInfo("medicalTransfer")).toEqual({ type: "medicalTransfer", label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" }, caseNumberPrefix: "MT", singleAgency: false });
-    expect(caseTypeInfo("pensionTransfer")).toEqual({ type: "pensionTransfer", label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" }, caseNumberPrefix: "PT", singleAgency: false });
-    expect(caseTypeInfo("renewal")).toEqual({ type: "renewal", label: { zh: "断缴后续保", en: "Renewal after a lapse" }, caseNumberPrefix: "RN", singleAgency: true });
+    expect(caseTypeInfo("medicalTransfer")).toEqual({
+      type: "medicalTransfer",
+      label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" },
+      caseNumberPrefix: "MT",
+      singleAgency: false,
+    });
+    expect(caseTypeInfo("pensionTransfer")).toEqual({
+      type: "pensionTransfer",
+      label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
+      caseNumberPrefix: "PT",
+      singleAgency: false,
+    });
+    expect(caseTypeInfo("renewal")).toEqual({
+      type: "renewal",
+      label: { zh: "断缴后续保", en: "Renewal after a lapse" },
+      caseNumberPrefix: "RN",
+      singleAgency: true,
+    });
     const prefixes = caseTypes.map((t) => caseTypeInfo(t).caseNumberPrefix);
     expect(new Set(prefixes).size).toBe(caseTypes.length);
     for (const p of prefixes) expect(p).toMatch(/^[A-Z]{2}$/);
@@ -69,22 +94,25 @@ describe("purity", () => {
       expect(["./types.ts", ...Object.values(files).map((f) => `./${f}`)]).toContain(spec);
     }
   });
-  it.each([...Object.values(files), "runtime.ts", "index.ts"])("%s uses no clock, randomness, timers or I/O", (file) => {
-    const code = withoutComments(source(file));
-    for (const banned of [
-      /\bDate\b/,
-      /\bMath\.random\b/,
-      /\bcrypto\b/,
-      /\bsetTimeout\b|\bsetInterval\b/,
-      /\bprocess\./,
-      /\bfetch\s*\(/,
-      /\bafter\s*:/,
-      /\binvoke\s*:/,
-      /\bfromPromise\b|\bfromCallback\b|\bspawn/,
-    ]) {
-      expect(code, String(banned)).not.toMatch(banned);
-    }
-  });
+  it.each([...Object.values(files), "runtime.ts", "index.ts"])(
+    "%s uses no clock, randomness, timers or I/O",
+    (file) => {
+      const code = withoutComments(source(file));
+      for (const banned of [
+        /\bDate\b/,
+        /\bMath\.random\b/,
+        /\bcrypto\b/,
+        /\bsetTimeout\b|\bsetInterval\b/,
+        /\bprocess\./,
+        /\bfetch\s*\(/,
+        /\bafter\s*:/,
+        /\binvoke\s*:/,
+        /\bfromPromise\b|\bfromCallback\b|\bspawn/,
+      ]) {
+        expect(code, String(banned)).not.toMatch(banned);
+      }
+    },
+  );
 });
 
 describe.each(caseTypes)("%s: contract", (type) => {
@@ -222,9 +250,22 @@ describe("module-level facts from the brief", () => {
   it("medicalTransfer deadlines, sides, recordedBy, steps", () => {
     const m = latestMachine("medicalTransfer");
     expect(m.steps).toBe(6);
-    expect(m.overall).toEqual({ startsWith: "ACCEPT", key: "medicalTransfer.overall", nationalMaxDays: 15, agency: "transferIn" });
-    expect(m.states.transferOut!.deadline).toEqual({ key: "medicalTransfer.transferOut", nationalMaxDays: 10, agency: "transferOut" });
-    expect(m.states.transferIn!.deadline).toEqual({ key: "medicalTransfer.transferIn", nationalMaxDays: 5, agency: "transferIn" });
+    expect(m.overall).toEqual({
+      startsWith: "ACCEPT",
+      key: "medicalTransfer.overall",
+      nationalMaxDays: 15,
+      agency: "transferIn",
+    });
+    expect(m.states.transferOut!.deadline).toEqual({
+      key: "medicalTransfer.transferOut",
+      nationalMaxDays: 10,
+      agency: "transferOut",
+    });
+    expect(m.states.transferIn!.deadline).toEqual({
+      key: "medicalTransfer.transferIn",
+      nationalMaxDays: 5,
+      agency: "transferIn",
+    });
     const sides = Object.fromEntries(Object.entries(m.states).map(([k, v]) => [k, v.side]));
     expect(sides).toEqual({
       suspended: "transferOut",
@@ -263,10 +304,27 @@ describe("module-level facts from the brief", () => {
 
   it("pensionTransfer deadlines and overall", () => {
     const p = latestMachine("pensionTransfer");
-    expect(p.overall).toEqual({ startsWith: "FILE_APPLICATION", key: "pensionTransfer.overall", nationalMaxDays: 45, agency: "transferIn" });
-    expect(p.states.applicationFiled!.deadline).toEqual({ key: "pensionTransfer.review", nationalMaxDays: 15, agency: "transferIn" });
-    expect(p.states.transferOut!.deadline).toEqual({ key: "pensionTransfer.transferOut", nationalMaxDays: 15, agency: "transferOut" });
-    expect(p.states.transferIn!.deadline).toEqual({ key: "pensionTransfer.transferIn", nationalMaxDays: 15, agency: "transferIn" });
+    expect(p.overall).toEqual({
+      startsWith: "FILE_APPLICATION",
+      key: "pensionTransfer.overall",
+      nationalMaxDays: 45,
+      agency: "transferIn",
+    });
+    expect(p.states.applicationFiled!.deadline).toEqual({
+      key: "pensionTransfer.review",
+      nationalMaxDays: 15,
+      agency: "transferIn",
+    });
+    expect(p.states.transferOut!.deadline).toEqual({
+      key: "pensionTransfer.transferOut",
+      nationalMaxDays: 15,
+      agency: "transferOut",
+    });
+    expect(p.states.transferIn!.deadline).toEqual({
+      key: "pensionTransfer.transferIn",
+      nationalMaxDays: 15,
+      agency: "transferIn",
+    });
   });
 
   it("renewal: one agency, no working-day deadlines", () => {

@@ -39,7 +39,10 @@ describe.each(caseTypes)("%s: model-based paths", (type) => {
     events: (s: AnyMachineSnapshot) => samples[type](s.context),
   };
   const shortest = getShortestPaths(mod.machine, options) as Path[];
-  const adjacency = getAdjacencyMap(mod.machine, options) as Record<string, AdjacencyValue<AnyMachineSnapshot, CaseEvent>>;
+  const adjacency = getAdjacencyMap(mod.machine, options) as Record<
+    string,
+    AdjacencyValue<AnyMachineSnapshot, CaseEvent>
+  >;
   const pathTo = new Map(shortest.map((p) => [serializeState(p.state), p]));
 
   // One generated path per enabled edge of the graph: shortest path to its source + the edge.

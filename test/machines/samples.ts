@@ -30,13 +30,31 @@ export const samples: Record<CaseType, (ctx: Ctx) => CaseEvent[]> = {
   medicalTransfer: (ctx) => [
     // with and without arrears: ARREARS_PAID and the noArrears path are both reachable
     { type: "ISSUE_CERTIFICATE", occurredOn: on, contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 0 },
-    { type: "ISSUE_CERTIFICATE", occurredOn: on, contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 5_000 },
+    {
+      type: "ISSUE_CERTIFICATE",
+      occurredOn: on,
+      contributionMonths: 36,
+      accountBalanceFen: 123_456,
+      arrearsFen: 5_000,
+    },
     { type: "TRANSFER_OUT_DONE", occurredOn: on, transferredFen: num(ctx.accountBalanceFen) },
     ...common(ctx),
   ],
   pensionTransfer: (ctx) => [
-    { type: "ISSUE_CERTIFICATE", occurredOn: on, contributionMonths: 120, personalAccountFen: 4_567_800, arrearsFen: 0 },
-    { type: "ISSUE_CERTIFICATE", occurredOn: on, contributionMonths: 120, personalAccountFen: 4_567_800, arrearsFen: 9_900 },
+    {
+      type: "ISSUE_CERTIFICATE",
+      occurredOn: on,
+      contributionMonths: 120,
+      personalAccountFen: 4_567_800,
+      arrearsFen: 0,
+    },
+    {
+      type: "ISSUE_CERTIFICATE",
+      occurredOn: on,
+      contributionMonths: 120,
+      personalAccountFen: 4_567_800,
+      arrearsFen: 9_900,
+    },
     {
       type: "TRANSFER_OUT_DONE",
       occurredOn: on,
@@ -47,8 +65,22 @@ export const samples: Record<CaseType, (ctx: Ctx) => CaseEvent[]> = {
   ],
   renewal: (ctx) => [
     { type: "CONTINUE_BY_EMPLOYER", occurredOn: "2027-02-28" },
-    { type: "ASSESS_ARREARS", occurredOn: on, monthsMissed: 2, principalFen: 120_000, lateFeeFen: 600, backPayable: true },
-    { type: "ASSESS_ARREARS", occurredOn: on, monthsMissed: 8, principalFen: 60_000, lateFeeFen: 0, backPayable: false },
+    {
+      type: "ASSESS_ARREARS",
+      occurredOn: on,
+      monthsMissed: 2,
+      principalFen: 120_000,
+      lateFeeFen: 600,
+      backPayable: true,
+    },
+    {
+      type: "ASSESS_ARREARS",
+      occurredOn: on,
+      monthsMissed: 8,
+      principalFen: 60_000,
+      lateFeeFen: 0,
+      backPayable: false,
+    },
     { type: "RECORD_CANCELLED", occurredOn: on },
     { type: "REAPPLY", occurredOn: on },
     { type: "PAYMENT_RECEIVED", occurredOn: on, amountFen: num(ctx.principalFen) + num(ctx.lateFeeFen) },
@@ -66,7 +98,13 @@ export function payloadOf(event: CaseEvent): Record<string, unknown> {
 /** A complete run per type, with a detour (reissue, arrears, refusal, reassessment). */
 export const happyPaths: Record<CaseType, CaseEvent[]> = {
   medicalTransfer: [
-    { type: "ISSUE_CERTIFICATE", occurredOn: "2026-03-02", contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 5_000 },
+    {
+      type: "ISSUE_CERTIFICATE",
+      occurredOn: "2026-03-02",
+      contributionMonths: 36,
+      accountBalanceFen: 123_456,
+      arrearsFen: 5_000,
+    },
     { type: "REISSUE_CERTIFICATE", occurredOn: "2026-03-03" },
     { type: "FILE_APPLICATION", occurredOn: "2026-03-04", channel: "offline", applicant: "employer" },
     { type: "REFUSE", occurredOn: "2026-03-05", reason: "转出地尚未中止参保" },
@@ -77,7 +115,13 @@ export const happyPaths: Record<CaseType, CaseEvent[]> = {
     { type: "TRANSFER_IN_DONE", occurredOn: "2026-03-18" },
   ],
   pensionTransfer: [
-    { type: "ISSUE_CERTIFICATE", occurredOn: "2026-03-02", contributionMonths: 120, personalAccountFen: 4_567_800, arrearsFen: 9_900 },
+    {
+      type: "ISSUE_CERTIFICATE",
+      occurredOn: "2026-03-02",
+      contributionMonths: 120,
+      personalAccountFen: 4_567_800,
+      arrearsFen: 9_900,
+    },
     { type: "FILE_APPLICATION", occurredOn: "2026-04-01", channel: "offline", applicant: "employer" },
     { type: "ACCEPT", occurredOn: "2026-04-10" },
     { type: "ARREARS_PAID", occurredOn: "2026-04-20", paidFen: 9_900 },
@@ -85,8 +129,22 @@ export const happyPaths: Record<CaseType, CaseEvent[]> = {
     { type: "TRANSFER_IN_DONE", occurredOn: "2026-05-12" },
   ],
   renewal: [
-    { type: "ASSESS_ARREARS", occurredOn: "2026-12-05", monthsMissed: 2, principalFen: 120_000, lateFeeFen: 600, backPayable: true },
-    { type: "ASSESS_ARREARS", occurredOn: "2026-12-06", monthsMissed: 2, principalFen: 118_000, lateFeeFen: 0, backPayable: true },
+    {
+      type: "ASSESS_ARREARS",
+      occurredOn: "2026-12-05",
+      monthsMissed: 2,
+      principalFen: 120_000,
+      lateFeeFen: 600,
+      backPayable: true,
+    },
+    {
+      type: "ASSESS_ARREARS",
+      occurredOn: "2026-12-06",
+      monthsMissed: 2,
+      principalFen: 118_000,
+      lateFeeFen: 0,
+      backPayable: true,
+    },
     { type: "PAYMENT_RECEIVED", occurredOn: "2026-12-10", amountFen: 118_000 },
     { type: "RESTORE", occurredOn: "2026-12-11" },
   ],

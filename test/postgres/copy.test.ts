@@ -4,7 +4,16 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { client, freshPgDatabase, person, root, setUpAgencies, startService, tempDir, ADMIN } from "../support/server.ts";
+import {
+  client,
+  freshPgDatabase,
+  person,
+  root,
+  setUpAgencies,
+  startService,
+  tempDir,
+  ADMIN,
+} from "../support/server.ts";
 import { medicalCertificate } from "../support/fixtures.ts";
 
 describe("copy:pg", () => {
@@ -18,25 +27,42 @@ describe("copy:pg", () => {
     const tokens = await setUpAgencies(api);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const c = await api.call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" } });
+      const c = await api.call("POST", "/api/cases", {
+        token: tokens.out,
+        body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
+      });
       expect(c.status).toBe(201);
       ids.push(c.body.id);
-      await api.call("POST", `/api/cases/${c.body.id}/events`, { token: tokens.out, body: medicalCertificate({ contributionMonths: 12, accountBalanceFen: 100, occurredOn: "2026-09-02" }) });
+      await api.call("POST", `/api/cases/${c.body.id}/events`, {
+        token: tokens.out,
+        body: medicalCertificate({ contributionMonths: 12, accountBalanceFen: 100, occurredOn: "2026-09-02" }),
+      });
     }
     await s.stop();
 
     const to = await freshPgDatabase();
-    const bad = spawnSync(process.execPath, ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl], { cwd: root, encoding: "utf8" });
+    const bad = spawnSync(process.execPath, ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("usage");
 
-    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl, "--to", to], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl, "--to", to],
+      { cwd: root, encoding: "utf8", timeout: 120_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("copy: 5 cases, 10 events copied; 0 mismatches");
     expect(r.stdout).toMatch(/^User\s+4$/m);
 
     // Copying again into the same (now full) database is refused.
-    const again = spawnSync(process.execPath, ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl, "--to", to], { cwd: root, encoding: "utf8" });
+    const again = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/cli/copy-to-postgres.ts", "--from", sqliteUrl, "--to", to],
+      { cwd: root, encoding: "utf8" },
+    );
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("already holds data");
 
@@ -60,11 +86,21 @@ describe("copy:pg", () => {
     const papi = client(p.url);
     const out = await papi.login("fz-clerk", "staff-password-123");
     const inn = await papi.login("xm-clerk", "staff-password-123");
-    expect((await papi.call("GET", `/api/cases/${ids[0]}`, { token: out })).body).toMatchObject({ state: "certificateIssued", version: 2, insured: person });
-    const next = await papi.call("POST", `/api/cases/${ids[0]}/events`, { token: inn, body: { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-09-03" } });
+    expect((await papi.call("GET", `/api/cases/${ids[0]}`, { token: out })).body).toMatchObject({
+      state: "certificateIssued",
+      version: 2,
+      insured: person,
+    });
+    const next = await papi.call("POST", `/api/cases/${ids[0]}/events`, {
+      token: inn,
+      body: { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-09-03" },
+    });
     expect(next.status).toBe(200);
     // New rows get fresh ids after the copied ones (sequences moved past them).
-    const created = await papi.call("POST", "/api/admin/agencies", { token: await papi.login(ADMIN.username, ADMIN.password), body: { code: "NEW", name: "新机构", region: "350100" } });
+    const created = await papi.call("POST", "/api/admin/agencies", {
+      token: await papi.login(ADMIN.username, ADMIN.password),
+      body: { code: "NEW", name: "新机构", region: "350100" },
+    });
     expect(created.status).toBe(201);
     await p.stop();
   }, 120_000);

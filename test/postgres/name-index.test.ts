@@ -28,15 +28,24 @@ describe("the name and ID number indexes on PostgreSQL", () => {
   it("serve a name prefix of each indexed length, and an ID number, by equality on a blind index", async () => {
     // The table is empty, so the planner would rather scan it: forbid that, and see what remains.
     await client.query("SET enable_seqscan = off");
-    for (const [k, prefix] of [[1, "王"], [2, "王伟"], [3, "欧阳娜"], [4, "欧阳娜娜"]] as const) {
-      const p = await plan(`SELECT "id" FROM "Case" WHERE "insuredNamePrefix${k}" = $1 AND "fromAgencyId" = 1`, [key.namePrefixIndex(prefix)]);
+    for (const [k, prefix] of [
+      [1, "王"],
+      [2, "王伟"],
+      [3, "欧阳娜"],
+      [4, "欧阳娜娜"],
+    ] as const) {
+      const p = await plan(`SELECT "id" FROM "Case" WHERE "insuredNamePrefix${k}" = $1 AND "fromAgencyId" = 1`, [
+        key.namePrefixIndex(prefix),
+      ]);
       expect(p).toContain(`Case_namePrefix${k}_idx`);
       expect(p).toMatch(new RegExp(`Index Cond: .*"insuredNamePrefix${k}" = `, "s"));
     }
     const p = await plan(`SELECT "id" FROM "Case" WHERE "insuredIdIndex" = $1`, [key.idIndex("350102199003070013")]);
     expect(p).toContain("Case_idIndex_idx");
     // No index on the ciphertext columns: a search on them would read the table.
-    const indexes = (await client.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'Case'`)).rows.map((r) => r.indexdef as string);
+    const indexes = (await client.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'Case'`)).rows.map(
+      (r) => r.indexdef as string,
+    );
     expect(indexes.filter((d) => /"insuredName"|"insuredIdNumber"/.test(d))).toEqual([]);
   });
 });

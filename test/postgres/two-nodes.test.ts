@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { client, person, runVerify, setUpAgencies, startService, tempDir, testDatabase, type TestServer } from "../support/server.ts";
+import {
+  client,
+  person,
+  runVerify,
+  setUpAgencies,
+  startService,
+  tempDir,
+  testDatabase,
+  type TestServer,
+} from "../support/server.ts";
 import { medicalCertificate } from "../support/fixtures.ts";
 
 let a: TestServer;
@@ -18,7 +27,12 @@ const received: { delivery: string; body: any }[] = [];
 
 // Both nodes believe it is 12 Oct 2026, so deadlines set in September have passed.
 // the webhook receiver is on loopback, which is refused unless allowed
-const env = { TRACKER_TODAY: "2026-10-12", SWEEP_INTERVAL_MS: "300", WEBHOOK_POLL_MS: "100", WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8" };
+const env = {
+  TRACKER_TODAY: "2026-10-12",
+  SWEEP_INTERVAL_MS: "300",
+  WEBHOOK_POLL_MS: "100",
+  WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8",
+};
 
 beforeAll(async () => {
   expect(testDatabase).toBe("postgresql");
@@ -57,14 +71,18 @@ async function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]>
   }
 }
 
-const certificate = (months: number) => medicalCertificate({ contributionMonths: months, accountBalanceFen: 10_000, occurredOn: "2026-09-02" });
+const certificate = (months: number) =>
+  medicalCertificate({ contributionMonths: months, accountBalanceFen: 10_000, occurredOn: "2026-09-02" });
 
 describe("two nodes on one PostgreSQL database", () => {
   it("accept each other's tokens and keep every guarantee under conflicting and duplicate requests", async () => {
     // A token issued by node A works on node B.
     expect((await apiB.call("GET", "/api/me", { token: tokens.out })).status).toBe(200);
     const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    const w = await apiB.call("POST", "/api/admin/webhooks", { token: tokens.admin, body: { url: hookUrl, secret: "a-secret-of-enough-length", events: ["case.state_changed", "deadline.missed"] } });
+    const w = await apiB.call("POST", "/api/admin/webhooks", {
+      token: tokens.admin,
+      body: { url: hookUrl, secret: "a-secret-of-enough-length", events: ["case.state_changed", "deadline.missed"] },
+    });
     expect(w.status, JSON.stringify(w.body)).toBe(201);
 
     const cases: string[] = [];
@@ -79,7 +97,14 @@ describe("two nodes on one PostgreSQL database", () => {
 
     // Conflicting certificates, half through each node: one wins per case.
     const conflicting = await Promise.all(
-      cases.flatMap((id) => Array.from({ length: 6 }, (_, k) => (k % 2 ? apiA : apiB).call("POST", `/api/cases/${id}/events`, { token: tokens.out, body: certificate(k + 1) }))),
+      cases.flatMap((id) =>
+        Array.from({ length: 6 }, (_, k) =>
+          (k % 2 ? apiA : apiB).call("POST", `/api/cases/${id}/events`, {
+            token: tokens.out,
+            body: certificate(k + 1),
+          }),
+        ),
+      ),
     );
     expect(conflicting.filter((r) => r.status === 200)).toHaveLength(cases.length);
     expect(conflicting.every((r) => r.status === 200 || r.status === 409)).toBe(true);
@@ -89,7 +114,11 @@ describe("two nodes on one PostgreSQL database", () => {
     const duplicates = await Promise.all(
       cases.flatMap((id) =>
         Array.from({ length: 4 }, (_, k) =>
-          (k % 2 ? apiA : apiB).call("POST", `/api/cases/${id}/events`, { token: tokens.in, body: filing, headers: { "Idempotency-Key": `file-${id}` } }),
+          (k % 2 ? apiA : apiB).call("POST", `/api/cases/${id}/events`, {
+            token: tokens.in,
+            body: filing,
+            headers: { "Idempotency-Key": `file-${id}` },
+          }),
         ),
       ),
     );
@@ -100,27 +129,44 @@ describe("two nodes on one PostgreSQL database", () => {
     }
 
     // A stale If-Match through the other node: 412.
-    const stale = await apiA.call("POST", `/api/cases/${cases[0]}/events`, { token: tokens.in, body: { type: "ACCEPT", occurredOn: "2026-09-04" }, headers: { "If-Match": '"2"' } });
+    const stale = await apiA.call("POST", `/api/cases/${cases[0]}/events`, {
+      token: tokens.in,
+      body: { type: "ACCEPT", occurredOn: "2026-09-04" },
+      headers: { "If-Match": '"2"' },
+    });
     expect(stale.status).toBe(412);
 
     // Accept every case on 4 Sep: the 10-working-day transfer-out step is due 18 Sep, long past
     // "today" (12 Oct) for both nodes' sweepers.
     for (const [i, id] of cases.entries()) {
-      const r = await (i % 2 ? apiA : apiB).call("POST", `/api/cases/${id}/events`, { token: tokens.in, body: { type: "ACCEPT", occurredOn: "2026-09-04" } });
+      const r = await (i % 2 ? apiA : apiB).call("POST", `/api/cases/${id}/events`, {
+        token: tokens.in,
+        body: { type: "ACCEPT", occurredOn: "2026-09-04" },
+      });
       expect(r.status).toBe(200);
     }
 
     // Both sweepers run every 300 ms; each missed step is recorded once.
     await new Promise((r) => setTimeout(r, 3_000));
-    const events = await query<{ caseId: string; seq: number; type: string }>(`SELECT "caseId", "seq", "type" FROM "CaseEvent" WHERE "caseId" = ANY($1) ORDER BY "caseId", "seq"`, [cases]);
+    const events = await query<{ caseId: string; seq: number; type: string }>(
+      `SELECT "caseId", "seq", "type" FROM "CaseEvent" WHERE "caseId" = ANY($1) ORDER BY "caseId", "seq"`,
+      [cases],
+    );
     for (const id of cases) {
-      expect(events.filter((e) => e.caseId === id).map((e) => e.type)).toEqual(["CASE_OPENED", "ISSUE_CERTIFICATE", "FILE_APPLICATION", "ACCEPT", "DEADLINE_MISSED"]);
+      expect(events.filter((e) => e.caseId === id).map((e) => e.type)).toEqual([
+        "CASE_OPENED",
+        "ISSUE_CERTIFICATE",
+        "FILE_APPLICATION",
+        "ACCEPT",
+        "DEADLINE_MISSED",
+      ]);
     }
 
     // Every notification reached the receiver once per delivery id, though two workers poll.
     const delivered = () => query<{ id: string }>(`SELECT "id" FROM "WebhookDelivery" WHERE "status" = 'delivered'`);
     const deadline = Date.now() + 30_000;
-    while ((await delivered()).length < cases.length * 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((await delivered()).length < cases.length * 5 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     const deliveries = await delivered();
     expect(deliveries.length).toBeGreaterThanOrEqual(cases.length * 5);
     const ids = received.map((r) => r.delivery);

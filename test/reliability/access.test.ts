@@ -4,14 +4,30 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import { ADMIN, client, startService, tempDir, type Reply, type TestServer } from "../support/server.ts";
-import { expectProblem, makePeople, medicalCaseIn, medicalEventBody, openMedical, openStore, type Api } from "../support/reliability.ts";
+import {
+  expectProblem,
+  makePeople,
+  medicalCaseIn,
+  medicalEventBody,
+  openMedical,
+  openStore,
+  type Api,
+} from "../support/reliability.ts";
 import { medicalTransfer } from "../../machines/medicalTransfer.ts";
 import { definitionJson } from "../../machines/runtime.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-const roles = ["anonymous", "statusLookup", "transferOutStaff", "transferInStaff", "unrelatedStaff", "disabledUser", "admin"] as const;
+const roles = [
+  "anonymous",
+  "statusLookup",
+  "transferOutStaff",
+  "transferInStaff",
+  "unrelatedStaff",
+  "disabledUser",
+  "admin",
+] as const;
 type Role = (typeof roles)[number];
 
 const PASSWORD = "staff-password-123";
@@ -50,8 +66,17 @@ beforeAll(async () => {
   ]) {
     expect((await api.call("POST", "/api/admin/agencies", { token: admin, body: a })).status).toBe(201);
   }
-  for (const [username, agencyCode] of [["fz-clerk", "FZ"], ["xm-clerk", "XM"], ["sz-clerk", "SZ"], ["fz-leaver", "FZ"], ["victim", "SZ"]]) {
-    const r = await api.call("POST", "/api/admin/users", { token: admin, body: { username, password: PASSWORD, role: "staff", agencyCode } });
+  for (const [username, agencyCode] of [
+    ["fz-clerk", "FZ"],
+    ["xm-clerk", "XM"],
+    ["sz-clerk", "SZ"],
+    ["fz-leaver", "FZ"],
+    ["victim", "SZ"],
+  ]) {
+    const r = await api.call("POST", "/api/admin/users", {
+      token: admin,
+      body: { username, password: PASSWORD, role: "staff", agencyCode },
+    });
     expect(r.status).toBe(201);
   }
   for (const role of roles) {
@@ -60,15 +85,25 @@ beforeAll(async () => {
   }
   // The leaver's token worked until the account was disabled.
   expect((await api.call("GET", "/api/me", { token: token.disabledUser })).status).toBe(200);
-  expect((await api.call("PATCH", "/api/admin/users/fz-leaver", { token: admin, body: { disabled: true } })).status).toBe(200);
+  expect(
+    (await api.call("PATCH", "/api/admin/users/fz-leaver", { token: admin, body: { disabled: true } })).status,
+  ).toBe(200);
 
   const insured = nextPerson();
-  const c = await medicalCaseIn(api, { out: token.transferOutStaff!, in: token.transferInStaff! }, "certificateIssued", insured);
+  const c = await medicalCaseIn(
+    api,
+    { out: token.transferOutStaff!, in: token.transferInStaff! },
+    "certificateIssued",
+    insured,
+  );
   ref = { id: c.id, caseNumber: c.caseNumber, idNumber: insured.idNumber };
   calendar2026 = (await api.call("GET", "/api/admin/calendar/2026", { token: admin })).body;
   // Webhooks to a public name, switched off (and no jobs run here): nothing is ever sent.
   const hook = async () => {
-    const r = await api.call("POST", "/api/admin/webhooks", { token: admin, body: { url: "https://hooks.example.gov.cn/access", events: ["deadline.missed"], active: false } });
+    const r = await api.call("POST", "/api/admin/webhooks", {
+      token: admin,
+      body: { url: "https://hooks.example.gov.cn/access", events: ["deadline.missed"], active: false },
+    });
     expect(r.status).toBe(201);
     return r.body.id as number;
   };
@@ -114,7 +149,10 @@ const rows: Row[] = [
     path: "/api/auth/login",
     expect: by(401, 401, 200, 200, 200, 401, 200),
     // each caller logs in with what it has: no account for the anonymous and the status-lookup caller
-    send: (role) => api.call("POST", "/api/auth/login", { body: accounts[role] ?? { username: `nobody-${role}`, password: "guessed-password" } }),
+    send: (role) =>
+      api.call("POST", "/api/auth/login", {
+        body: accounts[role] ?? { username: `nobody-${role}`, password: "guessed-password" },
+      }),
   },
   { method: "GET", path: "/api/me", expect: anyUser, send: (role) => call(role, "GET", "/api/me") },
   {
@@ -133,7 +171,11 @@ const rows: Row[] = [
     path: "/api/me/password",
     // the wrong current password: a change would end the table's tokens
     expect: by(401, 401, 422, 422, 422, 401, 422),
-    send: (role) => call(role, "POST", "/api/me/password", { currentPassword: "not-the-password", newPassword: "another-staff-pass-42" }),
+    send: (role) =>
+      call(role, "POST", "/api/me/password", {
+        currentPassword: "not-the-password",
+        newPassword: "another-staff-pass-42",
+      }),
   },
   {
     method: "POST",
@@ -141,13 +183,30 @@ const rows: Row[] = [
     // possession of case number + ID number is the credential; a guessed pair finds nothing
     expect: by(404, 200, 200, 200, 200, 200, 200),
     send: (role) =>
-      call(role, "POST", "/api/status", role === "anonymous" ? { caseNumber: "MT2026-00000000", idNumber: ref.idNumber } : { caseNumber: ref.caseNumber, idNumber: ref.idNumber }),
+      call(
+        role,
+        "POST",
+        "/api/status",
+        role === "anonymous"
+          ? { caseNumber: "MT2026-00000000", idNumber: ref.idNumber }
+          : { caseNumber: ref.caseNumber, idNumber: ref.idNumber },
+      ),
     check: (_role, r) => expect(r.body.insured.idNumber).not.toBe(ref.idNumber),
   },
   { method: "GET", path: "/api/machines", expect: publicRead, send: (role) => call(role, "GET", "/api/machines") },
-  { method: "GET", path: "/api/machines/{type}", expect: publicRead, send: (role) => call(role, "GET", "/api/machines/medicalTransfer") },
+  {
+    method: "GET",
+    path: "/api/machines/{type}",
+    expect: publicRead,
+    send: (role) => call(role, "GET", "/api/machines/medicalTransfer"),
+  },
   { method: "GET", path: "/healthz", expect: publicRead, send: (role) => call(role, "GET", "/healthz") },
-  { method: "GET", path: "/api/openapi.json", expect: publicRead, send: (role) => call(role, "GET", "/api/openapi.json") },
+  {
+    method: "GET",
+    path: "/api/openapi.json",
+    expect: publicRead,
+    send: (role) => call(role, "GET", "/api/openapi.json"),
+  },
   { method: "GET", path: "/metrics", expect: publicRead, send: (role) => call(role, "GET", "/metrics") },
   { method: "GET", path: "/docs/", expect: publicRead, send: (role) => call(role, "GET", "/docs/") },
   {
@@ -171,7 +230,13 @@ const rows: Row[] = [
     method: "POST",
     path: "/api/cases",
     expect: by(401, 401, 201, 201, 403, 401, 403),
-    send: (role) => call(role, "POST", "/api/cases", { type: "medicalTransfer", insured: nextPerson(), fromAgency: "FZ", toAgency: "XM" }),
+    send: (role) =>
+      call(role, "POST", "/api/cases", {
+        type: "medicalTransfer",
+        insured: nextPerson(),
+        fromAgency: "FZ",
+        toAgency: "XM",
+      }),
   },
   {
     method: "GET",
@@ -185,30 +250,76 @@ const rows: Row[] = [
       expect(r.body.allowedEvents.length > 0).toBe(role === "transferOutStaff" || role === "transferInStaff");
     },
   },
-  { method: "GET", path: "/api/cases/{id}/events", expect: caseReader, send: (role) => call(role, "GET", `/api/cases/${ref.id}/events`) },
+  {
+    method: "GET",
+    path: "/api/cases/{id}/events",
+    expect: caseReader,
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/events`),
+  },
   {
     method: "POST",
     path: "/api/admin/agencies",
     expect: adminOnly(201),
-    send: (role) => call(role, "POST", "/api/admin/agencies", { code: `AG${++serial}`, name: "测试经办机构", region: "350100" }),
+    send: (role) =>
+      call(role, "POST", "/api/admin/agencies", { code: `AG${++serial}`, name: "测试经办机构", region: "350100" }),
   },
-  { method: "GET", path: "/api/admin/agencies", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/agencies") },
-  { method: "PATCH", path: "/api/admin/agencies/{code}", expect: adminOnly(200), send: (role) => call(role, "PATCH", "/api/admin/agencies/SZ", { name: `深圳市医保中心${++serial}` }) },
+  {
+    method: "GET",
+    path: "/api/admin/agencies",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/agencies"),
+  },
+  {
+    method: "PATCH",
+    path: "/api/admin/agencies/{code}",
+    expect: adminOnly(200),
+    send: (role) => call(role, "PATCH", "/api/admin/agencies/SZ", { name: `深圳市医保中心${++serial}` }),
+  },
   {
     method: "POST",
     path: "/api/admin/users",
     expect: adminOnly(201),
-    send: (role) => call(role, "POST", "/api/admin/users", { username: `new-clerk-${++serial}`, password: PASSWORD, role: "staff", agencyCode: "SZ" }),
+    send: (role) =>
+      call(role, "POST", "/api/admin/users", {
+        username: `new-clerk-${++serial}`,
+        password: PASSWORD,
+        role: "staff",
+        agencyCode: "SZ",
+      }),
   },
-  { method: "GET", path: "/api/admin/users", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/users") },
-  { method: "PATCH", path: "/api/admin/users/{username}", expect: adminOnly(200), send: (role) => call(role, "PATCH", "/api/admin/users/victim", { disabled: true }) },
-  { method: "GET", path: "/api/admin/calendar", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/calendar") },
-  { method: "GET", path: "/api/admin/calendar/{year}", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/calendar/2026") },
+  {
+    method: "GET",
+    path: "/api/admin/users",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/users"),
+  },
+  {
+    method: "PATCH",
+    path: "/api/admin/users/{username}",
+    expect: adminOnly(200),
+    send: (role) => call(role, "PATCH", "/api/admin/users/victim", { disabled: true }),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/calendar",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/calendar"),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/calendar/{year}",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/calendar/2026"),
+  },
   {
     method: "PUT",
     path: "/api/admin/calendar/{year}",
     expect: adminOnly(200),
-    send: (role) => call(role, "PUT", "/api/admin/calendar/2026", { holidays: calendar2026.holidays, workdays: calendar2026.workdays }),
+    send: (role) =>
+      call(role, "PUT", "/api/admin/calendar/2026", {
+        holidays: calendar2026.holidays,
+        workdays: calendar2026.workdays,
+      }),
   },
   {
     method: "POST",
@@ -217,7 +328,7 @@ const rows: Row[] = [
     send: (role) =>
       call(role, "POST", "/api/admin/policies", {
         region: "350100",
-        effectiveFrom: `2026-01-${String(++serial % 28 + 1).padStart(2, "0")}`,
+        effectiveFrom: `2026-01-${String((++serial % 28) + 1).padStart(2, "0")}`,
         contributionBaseFen: 500_000,
         rateBasisPoints: 1000,
         lateFeePerDayPpm: 500,
@@ -226,23 +337,49 @@ const rows: Row[] = [
         waitingPeriodMonths: 6,
       }),
   },
-  { method: "GET", path: "/api/admin/policies", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/policies") },
+  {
+    method: "GET",
+    path: "/api/admin/policies",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/policies"),
+  },
   {
     method: "POST",
     path: "/api/admin/webhooks",
     expect: adminOnly(201),
-    send: (role) => call(role, "POST", "/api/admin/webhooks", { url: `https://hooks.example.gov.cn/${++serial}`, events: ["deadline.missed"], active: false }),
+    send: (role) =>
+      call(role, "POST", "/api/admin/webhooks", {
+        url: `https://hooks.example.gov.cn/${++serial}`,
+        events: ["deadline.missed"],
+        active: false,
+      }),
     check: (_role, r) => expect(r.body.secret).toMatch(/^whsec_/),
   },
-  { method: "GET", path: "/api/admin/webhooks", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/webhooks") },
+  {
+    method: "GET",
+    path: "/api/admin/webhooks",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/webhooks"),
+  },
   {
     method: "PATCH",
     path: "/api/admin/webhooks/{id}",
     expect: adminOnly(200),
-    send: (role) => call(role, "PATCH", `/api/admin/webhooks/${hookId}`, { url: `https://hooks.example.gov.cn/changed-${++serial}` }),
+    send: (role) =>
+      call(role, "PATCH", `/api/admin/webhooks/${hookId}`, { url: `https://hooks.example.gov.cn/changed-${++serial}` }),
   },
-  { method: "DELETE", path: "/api/admin/webhooks/{id}", expect: adminOnly(204), send: (role) => call(role, "DELETE", `/api/admin/webhooks/${deletableHook[role]}`) },
-  { method: "GET", path: "/api/admin/webhooks/{id}/deliveries", expect: adminOnly(200), send: (role) => call(role, "GET", `/api/admin/webhooks/${hookId}/deliveries`) },
+  {
+    method: "DELETE",
+    path: "/api/admin/webhooks/{id}",
+    expect: adminOnly(204),
+    send: (role) => call(role, "DELETE", `/api/admin/webhooks/${deletableHook[role]}`),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/webhooks/{id}/deliveries",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", `/api/admin/webhooks/${hookId}/deliveries`),
+  },
   {
     method: "POST",
     path: "/api/admin/deliveries/{id}/redeliver",
@@ -250,9 +387,24 @@ const rows: Row[] = [
     expect: adminOnly(404),
     send: (role) => call(role, "POST", "/api/admin/deliveries/00000000-0000-4000-8000-000000000000/redeliver"),
   },
-  { method: "GET", path: "/api/admin/audit", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit?from=2026-01-01&to=2026-12-31") },
-  { method: "GET", path: "/api/admin/audit-log", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit-log?action=user.created&limit=5") },
-  { method: "GET", path: "/api/admin/audit-log.csv", expect: adminOnly(200), send: (role) => call(role, "GET", "/api/admin/audit-log.csv?from=2026-01-01&to=2026-12-31") },
+  {
+    method: "GET",
+    path: "/api/admin/audit",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/audit?from=2026-01-01&to=2026-12-31"),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/audit-log",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/audit-log?action=user.created&limit=5"),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/audit-log.csv",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/audit-log.csv?from=2026-01-01&to=2026-12-31"),
+  },
 ];
 
 async function expectCell(expected: number, send: () => Promise<Reply>, check?: (r: Reply) => void) {
@@ -281,7 +433,11 @@ describe("every endpoint × every role", () => {
     const documented: { method: string; path: string; isPublic: boolean }[] = [];
     for (const [path, ops] of Object.entries<any>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(ops)) {
-        documented.push({ method: method.toUpperCase(), path, isPublic: Array.isArray(op.security) && op.security.length === 0 });
+        documented.push({
+          method: method.toUpperCase(),
+          path,
+          isPublic: Array.isArray(op.security) && op.security.length === 0,
+        });
       }
     }
     expect(documented.length).toBeGreaterThan(20);
@@ -294,7 +450,12 @@ describe("every endpoint × every role", () => {
         const r = await call(role, op.method, concrete, op.method === "GET" ? undefined : {});
         expect(r.status, `${op.method} ${op.path} as ${role}`).toBeLessThan(500);
         if (op.isPublic) continue;
-        const expected = role === "anonymous" || role === "statusLookup" || role === "disabledUser" ? 401 : op.path.startsWith("/api/admin") && role !== "admin" ? 403 : undefined;
+        const expected =
+          role === "anonymous" || role === "statusLookup" || role === "disabledUser"
+            ? 401
+            : op.path.startsWith("/api/admin") && role !== "admin"
+              ? 403
+              : undefined;
         if (expected !== undefined) {
           expect(r.status, `${op.method} ${op.path} as ${role}`).toBe(expected);
           expectProblem(r);
@@ -340,12 +501,15 @@ function expectedForEvent(role: Role, type: string): number {
 }
 
 const definition = definitionJson(medicalTransfer);
-const cells = Object.entries(definition.states).flatMap(([state, s]) => Object.keys(s.on).map((type) => ({ state, type })));
+const cells = Object.entries(definition.states).flatMap(([state, s]) =>
+  Object.keys(s.on).map((type) => ({ state, type })),
+);
 
 describe("every medical-transfer event in every state that defines it × every role", () => {
   it("the table of recorders is the machine's", () => {
     expect(Object.keys(recorders).sort()).toEqual(Object.keys(medicalTransfer.events).sort());
-    for (const [type, spec] of Object.entries(medicalTransfer.events)) expect([...spec.recordedBy].sort()).toEqual([...recorders[type]].sort());
+    for (const [type, spec] of Object.entries(medicalTransfer.events))
+      expect([...spec.recordedBy].sort()).toEqual([...recorders[type]].sort());
     expect(cells.length).toBeGreaterThanOrEqual(17);
   });
 
@@ -354,12 +518,25 @@ describe("every medical-transfer event in every state that defines it × every r
       const expected = expectedForEvent(role, type);
       it(`${type} in ${state} as ${role} → ${expected}`, async () => {
         const arrears = type === "ARREARS_PAID" ? 35_000 : 0;
-        const c = await medicalCaseIn(api, { out: token.transferOutStaff!, in: token.transferInStaff! }, state, nextPerson(), arrears);
-        const r = await expectCell(expected, () => call(role, "POST", `/api/cases/${c.id}/events`, medicalEventBody(type, arrears)));
+        const c = await medicalCaseIn(
+          api,
+          { out: token.transferOutStaff!, in: token.transferInStaff! },
+          state,
+          nextPerson(),
+          arrears,
+        );
+        const r = await expectCell(expected, () =>
+          call(role, "POST", `/api/cases/${c.id}/events`, medicalEventBody(type, arrears)),
+        );
         const events = (await call("transferOutStaff", "GET", `/api/cases/${c.id}/events`)).body.items;
         if (expected === 200) {
           expect(r.body.version).toBe(c.version + 1);
-          expect(events.at(-1)).toMatchObject({ seq: c.version + 1, type, fromState: state, actor: { username: accounts[role]!.username } });
+          expect(events.at(-1)).toMatchObject({
+            seq: c.version + 1,
+            type,
+            fromState: state,
+            actor: { username: accounts[role]!.username },
+          });
         } else {
           expect(events).toHaveLength(c.version);
         }
@@ -371,8 +548,18 @@ describe("every medical-transfer event in every state that defines it × every r
 describe("the transfer-in agency's staff open cases too, and staff never open for agencies not their own", () => {
   it("allows FZ→XM by XM staff, refuses SZ staff opening FZ→XM and FZ staff opening XM→SZ", async () => {
     await openMedical(api, token.transferInStaff!, nextPerson());
-    for (const [role, from, to] of [["unrelatedStaff", "FZ", "XM"], ["transferOutStaff", "XM", "SZ"]] as const) {
-      await expectCell(403, () => call(role, "POST", "/api/cases", { type: "medicalTransfer", insured: nextPerson(), fromAgency: from, toAgency: to }));
+    for (const [role, from, to] of [
+      ["unrelatedStaff", "FZ", "XM"],
+      ["transferOutStaff", "XM", "SZ"],
+    ] as const) {
+      await expectCell(403, () =>
+        call(role, "POST", "/api/cases", {
+          type: "medicalTransfer",
+          insured: nextPerson(),
+          fromAgency: from,
+          toAgency: to,
+        }),
+      );
     }
   });
 });

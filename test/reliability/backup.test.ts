@@ -42,16 +42,29 @@ async function load(stop: { now: boolean }, workers = 4) {
   let serial = 0;
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
-      for (let n = 0; n < 3_000 && !stop.now; ) {
+      for (let n = 0; n < 3_000 && !stop.now;) {
         const open = await api.call("POST", "/api/cases", {
           token: tokens.out,
-          body: { type: "medicalTransfer", insured: people[serial++ % people.length], fromAgency: "FZ", toAgency: "XM" },
+          body: {
+            type: "medicalTransfer",
+            insured: people[serial++ % people.length],
+            fromAgency: "FZ",
+            toAgency: "XM",
+          },
         });
         expect(open.status).toBe(201);
         acks.push({ at: Date.now(), caseId: open.body.id, seq: 1, type: "CASE_OPENED" });
-        for (const [type, who] of [["ISSUE_CERTIFICATE", "out"], ["FILE_APPLICATION", "in"], ["REISSUE_CERTIFICATE", "out"], ["REISSUE_CERTIFICATE", "out"]] as const) {
+        for (const [type, who] of [
+          ["ISSUE_CERTIFICATE", "out"],
+          ["FILE_APPLICATION", "in"],
+          ["REISSUE_CERTIFICATE", "out"],
+          ["REISSUE_CERTIFICATE", "out"],
+        ] as const) {
           if (stop.now) break;
-          const r = await api.call("POST", `/api/cases/${open.body.id}/events`, { token: tokens[who], body: medicalEventBody(type) });
+          const r = await api.call("POST", `/api/cases/${open.body.id}/events`, {
+            token: tokens[who],
+            body: medicalEventBody(type),
+          });
           expect(r.status, `worker ${w}: ${JSON.stringify(r.body)}`).toBe(200);
           acks.push({ at: Date.now(), caseId: r.body.id, seq: r.body.version, type });
           n++;
@@ -61,7 +74,8 @@ async function load(stop: { now: boolean }, workers = 4) {
   );
 }
 
-const cli = (name: string, args: string[], databaseUrl = server.databaseUrl) => runCli(name, args, { DATABASE_URL: databaseUrl });
+const cli = (name: string, args: string[], databaseUrl = server.databaseUrl) =>
+  runCli(name, args, { DATABASE_URL: databaseUrl });
 
 describe("online backup", () => {
   let backupFile: string;
@@ -82,7 +96,9 @@ describe("online backup", () => {
     expect(b.stderr).toBe("");
     expect(b.code).toBe(0);
     expect(b2.code).toBe(0);
-    expect(b.stdout).toMatch(/^backup: .*tracker-1\.db \(\d+ bytes; \d+ cases, \d+ events; integrity ok\) in \d+ ms\n$/);
+    expect(b.stdout).toMatch(
+      /^backup: .*tracker-1\.db \(\d+ bytes; \d+ cases, \d+ events; integrity ok\) in \d+ ms\n$/,
+    );
     expect(duringBackup + acks.filter((a) => a.at > startedAt).length).toBeGreaterThan(0); // the service kept writing
     backupFile = out;
 
@@ -98,7 +114,8 @@ describe("online backup", () => {
       const get = copy.db.prepare('SELECT type FROM "CaseEvent" WHERE caseId = ? AND seq = ?');
       const before = acks.filter((a) => a.at < startedAt);
       expect(before.length).toBeGreaterThanOrEqual(60);
-      for (const a of before) expect((get.get(a.caseId, a.seq) as { type: string } | undefined)?.type, `${a.caseId} #${a.seq}`).toBe(a.type);
+      for (const a of before)
+        expect((get.get(a.caseId, a.seq) as { type: string } | undefined)?.type, `${a.caseId} #${a.seq}`).toBe(a.type);
       expect(copy.db.pragma("journal_mode", { simple: true })).toBe("delete");
     } finally {
       copy.close();
@@ -146,12 +163,17 @@ describe("online backup", () => {
         const seqs = before.filter((a) => a.caseId === id).map((a) => a.seq);
         expect(c.body.version).toBeGreaterThanOrEqual(Math.max(...seqs));
         const events = await api2.call("GET", `/api/cases/${id}/events`, { token: tokens.in });
-        expect(events.body.items.map((e: any) => e.seq)).toEqual(Array.from({ length: c.body.version }, (_, i) => i + 1));
+        expect(events.body.items.map((e: any) => e.seq)).toEqual(
+          Array.from({ length: c.body.version }, (_, i) => i + 1),
+        );
       }
       // …and it carries on: a restored case advances, and the status lookup finds it.
       const id = cases[0];
       const c = await api2.call("GET", `/api/cases/${id}`, { token: tokens.out });
-      const next = await api2.call("POST", `/api/cases/${id}/events`, { token: tokens.out, body: { type: "WITHDRAW", reason: "restored and withdrawn" } });
+      const next = await api2.call("POST", `/api/cases/${id}/events`, {
+        token: tokens.out,
+        body: { type: "WITHDRAW", reason: "restored and withdrawn" },
+      });
       expect(next.status, JSON.stringify(next.body)).toBe(200);
       expect(next.body.version).toBe(c.body.version + 1);
       const login = await api2.call("POST", "/api/auth/login", { body: ADMIN });
@@ -203,7 +225,10 @@ describe("backup and restore commands", () => {
   it("explain their usage and refuse bad arguments with exit code 2", async () => {
     const out = path.join(server.dir, "backups", "usage.db");
     const bad = [[], ["--out"], ["--out="], ["--bogus"], ["--out", out, "extra"], ["-o", "--force"]];
-    const [help, ...answers] = await Promise.all([cli("backup", ["--help"]), ...bad.map((args) => cli("backup", args))]);
+    const [help, ...answers] = await Promise.all([
+      cli("backup", ["--help"]),
+      ...bad.map((args) => cli("backup", args)),
+    ]);
     bad.forEach((args, i) => {
       expect(answers[i].code, args.join(" ")).toBe(2);
       expect(answers[i].stderr).toMatch(/usage: npm run backup/);

@@ -47,9 +47,15 @@ function nextMove(state: string, n: number): { type: string; token: "fz" | "xm" 
     case "suspended":
       return { type: "ISSUE_CERTIFICATE", token: "fz" };
     case "certificateIssued":
-      return n % 3 === 0 ? { type: "REISSUE_CERTIFICATE", token: "fz" } : { type: "FILE_APPLICATION", token: n % 2 ? "fz" : "xm" };
+      return n % 3 === 0
+        ? { type: "REISSUE_CERTIFICATE", token: "fz" }
+        : { type: "FILE_APPLICATION", token: n % 2 ? "fz" : "xm" };
     case "applicationFiled":
-      return [{ type: "ACCEPT", token: "xm" }, { type: "REFUSE", token: "xm" }, { type: "REISSUE_CERTIFICATE", token: "fz" }][n % 3] as { type: string; token: "fz" | "xm" };
+      return [
+        { type: "ACCEPT", token: "xm" },
+        { type: "REFUSE", token: "xm" },
+        { type: "REISSUE_CERTIFICATE", token: "fz" },
+      ][n % 3] as { type: string; token: "fz" | "xm" };
     case "refused":
       return { type: "FILE_APPLICATION", token: "xm" };
     case "transferOut":
@@ -72,8 +78,18 @@ describe("crash under load", () => {
     ]) {
       expect((await api.call("POST", "/api/admin/agencies", { token: admin, body: a })).status).toBe(201);
     }
-    for (const [username, agencyCode] of [["fz-crash", "FZ"], ["xm-crash", "XM"]]) {
-      expect((await api.call("POST", "/api/admin/users", { token: admin, body: { username, password: PASSWORD, role: "staff", agencyCode } })).status).toBe(201);
+    for (const [username, agencyCode] of [
+      ["fz-crash", "FZ"],
+      ["xm-crash", "XM"],
+    ]) {
+      expect(
+        (
+          await api.call("POST", "/api/admin/users", {
+            token: admin,
+            body: { username, password: PASSWORD, role: "staff", agencyCode },
+          })
+        ).status,
+      ).toBe(201);
     }
     // Tokens survive restarts (the signing secret is in the database).
     const tokens = { fz: await api.login("fz-crash", PASSWORD), xm: await api.login("xm-crash", PASSWORD) };
@@ -87,7 +103,11 @@ describe("crash under load", () => {
     const unexpected: string[] = [];
 
     const send = (a: Action): Promise<Reply> =>
-      api.call("POST", a.path, { token: tokens[a.token], body: a.body, headers: { "Idempotency-Key": a.key, ...(a.ifMatch !== undefined ? { "If-Match": `"${a.ifMatch}"` } : {}) } });
+      api.call("POST", a.path, {
+        token: tokens[a.token],
+        body: a.body,
+        headers: { "Idempotency-Key": a.key, ...(a.ifMatch !== undefined ? { "If-Match": `"${a.ifMatch}"` } : {}) },
+      });
 
     /** Records a definite answer; false if it was not an acknowledgement. */
     function settle(a: Action, r: Reply): boolean {
@@ -112,8 +132,26 @@ describe("crash under load", () => {
         const mine = owned[w];
         const move = mine && nextMove(mine.state, n + w);
         const a: Action = move
-          ? { worker: w, token: move.token, path: `/api/cases/${mine.caseId}/events`, body: medicalEventBody(move.type), key: `w${w}-${++serial}`, ifMatch: mine.version }
-          : { worker: w, token: "fz", path: "/api/cases", body: { type: "medicalTransfer", insured: people[serial % people.length], fromAgency: "FZ", toAgency: "XM" }, key: `w${w}-${++serial}` };
+          ? {
+              worker: w,
+              token: move.token,
+              path: `/api/cases/${mine.caseId}/events`,
+              body: medicalEventBody(move.type),
+              key: `w${w}-${++serial}`,
+              ifMatch: mine.version,
+            }
+          : {
+              worker: w,
+              token: "fz",
+              path: "/api/cases",
+              body: {
+                type: "medicalTransfer",
+                insured: people[serial % people.length],
+                fromAgency: "FZ",
+                toAgency: "XM",
+              },
+              key: `w${w}-${++serial}`,
+            };
         let r: Reply;
         try {
           r = await send(a);
@@ -130,7 +168,10 @@ describe("crash under load", () => {
       const s = store();
       try {
         const get = s.db.prepare('SELECT type FROM "CaseEvent" WHERE caseId = ? AND seq = ?');
-        for (const a of acked) expect((get.get(a.caseId, a.seq) as { type: string } | undefined)?.type, `${a.caseId} #${a.seq}`).toBe(a.type);
+        for (const a of acked)
+          expect((get.get(a.caseId, a.seq) as { type: string } | undefined)?.type, `${a.caseId} #${a.seq}`).toBe(
+            a.type,
+          );
       } finally {
         s.close();
       }
@@ -142,7 +183,7 @@ describe("crash under load", () => {
       const loops = Array.from({ length: WORKERS }, (_, w) => worker(w, stop));
       // Kill in the middle of the load: once it is well under way (at least 30 more acknowledged
       // writes, however slow the machine), after a random extra moment.
-      for (const t0 = Date.now(); acked.length - before < 30 && Date.now() - t0 < 20_000; ) await sleep(20);
+      for (const t0 = Date.now(); acked.length - before < 30 && Date.now() - t0 < 20_000;) await sleep(20);
       await sleep(Math.floor(Math.random() * 500));
       const t = Date.now();
       await server.stop("SIGKILL");
@@ -167,17 +208,26 @@ describe("crash under load", () => {
       pending = [];
       for (const a of retry) {
         const r = await send(a);
-        expect(settle(a, r), `retry of ${a.body.type} (${a.key}) → ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`).toBe(true);
+        expect(
+          settle(a, r),
+          `retry of ${a.body.type} (${a.key}) → ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`,
+        ).toBe(true);
       }
       expectAcknowledgedPresent();
       // Nothing half-written: every stored idempotent answer points at an event that exists.
       const s = store();
       try {
-        const keys = s.db.prepare('SELECT status, body FROM "IdempotencyKey"').all() as { status: number; body: string }[];
+        const keys = s.db.prepare('SELECT status, body FROM "IdempotencyKey"').all() as {
+          status: number;
+          body: string;
+        }[];
         const event = s.db.prepare('SELECT count(*) AS n FROM "CaseEvent" WHERE caseId = ? AND seq = ?');
         for (const k of keys) {
           const b = JSON.parse(k.body);
-          expect((event.get(b.id, b.version) as { n: number }).n, `stored answer ${k.status} for ${b.id} v${b.version}`).toBe(1);
+          expect(
+            (event.get(b.id, b.version) as { n: number }).n,
+            `stored answer ${k.status} for ${b.id} v${b.version}`,
+          ).toBe(1);
         }
       } finally {
         s.close();
@@ -200,7 +250,9 @@ describe("crash under load", () => {
       expect(new Set(acked.map(key)).size).toBe(acked.length);
       expect(stored.map(key).sort()).toEqual(acked.map(key).sort());
       expect(s.count("Case")).toBe(ackedOpens.size);
-      process.stdout.write(`crash: ${KILLS} kills, ${acked.length} acknowledged writes (${ackedOpens.size} cases), all present once\n`);
+      process.stdout.write(
+        `crash: ${KILLS} kills, ${acked.length} acknowledged writes (${ackedOpens.size} cases), all present once\n`,
+      );
     } finally {
       s.close();
     }

@@ -35,12 +35,31 @@ beforeAll(async () => {
   server = await startService({ dir: tempDir("tracker-fuzz-"), env: { TOKEN_SECRET, JOBS: "off" } });
   api = client(server.url);
   const t = await setUpAgencies(api);
-  expect((await api.call("POST", "/api/admin/users", { token: t.admin, body: { username: "victim", password: "victim-password-123", role: "staff", agencyCode: "SZ" } })).status).toBe(201);
-  expect((await api.call("POST", "/api/admin/users", { token: t.admin, body: { username: "leaver", password: "leaver-password-123", role: "staff", agencyCode: "SZ" } })).status).toBe(201);
+  expect(
+    (
+      await api.call("POST", "/api/admin/users", {
+        token: t.admin,
+        body: { username: "victim", password: "victim-password-123", role: "staff", agencyCode: "SZ" },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await api.call("POST", "/api/admin/users", {
+        token: t.admin,
+        body: { username: "leaver", password: "leaver-password-123", role: "staff", agencyCode: "SZ" },
+      })
+    ).status,
+  ).toBe(201);
   for (let i = 0; i < 12; i++) throwaway.push(await api.login("leaver", "leaver-password-123"));
   const now = Math.floor(Date.now() / 1000);
   const forge = (secret: string, exp: number, alg = "HS256") =>
-    new SignJWT({ role: "admin" }).setProtectedHeader({ alg }).setSubject("1").setIssuedAt(now - 100).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+    new SignJWT({ role: "admin" })
+      .setProtectedHeader({ alg })
+      .setSubject("1")
+      .setIssuedAt(now - 100)
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(secret));
   tokens = {
     out: t.out,
     in: t.in,
@@ -49,10 +68,22 @@ beforeAll(async () => {
     expired: await forge(TOKEN_SECRET, now - 60),
     otherSecret: await forge("not-the-service-secret-0123456789-abcdef", now + 600),
     hs512: await forge(TOKEN_SECRET, now + 600, "HS512"),
-    none: new UnsecuredJWT({ role: "admin" }).setSubject("1").setExpirationTime(now + 600).encode(),
+    none: new UnsecuredJWT({ role: "admin" })
+      .setSubject("1")
+      .setExpirationTime(now + 600)
+      .encode(),
   };
   // A pool of cases in several states for the path parameters to hit.
-  for (const [i, state] of ["suspended", "certificateIssued", "applicationFiled", "refused", "transferOut", "transferIn", "suspended", "applicationFiled"].entries()) {
+  for (const [i, state] of [
+    "suspended",
+    "certificateIssued",
+    "applicationFiled",
+    "refused",
+    "transferOut",
+    "transferIn",
+    "suspended",
+    "applicationFiled",
+  ].entries()) {
     const c = await medicalCaseIn(api, t, state, people[i], i === 7 ? 1_000 : 0);
     cases.push({ id: c.id, caseNumber: c.caseNumber, idNumber: people[i].idNumber });
   }
@@ -64,58 +95,153 @@ afterAll(async () => {
   store?.close();
   await server?.stop();
   if (server) fs.rmSync(server.dir, { recursive: true, force: true });
-  const byStatus = [...stats.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
+  const byStatus = [...stats.byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(" ");
   process.stdout.write(`fuzz: ${stats.requests} requests; statuses ${byStatus}\n`);
   if (process.env.FUZZ_VERBOSE) {
-    for (const [name, m] of stats.byEndpoint) process.stdout.write(`  ${name}: ${[...m.entries()].sort(([a], [b]) => a - b).map(([st, n]) => `${st}×${n}`).join(" ")}\n`);
+    for (const [name, m] of stats.byEndpoint)
+      process.stdout.write(
+        `  ${name}: ${[...m.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([st, n]) => `${st}×${n}`)
+          .join(" ")}\n`,
+      );
   }
 });
 
 // ------------------------------------------------------------------ arbitraries
 
 const noCrLf = (s: string) => s.replace(/[\r\n]/g, " ");
-const unicode = fc.oneof(fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), fc.string({ maxLength: 40 }));
+const unicode = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.string({ maxLength: 40 }),
+);
 const weirdString = fc.oneof(
   unicode,
-  fc.constantFrom("", " ", "\u0000", "null", "__proto__", "constructor", "toString", "../../etc/passwd", "'; DROP TABLE \"Case\"; --", "%", "%00", "\u202e\u0635", "💥".repeat(30), "x".repeat(5000), "林".repeat(150)),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "null",
+    "__proto__",
+    "constructor",
+    "toString",
+    "../../etc/passwd",
+    '\'; DROP TABLE "Case"; --',
+    "%",
+    "%00",
+    "\u202e\u0635",
+    "💥".repeat(30),
+    "x".repeat(5000),
+    "林".repeat(150),
+  ),
   // not well-formed Unicode (lone surrogates), and characters that hide or disguise text: controls,
   // bidirectional overrides and isolates, zero-width characters, separators
-  fc.constantFrom("\ud800", "\udfff", "林\udbff明", "a\udc00", "\ud83d", "林\u202e明", "\u2066x\u2069", "林\u200b", "\u200d", "\ufeff林", "\u0007\u001b[31m", "\u2028", "\u0085", "\u00ad"),
-  fc.tuple(fc.string({ unit: "grapheme", maxLength: 10 }), fc.constantFrom("\ud800", "\u202e", "\u200b", "\u0000", "\u001f", "\u2067")).map(([a, b]) => a + b + a),
+  fc.constantFrom(
+    "\ud800",
+    "\udfff",
+    "林\udbff明",
+    "a\udc00",
+    "\ud83d",
+    "林\u202e明",
+    "\u2066x\u2069",
+    "林\u200b",
+    "\u200d",
+    "\ufeff林",
+    "\u0007\u001b[31m",
+    "\u2028",
+    "\u0085",
+    "\u00ad",
+  ),
+  fc
+    .tuple(
+      fc.string({ unit: "grapheme", maxLength: 10 }),
+      fc.constantFrom("\ud800", "\u202e", "\u200b", "\u0000", "\u001f", "\u2067"),
+    )
+    .map(([a, b]) => a + b + a),
 );
 const numberish = fc.oneof(
   fc.integer(),
   fc.nat({ max: 2_000_000 }),
   fc.double(),
-  fc.constantFrom(0, -0, -1, 1.5, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308, 2 ** 31, 2 ** 63),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    1.5,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 2,
+    1e308,
+    -1e308,
+    2 ** 31,
+    2 ** 63,
+  ),
   fc.constantFrom("12", "1e3", "", null, true, [], {}),
 );
 const dateish = fc.oneof(
-  fc.date({ min: new Date("1899-01-01"), max: new Date("2100-12-31"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
-  fc.constantFrom("2026-02-30", "2026-13-01", "0000-01-01", "9999-12-31", "2026-1-1", "20260101", "2026-09-01T00:00:00Z", "today", ""),
+  fc
+    .date({ min: new Date("1899-01-01"), max: new Date("2100-12-31"), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10)),
+  fc.constantFrom(
+    "2026-02-30",
+    "2026-13-01",
+    "0000-01-01",
+    "9999-12-31",
+    "2026-1-1",
+    "20260101",
+    "2026-09-01T00:00:00Z",
+    "today",
+    "",
+  ),
   weirdString,
   numberish,
 );
 const someId = () => makeTestIdNumber("350102", "19900307", "123");
 const idNumberish = fc.oneof(
-  fc.constantFrom(...people.map((p) => p.idNumber), someId(), someId().toLowerCase(), someId().slice(0, 17), `${someId()} `, someId().replace(/\d$/, "X")),
+  fc.constantFrom(
+    ...people.map((p) => p.idNumber),
+    someId(),
+    someId().toLowerCase(),
+    someId().slice(0, 17),
+    `${someId()} `,
+    someId().replace(/\d$/, "X"),
+  ),
   fc.stringMatching(/^[0-9]{17}[0-9Xx]$/),
   weirdString,
 );
 const agencyish = fc.oneof(fc.constantFrom("FZ", "XM", "SZ", "fz", "NOPE", " FZ ", ""), weirdString);
 const eventType = fc.oneof(
-  fc.constantFrom(...Object.keys(medicalTransfer.events), "CASE_OPENED", "__proto__", "constructor", "hasOwnProperty", "toString", "accept"),
+  fc.constantFrom(
+    ...Object.keys(medicalTransfer.events),
+    "CASE_OPENED",
+    "__proto__",
+    "constructor",
+    "hasOwnProperty",
+    "toString",
+    "accept",
+  ),
   weirdString,
 );
 
 /** A valid value most of the time, otherwise an invalid one. */
-const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) =>
+  fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: invalid });
 const fenArb = mostly(fc.nat({ max: 10_000_000 }), numberish);
 const eventFields: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
-  ISSUE_CERTIFICATE: { contributionMonths: mostly(fc.nat({ max: 1200 }), numberish), accountBalanceFen: mostly(fc.constant(52_000), fenArb), arrearsFen: mostly(fc.constantFrom(0, 1_000), fenArb) },
+  ISSUE_CERTIFICATE: {
+    contributionMonths: mostly(fc.nat({ max: 1200 }), numberish),
+    accountBalanceFen: mostly(fc.constant(52_000), fenArb),
+    arrearsFen: mostly(fc.constantFrom(0, 1_000), fenArb),
+  },
   REISSUE_CERTIFICATE: {},
   ARREARS_PAID: { paidFen: mostly(fc.constantFrom(1_000, 35_000), fenArb) },
-  FILE_APPLICATION: { channel: mostly(fc.constantFrom("online", "offline"), weirdString), applicant: mostly(fc.constantFrom("employer", "individual"), weirdString) },
+  FILE_APPLICATION: {
+    channel: mostly(fc.constantFrom("online", "offline"), weirdString),
+    applicant: mostly(fc.constantFrom("employer", "individual"), weirdString),
+  },
   ACCEPT: {},
   REFUSE: { reason: mostly(fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }), weirdString) },
   TRANSFER_OUT_DONE: { transferredFen: mostly(fc.constant(52_000), fenArb) },
@@ -138,13 +264,23 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
   login: fc.record(
     {
       username: mostly(fc.constantFrom("fz-clerk", ADMIN.username, "victim", "nobody"), weirdString),
-      password: mostly(fc.constantFrom("staff-password-123", ADMIN.password, "wrong-password-1"), fc.oneof(weirdString, fc.constant("y".repeat(300)))),
+      password: mostly(
+        fc.constantFrom("staff-password-123", ADMIN.password, "wrong-password-1"),
+        fc.oneof(weirdString, fc.constant("y".repeat(300))),
+      ),
     },
     { requiredKeys: [] },
   ),
   status: fc.record(
     {
-      caseNumber: mostly(fc.constantFrom(...cases.map((c) => c.caseNumber), ...cases.map((c) => c.caseNumber.toLowerCase()), "MT2026-ZZZZZZZZ"), weirdString),
+      caseNumber: mostly(
+        fc.constantFrom(
+          ...cases.map((c) => c.caseNumber),
+          ...cases.map((c) => c.caseNumber.toLowerCase()),
+          "MT2026-ZZZZZZZZ",
+        ),
+        weirdString,
+      ),
       idNumber: mostly(fc.constantFrom(...cases.map((c) => c.idNumber)), idNumberish),
     },
     { requiredKeys: [] },
@@ -153,8 +289,14 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
     {
       type: mostly(fc.constantFrom(...caseTypes), weirdString),
       insured: mostly(
-        fc.record({ name: mostly(fc.constantFrom(...people.map((p) => p.name)), weirdString), idNumber: mostly(fc.constantFrom(...people.map((p) => p.idNumber)), idNumberish) }),
-        fc.oneof(fc.record({ name: weirdString, idNumber: idNumberish }, { requiredKeys: [] }), fc.jsonValue({ maxDepth: 2 })),
+        fc.record({
+          name: mostly(fc.constantFrom(...people.map((p) => p.name)), weirdString),
+          idNumber: mostly(fc.constantFrom(...people.map((p) => p.idNumber)), idNumberish),
+        }),
+        fc.oneof(
+          fc.record({ name: weirdString, idNumber: idNumberish }, { requiredKeys: [] }),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
       ),
       fromAgency: mostly(fc.constantFrom("FZ", "XM"), agencyish),
       toAgency: mostly(fc.constantFrom("XM", "FZ", "SZ"), agencyish),
@@ -189,38 +331,92 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
     },
   ),
   agency: fc.record(
-    { code: fc.oneof(fc.stringMatching(/^[A-Z]{2,6}$/), weirdString), name: weirdString, region: fc.oneof(fc.constantFrom("35", "350100", "3501", "99"), weirdString), limits: fc.oneof(fc.dictionary(weirdString, numberish), fc.record({ "medicalTransfer.transferOut": numberish }), fc.jsonValue({ maxDepth: 2 })) },
+    {
+      code: fc.oneof(fc.stringMatching(/^[A-Z]{2,6}$/), weirdString),
+      name: weirdString,
+      region: fc.oneof(fc.constantFrom("35", "350100", "3501", "99"), weirdString),
+      limits: fc.oneof(
+        fc.dictionary(weirdString, numberish),
+        fc.record({ "medicalTransfer.transferOut": numberish }),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+    },
     { requiredKeys: [] },
   ),
-  agencyPatch: fc.record({ name: weirdString, limits: fc.oneof(fc.dictionary(weirdString, numberish), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: [] }),
+  agencyPatch: fc.record(
+    { name: weirdString, limits: fc.oneof(fc.dictionary(weirdString, numberish), fc.jsonValue({ maxDepth: 2 })) },
+    { requiredKeys: [] },
+  ),
   user: fc.record(
-    { username: fc.oneof(fc.stringMatching(/^[a-z]{3,10}$/), weirdString), password: fc.oneof(fc.constantFrom("long-enough-password", "short"), weirdString), role: fc.oneof(fc.constantFrom("staff", "admin", "root"), weirdString), agencyCode: agencyish },
+    {
+      username: fc.oneof(fc.stringMatching(/^[a-z]{3,10}$/), weirdString),
+      password: fc.oneof(fc.constantFrom("long-enough-password", "short"), weirdString),
+      role: fc.oneof(fc.constantFrom("staff", "admin", "root"), weirdString),
+      agencyCode: agencyish,
+    },
     { requiredKeys: [] },
   ),
   userPatch: fc.record(
-    { disabled: fc.oneof(fc.boolean(), numberish), password: fc.oneof(weirdString, fc.constantFrom("password1234", " ".repeat(12), "victim-new-password-1")), role: fc.oneof(fc.constantFrom("staff", "admin"), weirdString), agencyCode: agencyish },
+    {
+      disabled: fc.oneof(fc.boolean(), numberish),
+      password: fc.oneof(weirdString, fc.constantFrom("password1234", " ".repeat(12), "victim-new-password-1")),
+      role: fc.oneof(fc.constantFrom("staff", "admin"), weirdString),
+      agencyCode: agencyish,
+    },
     { requiredKeys: [] },
   ),
   // never the right current password: a change would end the shared tokens
   passwordChange: fc.record(
-    { currentPassword: mostly(fc.constantFrom("wrong-password-1", "staff-password-123 "), weirdString), newPassword: mostly(fc.constantFrom("aaaaaaaaaaaa", "password1234", " ".repeat(12), "a-fine-new-password-7"), weirdString) },
+    {
+      currentPassword: mostly(fc.constantFrom("wrong-password-1", "staff-password-123 "), weirdString),
+      newPassword: mostly(
+        fc.constantFrom("aaaaaaaaaaaa", "password1234", " ".repeat(12), "a-fine-new-password-7"),
+        weirdString,
+      ),
+    },
     { requiredKeys: [] },
   ),
-  calendar: fc.record({ holidays: fc.oneof(fc.array(dateish, { maxLength: 20 }), weirdString), workdays: fc.oneof(fc.array(dateish, { maxLength: 20 }), numberish) }, { requiredKeys: [] }),
+  calendar: fc.record(
+    {
+      holidays: fc.oneof(fc.array(dateish, { maxLength: 20 }), weirdString),
+      workdays: fc.oneof(fc.array(dateish, { maxLength: 20 }), numberish),
+    },
+    { requiredKeys: [] },
+  ),
   webhook: fc.record(
     {
       // public names (accepted; no jobs run here, nothing is sent) and refused destinations in many spellings
       url: fc.oneof(
         fc.constantFrom(
-          "https://hooks.example.gov.cn/t", "http://127.0.0.1:1/", "http://localhost/", "http://[::1]/", "http://0.0.0.0/", "http://2130706433/",
-          "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/", "http://10.0.0.1/", "http://[fd00::1]/",
-          "http://[fe80::1%25eth0]/", "http://x.localhost./", "http://[::ffff:7f00:1]:80/", "http://0177.1/", "http://%31%32%37.0.0.1/",
+          "https://hooks.example.gov.cn/t",
+          "http://127.0.0.1:1/",
+          "http://localhost/",
+          "http://[::1]/",
+          "http://0.0.0.0/",
+          "http://2130706433/",
+          "http://0x7f000001/",
+          "http://127.1/",
+          "http://[::ffff:127.0.0.1]/",
+          "http://169.254.169.254/",
+          "http://10.0.0.1/",
+          "http://[fd00::1]/",
+          "http://[fe80::1%25eth0]/",
+          "http://x.localhost./",
+          "http://[::ffff:7f00:1]:80/",
+          "http://0177.1/",
+          "http://%31%32%37.0.0.1/",
         ),
         weirdString.map((w) => `https://${w}/`),
         weirdString,
       ),
-      events: fc.oneof(fc.subarray(["case.state_changed", "deadline.approaching", "deadline.missed"]), fc.array(weirdString, { maxLength: 3 })),
-      secret: fc.oneof(fc.constantFrom("whsec_" + "A".repeat(43) + "=", "whsec_short", "a-long-enough-plain-secret"), weirdString),
+      events: fc.oneof(
+        fc.subarray(["case.state_changed", "deadline.approaching", "deadline.missed"]),
+        fc.array(weirdString, { maxLength: 3 }),
+      ),
+      secret: fc.oneof(
+        fc.constantFrom("whsec_" + "A".repeat(43) + "=", "whsec_short", "a-long-enough-plain-secret"),
+        weirdString,
+      ),
       active: fc.oneof(fc.constant(false), numberish),
     },
     { requiredKeys: [] },
@@ -247,9 +443,32 @@ function bodyArb(shape?: fc.Arbitrary<unknown>): fc.Arbitrary<string | Buffer | 
     { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }).map((v) => JSON.stringify(v) as string | undefined) },
     { weight: 1, arbitrary: unicode }, // not JSON
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)) }, // raw bytes, invalid UTF-8
-    { weight: 1, arbitrary: fc.constantFrom(70_000, 100_000, 400_000).map((n) => JSON.stringify({ pad: "填".repeat(n / 3) })) }, // over 64 KiB
-    { weight: 1, arbitrary: fc.constantFrom(33, 500, 20_000).map((d) => (d > 1000 ? deep(d) : `{"type":"WITHDRAW","reason":"r","x":${deep(d)}}`)) }, // deeply nested
-    { weight: 1, arbitrary: fc.constantFrom(undefined, "", "null", "[]", "{}", '"string"', "12", "{", '{"a":1}{"b":2}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(70_000, 100_000, 400_000).map((n) => JSON.stringify({ pad: "填".repeat(n / 3) })),
+    }, // over 64 KiB
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(33, 500, 20_000)
+        .map((d) => (d > 1000 ? deep(d) : `{"type":"WITHDRAW","reason":"r","x":${deep(d)}}`)),
+    }, // deeply nested
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        undefined,
+        "",
+        "null",
+        "[]",
+        "{}",
+        '"string"',
+        "12",
+        "{",
+        '{"a":1}{"b":2}',
+        '{"__proto__":{"admin":true}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+      ),
+    },
   ];
   return shape ? fc.oneof({ weight: 16, arbitrary: shape.map((v) => JSON.stringify(v)) }, ...any) : fc.oneof(...any);
 }
@@ -261,11 +480,20 @@ const sometimes = <T>(arb: fc.Arbitrary<T>, percent: number) =>
 const headerArb = fc.record({
   auth: sometimes(
     fc.oneof(
-      { weight: 10, arbitrary: fc.constantFrom("out", "in", "out", "in", "other", "admin").map((k) => `Bearer ${tokens[k]}`) },
-      { weight: 2, arbitrary: fc.constantFrom("expired", "otherSecret", "hs512", "none").map((k) => `Bearer ${tokens[k]}`) },
+      {
+        weight: 10,
+        arbitrary: fc.constantFrom("out", "in", "out", "in", "other", "admin").map((k) => `Bearer ${tokens[k]}`),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom("expired", "otherSecret", "hs512", "none").map((k) => `Bearer ${tokens[k]}`),
+      },
       { weight: 1, arbitrary: weirdString.map((s) => `Bearer ${s}`) },
       { weight: 1, arbitrary: weirdString },
-      { weight: 1, arbitrary: fc.constantFrom("Basic YWRtaW46YWRtaW4=", "bearer", `Bearer  ${"a".repeat(8000)}`, "Bearer a.b.c") },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom("Basic YWRtaW46YWRtaW4=", "bearer", `Bearer  ${"a".repeat(8000)}`, "Bearer a.b.c"),
+      },
     ),
     90,
   ),
@@ -293,10 +521,25 @@ const headerArb = fc.record({
     ),
     95,
   ),
-  ifMatch: sometimes(mostly(fc.nat({ max: 8 }).map((n) => `"${n}"`), fc.oneof(fc.constantFrom("*", 'W/"2"', '"99999999999"', "1, 2", '""'), weirdString)), 15),
-  idempotencyKey: sometimes(mostly(fc.stringMatching(/^[\x21-\x7e]{1,40}$/), fc.oneof(fc.constantFrom("k".repeat(255), "k".repeat(256), " ", "dup-key"), weirdString)), 25),
+  ifMatch: sometimes(
+    mostly(
+      fc.nat({ max: 8 }).map((n) => `"${n}"`),
+      fc.oneof(fc.constantFrom("*", 'W/"2"', '"99999999999"', "1, 2", '""'), weirdString),
+    ),
+    15,
+  ),
+  idempotencyKey: sometimes(
+    mostly(
+      fc.stringMatching(/^[\x21-\x7e]{1,40}$/),
+      fc.oneof(fc.constantFrom("k".repeat(255), "k".repeat(256), " ", "dup-key"), weirdString),
+    ),
+    25,
+  ),
   contentEncoding: sometimes(fc.constantFrom("gzip", "deflate", "br", "identity", "x-unknown"), 5),
-  accept: sometimes(fc.oneof(fc.constantFrom("application/json", "text/html", "*/*", "application/xml"), weirdString), 15),
+  accept: sometimes(
+    fc.oneof(fc.constantFrom("application/json", "text/html", "*/*", "application/xml"), weirdString),
+    15,
+  ),
   requestId: sometimes(mostly(fc.uuid(), weirdString), 10),
   forwardedFor: sometimes(mostly(fc.oneof(fc.ipV4(), fc.ipV6()), weirdString), 10),
   extra: sometimes(fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/), weirdString), 15),
@@ -315,7 +558,8 @@ function headerList(h: Record<string, any>, hasBody: boolean): [string, string][
   add("Accept", h.accept);
   add("X-Request-Id", h.requestId);
   add("X-Forwarded-For", h.forwardedFor);
-  if (h.extra && !/^(host|content-length|transfer-encoding|connection|upgrade|expect|te|trailer)$/i.test(h.extra[0])) add(h.extra[0], h.extra[1]);
+  if (h.extra && !/^(host|content-length|transfer-encoding|connection|upgrade|expect|te|trailer)$/i.test(h.extra[0]))
+    add(h.extra[0], h.extra[1]);
   return out;
 }
 
@@ -328,19 +572,54 @@ const segment = (known: string[], knownWeight = 4) =>
     { weight: knownWeight, arbitrary: fc.constantFrom(...known) },
     { weight: 2, arbitrary: fc.uuid() },
     { weight: 2, arbitrary: weirdString.map(encodeText) },
-    { weight: 1, arbitrary: fc.constantFrom("..", "%2e%2e", "%2F", "%00", "%E0%A4%A", "%", "%zz", ".", "", "a;b=c", "x".repeat(3000)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "..",
+        "%2e%2e",
+        "%2F",
+        "%00",
+        "%E0%A4%A",
+        "%",
+        "%zz",
+        ".",
+        "",
+        "a;b=c",
+        "x".repeat(3000),
+      ),
+    },
     { weight: 1, arbitrary: unicode.map((s) => s.replace(/[\s?#]/g, "_")) }, // raw, not encoded
   );
 
 const queryArb = (keys: string[]) =>
   fc.oneof(
-    fc.dictionary(fc.oneof(fc.constantFrom(...keys), weirdString), fc.oneof(weirdString, fc.nat().map(String), fc.constantFrom("true", "false", "due", "recent", "0", "201", "-1"))).map((d) =>
-      Object.entries(d)
-        .map(([k, v]) => `${encodeText(k)}=${encodeText(v)}`)
-        .join("&"),
-    ),
+    fc
+      .dictionary(
+        fc.oneof(fc.constantFrom(...keys), weirdString),
+        fc.oneof(
+          weirdString,
+          fc.nat().map(String),
+          fc.constantFrom("true", "false", "due", "recent", "0", "201", "-1"),
+        ),
+      )
+      .map((d) =>
+        Object.entries(d)
+          .map(([k, v]) => `${encodeText(k)}=${encodeText(v)}`)
+          .join("&"),
+      ),
     fc.webQueryParameters(),
-    fc.constantFrom("limit=1&limit=2", "q", "=", "&&&", "%", "q=%E0%A4%A", "cursor[]=1", "limit=1e2", "__proto__[x]=1", "q=" + "%F0%9F%92%A5".repeat(30)),
+    fc.constantFrom(
+      "limit=1&limit=2",
+      "q",
+      "=",
+      "&&&",
+      "%",
+      "q=%E0%A4%A",
+      "cursor[]=1",
+      "limit=1e2",
+      "__proto__[x]=1",
+      "q=" + "%F0%9F%92%A5".repeat(30),
+    ),
   );
 
 // ------------------------------------------------------------------ properties
@@ -366,14 +645,23 @@ async function send(req: FuzzRequest): Promise<RawReply> {
   if (r.status >= 400) {
     expect(r.headers["content-type"] ?? "", what).toMatch(/^application\/problem\+json/);
     if (req.method !== "HEAD") {
-      expect(r.json, what).toMatchObject({ type: expect.stringMatching(/^\/problems\/[a-z0-9-]+$/), title: expect.any(String), status: r.status });
+      expect(r.json, what).toMatchObject({
+        type: expect.stringMatching(/^\/problems\/[a-z0-9-]+$/),
+        title: expect.any(String),
+        status: r.status,
+      });
     }
     const now = store.fingerprint();
     expect(now === fingerprint, `${what}: a ${r.status} changed the database`).toBe(true);
   } else {
     fingerprint = store.fingerprint();
     // New cases become targets for the endpoints fuzzed after this one.
-    if (r.status === 201 && typeof r.json?.id === "string" && typeof r.json?.caseNumber === "string" && r.json.insured) {
+    if (
+      r.status === 201 &&
+      typeof r.json?.id === "string" &&
+      typeof r.json?.caseNumber === "string" &&
+      r.json.insured
+    ) {
       cases.push({ id: r.json.id, caseNumber: r.json.caseNumber, idNumber: r.json.insured.idNumber });
     }
   }
@@ -394,7 +682,13 @@ interface Endpoint {
 const caseIds = () => cases.map((c) => c.id);
 /** The endpoints and their arbitraries; built inside the tests, once the cases exist. */
 const endpoints = (shaped = shapes()): Endpoint[] => [
-  { name: "login", method: "POST", path: fc.constant("/api/auth/login"), body: bodyArb(shaped.login), runs: Math.ceil(RUNS / 2) },
+  {
+    name: "login",
+    method: "POST",
+    path: fc.constant("/api/auth/login"),
+    body: bodyArb(shaped.login),
+    runs: Math.ceil(RUNS / 2),
+  },
   { name: "me", method: "GET", path: fc.constant("/api/me") },
   // with throwaway tokens of its own: logging out the shared ones would leave the rest of the fuzzing unauthenticated
   {
@@ -403,56 +697,192 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
     path: fc.constant("/api/auth/logout"),
     auth: fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(...throwaway).map((k) => `Bearer ${k}`) },
-      { weight: 1, arbitrary: fc.constantFrom("expired", "otherSecret", "hs512", "none").map((k) => `Bearer ${tokens[k]}`) },
-      { weight: 1, arbitrary: fc.oneof(fc.constant(undefined), weirdString.map((s) => `Bearer ${s}`), fc.constantFrom("bearer", "Bearer a.b.c")) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom("expired", "otherSecret", "hs512", "none").map((k) => `Bearer ${tokens[k]}`),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          fc.constant(undefined),
+          weirdString.map((s) => `Bearer ${s}`),
+          fc.constantFrom("bearer", "Bearer a.b.c"),
+        ),
+      },
     ),
     body: bodyArb(),
   },
-  { name: "change own password", method: "POST", path: fc.constant("/api/me/password"), body: bodyArb(shaped.passwordChange) },
+  {
+    name: "change own password",
+    method: "POST",
+    path: fc.constant("/api/me/password"),
+    body: bodyArb(shaped.passwordChange),
+  },
   { name: "status lookup", method: "POST", path: fc.constant("/api/status"), body: bodyArb(shaped.status) },
   { name: "machines", method: "GET", path: fc.constant("/api/machines"), query: queryArb(["version"]) },
-  { name: "machine definition", method: "GET", path: segment(caseTypes).map((s) => `/api/machines/${s}`), query: queryArb(["version"]) },
+  {
+    name: "machine definition",
+    method: "GET",
+    path: segment(caseTypes).map((s) => `/api/machines/${s}`),
+    query: queryArb(["version"]),
+  },
   { name: "health", method: "GET", path: fc.constant("/healthz"), query: queryArb(["x"]) },
-  { name: "case list", method: "GET", path: fc.constant("/api/cases"), query: queryArb(["type", "state", "agency", "side", "mine", "overdue", "dueBefore", "q", "sort", "limit", "cursor"]) },
+  {
+    name: "case list",
+    method: "GET",
+    path: fc.constant("/api/cases"),
+    query: queryArb([
+      "type",
+      "state",
+      "agency",
+      "side",
+      "mine",
+      "overdue",
+      "dueBefore",
+      "q",
+      "sort",
+      "limit",
+      "cursor",
+    ]),
+  },
   { name: "open case", method: "POST", path: fc.constant("/api/cases"), body: bodyArb(shaped.open) },
   { name: "read case", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}`) },
-  { name: "record event", method: "POST", path: segment(caseIds(), 24).map((s) => `/api/cases/${s}/events`), body: bodyArb(shaped.event), runs: RUNS * 2 },
-  { name: "event log", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}/events`), query: queryArb(["limit", "after", "cursor"]) },
+  {
+    name: "record event",
+    method: "POST",
+    path: segment(caseIds(), 24).map((s) => `/api/cases/${s}/events`),
+    body: bodyArb(shaped.event),
+    runs: RUNS * 2,
+  },
+  {
+    name: "event log",
+    method: "GET",
+    path: segment(caseIds()).map((s) => `/api/cases/${s}/events`),
+    query: queryArb(["limit", "after", "cursor"]),
+  },
   { name: "create agency", method: "POST", path: fc.constant("/api/admin/agencies"), body: bodyArb(shaped.agency) },
   { name: "list agencies", method: "GET", path: fc.constant("/api/admin/agencies") },
-  { name: "change agency", method: "PATCH", path: segment(["FZ", "XM", "SZ"]).map((s) => `/api/admin/agencies/${s}`), body: bodyArb(shaped.agencyPatch) },
+  {
+    name: "change agency",
+    method: "PATCH",
+    path: segment(["FZ", "XM", "SZ"]).map((s) => `/api/admin/agencies/${s}`),
+    body: bodyArb(shaped.agencyPatch),
+  },
   { name: "create user", method: "POST", path: fc.constant("/api/admin/users"), body: bodyArb(shaped.user) },
   { name: "list users", method: "GET", path: fc.constant("/api/admin/users") },
   // only the victim account is a known target: the fuzzer must not lock out its own users
-  { name: "change user", method: "PATCH", path: segment(["victim"]).map((s) => `/api/admin/users/${s}`), body: bodyArb(shaped.userPatch) },
+  {
+    name: "change user",
+    method: "PATCH",
+    path: segment(["victim"]).map((s) => `/api/admin/users/${s}`),
+    body: bodyArb(shaped.userPatch),
+  },
   { name: "calendar", method: "GET", path: fc.constant("/api/admin/calendar") },
-  { name: "calendar year", method: "GET", path: segment(["2026", "2027", "2004", "1999", "3000", "2026.5", "-1"]).map((s) => `/api/admin/calendar/${s}`) },
-  { name: "publish calendar year", method: "PUT", path: segment(["2027", "2030", "1999", "3000", "abc"]).map((s) => `/api/admin/calendar/${s}`), body: bodyArb(shaped.calendar) },
+  {
+    name: "calendar year",
+    method: "GET",
+    path: segment(["2026", "2027", "2004", "1999", "3000", "2026.5", "-1"]).map((s) => `/api/admin/calendar/${s}`),
+  },
+  {
+    name: "publish calendar year",
+    method: "PUT",
+    path: segment(["2027", "2030", "1999", "3000", "abc"]).map((s) => `/api/admin/calendar/${s}`),
+    body: bodyArb(shaped.calendar),
+  },
   { name: "add policy", method: "POST", path: fc.constant("/api/admin/policies"), body: bodyArb(shaped.policy) },
   { name: "list policies", method: "GET", path: fc.constant("/api/admin/policies"), query: queryArb(["region"]) },
   { name: "audit", method: "GET", path: fc.constant("/api/admin/audit"), query: queryArb(["from", "to", "agency"]) },
-  { name: "admin audit log", method: "GET", path: fc.constant("/api/admin/audit-log"), query: queryArb(["action", "from", "to", "limit", "cursor"]) },
-  { name: "admin audit log csv", method: "GET", path: fc.constant("/api/admin/audit-log.csv"), query: queryArb(["action", "from", "to"]) },
+  {
+    name: "admin audit log",
+    method: "GET",
+    path: fc.constant("/api/admin/audit-log"),
+    query: queryArb(["action", "from", "to", "limit", "cursor"]),
+  },
+  {
+    name: "admin audit log csv",
+    method: "GET",
+    path: fc.constant("/api/admin/audit-log.csv"),
+    query: queryArb(["action", "from", "to"]),
+  },
   { name: "create webhook", method: "POST", path: fc.constant("/api/admin/webhooks"), body: bodyArb(shaped.webhook) },
-  { name: "change webhook", method: "PATCH", path: segment(["1", "2", "3"]).map((s) => `/api/admin/webhooks/${s}`), body: bodyArb(shaped.webhook) },
-  { name: "delete webhook", method: "DELETE", path: segment(["1", "2", "3", "4", "5"]).map((s) => `/api/admin/webhooks/${s}`) },
+  {
+    name: "change webhook",
+    method: "PATCH",
+    path: segment(["1", "2", "3"]).map((s) => `/api/admin/webhooks/${s}`),
+    body: bodyArb(shaped.webhook),
+  },
+  {
+    name: "delete webhook",
+    method: "DELETE",
+    path: segment(["1", "2", "3", "4", "5"]).map((s) => `/api/admin/webhooks/${s}`),
+  },
 ];
 
 /** The documented operations the named properties below fuzz, with shaped bodies. */
 const documentedByName = [
-  "POST /api/auth/login", "GET /api/me", "POST /api/auth/logout", "POST /api/me/password", "POST /api/status", "GET /api/machines", "GET /api/machines/{type}", "GET /healthz", "GET /api/cases", "POST /api/cases",
-  "GET /api/cases/{id}", "POST /api/cases/{id}/events", "GET /api/cases/{id}/events", "POST /api/admin/agencies", "GET /api/admin/agencies", "PATCH /api/admin/agencies/{code}",
-  "POST /api/admin/users", "GET /api/admin/users", "PATCH /api/admin/users/{username}", "GET /api/admin/calendar", "GET /api/admin/calendar/{year}", "PUT /api/admin/calendar/{year}",
-  "POST /api/admin/policies", "GET /api/admin/policies", "GET /api/admin/audit", "GET /api/admin/audit-log", "GET /api/admin/audit-log.csv",
-  "POST /api/admin/webhooks", "PATCH /api/admin/webhooks/{id}", "DELETE /api/admin/webhooks/{id}",
+  "POST /api/auth/login",
+  "GET /api/me",
+  "POST /api/auth/logout",
+  "POST /api/me/password",
+  "POST /api/status",
+  "GET /api/machines",
+  "GET /api/machines/{type}",
+  "GET /healthz",
+  "GET /api/cases",
+  "POST /api/cases",
+  "GET /api/cases/{id}",
+  "POST /api/cases/{id}/events",
+  "GET /api/cases/{id}/events",
+  "POST /api/admin/agencies",
+  "GET /api/admin/agencies",
+  "PATCH /api/admin/agencies/{code}",
+  "POST /api/admin/users",
+  "GET /api/admin/users",
+  "PATCH /api/admin/users/{username}",
+  "GET /api/admin/calendar",
+  "GET /api/admin/calendar/{year}",
+  "PUT /api/admin/calendar/{year}",
+  "POST /api/admin/policies",
+  "GET /api/admin/policies",
+  "GET /api/admin/audit",
+  "GET /api/admin/audit-log",
+  "GET /api/admin/audit-log.csv",
+  "POST /api/admin/webhooks",
+  "PATCH /api/admin/webhooks/{id}",
+  "DELETE /api/admin/webhooks/{id}",
 ];
 
 const endpointNames = [
-  "POST login", "GET me", "POST logout", "POST change own password", "POST status lookup", "GET machines", "GET machine definition", "GET health", "GET case list", "POST open case", "GET read case",
-  "POST record event", "GET event log", "POST create agency", "GET list agencies", "PATCH change agency", "POST create user", "GET list users", "PATCH change user",
-  "GET calendar", "GET calendar year", "PUT publish calendar year", "POST add policy", "GET list policies", "GET audit", "GET admin audit log",
+  "POST login",
+  "GET me",
+  "POST logout",
+  "POST change own password",
+  "POST status lookup",
+  "GET machines",
+  "GET machine definition",
+  "GET health",
+  "GET case list",
+  "POST open case",
+  "GET read case",
+  "POST record event",
+  "GET event log",
+  "POST create agency",
+  "GET list agencies",
+  "PATCH change agency",
+  "POST create user",
+  "GET list users",
+  "PATCH change user",
+  "GET calendar",
+  "GET calendar year",
+  "PUT publish calendar year",
+  "POST add policy",
+  "GET list policies",
+  "GET audit",
+  "GET admin audit log",
   "GET admin audit log csv",
-  "POST create webhook", "PATCH change webhook", "DELETE delete webhook",
+  "POST create webhook",
+  "PATCH change webhook",
+  "DELETE delete webhook",
 ];
 
 describe("fuzzing every endpoint", () => {
@@ -460,7 +890,9 @@ describe("fuzzing every endpoint", () => {
     const doc = (await api.call("GET", "/api/openapi.json")).body;
     const fuzzed = new Set(endpoints().map((e) => `${e.method} ${e.name}`));
     expect([...fuzzed]).toEqual(endpointNames);
-    const ops = Object.entries<any>(doc.paths).flatMap(([p, o]) => Object.keys(o).map((m) => `${m.toUpperCase()} ${p}`));
+    const ops = Object.entries<any>(doc.paths).flatMap(([p, o]) =>
+      Object.keys(o).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     const mine = documentedByName;
     expect(ops).toEqual(expect.arrayContaining(mine));
     // Operations this table does not name (added by later features) are fuzzed by the property
@@ -473,11 +905,23 @@ describe("fuzzing every endpoint", () => {
       const ep = endpoints().find((e) => `${e.method} ${e.name}` === name)!;
       current = name;
       await fc.assert(
-        fc.asyncProperty(ep.path, ep.query ?? fc.constant(""), ep.body ?? fc.constant(undefined), headerArb, ep.auth ?? fc.constant(undefined), async (p, q, body, h, auth) => {
-          const sendBody = ep.body ? body : undefined;
-          if (ep.auth) h = { ...h, auth };
-          await send({ method: ep.method, target: q ? `${p}?${q}` : p, headers: headerList(h, sendBody !== undefined), body: sendBody });
-        }),
+        fc.asyncProperty(
+          ep.path,
+          ep.query ?? fc.constant(""),
+          ep.body ?? fc.constant(undefined),
+          headerArb,
+          ep.auth ?? fc.constant(undefined),
+          async (p, q, body, h, auth) => {
+            const sendBody = ep.body ? body : undefined;
+            if (ep.auth) h = { ...h, auth };
+            await send({
+              method: ep.method,
+              target: q ? `${p}?${q}` : p,
+              headers: headerList(h, sendBody !== undefined),
+              body: sendBody,
+            });
+          },
+        ),
         { numRuns: ep.runs ?? RUNS, endOnFailure: false },
       );
     });
@@ -499,9 +943,20 @@ describe("fuzzing every endpoint", () => {
           .map((segs: string[]) => segs.reduce((acc, seg) => acc.replace(/\{[^}]+\}/, seg), p));
         const queryKeys = params.filter((x) => x.in === "query").map((x) => x.name);
         await fc.assert(
-          fc.asyncProperty(pathArb, queryKeys.length ? queryArb(queryKeys) : fc.constant(""), op.requestBody ? bodyArb() : fc.constant(undefined), headerArb, async (target, q, body, h) => {
-            await send({ method: m.toUpperCase(), target: q ? `${target}?${q}` : target, headers: headerList(h, body !== undefined), body });
-          }),
+          fc.asyncProperty(
+            pathArb,
+            queryKeys.length ? queryArb(queryKeys) : fc.constant(""),
+            op.requestBody ? bodyArb() : fc.constant(undefined),
+            headerArb,
+            async (target, q, body, h) => {
+              await send({
+                method: m.toUpperCase(),
+                target: q ? `${target}?${q}` : target,
+                headers: headerList(h, body !== undefined),
+                body,
+              });
+            },
+          ),
           { numRuns: Math.ceil(RUNS / 2) },
         );
       }
@@ -511,15 +966,54 @@ describe("fuzzing every endpoint", () => {
 
   it("any method on any path, with any headers and body", async () => {
     current = "any";
-    const prefixes = ["/api", "/api/cases", `/api/cases/${cases[0].id}`, "/api/admin", "/api/admin/users", "/api/auth", "/api/machines", "/docs", "/metrics", "/healthz", ""];
-    const path = fc.tuple(fc.constantFrom(...prefixes), fc.array(segment(["events", "1", "status", "openapi.json", "agencies", "webhooks", "reports"]), { maxLength: 4 })).map(([p, segs]) => [p, ...segs].join("/") || "/");
-    const method = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "PROPFIND", "SEARCH", "QUERY", "LOCK");
+    const prefixes = [
+      "/api",
+      "/api/cases",
+      `/api/cases/${cases[0].id}`,
+      "/api/admin",
+      "/api/admin/users",
+      "/api/auth",
+      "/api/machines",
+      "/docs",
+      "/metrics",
+      "/healthz",
+      "",
+    ];
+    const path = fc
+      .tuple(
+        fc.constantFrom(...prefixes),
+        fc.array(segment(["events", "1", "status", "openapi.json", "agencies", "webhooks", "reports"]), {
+          maxLength: 4,
+        }),
+      )
+      .map(([p, segs]) => [p, ...segs].join("/") || "/");
+    const method = fc.constantFrom(
+      "GET",
+      "POST",
+      "PUT",
+      "PATCH",
+      "DELETE",
+      "OPTIONS",
+      "HEAD",
+      "TRACE",
+      "PROPFIND",
+      "SEARCH",
+      "QUERY",
+      "LOCK",
+    );
     await fc.assert(
-      fc.asyncProperty(method, fc.oneof(path, fc.webPath()), fc.oneof(fc.constant(""), queryArb(["q", "limit"])), bodyArb(), headerArb, async (m, p, q, body, h) => {
-        const target = (p.startsWith("/") ? p : `/${p}`) + (q ? `?${q}` : "");
-        const sendBody = m === "GET" || m === "HEAD" ? undefined : body;
-        await send({ method: m, target, headers: headerList(h, sendBody !== undefined), body: sendBody });
-      }),
+      fc.asyncProperty(
+        method,
+        fc.oneof(path, fc.webPath()),
+        fc.oneof(fc.constant(""), queryArb(["q", "limit"])),
+        bodyArb(),
+        headerArb,
+        async (m, p, q, body, h) => {
+          const target = (p.startsWith("/") ? p : `/${p}`) + (q ? `?${q}` : "");
+          const sendBody = m === "GET" || m === "HEAD" ? undefined : body;
+          await send({ method: m, target, headers: headerList(h, sendBody !== undefined), body: sendBody });
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
   });

@@ -31,7 +31,10 @@ const people = [
 let requests = 0;
 
 beforeAll(async () => {
-  server = await startService({ dir: tempDir("tracker-logs-"), env: { LOG_LEVEL: "debug", SWEEP_INTERVAL_MS: "200", WEBHOOK_POLL_MS: "50" } });
+  server = await startService({
+    dir: tempDir("tracker-logs-"),
+    env: { LOG_LEVEL: "debug", SWEEP_INTERVAL_MS: "200", WEBHOOK_POLL_MS: "50" },
+  });
   api = client(server.url);
   tokens = await setUpAgencies(api);
 });
@@ -51,7 +54,17 @@ function variants(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
   const ascii = value.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   const enc = encodeURIComponent(value);
-  return [...new Set([value, value.toLowerCase(), json, ascii, ascii.toUpperCase().replace(/\\U/g, "\\u"), enc, enc.toLowerCase()])];
+  return [
+    ...new Set([
+      value,
+      value.toLowerCase(),
+      json,
+      ascii,
+      ascii.toUpperCase().replace(/\\U/g, "\\u"),
+      enc,
+      enc.toLowerCase(),
+    ]),
+  ];
 }
 
 describe("logs of a full run", () => {
@@ -59,7 +72,12 @@ describe("logs of a full run", () => {
     for (const [i, p] of people.entries()) {
       const open = await call("POST", "/api/cases", {
         token: i % 2 ? tokens.in : tokens.out,
-        body: { type: i === 8 ? "renewal" : "medicalTransfer", insured: p, fromAgency: "FZ", toAgency: i === 8 ? "FZ" : "XM" },
+        body: {
+          type: i === 8 ? "renewal" : "medicalTransfer",
+          insured: p,
+          fromAgency: "FZ",
+          toAgency: i === 8 ? "FZ" : "XM",
+        },
         headers: { "Idempotency-Key": `open-${i}` },
       });
       expect(open.status, JSON.stringify(open.body)).toBe(201);
@@ -73,7 +91,9 @@ describe("logs of a full run", () => {
         ["REFUSE", "in", { type: "REFUSE", reason: `${p.name}（${p.idNumber}）尚未在转入地参保` }],
         ["FILE_APPLICATION", "out", medicalEventBody("FILE_APPLICATION")],
         ...(i % 3 === 0
-          ? ([["WITHDRAW", "out", { type: "WITHDRAW", reason: `${p.name} asked to withdraw, ID ${p.idNumber}` }]] satisfies Step[])
+          ? ([
+              ["WITHDRAW", "out", { type: "WITHDRAW", reason: `${p.name} asked to withdraw, ID ${p.idNumber}` }],
+            ] satisfies Step[])
           : ([
               ["ACCEPT", "in", medicalEventBody("ACCEPT")],
               ["TRANSFER_OUT_DONE", "out", medicalEventBody("TRANSFER_OUT_DONE")],
@@ -81,7 +101,11 @@ describe("logs of a full run", () => {
             ] satisfies Step[])),
       ];
       for (const [type, who, body] of steps) {
-        const r = await call("POST", `/api/cases/${id}/events`, { token: tokens[who], body, headers: { "Idempotency-Key": `${id}-${type}-${who}` } });
+        const r = await call("POST", `/api/cases/${id}/events`, {
+          token: tokens[who],
+          body,
+          headers: { "Idempotency-Key": `${id}-${type}-${who}` },
+        });
         expect(r.status, `${type}: ${JSON.stringify(r.body)}`).toBe(200);
       }
       // reads, searches and the insured person's own lookups
@@ -90,21 +114,71 @@ describe("logs of a full run", () => {
       for (const q of [p.idNumber, p.name, p.idNumber.toLowerCase()]) {
         expect((await call("GET", `/api/cases?q=${encodeURIComponent(q)}`, { token: tokens.in })).status).toBe(200);
       }
-      expect((await call("POST", "/api/status", { body: { caseNumber: open.body.caseNumber, idNumber: p.idNumber } })).status).toBe(200);
-      expect((await call("POST", "/api/status", { body: { caseNumber: open.body.caseNumber, idNumber: people[(i + 1) % people.length].idNumber } })).status).toBe(404);
+      expect(
+        (await call("POST", "/api/status", { body: { caseNumber: open.body.caseNumber, idNumber: p.idNumber } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await call("POST", "/api/status", {
+            body: { caseNumber: open.body.caseNumber, idNumber: people[(i + 1) % people.length].idNumber },
+          })
+        ).status,
+      ).toBe(404);
       // errors that carry the data back in their answers
-      expect((await call("POST", "/api/cases", { token: tokens.out, body: { type: "medicalTransfer", insured: { name: p.name, idNumber: p.idNumber.slice(0, 17) }, fromAgency: "FZ", toAgency: "XM" } })).status).toBe(422);
-      expect((await call("POST", `/api/cases/${id}/events`, { token: tokens.out, body: { type: p.idNumber, note: p.name } })).status).toBe(422);
-      expect((await call("POST", "/api/cases", { token: tokens.other, body: { type: "medicalTransfer", insured: p, fromAgency: "FZ", toAgency: "XM" } })).status).toBe(403);
-      expect((await call("POST", "/api/cases", { token: tokens.out, raw: `{"insured":{"name":"${p.name}","idNumber":"${p.idNumber}"` })).status).toBe(400);
+      expect(
+        (
+          await call("POST", "/api/cases", {
+            token: tokens.out,
+            body: {
+              type: "medicalTransfer",
+              insured: { name: p.name, idNumber: p.idNumber.slice(0, 17) },
+              fromAgency: "FZ",
+              toAgency: "XM",
+            },
+          })
+        ).status,
+      ).toBe(422);
+      expect(
+        (await call("POST", `/api/cases/${id}/events`, { token: tokens.out, body: { type: p.idNumber, note: p.name } }))
+          .status,
+      ).toBe(422);
+      expect(
+        (
+          await call("POST", "/api/cases", {
+            token: tokens.other,
+            body: { type: "medicalTransfer", insured: p, fromAgency: "FZ", toAgency: "XM" },
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await call("POST", "/api/cases", {
+            token: tokens.out,
+            raw: `{"insured":{"name":"${p.name}","idNumber":"${p.idNumber}"`,
+          })
+        ).status,
+      ).toBe(400);
       // mistyped and probing URLs: the ID number or the name in the path
       expect((await call("GET", `/api/cases/${p.idNumber}`, { token: tokens.out })).status).toBe(404);
-      expect((await call("GET", `/api/insured/${encodeURIComponent(p.name)}/${p.idNumber}`, { token: tokens.out })).status).toBe(404);
+      expect(
+        (await call("GET", `/api/insured/${encodeURIComponent(p.name)}/${p.idNumber}`, { token: tokens.out })).status,
+      ).toBe(404);
       // (raw UTF-8 in the request line: Node's parser refuses it for a Han name, with problem details)
-      expect([400, 404]).toContain((await rawRequest(server.url, { method: "GET", target: `/api/people/${p.name.replace(/\s/g, "_")}?id=${p.idNumber}` })).status);
+      expect([400, 404]).toContain(
+        (
+          await rawRequest(server.url, {
+            method: "GET",
+            target: `/api/people/${p.name.replace(/\s/g, "_")}?id=${p.idNumber}`,
+          })
+        ).status,
+      );
       requests++;
       // someone typing their ID number as a username
-      expect((await call("POST", "/api/auth/login", { body: { username: p.idNumber, password: p.name.padEnd(12, "x") } })).status).toBe(401);
+      expect(
+        (await call("POST", "/api/auth/login", { body: { username: p.idNumber, password: p.name.padEnd(12, "x") } }))
+          .status,
+      ).toBe(401);
     }
     // administration and operations, for completeness
     await call("GET", "/api/admin/audit?from=2000-01-01&to=2100-12-31", { token: tokens.admin });
@@ -124,7 +198,14 @@ describe("logs of a full run", () => {
     expect(lines.length).toBeGreaterThanOrEqual(requests);
     const leaks: string[] = [];
     for (const p of people) {
-      for (const v of [...variants(p.idNumber), ...variants(p.name), ...p.name.split(/[\s·]/).filter((w) => w.length >= 2).flatMap(variants)]) {
+      for (const v of [
+        ...variants(p.idNumber),
+        ...variants(p.name),
+        ...p.name
+          .split(/[\s·]/)
+          .filter((w) => w.length >= 2)
+          .flatMap(variants),
+      ]) {
         for (const line of lines) if (line.includes(v)) leaks.push(`${v}: ${line.slice(0, 300)}`);
       }
     }

@@ -5,8 +5,26 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { ADMIN, client, execSql, root, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
-import { expectProblem, makePeople, median, medicalCaseIn, openMedical, openStore, rawRequest, type Api } from "../support/reliability.ts";
+import {
+  ADMIN,
+  client,
+  execSql,
+  root,
+  setUpAgencies,
+  startService,
+  tempDir,
+  type TestServer,
+} from "../support/server.ts";
+import {
+  expectProblem,
+  makePeople,
+  median,
+  medicalCaseIn,
+  openMedical,
+  openStore,
+  rawRequest,
+  type Api,
+} from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
 import { expectToken } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
@@ -49,10 +67,15 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 describe("passwords", () => {
   it("are stored only as salted argon2id hashes with at least OWASP's parameters", async () => {
     // Two accounts with the same password (setUpAgencies gives every clerk the same one).
-    const rows = store.db.prepare('SELECT username, passwordHash FROM "User"').all() as { username: string; passwordHash: string }[];
+    const rows = store.db.prepare('SELECT username, passwordHash FROM "User"').all() as {
+      username: string;
+      passwordHash: string;
+    }[];
     expect(rows.length).toBeGreaterThanOrEqual(4);
     for (const { passwordHash } of rows) {
-      const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]{16,}\$[A-Za-z0-9+/]{32,}$/.exec(passwordHash);
+      const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]{16,}\$[A-Za-z0-9+/]{32,}$/.exec(
+        passwordHash,
+      );
       expect(m, passwordHash).not.toBeNull();
       const [memKiB, passes] = [Number(m![1]), Number(m![2])];
       // OWASP Password Storage Cheat Sheet: m ≥ 19 MiB with t ≥ 2 (or more passes with less memory)
@@ -67,7 +90,9 @@ describe("passwords", () => {
 
 describe("tokens", () => {
   it("carry the configured lifetime", async () => {
-    const r = await api.call("POST", "/api/auth/login", { body: { username: "fz-clerk", password: "staff-password-123" } });
+    const r = await api.call("POST", "/api/auth/login", {
+      body: { username: "fz-clerk", password: "staff-password-123" },
+    });
     expect(r.status).toBe(200);
     const claims = expectToken(r.body.token, { userId: await userId("fz-clerk"), role: "staff", ttlMinutes: 30 });
     expect(Math.abs(Date.parse(r.body.expiresAt) / 1000 - claims.exp!)).toBeLessThanOrEqual(1);
@@ -76,9 +101,15 @@ describe("tokens", () => {
   it("are refused when expired, signed with another key or algorithm, unsigned, without expiry, or for an unknown user", async () => {
     const id = await userId("fz-clerk");
     const now = Math.floor(Date.now() / 1000);
-    const sign = (claims: Record<string, unknown>, opts: { secret?: string; alg?: string; exp?: number | null; sub?: string; jti?: string | null } = {}) => {
+    const sign = (
+      claims: Record<string, unknown>,
+      opts: { secret?: string; alg?: string; exp?: number | null; sub?: string; jti?: string | null } = {},
+    ) => {
       // a token of the service carries its user's token version ("ver") and an id ("jti")
-      let jwt = new SignJWT({ ver: 0, ...claims }).setProtectedHeader({ alg: opts.alg ?? "HS256" }).setSubject(opts.sub ?? String(id)).setIssuedAt(now - 10);
+      let jwt = new SignJWT({ ver: 0, ...claims })
+        .setProtectedHeader({ alg: opts.alg ?? "HS256" })
+        .setSubject(opts.sub ?? String(id))
+        .setIssuedAt(now - 10);
       if (opts.jti !== null) jwt = jwt.setJti(opts.jti ?? randomUUID());
       if (opts.exp !== null) jwt = jwt.setExpirationTime(opts.exp ?? now + 600);
       return jwt.sign(key(opts.secret ?? TOKEN_SECRET));
@@ -99,16 +130,26 @@ describe("tokens", () => {
       "no token version": await sign({ role: "staff", ver: undefined }),
       "an earlier token version": await sign({ role: "staff", ver: -1 }),
       "a lifetime beyond TOKEN_TTL_MINUTES": await sign({ role: "staff" }, { exp: now + 481 * 60 }),
-      'alg "none"': new UnsecuredJWT({ role: "admin" }).setSubject(String(id)).setIssuedAt().setExpirationTime(now + 600).encode(),
+      'alg "none"': new UnsecuredJWT({ role: "admin" })
+        .setSubject(String(id))
+        .setIssuedAt()
+        .setExpirationTime(now + 600)
+        .encode(),
       "tampered payload": (() => {
         const [h, , s] = good.split(".");
-        const p = Buffer.from(JSON.stringify({ role: "admin", sub: "1", iat: now, exp: now + 600 })).toString("base64url");
+        const p = Buffer.from(JSON.stringify({ role: "admin", sub: "1", iat: now, exp: now + 600 })).toString(
+          "base64url",
+        );
         return `${h}.${p}.${s}`;
       })(),
       garbage: "not-a-token",
     };
     for (const [what, token] of Object.entries(bad)) {
-      for (const [method, p] of [["GET", "/api/me"], ["GET", "/api/cases"], ["GET", "/api/admin/users"]] as const) {
+      for (const [method, p] of [
+        ["GET", "/api/me"],
+        ["GET", "/api/cases"],
+        ["GET", "/api/admin/users"],
+      ] as const) {
         const r = await api.call(method, p, { token });
         expect(r.status, `${what}: ${method} ${p}`).toBe(401);
         expectProblem(r);
@@ -122,19 +163,34 @@ describe("tokens", () => {
 
   it("take the role from the database, not from the token", async () => {
     const id = await userId("fz-clerk");
-    const claimsAdmin = await new SignJWT({ role: "admin", ver: 0 }).setProtectedHeader({ alg: "HS256" }).setSubject(String(id)).setJti(randomUUID()).setIssuedAt().setExpirationTime("10m").sign(key(TOKEN_SECRET));
+    const claimsAdmin = await new SignJWT({ role: "admin", ver: 0 })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(String(id))
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(key(TOKEN_SECRET));
     const r = await api.call("GET", "/api/admin/users", { token: claimsAdmin });
     expect(r.status).toBe(403);
     expect((await api.call("GET", "/api/me", { token: claimsAdmin })).body.role).toBe("staff");
   });
 
   it("stop working as soon as the user is disabled, on every endpoint, and login is refused", async () => {
-    expect((await api.call("POST", "/api/admin/users", { token: tokens.admin, body: { username: "fz-temp", password: "temporary-pass-123", role: "staff", agencyCode: "FZ" } })).status).toBe(201);
+    expect(
+      (
+        await api.call("POST", "/api/admin/users", {
+          token: tokens.admin,
+          body: { username: "fz-temp", password: "temporary-pass-123", role: "staff", agencyCode: "FZ" },
+        })
+      ).status,
+    ).toBe(201);
     const t = await api.login("fz-temp", "temporary-pass-123");
     const c = await openMedical(api, t, people[0]);
     expect((await api.call("GET", `/api/cases/${c.id}`, { token: t })).status).toBe(200);
 
-    expect((await api.call("PATCH", "/api/admin/users/fz-temp", { token: tokens.admin, body: { disabled: true } })).status).toBe(200);
+    expect(
+      (await api.call("PATCH", "/api/admin/users/fz-temp", { token: tokens.admin, body: { disabled: true } })).status,
+    ).toBe(200);
     const before = store.fingerprint();
     for (const [method, p, body] of [
       ["GET", "/api/me"],
@@ -147,11 +203,16 @@ describe("tokens", () => {
       expect(r.status, `${method} ${p}`).toBe(401);
       expectProblem(r);
     }
-    const login = await api.call("POST", "/api/auth/login", { body: { username: "fz-temp", password: "temporary-pass-123" } });
+    const login = await api.call("POST", "/api/auth/login", {
+      body: { username: "fz-temp", password: "temporary-pass-123" },
+    });
     expect(login.status).toBe(401);
     expect(store.fingerprint()).toBe(before);
     // An administrator cannot lock themselves out.
-    const self = await api.call("PATCH", `/api/admin/users/${ADMIN.username}`, { token: tokens.admin, body: { disabled: true } });
+    const self = await api.call("PATCH", `/api/admin/users/${ADMIN.username}`, {
+      token: tokens.admin,
+      body: { disabled: true },
+    });
     expect(self.status).toBe(409);
   });
 });
@@ -164,7 +225,10 @@ describe("throttling", () => {
     const [d1, d2] = [tempDir("tracker-sec-"), tempDir("tracker-sec-")];
     dirs.push(d1, d2);
     [proxied, direct] = await Promise.all([
-      startService({ dir: d1, env: { LOGIN_RATE_LIMIT_PER_MINUTE: "5", STATUS_RATE_LIMIT_PER_MINUTE: "5", TRUST_PROXY: "true" } }),
+      startService({
+        dir: d1,
+        env: { LOGIN_RATE_LIMIT_PER_MINUTE: "5", STATUS_RATE_LIMIT_PER_MINUTE: "5", TRUST_PROXY: "true" },
+      }),
       startService({ dir: d2, env: { LOGIN_RATE_LIMIT_PER_MINUTE: "3", STATUS_RATE_LIMIT_PER_MINUTE: "3" } }),
     ]);
     // One successful admin login each (successful logins do not count against the limit).
@@ -177,7 +241,10 @@ describe("throttling", () => {
   });
 
   const login = (s: TestServer, ip: string | undefined, username: string, password = "wrong-password") =>
-    client(s.url, { checkAnswers: true }).call("POST", "/api/auth/login", { body: { username, password }, headers: ip ? { "x-forwarded-for": ip } : {} });
+    client(s.url, { checkAnswers: true }).call("POST", "/api/auth/login", {
+      body: { username, password },
+      headers: ip ? { "x-forwarded-for": ip } : {},
+    });
 
   it("refuses the 6th failed login of one client for one account with 429, even with the right password", async () => {
     for (let i = 1; i <= 5; i++) expect((await login(proxied, "10.0.0.1", "fz-clerk")).status).toBe(401);
@@ -207,7 +274,8 @@ describe("throttling", () => {
   });
 
   it("does not count successful logins, and leaves other clients and accounts alone", async () => {
-    for (let i = 1; i <= 8; i++) expect((await login(proxied, "10.0.3.1", "sz-clerk", "staff-password-123")).status).toBe(200);
+    for (let i = 1; i <= 8; i++)
+      expect((await login(proxied, "10.0.3.1", "sz-clerk", "staff-password-123")).status).toBe(200);
     expect((await login(proxied, "10.0.4.1", ADMIN.username, ADMIN.password)).status).toBe(200);
   });
 
@@ -215,12 +283,16 @@ describe("throttling", () => {
     const api2 = client(proxied.url, { checkAnswers: true });
     const body = { caseNumber: "MT2026-ZZZZZZZZ", idNumber: people[2].idNumber };
     for (let i = 1; i <= 5; i++) {
-      expect((await api2.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "10.0.5.1" } })).status).toBe(404);
+      expect(
+        (await api2.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "10.0.5.1" } })).status,
+      ).toBe(404);
     }
     const r = await api2.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "10.0.5.1" } });
     expect(r.status).toBe(429);
     expectProblem(r);
-    expect((await api2.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "10.0.5.2" } })).status).toBe(404);
+    expect((await api2.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "10.0.5.2" } })).status).toBe(
+      404,
+    );
   });
 
   it("cannot be bypassed with a forged X-Forwarded-For when no proxy is trusted", async () => {
@@ -229,7 +301,10 @@ describe("throttling", () => {
     expect(r.status).toBe(429);
     const s = client(direct.url, { checkAnswers: true });
     const body = { caseNumber: "MT2026-ZZZZZZZZ", idNumber: people[3].idNumber };
-    for (let i = 1; i <= 3; i++) expect((await s.call("POST", "/api/status", { body, headers: { "x-forwarded-for": `198.51.100.${i}` } })).status).toBe(404);
+    for (let i = 1; i <= 3; i++)
+      expect(
+        (await s.call("POST", "/api/status", { body, headers: { "x-forwarded-for": `198.51.100.${i}` } })).status,
+      ).toBe(404);
     const st = await s.call("POST", "/api/status", { body, headers: { "x-forwarded-for": "198.51.100.200" } });
     expect(st.status).toBe(429);
     expectProblem(st);
@@ -248,7 +323,9 @@ describe("status lookup", () => {
        INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "recordedAt", "occurredOn")
        SELECT '${c.id}', 100 + i, 'REISSUE_CERTIFICATE', '{}', 'applicationFiled', 'applicationFiled', 'system', 1764547200000, '2026-06-01' FROM n`,
     );
-    const right = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: insured.idNumber } });
+    const right = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber, idNumber: insured.idNumber },
+    });
     expect(right.body.timeline.length).toBeGreaterThan(300);
     const wrongId = makeTestIdNumber("110105", "19491231", "002");
     const existing = { caseNumber: c.caseNumber, idNumber: wrongId };
@@ -258,7 +335,9 @@ describe("status lookup", () => {
     const b = await api.call("POST", "/api/status", { body: unknown });
     expect([a.status, b.status]).toEqual([404, 404]);
     expect(strip(a.body)).toEqual(strip(b.body));
-    expect([...a.headers.keys()].filter((k) => k !== "x-request-id" && k !== "date" && !k.startsWith("ratelimit")).sort()).toEqual(
+    expect(
+      [...a.headers.keys()].filter((k) => k !== "x-request-id" && k !== "date" && !k.startsWith("ratelimit")).sort(),
+    ).toEqual(
       [...b.headers.keys()].filter((k) => k !== "x-request-id" && k !== "date" && !k.startsWith("ratelimit")).sort(),
     );
 
@@ -280,7 +359,10 @@ describe("status lookup", () => {
     const diff = Math.abs(me - mu);
     // Generous bounds: a real difference in work (a password hash, extra queries on one path) is
     // far larger; loopback HTTP noise on a shared 2-core machine is not. The exact check is below.
-    expect(diff < 1.5 || diff / Math.min(me, mu) < 0.35, `median existing ${me.toFixed(3)} ms, unknown ${mu.toFixed(3)} ms`).toBe(true);
+    expect(
+      diff < 1.5 || diff / Math.min(me, mu) < 0.35,
+      `median existing ${me.toFixed(3)} ms, unknown ${mu.toFixed(3)} ms`,
+    ).toBe(true);
   });
 
   it("runs the same SQL for an existing case with a wrong ID number as for an unknown case number", async () => {
@@ -294,7 +376,8 @@ describe("status lookup", () => {
       const c = await openMedical(t, tk.out, insured);
       const other = await openMedical(t, tk.out, people[6]);
       const wrongId = makeTestIdNumber("110105", "19491231", "002");
-      const lookup = (caseNumber: string, idNumber: string) => traced.trace(() => t.call("POST", "/api/status", { body: { caseNumber, idNumber } }));
+      const lookup = (caseNumber: string, idNumber: string) =>
+        traced.trace(() => t.call("POST", "/api/status", { body: { caseNumber, idNumber } }));
       const existingWrong = await lookup(c.caseNumber, wrongId);
       const existingOthersId = await lookup(c.caseNumber, people[6].idNumber);
       const unknownCase = await lookup("MT2026-ZZZZZZZZ", wrongId);
@@ -307,8 +390,12 @@ describe("status lookup", () => {
       // so the events are read (joined) only for the case whose number and ID number both match.
       const match = await lookup(other.caseNumber, people[6].idNumber);
       expect(match).toEqual(unknownCase);
-      expect(unknownCase.filter((sql) => /FROM "Case" c\b/.test(sql) && /JOIN "CaseEvent" e\b/.test(sql))).toHaveLength(1);
-      expect(unknownCase.filter((sql) => /WHERE c\."caseNumber" IN \(\?\)\s+AND c\."insuredIdIndex" IN \(\?\)/.test(sql))).toHaveLength(1);
+      expect(unknownCase.filter((sql) => /FROM "Case" c\b/.test(sql) && /JOIN "CaseEvent" e\b/.test(sql))).toHaveLength(
+        1,
+      );
+      expect(
+        unknownCase.filter((sql) => /WHERE c\."caseNumber" IN \(\?\)\s+AND c\."insuredIdIndex" IN \(\?\)/.test(sql)),
+      ).toHaveLength(1);
     } finally {
       await traced.close();
     }
@@ -351,7 +438,12 @@ describe("HTTP hygiene", () => {
     // A JSON body just over 64 KiB, and one of 1 MiB.
     for (const size of [64 * 1024 + 1, 1024 * 1024]) {
       const body = JSON.stringify({ type: "WITHDRAW", reason: "x".repeat(size) });
-      const r = await rawRequest(main.url, { method: "POST", target: events, headers: [...auth, ["Content-Type", "application/json"]], body });
+      const r = await rawRequest(main.url, {
+        method: "POST",
+        target: events,
+        headers: [...auth, ["Content-Type", "application/json"]],
+        body,
+      });
       expect(r.status, `${size} bytes`).toBe(413);
       expectProblem(r);
     }
@@ -364,15 +456,29 @@ describe("HTTP hygiene", () => {
     });
     expect(under.status).toBe(422);
     // A large body of another type is not read at all.
-    const text = await rawRequest(main.url, { method: "POST", target: events, headers: [...auth, ["Content-Type", "text/plain"]], body: "y".repeat(2 * 1024 * 1024) });
+    const text = await rawRequest(main.url, {
+      method: "POST",
+      target: events,
+      headers: [...auth, ["Content-Type", "text/plain"]],
+      body: "y".repeat(2 * 1024 * 1024),
+    });
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
     expectProblem(text);
     // Headers and request line over Node's 16 KiB limit: 431 with problem details.
     for (const r of [
-      await rawRequest(main.url, { method: "GET", target: "/api/me", headers: [...auth, ["X-Filler", "z".repeat(20_000)]] }),
+      await rawRequest(main.url, {
+        method: "GET",
+        target: "/api/me",
+        headers: [...auth, ["X-Filler", "z".repeat(20_000)]],
+      }),
       await rawRequest(main.url, { method: "GET", target: `/api/cases?q=${"9".repeat(20_000)}`, headers: auth }),
-      await rawRequest(main.url, { method: "POST", target: events, headers: [...auth, ["Idempotency-Key", "k".repeat(17_000)], ["Content-Type", "application/json"]], body: "{}" }),
+      await rawRequest(main.url, {
+        method: "POST",
+        target: events,
+        headers: [...auth, ["Idempotency-Key", "k".repeat(17_000)], ["Content-Type", "application/json"]],
+        body: "{}",
+      }),
     ]) {
       expect(r.status).toBe(431);
       expectProblem(r);
@@ -397,15 +503,29 @@ describe("the event log is append-only", () => {
     const doc = (await api.call("GET", "/api/openapi.json")).body;
     for (const [p, ops] of Object.entries<any>(doc.paths)) {
       const methods = Object.keys(ops);
-      if (p.startsWith("/api/cases")) expect(methods.every((m) => m === "get" || m === "post"), `${p}: ${methods}`).toBe(true);
-      if (/event/i.test(p)) expect(methods.filter((m) => ["put", "patch", "delete"].includes(m)), p).toEqual([]);
+      if (p.startsWith("/api/cases"))
+        expect(
+          methods.every((m) => m === "get" || m === "post"),
+          `${p}: ${methods}`,
+        ).toBe(true);
+      if (/event/i.test(p))
+        expect(
+          methods.filter((m) => ["put", "patch", "delete"].includes(m)),
+          p,
+        ).toEqual([]);
     }
   });
 
   it("refuses PUT, PATCH and DELETE on cases and events, for staff and administrators, changing nothing", async () => {
     const c = await medicalCaseIn(api, tokens, "applicationFiled", people[9]);
     const before = store.fingerprint();
-    const paths = ["/api/cases", `/api/cases/${c.id}`, `/api/cases/${c.id}/events`, `/api/cases/${c.id}/events/1`, `/api/cases/${c.id}/events/2`];
+    const paths = [
+      "/api/cases",
+      `/api/cases/${c.id}`,
+      `/api/cases/${c.id}/events`,
+      `/api/cases/${c.id}/events/1`,
+      `/api/cases/${c.id}/events/2`,
+    ];
     for (const token of [tokens.out, tokens.in, tokens.admin]) {
       for (const p of paths) {
         for (const method of ["PUT", "PATCH", "DELETE"]) {
@@ -429,7 +549,10 @@ describe("the event log is append-only", () => {
           if (e.name !== "generated") walk(p);
         } else if (e.name.endsWith(".ts")) {
           const src = fs.readFileSync(p, "utf8");
-          for (const re of [/caseEvent\s*\.\s*(update|updateMany|upsert|delete|deleteMany)\b/, /\b(UPDATE|DELETE\s+FROM)\s+"?CaseEvent"?/i]) {
+          for (const re of [
+            /caseEvent\s*\.\s*(update|updateMany|upsert|delete|deleteMany)\b/,
+            /\b(UPDATE|DELETE\s+FROM)\s+"?CaseEvent"?/i,
+          ]) {
             if (re.test(src)) offenders.push(`${path.relative(root, p)}: ${re.exec(src)![0]}`);
           }
         }

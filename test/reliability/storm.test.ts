@@ -34,7 +34,10 @@ beforeAll(async () => {
     expect((await api.call("POST", "/api/admin/agencies", { token: admin, body: a })).status).toBe(201);
   }
   for (const [k, username] of Object.entries(users) as [User, string][]) {
-    const r = await api.call("POST", "/api/admin/users", { token: admin, body: { username, password: PASSWORD, role: "staff", agencyCode: username.slice(0, 2).toUpperCase() } });
+    const r = await api.call("POST", "/api/admin/users", {
+      token: admin,
+      body: { username, password: PASSWORD, role: "staff", agencyCode: username.slice(0, 2).toUpperCase() },
+    });
     expect(r.status).toBe(201);
     userIds[k] = r.body.id;
     token[k] = await api.login(username, PASSWORD);
@@ -90,7 +93,9 @@ describe("concurrency storms", () => {
         expect(a.answers.map((r) => r.status)).toEqual(Array(a.answers.length).fill(201));
         expect(new Set(a.answers.map((r) => r.body.id)).size, `${a.user} ${a.key}`).toBe(1);
         expect(a.answers.every((r) => isDeepStrictEqual(r.body, a.answers[0].body))).toBe(true);
-        expect(a.answers.filter((r) => r.headers.get("idempotent-replayed") === "true").length).toBe(a.answers.length - 1);
+        expect(a.answers.filter((r) => r.headers.get("idempotent-replayed") === "true").length).toBe(
+          a.answers.length - 1,
+        );
       }
       const ids = new Set(opens.map((a) => a.answers[0].body.id));
       expect(ids.size).toBe(opens.length);
@@ -102,10 +107,19 @@ describe("concurrency storms", () => {
   });
 
   it("records exactly one event per acknowledged action across conflicting events, duplicates, retries and If-Match", async () => {
-    const cases = (await api.call("GET", "/api/cases?limit=200", { token: token.fzA })).body.items as { id: string; version: number }[];
+    const cases = (await api.call("GET", "/api/cases?limit=200", { token: token.fzA })).body.items as {
+      id: string;
+      version: number;
+    }[];
     expect(cases.length).toBe(16);
     const all: Action[] = [];
-    const act = (caseId: string, user: User, type: string, tag: string, opts: { keyed?: boolean; ifMatch?: number; body?: Record<string, unknown> } = {}): Action => {
+    const act = (
+      caseId: string,
+      user: User,
+      type: string,
+      tag: string,
+      opts: { keyed?: boolean; ifMatch?: number; body?: Record<string, unknown> } = {},
+    ): Action => {
       const a: Action = {
         user,
         path: `/api/cases/${caseId}/events`,
@@ -117,15 +131,34 @@ describe("concurrency storms", () => {
       all.push(a);
       return a;
     };
-    const version = async (caseId: string) => (await api.call("GET", `/api/cases/${caseId}`, { token: token.fzA })).body.version as number;
+    const version = async (caseId: string) =>
+      (await api.call("GET", `/api/cases/${caseId}`, { token: token.fzA })).body.version as number;
 
     // Every case goes through the same rounds at the same time; in each round the competing
     // actions conflict (one state, several moves), and each is duplicated and retried.
     await Promise.all(
       cases.map(async (c, n) => {
         const withdrawer = n % 5 === 4; // a few cases are withdrawn mid-way
-        await storm([act(c.id, "fzA", "ISSUE_CERTIFICATE", "issue-a", { body: { type: "ISSUE_CERTIFICATE", contributionMonths: 10, accountBalanceFen: 52_000, arrearsFen: 0 } }), act(c.id, "fzB", "ISSUE_CERTIFICATE", "issue-b", { body: { type: "ISSUE_CERTIFICATE", contributionMonths: 20, accountBalanceFen: 52_000, arrearsFen: 0 } })], 3);
-        await storm([act(c.id, "xmA", "FILE_APPLICATION", "file-a"), act(c.id, "fzB", "FILE_APPLICATION", "file-b"), act(c.id, "fzA", "REISSUE_CERTIFICATE", "reissue-1"), act(c.id, "fzA", "REISSUE_CERTIFICATE", "unkeyed-reissue", { keyed: false })], 3);
+        await storm(
+          [
+            act(c.id, "fzA", "ISSUE_CERTIFICATE", "issue-a", {
+              body: { type: "ISSUE_CERTIFICATE", contributionMonths: 10, accountBalanceFen: 52_000, arrearsFen: 0 },
+            }),
+            act(c.id, "fzB", "ISSUE_CERTIFICATE", "issue-b", {
+              body: { type: "ISSUE_CERTIFICATE", contributionMonths: 20, accountBalanceFen: 52_000, arrearsFen: 0 },
+            }),
+          ],
+          3,
+        );
+        await storm(
+          [
+            act(c.id, "xmA", "FILE_APPLICATION", "file-a"),
+            act(c.id, "fzB", "FILE_APPLICATION", "file-b"),
+            act(c.id, "fzA", "REISSUE_CERTIFICATE", "reissue-1"),
+            act(c.id, "fzA", "REISSUE_CERTIFICATE", "unkeyed-reissue", { keyed: false }),
+          ],
+          3,
+        );
         const v = await version(c.id);
         await storm(
           [
@@ -135,9 +168,27 @@ describe("concurrency storms", () => {
           ],
           4,
         );
-        await storm([act(c.id, "xmB", "FILE_APPLICATION", "refile-b"), act(c.id, "fzA", "TRANSFER_OUT_DONE", "out-done-a"), act(c.id, "fzB", "TRANSFER_OUT_DONE", "out-done-b"), act(c.id, "fzB", "REISSUE_CERTIFICATE", "reissue-2")], 3);
-        await storm([act(c.id, "xmA", "ACCEPT", "accept-again-a"), act(c.id, "xmB", "TRANSFER_IN_DONE", "in-done-b"), act(c.id, "xmA", "WITHDRAW", "withdraw-a")], 3);
-        await storm([act(c.id, "fzA", "TRANSFER_OUT_DONE", "out-done-late"), act(c.id, "xmA", "TRANSFER_IN_DONE", "in-done-a")], 3);
+        await storm(
+          [
+            act(c.id, "xmB", "FILE_APPLICATION", "refile-b"),
+            act(c.id, "fzA", "TRANSFER_OUT_DONE", "out-done-a"),
+            act(c.id, "fzB", "TRANSFER_OUT_DONE", "out-done-b"),
+            act(c.id, "fzB", "REISSUE_CERTIFICATE", "reissue-2"),
+          ],
+          3,
+        );
+        await storm(
+          [
+            act(c.id, "xmA", "ACCEPT", "accept-again-a"),
+            act(c.id, "xmB", "TRANSFER_IN_DONE", "in-done-b"),
+            act(c.id, "xmA", "WITHDRAW", "withdraw-a"),
+          ],
+          3,
+        );
+        await storm(
+          [act(c.id, "fzA", "TRANSFER_OUT_DONE", "out-done-late"), act(c.id, "xmA", "TRANSFER_IN_DONE", "in-done-a")],
+          3,
+        );
         await storm([act(c.id, "xmB", "TRANSFER_IN_DONE", "in-done-last")], 5);
       }),
     );
@@ -145,14 +196,18 @@ describe("concurrency storms", () => {
     // Every answer is an acknowledgement or a refusal because of the race; never an error.
     const statuses = new Map<number, number>();
     for (const a of all) for (const r of a.answers) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-    for (const a of all) for (const r of a.answers) expect([200, 409, 412], `${a.body.type}: ${JSON.stringify(r.body)}`).toContain(r.status);
+    for (const a of all)
+      for (const r of a.answers)
+        expect([200, 409, 412], `${a.body.type}: ${JSON.stringify(r.body)}`).toContain(r.status);
     expect(statuses.get(200)).toBeGreaterThan(50);
     expect(statuses.get(409)).toBeGreaterThan(50);
     expect(statuses.get(412)).toBeGreaterThan(0);
 
     const store = openStore(server.databaseUrl);
     try {
-      const eventsOf = store.db.prepare('SELECT seq, type, payload, actorName FROM "CaseEvent" WHERE caseId = ? ORDER BY seq');
+      const eventsOf = store.db.prepare(
+        'SELECT seq, type, payload, actorName FROM "CaseEvent" WHERE caseId = ? ORDER BY seq',
+      );
       let keyedSuccesses = 0;
       for (const c of cases) {
         const events = eventsOf.all(c.id) as { seq: number; type: string; payload: string; actorName: string }[];
@@ -184,7 +239,9 @@ describe("concurrency storms", () => {
       }
       // stored idempotency keys: the 16 opens and one per acknowledged keyed event
       expect(store.count("IdempotencyKey")).toBe(16 + keyedSuccesses);
-      process.stdout.write(`storm: ${all.length} actions, ${[...statuses].map(([s, n]) => `${s}×${n}`).join(" ")}, ${keyedSuccesses} keyed actions acknowledged\n`);
+      process.stdout.write(
+        `storm: ${all.length} actions, ${[...statuses].map(([s, n]) => `${s}×${n}`).join(" ")}, ${keyedSuccesses} keyed actions acknowledged\n`,
+      );
     } finally {
       store.close();
     }
@@ -196,8 +253,20 @@ describe("concurrency storms", () => {
 
   it("refuses a key reused for a different request, without effect", async () => {
     const [a, b] = [await openMedical(api, token.fzA, people[20]), await openMedical(api, token.fzA, people[21])];
-    for (const c of [a, b]) expect((await api.call("POST", `/api/cases/${c.id}/events`, { token: token.fzA, body: medicalEventBody("ISSUE_CERTIFICATE") })).status).toBe(200);
-    const first = await api.call("POST", `/api/cases/${a.id}/events`, { token: token.fzA, body: { type: "REISSUE_CERTIFICATE" }, headers: { "Idempotency-Key": "reused-elsewhere" } });
+    for (const c of [a, b])
+      expect(
+        (
+          await api.call("POST", `/api/cases/${c.id}/events`, {
+            token: token.fzA,
+            body: medicalEventBody("ISSUE_CERTIFICATE"),
+          })
+        ).status,
+      ).toBe(200);
+    const first = await api.call("POST", `/api/cases/${a.id}/events`, {
+      token: token.fzA,
+      body: { type: "REISSUE_CERTIFICATE" },
+      headers: { "Idempotency-Key": "reused-elsewhere" },
+    });
     expect(first.status).toBe(200);
     // (background jobs run in this service: compare only what requests write)
     const store = openStore(server.databaseUrl, { only: ["Case", "CaseEvent", "IdempotencyKey", "Agency", "User"] });
@@ -208,12 +277,20 @@ describe("concurrency storms", () => {
         [`/api/cases/${a.id}/events`, { type: "WITHDRAW", reason: "other request" }],
         ["/api/cases", { type: "medicalTransfer", insured: people[30], fromAgency: "FZ", toAgency: "XM" }],
       ] as const) {
-        const r = await api.call("POST", path, { token: token.fzA, body, headers: { "Idempotency-Key": "reused-elsewhere" } });
+        const r = await api.call("POST", path, {
+          token: token.fzA,
+          body,
+          headers: { "Idempotency-Key": "reused-elsewhere" },
+        });
         expect(r.status).toBe(422);
         expect(r.body.type).toBe("/problems/idempotency-key-reused");
       }
       // …while the same request with that key is still answered with the first response
-      const again = await api.call("POST", `/api/cases/${a.id}/events`, { token: token.fzA, body: { type: "REISSUE_CERTIFICATE" }, headers: { "Idempotency-Key": "reused-elsewhere" } });
+      const again = await api.call("POST", `/api/cases/${a.id}/events`, {
+        token: token.fzA,
+        body: { type: "REISSUE_CERTIFICATE" },
+        headers: { "Idempotency-Key": "reused-elsewhere" },
+      });
       expect(again.body).toEqual(first.body);
       expect(store.fingerprint()).toBe(before);
     } finally {
@@ -230,12 +307,26 @@ describe("the engine under concurrent duplicates (in-process, below the API's pe
       const db = traced.ctx.db;
       const fz = await db.agency.create({ data: { code: "FZ", name: "福州", region: "350100" } });
       await db.agency.create({ data: { code: "XM", name: "厦门", region: "350200" } });
-      const u = await db.user.create({ data: { username: "engine-clerk", passwordHash: "-", role: "staff", agencyId: fz.id } });
+      const u = await db.user.create({
+        data: { username: "engine-clerk", passwordHash: "-", role: "staff", agencyId: fz.id },
+      });
       const actor = { kind: "staff" as const, userId: u.id, username: u.username, agencyId: fz.id };
       for (let round = 0; round < 5; round++) {
-        const idem = { scope: `user:${u.id}`, key: `engine-${round}`, fingerprint: "same", respond: (c: { id: string }) => ({ status: 201, body: { id: c.id } }) };
+        const idem = {
+          scope: `user:${u.id}`,
+          key: `engine-${round}`,
+          fingerprint: "same",
+          respond: (c: { id: string }) => ({ status: 201, body: { id: c.id } }),
+        };
         const results = await Promise.allSettled(
-          Array.from({ length: 6 }, () => openCase(traced.ctx, actor, { type: "medicalTransfer", insured: people[35], fromAgency: "FZ", toAgency: "XM" }, idem)),
+          Array.from({ length: 6 }, () =>
+            openCase(
+              traced.ctx,
+              actor,
+              { type: "medicalTransfer", insured: people[35], fromAgency: "FZ", toAgency: "XM" },
+              idem,
+            ),
+          ),
         );
         const fulfilled = results.filter((r) => r.status === "fulfilled");
         const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");

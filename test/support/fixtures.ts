@@ -60,7 +60,13 @@ export async function openCase(api: Api, token: string, o: OpenCase = {}): Promi
 // ------------------------------------------------------------------ events
 
 /** Records an event and returns the answer as it is (any status). */
-export function send(api: Api, token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply> {
+export function send(
+  api: Api,
+  token: string,
+  id: string,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<Reply> {
   return api.call("POST", `/api/cases/${id}/events`, { token, body, headers });
 }
 
@@ -81,10 +87,22 @@ export async function eventsOf(api: Api, token: string, id: string): Promise<any
 type Fields = Record<string, unknown>;
 
 /** A medical transfer's ISSUE_CERTIFICATE: 36 months, balance 52 000 fen, no arrears, unless told otherwise. */
-export const medicalCertificate = (o: Fields = {}) => ({ type: "ISSUE_CERTIFICATE", contributionMonths: 36, accountBalanceFen: 52_000, arrearsFen: 0, ...o });
+export const medicalCertificate = (o: Fields = {}) => ({
+  type: "ISSUE_CERTIFICATE",
+  contributionMonths: 36,
+  accountBalanceFen: 52_000,
+  arrearsFen: 0,
+  ...o,
+});
 
 /** A pension transfer's ISSUE_CERTIFICATE: 120 months, personal account 4 567 800 fen, no arrears, unless told otherwise. */
-export const pensionCertificate = (o: Fields = {}) => ({ type: "ISSUE_CERTIFICATE", contributionMonths: 120, personalAccountFen: 4_567_800, arrearsFen: 0, ...o });
+export const pensionCertificate = (o: Fields = {}) => ({
+  type: "ISSUE_CERTIFICATE",
+  contributionMonths: 120,
+  personalAccountFen: 4_567_800,
+  arrearsFen: 0,
+  ...o,
+});
 
 /** Body of each medical-transfer event, valid wherever the machine defines it (balance 52 000 fen, given arrears). */
 export function medicalEventBody(type: string, arrearsFen = 0): Record<string, unknown> {
@@ -165,7 +183,10 @@ export async function walkTo(
  * A bearer token says whose it is and for how long: subject = the user's id, the role, and
  * exp − iat = the configured lifetime. Returns the decoded claims.
  */
-export function expectToken(token: string, want: { userId: number; role: "staff" | "admin"; ttlMinutes: number }): JWTPayload {
+export function expectToken(
+  token: string,
+  want: { userId: number; role: "staff" | "admin"; ttlMinutes: number },
+): JWTPayload {
   const claims = decodeJwt(token);
   expect(claims).toMatchObject({ sub: String(want.userId), role: want.role });
   expect(claims.exp! - claims.iat!).toBe(want.ttlMinutes * 60);

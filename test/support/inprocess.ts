@@ -42,7 +42,14 @@ export async function startTracedService(dir: string) {
   const calendar = await loadCalendar(db);
   await ensureAdministrator(db, config, log, () => {});
   const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET), config.TOKEN_TTL_MINUTES);
-  const ctx: EngineContext = { db, calendar, machines: defaultCatalog, today: () => chinaToday(), log, backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS };
+  const ctx: EngineContext = {
+    db,
+    calendar,
+    machines: defaultCatalog,
+    today: () => chinaToday(),
+    log,
+    backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,
+  };
   const app = createApp({ ctx, config, tokens, metrics: createMetrics() });
   const server = app.listen(0, "127.0.0.1");
   server.on("clientError", answerClientError);

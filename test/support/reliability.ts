@@ -40,7 +40,8 @@ export function rawRequest(
   req: { method: string; target: string; headers?: [string, string][]; body?: string | Buffer; timeoutMs?: number },
 ): Promise<RawReply> {
   const { hostname, port } = new URL(baseUrl);
-  const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, "utf8");
+  const body =
+    req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, "utf8");
   const lines = [`${req.method} ${req.target} HTTP/1.1`, `Host: ${hostname}:${port}`];
   for (const [k, v] of req.headers ?? []) lines.push(`${k}: ${v}`);
   if (body !== undefined) lines.push(`Content-Length: ${body.length}`);
@@ -49,11 +50,22 @@ export function rawRequest(
     const socket = net.connect({ host: hostname, port: Number(port) });
     const chunks: Buffer[] = [];
     let settled = false;
-    const timer = setTimeout(() => finish(new Error(`no complete answer within ${req.timeoutMs ?? 15_000} ms to ${req.method} ${req.target.slice(0, 200)}`)), req.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(
+            `no complete answer within ${req.timeoutMs ?? 15_000} ms to ${req.method} ${req.target.slice(0, 200)}`,
+          ),
+        ),
+      req.timeoutMs ?? 15_000,
+    );
     function finish(err?: Error) {
       if (settled) return;
       const parsed = parseResponse(Buffer.concat(chunks), req.method === "HEAD");
-      if (!parsed && !err) err = new Error(`incomplete answer to ${req.method} ${req.target.slice(0, 200)}: ${Buffer.concat(chunks).toString("latin1").slice(0, 300)}`);
+      if (!parsed && !err)
+        err = new Error(
+          `incomplete answer to ${req.method} ${req.target.slice(0, 200)}: ${Buffer.concat(chunks).toString("latin1").slice(0, 300)}`,
+        );
       settled = true;
       clearTimeout(timer);
       socket.destroy();
@@ -122,12 +134,19 @@ function parseResponse(buf: Buffer, isHead: boolean): RawReply | undefined {
 // ------------------------------------------------------------------ problem details
 
 /** A 4xx answer is RFC 9457 problem details whose status is the HTTP status. */
-export function expectProblem(r: { status: number; headers: Record<string, string> | Headers; body?: any; json?: any }, method = "GET") {
+export function expectProblem(
+  r: { status: number; headers: Record<string, string> | Headers; body?: any; json?: any },
+  method = "GET",
+) {
   const contentType = r.headers instanceof Headers ? r.headers.get("content-type") : r.headers["content-type"];
   expect(contentType ?? "", `content type of a ${r.status}`).toMatch(/^application\/problem\+json/);
   if (method === "HEAD") return;
   const body = "json" in r ? r.json : r.body;
-  expect(body, `problem body of a ${r.status}`).toMatchObject({ type: expect.any(String), title: expect.any(String), status: r.status });
+  expect(body, `problem body of a ${r.status}`).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status: r.status,
+  });
   expect(body.type).toMatch(/^\/problems\/[a-z0-9-]+$/);
 }
 
@@ -140,7 +159,11 @@ export function expectProblem(r: { status: number; headers: Record<string, strin
  */
 export function openStore(databaseUrl: string, opts: { only?: string[] } = {}) {
   const db = new Database(dbFile(databaseUrl), { readonly: true, fileMustExist: true, timeout: 5000 });
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[])
+  const tables = (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  )
     .map((t) => t.name)
     .filter((t) => !opts.only || opts.only.includes(t));
   const selects = tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`)] as const);
@@ -165,7 +188,9 @@ export function openStore(databaseUrl: string, opts: { only?: string[] } = {}) {
 export function checkFile(file: string): { integrity: string; foreignKeyViolations: number } {
   const db = new Database(file, { fileMustExist: true, timeout: 5000 });
   try {
-    const integrity = (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check).join("; ");
+    const integrity = (db.pragma("integrity_check") as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join("; ");
     const foreignKeyViolations = (db.pragma("foreign_key_check") as unknown[]).length;
     return { integrity, foreignKeyViolations };
   } finally {
@@ -189,8 +214,46 @@ export async function runCli(name: string, args: string[], env: Record<string, s
 
 // ------------------------------------------------------------------ people and cases
 
-const surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"];
-const given = ["秀英", "志强", "丽娟", "建国", "海燕", "文博", "晓明", "桂兰", "子涵", "一鸣", "雨婷", "德华", "春梅", "国栋", "静怡", "浩然"];
+const surnames = [
+  "王",
+  "李",
+  "张",
+  "刘",
+  "陈",
+  "杨",
+  "黄",
+  "赵",
+  "吴",
+  "周",
+  "徐",
+  "孙",
+  "马",
+  "朱",
+  "胡",
+  "郭",
+  "何",
+  "高",
+  "林",
+  "罗",
+];
+const given = [
+  "秀英",
+  "志强",
+  "丽娟",
+  "建国",
+  "海燕",
+  "文博",
+  "晓明",
+  "桂兰",
+  "子涵",
+  "一鸣",
+  "雨婷",
+  "德华",
+  "春梅",
+  "国栋",
+  "静怡",
+  "浩然",
+];
 
 /** n distinct insured persons with valid ID numbers and names no other test uses. */
 export function makePeople(n: number, salt = 0): { name: string; idNumber: string }[] {
@@ -198,8 +261,15 @@ export function makePeople(n: number, salt = 0): { name: string; idNumber: strin
     const k = i + salt * 1000;
     const birth = `19${60 + (k % 40)}${String(1 + (k % 12)).padStart(2, "0")}${String(1 + (k % 28)).padStart(2, "0")}`;
     return {
-      name: surnames[k % surnames.length] + given[Math.floor(k / surnames.length) % given.length] + (k >= surnames.length * given.length ? "之" : ""),
-      idNumber: makeTestIdNumber(["350102", "440305", "110105", "310104"][k % 4], birth, String(100 + (Math.floor(k / 4) % 900)).padStart(3, "0")),
+      name:
+        surnames[k % surnames.length] +
+        given[Math.floor(k / surnames.length) % given.length] +
+        (k >= surnames.length * given.length ? "之" : ""),
+      idNumber: makeTestIdNumber(
+        ["350102", "440305", "110105", "310104"][k % 4],
+        birth,
+        String(100 + (Math.floor(k / 4) % 900)).padStart(3, "0"),
+      ),
     };
   });
 }
@@ -207,16 +277,39 @@ export function makePeople(n: number, salt = 0): { name: string; idNumber: strin
 export { medicalEventBody, pathTo } from "./fixtures.ts";
 
 /** A medical transfer's certificate stating `arrearsFen` and `accountBalanceFen`. */
-export const certificate = (arrearsFen = 0, accountBalanceFen = 52_000) => medicalCertificate({ arrearsFen, accountBalanceFen });
+export const certificate = (arrearsFen = 0, accountBalanceFen = 52_000) =>
+  medicalCertificate({ arrearsFen, accountBalanceFen });
 
-export async function openMedical(api: Api, token: string, insured: { name: string; idNumber: string }, from = "FZ", to = "XM") {
-  return (await openCase(api, token, { insured, from, to })) as { id: string; caseNumber: string; version: number; state: string };
+export async function openMedical(
+  api: Api,
+  token: string,
+  insured: { name: string; idNumber: string },
+  from = "FZ",
+  to = "XM",
+) {
+  return (await openCase(api, token, { insured, from, to })) as {
+    id: string;
+    caseNumber: string;
+    version: number;
+    state: string;
+  };
 }
 
 /** A new medical transfer (FZ → XM) brought to `state`; the certificate states `arrearsFen`. */
-export async function medicalCaseIn(api: Api, tokens: { out: string; in: string }, state: string, insured: { name: string; idNumber: string }, arrearsFen = 0) {
+export async function medicalCaseIn(
+  api: Api,
+  tokens: { out: string; in: string },
+  state: string,
+  insured: { name: string; idNumber: string },
+  arrearsFen = 0,
+) {
   const c = await openMedical(api, tokens.out, insured);
-  return (await walkTo(api, tokens, c, state, { arrearsFen })) as { id: string; caseNumber: string; version: number; state: string };
+  return (await walkTo(api, tokens, c, state, { arrearsFen })) as {
+    id: string;
+    caseNumber: string;
+    version: number;
+    state: string;
+  };
 }
 
 export function median(xs: number[]): number {

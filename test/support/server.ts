@@ -29,7 +29,8 @@ export function tempDir(prefix = "tracker-test-"): string {
 }
 
 /** Which database the service tests run on: SQLite by default, PostgreSQL when TEST_DATABASE=postgresql. */
-export const testDatabase: "sqlite" | "postgresql" = process.env.TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
+export const testDatabase: "sqlite" | "postgresql" =
+  process.env.TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
 export const pgAdminUrl = process.env.TEST_PG_URL ?? "postgresql://postgres@localhost:5432/postgres";
 
 /** A fresh PostgreSQL database for one test service (dropped at the end of the run, see pg-global.ts). */
@@ -185,7 +186,10 @@ export async function setUpAgencies(api: ReturnType<typeof client>) {
     ["xm-clerk", "XM"],
     ["sz-clerk", "SZ"],
   ]) {
-    const r = await api.call("POST", "/api/admin/users", { token: admin, body: { username, password, role: "staff", agencyCode } });
+    const r = await api.call("POST", "/api/admin/users", {
+      token: admin,
+      body: { username, password, role: "staff", agencyCode },
+    });
     if (r.status !== 201) throw new Error(JSON.stringify(r.body));
   }
   return {

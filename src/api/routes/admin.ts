@@ -29,11 +29,24 @@ import {
   type UserJson,
 } from "../schemas.ts";
 
-const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 letters, digits, _ or -");
-const limits = z.record(z.string(), z.number()).meta({ description: "limit key -> working days, never above the national ceiling" });
+const code = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 letters, digits, _ or -");
+const limits = z
+  .record(z.string(), z.number())
+  .meta({ description: "limit key -> working days, never above the national ceiling" });
 
 const agencyBody = z
-  .object({ code, name: safeText(100), region: z.string().trim().regex(/^\d{2}(\d{4})?$/, "a 2- or 6-digit region code"), limits: limits.optional() })
+  .object({
+    code,
+    name: safeText(100),
+    region: z
+      .string()
+      .trim()
+      .regex(/^\d{2}(\d{4})?$/, "a 2- or 6-digit region code"),
+    limits: limits.optional(),
+  })
   .strict()
   .meta({ id: "CreateAgency" });
 const agencyPatch = z.object({ name: safeText(100).optional(), limits: limits.optional() }).strict();
@@ -61,7 +74,10 @@ const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD")
 const calendarBody = z
   .object({ holidays: z.array(chinaDate).max(366), workdays: z.array(chinaDate).max(366) })
   .strict()
-  .meta({ id: "CalendarYear", description: "official days off (holiday periods) and make-up working days (调休) on weekends" });
+  .meta({
+    id: "CalendarYear",
+    description: "official days off (holiday periods) and make-up working days (调休) on weekends",
+  });
 const yearParam = z.object({ year: z.coerce.number().int().min(SUPPORTED_YEARS.min).max(SUPPORTED_YEARS.max) });
 
 const auditQuery = z
@@ -89,7 +105,12 @@ function checkLimits(raw: unknown) {
   return r.value;
 }
 
-const auditedAgency = (a: Agency) => ({ code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits) as unknown });
+const auditedAgency = (a: Agency) => ({
+  code: a.code,
+  name: a.name,
+  region: a.region,
+  limits: JSON.parse(a.limits) as unknown,
+});
 
 export function adminRoutes(deps: ApiDeps) {
   const { ctx, add } = deps;
@@ -108,10 +129,17 @@ export function adminRoutes(deps: ApiDeps) {
     errors: [409],
     handler: async ({ body, res, actor }) => {
       const lim = checkLimits(body.limits ?? {});
-      if (await db.agency.findUnique({ where: { code: body.code } })) throw problems.conflict(`Agency ${body.code} already exists.`);
+      if (await db.agency.findUnique({ where: { code: body.code } }))
+        throw problems.conflict(`Agency ${body.code} already exists.`);
       const a = await db.$transaction(async (tx) => {
-        const created = await tx.agency.create({ data: { code: body.code, name: body.name, region: body.region, limits: JSON.stringify(lim) } });
-        await recordAudit(tx, actor!, { action: "agency.created", target: `agency:${created.code}`, after: auditedAgency(created) });
+        const created = await tx.agency.create({
+          data: { code: body.code, name: body.name, region: body.region, limits: JSON.stringify(lim) },
+        });
+        await recordAudit(tx, actor!, {
+          action: "agency.created",
+          target: `agency:${created.code}`,
+          after: auditedAgency(created),
+        });
         return created;
       });
       res.status(201);
@@ -152,11 +180,21 @@ export function adminRoutes(deps: ApiDeps) {
           const v = await tx.agency.update({ where: { id: a.id }, data });
           const target = `agency:${a.code}`;
           if (data.name !== undefined && v.name !== a.name) {
-            await recordAudit(tx, actor!, { action: "agency.renamed", target, before: { name: a.name }, after: { name: v.name } });
+            await recordAudit(tx, actor!, {
+              action: "agency.renamed",
+              target,
+              before: { name: a.name },
+              after: { name: v.name },
+            });
           }
           if (data.limits !== undefined && v.limits !== a.limits) {
             const before = { limits: JSON.parse(a.limits) as unknown };
-            await recordAudit(tx, actor!, { action: "agency.limits_changed", target, before, after: { limits: JSON.parse(v.limits) as unknown } });
+            await recordAudit(tx, actor!, {
+              action: "agency.limits_changed",
+              target,
+              before,
+              after: { limits: JSON.parse(v.limits) as unknown },
+            });
           }
           return v;
         }),
@@ -184,11 +222,15 @@ export function adminRoutes(deps: ApiDeps) {
       } else if (body.agencyCode) {
         throw problems.invalid([{ path: "agencyCode", message: "administrators do not belong to an agency" }]);
       }
-      if (await db.user.findUnique({ where: { username: body.username } })) throw problems.conflict(`User ${body.username} already exists.`);
+      if (await db.user.findUnique({ where: { username: body.username } }))
+        throw problems.conflict(`User ${body.username} already exists.`);
       await requireStrongPassword(body.password, "password");
       const passwordHash = await hashPassword(body.password);
       const u = await db.$transaction(async (tx) => {
-        const created = await tx.user.create({ data: { username: body.username, passwordHash, role: body.role, agencyId }, include: { agency: true } });
+        const created = await tx.user.create({
+          data: { username: body.username, passwordHash, role: body.role, agencyId },
+          include: { agency: true },
+        });
         const after = userView(created, created.agency?.code ?? null);
         await recordAudit(tx, actor!, { action: "user.created", target: `user:${created.username}`, after });
         return created;
@@ -240,11 +282,18 @@ export function adminRoutes(deps: ApiDeps) {
           throw problems.invalid([{ path: "agencyCode", message: "staff belong to an agency" }]);
         }
       } else {
-        if (body.agencyCode !== undefined) throw problems.invalid([{ path: "agencyCode", message: "administrators do not belong to an agency" }]);
+        if (body.agencyCode !== undefined)
+          throw problems.invalid([{ path: "agencyCode", message: "administrators do not belong to an agency" }]);
         agencyId = null;
       }
       if (body.password) await requireStrongPassword(body.password, "password");
-      type UserChange = { disabled?: boolean; passwordHash?: string; role?: string; agencyId?: number | null; tokenVersion?: { increment: number } };
+      type UserChange = {
+        disabled?: boolean;
+        passwordHash?: string;
+        role?: string;
+        agencyId?: number | null;
+        tokenVersion?: { increment: number };
+      };
       const data: UserChange = {};
       if (body.disabled !== undefined && body.disabled !== u.disabled) data.disabled = body.disabled;
       if (body.password) data.passwordHash = await hashPassword(body.password);
@@ -257,7 +306,12 @@ export function adminRoutes(deps: ApiDeps) {
         const target = `user:${u.username}`;
         if (data.disabled !== undefined) {
           const action = data.disabled ? "user.disabled" : "user.enabled";
-          await recordAudit(tx, actor!, { action, target, before: { disabled: u.disabled }, after: { disabled: after.disabled } });
+          await recordAudit(tx, actor!, {
+            action,
+            target,
+            before: { disabled: u.disabled },
+            after: { disabled: after.disabled },
+          });
         }
         if (data.passwordHash) await recordAudit(tx, actor!, { action: "user.password_reset", target });
         if (roleChanged) {
@@ -297,7 +351,8 @@ export function adminRoutes(deps: ApiDeps) {
     method: "put",
     path: "/api/admin/calendar/:year",
     operationId: "publishCalendarYear",
-    summary: "Publish a year's official schedule (replaces the provisional rule for that year); open cases' due dates that relied on it are recomputed",
+    summary:
+      "Publish a year's official schedule (replaces the provisional rule for that year); open cases' due dates that relied on it are recomputed",
     tags: ["admin"],
     access: "admin",
     params: yearParam,
@@ -311,7 +366,12 @@ export function adminRoutes(deps: ApiDeps) {
     handler: async ({ params, body, actor }) => {
       // Validated, stored, published to the live calendar, and every open due date that relied on
       // the year recomputed (each change a DEADLINES_RECOMPUTED event).
-      const answer: z.output<typeof publishedCalendarYearSchema> = await publishCalendarYear(ctx, params.year, body, actor!);
+      const answer: z.output<typeof publishedCalendarYearSchema> = await publishCalendarYear(
+        ctx,
+        params.year,
+        body,
+        actor!,
+      );
       return answer;
     },
   });
@@ -327,11 +387,20 @@ export function adminRoutes(deps: ApiDeps) {
     responses: { 201: { description: "The policy", schema: policySchema } },
     errors: [409],
     handler: async ({ body, res, actor }) => {
-      const exists = await db.regionalPolicy.findUnique({ where: { region_effectiveFrom: { region: body.region, effectiveFrom: body.effectiveFrom } } });
-      if (exists) throw problems.conflict(`A policy for region ${body.region} effective ${body.effectiveFrom} already exists; add a new version with a later date.`);
+      const exists = await db.regionalPolicy.findUnique({
+        where: { region_effectiveFrom: { region: body.region, effectiveFrom: body.effectiveFrom } },
+      });
+      if (exists)
+        throw problems.conflict(
+          `A policy for region ${body.region} effective ${body.effectiveFrom} already exists; add a new version with a later date.`,
+        );
       const p = await db.$transaction(async (tx) => {
         const created = await tx.regionalPolicy.create({ data: body });
-        await recordAudit(tx, actor!, { action: "policy.added", target: `policy:${created.region}@${created.effectiveFrom}`, after: created });
+        await recordAudit(tx, actor!, {
+          action: "policy.added",
+          target: `policy:${created.region}@${created.effectiveFrom}`,
+          after: created,
+        });
         return created;
       });
       res.status(201);
@@ -377,11 +446,50 @@ export function adminRoutes(deps: ApiDeps) {
       const events = await db.caseEvent.findMany({
         where: { occurredOn: { gte: query.from, lte: query.to }, ...agencyFilter },
         orderBy: { id: "asc" },
-        include: { case: { select: { caseNumber: true, type: true, fromAgency: { select: { code: true } }, toAgency: { select: { code: true } } } } },
+        include: {
+          case: {
+            select: {
+              caseNumber: true,
+              type: true,
+              fromAgency: { select: { code: true } },
+              toAgency: { select: { code: true } },
+            },
+          },
+        },
       });
-      const header = ["eventId", "caseNumber", "caseType", "fromAgency", "toAgency", "seq", "type", "fromState", "toState", "occurredOn", "recordedAt", "actorKind", "actorName", "backdateReason"];
+      const header = [
+        "eventId",
+        "caseNumber",
+        "caseType",
+        "fromAgency",
+        "toAgency",
+        "seq",
+        "type",
+        "fromState",
+        "toState",
+        "occurredOn",
+        "recordedAt",
+        "actorKind",
+        "actorName",
+        "backdateReason",
+      ];
       const lines = events.map((e) =>
-        [e.id, e.case.caseNumber, e.case.type, e.case.fromAgency.code, e.case.toAgency.code, e.seq, e.type, e.fromState, e.toState, e.occurredOn, e.recordedAt.toISOString(), e.actorKind, e.actorName, e.backdateReason]
+        [
+          e.id,
+          e.case.caseNumber,
+          e.case.type,
+          e.case.fromAgency.code,
+          e.case.toAgency.code,
+          e.seq,
+          e.type,
+          e.fromState,
+          e.toState,
+          e.occurredOn,
+          e.recordedAt.toISOString(),
+          e.actorKind,
+          e.actorName,
+          e.backdateReason,
+        ]
           .map(csvCell)
           .join(","),
       );

@@ -15,10 +15,17 @@ const filters = {
 };
 const refineRange = <T extends { from?: string; to?: string }>(q: T) => !q.from || !q.to || q.from <= q.to;
 const listQuery = z
-  .object({ ...filters, limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.coerce.number().int().min(1).max(2_147_483_647).optional() })
+  .object({
+    ...filters,
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  })
   .strict()
   .refine(refineRange, { message: "from must not be after to", path: ["to"] });
-const csvQuery = z.object(filters).strict().refine(refineRange, { message: "from must not be after to", path: ["to"] });
+const csvQuery = z
+  .object(filters)
+  .strict()
+  .refine(refineRange, { message: "from must not be after to", path: ["to"] });
 
 /** A China date's first instant (UTC+8, no daylight saving time). */
 const chinaMidnight = (d: string) => new Date(`${d}T00:00:00+08:00`);
@@ -69,7 +76,8 @@ export function auditLogRoutes({ ctx, add }: ApiDeps) {
     method: "get",
     path: "/api/admin/audit-log",
     operationId: "listAdminAudit",
-    summary: "The administrative audit (who changed users, agencies, the calendar, policies, webhooks), newest first, paged",
+    summary:
+      "The administrative audit (who changed users, agencies, the calendar, policies, webhooks), newest first, paged",
     tags: ["admin"],
     access: "admin",
     query: listQuery,
@@ -95,9 +103,17 @@ export function auditLogRoutes({ ctx, add }: ApiDeps) {
     query: csvQuery,
     responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } } },
     handler: async ({ query, res }) => {
-      const rows = await db.adminAuditEntry.findMany({ where: where(query), orderBy: { id: "asc" }, take: CSV_MAX_ROWS });
+      const rows = await db.adminAuditEntry.findMany({
+        where: where(query),
+        orderBy: { id: "asc" },
+        take: CSV_MAX_ROWS,
+      });
       const header = ["id", "at", "actorId", "actorName", "action", "target", "before", "after"];
-      const lines = rows.map((e) => [e.id, e.at.toISOString(), e.actorId, e.actorName, e.action, e.target, e.before, e.after].map(csvCell).join(","));
+      const lines = rows.map((e) =>
+        [e.id, e.at.toISOString(), e.actorId, e.actorName, e.action, e.target, e.before, e.after]
+          .map(csvCell)
+          .join(","),
+      );
       res
         .type("text/csv; charset=utf-8")
         .attachment(`admin-audit${query.from ? `-${query.from}` : ""}${query.to ? `-${query.to}` : ""}.csv`)

@@ -15,7 +15,10 @@ const loginBody = z
   .meta({ id: "Login" });
 
 const passwordChangeBody = z
-  .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(12, "at least 12 characters").max(256) })
+  .object({
+    currentPassword: z.string().min(1).max(256),
+    newPassword: z.string().min(12, "at least 12 characters").max(256),
+  })
   .strict()
   .meta({ id: "PasswordChange" });
 
@@ -38,7 +41,10 @@ const MAX_ADDRESSES_PER_ACCOUNT = 10_000;
  */
 export class AccountThrottle {
   private readonly accounts = new Map<string, AccountFailures>();
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private current(username: string): AccountFailures | undefined {
     const a = this.accounts.get(username);
@@ -141,10 +147,20 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
       const user = await ctx.db.user.findUnique({ where: { username: body.username } });
       // Verify against a decoy when the user is unknown, so timing does not reveal usernames.
       const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), body.password);
-      if (!user || !ok || user.disabled) throw problems.unauthorized("Wrong username or password, or the account is disabled.");
-      const { token, expiresAt } = await tokens.issue({ userId: user.id, role: user.role as "staff" | "admin", version: user.tokenVersion });
+      if (!user || !ok || user.disabled)
+        throw problems.unauthorized("Wrong username or password, or the account is disabled.");
+      const { token, expiresAt } = await tokens.issue({
+        userId: user.id,
+        role: user.role as "staff" | "admin",
+        version: user.tokenVersion,
+      });
       const role = user.role as "staff" | "admin";
-      const answer: z.output<typeof tokenSchema> = { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role };
+      const answer: z.output<typeof tokenSchema> = {
+        token,
+        tokenType: "Bearer",
+        expiresAt: expiresAt.toISOString(),
+        role,
+      };
       return answer;
     },
   });
@@ -181,7 +197,9 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
       // Kept until the token would have expired anyway; expired rows are dropped on the way.
       await ctx.db.revokedToken.deleteMany({ where: { expiresAt: { lt: new Date() } } });
       try {
-        await ctx.db.revokedToken.create({ data: { jti: t.jti, userId: t.userId, expiresAt: new Date(t.expiresAtMs) } });
+        await ctx.db.revokedToken.create({
+          data: { jti: t.jti, userId: t.userId, expiresAt: new Date(t.expiresAtMs) },
+        });
       } catch (e) {
         // the same token logged out twice at once: it is ended either way
         if ((e as { code?: string }).code !== "P2002") throw e;
@@ -205,16 +223,29 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
       if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
         throw problems.invalid([{ path: "currentPassword", message: "is not your current password" }]);
       }
-      if (body.newPassword === body.currentPassword) throw problems.invalid([{ path: "newPassword", message: "must differ from the current password" }]);
+      if (body.newPassword === body.currentPassword)
+        throw problems.invalid([{ path: "newPassword", message: "must differ from the current password" }]);
       await requireStrongPassword(body.newPassword, "newPassword");
       const passwordHash = await hashPassword(body.newPassword);
       const updated = await ctx.db.$transaction(async (tx) => {
-        const u = await tx.user.update({ where: { id: user.id }, data: { passwordHash, tokenVersion: { increment: 1 } } });
+        const u = await tx.user.update({
+          where: { id: user.id },
+          data: { passwordHash, tokenVersion: { increment: 1 } },
+        });
         await recordAudit(tx, actor!, { action: "user.password_changed", target: `user:${u.username}` });
         return u;
       });
-      const { token, expiresAt } = await tokens.issue({ userId: updated.id, role: updated.role as "staff" | "admin", version: updated.tokenVersion });
-      const answer: z.output<typeof tokenSchema> = { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), role: updated.role as "staff" | "admin" };
+      const { token, expiresAt } = await tokens.issue({
+        userId: updated.id,
+        role: updated.role as "staff" | "admin",
+        version: updated.tokenVersion,
+      });
+      const answer: z.output<typeof tokenSchema> = {
+        token,
+        tokenType: "Bearer",
+        expiresAt: expiresAt.toISOString(),
+        role: updated.role as "staff" | "admin",
+      };
       return answer;
     },
   });

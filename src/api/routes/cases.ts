@@ -36,7 +36,9 @@ function searchLimiter(perMinute: number) {
   });
   return (req: Request, res: Response) =>
     // the limiter's handler passes a Problem (an Error) to next() when the limit is reached
-    new Promise<void>((resolve, reject) => void limiter(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())));
+    new Promise<void>(
+      (resolve, reject) => void limiter(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())),
+    );
 }
 
 const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
@@ -53,7 +55,9 @@ export const createCaseBody = z
       })
       .strict(),
     fromAgency: agencyCode,
-    toAgency: agencyCode.optional().meta({ description: "defaults to fromAgency (for the types handled by one agency, GET /api/machines singleAgency)" }),
+    toAgency: agencyCode.optional().meta({
+      description: "defaults to fromAgency (for the types handled by one agency, GET /api/machines singleAgency)",
+    }),
     occurredOn: chinaDate.optional().meta({ description: "China date of the suspension/lapse; defaults to today" }),
   })
   .strict()
@@ -85,18 +89,28 @@ const listQuery = z
           "a case number (whole or any part), the insured person's full ID number, or the beginning of their name " +
           "(staff only: administrators search by case number, 403 otherwise); throttled per user (429)",
       }),
-    sort: z.enum(["due", "recent"]).default("due").meta({ description: "due: the earliest open due date (step or overall) first; recent: last changed first" }),
+    sort: z
+      .enum(["due", "recent"])
+      .default("due")
+      .meta({ description: "due: the earliest open due date (step or overall) first; recent: last changed first" }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().uuid().optional(),
   })
   .strict();
 
 const eventBody = z
-  .object({ type: z.string().min(1).max(64), occurredOn: z.unknown().optional(), backdateReason: z.unknown().optional() })
+  .object({
+    type: z.string().min(1).max(64),
+    occurredOn: z.unknown().optional(),
+    backdateReason: z.unknown().optional(),
+  })
   .passthrough();
 
 const etagHeader = z.string().meta({ description: 'the case version, e.g. "3": send it back as If-Match' });
-const replayed = z.literal("true").optional().meta({ description: "the stored answer to an earlier request with this Idempotency-Key" });
+const replayed = z
+  .literal("true")
+  .optional()
+  .meta({ description: "the stored answer to an earlier request with this Idempotency-Key" });
 /** A write's headers: an idempotent replay answers with the stored body and status only. */
 const writeHeaders = (h: Record<string, z.ZodType>) =>
   z.object({
@@ -118,7 +132,10 @@ const eventsQuery = z
 
 const versionHeader = z.object({
   "if-match": z.string().optional().meta({ description: "the case version you saw; a stale one gets 412" }),
-  "idempotency-key": z.string().optional().meta({ description: "a retried request with the same key returns the first response" }),
+  "idempotency-key": z
+    .string()
+    .optional()
+    .meta({ description: "a retried request with the same key returns the first response" }),
 });
 
 function parseIfMatch(raw: string | undefined): number | undefined {
@@ -150,7 +167,12 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     errors: [409],
     handler: async ({ body, actor, req, res }) =>
       withIdempotency(ctx, req, res, actor!, async (idem) => {
-        const c = await openCase(ctx, actor!, body, idem?.({ status: 201, view: (row) => ({ ...caseView(ctx, row, actor!) }) }));
+        const c = await openCase(
+          ctx,
+          actor!,
+          body,
+          idem?.({ status: 201, view: (row) => ({ ...caseView(ctx, row, actor!) }) }),
+        );
         res.status(201).location(`/api/cases/${c.id}`);
         return caseView(ctx, c, actor!);
       }),
@@ -219,17 +241,27 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     docBody: eventDocBody,
     headers: versionHeader,
     responses: {
-      200: { description: "The case after the event", schema: caseViewSchema, headers: writeHeaders({ ETag: etagHeader }) },
+      200: {
+        description: "The case after the event",
+        schema: caseViewSchema,
+        headers: writeHeaders({ ETag: etagHeader }),
+      },
     },
     errors: [404, 409, 412],
     handler: async ({ params, body, actor, req, res }) => {
       const ifMatch = parseIfMatch(req.get("if-match"));
       const { type, occurredOn, backdateReason, ...payload } = body;
       return withIdempotency(ctx, req, res, actor!, async (idem) => {
-        const { case: c } = await advanceCase(ctx, actor!, params.id, { type, occurredOn, backdateReason, payload }, {
-          ifMatch,
-          idempotency: idem?.({ status: 200, view: (row) => caseView(ctx, row, actor!) }),
-        });
+        const { case: c } = await advanceCase(
+          ctx,
+          actor!,
+          params.id,
+          { type, occurredOn, backdateReason, payload },
+          {
+            ifMatch,
+            idempotency: idem?.({ status: 200, view: (row) => caseView(ctx, row, actor!) }),
+          },
+        );
         res.set("ETag", `"${c.version}"`);
         return caseView(ctx, c, actor!);
       });

@@ -85,7 +85,10 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
     tags: ["machines"],
     access: "public",
     responses: {
-      200: { description: "Case types: type, latestVersion, label (zh, en), singleAgency, caseNumberPrefix", schema: machineListSchema },
+      200: {
+        description: "Case types: type, latestVersion, label (zh, en), singleAgency, caseNumberPrefix",
+        schema: machineListSchema,
+      },
     },
     handler: (): z.output<typeof machineListSchema> => ({
       items: ctx.machines.types.map((t) => {

@@ -12,7 +12,12 @@ const slaQuery = z
     from: chinaDate.meta({ description: "first China date of the completion period (included)" }),
     to: chinaDate.meta({ description: "last China date of the completion period (included)" }),
     format: z.enum(["json", "csv"]).default("json"),
-    agency: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/).optional().meta({ description: "only this agency's rows" }),
+    agency: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/)
+      .optional()
+      .meta({ description: "only this agency's rows" }),
   })
   .strict()
   .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] });
@@ -27,13 +32,16 @@ const slaRow = z.object({
   overdue: z.number().int().meta({ description: "open and past the step's due date" }),
   completedOnTime: z.number().int(),
   completedLate: z.number().int(),
-  completionRate: z.number().nullable().meta({ description: "completedOnTime / completed, 0..1; null when none completed" }),
+  completionRate: z
+    .number()
+    .nullable()
+    .meta({ description: "completedOnTime / completed, 0..1; null when none completed" }),
   medianWorkingDays: z.number().nullable(),
   p90WorkingDays: z.number().nullable(),
-  completedBackdated: z
-    .number()
-    .int()
-    .meta({ description: "completions dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days before they were recorded" }),
+  completedBackdated: z.number().int().meta({
+    description:
+      "completions dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days before they were recorded",
+  }),
 });
 
 const slaSchema = z
@@ -50,7 +58,8 @@ export function reportRoutes({ ctx, add }: ApiDeps) {
     method: "get",
     path: "/api/admin/reports/sla",
     operationId: "getSlaReport",
-    summary: "Step deadlines kept, per agency and step: open, overdue, completed on time or late in [from, to], working-day median and 90th percentile",
+    summary:
+      "Step deadlines kept, per agency and step: open, overdue, completed on time or late in [from, to], working-day median and 90th percentile",
     tags: ["reports"],
     access: "admin",
     query: slaQuery,
@@ -66,10 +75,7 @@ export function reportRoutes({ ctx, add }: ApiDeps) {
       }
       const report = await slaReport(ctx, { from: query.from, to: query.to, agency: query.agency });
       if (query.format === "csv") {
-        res
-          .type("text/csv; charset=utf-8")
-          .attachment(`sla-${query.from}-${query.to}.csv`)
-          .send(slaCsv(report));
+        res.type("text/csv; charset=utf-8").attachment(`sla-${query.from}-${query.to}.csv`).send(slaCsv(report));
         return undefined;
       }
       return report satisfies z.output<typeof slaSchema>;

@@ -1,7 +1,14 @@
 // Administration of outgoing webhooks: subscriptions, the delivery log, manual redelivery.
 // Deliveries themselves are made by the worker in src/notifications/worker.ts.
 import { z } from "zod";
-import type { Prisma, Webhook, WebhookDelivery, WebhookDeliveryAttempt, OutboxMessage, Agency } from "../../generated/prisma/client.ts";
+import type {
+  Prisma,
+  Webhook,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+  OutboxMessage,
+  Agency,
+} from "../../generated/prisma/client.ts";
 import { MESSAGE_KINDS, outboxWritten, type MessageKind } from "../../notifications/outbox.ts";
 import { generateSecret, isStandardSecret, maskSecret } from "../../notifications/signing.ts";
 import { literalHostRefused, type Network } from "../../notifications/destinations.ts";
@@ -43,7 +50,10 @@ const secret = z
   .min(16, "at least 16 characters")
   .max(256)
   .regex(/^[\x21-\x7e]+$/, "visible ASCII characters only")
-  .refine((s) => !s.startsWith("whsec_") || isStandardSecret(s), "a whsec_ secret is whsec_ followed by standard base64 of 24 to 64 bytes")
+  .refine(
+    (s) => !s.startsWith("whsec_") || isStandardSecret(s),
+    "a whsec_ secret is whsec_ followed by standard base64 of 24 to 64 bytes",
+  )
   .meta({
     description:
       "HMAC-SHA256 key. `whsec_` + base64 (Standard Webhooks): the key is the decoded bytes; any other secret: its UTF-8 bytes. " +
@@ -55,14 +65,25 @@ const createBody = z
     url: webhookUrl,
     secret: secret.optional(),
     events: kinds,
-    agencyCode: z.string().trim().min(1).max(32).optional().meta({ description: "only cases where this agency is either end; omit for all cases" }),
+    agencyCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .optional()
+      .meta({ description: "only cases where this agency is either end; omit for all cases" }),
     active: z.boolean().optional(),
   })
   .strict()
   .meta({ id: "CreateWebhook" });
 
 const patchBody = z
-  .object({ active: z.boolean().optional(), url: webhookUrl.optional(), events: kinds.optional(), secret: secret.optional() })
+  .object({
+    active: z.boolean().optional(),
+    url: webhookUrl.optional(),
+    events: kinds.optional(),
+    secret: secret.optional(),
+  })
   .strict()
   .meta({ id: "UpdateWebhook" });
 
@@ -100,7 +121,10 @@ const attemptSchema = z.object({
   durationMs: z.number().int(),
   statusCode: z.number().int().nullable(),
   error: z.string().nullable(),
-  responseBody: z.string().nullable().meta({ description: "always null: receivers' answers are not kept (earlier versions kept their first bytes)" }),
+  responseBody: z
+    .string()
+    .nullable()
+    .meta({ description: "always null: receivers' answers are not kept (earlier versions kept their first bytes)" }),
 });
 
 const deliverySchema = z
@@ -201,7 +225,13 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
   const allowed = config.WEBHOOK_ALLOWED_NETWORKS;
 
   async function counts(ids: number[]): Promise<Map<number, Counts>> {
-    const rows = ids.length ? await db.webhookDelivery.groupBy({ by: ["webhookId", "status"], where: { webhookId: { in: ids } }, _count: { _all: true } }) : [];
+    const rows = ids.length
+      ? await db.webhookDelivery.groupBy({
+          by: ["webhookId", "status"],
+          where: { webhookId: { in: ids } },
+          _count: { _all: true },
+        })
+      : [];
     const out = new Map<number, Counts>(ids.map((id) => [id, { pending: 0, delivered: 0, failed: 0 }]));
     for (const r of rows) {
       const c = out.get(r.webhookId)!;
@@ -220,11 +250,17 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
     method: "post",
     path: "/api/admin/webhooks",
     operationId: "createWebhook",
-    summary: "Subscribe a URL to notifications (state changes, deadlines approaching or missed), for all cases or one agency's",
+    summary:
+      "Subscribe a URL to notifications (state changes, deadlines approaching or missed), for all cases or one agency's",
     tags: ["webhooks"],
     access: "admin",
     body: createBody,
-    responses: { 201: { description: "The webhook; `secret` is shown only if it was generated", content: { "application/json": { schema: webhookSchema } } } },
+    responses: {
+      201: {
+        description: "The webhook; `secret` is shown only if it was generated",
+        content: { "application/json": { schema: webhookSchema } },
+      },
+    },
     handler: async ({ body, actor, res }) => {
       checkDestination(body.url, allowed);
       let agencyId: number | null = null;
@@ -246,7 +282,11 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
           },
           include: { agency: true },
         });
-        await recordAudit(tx, actor!, { action: "webhook.created", target: `webhook:${created.id}`, after: auditedWebhook(created) });
+        await recordAudit(tx, actor!, {
+          action: "webhook.created",
+          target: `webhook:${created.id}`,
+          after: auditedWebhook(created),
+        });
         return created;
       });
       res.status(201).location(`/api/admin/webhooks/${w.id}`);
@@ -261,7 +301,12 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
     summary: "List webhooks (secrets masked) with their delivery counts",
     tags: ["webhooks"],
     access: "admin",
-    responses: { 200: { description: "Webhooks", content: { "application/json": { schema: z.object({ items: z.array(webhookSchema) }) } } } },
+    responses: {
+      200: {
+        description: "Webhooks",
+        content: { "application/json": { schema: z.object({ items: z.array(webhookSchema) }) } },
+      },
+    },
     handler: async () => {
       const hooks = await db.webhook.findMany({ orderBy: { id: "asc" }, include: { agency: true } });
       const c = await counts(hooks.map((h) => h.id));
@@ -290,7 +335,12 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
       if (body.secret !== undefined) data.secret = body.secret;
       const w = await db.$transaction(async (tx) => {
         const after = await tx.webhook.update({ where: { id: params.id }, data, include: { agency: true } });
-        await recordAudit(tx, actor!, { action: "webhook.changed", target: `webhook:${after.id}`, before: auditedWebhook(before), after: auditedWebhook(after) });
+        await recordAudit(tx, actor!, {
+          action: "webhook.changed",
+          target: `webhook:${after.id}`,
+          before: auditedWebhook(before),
+          after: auditedWebhook(after),
+        });
         return after;
       });
       // Switched back on: its waiting deliveries go out now.
@@ -303,7 +353,8 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
     method: "delete",
     path: "/api/admin/webhooks/:id",
     operationId: "deleteWebhook",
-    summary: "Delete a webhook with its deliveries and their attempt log (the notifications themselves stay for other webhooks)",
+    summary:
+      "Delete a webhook with its deliveries and their attempt log (the notifications themselves stay for other webhooks)",
     tags: ["webhooks"],
     access: "admin",
     params: webhookId,
@@ -316,7 +367,11 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
         await tx.webhookDeliveryAttempt.deleteMany({ where: { delivery: { webhookId: params.id } } });
         await tx.webhookDelivery.deleteMany({ where: { webhookId: params.id } });
         await tx.webhook.delete({ where: { id: params.id } });
-        await recordAudit(tx, actor!, { action: "webhook.deleted", target: `webhook:${found.id}`, before: auditedWebhook(found) });
+        await recordAudit(tx, actor!, {
+          action: "webhook.deleted",
+          target: `webhook:${found.id}`,
+          before: auditedWebhook(found),
+        });
         return true;
       });
       if (!deleted) throw problems.notFound(`Webhook ${params.id}`);
@@ -336,7 +391,11 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
     responses: {
       200: {
         description: "Deliveries",
-        content: { "application/json": { schema: z.object({ items: z.array(deliverySchema), nextCursor: z.string().nullable() }) } },
+        content: {
+          "application/json": {
+            schema: z.object({ items: z.array(deliverySchema), nextCursor: z.string().nullable() }),
+          },
+        },
       },
     },
     errors: [404],
@@ -362,23 +421,47 @@ export function webhookRoutes({ ctx, config, add }: ApiDeps) {
     tags: ["webhooks"],
     access: "admin",
     params: deliveryId,
-    responses: { 202: { description: "Queued; the delivery log shows the outcome", content: { "application/json": { schema: deliverySchema } } } },
+    responses: {
+      202: {
+        description: "Queued; the delivery log shows the outcome",
+        content: { "application/json": { schema: deliverySchema } },
+      },
+    },
     errors: [404, 409],
     handler: async ({ params, res }) => {
       const d = await db.webhookDelivery.findUnique({ where: { id: params.id }, include: { webhook: true } });
       if (!d) throw problems.notFound("The delivery");
-      if (!d.webhook.active) throw problems.conflict(`Webhook ${d.webhookId} is switched off; switch it on first (PATCH /api/admin/webhooks/${d.webhookId}).`);
+      if (!d.webhook.active)
+        throw problems.conflict(
+          `Webhook ${d.webhookId} is switched off; switch it on first (PATCH /api/admin/webhooks/${d.webhookId}).`,
+        );
       const now = new Date();
       const updated = await db.$transaction(async (tx) => {
         // Not while a worker holds the delivery: that attempt's outcome would overwrite ours.
         const { count } = await tx.webhookDelivery.updateMany({
           where: { id: d.id, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-          data: { status: "pending", failures: 0, nextAttemptAt: now, manual: true, lockedUntil: null, claimToken: null },
+          data: {
+            status: "pending",
+            failures: 0,
+            nextAttemptAt: now,
+            manual: true,
+            lockedUntil: null,
+            claimToken: null,
+          },
         });
         if (count !== 1) return null;
-        return tx.webhookDelivery.findUnique({ where: { id: d.id }, include: { message: true, attemptLog: { orderBy: { attemptNo: "asc" } } } });
+        return tx.webhookDelivery.findUnique({
+          where: { id: d.id },
+          include: { message: true, attemptLog: { orderBy: { attemptNo: "asc" } } },
+        });
       });
-      if (!updated) throw new Problem(409, "delivery-in-progress", "Delivery in progress", "This delivery is being sent right now; look at its log in a moment.");
+      if (!updated)
+        throw new Problem(
+          409,
+          "delivery-in-progress",
+          "Delivery in progress",
+          "This delivery is being sent right now; look at its log in a moment.",
+        );
       outboxWritten();
       res.status(202);
       return deliveryView(updated);

@@ -15,7 +15,10 @@ export function getSession() {
 
 /** @param {{ token: string, role: string, expiresAt: string }} session */
 export function setSession(session) {
-  sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token: session.token, role: session.role, expiresAt: session.expiresAt }));
+  sessionStorage.setItem(
+    TOKEN_KEY,
+    JSON.stringify({ token: session.token, role: session.role, expiresAt: session.expiresAt }),
+  );
 }
 
 export function clearSession() {
@@ -43,7 +46,13 @@ export async function api(method, path, opts = {}) {
   if (session) h.authorization = `Bearer ${session.token}`;
   let res;
   try {
-    res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store", credentials: "omit" });
+    res = await fetch(path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "omit",
+    });
   } catch {
     return { status: 0, ok: false, body: null, headers: null };
   }

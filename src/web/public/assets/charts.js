@@ -27,7 +27,14 @@ export function barChart(opts) {
 
   const svg = s(
     "svg",
-    { class: "chart", role: "img", "aria-labelledby": `${id}-title ${id}-desc`, viewBox: `0 0 ${width} ${height}`, width: "100%", style: `max-width:${width}px` },
+    {
+      class: "chart",
+      role: "img",
+      "aria-labelledby": `${id}-title ${id}-desc`,
+      viewBox: `0 0 ${width} ${height}`,
+      width: "100%",
+      style: `max-width:${width}px`,
+    },
     s("title", { id: `${id}-title` }, opts.title),
     s("desc", { id: `${id}-desc` }, opts.desc),
   );
@@ -35,19 +42,42 @@ export function barChart(opts) {
   for (let i = 0; i <= 4; i++) {
     const x = labelW + (plotW * i) / 4;
     svg.append(s("line", { x1: x, x2: x, y1: top - 4, y2: plotBottom, class: i === 0 ? "axis" : "grid" }));
-    svg.append(s("text", { x, y: plotBottom + 16, "text-anchor": "middle", class: "tick" }, opts.format((max * i) / 4)));
+    svg.append(
+      s("text", { x, y: plotBottom + 16, "text-anchor": "middle", class: "tick" }, opts.format((max * i) / 4)),
+    );
   }
   opts.categories.forEach((cat, i) => {
     const gy = top + i * groupH;
     const short = cat.length > 30 ? `${cat.slice(0, 29)}…` : cat;
-    svg.append(s("text", { x: labelW - 8, y: gy + (opts.series.length * barH) / 2 + 4, "text-anchor": "end", class: "cat" }, s("title", null, cat), short));
+    svg.append(
+      s(
+        "text",
+        { x: labelW - 8, y: gy + (opts.series.length * barH) / 2 + 4, "text-anchor": "end", class: "cat" },
+        s("title", null, cat),
+        short,
+      ),
+    );
     opts.series.forEach((se, j) => {
       const v = se.values[i];
       const y = gy + j * barH;
       const has = typeof v === "number" && Number.isFinite(v);
       const w = has ? Math.max(0, Math.min(1, v / max)) * plotW : 0;
-      svg.append(s("rect", { x: labelW, y: y + 1, width: Math.max(w, has && v > 0 ? 1 : 0), height: barH - 2, class: `bar ${se.className}` }, s("title", null, `${cat} — ${se.name}: ${has ? opts.format(v) : t("common.none")}`)));
-      svg.append(s("text", { x: labelW + w + 4, y: y + barH - 3, class: "val" }, has ? opts.format(v) : t("common.none")));
+      svg.append(
+        s(
+          "rect",
+          {
+            x: labelW,
+            y: y + 1,
+            width: Math.max(w, has && v > 0 ? 1 : 0),
+            height: barH - 2,
+            class: `bar ${se.className}`,
+          },
+          s("title", null, `${cat} — ${se.name}: ${has ? opts.format(v) : t("common.none")}`),
+        ),
+      );
+      svg.append(
+        s("text", { x: labelW + w + 4, y: y + barH - 3, class: "val" }, has ? opts.format(v) : t("common.none")),
+      );
     });
   });
 
@@ -59,7 +89,9 @@ export function barChart(opts) {
       ? h(
           "ul",
           { class: "chart-legend", "aria-label": t("chart.legend") },
-          opts.series.map((se) => h("li", null, h("span", { class: `swatch ${se.className}`, "aria-hidden": "true" }), se.name)),
+          opts.series.map((se) =>
+            h("li", null, h("span", { class: `swatch ${se.className}`, "aria-hidden": "true" }), se.name),
+          ),
         )
       : null,
     h("div", { class: "chart-scroll" }, svg),

@@ -4,7 +4,17 @@
 import { api } from "./api.js";
 import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
-import { initPage, showMessage, clearMessage, problemMessage, formatDate, formatInstant, typeLabel, sideLabel, Fields } from "./ui.js";
+import {
+  initPage,
+  showMessage,
+  clearMessage,
+  problemMessage,
+  formatDate,
+  formatInstant,
+  typeLabel,
+  sideLabel,
+  Fields,
+} from "./ui.js";
 import { startSession } from "./session.js";
 import { caseTypeNames, getCaseTypes, getDefinition } from "./machines.js";
 import { eventForm, fieldLabel, enumLabel } from "./forms.js";
@@ -94,11 +104,25 @@ async function queueView(opts) {
   const stateOptions = () => {
     const seen = new Map();
     const types = filters.type ? [filters.type] : caseTypes;
-    for (const type of types) for (const [name, st] of Object.entries(defs[type]?.states ?? {})) if (!seen.has(name)) seen.set(name, pick(st.label));
+    for (const type of types)
+      for (const [name, st] of Object.entries(defs[type]?.states ?? {}))
+        if (!seen.has(name)) seen.set(name, pick(st.label));
     return [{ value: "", label: t("queue.allStates") }, ...[...seen].map(([value, label]) => ({ value, label }))];
   };
-  const typeField = fields.add({ name: "type", label: t("queue.filterType"), kind: "select", value: filters.type, options: [{ value: "", label: t("queue.allTypes") }, ...caseTypes.map((v) => ({ value: v, label: typeLabel(v) }))] });
-  const stateField = fields.add({ name: "state", label: t("queue.filterState"), kind: "select", value: filters.state, options: stateOptions() });
+  const typeField = fields.add({
+    name: "type",
+    label: t("queue.filterType"),
+    kind: "select",
+    value: filters.type,
+    options: [{ value: "", label: t("queue.allTypes") }, ...caseTypes.map((v) => ({ value: v, label: typeLabel(v) }))],
+  });
+  const stateField = fields.add({
+    name: "state",
+    label: t("queue.filterState"),
+    kind: "select",
+    value: filters.state,
+    options: stateOptions(),
+  });
   const overdueField = fields.add({
     name: "overdue",
     label: t("queue.filterOverdue"),
@@ -110,12 +134,24 @@ async function queueView(opts) {
       { value: "false", label: t("queue.overdueNot") },
     ],
   });
-  const qField = fields.add({ name: "q", label: t("queue.search"), hint: t("queue.searchHint"), value: filters.q, attrs: { type: "search", autocomplete: "off", spellcheck: "false", maxlength: 64 } });
-  const mineField = me.role === "staff" ? fields.add({ name: "mine", label: t("queue.mineOnly"), kind: "checkbox", value: filters.mine }) : null;
+  const qField = fields.add({
+    name: "q",
+    label: t("queue.search"),
+    hint: t("queue.searchHint"),
+    value: filters.q,
+    attrs: { type: "search", autocomplete: "off", spellcheck: "false", maxlength: 64 },
+  });
+  const mineField =
+    me.role === "staff"
+      ? fields.add({ name: "mine", label: t("queue.mineOnly"), kind: "checkbox", value: filters.mine })
+      : null;
   fields.control("type")?.addEventListener("change", () => {
     filters.type = String(fields.value("type"));
     const sel = /** @type {HTMLSelectElement} */ (fields.control("state"));
-    replace(sel, stateOptions().map((o) => h("option", { value: o.value }, o.label)));
+    replace(
+      sel,
+      stateOptions().map((o) => h("option", { value: o.value }, o.label)),
+    );
   });
 
   const tableSlot = h("div", { class: "table-slot" });
@@ -153,7 +189,10 @@ async function queueView(opts) {
     void loadQueue(tableSlot, null);
   });
 
-  const heading = me.role === "staff" && filters.mine ? t("queue.headingMine", { agency: me.agency?.name ?? "" }) : t("queue.heading");
+  const heading =
+    me.role === "staff" && filters.mine
+      ? t("queue.headingMine", { agency: me.agency?.name ?? "" })
+      : t("queue.heading");
   replace(
     view,
     h("h1", { tabindex: "-1" }, heading),
@@ -163,8 +202,20 @@ async function queueView(opts) {
       "ul",
       { class: "legend", "aria-label": t("queue.legendLabel") },
       h("li", null, h("span", { class: "badge badge-danger" }, t("badge.overdue")), " ", t("queue.legendOverdue")),
-      h("li", null, h("span", { class: "badge badge-warning" }, t("badge.dueSoon", { n: DUE_SOON_DAYS })), " ", t("queue.legendDueSoon", { n: DUE_SOON_DAYS })),
-      h("li", null, h("span", { class: "badge badge-info" }, t("badge.provisional")), " ", t("queue.legendProvisional")),
+      h(
+        "li",
+        null,
+        h("span", { class: "badge badge-warning" }, t("badge.dueSoon", { n: DUE_SOON_DAYS })),
+        " ",
+        t("queue.legendDueSoon", { n: DUE_SOON_DAYS }),
+      ),
+      h(
+        "li",
+        null,
+        h("span", { class: "badge badge-info" }, t("badge.provisional")),
+        " ",
+        t("queue.legendProvisional"),
+      ),
     ),
     tableSlot,
   );
@@ -214,21 +265,37 @@ async function loadQueue(slot, more) {
         h(
           "tr",
           null,
-          [t("queue.col.caseNumber"), t("queue.col.type"), t("queue.col.state"), t("queue.col.insured"), t("queue.col.agencies"), t("queue.col.stepDue"), t("queue.col.due"), t("queue.col.flags")].map((c) =>
-            h("th", { scope: "col" }, c),
-          ),
+          [
+            t("queue.col.caseNumber"),
+            t("queue.col.type"),
+            t("queue.col.state"),
+            t("queue.col.insured"),
+            t("queue.col.agencies"),
+            t("queue.col.stepDue"),
+            t("queue.col.due"),
+            t("queue.col.flags"),
+          ].map((c) => h("th", { scope: "col" }, c)),
         ),
       ),
       tbody,
     );
-    replace(slot, h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": t("queue.tableLabel") }, table));
+    replace(
+      slot,
+      h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": t("queue.tableLabel") }, table),
+    );
   } else {
     slot.querySelector("caption")?.replaceWith(caption);
     slot.querySelector(".load-more")?.remove();
   }
   if (r.body.nextCursor) {
     const state = { cursor: r.body.nextCursor, tbody, count };
-    slot.append(h("p", { class: "load-more" }, h("button", { type: "button", class: "secondary", onClick: () => loadQueue(slot, state) }, t("queue.loadMore"))));
+    slot.append(
+      h(
+        "p",
+        { class: "load-more" },
+        h("button", { type: "button", class: "secondary", onClick: () => loadQueue(slot, state) }, t("queue.loadMore")),
+      ),
+    );
   }
   slot.querySelector(".queue-status")?.remove();
   slot.append(h("p", { class: "visually-hidden queue-status", role: "status" }, t("queue.caption", { n: count })));
@@ -247,7 +314,13 @@ function queueRow(c, today) {
     { class: c.overdue ? "row-overdue" : soon ? "row-duesoon" : null, "data-case": c.caseNumber },
     h("th", { scope: "row" }, h("a", { href: `#/case/${c.id}` }, c.caseNumber)),
     h("td", null, typeLabel(c.type)),
-    h("td", null, pick(c.stateLabel), h("br"), h("span", { class: "muted small" }, t("queue.waitingFor", { side: sideLabel(c.actingSide) }))),
+    h(
+      "td",
+      null,
+      pick(c.stateLabel),
+      h("br"),
+      h("span", { class: "muted small" }, t("queue.waitingFor", { side: sideLabel(c.actingSide) })),
+    ),
     h("td", null, c.insuredName, h("br"), h("span", { class: "muted small mono" }, c.insuredIdNumber)),
     h("td", null, `${c.fromAgency} → ${c.toAgency}`),
     h("td", null, c.stepDueOn ? h("time", { datetime: c.stepDueOn }, formatDate(c.stepDueOn)) : t("common.none")),
@@ -308,14 +381,39 @@ function renderCase(c, events, def, opts) {
     backLink(),
     h("h1", { tabindex: "-1" }, t("case.heading", { caseNumber: c.caseNumber })),
     pageMessages,
-    h("div", { class: "case-grid" },
-      h("section", { class: "card", "aria-labelledby": "sec-summary" }, h("h2", { id: "sec-summary" }, t("case.summary")), caseNotes(c), h("dl", { class: "facts" }, caseSummary(c))),
+    h(
+      "div",
+      { class: "case-grid" },
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "sec-summary" },
+        h("h2", { id: "sec-summary" }, t("case.summary")),
+        caseNotes(c),
+        h("dl", { class: "facts" }, caseSummary(c)),
+      ),
       caseActions(c, events, def, pageMessages),
     ),
-    h("section", { class: "card", "aria-labelledby": "sec-diagram" }, h("h2", { id: "sec-diagram" }, t("case.diagram")), def ? renderDiagram(def, c.state, visited) : h("p", null, t("case.noDiagram"))),
-    h("div", { class: "case-grid" },
-      h("section", { class: "card", "aria-labelledby": "sec-timeline" }, h("h2", { id: "sec-timeline" }, t("timeline.heading")), caseTimeline(events, def)),
-      h("section", { class: "card", "aria-labelledby": "sec-facts" }, h("h2", { id: "sec-facts" }, t("case.facts")), h("dl", { class: "facts" }, caseFacts(c))),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "sec-diagram" },
+      h("h2", { id: "sec-diagram" }, t("case.diagram")),
+      def ? renderDiagram(def, c.state, visited) : h("p", null, t("case.noDiagram")),
+    ),
+    h(
+      "div",
+      { class: "case-grid" },
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "sec-timeline" },
+        h("h2", { id: "sec-timeline" }, t("timeline.heading")),
+        caseTimeline(events, def),
+      ),
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "sec-facts" },
+        h("h2", { id: "sec-facts" }, t("case.facts")),
+        h("dl", { class: "facts" }, caseFacts(c)),
+      ),
     ),
   );
   if (opts.notice) {
@@ -341,7 +439,9 @@ function caseSummary(c) {
     fact(t("case.openedOn"), formatDate(c.openedOn)),
     fact(t("case.stepDueOn"), formatDate(c.stepDueOn), "stepDueOn"),
     fact(t("case.dueOn"), formatDate(c.dueOn), "dueOn"),
-    c.workingDaysLeft !== null && c.workingDaysLeft !== undefined ? fact(t("case.workingDaysLeft"), t("case.workingDaysValue", { n: c.workingDaysLeft })) : null,
+    c.workingDaysLeft !== null && c.workingDaysLeft !== undefined
+      ? fact(t("case.workingDaysLeft"), t("case.workingDaysValue", { n: c.workingDaysLeft }))
+      : null,
     fact(t("case.version"), String(c.version), "version"),
   ];
 }
@@ -349,9 +449,26 @@ function caseSummary(c) {
 /** Overdue, provisional and outcome notes. @param {any} c */
 function caseNotes(c) {
   const notes = [];
-  if (c.overdue) notes.push(h("div", { class: "note note-danger" }, h("p", { class: "note-title" }, t("case.overdueTitle")), h("p", null, t("case.overdueText"))));
-  if (c.provisional && !c.final) notes.push(h("div", { class: "note note-warning" }, h("p", { class: "note-title" }, t("status.provisionalTitle")), h("p", null, t("case.provisionalText"))));
-  if (c.final) notes.push(h("div", { class: "note note-success" }, h("p", null, t(`case.outcome.${c.outcome ?? "completed"}`))));
+  if (c.overdue)
+    notes.push(
+      h(
+        "div",
+        { class: "note note-danger" },
+        h("p", { class: "note-title" }, t("case.overdueTitle")),
+        h("p", null, t("case.overdueText")),
+      ),
+    );
+  if (c.provisional && !c.final)
+    notes.push(
+      h(
+        "div",
+        { class: "note note-warning" },
+        h("p", { class: "note-title" }, t("status.provisionalTitle")),
+        h("p", null, t("case.provisionalText")),
+      ),
+    );
+  if (c.final)
+    notes.push(h("div", { class: "note note-success" }, h("p", null, t(`case.outcome.${c.outcome ?? "completed"}`))));
   return notes;
 }
 
@@ -378,7 +495,15 @@ function caseActions(c, events, def, pageMessages) {
   const actionIntro =
     buttons.length > 0
       ? h("p", null, t("case.actionsIntro"))
-      : h("p", { class: "muted" }, c.final ? t("case.noActionsFinal") : me.role === "staff" ? t("case.noActionsWaiting", { side: sideLabel(c.actingSide) }) : t("case.noActionsAdmin"));
+      : h(
+          "p",
+          { class: "muted" },
+          c.final
+            ? t("case.noActionsFinal")
+            : me.role === "staff"
+              ? t("case.noActionsWaiting", { side: sideLabel(c.actingSide) })
+              : t("case.noActionsAdmin"),
+        );
 
   let idemKey = "";
   let lastBody = "";
@@ -398,7 +523,10 @@ function caseActions(c, events, def, pageMessages) {
         const text = JSON.stringify(body);
         if (text !== lastBody) idemKey = newIdempotencyKey();
         lastBody = text;
-        const r = await api("POST", `/api/cases/${c.id}/events`, { body, headers: { "If-Match": `"${c.version}"`, "Idempotency-Key": idemKey } });
+        const r = await api("POST", `/api/cases/${c.id}/events`, {
+          body,
+          headers: { "If-Match": `"${c.version}"`, "Idempotency-Key": idemKey },
+        });
         if (r.status === 200) {
           const after = r.body;
           const notice = {
@@ -424,7 +552,9 @@ function caseActions(c, events, def, pageMessages) {
     { class: "card actions", "aria-labelledby": "sec-actions" },
     h("h2", { id: "sec-actions" }, t("case.actions")),
     actionIntro,
-    buttons.length ? h("div", { class: "event-buttons", role: "group", "aria-label": t("case.actions") }, buttons) : null,
+    buttons.length
+      ? h("div", { class: "event-buttons", role: "group", "aria-label": t("case.actions") }, buttons)
+      : null,
     formSlot,
   );
 }
@@ -435,23 +565,47 @@ function caseActions(c, events, def, pageMessages) {
  */
 function showEventProblem(c, def, r, built, fields) {
   const p = r.body && typeof r.body === "object" ? r.body : {};
-  const reload = { label: t("case.reload"), primary: true, onClick: () => caseView(c.id, { notice: reloadedNotice() }) };
+  const reload = {
+    label: t("case.reload"),
+    primary: true,
+    onClick: () => caseView(c.id, { notice: reloadedNotice() }),
+  };
   if (r.status === 412) {
-    showMessage(built.messages, { kind: "error", title: t("err.stale", { version: p.currentVersion ?? "?" }), actions: [reload], focus: true });
+    showMessage(built.messages, {
+      kind: "error",
+      title: t("err.stale", { version: p.currentVersion ?? "?" }),
+      actions: [reload],
+      focus: true,
+    });
   } else if (r.status === 409) {
     const allowed = (p.allowedEvents ?? []).map((/** @type {string} */ e) => pick(def.events[e]?.label) || e);
     const details = [];
     const why = refusalText(c.type, p, r);
     if (why) details.push(why);
     details.push(allowed.length ? t("case.allowedNow", { events: allowed.join("、") }) : t("case.allowedNone"));
-    const title = p.type === "/problems/refused-by-rule" ? t("err.refusedByRule") : p.type === "/problems/event-not-allowed" ? t("err.notAllowedNow") : t("err.conflict");
+    const title =
+      p.type === "/problems/refused-by-rule"
+        ? t("err.refusedByRule")
+        : p.type === "/problems/event-not-allowed"
+          ? t("err.notAllowedNow")
+          : t("err.conflict");
     showMessage(built.messages, { kind: "error", title, details, actions: [reload], focus: true });
   } else if (r.status === 422) {
     const unmatched = fields.applyServerErrors(p.errors ?? []);
-    showMessage(built.messages, { kind: "error", title: t("err.invalid"), details: unmatched.map((e) => `${e.path}: ${e.message}`) });
+    showMessage(built.messages, {
+      kind: "error",
+      title: t("err.invalid"),
+      details: unmatched.map((e) => `${e.path}: ${e.message}`),
+    });
     if (!fields.focusFirstError()) /** @type {HTMLElement} */ (built.messages.firstElementChild)?.focus();
   } else if (r.status === 403) {
-    showMessage(built.messages, { kind: "error", title: t("err.forbidden"), text: t("case.forbiddenEvent"), details: p.detail ? [t("msg.serverSaid", { detail: p.detail })] : [], focus: true });
+    showMessage(built.messages, {
+      kind: "error",
+      title: t("err.forbidden"),
+      text: t("case.forbiddenEvent"),
+      details: p.detail ? [t("msg.serverSaid", { detail: p.detail })] : [],
+      focus: true,
+    });
   } else {
     showMessage(built.messages, { ...problemMessage(r), focus: true });
   }
@@ -486,12 +640,18 @@ function caseTimeline(events, def) {
             ? t("timeline.fromTo", { from: stateName(def, e.fromState), to: stateName(def, e.toState) })
             : t("timeline.nowState", { state: stateName(def, e.toState) }),
         ),
-        h("span", { class: "tl-meta muted small" }, t("timeline.meta", { seq: e.seq, user: e.actor?.username ?? "?", at: formatInstant(e.recordedAt) })),
+        h(
+          "span",
+          { class: "tl-meta muted small" },
+          t("timeline.meta", { seq: e.seq, user: e.actor?.username ?? "?", at: formatInstant(e.recordedAt) }),
+        ),
         Object.keys(e.payload ?? {}).length
           ? h(
               "dl",
               { class: "tl-payload" },
-              Object.entries(e.payload).map(([k, v]) => h("div", null, h("dt", null, fieldLabel(k)), h("dd", null, formatValue(k, v)))),
+              Object.entries(e.payload).map(([k, v]) =>
+                h("div", null, h("dt", null, fieldLabel(k)), h("dd", null, formatValue(k, v))),
+              ),
             )
           : null,
       ),
@@ -537,7 +697,11 @@ async function newCaseView(opts) {
   const seq = navSeq;
   document.title = `${t("newCase.heading")} — ${t("console.brand")}`;
   if (me.role !== "staff") {
-    replace(view, h("h1", { tabindex: "-1" }, t("newCase.heading")), h("p", { class: "note note-info" }, t("newCase.staffOnly")));
+    replace(
+      view,
+      h("h1", { tabindex: "-1" }, t("newCase.heading")),
+      h("p", { class: "note note-info" }, t("newCase.staffOnly")),
+    );
     return focusHeading(opts);
   }
   /** @type {import("./case-types.js").CaseTypeInfo[]} */
@@ -554,56 +718,102 @@ async function newCaseView(opts) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    fields.add({ name: "type", label: t("newCase.type"), kind: "select", required: true, options: [{ value: "", label: t("form.choose") }, ...caseTypes.map((c) => ({ value: c.type, label: typeLabel(c.type) }))] }),
-    fields.add({ name: "insured.name", label: t("newCase.name"), required: true, attrs: { autocomplete: "off", maxlength: 100 } }),
-    fields.add({ name: "insured.idNumber", label: t("newCase.idNumber"), hint: t("status.idNumberHint"), required: true, attrs: { autocomplete: "off", spellcheck: "false", maxlength: 18 } }),
-    fields.add({ name: "fromAgency", label: t("newCase.fromAgency"), hint: t("newCase.fromHint"), required: true, value: me.agency?.code ?? "", attrs: { autocomplete: "off", maxlength: 32 } }),
-    fields.add({ name: "toAgency", label: t("newCase.toAgency"), hint: t("newCase.toHint"), attrs: { autocomplete: "off", maxlength: 32 } }),
-    fields.add({ name: "occurredOn", label: t("newCase.occurredOn"), kind: "date", hint: t("hint.occurredOn", { today }), attrs: { max: today } }),
+    fields.add({
+      name: "type",
+      label: t("newCase.type"),
+      kind: "select",
+      required: true,
+      options: [
+        { value: "", label: t("form.choose") },
+        ...caseTypes.map((c) => ({ value: c.type, label: typeLabel(c.type) })),
+      ],
+    }),
+    fields.add({
+      name: "insured.name",
+      label: t("newCase.name"),
+      required: true,
+      attrs: { autocomplete: "off", maxlength: 100 },
+    }),
+    fields.add({
+      name: "insured.idNumber",
+      label: t("newCase.idNumber"),
+      hint: t("status.idNumberHint"),
+      required: true,
+      attrs: { autocomplete: "off", spellcheck: "false", maxlength: 18 },
+    }),
+    fields.add({
+      name: "fromAgency",
+      label: t("newCase.fromAgency"),
+      hint: t("newCase.fromHint"),
+      required: true,
+      value: me.agency?.code ?? "",
+      attrs: { autocomplete: "off", maxlength: 32 },
+    }),
+    fields.add({
+      name: "toAgency",
+      label: t("newCase.toAgency"),
+      hint: t("newCase.toHint"),
+      attrs: { autocomplete: "off", maxlength: 32 },
+    }),
+    fields.add({
+      name: "occurredOn",
+      label: t("newCase.occurredOn"),
+      kind: "date",
+      hint: t("hint.occurredOn", { today }),
+      attrs: { max: today },
+    }),
     messagesSlot,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("newCase.submit"))),
   );
   let key = newIdempotencyKey();
   let lastBody = "";
-  form.addEventListener("submit", listener(async (e) => {
-    e.preventDefault();
-    fields.clearErrors();
-    const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
-    const body = {
-      type: v("type"),
-      insured: { name: v("insured.name"), idNumber: normalizeIdNumber(v("insured.idNumber")) },
-      fromAgency: v("fromAgency"),
-      ...(v("toAgency") ? { toAgency: v("toAgency") } : {}),
-      ...(v("occurredOn") ? { occurredOn: v("occurredOn") } : {}),
-    };
-    let ok = true;
-    const fail = (/** @type {string} */ name, /** @type {string} */ message) => {
-      fields.setError(name, message);
-      ok = false;
-    };
-    for (const n of ["type", "insured.name", "insured.idNumber", "fromAgency"]) if (!v(n)) fail(n, t("val.required"));
-    const idProblem = v("insured.idNumber") ? idNumberProblem(v("insured.idNumber")) : null;
-    if (idProblem) fail("insured.idNumber", t(idProblem === "check" ? "val.idNumberCheck" : "val.idNumber"));
-    // A type handled by two agencies needs the receiving one (machine metadata: singleAgency).
-    const typeInfo = caseTypes.find((c) => c.type === body.type);
-    if (typeInfo && typeInfo.singleAgency === false && !v("toAgency")) fail("toAgency", t("val.required"));
-    if (v("occurredOn") && v("occurredOn") > chinaToday()) fail("occurredOn", t("val.dateFuture", { today: chinaToday() }));
-    if (!ok) return void fields.focusFirstError();
-    const text = JSON.stringify(body);
-    if (text !== lastBody) key = newIdempotencyKey();
-    lastBody = text;
-    const r = await api("POST", "/api/cases", { body, headers: { "Idempotency-Key": key } });
-    if (r.status === 201) {
-      location.hash = `#/case/${r.body.id}`;
-      return;
-    }
-    if (r.status === 401) return;
-    if (r.status === 422) {
-      const unmatched = fields.applyServerErrors(r.body?.errors ?? []);
-      showMessage(messagesSlot, { kind: "error", title: t("err.invalid"), details: unmatched.map((x) => `${x.path}: ${x.message}`) });
-      fields.focusFirstError();
-    } else showMessage(messagesSlot, { ...problemMessage(r), focus: true });
-  }));
+  form.addEventListener(
+    "submit",
+    listener(async (e) => {
+      e.preventDefault();
+      fields.clearErrors();
+      const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
+      const body = {
+        type: v("type"),
+        insured: { name: v("insured.name"), idNumber: normalizeIdNumber(v("insured.idNumber")) },
+        fromAgency: v("fromAgency"),
+        ...(v("toAgency") ? { toAgency: v("toAgency") } : {}),
+        ...(v("occurredOn") ? { occurredOn: v("occurredOn") } : {}),
+      };
+      let ok = true;
+      const fail = (/** @type {string} */ name, /** @type {string} */ message) => {
+        fields.setError(name, message);
+        ok = false;
+      };
+      for (const n of ["type", "insured.name", "insured.idNumber", "fromAgency"]) if (!v(n)) fail(n, t("val.required"));
+      const idProblem = v("insured.idNumber") ? idNumberProblem(v("insured.idNumber")) : null;
+      if (idProblem) fail("insured.idNumber", t(idProblem === "check" ? "val.idNumberCheck" : "val.idNumber"));
+      // A type handled by two agencies needs the receiving one (machine metadata: singleAgency).
+      const typeInfo = caseTypes.find((c) => c.type === body.type);
+      if (typeInfo && typeInfo.singleAgency === false && !v("toAgency")) fail("toAgency", t("val.required"));
+      if (v("occurredOn") && v("occurredOn") > chinaToday())
+        fail("occurredOn", t("val.dateFuture", { today: chinaToday() }));
+      if (!ok) return void fields.focusFirstError();
+      const text = JSON.stringify(body);
+      if (text !== lastBody) key = newIdempotencyKey();
+      lastBody = text;
+      const r = await api("POST", "/api/cases", { body, headers: { "Idempotency-Key": key } });
+      if (r.status === 201) {
+        location.hash = `#/case/${r.body.id}`;
+        return;
+      }
+      if (r.status === 401) return;
+      if (r.status === 422) {
+        const unmatched = fields.applyServerErrors(r.body?.errors ?? []);
+        showMessage(messagesSlot, {
+          kind: "error",
+          title: t("err.invalid"),
+          details: unmatched.map((x) => `${x.path}: ${x.message}`),
+        });
+        fields.focusFirstError();
+      } else showMessage(messagesSlot, { ...problemMessage(r), focus: true });
+    }),
+  );
   replace(view, backLink(), h("h1", { tabindex: "-1" }, t("newCase.heading")), h("p", null, t("newCase.intro")), form);
   focusHeading(opts);
 }

@@ -15,7 +15,12 @@ export function isIsoDate(s) {
 
 /** Today's date in China (Asia/Shanghai). @param {Date} [now] */
 export function chinaToday(now = new Date()) {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(now);
   const get = (/** @type {string} */ type) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
@@ -46,7 +51,9 @@ export function weekday(iso) {
 export function parseDateList(text) {
   const dates = [];
   const bad = [];
-  for (const token of String(text ?? "").split(/[\s,，;；、]+/).filter(Boolean)) {
+  for (const token of String(text ?? "")
+    .split(/[\s,，;；、]+/)
+    .filter(Boolean)) {
     const range = /^(\d{4}-\d{2}-\d{2})(?:\.\.|~|～)(\d{4}-\d{2}-\d{2})$/.exec(token);
     if (range) {
       const [from, to] = [range[1], range[2]];

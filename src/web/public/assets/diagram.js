@@ -100,8 +100,32 @@ export function renderDiagram(def, current, visited = new Set()) {
     s(
       "defs",
       null,
-      s("marker", { id: marker, viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" })),
-      s("marker", { id: markerMain, viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead-main" })),
+      s(
+        "marker",
+        {
+          id: marker,
+          viewBox: "0 0 10 10",
+          refX: "9",
+          refY: "5",
+          markerWidth: "7",
+          markerHeight: "7",
+          orient: "auto-start-reverse",
+        },
+        s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }),
+      ),
+      s(
+        "marker",
+        {
+          id: markerMain,
+          viewBox: "0 0 10 10",
+          refX: "9",
+          refY: "5",
+          markerWidth: "7",
+          markerHeight: "7",
+          orient: "auto-start-reverse",
+        },
+        s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead-main" }),
+      ),
     ),
   );
 
@@ -141,7 +165,16 @@ export function renderDiagram(def, current, visited = new Set()) {
       const laneY = down ? y(a.row) + H + ROW_GAP / 2 : y(a.row) - ROW_GAP / 2;
       const gx = x(b.col) - COL_GAP / 2;
       const ty = y(b.row) + H / 2;
-      d = roundedPath([[sx, sy], [sx, laneY], [gx, laneY], [gx, ty], [x(b.col), ty]], 8);
+      d = roundedPath(
+        [
+          [sx, sy],
+          [sx, laneY],
+          [gx, laneY],
+          [gx, ty],
+          [x(b.col), ty],
+        ],
+        8,
+      );
       lowest = Math.max(lowest, laneY);
     } else {
       const sx = x(a.col);
@@ -154,7 +187,13 @@ export function renderDiagram(def, current, visited = new Set()) {
     edgeGroup.append(
       s(
         "path",
-        { d, class: main ? "edge edge-main" : "edge", "marker-end": `url(#${main ? markerMain : marker})`, "data-from": from, "data-to": to },
+        {
+          d,
+          class: main ? "edge edge-main" : "edge",
+          "marker-end": `url(#${main ? markerMain : marker})`,
+          "data-from": from,
+          "data-to": to,
+        },
         s("title", null, `${pick(def.states[from].label)} → ${pick(def.states[to].label)}: ${names}`),
       ),
     );
@@ -167,7 +206,13 @@ export function renderDiagram(def, current, visited = new Set()) {
   for (const [name, p] of pos) {
     const st = def.states[name];
     const isCurrent = name === current;
-    const classes = ["node", p.main ? "node-main" : "node-branch", st.final ? "node-final" : "", isCurrent ? "node-current" : "", visited.has(name) && !isCurrent ? "node-visited" : ""]
+    const classes = [
+      "node",
+      p.main ? "node-main" : "node-branch",
+      st.final ? "node-final" : "",
+      isCurrent ? "node-current" : "",
+      visited.has(name) && !isCurrent ? "node-visited" : "",
+    ]
       .filter(Boolean)
       .join(" ");
     const g = s("g", { class: classes, "data-state": name, transform: `translate(${x(p.col)},${y(p.row)})` });
@@ -197,15 +242,28 @@ export function renderDiagram(def, current, visited = new Set()) {
     { class: "diagram-list" },
     order.map((name) => {
       const st = def.states[name];
-      const outs = edgesFrom(def, name).map((e) => t("diagram.edge", { event: pick(def.events[e.event]?.label) || e.event, target: pick(def.states[e.target].label) }));
-      const selfs = selfEvents(def, name).map((ev) => t("diagram.selfEdge", { event: pick(def.events[ev]?.label) || ev }));
+      const outs = edgesFrom(def, name).map((e) =>
+        t("diagram.edge", {
+          event: pick(def.events[e.event]?.label) || e.event,
+          target: pick(def.states[e.target].label),
+        }),
+      );
+      const selfs = selfEvents(def, name).map((ev) =>
+        t("diagram.selfEdge", { event: pick(def.events[ev]?.label) || ev }),
+      );
       return h(
         "li",
         { "data-state": name, "aria-current": name === current ? "step" : null },
         h("strong", null, pick(st.label)),
         name === current ? ` (${t("diagram.current")})` : "",
         ` — ${t("diagram.stepOf", { step: st.step, steps: def.steps })}, ${t(`side.${st.side}`)}${st.final ? `, ${t("diagram.final")}` : ""}`,
-        outs.length + selfs.length ? h("ul", null, [...outs, ...selfs].map((o) => h("li", null, o))) : null,
+        outs.length + selfs.length
+          ? h(
+              "ul",
+              null,
+              [...outs, ...selfs].map((o) => h("li", null, o)),
+            )
+          : null,
       );
     }),
   );

@@ -42,12 +42,34 @@ export function eventForm(def, eventType, handlers) {
   for (const [name, ps] of props) {
     const req = required.has(name);
     if (isFenField(name, ps)) {
-      controls.push(fields.add({ name, label: t("form.yuanLabel", { label: fieldLabel(name) }), hint: t("hint.yuan"), required: req, attrs: { inputmode: "decimal", autocomplete: "off" } }));
+      controls.push(
+        fields.add({
+          name,
+          label: t("form.yuanLabel", { label: fieldLabel(name) }),
+          hint: t("hint.yuan"),
+          required: req,
+          attrs: { inputmode: "decimal", autocomplete: "off" },
+        }),
+      );
     } else if (ps.type === "integer") {
-      const hint = typeof ps.maximum === "number" && ps.maximum < 1_000_000 ? t("hint.integerRange", { min: ps.minimum ?? 0, max: ps.maximum }) : t("hint.integer");
-      controls.push(fields.add({ name, label: fieldLabel(name), hint, required: req, attrs: { inputmode: "numeric", autocomplete: "off" } }));
+      const hint =
+        typeof ps.maximum === "number" && ps.maximum < 1_000_000
+          ? t("hint.integerRange", { min: ps.minimum ?? 0, max: ps.maximum })
+          : t("hint.integer");
+      controls.push(
+        fields.add({
+          name,
+          label: fieldLabel(name),
+          hint,
+          required: req,
+          attrs: { inputmode: "numeric", autocomplete: "off" },
+        }),
+      );
     } else if (ps.type === "string" && Array.isArray(ps.enum)) {
-      const options = [{ value: "", label: t("form.choose") }, ...ps.enum.map((/** @type {string} */ v) => ({ value: v, label: enumLabel(name, v) }))];
+      const options = [
+        { value: "", label: t("form.choose") },
+        ...ps.enum.map((/** @type {string} */ v) => ({ value: v, label: enumLabel(name, v) })),
+      ];
       controls.push(fields.add({ name, label: fieldLabel(name), kind: "select", options, required: req }));
     } else if (ps.type === "boolean") {
       controls.push(fields.add({ name, label: fieldLabel(name), kind: "checkbox" }));
@@ -66,39 +88,64 @@ export function eventForm(def, eventType, handlers) {
     }
   }
   const today = chinaToday();
-  controls.push(fields.add({ name: "occurredOn", label: t("form.occurredOn"), kind: "date", hint: t("hint.occurredOn", { today }), attrs: { max: today } }));
   controls.push(
-    fields.add({ name: "backdateReason", label: t("form.backdateReason"), kind: "text", hint: t("hint.backdateReason"), attrs: { maxlength: 500 } }),
+    fields.add({
+      name: "occurredOn",
+      label: t("form.occurredOn"),
+      kind: "date",
+      hint: t("hint.occurredOn", { today }),
+      attrs: { max: today },
+    }),
+  );
+  controls.push(
+    fields.add({
+      name: "backdateReason",
+      label: t("form.backdateReason"),
+      kind: "text",
+      hint: t("hint.backdateReason"),
+      attrs: { maxlength: 500 },
+    }),
   );
 
-  const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "primary" }, t("form.recordEvent", { event: pick(spec.label) })));
+  const submit = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "submit", class: "primary" }, t("form.recordEvent", { event: pick(spec.label) }))
+  );
   const cancel = h("button", { type: "button", class: "secondary", onClick: handlers.onCancel }, t("common.cancel"));
   const messages = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
     "form",
     { class: "event-form", novalidate: true, "data-event": eventType },
-    h("fieldset", null, h("legend", null, pick(spec.label)), props.length === 0 ? h("p", { class: "hint" }, t("form.noPayload")) : null, controls),
+    h(
+      "fieldset",
+      null,
+      h("legend", null, pick(spec.label)),
+      props.length === 0 ? h("p", { class: "hint" }, t("form.noPayload")) : null,
+      controls,
+    ),
     messages,
     h("p", { class: "form-actions" }, submit, " ", cancel),
   );
 
-  form.addEventListener("submit", listener(async (e) => {
-    e.preventDefault();
-    fields.clearErrors();
-    const body = collect(props, required, fields);
-    if (!body) {
-      fields.focusFirstError();
-      return;
-    }
-    submit.disabled = true;
-    submit.setAttribute("aria-busy", "true");
-    try {
-      await handlers.onSubmit({ type: eventType, ...body }, fields);
-    } finally {
-      submit.disabled = false;
-      submit.removeAttribute("aria-busy");
-    }
-  }));
+  form.addEventListener(
+    "submit",
+    listener(async (e) => {
+      e.preventDefault();
+      fields.clearErrors();
+      const body = collect(props, required, fields);
+      if (!body) {
+        fields.focusFirstError();
+        return;
+      }
+      submit.disabled = true;
+      submit.setAttribute("aria-busy", "true");
+      try {
+        await handlers.onSubmit({ type: eventType, ...body }, fields);
+      } finally {
+        submit.disabled = false;
+        submit.removeAttribute("aria-busy");
+      }
+    }),
+  );
   return { form, fields, messages };
 }
 

@@ -126,7 +126,8 @@ export const dictionaries = {
     "diagram.title": "{type}流程图（第 {version} 版）",
     "diagram.desc": "当前状态：{state}。图下方有文字说明。",
     "diagram.current": "当前",
-    "diagram.caption": "每一列是一个办理环节，第一行是正常流程，其他行是分支（不予受理、撤回等）。深蓝色为当前状态，绿色为已经过的状态，↻ 表示可在本状态内登记的事项。",
+    "diagram.caption":
+      "每一列是一个办理环节，第一行是正常流程，其他行是分支（不予受理、撤回等）。深蓝色为当前状态，绿色为已经过的状态，↻ 表示可在本状态内登记的事项。",
     "diagram.textAlternative": "流程图文字说明",
     "diagram.scrollLabel": "流程图（可横向滚动）",
     "diagram.stepOf": "第 {step}/{steps} 步",
@@ -252,7 +253,8 @@ export const dictionaries = {
     "refusal.medicalTransfer.ARREARS_PAID": "补缴金额必须等于尚欠金额，且必须存在欠费。",
     "refusal.medicalTransfer.TRANSFER_OUT_DONE": "划转金额必须等于参保凭证上核定的个人账户余额。",
     "refusal.pensionTransfer.ARREARS_PAID": "补缴金额必须等于尚欠金额，且必须存在欠费。",
-    "refusal.pensionTransfer.TRANSFER_OUT_DONE": "须先补缴欠费（登记“欠费已补缴”），且个人账户储存额必须等于凭证上核定的金额。",
+    "refusal.pensionTransfer.TRANSFER_OUT_DONE":
+      "须先补缴欠费（登记“欠费已补缴”），且个人账户储存额必须等于凭证上核定的金额。",
     "refusal.renewal.CONTINUE_BY_EMPLOYER": "新单位接续参保必须在断缴后 3 个月内。",
     "refusal.renewal.PAYMENT_RECEIVED": "到账金额必须等于核定的本金加滞纳金。",
 
@@ -337,7 +339,8 @@ export const dictionaries = {
     "admin.calendar.publishedHeading": "已公布的年度",
     "admin.calendar.publishedIntro": "未列出的年度按规则推算（暂定），依赖这些年度的期限会标为暂定。",
     "admin.calendar.publishHeading": "公布年度节假日安排",
-    "admin.calendar.publishIntro": "可先加载该年度现有安排（规则推算或已公布），核对国务院办公厅通知后修改并公布。公布后替换该年度的推算规则。",
+    "admin.calendar.publishIntro":
+      "可先加载该年度现有安排（规则推算或已公布），核对国务院办公厅通知后修改并公布。公布后替换该年度的推算规则。",
     "admin.calendar.year": "年度",
     "admin.calendar.yearHint": "4 位年份，例如 2027",
     "admin.calendar.load": "加载现有安排",
@@ -462,7 +465,8 @@ export const dictionaries = {
 
     "status.pageTitle": "Check progress — social insurance transfers",
     "status.heading": "Check the progress of your case",
-    "status.intro": "Enter the case number from your receipt and your ID number to see how your transfer or renewal is progressing.",
+    "status.intro":
+      "Enter the case number from your receipt and your ID number to see how your transfer or renewal is progressing.",
     "status.caseNumber": "Case number",
     "status.caseNumberHint": "For example MT2026-7K3Q9X2P",
     "status.idNumber": "Resident ID number",
@@ -484,11 +488,13 @@ export const dictionaries = {
     "status.outcome.completed": "Completed.",
     "status.outcome.withdrawn": "The application was withdrawn; the case is closed.",
     "status.outcome.refused": "The application was refused; the case is closed.",
-    "status.yourTurn": "The next step is yours (or your employer's): bring the documents or make the payment the agency told you about.",
+    "status.yourTurn":
+      "The next step is yours (or your employer's): bring the documents or make the payment the agency told you about.",
     "status.overdueTitle": "Past the time limit",
     "status.overdueText": "This case has passed its statutory time limit. You may ask the agency why.",
     "status.provisionalTitle": "Provisional due date",
-    "status.provisionalText": "The due date counts on a holiday schedule that has not been officially published yet; it may change once it is.",
+    "status.provisionalText":
+      "The due date counts on a holiday schedule that has not been officially published yet; it may change once it is.",
 
     "case.type": "Case type",
     "case.state": "Current state",
@@ -517,7 +523,8 @@ export const dictionaries = {
     "case.noDiagram": "The diagram cannot be shown right now.",
     "case.overdueTitle": "Overdue",
     "case.overdueText": "This case has passed its time limit; please deal with it as soon as possible.",
-    "case.provisionalText": "The due date counts on a holiday schedule not yet published (provisional); it is updated when an administrator publishes that year.",
+    "case.provisionalText":
+      "The due date counts on a holiday schedule not yet published (provisional); it is updated when an administrator publishes that year.",
     "case.outcome.completed": "The case is completed.",
     "case.outcome.withdrawn": "The case was withdrawn.",
     "case.outcome.refused": "The case was refused.",
@@ -539,7 +546,8 @@ export const dictionaries = {
     "diagram.title": "Process diagram: {type} (version {version})",
     "diagram.desc": "Current state: {state}. A text description follows the diagram.",
     "diagram.current": "current",
-    "diagram.caption": "Each column is a step; the first row is the normal path, the other rows are branches (refusal, withdrawal…). Dark blue marks the current state, green the states the case has been in, ↻ events recorded without leaving the state.",
+    "diagram.caption":
+      "Each column is a step; the first row is the normal path, the other rows are branches (refusal, withdrawal…). Dark blue marks the current state, green the states the case has been in, ↻ events recorded without leaving the state.",
     "diagram.textAlternative": "Text description of the diagram",
     "diagram.scrollLabel": "Process diagram (scrolls sideways)",
     "diagram.stepOf": "step {step} of {steps}",
@@ -661,11 +669,16 @@ export const dictionaries = {
     "enum.applicant.employer": "Employer",
     "enum.applicant.individual": "Individual",
 
-    "refusal.medicalTransfer.ACCEPT": "The arrears stated on the certificate are unpaid; the transfer-out agency must record “Arrears paid” first.",
-    "refusal.medicalTransfer.ARREARS_PAID": "The amount paid must equal the outstanding arrears, and there must be arrears to pay.",
-    "refusal.medicalTransfer.TRANSFER_OUT_DONE": "The amount transferred must equal the account balance on the certificate.",
-    "refusal.pensionTransfer.ARREARS_PAID": "The amount paid must equal the outstanding arrears, and there must be arrears to pay.",
-    "refusal.pensionTransfer.TRANSFER_OUT_DONE": "The arrears must be settled first (record “Arrears paid”), and the personal account must equal the certified amount.",
+    "refusal.medicalTransfer.ACCEPT":
+      "The arrears stated on the certificate are unpaid; the transfer-out agency must record “Arrears paid” first.",
+    "refusal.medicalTransfer.ARREARS_PAID":
+      "The amount paid must equal the outstanding arrears, and there must be arrears to pay.",
+    "refusal.medicalTransfer.TRANSFER_OUT_DONE":
+      "The amount transferred must equal the account balance on the certificate.",
+    "refusal.pensionTransfer.ARREARS_PAID":
+      "The amount paid must equal the outstanding arrears, and there must be arrears to pay.",
+    "refusal.pensionTransfer.TRANSFER_OUT_DONE":
+      "The arrears must be settled first (record “Arrears paid”), and the personal account must equal the certified amount.",
     "refusal.renewal.CONTINUE_BY_EMPLOYER": "A new employer must continue the cover within 3 months of the lapse.",
     "refusal.renewal.PAYMENT_RECEIVED": "The amount received must equal the assessed principal plus the late fee.",
 
@@ -723,7 +736,8 @@ export const dictionaries = {
     "admin.agencies.editHeading": "Edit agency {code}",
     "admin.agencies.saved": "Agency {code} saved.",
     "admin.limits.legend": "Time limits (working days)",
-    "admin.limits.hint": "An agency may promise shorter limits than the national ones, never longer; leave empty for the national limit.",
+    "admin.limits.hint":
+      "An agency may promise shorter limits than the national ones, never longer; leave empty for the national limit.",
     "admin.limits.max": "National limit: {n} working days",
     "admin.limits.overall": "overall limit",
     "admin.limits.national": "National limits",
@@ -748,16 +762,19 @@ export const dictionaries = {
     "admin.users.submit": "Add account",
     "admin.users.created": "Account {user} added.",
     "admin.calendar.publishedHeading": "Published years",
-    "admin.calendar.publishedIntro": "Years not listed are computed by rule (provisional); due dates that rely on them are marked provisional.",
+    "admin.calendar.publishedIntro":
+      "Years not listed are computed by rule (provisional); due dates that rely on them are marked provisional.",
     "admin.calendar.publishHeading": "Publish a year's holiday schedule",
-    "admin.calendar.publishIntro": "Load the year's current schedule (by rule or published), check it against the State Council notice, edit and publish. Publishing replaces the rule for that year.",
+    "admin.calendar.publishIntro":
+      "Load the year's current schedule (by rule or published), check it against the State Council notice, edit and publish. Publishing replaces the rule for that year.",
     "admin.calendar.year": "Year",
     "admin.calendar.yearHint": "4 digits, e.g. 2027",
     "admin.calendar.load": "Load current schedule",
     "admin.calendar.loadedProvisional": "Loaded the rule-based (provisional) schedule for {year}.",
     "admin.calendar.loadedPublished": "Loaded the published schedule for {year}.",
     "admin.calendar.holidays": "Holidays (days off)",
-    "admin.calendar.datesHint": "One date per line (year-month-day), or separated by commas, or a range 2027-02-05..2027-02-11",
+    "admin.calendar.datesHint":
+      "One date per line (year-month-day), or separated by commas, or a range 2027-02-05..2027-02-11",
     "admin.calendar.workdays": "Make-up working days",
     "admin.calendar.workdaysHint": "Saturdays and Sundays that are working days, one per line",
     "admin.calendar.publish": "Publish",
@@ -789,7 +806,8 @@ export const dictionaries = {
     "admin.sla.show": "Show report",
     "admin.sla.order": "The end date cannot be before the start date.",
     "admin.sla.unavailable": "The SLA report is not available on this server yet.",
-    "admin.sla.unavailableHelp": "The report endpoint (/api/admin/reports/sla) is not deployed; once it is, this page shows the charts.",
+    "admin.sla.unavailableHelp":
+      "The report endpoint (/api/admin/reports/sla) is not deployed; once it is, this page shows the charts.",
     "admin.sla.empty": "No data from {from} to {to}.",
     "admin.sla.caption": "SLA report ({from} to {to})",
     "admin.sla.asOf": "; open and overdue as of {date}",
@@ -894,7 +912,8 @@ export function label(l) {
 /** Translate static markup: data-i18n (text) and data-i18n-attr ("attr:key;attr:key"). @param {Document | Element} root */
 export function applyI18n(root) {
   if (root instanceof Document) root.documentElement.lang = current;
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(/** @type {string} */ (el.getAttribute("data-i18n")));
+  for (const el of root.querySelectorAll("[data-i18n]"))
+    el.textContent = t(/** @type {string} */ (el.getAttribute("data-i18n")));
   for (const el of root.querySelectorAll("[data-i18n-attr]")) {
     for (const pair of /** @type {string} */ (el.getAttribute("data-i18n-attr")).split(";")) {
       const [attr, key] = pair.split(":").map((x) => x.trim());

@@ -74,7 +74,8 @@ export function getDefinition(type, version) {
 export function edgesFrom(def, state) {
   const out = [];
   for (const [event, list] of Object.entries(def.states[state]?.on ?? {})) {
-    for (const tr of list) if (tr.target && tr.target !== state) out.push({ event, target: tr.target, guard: tr.guard });
+    for (const tr of list)
+      if (tr.target && tr.target !== state) out.push({ event, target: tr.target, guard: tr.guard });
   }
   return out;
 }
@@ -141,7 +142,9 @@ export function layout(def) {
   // Others in step order, then final states last, so branches read left to right.
   const others = Object.keys(def.states)
     .filter((n) => !pos.has(n))
-    .sort((a, b) => def.states[a].step - def.states[b].step || Number(def.states[a].final) - Number(def.states[b].final));
+    .sort(
+      (a, b) => def.states[a].step - def.states[b].step || Number(def.states[a].final) - Number(def.states[b].final),
+    );
   for (const name of others) {
     const col = def.states[name].step - 1;
     const row = rowsUsed.get(col) ?? 1;

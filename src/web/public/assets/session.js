@@ -62,29 +62,32 @@ export function startSession(opts) {
 
   onUnauthorized(() => showLogin(t("session.expired")));
 
-  loginForm.addEventListener("submit", listener(async (e) => {
-    e.preventDefault();
-    const username = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("username")).value.trim();
-    const password = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value;
-    if (!username || !password) {
-      showMessage(loginMessages, { kind: "error", text: t("login.missing"), focus: false });
-      return;
-    }
-    const button = /** @type {HTMLButtonElement} */ (loginForm.querySelector("button[type=submit]"));
-    button.disabled = true;
-    const r = await api("POST", "/api/auth/login", { body: { username, password }, auth: false });
-    button.disabled = false;
-    if (r.status === 200) {
-      setSession(r.body);
-      /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value = "";
-      clearMessage(loginMessages);
-      await enter();
-    } else if (r.status === 401) {
-      showMessage(loginMessages, { kind: "error", text: t("login.failed") });
-    } else {
-      showMessage(loginMessages, problemMessage(r));
-    }
-  }));
+  loginForm.addEventListener(
+    "submit",
+    listener(async (e) => {
+      e.preventDefault();
+      const username = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("username")).value.trim();
+      const password = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value;
+      if (!username || !password) {
+        showMessage(loginMessages, { kind: "error", text: t("login.missing"), focus: false });
+        return;
+      }
+      const button = /** @type {HTMLButtonElement} */ (loginForm.querySelector("button[type=submit]"));
+      button.disabled = true;
+      const r = await api("POST", "/api/auth/login", { body: { username, password }, auth: false });
+      button.disabled = false;
+      if (r.status === 200) {
+        setSession(r.body);
+        /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value = "";
+        clearMessage(loginMessages);
+        await enter();
+      } else if (r.status === 401) {
+        showMessage(loginMessages, { kind: "error", text: t("login.failed") });
+      } else {
+        showMessage(loginMessages, problemMessage(r));
+      }
+    }),
+  );
 
   logout.addEventListener("click", () => {
     clearSession();

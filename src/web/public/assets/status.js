@@ -29,45 +29,64 @@ function fieldError(name, msg) {
   else input.removeAttribute("aria-invalid");
 }
 
-form.addEventListener("submit", listener(async (e) => {
-  e.preventDefault();
-  const caseNumber = /** @type {HTMLInputElement} */ (form.elements.namedItem("caseNumber")).value.trim();
-  const idNumber = normalizeIdNumber(/** @type {HTMLInputElement} */ (form.elements.namedItem("idNumber")).value);
-  const idProblem = idNumber ? idNumberProblem(idNumber) : null;
-  fieldError("caseNumber", caseNumber ? "" : t("val.required"));
-  fieldError("idNumber", !idNumber ? t("val.required") : idProblem === "format" ? t("val.idNumber") : idProblem === "check" ? t("val.idNumberCheck") : "");
-  const bad = form.querySelector('[aria-invalid="true"]');
-  if (bad) {
-    /** @type {HTMLElement} */ (bad).focus();
-    return;
-  }
-  const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
-  button.disabled = true;
-  showMessage(messages, { kind: "info", text: t("common.loading") });
-  const r = await api("POST", "/api/status", { body: { caseNumber, idNumber }, auth: false });
-  button.disabled = false;
-  if (r.status !== 200) {
-    shown = null;
-    result.hidden = true;
-    if (r.status === 404) showMessage(messages, { kind: "error", title: t("status.notFound"), text: t("status.notFoundHelp"), focus: true });
-    else if (r.status === 429) showMessage(messages, { kind: "error", title: t("err.tooMany"), text: t("status.tooManyHelp"), focus: true });
-    else showMessage(messages, { ...problemMessage(r), focus: true });
-    return;
-  }
-  let def = null;
-  try {
-    def = await getDefinition(r.body.type);
-  } catch {
-    def = null; // progress still shows as "step k of n" without step names
-  }
-  // The case type's label as the server gives it (the dictionary's when it cannot be had).
-  await getCaseTypes().catch(() => undefined);
-  shown = { status: r.body, def };
-  clearMessage(messages);
-  renderResult(r.body, def);
-  const heading = document.getElementById("result-heading");
-  heading?.focus();
-}));
+form.addEventListener(
+  "submit",
+  listener(async (e) => {
+    e.preventDefault();
+    const caseNumber = /** @type {HTMLInputElement} */ (form.elements.namedItem("caseNumber")).value.trim();
+    const idNumber = normalizeIdNumber(/** @type {HTMLInputElement} */ (form.elements.namedItem("idNumber")).value);
+    const idProblem = idNumber ? idNumberProblem(idNumber) : null;
+    fieldError("caseNumber", caseNumber ? "" : t("val.required"));
+    fieldError(
+      "idNumber",
+      !idNumber
+        ? t("val.required")
+        : idProblem === "format"
+          ? t("val.idNumber")
+          : idProblem === "check"
+            ? t("val.idNumberCheck")
+            : "",
+    );
+    const bad = form.querySelector('[aria-invalid="true"]');
+    if (bad) {
+      /** @type {HTMLElement} */ (bad).focus();
+      return;
+    }
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
+    button.disabled = true;
+    showMessage(messages, { kind: "info", text: t("common.loading") });
+    const r = await api("POST", "/api/status", { body: { caseNumber, idNumber }, auth: false });
+    button.disabled = false;
+    if (r.status !== 200) {
+      shown = null;
+      result.hidden = true;
+      if (r.status === 404)
+        showMessage(messages, {
+          kind: "error",
+          title: t("status.notFound"),
+          text: t("status.notFoundHelp"),
+          focus: true,
+        });
+      else if (r.status === 429)
+        showMessage(messages, { kind: "error", title: t("err.tooMany"), text: t("status.tooManyHelp"), focus: true });
+      else showMessage(messages, { ...problemMessage(r), focus: true });
+      return;
+    }
+    let def = null;
+    try {
+      def = await getDefinition(r.body.type);
+    } catch {
+      def = null; // progress still shows as "step k of n" without step names
+    }
+    // The case type's label as the server gives it (the dictionary's when it cannot be had).
+    await getCaseTypes().catch(() => undefined);
+    shown = { status: r.body, def };
+    clearMessage(messages);
+    renderResult(r.body, def);
+    const heading = document.getElementById("result-heading");
+    heading?.focus();
+  }),
+);
 
 /**
  * @param {any} st status answer
@@ -96,7 +115,8 @@ function renderResult(st, def) {
 
   /** @type {HTMLElement[]} */
   const facts = [];
-  const fact = (/** @type {string} */ term, /** @type {any} */ value, cls = "") => facts.push(h("div", { class: `fact ${cls}` }, h("dt", null, term), h("dd", null, value)));
+  const fact = (/** @type {string} */ term, /** @type {any} */ value, cls = "") =>
+    facts.push(h("div", { class: `fact ${cls}` }, h("dt", null, term), h("dd", null, value)));
   fact(t("case.type"), typeLabel(st.type));
   fact(t("case.from"), `${st.fromAgency.name}`);
   fact(t("case.to"), `${st.toAgency.name}`);
@@ -105,21 +125,42 @@ function renderResult(st, def) {
     fact(t("case.waitingFor"), sideLabel(p.side));
     if (st.stepDueOn) fact(t("case.stepDueOn"), formatDate(st.stepDueOn));
     if (st.dueOn) fact(t("case.dueOn"), formatDate(st.dueOn));
-    if (st.workingDaysLeft !== null && st.workingDaysLeft !== undefined && !st.overdue) fact(t("case.workingDaysLeft"), t("case.workingDaysValue", { n: st.workingDaysLeft }));
+    if (st.workingDaysLeft !== null && st.workingDaysLeft !== undefined && !st.overdue)
+      fact(t("case.workingDaysLeft"), t("case.workingDaysValue", { n: st.workingDaysLeft }));
   }
 
   const notes = [];
   if (st.final) {
     const outcome = st.outcome ?? "completed";
-    notes.push(h("div", { class: `note note-${outcome === "completed" ? "success" : "info"}` }, h("p", null, t(`status.outcome.${outcome}`))));
+    notes.push(
+      h(
+        "div",
+        { class: `note note-${outcome === "completed" ? "success" : "info"}` },
+        h("p", null, t(`status.outcome.${outcome}`)),
+      ),
+    );
   } else if (p.side === "insured") {
     notes.push(h("div", { class: "note note-info" }, h("p", null, t("status.yourTurn"))));
   }
   if (st.overdue) {
-    notes.push(h("div", { class: "note note-danger", role: "alert" }, h("p", { class: "note-title" }, t("status.overdueTitle")), h("p", null, t("status.overdueText"))));
+    notes.push(
+      h(
+        "div",
+        { class: "note note-danger", role: "alert" },
+        h("p", { class: "note-title" }, t("status.overdueTitle")),
+        h("p", null, t("status.overdueText")),
+      ),
+    );
   }
   if (st.provisional && !st.final) {
-    notes.push(h("div", { class: "note note-warning" }, h("p", { class: "note-title" }, t("status.provisionalTitle")), h("p", null, t("status.provisionalText"))));
+    notes.push(
+      h(
+        "div",
+        { class: "note note-warning" },
+        h("p", { class: "note-title" }, t("status.provisionalTitle")),
+        h("p", null, t("status.provisionalText")),
+      ),
+    );
   }
 
   const timeline = h(
@@ -142,7 +183,13 @@ function renderResult(st, def) {
     h(
       "div",
       { class: "card" },
-      h("p", { class: "current-state" }, h("span", { class: "muted" }, t("status.currentStep")), " ", h("strong", null, pick(p.label))),
+      h(
+        "p",
+        { class: "current-state" },
+        h("span", { class: "muted" }, t("status.currentStep")),
+        " ",
+        h("strong", null, pick(p.label)),
+      ),
       h(
         "div",
         {
@@ -160,7 +207,12 @@ function renderResult(st, def) {
       notes,
       h("dl", { class: "facts" }, facts),
     ),
-    h("section", { class: "card", "aria-labelledby": "timeline-heading" }, h("h3", { id: "timeline-heading" }, t("timeline.heading")), timeline),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "timeline-heading" },
+      h("h3", { id: "timeline-heading" }, t("timeline.heading")),
+      timeline,
+    ),
   );
   result.hidden = false;
 }

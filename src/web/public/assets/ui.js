@@ -36,15 +36,27 @@ export function initPage(render) {
 export function showMessage(region, msg) {
   const box = h(
     "div",
-    { class: `msg msg-${msg.kind}`, role: msg.kind === "error" || msg.kind === "warning" ? "alert" : "status", tabindex: "-1" },
+    {
+      class: `msg msg-${msg.kind}`,
+      role: msg.kind === "error" || msg.kind === "warning" ? "alert" : "status",
+      tabindex: "-1",
+    },
     msg.title ? h("p", { class: "msg-title" }, msg.title) : null,
     msg.text ? h("p", null, msg.text) : null,
-    msg.details?.length ? h("ul", { class: "msg-details" }, msg.details.map((d) => h("li", null, d))) : null,
+    msg.details?.length
+      ? h(
+          "ul",
+          { class: "msg-details" },
+          msg.details.map((d) => h("li", null, d)),
+        )
+      : null,
     msg.actions?.length
       ? h(
           "p",
           { class: "msg-actions" },
-          msg.actions.map((a) => h("button", { type: "button", class: a.primary ? "primary" : "secondary", onClick: a.onClick }, a.label)),
+          msg.actions.map((a) =>
+            h("button", { type: "button", class: a.primary ? "primary" : "secondary", onClick: a.onClick }, a.label),
+          ),
         )
       : null,
   );
@@ -147,12 +159,24 @@ export class Fields {
       control = h(
         "select",
         common,
-        (spec.options ?? []).map((o) => h("option", { value: o.value, selected: String(spec.value ?? "") === o.value }, o.label)),
+        (spec.options ?? []).map((o) =>
+          h("option", { value: o.value, selected: String(spec.value ?? "") === o.value }, o.label),
+        ),
       );
-    else control = h("input", { ...common, type: kind === "checkbox" ? "checkbox" : kind === "date" ? "date" : kind === "password" ? "password" : "text" });
+    else
+      control = h("input", {
+        ...common,
+        type: kind === "checkbox" ? "checkbox" : kind === "date" ? "date" : kind === "password" ? "password" : "text",
+      });
     if (kind === "checkbox") /** @type {HTMLInputElement} */ (control).checked = Boolean(spec.value);
-    else if (kind !== "select" && spec.value !== undefined && spec.value !== null) /** @type {any} */ (control).value = String(spec.value);
-    const labelEl = h("label", { for: id }, spec.label, spec.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null);
+    else if (kind !== "select" && spec.value !== undefined && spec.value !== null)
+      /** @type {any} */ (control).value = String(spec.value);
+    const labelEl = h(
+      "label",
+      { for: id },
+      spec.label,
+      spec.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null,
+    );
     const hint = spec.hint ? h("p", { class: "hint", id: hintId }, spec.hint) : null;
     const error = h("p", { class: "field-error", id: errId, hidden: true });
     const wrap =
