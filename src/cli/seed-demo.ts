@@ -16,6 +16,7 @@ import { advanceCase } from "../engine/advanceCase.ts";
 import { openCase } from "../engine/openCase.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 import { makeTestIdNumber } from "../domain/idNumber.ts";
+import { dataKeyOf } from "../privacy/atRest.ts";
 import type { CaseType } from "../../machines/index.ts";
 
 const agencies = [
@@ -223,7 +224,10 @@ async function main() {
     const day = (n: number) => workingDaysBefore(ctx.calendar, today, n);
     const listed: { caseNumber: string; idNumber: string; type: string; state: string; created: boolean }[] = [];
     for (const d of demoCases) {
-      const existing = await db.case.findFirst({ where: { type: d.type, insuredIdNumber: d.insured.idNumber } });
+      // ID numbers are stored encrypted; the blind index finds them (src/privacy/).
+      const existing = await db.case.findFirst({
+        where: { type: d.type, insuredIdIndex: dataKeyOf(db).idIndex(d.insured.idNumber) },
+      });
       if (existing) {
         listed.push({
           caseNumber: existing.caseNumber,

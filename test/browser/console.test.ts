@@ -292,7 +292,7 @@ describe("staff console", () => {
 
     // The Fuzhou clerk, still on version 2, records a withdrawal: 412 → a clear message.
     await a.getByRole("button", { name: "Withdraw", exact: true }).click();
-    await a.getByLabel("Reason").fill("the person stays with the old employer");
+    await a.locator(`textarea[name="reason"]`).fill("the person stays with the old employer");
     await a.getByRole("button", { name: "Record: Withdraw" }).click();
     const alert = a.locator(".event-form .msg-error");
     await alert.waitFor();

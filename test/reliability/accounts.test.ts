@@ -612,7 +612,7 @@ describe("administrative audit", () => {
     const old = await api.call("GET", "/api/admin/audit?from=2026-01-01&to=2026-12-31", { token: t.admin });
     expect(old.status).toBe(200);
     expect((old.body as string).split("\r\n")[0]).toBe(
-      "eventId,caseNumber,caseType,fromAgency,toAgency,seq,type,fromState,toState,occurredOn,recordedAt,actorKind,actorName",
+      "eventId,caseNumber,caseType,fromAgency,toAgency,seq,type,fromState,toState,occurredOn,recordedAt,actorKind,actorName,backdateReason",
     );
   });
 });
