@@ -300,6 +300,14 @@ async function main() {
   process.stdout.write(`written ${path.relative(root, out)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
   if (postgres) await pgQuery(process.env.DATABASE_URL!, `DROP DATABASE "${postgres.name}" WITH (FORCE)`);
+  // A fast wrong answer is not a measurement: any answer that was not 2xx, in any round, or a
+  // query that did not find its rows, fails the run (the numbers are still written, for diagnosis).
+  const wrong =
+    rounds.flat().reduce((n, r) => n + r.non2xx + r.errors, 0) + queries.reduce((n, q) => n + q.failures, 0);
+  if (wrong > 0) {
+    process.stderr.write(`bench: ${wrong} answers were not as expected (non-2xx, errors or failed queries)\n`);
+    process.exitCode = 1;
+  }
 }
 
 async function pgQuery(url: string, sql: string) {
