@@ -852,6 +852,19 @@ export const dictionaries = {
   },
 };
 
+// Features keep their strings in their own files (i18n-<feature>.js, each exporting
+// `strings = { "zh-CN": {...}, en: {...} }`) and are listed here; a key defined twice is a mistake.
+/** @type {Array<Record<"zh-CN" | "en", Record<string, string>>>} */
+const parts = [];
+for (const part of parts) {
+  for (const language of /** @type {const} */ (["zh-CN", "en"])) {
+    for (const [key, text] of Object.entries(part[language])) {
+      if (Object.hasOwn(dictionaries[language], key)) throw new Error(`i18n: ${key} is defined twice`);
+      dictionaries[language][key] = text;
+    }
+  }
+}
+
 const STORAGE_KEY = "tracker.lang";
 /** @type {"zh-CN" | "en"} */
 let current = initialLang();
