@@ -1,9 +1,15 @@
 // The due-soon and overdue queues, per agency.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../support/server.ts";
-import { openCase, startWithAgencies } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { medicalInTransferOut, send, type Api, type Tokens } from "./helpers.ts";
+import {
+  advance,
+  medicalInTransferOut,
+  openCase,
+  startWithAgencies,
+  type Api,
+  type Tokens,
+} from "../support/fixtures.ts";
 
 let server: TestServer;
 let api: Api;
@@ -33,7 +39,7 @@ describe("queues", () => {
       { openedOn: "2026-09-01", acceptOn: "2026-10-09" },
       other(3),
     );
-    await send(api, tokens.out, inbound.id, {
+    await advance(api, tokens.out, inbound.id, {
       type: "TRANSFER_OUT_DONE",
       occurredOn: "2026-10-09",
       transferredFen: 10_000,

@@ -2,10 +2,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, person, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { person, runVerify, type TestServer } from "../support/server.ts";
+import { medicalInTransferOut, startWithAgencies, waitFor, type Api, type Tokens } from "../support/fixtures.ts";
 import { Webhook } from "standardwebhooks";
 import { verifySignature } from "../../src/notifications/signing.ts";
-import { medicalInTransferOut, waitFor, type Api, type Tokens } from "./helpers.ts";
 
 interface Received {
   path: string;
@@ -42,8 +42,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
-  server = await startService({
-    env: {
+  ({ server, api, tokens } = await startWithAgencies(
+    {
       TRACKER_TODAY: "2026-10-14",
       SWEEP_INTERVAL_MS: "300",
       WEBHOOK_POLL_MS: "100",
@@ -53,9 +53,8 @@ beforeAll(async () => {
       // the receivers here are on loopback, which is refused unless allowed
       WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8",
     },
-  });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+    { checkAnswers: true },
+  ));
 });
 
 afterAll(async () => {

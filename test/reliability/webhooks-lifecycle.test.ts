@@ -17,7 +17,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { client, person, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
 import { dbFile, expectProblem, makePeople } from "../support/reliability.ts";
-import { medicalInTransferOut, waitFor } from "../deadlines-acting/helpers.ts";
+import { medicalInTransferOut, waitFor } from "../support/fixtures.ts";
 import {
   addressAllowed,
   isDestinationNotAllowed,
