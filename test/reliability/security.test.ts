@@ -26,7 +26,7 @@ import {
   type Api,
 } from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
-import { expectToken } from "../support/fixtures.ts";
+import { expectToken, startWithAgencies, type Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
@@ -36,7 +36,7 @@ const TOKEN_SECRET = "reliability-suite-secret-0123456789-abcdef";
 const dirs: string[] = [];
 let main: TestServer;
 let api: Api;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let tokens: Tokens;
 let store: ReturnType<typeof openStore>;
 const people = makePeople(40, 11);
 
@@ -45,9 +45,11 @@ beforeAll(async () => {
   dirs.push(dir);
   // Background jobs (deadline sweeper, webhook delivery) write on their own schedule; these tests
   // compare the database before and after requests, so they run without them.
-  main = await startService({ dir, env: { TOKEN_SECRET, TOKEN_TTL_MINUTES: "30", JOBS: "off" } });
-  api = client(main.url, { checkAnswers: true });
-  tokens = await setUpAgencies(api);
+  ({
+    server: main,
+    api,
+    tokens,
+  } = await startWithAgencies({ TOKEN_SECRET, TOKEN_TTL_MINUTES: "30", JOBS: "off" }, { dir, checkAnswers: true }));
   store = openStore(main.databaseUrl);
 });
 

@@ -209,23 +209,33 @@ export async function walkTo(
   return last;
 }
 
-/** A medical transfer FZ → XM taken to transferOut: accepted on `acceptOn`, so due 10 working days later. */
+/**
+ * A medical transfer FZ → XM taken to transferOut: accepted on `acceptOn`, so due 10 working days
+ * later. The certificate (24 months, balance 10 000 fen unless `certificate` says otherwise) and
+ * the online filing are dated `openedOn` unless `certificateOn` / `filedOn` are given.
+ */
 export async function medicalInTransferOut(
   api: Api,
   tokens: { out: string; in: string },
-  dates: { openedOn: string; acceptOn: string },
+  dates: { openedOn: string; acceptOn: string; certificateOn?: string; filedOn?: string },
   insured: Insured = person,
+  certificate: Fields = {},
 ) {
   const { id } = await openCase(api, tokens.out, { insured, occurredOn: dates.openedOn });
   await advance(
     api,
     tokens.out,
     id,
-    medicalCertificate({ occurredOn: dates.openedOn, contributionMonths: 24, accountBalanceFen: 10_000 }),
+    medicalCertificate({
+      occurredOn: dates.certificateOn ?? dates.openedOn,
+      contributionMonths: 24,
+      accountBalanceFen: 10_000,
+      ...certificate,
+    }),
   );
   await advance(api, tokens.in, id, {
     type: "FILE_APPLICATION",
-    occurredOn: dates.openedOn,
+    occurredOn: dates.filedOn ?? dates.openedOn,
     channel: "online",
     applicant: "employer",
   });
