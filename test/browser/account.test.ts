@@ -6,10 +6,7 @@ import { ADMIN, type TestServer } from "../support/server.ts";
 import type { Api, Tokens } from "../support/fixtures.ts";
 import { a11yProblems, logIn as logInAt, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
-let server: TestServer;
-let browser: Browser;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   ({ server, browser, api, tokens } = await startSuite());

@@ -17,10 +17,7 @@ import { WorkingCalendar } from "../../src/calendar/index.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { a11yProblems, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
-let server: TestServer;
-let browser: Browser;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 // The pages' own dictionary: a type's label when the server sends none.
 const { dictionaries } = (await import(new URL("../../src/web/public/assets/i18n.js", import.meta.url).href)) as {
   dictionaries: Record<string, Record<string, string>>;

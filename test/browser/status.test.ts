@@ -7,10 +7,7 @@ import { person, type TestServer } from "../support/server.ts";
 import { medicalInTransferOut, type Api, type Tokens } from "../support/fixtures.ts";
 import { a11yProblems, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
-let server: TestServer;
-let browser: Browser;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   ({ server, browser, api, tokens } = await startSuite());

@@ -4,21 +4,11 @@
 // Today is Mon 30 Nov 2026; three working days back is Wed 25 Nov.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../support/server.ts";
-import {
-  eventsOf,
-  medicalCertificate,
-  openCase,
-  send,
-  startWithAgencies,
-  waitFor,
-  type Api,
-  type Tokens,
-} from "../support/fixtures.ts";
+import { eventsOf, medicalCertificate, openCase, send, startWithAgencies, waitFor } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 const who = (n: number) => ({ name: "钱七", idNumber: makeTestIdNumber("350102", "19800606", String(400 + n)) });
 const post = (token: string, id: string, body: Record<string, unknown>) => send(api, token, id, body);
 const open = async (n: number, occurredOn: string) =>
@@ -33,9 +23,7 @@ beforeAll(async () => {
   }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("backdated acts", () => {
   it("need a reason beyond BACKDATE_REASON_AFTER_WORKING_DAYS working days, kept with the event and not in its payload", async () => {

@@ -1,14 +1,8 @@
 // Publishing a year's official schedule moves the provisional due dates that relied on it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runVerify, type TestServer } from "../support/server.ts";
-import {
-  eventsOf,
-  medicalInTransferOut,
-  restart,
-  startWithAgencies,
-  type Api,
-  type Tokens,
-} from "../support/fixtures.ts";
+import { eventsOf, medicalInTransferOut, restart, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { engineContext } from "../support/inprocess.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { openDatabase } from "../../src/db/client.ts";
@@ -17,17 +11,13 @@ import { openCase } from "../../src/engine/openCase.ts";
 import type { Actor } from "../../src/engine/context.ts";
 import { CalendarSync } from "../../src/jobs/sweeper.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-12-28" }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("publishing a year", () => {
   it("recomputes provisional due dates, records the change and clears the flag", async () => {

@@ -2,27 +2,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../support/server.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import {
-  advance,
-  medicalInTransferOut,
-  openCase,
-  startWithAgencies,
-  type Api,
-  type Tokens,
-} from "../support/fixtures.ts";
+import { advance, medicalInTransferOut, openCase, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   // Wed 14 Oct 2026; due soon = due by Mon 19 Oct (3 working days, the default).
   ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-14", JOBS: "off" }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 const ids = (r: { body: { items: { id: string }[] } }) => r.body.items.map((i) => i.id).sort();
 

@@ -1,28 +1,16 @@
 // A step's due date passes while the service is stopped: the start-up sweep flags it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { person, runVerify, type TestServer } from "../support/server.ts";
-import {
-  advance,
-  eventsOf,
-  medicalInTransferOut,
-  restart,
-  startWithAgencies,
-  waitFor,
-  type Api,
-  type Tokens,
-} from "../support/fixtures.ts";
+import { advance, eventsOf, medicalInTransferOut, restart, startWithAgencies, waitFor } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-12" }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("a deadline that passes while the service is down", () => {
   it("is flagged after the restart, once, without changing the legal state", async () => {

@@ -11,14 +11,11 @@ import {
   restart,
   startWithAgencies,
   waitFor,
-  type Api,
-  type Tokens,
 } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 const who = (n: number) => ({ name: "赵六", idNumber: makeTestIdNumber("350102", "19750505", String(300 + n)) });
 
@@ -93,9 +90,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 const septemberRows = [
   {

@@ -2,24 +2,14 @@
 // record one DEADLINE_MISSED per step instance — enforced by the database, not by timing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runVerify, type TestServer } from "../support/server.ts";
-import {
-  advance,
-  eventsOf,
-  medicalInTransferOut,
-  restart,
-  startWithAgencies,
-  waitFor,
-  type Api,
-  type Tokens,
-} from "../support/fixtures.ts";
+import { advance, eventsOf, medicalInTransferOut, restart, startWithAgencies, waitFor } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { engineContext } from "../support/inprocess.ts";
 import { openDatabase, type Db } from "../../src/db/client.ts";
 import { sweepDeadlines } from "../../src/jobs/sweeper.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 const dueEarly: string[] = []; // accepted 28 Sep: due 16 Oct
 const dueLate: string[] = []; // accepted 20 Oct: due 3 Nov
 
@@ -37,9 +27,7 @@ beforeAll(async () => {
   await server.stop();
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 async function missedCount(db: Db, caseId: string) {
   return db.caseEvent.count({ where: { caseId, type: "DEADLINE_MISSED" } });

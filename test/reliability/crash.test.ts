@@ -6,17 +6,8 @@
 // (idempotency records and events agree). At the end: exactly one event per action.
 import { afterAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
-import {
-  ADMIN,
-  client,
-  createAgencies,
-  createStaff,
-  runVerify,
-  startService,
-  tempDir,
-  type Reply,
-  type TestServer,
-} from "../support/server.ts";
+import { ADMIN, client, createAgencies, createStaff, runVerify, startService, tempDir } from "../support/server.ts";
+import type { Reply, TestServer } from "../support/server.ts";
 import { openBody, sendKeyed } from "../support/fixtures.ts";
 import { checkFile, dbFile, makePeople, medicalEventBody, openStore, sleep, type Api } from "../support/reliability.ts";
 

@@ -3,19 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { person, type TestServer } from "../support/server.ts";
-import { medicalCertificate, openBody, startWithAgencies, type Api, type Tokens } from "../support/fixtures.ts";
+import { medicalCertificate, openBody, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { maskIdNumber } from "../../src/domain/idNumber.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   ({ server, api, tokens } = await startWithAgencies());
 });
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 /** The stored idempotent answers, straight from the SQLite file. */
 const storedBodies = () =>

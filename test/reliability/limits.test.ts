@@ -2,20 +2,12 @@
 // status answer stays small for a case with many events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { person, type TestServer } from "../support/server.ts";
-import {
-  advance,
-  medicalCertificate,
-  openCase,
-  startWithAgencies,
-  type Api,
-  type Tokens,
-} from "../support/fixtures.ts";
+import { advance, medicalCertificate, openCase, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { medicalTransfer } from "../../machines/medicalTransfer.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 let busy: { id: string; caseNumber: string };
 const other = { name: "孙八", idNumber: makeTestIdNumber("350102", "19850707", "501") };
 
@@ -32,9 +24,7 @@ beforeAll(async () => {
   ({ server, api, tokens } = await startWithAgencies());
   busy = await open(person);
 });
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("limits per case", () => {
   it("refuse a repeatable event past its maxPerCase with a 409 that says the limit, and change nothing", async () => {

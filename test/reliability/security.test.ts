@@ -8,6 +8,7 @@ import { SignJWT, UnsecuredJWT } from "jose";
 import {
   ADMIN,
   client,
+  createStaff,
   execSql,
   root,
   setUpAgencies,
@@ -178,14 +179,7 @@ describe("tokens", () => {
   });
 
   it("stop working as soon as the user is disabled, on every endpoint, and login is refused", async () => {
-    expect(
-      (
-        await api.call("POST", "/api/admin/users", {
-          token: tokens.admin,
-          body: { username: "fz-temp", password: "temporary-pass-123", role: "staff", agencyCode: "FZ" },
-        })
-      ).status,
-    ).toBe(201);
+    await createStaff(api, tokens.admin, { username: "fz-temp", password: "temporary-pass-123", agencyCode: "FZ" });
     const t = await api.login("fz-temp", "temporary-pass-123");
     const c = await openMedical(api, t, people[0]);
     expect((await api.call("GET", `/api/cases/${c.id}`, { token: t })).status).toBe(200);

@@ -14,9 +14,8 @@ import {
   runVerify,
   startService,
   tempDir,
-  type Reply,
-  type TestServer,
 } from "../support/server.ts";
+import type { Reply, TestServer } from "../support/server.ts";
 import { medicalCertificate, openBody, sendKeyed } from "../support/fixtures.ts";
 import { makePeople, medicalEventBody, openMedical, openStore, type Api } from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
