@@ -55,113 +55,82 @@ const pensionCertificate = {
   arrearsFen: 0,
 };
 
+/** An insured person with a valid test ID number (region, birth date, sequence). */
+const insured = (name: string, region: string, birth: string, seq: string) => ({
+  name,
+  idNumber: makeTestIdNumber(region, birth, seq),
+});
+/** The demo's routes: medical transfers FZ → XM, pension transfers SZ → FZ, renewals at SZ. */
+const routes = {
+  medicalTransfer: { from: "FZ-YB", to: "XM-YB" },
+  pensionTransfer: { from: "SZ-SB", to: "FZ-YB" },
+  renewal: { from: "SZ-SB", to: "SZ-SB" },
+} satisfies Partial<Record<CaseType, { from: string; to: string }>>;
+const demo = (
+  type: keyof typeof routes,
+  person: DemoCase["insured"],
+  openedWorkingDaysAgo: number,
+  acts: Act[],
+): DemoCase => ({
+  type,
+  insured: person,
+  ...routes[type],
+  openedWorkingDaysAgo,
+  acts,
+});
+const filed = (
+  agency: string,
+  channel: "online" | "offline",
+  applicant: "employer" | "individual",
+  ago: number,
+): Act => [agency, { type: "FILE_APPLICATION", channel, applicant }, ago];
+const arrears = (monthsMissed: number, principalFen: number, lateFeeFen: number, ago: number): Act => [
+  "SZ-SB",
+  { type: "ASSESS_ARREARS", monthsMissed, principalFen, lateFeeFen, backPayable: true },
+  ago,
+];
+
 /** The demo cases, each in a different state; working days ago must not increase along a case. */
 const demoCases: DemoCase[] = [
   // a medical transfer just opened: the transfer-out agency is to issue the certificate
-  {
-    type: "medicalTransfer",
-    insured: { name: "林晓明", idNumber: makeTestIdNumber("350102", "19900307", "123") },
-    from: "FZ-YB",
-    to: "XM-YB",
-    openedWorkingDaysAgo: 1,
-    acts: [],
-  },
+  demo("medicalTransfer", insured("林晓明", "350102", "19900307", "123"), 1, []),
   // application filed: the transfer-in agency reviews it
-  {
-    type: "medicalTransfer",
-    insured: { name: "陈美玲", idNumber: makeTestIdNumber("350203", "19851111", "246") },
-    from: "FZ-YB",
-    to: "XM-YB",
-    openedWorkingDaysAgo: 15,
-    acts: [
-      ["FZ-YB", medicalCertificate, 14],
-      ["XM-YB", { type: "FILE_APPLICATION", channel: "online", applicant: "employer" }, 13],
-    ],
-  },
+  demo("medicalTransfer", insured("陈美玲", "350203", "19851111", "246"), 15, [
+    ["FZ-YB", medicalCertificate, 14],
+    filed("XM-YB", "online", "employer", 13),
+  ]),
   // accepted 20 working days ago: the transfer-out step (10 working days) is overdue
-  {
-    type: "medicalTransfer",
-    insured: { name: "王建国", idNumber: makeTestIdNumber("440304", "19780520", "357") },
-    from: "FZ-YB",
-    to: "XM-YB",
-    openedWorkingDaysAgo: 22,
-    acts: [
-      ["FZ-YB", medicalCertificate, 22],
-      ["XM-YB", { type: "FILE_APPLICATION", channel: "offline", applicant: "individual" }, 21],
-      ["XM-YB", { type: "ACCEPT" }, 20],
-    ],
-  },
+  demo("medicalTransfer", insured("王建国", "440304", "19780520", "357"), 22, [
+    ["FZ-YB", medicalCertificate, 22],
+    filed("XM-YB", "offline", "individual", 21),
+    ["XM-YB", { type: "ACCEPT" }, 20],
+  ]),
   // transferred out 3 working days ago: the transfer-in step (5 working days) is due soon
-  {
-    type: "medicalTransfer",
-    insured: { name: "张丽", idNumber: makeTestIdNumber("350104", "19950102", "468") },
-    from: "FZ-YB",
-    to: "XM-YB",
-    openedWorkingDaysAgo: 9,
-    acts: [
-      ["FZ-YB", medicalCertificate, 8],
-      ["XM-YB", { type: "FILE_APPLICATION", channel: "online", applicant: "individual" }, 7],
-      ["XM-YB", { type: "ACCEPT" }, 6],
-      ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 123_456 }, 3],
-    ],
-  },
+  demo("medicalTransfer", insured("张丽", "350104", "19950102", "468"), 9, [
+    ["FZ-YB", medicalCertificate, 8],
+    filed("XM-YB", "online", "individual", 7),
+    ["XM-YB", { type: "ACCEPT" }, 6],
+    ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 123_456 }, 3],
+  ]),
   // a pension transfer under review by the transfer-in agency
-  {
-    type: "pensionTransfer",
-    insured: { name: "黄志强", idNumber: makeTestIdNumber("440305", "19720815", "579") },
-    from: "SZ-SB",
-    to: "FZ-YB",
-    openedWorkingDaysAgo: 12,
-    acts: [
-      ["SZ-SB", pensionCertificate, 11],
-      ["FZ-YB", { type: "FILE_APPLICATION", channel: "offline", applicant: "employer" }, 5],
-    ],
-  },
+  demo("pensionTransfer", insured("黄志强", "440305", "19720815", "579"), 12, [
+    ["SZ-SB", pensionCertificate, 11],
+    filed("FZ-YB", "offline", "employer", 5),
+  ]),
   // a pension transfer accepted: the transfer-out agency moves the account and the pooled share
-  {
-    type: "pensionTransfer",
-    insured: { name: "刘海燕", idNumber: makeTestIdNumber("350102", "19680203", "681") },
-    from: "SZ-SB",
-    to: "FZ-YB",
-    openedWorkingDaysAgo: 30,
-    acts: [
-      ["SZ-SB", pensionCertificate, 29],
-      ["FZ-YB", { type: "FILE_APPLICATION", channel: "online", applicant: "individual" }, 25],
-      ["FZ-YB", { type: "ACCEPT" }, 18],
-    ],
-  },
+  demo("pensionTransfer", insured("刘海燕", "350102", "19680203", "681"), 30, [
+    ["SZ-SB", pensionCertificate, 29],
+    filed("FZ-YB", "online", "individual", 25),
+    ["FZ-YB", { type: "ACCEPT" }, 18],
+  ]),
   // a renewal after a lapse: arrears assessed, payment awaited
-  {
-    type: "renewal",
-    insured: { name: "赵文博", idNumber: makeTestIdNumber("440303", "19880412", "792") },
-    from: "SZ-SB",
-    to: "SZ-SB",
-    openedWorkingDaysAgo: 10,
-    acts: [
-      [
-        "SZ-SB",
-        { type: "ASSESS_ARREARS", monthsMissed: 2, principalFen: 180_000, lateFeeFen: 900, backPayable: true },
-        4,
-      ],
-    ],
-  },
+  demo("renewal", insured("赵文博", "440303", "19880412", "792"), 10, [arrears(2, 180_000, 900, 4)]),
   // a renewal completed: cover restored
-  {
-    type: "renewal",
-    insured: { name: "周静怡", idNumber: makeTestIdNumber("440304", "19930630", "813") },
-    from: "SZ-SB",
-    to: "SZ-SB",
-    openedWorkingDaysAgo: 25,
-    acts: [
-      [
-        "SZ-SB",
-        { type: "ASSESS_ARREARS", monthsMissed: 1, principalFen: 90_000, lateFeeFen: 0, backPayable: true },
-        20,
-      ],
-      ["SZ-SB", { type: "PAYMENT_RECEIVED", amountFen: 90_000 }, 16],
-      ["SZ-SB", { type: "RESTORE" }, 15],
-    ],
-  },
+  demo("renewal", insured("周静怡", "440304", "19930630", "813"), 25, [
+    arrears(1, 90_000, 0, 20),
+    ["SZ-SB", { type: "PAYMENT_RECEIVED", amountFen: 90_000 }, 16],
+    ["SZ-SB", { type: "RESTORE" }, 15],
+  ]),
 ];
 
 /** The working day `n` working days before the last working day on or before `today`. */

@@ -1,34 +1,21 @@
 // The account controls in a real browser: "change password" in the console, "log out" ending the
 // token on the server, and the administrative audit view in the admin pages.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import type { Browser } from "playwright-core";
-import { ADMIN, client, setUpAgencies, type TestServer } from "../support/server.ts";
-import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import type { Browser, Page } from "playwright-core";
+import { ADMIN, type TestServer } from "../support/server.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
+import { a11yProblems, logIn as logInAt, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
-let server: TestServer;
-let browser: Browser;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
-  ({ server, browser } = await startServiceAndBrowser());
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, browser, api, tokens } = await startSuite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopSuite({ browser, server }));
 
-async function logIn(page: Page, where: string, username: string, password: string) {
-  await page.goto(`${server.url}/${where}`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.locator("#logout").waitFor({ state: "visible" });
-}
+const logIn = (page: Page, where: string, username: string, password: string) =>
+  logInAt(page, server.url, where, username, password);
 
 const sessionToken = (page: Page) =>
   page.evaluate(() => JSON.parse(sessionStorage.getItem("tracker.session") ?? "null")?.token as string | undefined);

@@ -2,32 +2,19 @@
 // and the SLA report as charts (or a clear message when the server does not offer it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { ADMIN, client, setUpAgencies, type TestServer } from "../support/server.ts";
-import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { ADMIN, type TestServer } from "../support/server.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
+import { a11yProblems, logIn, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
-let server: TestServer;
-let browser: Browser;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
-  ({ server, browser } = await startServiceAndBrowser());
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, browser, api, tokens } = await startSuite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopSuite({ browser, server }));
 
-async function logInAdmin(page: Page) {
-  await page.goto(`${server.url}/admin`);
-  await page.getByLabel("用户名").fill(ADMIN.username);
-  await page.getByLabel("密码").fill(ADMIN.password);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.locator("#logout").waitFor({ state: "visible" });
-}
+const logInAdmin = (page: Page) => logIn(page, server.url, "admin", ADMIN.username, ADMIN.password);
 
 describe("admin pages", () => {
   it("an administrator publishes a calendar year", async () => {

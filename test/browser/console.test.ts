@@ -4,15 +4,20 @@
 // whose case types come from GET /api/machines.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
+import { person, type TestServer } from "../support/server.ts";
+import {
+  advance,
+  medicalCertificate,
+  medicalInTransferOut,
+  openCase as open,
+  type Api,
+  type Tokens,
+} from "../support/fixtures.ts";
 import { WorkingCalendar } from "../../src/calendar/index.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { a11yProblems, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
-let server: TestServer;
-let browser: Browser;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 // The pages' own dictionary: a type's label when the server sends none.
 const { dictionaries } = (await import(new URL("../../src/web/public/assets/i18n.js", import.meta.url).href)) as {
   dictionaries: Record<string, Record<string, string>>;
@@ -20,52 +25,23 @@ const { dictionaries } = (await import(new URL("../../src/web/public/assets/i18n
 const PASSWORD = "staff-password-123";
 
 beforeAll(async () => {
-  ({ server, browser } = await startServiceAndBrowser());
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, browser, api, tokens } = await startSuite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopSuite({ browser, server }));
 
-async function openCase(): Promise<{ id: string; caseNumber: string }> {
-  const r = await api.call("POST", "/api/cases", {
-    token: tokens.out,
-    body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body;
-}
-
-async function send(token: string, id: string, body: Record<string, unknown>) {
-  const r = await api.call("POST", `/api/cases/${id}/events`, { token, body });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body;
-}
+const openCase = (): Promise<{ id: string; caseNumber: string }> => open(api, tokens.out);
+const send = (token: string, id: string, body: Record<string, unknown>) => advance(api, token, id, body);
 
 /** A case waiting for the transfer-out agency (FZ) since a past date: overdue long since. */
 async function overdueCase() {
-  const r = await api.call("POST", "/api/cases", {
-    token: tokens.out,
-    body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
-  });
-  expect(r.status).toBe(201);
-  await send(tokens.out, r.body.id, {
-    type: "ISSUE_CERTIFICATE",
-    occurredOn: "2026-09-02",
-    contributionMonths: 1,
-    accountBalanceFen: 1,
-    arrearsFen: 0,
-  });
-  await send(tokens.in, r.body.id, {
-    type: "FILE_APPLICATION",
-    occurredOn: "2026-09-10",
-    channel: "online",
-    applicant: "employer",
-  });
-  const after = await send(tokens.in, r.body.id, { type: "ACCEPT", occurredOn: "2026-09-28" });
+  const after = await medicalInTransferOut(
+    api,
+    tokens,
+    { openedOn: "2026-09-01", certificateOn: "2026-09-02", filedOn: "2026-09-10", acceptOn: "2026-09-28" },
+    person,
+    { contributionMonths: 1, accountBalanceFen: 1 },
+  );
   expect(after).toMatchObject({ state: "transferOut", overdue: true });
   return after;
 }
@@ -82,24 +58,10 @@ async function dueSoonCase(today: string) {
     const due = calendar.addWorkingDays(d, 10).value;
     const days = (Date.parse(due) - Date.parse(today)) / 86_400_000;
     if (days < 0 || days > 3) continue;
-    const m = await api.call("POST", "/api/cases", {
-      token: tokens.out,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: d },
-    });
-    await send(tokens.out, m.body.id, {
-      type: "ISSUE_CERTIFICATE",
-      occurredOn: d,
+    const after = await medicalInTransferOut(api, tokens, { openedOn: d, acceptOn: d }, person, {
       contributionMonths: 1,
       accountBalanceFen: 1,
-      arrearsFen: 0,
     });
-    await send(tokens.in, m.body.id, {
-      type: "FILE_APPLICATION",
-      occurredOn: d,
-      channel: "online",
-      applicant: "employer",
-    });
-    const after = await send(tokens.in, m.body.id, { type: "ACCEPT", occurredOn: d });
     expect(after).toMatchObject({ stepDueOn: due, overdue: false });
     return after;
   }
@@ -265,11 +227,7 @@ describe("staff console", () => {
   it("shows a clear conflict message when another clerk changed the case meanwhile", async () => {
     const T = "conflict";
     const c = await openCase();
-    const r = await api.call("POST", `/api/cases/${c.id}/events`, {
-      token: tokens.out,
-      body: { type: "ISSUE_CERTIFICATE", contributionMonths: 12, accountBalanceFen: 100_000, arrearsFen: 0 },
-    });
-    expect(r.status).toBe(200);
+    await send(tokens.out, c.id, medicalCertificate({ contributionMonths: 12, accountBalanceFen: 100_000 }));
 
     const aContext = await newContext(browser);
     const bContext = await newContext(browser);

@@ -3,58 +3,29 @@
 // Chinese by default with an English switch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
-import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { person, type TestServer } from "../support/server.ts";
+import { medicalInTransferOut, type Api, type Tokens } from "../support/fixtures.ts";
+import { a11yProblems, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
-let server: TestServer;
-let browser: Browser;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
-  ({ server, browser } = await startServiceAndBrowser());
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, browser, api, tokens } = await startSuite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 describe("status page", () => {
   it("an insured person looks up a case on a phone, in Chinese then in English", async () => {
     const T = "status";
     // A case accepted in September: its 10-working-day transfer-out step is long overdue.
-    const open = await api.call("POST", "/api/cases", {
-      token: tokens.out,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
-    });
-    expect(open.status).toBe(201);
-    const c = open.body;
-    const send = (token: string, body: object) => api.call("POST", `/api/cases/${c.id}/events`, { token, body });
-    expect(
-      (
-        await send(tokens.out, {
-          type: "ISSUE_CERTIFICATE",
-          occurredOn: "2026-09-02",
-          contributionMonths: 48,
-          accountBalanceFen: 523_456,
-          arrearsFen: 0,
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await send(tokens.in, {
-          type: "FILE_APPLICATION",
-          occurredOn: "2026-09-10",
-          channel: "online",
-          applicant: "employer",
-        })
-      ).status,
-    ).toBe(200);
-    expect((await send(tokens.in, { type: "ACCEPT", occurredOn: "2026-09-28" })).status).toBe(200);
+    const c = await medicalInTransferOut(
+      api,
+      tokens,
+      { openedOn: "2026-09-01", certificateOn: "2026-09-02", filedOn: "2026-09-10", acceptOn: "2026-09-28" },
+      person,
+      { contributionMonths: 48, accountBalanceFen: 523_456 },
+    );
 
     const ctx = await newContext(browser, { mobile: true });
     const page = await ctx.newPage();

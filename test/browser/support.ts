@@ -1,11 +1,13 @@
-// Browser test support: Debian's Chromium driven by playwright-core, screenshots as artifacts,
-// and checks every page should pass (no script errors or CSP violations, labelled controls,
-// text contrast ≥ 4.5:1).
+// Browser test support: Debian's Chromium driven by playwright-core, the service with its
+// agencies and the browser started (and stopped) together, logging in through a page,
+// screenshots as artifacts, and checks every page should pass (no script errors or CSP
+// violations, labelled controls, text contrast ≥ 4.5:1).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { root, startService, type TestServer } from "../support/server.ts";
+import { client, root, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 
 /** The browser to drive: `CHROMIUM=/path/to/chromium` overrides Debian's default path. */
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -51,6 +53,31 @@ export async function startServiceAndBrowser(): Promise<{ server: TestServer; br
   if (s.status === "fulfilled") await s.value.stop();
   if (b.status === "fulfilled") await b.value.close();
   throw s.status === "rejected" ? s.reason : (b as PromiseRejectedResult).reason;
+}
+
+/**
+ * What every browser test file starts in `beforeAll`: the service with agencies FZ, XM, SZ and a
+ * clerk each (test/support/server.ts setUpAgencies), and the browser. Stop both with `stopSuite`.
+ */
+export async function startSuite(): Promise<{ server: TestServer; browser: Browser; api: Api; tokens: Tokens }> {
+  const { server, browser } = await startServiceAndBrowser();
+  const api = client(server.url);
+  return { server, browser, api, tokens: await setUpAgencies(api) };
+}
+
+/** Closes the browser and stops the service (either may be missing when `startSuite` failed). */
+export async function stopSuite(s: { browser?: Browser; server?: TestServer }): Promise<void> {
+  await s.browser?.close();
+  await s.server?.stop();
+}
+
+/** Logs in through the login form of `/<where>` (console or admin) and waits for the logged-in page. */
+export async function logIn(page: Page, url: string, where: string, username: string, password: string) {
+  await page.goto(`${url}/${where}`);
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.locator("#logout").waitFor({ state: "visible" });
 }
 
 /** A fresh context (own sessionStorage/localStorage): one per person in a test. */

@@ -3,37 +3,27 @@
 // service flagged as missed is late in the SLA report whatever date its completion is given.
 // Today is Mon 30 Nov 2026; three working days back is Wed 25 Nov.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
+import { eventsOf, medicalCertificate, openCase, send, startWithAgencies, waitFor } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { events, waitFor, type Api, type Tokens } from "./helpers.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 const who = (n: number) => ({ name: "钱七", idNumber: makeTestIdNumber("350102", "19800606", String(400 + n)) });
-const post = (token: string, id: string, body: Record<string, unknown>) =>
-  api.call("POST", `/api/cases/${id}/events`, { token, body });
-const open = async (n: number, occurredOn: string) => {
-  const r = await api.call("POST", "/api/cases", {
-    token: tokens.out,
-    body: { type: "medicalTransfer", insured: who(n), fromAgency: "FZ", toAgency: "XM", occurredOn },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.id as string;
-};
-const certificate = { type: "ISSUE_CERTIFICATE", contributionMonths: 24, accountBalanceFen: 10_000, arrearsFen: 0 };
+const post = (token: string, id: string, body: Record<string, unknown>) => send(api, token, id, body);
+const open = async (n: number, occurredOn: string) =>
+  (await openCase(api, tokens.out, { insured: who(n), occurredOn })).id as string;
+const certificate = medicalCertificate({ contributionMonths: 24, accountBalanceFen: 10_000 });
 
 beforeAll(async () => {
-  server = await startService({
-    env: { TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200", BACKDATE_REASON_AFTER_WORKING_DAYS: "3" },
-  });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies({
+    TRACKER_TODAY: "2026-11-30",
+    SWEEP_INTERVAL_MS: "200",
+    BACKDATE_REASON_AFTER_WORKING_DAYS: "3",
+  }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("backdated acts", () => {
   it("need a reason beyond BACKDATE_REASON_AFTER_WORKING_DAYS working days, kept with the event and not in its payload", async () => {
@@ -52,7 +42,7 @@ describe("backdated acts", () => {
       expect(r.body.errors.map((e: any) => e.path)).toEqual(["backdateReason"]);
     }
     // Nothing changed by the refusals.
-    expect((await events(api, tokens.out, id)).map((e) => e.type)).toEqual(["CASE_OPENED"]);
+    expect((await eventsOf(api, tokens.out, id)).map((e) => e.type)).toEqual(["CASE_OPENED"]);
 
     const ok = await post(tokens.out, id, {
       ...certificate,
@@ -75,7 +65,7 @@ describe("backdated acts", () => {
       (await post(tokens.in, id, { type: "ACCEPT", occurredOn: "2026-11-30", backdateReason: "not needed" })).status,
     ).toBe(200);
 
-    const log = await events(api, tokens.out, id);
+    const log = await eventsOf(api, tokens.out, id);
     expect(log.map((e) => [e.type, e.backdateReason])).toEqual([
       ["CASE_OPENED", null],
       ["ISSUE_CERTIFICATE", "the paper file reached the office late"],
@@ -105,7 +95,7 @@ describe("backdated acts", () => {
     );
     await waitFor(
       "the missed transfer-out noted",
-      async () => (await events(api, tokens.out, late)).at(-1).type === "DEADLINE_MISSED",
+      async () => (await eventsOf(api, tokens.out, late)).at(-1).type === "DEADLINE_MISSED",
     );
 
     // Recorded now, dated the day before the due date.

@@ -1,29 +1,23 @@
 // Publishing a year's official schedule moves the provisional due dates that relied on it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, runVerify, startService, type TestServer } from "../support/server.ts";
-import { startWithAgencies } from "../support/fixtures.ts";
+import { runVerify, type TestServer } from "../support/server.ts";
+import { eventsOf, medicalInTransferOut, restart, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
+import { engineContext } from "../support/inprocess.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { openDatabase } from "../../src/db/client.ts";
-import { loadCalendar } from "../../src/server.ts";
-import { defaultCatalog } from "../../src/engine/limits.ts";
 import { advanceCase } from "../../src/engine/advanceCase.ts";
 import { openCase } from "../../src/engine/openCase.ts";
-import type { Actor, EngineContext } from "../../src/engine/context.ts";
-import { createLogger } from "../../src/log.ts";
+import type { Actor } from "../../src/engine/context.ts";
 import { CalendarSync } from "../../src/jobs/sweeper.ts";
-import { events, medicalInTransferOut, type Api, type Tokens } from "./helpers.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-12-28" }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("publishing a year", () => {
   it("recomputes provisional due dates, records the change and clears the flag", async () => {
@@ -59,7 +53,7 @@ describe("publishing a year", () => {
       version: c.version + 1,
       state: "transferOut",
     });
-    const log = await events(api, tokens.out, c.id);
+    const log = await eventsOf(api, tokens.out, c.id);
     expect(log.at(-1)).toMatchObject({
       type: "DEADLINES_RECOMPUTED",
       fromState: "transferOut",
@@ -73,7 +67,7 @@ describe("publishing a year", () => {
         after: { stepDueOn: "2027-01-11", dueOn: "2027-01-18", provisional: false },
       },
     });
-    expect((await events(api, tokens.out, firm.id)).some((e) => e.type === "DEADLINES_RECOMPUTED")).toBe(false);
+    expect((await eventsOf(api, tokens.out, firm.id)).some((e) => e.type === "DEADLINES_RECOMPUTED")).toBe(false);
 
     // Publishing the same schedule again changes nothing; a correction moves firm dates too.
     r = await api.call("PUT", "/api/admin/calendar/2027", { token: tokens.admin, body: { holidays, workdays: [] } });
@@ -85,14 +79,12 @@ describe("publishing a year", () => {
     expect(r.body.recomputedCases).toBe(1);
     r = await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out });
     expect(r.body).toMatchObject({ stepDueOn: "2027-01-08", dueOn: "2027-01-15", provisional: false });
-    expect((await events(api, tokens.out, c.id)).filter((e) => e.type === "DEADLINES_RECOMPUTED")).toHaveLength(2);
+    expect((await eventsOf(api, tokens.out, c.id)).filter((e) => e.type === "DEADLINES_RECOMPUTED")).toHaveLength(2);
 
     // A restart re-reads the published year and finds nothing left to recompute.
-    await server.stop();
-    server = await startService({ dir: server.dir, env: { TRACKER_TODAY: "2026-12-28" } });
-    api = client(server.url);
+    ({ server, api } = await restart(server, { TRACKER_TODAY: "2026-12-28" }));
     await new Promise((res) => setTimeout(res, 1000));
-    expect((await events(api, tokens.out, c.id)).filter((e) => e.type === "DEADLINES_RECOMPUTED")).toHaveLength(2);
+    expect((await eventsOf(api, tokens.out, c.id)).filter((e) => e.type === "DEADLINES_RECOMPUTED")).toHaveLength(2);
 
     const verify = await runVerify(server.databaseUrl);
     expect(verify.code).toBe(0);
@@ -103,15 +95,8 @@ describe("publishing a year", () => {
     // its engine, its calendar sync (the sweeper's first step).
     const db = await openDatabase(server.databaseUrl);
     try {
-      const ctxB: EngineContext = {
-        db,
-        calendar: await loadCalendar(db),
-        machines: defaultCatalog,
-        today: () => "2026-12-28",
-        log: createLogger("silent"),
-        // as the service under test (test/support/server.ts): these acts are dated weeks back
-        backdateReasonAfterWorkingDays: 100_000,
-      };
+      // backdating allowed as in the service under test: these acts are dated weeks back
+      const ctxB = await engineContext(db, "2026-12-28");
       const syncB = new CalendarSync();
       expect(await syncB.run(ctxB)).toBe(0); // at start: nothing left to do
       const staff = async (username: string): Promise<Actor> => {
@@ -160,7 +145,7 @@ describe("publishing a year", () => {
       const c = await api.call("GET", `/api/cases/${opened.id}`, { token: tokens.out });
       // 25, 28–31 Dec, (1, 4, 5 Jan off) 6–8, 11, 12 Jan; overall five working days more.
       expect(c.body).toMatchObject({ stepDueOn: "2027-01-12", dueOn: "2027-01-19", provisional: false });
-      expect((await events(api, tokens.out, opened.id)).at(-1)).toMatchObject({
+      expect((await eventsOf(api, tokens.out, opened.id)).at(-1)).toMatchObject({
         type: "DEADLINES_RECOMPUTED",
         payload: { year: 2027, before: { stepDueOn: "2027-01-08" }, after: { stepDueOn: "2027-01-12" } },
       });

@@ -1,22 +1,18 @@
 // The due-soon and overdue queues, per agency.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../support/server.ts";
-import { openCase, startWithAgencies } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { medicalInTransferOut, send, type Api, type Tokens } from "./helpers.ts";
+import { advance, medicalInTransferOut, openCase, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   // Wed 14 Oct 2026; due soon = due by Mon 19 Oct (3 working days, the default).
   ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-14", JOBS: "off" }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 const ids = (r: { body: { items: { id: string }[] } }) => r.body.items.map((i) => i.id).sort();
 
@@ -33,7 +29,7 @@ describe("queues", () => {
       { openedOn: "2026-09-01", acceptOn: "2026-10-09" },
       other(3),
     );
-    await send(api, tokens.out, inbound.id, {
+    await advance(api, tokens.out, inbound.id, {
       type: "TRANSFER_OUT_DONE",
       occurredOn: "2026-10-09",
       transferredFen: 10_000,

@@ -1,20 +1,16 @@
 // A step's due date passes while the service is stopped: the start-up sweep flags it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, person, runVerify, startService, type TestServer } from "../support/server.ts";
-import { startWithAgencies } from "../support/fixtures.ts";
-import { events, medicalInTransferOut, send, waitFor, type Api, type Tokens } from "./helpers.ts";
+import { person, runVerify, type TestServer } from "../support/server.ts";
+import { advance, eventsOf, medicalInTransferOut, restart, startWithAgencies, waitFor } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
   ({ server, api, tokens } = await startWithAgencies({ TRACKER_TODAY: "2026-10-12" }));
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("a deadline that passes while the service is down", () => {
   it("is flagged after the restart, once, without changing the legal state", async () => {
@@ -24,13 +20,11 @@ describe("a deadline that passes while the service is down", () => {
     let r = await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out });
     expect(r.body).toMatchObject({ overdue: false, state: "transferOut" });
 
-    await server.stop();
-    server = await startService({ dir: server.dir, env: { TRACKER_TODAY: "2026-10-19" } });
-    api = client(server.url);
+    ({ server, api } = await restart(server, { TRACKER_TODAY: "2026-10-19" }));
 
     // The start-up sweep records the miss: a system event, same state before and after.
     const missed = await waitFor("the DEADLINE_MISSED event", async () => {
-      const items = await events(api, tokens.out, c.id);
+      const items = await eventsOf(api, tokens.out, c.id);
       return items.find((e) => e.type === "DEADLINE_MISSED");
     });
     expect(missed).toMatchObject({
@@ -58,14 +52,12 @@ describe("a deadline that passes while the service is down", () => {
     });
 
     // Another restart (the same day) records nothing more for this step.
-    await server.stop();
-    server = await startService({ dir: server.dir, env: { TRACKER_TODAY: "2026-10-19" } });
-    api = client(server.url);
+    ({ server, api } = await restart(server, { TRACKER_TODAY: "2026-10-19" }));
     await new Promise((res) => setTimeout(res, 1500));
-    expect((await events(api, tokens.out, c.id)).filter((e) => e.type === "DEADLINE_MISSED")).toHaveLength(1);
+    expect((await eventsOf(api, tokens.out, c.id)).filter((e) => e.type === "DEADLINE_MISSED")).toHaveLength(1);
 
     // The note does not stop staff from recording the act on the day it happened (before the note).
-    const done = await send(api, tokens.out, c.id, {
+    const done = await advance(api, tokens.out, c.id, {
       type: "TRANSFER_OUT_DONE",
       occurredOn: "2026-10-16",
       transferredFen: 10_000,

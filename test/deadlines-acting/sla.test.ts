@@ -1,14 +1,21 @@
 // The SLA report against a hand-checked set of cases (dates on the 2026 official calendar:
 // Sun 20 Sep worked, Fri 25 Sep Mid-Autumn, 1–7 Oct National Day, Sat 10 Oct worked).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, runVerify, startService, type TestServer } from "../support/server.ts";
-import { openCase, pensionCertificate, startWithAgencies } from "../support/fixtures.ts";
+import { runVerify, type TestServer } from "../support/server.ts";
+import {
+  advance,
+  eventsOf,
+  medicalInTransferOut,
+  openCase,
+  pensionCertificate,
+  restart,
+  startWithAgencies,
+  waitFor,
+} from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { events, medicalInTransferOut, send, waitFor, type Api, type Tokens } from "./helpers.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 
 const who = (n: number) => ({ name: "赵六", idNumber: makeTestIdNumber("350102", "19750505", String(300 + n)) });
 
@@ -23,8 +30,8 @@ beforeAll(async () => {
   const m = async (n: number) =>
     (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-01" }, who(n))).id;
   const outDone = (id: string, on: string) =>
-    send(api, tokens.out, id, { type: "TRANSFER_OUT_DONE", occurredOn: on, transferredFen: 10_000 });
-  const inDone = (id: string, on: string) => send(api, tokens.in, id, { type: "TRANSFER_IN_DONE", occurredOn: on });
+    advance(api, tokens.out, id, { type: "TRANSFER_OUT_DONE", occurredOn: on, transferredFen: 10_000 });
+  const inDone = (id: string, on: string) => advance(api, tokens.in, id, { type: "TRANSFER_IN_DONE", occurredOn: on });
   // M1: out 10 Sep (7 wd, on time); in due 17 Sep, done 18 Sep (6 wd, late).
   const m1 = await m(1);
   await outDone(m1, "2026-09-10");
@@ -48,46 +55,42 @@ beforeAll(async () => {
   const p = {
     body: await openCase(api, tokens.out, { type: "pensionTransfer", insured: who(6), occurredOn: "2026-08-28" }),
   };
-  await send(
+  await advance(
     api,
     tokens.out,
     p.body.id,
     pensionCertificate({ occurredOn: "2026-08-31", contributionMonths: 100, personalAccountFen: 50_000 }),
   );
-  await send(api, tokens.in, p.body.id, {
+  await advance(api, tokens.in, p.body.id, {
     type: "FILE_APPLICATION",
     occurredOn: "2026-09-01",
     channel: "offline",
     applicant: "employer",
   });
-  await send(api, tokens.in, p.body.id, {
+  await advance(api, tokens.in, p.body.id, {
     type: "REFUSE",
     occurredOn: "2026-09-04",
     reason: "not yet registered as a new employee",
   });
-  await send(api, tokens.in, p.body.id, {
+  await advance(api, tokens.in, p.body.id, {
     type: "FILE_APPLICATION",
     occurredOn: "2026-09-07",
     channel: "offline",
     applicant: "employer",
   });
-  const accepted = await send(api, tokens.in, p.body.id, { type: "ACCEPT", occurredOn: "2026-09-30" });
+  const accepted = await advance(api, tokens.in, p.body.id, { type: "ACCEPT", occurredOn: "2026-09-30" });
   expect(accepted.stepDueOn).toBe("2026-10-27");
-  await setup.stop();
-  server = await startService({ dir: setup.dir, env: { TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200" } });
-  api = client(server.url);
+  ({ server, api } = await restart(setup, { TRACKER_TODAY: "2026-11-30", SWEEP_INTERVAL_MS: "200" }));
 
   // The sweeper notes the missed deadlines of the steps still open, M3's transfer-in and the
   // pension transfer-out: notes are not completions.
   await waitFor("the missed deadlines noted", async () => {
-    const noted = await Promise.all([m3, p.body.id].map((id) => events(api, tokens.admin, id)));
+    const noted = await Promise.all([m3, p.body.id].map((id) => eventsOf(api, tokens.admin, id)));
     return noted.every((log) => log.at(-1).type === "DEADLINE_MISSED");
   });
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 const septemberRows = [
   {

@@ -1,20 +1,15 @@
 // "Once per step": concurrent sweeps in one process, and two service nodes on one database,
 // record one DEADLINE_MISSED per step instance — enforced by the database, not by timing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, runVerify, startService, type TestServer } from "../support/server.ts";
-import { startWithAgencies } from "../support/fixtures.ts";
+import { runVerify, type TestServer } from "../support/server.ts";
+import { advance, eventsOf, medicalInTransferOut, restart, startWithAgencies, waitFor } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
+import { engineContext } from "../support/inprocess.ts";
 import { openDatabase, type Db } from "../../src/db/client.ts";
-import { loadCalendar } from "../../src/server.ts";
-import { defaultCatalog } from "../../src/engine/limits.ts";
-import { createLogger } from "../../src/log.ts";
-import type { EngineContext } from "../../src/engine/context.ts";
 import { sweepDeadlines } from "../../src/jobs/sweeper.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { events, medicalInTransferOut, send, waitFor, type Api, type Tokens } from "./helpers.ts";
 
-let server: TestServer;
-let api: Api;
-let tokens: Tokens;
+let server: TestServer, api: Api, tokens: Tokens;
 const dueEarly: string[] = []; // accepted 28 Sep: due 16 Oct
 const dueLate: string[] = []; // accepted 20 Oct: due 3 Nov
 
@@ -32,9 +27,7 @@ beforeAll(async () => {
   await server.stop();
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 async function missedCount(db: Db, caseId: string) {
   return db.caseEvent.count({ where: { caseId, type: "DEADLINE_MISSED" } });
@@ -44,13 +37,7 @@ describe("the sweeper", () => {
   it("records one miss per step when sweeps run concurrently in one process", async () => {
     const db = await openDatabase(server.databaseUrl);
     try {
-      const ctx: EngineContext = {
-        db,
-        calendar: await loadCalendar(db),
-        machines: defaultCatalog,
-        today: () => "2026-10-30",
-        log: createLogger("silent"),
-      };
+      const ctx = await engineContext(db, "2026-10-30");
       const results = await Promise.all(
         Array.from({ length: 4 }, () => sweepDeadlines(ctx, { dueSoonWorkingDays: 3, batchSize: 2 })),
       );
@@ -75,17 +62,10 @@ describe("the sweeper", () => {
     // The service (sweeping every 150 ms) and this process (sweeping back to back) race on the
     // same SQLite file. (Two service processes cannot share one file while starting: prisma
     // migrate deploy takes it exclusively.)
-    server = await startService({ dir: server.dir, env: { TRACKER_TODAY: "2026-11-10", SWEEP_INTERVAL_MS: "150" } });
-    api = client(server.url);
+    ({ server, api } = await restart(server, { TRACKER_TODAY: "2026-11-10", SWEEP_INTERVAL_MS: "150" }));
     const db = await openDatabase(server.databaseUrl);
     try {
-      const ctx: EngineContext = {
-        db,
-        calendar: await loadCalendar(db),
-        machines: defaultCatalog,
-        today: () => "2026-11-10",
-        log: createLogger("silent"),
-      };
+      const ctx = await engineContext(db, "2026-11-10");
       let mine = 0;
       let racing = true;
       const loop = (async () => {
@@ -97,7 +77,7 @@ describe("the sweeper", () => {
       try {
         // New overdue steps appear while both sweep: transfer-out done on 20 Oct, transfer-in due 27 Oct.
         for (const id of dueEarly)
-          await send(api, tokens.out, id, {
+          await advance(api, tokens.out, id, {
             type: "TRANSFER_OUT_DONE",
             occurredOn: "2026-10-20",
             transferredFen: 10_000,
@@ -122,13 +102,13 @@ describe("the sweeper", () => {
       await db.$disconnect();
     }
     // Staff events after the system notes go through as usual.
-    const c = await send(api, tokens.out, dueLate[0], {
+    const c = await advance(api, tokens.out, dueLate[0], {
       type: "TRANSFER_OUT_DONE",
       occurredOn: "2026-11-09",
       transferredFen: 10_000,
     });
     expect(c).toMatchObject({ state: "transferIn", overdue: false });
-    const log = await events(api, tokens.in, dueLate[0]);
+    const log = await eventsOf(api, tokens.in, dueLate[0]);
     expect(log.map((e) => e.type)).toEqual([
       "CASE_OPENED",
       "ISSUE_CERTIFICATE",

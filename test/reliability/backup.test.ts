@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { ADMIN, client, runVerify, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
-import { checkFile, makePeople, medicalEventBody, openStore, runCli, sleep, type Api } from "../support/reliability.ts";
+import { medicalEventBody, openCase, send, startWithAgencies, type Tokens } from "../support/fixtures.ts";
+import { checkFile, makePeople, openStore, runCli, sleep, type Api } from "../support/reliability.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let server: TestServer;
 let api: Api;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let tokens: Tokens;
 const dirs: string[] = [];
 const people = makePeople(300, 53);
 
@@ -27,9 +28,7 @@ const acks: Ack[] = [];
 beforeAll(async () => {
   const dir = tempDir("tracker-backup-");
   dirs.push(dir);
-  server = await startService({ dir });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies(undefined, { dir }));
 });
 
 afterAll(async () => {
@@ -43,17 +42,8 @@ async function load(stop: { now: boolean }, workers = 4) {
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
       for (let n = 0; n < 3_000 && !stop.now;) {
-        const open = await api.call("POST", "/api/cases", {
-          token: tokens.out,
-          body: {
-            type: "medicalTransfer",
-            insured: people[serial++ % people.length],
-            fromAgency: "FZ",
-            toAgency: "XM",
-          },
-        });
-        expect(open.status).toBe(201);
-        acks.push({ at: Date.now(), caseId: open.body.id, seq: 1, type: "CASE_OPENED" });
+        const open = await openCase(api, tokens.out, { insured: people[serial++ % people.length] });
+        acks.push({ at: Date.now(), caseId: open.id, seq: 1, type: "CASE_OPENED" });
         for (const [type, who] of [
           ["ISSUE_CERTIFICATE", "out"],
           ["FILE_APPLICATION", "in"],
@@ -61,10 +51,7 @@ async function load(stop: { now: boolean }, workers = 4) {
           ["REISSUE_CERTIFICATE", "out"],
         ] as const) {
           if (stop.now) break;
-          const r = await api.call("POST", `/api/cases/${open.body.id}/events`, {
-            token: tokens[who],
-            body: medicalEventBody(type),
-          });
+          const r = await send(api, tokens[who], open.id, medicalEventBody(type));
           expect(r.status, `worker ${w}: ${JSON.stringify(r.body)}`).toBe(200);
           acks.push({ at: Date.now(), caseId: r.body.id, seq: r.body.version, type });
           n++;

@@ -6,7 +6,9 @@
 // (idempotency records and events agree). At the end: exactly one event per action.
 import { afterAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
-import { ADMIN, client, runVerify, startService, tempDir, type Reply, type TestServer } from "../support/server.ts";
+import { ADMIN, client, createAgencies, createStaff, runVerify, startService, tempDir } from "../support/server.ts";
+import type { Reply, TestServer } from "../support/server.ts";
+import { openBody, sendKeyed } from "../support/fixtures.ts";
 import { checkFile, dbFile, makePeople, medicalEventBody, openStore, sleep, type Api } from "../support/reliability.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
@@ -72,25 +74,9 @@ describe("crash under load", () => {
     server = await startService({ dir, env });
     let api: Api = client(server.url);
     const admin = await api.login(ADMIN.username, ADMIN.password);
-    for (const a of [
-      { code: "FZ", name: "福州市医保中心", region: "350100" },
-      { code: "XM", name: "厦门市医保中心", region: "350200" },
-    ]) {
-      expect((await api.call("POST", "/api/admin/agencies", { token: admin, body: a })).status).toBe(201);
-    }
-    for (const [username, agencyCode] of [
-      ["fz-crash", "FZ"],
-      ["xm-crash", "XM"],
-    ]) {
-      expect(
-        (
-          await api.call("POST", "/api/admin/users", {
-            token: admin,
-            body: { username, password: PASSWORD, role: "staff", agencyCode },
-          })
-        ).status,
-      ).toBe(201);
-    }
+    await createAgencies(api, admin, ["FZ", "XM"]);
+    await createStaff(api, admin, { username: "fz-crash", password: PASSWORD, agencyCode: "FZ" });
+    await createStaff(api, admin, { username: "xm-crash", password: PASSWORD, agencyCode: "XM" });
     // Tokens survive restarts (the signing secret is in the database).
     const tokens = { fz: await api.login("fz-crash", PASSWORD), xm: await api.login("xm-crash", PASSWORD) };
     const people = makePeople(400, 41);
@@ -102,12 +88,7 @@ describe("crash under load", () => {
     let serial = 0;
     const unexpected: string[] = [];
 
-    const send = (a: Action): Promise<Reply> =>
-      api.call("POST", a.path, {
-        token: tokens[a.token],
-        body: a.body,
-        headers: { "Idempotency-Key": a.key, ...(a.ifMatch !== undefined ? { "If-Match": `"${a.ifMatch}"` } : {}) },
-      });
+    const send = (a: Action): Promise<Reply> => sendKeyed(api, tokens[a.token], a.path, a.body, a);
 
     /** Records a definite answer; false if it was not an acknowledgement. */
     function settle(a: Action, r: Reply): boolean {
@@ -144,12 +125,7 @@ describe("crash under load", () => {
               worker: w,
               token: "fz",
               path: "/api/cases",
-              body: {
-                type: "medicalTransfer",
-                insured: people[serial % people.length],
-                fromAgency: "FZ",
-                toAgency: "XM",
-              },
+              body: openBody({ insured: people[serial % people.length] }),
               key: `w${w}-${++serial}`,
             };
         let r: Reply;

@@ -2,21 +2,17 @@
 // matches the first answer (the insured person's block comes from the case at replay).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { client, person, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { person, type TestServer } from "../support/server.ts";
+import { medicalCertificate, openBody, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { maskIdNumber } from "../../src/domain/idNumber.ts";
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let server: TestServer, api: Api, tokens: Tokens;
 
 beforeAll(async () => {
-  server = await startService();
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies());
 });
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 /** The stored idempotent answers, straight from the SQLite file. */
 const storedBodies = () =>
@@ -26,7 +22,7 @@ const storedBodies = () =>
 
 describe("idempotent answers", () => {
   it("replay exactly as first answered, with neither the name nor the ID number stored", async () => {
-    const open = { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" };
+    const open = openBody();
     const first = await api.call("POST", "/api/cases", {
       token: tokens.out,
       body: open,
@@ -44,7 +40,7 @@ describe("idempotent answers", () => {
     expect(replay.body).toEqual(first.body);
     expect(JSON.stringify(replay.body)).toBe(JSON.stringify(first.body));
 
-    const event = { type: "ISSUE_CERTIFICATE", contributionMonths: 24, accountBalanceFen: 10_000, arrearsFen: 0 };
+    const event = medicalCertificate({ contributionMonths: 24, accountBalanceFen: 10_000 });
     const path = `/api/cases/${first.body.id}/events`;
     const advanced = await api.call("POST", path, {
       token: tokens.out,

@@ -1,42 +1,30 @@
 // Issue 22, row 14: repeatable events are bounded per case, the events list is paged, and the
 // status answer stays small for a case with many events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, person, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import { person, type TestServer } from "../support/server.ts";
+import { advance, medicalCertificate, openCase, startWithAgencies } from "../support/fixtures.ts";
+import type { Api, Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { medicalTransfer } from "../../machines/medicalTransfer.ts";
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let server: TestServer, api: Api, tokens: Tokens;
 let busy: { id: string; caseNumber: string };
 const other = { name: "孙八", idNumber: makeTestIdNumber("350102", "19850707", "501") };
 
 const open = async (insured: { name: string; idNumber: string }) => {
-  const r = await api.call("POST", "/api/cases", {
-    token: tokens.out,
-    body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" },
-  });
-  expect(r.status).toBe(201);
-  const issued = await api.call("POST", `/api/cases/${r.body.id}/events`, {
-    token: tokens.out,
-    body: { type: "ISSUE_CERTIFICATE", contributionMonths: 24, accountBalanceFen: 10_000, arrearsFen: 0 },
-  });
-  expect(issued.status).toBe(200);
-  return r.body as { id: string; caseNumber: string };
+  const c = await openCase(api, tokens.out, { insured });
+  await advance(api, tokens.out, c.id, medicalCertificate({ contributionMonths: 24, accountBalanceFen: 10_000 }));
+  return c as { id: string; caseNumber: string };
 };
 const reissue = (id: string) =>
   api.call("POST", `/api/cases/${id}/events`, { token: tokens.out, body: { type: "REISSUE_CERTIFICATE" } });
 const eventsPage = (id: string, q = "") => api.call("GET", `/api/cases/${id}/events${q}`, { token: tokens.out });
 
 beforeAll(async () => {
-  server = await startService();
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies());
   busy = await open(person);
 });
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 describe("limits per case", () => {
   it("refuse a repeatable event past its maxPerCase with a 409 that says the limit, and change nothing", async () => {

@@ -3,8 +3,8 @@
 // them (bodies, search queries, mistyped paths, free-text reasons, status lookups, logins,
 // errors), then every line the service wrote is searched for each of them.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import fs from "node:fs";
-import { client, runVerify, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import { discard, runVerify, tempDir, type TestServer } from "../support/server.ts";
+import { startWithAgencies, type Tokens } from "../support/fixtures.ts";
 import { makePeople, medicalEventBody, rawRequest, type Api } from "../support/reliability.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
@@ -21,7 +21,7 @@ function xId(): string {
 
 let server: TestServer;
 let api: Api;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let tokens: Tokens;
 const people = [
   ...makePeople(6, 61),
   { name: "欧阳娜娜", idNumber: xId() },
@@ -31,18 +31,13 @@ const people = [
 let requests = 0;
 
 beforeAll(async () => {
-  server = await startService({
-    dir: tempDir("tracker-logs-"),
-    env: { LOG_LEVEL: "debug", SWEEP_INTERVAL_MS: "200", WEBHOOK_POLL_MS: "50" },
-  });
-  api = client(server.url);
-  tokens = await setUpAgencies(api);
+  ({ server, api, tokens } = await startWithAgencies(
+    { LOG_LEVEL: "debug", SWEEP_INTERVAL_MS: "200", WEBHOOK_POLL_MS: "50" },
+    { dir: tempDir("tracker-logs-") },
+  ));
 });
 
-afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dir, { recursive: true, force: true });
-});
+afterAll(() => discard(server));
 
 async function call(method: string, p: string, opts: Parameters<Api["call"]>[2] = {}) {
   requests++;

@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { jwtVerify } from "jose";
-import { client, execSql, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import { client, execSql, startService, tempDir, type TestServer } from "../support/server.ts";
+import { startWithAgencies, type Tokens } from "../support/fixtures.ts";
 import { expectProblem, makePeople, openMedical, runCli, type Api } from "../support/reliability.ts";
 import { DataKey, readKeyFile } from "../../src/privacy/dataKey.ts";
 
@@ -33,7 +34,7 @@ const contains = (file: string, needle: string) => fs.readFileSync(file).include
 describe("personal data at rest (SQLite)", () => {
   let server: TestServer;
   let api: Api;
-  let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+  let tokens: Tokens;
   let dir: string;
   const cases: { id: string; caseNumber: string }[] = [];
   const file = () => path.join(dir, "tracker.db");
@@ -41,9 +42,7 @@ describe("personal data at rest (SQLite)", () => {
   beforeAll(async () => {
     dir = tempDir("tracker-pii-");
     dirs.push(dir);
-    server = await startService({ dir, env: { JOBS: "off" } });
-    api = client(server.url);
-    tokens = await setUpAgencies(api);
+    ({ server, api, tokens } = await startWithAgencies({ JOBS: "off" }, { dir }));
     for (const p of people) cases.push(await openMedical(api, tokens.out, p));
   });
   afterAll(async () => {
@@ -268,17 +267,15 @@ describe("personal data at rest (SQLite)", () => {
 describe("throttles", () => {
   let server: TestServer;
   let api: Api;
-  let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+  let tokens: Tokens;
 
   beforeAll(async () => {
     const dir = tempDir("tracker-pii-");
     dirs.push(dir);
-    server = await startService({
-      dir,
-      env: { JOBS: "off", SEARCH_RATE_LIMIT_PER_MINUTE: "3", STATUS_FAILURES_PER_CASE_PER_HOUR: "3" },
-    });
-    api = client(server.url);
-    tokens = await setUpAgencies(api);
+    ({ server, api, tokens } = await startWithAgencies(
+      { JOBS: "off", SEARCH_RATE_LIMIT_PER_MINUTE: "3", STATUS_FAILURES_PER_CASE_PER_HOUR: "3" },
+      { dir },
+    ));
   });
   afterAll(async () => {
     await server?.stop();

@@ -8,6 +8,7 @@ import { SignJWT, UnsecuredJWT } from "jose";
 import {
   ADMIN,
   client,
+  createStaff,
   execSql,
   root,
   setUpAgencies,
@@ -26,7 +27,7 @@ import {
   type Api,
 } from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
-import { expectToken } from "../support/fixtures.ts";
+import { expectToken, startWithAgencies, type Tokens } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
@@ -36,7 +37,7 @@ const TOKEN_SECRET = "reliability-suite-secret-0123456789-abcdef";
 const dirs: string[] = [];
 let main: TestServer;
 let api: Api;
-let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let tokens: Tokens;
 let store: ReturnType<typeof openStore>;
 const people = makePeople(40, 11);
 
@@ -45,9 +46,11 @@ beforeAll(async () => {
   dirs.push(dir);
   // Background jobs (deadline sweeper, webhook delivery) write on their own schedule; these tests
   // compare the database before and after requests, so they run without them.
-  main = await startService({ dir, env: { TOKEN_SECRET, TOKEN_TTL_MINUTES: "30", JOBS: "off" } });
-  api = client(main.url, { checkAnswers: true });
-  tokens = await setUpAgencies(api);
+  ({
+    server: main,
+    api,
+    tokens,
+  } = await startWithAgencies({ TOKEN_SECRET, TOKEN_TTL_MINUTES: "30", JOBS: "off" }, { dir, checkAnswers: true }));
   store = openStore(main.databaseUrl);
 });
 
@@ -176,14 +179,7 @@ describe("tokens", () => {
   });
 
   it("stop working as soon as the user is disabled, on every endpoint, and login is refused", async () => {
-    expect(
-      (
-        await api.call("POST", "/api/admin/users", {
-          token: tokens.admin,
-          body: { username: "fz-temp", password: "temporary-pass-123", role: "staff", agencyCode: "FZ" },
-        })
-      ).status,
-    ).toBe(201);
+    await createStaff(api, tokens.admin, { username: "fz-temp", password: "temporary-pass-123", agencyCode: "FZ" });
     const t = await api.login("fz-temp", "temporary-pass-123");
     const c = await openMedical(api, t, people[0]);
     expect((await api.call("GET", `/api/cases/${c.id}`, { token: t })).status).toBe(200);

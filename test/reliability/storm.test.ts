@@ -5,7 +5,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import { ADMIN, client, runVerify, startService, tempDir, type Reply, type TestServer } from "../support/server.ts";
+import {
+  ADMIN,
+  client,
+  createAgencies,
+  createStaff,
+  discard,
+  runVerify,
+  startService,
+  tempDir,
+} from "../support/server.ts";
+import type { Reply, TestServer } from "../support/server.ts";
+import { medicalCertificate, openBody, sendKeyed } from "../support/fixtures.ts";
 import { makePeople, medicalEventBody, openMedical, openStore, type Api } from "../support/reliability.ts";
 import { startTracedService } from "../support/inprocess.ts";
 import { openCase } from "../../src/engine/openCase.ts";
@@ -27,27 +38,18 @@ beforeAll(async () => {
   server = await startService({ dir: tempDir("tracker-storm-") });
   api = client(server.url);
   const admin = await api.login(ADMIN.username, ADMIN.password);
-  for (const a of [
-    { code: "FZ", name: "福州市医保中心", region: "350100" },
-    { code: "XM", name: "厦门市医保中心", region: "350200" },
-  ]) {
-    expect((await api.call("POST", "/api/admin/agencies", { token: admin, body: a })).status).toBe(201);
-  }
+  await createAgencies(api, admin, ["FZ", "XM"]);
   for (const [k, username] of Object.entries(users) as [User, string][]) {
-    const r = await api.call("POST", "/api/admin/users", {
-      token: admin,
-      body: { username, password: PASSWORD, role: "staff", agencyCode: username.slice(0, 2).toUpperCase() },
+    userIds[k] = await createStaff(api, admin, {
+      username,
+      password: PASSWORD,
+      agencyCode: username.slice(0, 2).toUpperCase(),
     });
-    expect(r.status).toBe(201);
-    userIds[k] = r.body.id;
     token[k] = await api.login(username, PASSWORD);
   }
 });
 
-afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dir, { recursive: true, force: true });
-});
+afterAll(() => discard(server));
 
 /** One intended action: who, what, and the key its retries carry (none: each 2xx is its own effect). */
 interface Action {
@@ -60,10 +62,7 @@ interface Action {
 }
 
 async function sendAction(a: Action) {
-  const headers: Record<string, string> = {};
-  if (a.key) headers["Idempotency-Key"] = a.key;
-  if (a.ifMatch !== undefined) headers["If-Match"] = `"${a.ifMatch}"`;
-  const r = await api.call("POST", a.path, { token: token[a.user], body: a.body, headers });
+  const r = await sendKeyed(api, token[a.user], a.path, a.body, a);
   a.answers.push(r);
   return r;
 }
@@ -81,7 +80,7 @@ describe("concurrency storms", () => {
     const opens: Action[] = people.slice(0, 16).map((insured, i) => ({
       user: (["fzA", "fzB", "xmA", "xmB"] as const)[i % 4],
       path: "/api/cases",
-      body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" },
+      body: openBody({ insured }),
       // the same key string for different users is a different action (keys are per user)
       key: `open-${Math.floor(i / 2)}`,
       answers: [],
@@ -142,10 +141,10 @@ describe("concurrency storms", () => {
         await storm(
           [
             act(c.id, "fzA", "ISSUE_CERTIFICATE", "issue-a", {
-              body: { type: "ISSUE_CERTIFICATE", contributionMonths: 10, accountBalanceFen: 52_000, arrearsFen: 0 },
+              body: medicalCertificate({ contributionMonths: 10 }),
             }),
             act(c.id, "fzB", "ISSUE_CERTIFICATE", "issue-b", {
-              body: { type: "ISSUE_CERTIFICATE", contributionMonths: 20, accountBalanceFen: 52_000, arrearsFen: 0 },
+              body: medicalCertificate({ contributionMonths: 20 }),
             }),
           ],
           3,
@@ -275,7 +274,7 @@ describe("concurrency storms", () => {
       for (const [path, body] of [
         [`/api/cases/${b.id}/events`, { type: "REISSUE_CERTIFICATE" }],
         [`/api/cases/${a.id}/events`, { type: "WITHDRAW", reason: "other request" }],
-        ["/api/cases", { type: "medicalTransfer", insured: people[30], fromAgency: "FZ", toAgency: "XM" }],
+        ["/api/cases", openBody({ insured: people[30] })],
       ] as const) {
         const r = await api.call("POST", path, {
           token: token.fzA,

@@ -15,9 +15,9 @@ import type { AddressInfo } from "node:net";
 import type { LookupAddress } from "node:dns";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { client, person, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import { discard, tempDir, type TestServer } from "../support/server.ts";
 import { dbFile, expectProblem, makePeople } from "../support/reliability.ts";
-import { medicalInTransferOut, waitFor } from "../deadlines-acting/helpers.ts";
+import { medicalInTransferOut, openBody, openCase, startWithAgencies, waitFor } from "../support/fixtures.ts";
 import {
   addressAllowed,
   isDestinationNotAllowed,
@@ -38,7 +38,7 @@ const receivers: http.Server[] = [];
 const dirs: string[] = [];
 
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
+  await Promise.all(servers.map(discard));
   for (const r of receivers) {
     r.closeAllConnections();
     await new Promise((resolve) => r.close(resolve));
@@ -47,12 +47,9 @@ afterAll(async () => {
 });
 
 async function service(env: Record<string, string>) {
-  const dir = tempDir("tracker-hooks-");
-  dirs.push(dir);
-  const server = await startService({ dir, env });
-  servers.push(server);
-  const api = client(server.url);
-  return { server, api, tokens: await setUpAgencies(api) };
+  const started = await startWithAgencies(env);
+  servers.push(started.server);
+  return started;
 }
 
 interface Hit {
@@ -97,12 +94,6 @@ async function receiver(hold: (path: string) => number = () => 0) {
   receivers.push(server);
   return { hits, state, port: (server.address() as AddressInfo).port };
 }
-
-const open = (api: ReturnType<typeof client>, token: string, insured = person) =>
-  api.call("POST", "/api/cases", {
-    token,
-    body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" },
-  });
 
 // ------------------------------------------------------------------ row 1
 
@@ -325,7 +316,7 @@ describe("webhook destinations (#22 row 1)", () => {
     } finally {
       db.close();
     }
-    expect((await open(api, tokens.out)).status).toBe(201);
+    await openCase(api, tokens.out);
     const hooks = (await api.call("GET", "/api/admin/webhooks", { token: tokens.admin })).body.items;
     expect(hooks).toHaveLength(4);
     for (const h of hooks) {
@@ -359,10 +350,10 @@ describe("a slow receiver (#22 row 2)", () => {
       expect(r.status).toBe(201);
     }
     const people = makePeople(6, 23);
-    expect((await open(api, tokens.out, people[0])).status).toBe(201);
+    await openCase(api, tokens.out, { insured: people[0] });
     await waitFor("the slow receiver's first request", () => rx.hits.some((h) => h.path === "/slow"));
     // While the slow receiver holds its requests, more notifications come.
-    for (const p of people.slice(1)) expect((await open(api, tokens.out, p)).status).toBe(201);
+    for (const p of people.slice(1)) await openCase(api, tokens.out, { insured: p });
     await waitFor(
       "every notification answered by the fast receiver",
       () => (rx.state.answered.get("/fast") ?? 0) >= people.length,
@@ -570,7 +561,7 @@ describe("/metrics (#22 row 11)", () => {
     // A refused opening is not counted.
     const refused = await api.call("POST", "/api/cases", {
       token: tokens.out,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "NOPE" },
+      body: openBody({ to: "NOPE" }),
     });
     expect(refused.status).toBe(422);
     await waitFor("the missed deadline", async () => (await value("DEADLINE_MISSED")) === 1);

@@ -1,6 +1,7 @@
 // Fixtures shared by the service tests, written once: a running service with its agencies and
-// clerks, opening a case of each type, the standard certificates and event bodies, walking a
-// medical transfer to a state, `send` and `advance`, and what a bearer token must contain.
+// clerks (and its restart), opening a case of each type, the standard certificates and event
+// bodies, walking a medical transfer to a state, `send`, `sendKeyed` and `advance`, waiting for
+// what background jobs do, and what a bearer token must contain.
 import { expect } from "vitest";
 import { decodeJwt, type JWTPayload } from "jose";
 import { caseTypeInfo, type CaseType } from "../../machines/index.ts";
@@ -18,11 +19,25 @@ export type Insured = { name: string; idNumber: string };
  */
 export async function startWithAgencies(
   env?: Record<string, string>,
-  opts: { checkAnswers?: boolean } = {},
+  opts: { checkAnswers?: boolean; dir?: string } = {},
 ): Promise<{ server: TestServer; api: Api; tokens: Tokens }> {
-  const server = await startService({ env });
+  const server = await startService({ env, dir: opts.dir });
   const api = client(server.url, opts);
   return { server, api, tokens: await setUpAgencies(api) };
+}
+
+/**
+ * Stops `server` (if it still runs) and starts the service again on the same directory and
+ * database with `env`; tokens stay valid (the signing secret is in the database).
+ */
+export async function restart(
+  server: TestServer,
+  env?: Record<string, string>,
+  opts: { checkAnswers?: boolean } = {},
+): Promise<{ server: TestServer; api: Api }> {
+  await server.stop();
+  const next = await startService({ dir: server.dir, env });
+  return { server: next, api: client(next.url, opts) };
 }
 
 // ------------------------------------------------------------------ opening cases
@@ -68,6 +83,23 @@ export function send(
   headers?: Record<string, string>,
 ): Promise<Reply> {
   return api.call("POST", `/api/cases/${id}/events`, { token, body, headers });
+}
+
+/**
+ * POSTs `body` to `path` (opening a case or recording an event) as a retrying client does: with
+ * an Idempotency-Key, and an If-Match on the version it last saw. Returns the answer as it is.
+ */
+export function sendKeyed(
+  api: Api,
+  token: string,
+  path: string,
+  body: Record<string, unknown>,
+  o: { key?: string; ifMatch?: number } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (o.key) headers["Idempotency-Key"] = o.key;
+  if (o.ifMatch !== undefined) headers["If-Match"] = `"${o.ifMatch}"`;
+  return api.call("POST", path, { token, body, headers });
 }
 
 /** Records an event that must succeed (200) and returns the case. */
@@ -175,6 +207,65 @@ export async function walkTo(
   }
   expect(last.state).toBe(state);
   return last;
+}
+
+/**
+ * A medical transfer FZ → XM taken to transferOut: accepted on `acceptOn`, so due 10 working days
+ * later. The certificate (24 months, balance 10 000 fen unless `certificate` says otherwise) and
+ * the online filing are dated `openedOn` unless `certificateOn` / `filedOn` are given.
+ */
+export async function medicalInTransferOut(
+  api: Api,
+  tokens: { out: string; in: string },
+  dates: { openedOn: string; acceptOn: string; certificateOn?: string; filedOn?: string },
+  insured: Insured = person,
+  certificate: Fields = {},
+) {
+  const { id } = await openCase(api, tokens.out, { insured, occurredOn: dates.openedOn });
+  await advance(
+    api,
+    tokens.out,
+    id,
+    medicalCertificate({
+      occurredOn: dates.certificateOn ?? dates.openedOn,
+      contributionMonths: 24,
+      accountBalanceFen: 10_000,
+      ...certificate,
+    }),
+  );
+  await advance(api, tokens.in, id, {
+    type: "FILE_APPLICATION",
+    occurredOn: dates.filedOn ?? dates.openedOn,
+    channel: "online",
+    applicant: "employer",
+  });
+  const c = await advance(api, tokens.in, id, { type: "ACCEPT", occurredOn: dates.acceptOn });
+  expect(c.state).toBe("transferOut");
+  return c as {
+    id: string;
+    caseNumber: string;
+    stepDueOn: string;
+    dueOn: string;
+    provisional: boolean;
+    version: number;
+  };
+}
+
+// ------------------------------------------------------------------ background jobs
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `ms`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 // ------------------------------------------------------------------ tokens

@@ -1,5 +1,6 @@
 // The service assembled in the test process (as src/server.ts does) on a database connection
-// that records every SQL statement it runs: for tests that compare what two requests do.
+// that records every SQL statement it runs: for tests that compare what two requests do; and an
+// engine context on a service's database, for tests that run a job or the engine beside it.
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { openDatabase } from "../../src/db/client.ts";
@@ -13,7 +14,24 @@ import { chinaToday } from "../../src/calendar/index.ts";
 import { answerClientError, createApp } from "../../src/api/app.ts";
 import { createMetrics } from "../../src/api/metrics.ts";
 import type { EngineContext } from "../../src/engine/context.ts";
+import type { Db } from "../../src/db/client.ts";
 import { ADMIN } from "./server.ts";
+
+/**
+ * An engine context on `db` ("another node" of the service under test) whose today is `today`:
+ * the calendar as stored, the default machines, a silent log, and backdating allowed as in the
+ * service under test (test/support/server.ts).
+ */
+export async function engineContext(db: Db, today: string): Promise<EngineContext> {
+  return {
+    db,
+    calendar: await loadCalendar(db),
+    machines: defaultCatalog,
+    today: () => today,
+    log: createLogger("silent"),
+    backdateReasonAfterWorkingDays: 100_000,
+  };
+}
 
 export async function startTracedService(dir: string) {
   const databaseUrl = `file:${path.join(dir, "traced.db")}`;

@@ -168,29 +168,47 @@ export function client(baseUrl: string, opts: { checkAnswers?: boolean } = {}) {
   return { call, login };
 }
 
+/** The test agencies: FZ (transfer-out), XM (transfer-in) and SZ (unrelated). */
+export const AGENCIES = {
+  FZ: { code: "FZ", name: "福州市医保中心", region: "350100" },
+  XM: { code: "XM", name: "厦门市医保中心", region: "350200" },
+  SZ: { code: "SZ", name: "深圳市医保中心", region: "440300" },
+} as const;
+
+/** Creates the agencies `codes` (expects 201 for each). */
+export async function createAgencies(
+  api: ReturnType<typeof client>,
+  admin: string,
+  codes: (keyof typeof AGENCIES)[] = ["FZ", "XM", "SZ"],
+): Promise<void> {
+  for (const code of codes) {
+    const r = await api.call("POST", "/api/admin/agencies", { token: admin, body: AGENCIES[code] });
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  }
+}
+
+/** Creates a staff account of `agencyCode` (expects 201) and returns its id. */
+export async function createStaff(
+  api: ReturnType<typeof client>,
+  admin: string,
+  user: { username: string; password: string; agencyCode: string },
+): Promise<number> {
+  const r = await api.call("POST", "/api/admin/users", { token: admin, body: { ...user, role: "staff" } });
+  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  return r.body.id;
+}
+
 /** Two agencies, one unrelated agency, a staff user for each, and their tokens. */
 export async function setUpAgencies(api: ReturnType<typeof client>) {
   const admin = await api.login(ADMIN.username, ADMIN.password);
-  const agencies = [
-    { code: "FZ", name: "福州市医保中心", region: "350100" },
-    { code: "XM", name: "厦门市医保中心", region: "350200" },
-    { code: "SZ", name: "深圳市医保中心", region: "440300" },
-  ];
-  for (const a of agencies) {
-    const r = await api.call("POST", "/api/admin/agencies", { token: admin, body: a });
-    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
-  }
+  await createAgencies(api, admin);
   const password = "staff-password-123";
   for (const [username, agencyCode] of [
     ["fz-clerk", "FZ"],
     ["xm-clerk", "XM"],
     ["sz-clerk", "SZ"],
   ]) {
-    const r = await api.call("POST", "/api/admin/users", {
-      token: admin,
-      body: { username, password, role: "staff", agencyCode },
-    });
-    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+    await createStaff(api, admin, { username, password, agencyCode });
   }
   return {
     admin,
@@ -198,6 +216,13 @@ export async function setUpAgencies(api: ReturnType<typeof client>) {
     in: await api.login("xm-clerk", password),
     other: await api.login("sz-clerk", password),
   };
+}
+
+/** Stops the service (if it still runs) and removes its directory. */
+export async function discard(server: TestServer | undefined): Promise<void> {
+  if (!server) return;
+  await server.stop();
+  fs.rmSync(server.dir, { recursive: true, force: true });
 }
 
 export const person = { name: "林小明", idNumber: makeTestIdNumber("350102", "19900307", "123") };

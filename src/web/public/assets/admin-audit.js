@@ -9,22 +9,21 @@ import { nav, page, showProblem } from "./admin-common.js";
 
 /** @typedef {import("./admin-common.js").ViewOpts} ViewOpts */
 
-const ACTIONS = [
-  "user.created",
-  "user.password_reset",
-  "user.password_changed",
-  "user.disabled",
-  "user.enabled",
-  "user.role_changed",
-  "agency.created",
-  "agency.renamed",
-  "agency.limits_changed",
-  "calendar.published",
-  "policy.added",
-  "webhook.created",
-  "webhook.changed",
-  "webhook.deleted",
-];
+/**
+ * The audit actions, from the server's one list (AUDIT_ACTIONS in src/engine/audit.ts): the
+ * values the `action` filter of GET /api/admin/audit-log accepts, as the served OpenAPI
+ * document lists them. Loaded once per page.
+ * @type {Promise<string[]> | undefined}
+ */
+let actions;
+const auditActions = () =>
+  (actions ??= api("GET", "/api/openapi.json", { auth: false }).then((r) => {
+    /** @type {{ name: string, in: string, schema?: { enum?: string[] } }[]} */
+    const params = r.body?.paths?.["/api/admin/audit-log"]?.get?.parameters ?? [];
+    const list = params.find((p) => p.name === "action" && p.in === "query")?.schema?.enum;
+    if (!list) actions = undefined; // try again next time
+    return list ?? [];
+  }));
 
 /** "before → after" as JSON text; "—" for a side that did not exist. @param {any} e */
 const change = (e) => {
@@ -41,7 +40,7 @@ export async function auditView(opts) {
       "select",
       { id: "audit-action", name: "action" },
       h("option", { value: "" }, t("audit.allActions")),
-      ACTIONS.map((a) => h("option", { value: a }, a)),
+      (await auditActions()).map((a) => h("option", { value: a }, a)),
     )
   );
   const from = /** @type {HTMLInputElement} */ (h("input", { id: "audit-from", name: "from", type: "date" }));
