@@ -1,0 +1,98 @@
+// The table of a case's documents with a download button each, shared by the console's case page
+// (console-documents.js) and the insured person's status page (status-documents.js).
+import { h } from "./dom.js";
+import { t, label as pick } from "./i18n.js";
+import { formatDate } from "./ui.js";
+
+/** "ABCDEFGHJKMN" → "ABCD-EFGH-JKMN", as printed. @param {string} code */
+export function groupCode(code) {
+  return code.replace(/(.{4})(?=.)/g, "$1-");
+}
+
+/**
+ * @param {any[]} items the documents (kind, title, seq, issuedOn, verificationCode, supersededOn)
+ * @param {(doc: any, button: HTMLButtonElement) => void} onDownload
+ */
+export function documentTable(items, onDownload) {
+  if (items.length === 0) return h("p", { class: "muted" }, t("docs.none"));
+  return h(
+    "table",
+    { class: "table documents" },
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        h("th", { scope: "col" }, t("docs.colTitle")),
+        h("th", { scope: "col" }, t("docs.colDate")),
+        h("th", { scope: "col" }, t("docs.colCode")),
+        h("th", { scope: "col" }, t("docs.colAction")),
+      ),
+    ),
+    h(
+      "tbody",
+      null,
+      [...items].reverse().map((d) => {
+        const title = pick(d.title);
+        const button = /** @type {HTMLButtonElement} */ (
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              "aria-label": t("docs.downloadLabel", { title, date: formatDate(d.issuedOn) }),
+            },
+            t("docs.download"),
+          )
+        );
+        button.addEventListener("click", () => onDownload(d, button));
+        return h(
+          "tr",
+          { "data-kind": d.kind, "data-seq": String(d.seq) },
+          h(
+            "td",
+            null,
+            title,
+            d.supersededOn
+              ? h("span", { class: "muted" }, ` · ${t("docs.superseded", { date: formatDate(d.supersededOn) })}`)
+              : null,
+          ),
+          h("td", null, h("time", { datetime: d.issuedOn }, formatDate(d.issuedOn))),
+          h("td", null, h("code", null, groupCode(d.verificationCode))),
+          h("td", null, button),
+        );
+      }),
+    ),
+  );
+}
+
+/**
+ * Fetches a PDF and hands it to the browser as a download (a blob URL: no personal data in any URL).
+ * @param {string} path
+ * @param {{ method?: string, headers?: Record<string, string>, body?: unknown }} init
+ * @param {string} filename
+ * @returns {Promise<number>} the HTTP status (0 when the network failed)
+ */
+export async function downloadPdf(path, init, filename) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? "GET",
+      headers: { accept: "application/pdf, application/problem+json", ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      cache: "no-store",
+      credentials: "omit",
+    });
+  } catch {
+    return 0;
+  }
+  if (res.status !== 200) return res.status;
+  const url = URL.createObjectURL(await res.blob());
+  const a = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return 200;
+}
