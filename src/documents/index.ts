@@ -79,23 +79,34 @@ async function codesFor(ctx: EngineContext, caseId: string, docs: DerivedDocumen
   return codes;
 }
 
-/** Every document the case has now, oldest first, each with its verification code. */
-export async function caseDocuments(ctx: EngineContext, c: CaseWithAgencies): Promise<CaseDocuments> {
+/**
+ * The documents the case has now, oldest first, each with its verification code. `select` picks
+ * some of them (e.g. the one asked for): only those get a code, so that a request for a document
+ * the case does not have writes nothing.
+ */
+export async function caseDocuments(
+  ctx: EngineContext,
+  c: CaseWithAgencies,
+  select: (docs: DerivedDocument[]) => DerivedDocument[] = (docs) => docs,
+): Promise<CaseDocuments> {
   const dc = documentCase(ctx, c);
   const events = await eventsOf(ctx, c.id);
-  const derived = deriveDocuments(moduleOf(ctx, c), dc, events);
-  const codes = await codesFor(ctx, c.id, derived);
-  const documents = derived.flatMap((d) => {
+  const chosen = select(deriveDocuments(moduleOf(ctx, c), dc, events));
+  const codes = chosen.length > 0 ? await codesFor(ctx, c.id, chosen) : new Map<string, string>();
+  const documents = chosen.flatMap((d) => {
     const verificationCode = codes.get(slot(d.seq, d.kind));
     return verificationCode ? [{ ...d, verificationCode }] : [];
   });
   return { case: dc, events, documents };
 }
 
-/** The latest document of `kind`, or the one from event `seq`; undefined when there is none. */
-export function pick(docs: CaseDocument[], kind: DocumentKind, seq?: number): CaseDocument | undefined {
-  const ofKind = docs.filter((d) => d.kind === kind);
-  return seq === undefined ? ofKind.at(-1) : ofKind.find((d) => d.seq === seq);
+/** The latest document of `kind`, or the one from event `seq`, as a selection for caseDocuments. */
+export function pick(kind: DocumentKind, seq?: number) {
+  return (docs: DerivedDocument[]): DerivedDocument[] => {
+    const ofKind = docs.filter((d) => d.kind === kind);
+    const found = seq === undefined ? ofKind.at(-1) : ofKind.find((d) => d.seq === seq);
+    return found ? [found] : [];
+  };
 }
 
 /** Where the documents point: the verification page of a code and the status page. */
@@ -165,8 +176,8 @@ export async function verifyCode(ctx: EngineContext, raw: string): Promise<Verif
   if (!row) return null;
   const c = await storeFor(ctx.db).loaders.caseById.load(row.caseId);
   if (!c) return null;
-  const all = await caseDocuments(ctx, c);
-  const doc = all.documents.find((d) => d.seq === row.seq && d.kind === row.kind);
+  const all = await caseDocuments(ctx, c, (docs) => docs.filter((d) => d.seq === row.seq && d.kind === row.kind));
+  const doc = all.documents[0];
   if (!doc) return null;
   const spec = documentKinds[doc.kind];
   const issuer = spec.issuer === "from" ? all.case.fromAgency : all.case.toAgency;

@@ -175,8 +175,8 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
     handler: async ({ params, query, actor, req, res }) => {
       const c = await loadCase(ctx, params.id);
       assertCaseStaff(actor!, c);
-      const all = await caseDocuments(ctx, c);
-      await sendPdf(req, res, c, all, pick(all.documents, params.kind, query.seq));
+      const all = await caseDocuments(ctx, c, pick(params.kind, query.seq));
+      await sendPdf(req, res, c, all, all.documents[0]);
     },
   });
 
@@ -222,8 +222,8 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
     handler: async ({ body, req, res }) => {
       const { kind, seq, ...lookup } = body;
       const c = await insuredCase(lookup);
-      const all = await caseDocuments(ctx, c);
-      await sendPdf(req, res, c, all, pick(all.documents, kind, seq));
+      const all = await caseDocuments(ctx, c, pick(kind, seq));
+      await sendPdf(req, res, c, all, all.documents[0]);
     },
   });
 
