@@ -177,7 +177,7 @@ export async function renderPdf(input: RenderInput): Promise<Buffer> {
   doc
     .fillColor(INK)
     .fontSize(11)
-    .text(`${input.issuer}　${chinaDateText(input.issuedOn)}`, MARGIN, qy + side + 14, { width, align: "right" });
+    .text(`${input.issuer}\u3000${chinaDateText(input.issuedOn)}`, MARGIN, qy + side + 14, { width, align: "right" });
 
   doc.end();
   return done;

@@ -34,23 +34,26 @@ export function documentsSection(c) {
     }
     replace(
       body,
-      documentTable(r.body.items, async (d, button) => {
-        button.disabled = true;
-        const token = getSession()?.token;
-        const status = await downloadPdf(
-          `/api/cases/${c.id}/documents/${d.kind}?seq=${d.seq}`,
-          { headers: token ? { authorization: `Bearer ${token}` } : {} },
-          `${c.caseNumber}-${d.kind}-${d.seq}.pdf`,
-        );
-        button.disabled = false;
-        showMessage(
-          messages,
-          status === 200
-            ? { kind: "success", text: t("docs.downloaded", { title: pick(d.title) }) }
-            : { kind: "error", text: t("docs.downloadFailed") },
-        );
-      }),
+      documentTable(r.body.items, (d, button) => void download(d, button)),
     );
+
+    /** @param {any} d @param {HTMLButtonElement} button */
+    async function download(d, button) {
+      button.disabled = true;
+      const token = getSession()?.token;
+      const status = await downloadPdf(
+        `/api/cases/${c.id}/documents/${d.kind}?seq=${d.seq}`,
+        { headers: token ? { authorization: `Bearer ${token}` } : {} },
+        `${c.caseNumber}-${d.kind}-${d.seq}.pdf`,
+      );
+      button.disabled = false;
+      showMessage(
+        messages,
+        status === 200
+          ? { kind: "success", text: t("docs.downloaded", { title: pick(d.title) }) }
+          : { kind: "error", text: t("docs.downloadFailed") },
+      );
+    }
   })();
   return section;
 }

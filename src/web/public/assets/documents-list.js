@@ -15,7 +15,7 @@ export function groupCode(code) {
  */
 export function documentTable(items, onDownload) {
   if (items.length === 0) return h("p", { class: "muted" }, t("docs.none"));
-  return h(
+  const table = h(
     "table",
     { class: "table documents" },
     h(
@@ -26,7 +26,6 @@ export function documentTable(items, onDownload) {
         null,
         h("th", { scope: "col" }, t("docs.colTitle")),
         h("th", { scope: "col" }, t("docs.colDate")),
-        h("th", { scope: "col" }, t("docs.colCode")),
         h("th", { scope: "col" }, t("docs.colAction")),
       ),
     ),
@@ -53,18 +52,25 @@ export function documentTable(items, onDownload) {
           h(
             "td",
             null,
-            title,
+            h("span", { class: "doc-title" }, title),
             d.supersededOn
               ? h("span", { class: "muted" }, ` · ${t("docs.superseded", { date: formatDate(d.supersededOn) })}`)
               : null,
+            h(
+              "span",
+              { class: "muted doc-code" },
+              h("br"),
+              `${t("docs.colCode")} `,
+              h("code", null, groupCode(d.verificationCode)),
+            ),
           ),
           h("td", null, h("time", { datetime: d.issuedOn }, formatDate(d.issuedOn))),
-          h("td", null, h("code", null, groupCode(d.verificationCode))),
-          h("td", null, button),
+          h("td", { style: "white-space:nowrap" }, button),
         );
       }),
     ),
   );
+  return h("div", { class: "table-scroll" }, table);
 }
 
 /**

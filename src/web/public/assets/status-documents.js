@@ -43,7 +43,13 @@ function render(lookup, items) {
   replace(
     section,
     h("h2", { id: "documents-heading" }, t("docs.heading")),
-    h("div", { class: "card" }, h("p", { class: "hint" }, t("docs.intro")), messages, documentTable(items, download)),
+    h(
+      "div",
+      { class: "card" },
+      h("p", { class: "hint" }, t("docs.intro")),
+      messages,
+      documentTable(items, (d, button) => void download(d, button)),
+    ),
   );
   section.hidden = false;
 
