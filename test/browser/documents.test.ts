@@ -82,7 +82,7 @@ describe("documents", () => {
     const w = watch(page);
     await logIn(page, "xm-clerk");
     await page.goto(`${server.url}/console#/case/${c.id}`);
-    const rows = page.locator("#case-documents tbody tr");
+    const rows = page.locator("#case-documents li");
     await rows.first().waitFor();
     // newest first: refusal notice, receipt, certificate
     expect(await rows.count()).toBe(3);
@@ -115,7 +115,7 @@ describe("documents", () => {
     await page.getByLabel("案件编号").fill(c.caseNumber);
     await page.getByLabel("身份证号码").fill(person.idNumber);
     await page.getByRole("button", { name: "查询" }).click();
-    const rows = page.locator("#documents tbody tr");
+    const rows = page.locator("#documents li");
     await rows.first().waitFor();
     expect(await rows.count()).toBe(3);
     await shot(page, "documents", "03-status-list");

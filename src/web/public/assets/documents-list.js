@@ -1,4 +1,4 @@
-// The table of a case's documents with a download button each, shared by the console's case page
+// The list of a case's documents with a download button each, shared by the console's case page
 // (console-documents.js) and the insured person's status page (status-documents.js).
 import { h } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
@@ -15,62 +15,51 @@ export function groupCode(code) {
  */
 export function documentTable(items, onDownload) {
   if (items.length === 0) return h("p", { class: "muted" }, t("docs.none"));
-  const table = h(
-    "table",
-    { class: "table documents" },
-    h(
-      "thead",
-      null,
-      h(
-        "tr",
-        null,
-        h("th", { scope: "col" }, t("docs.colTitle")),
-        h("th", { scope: "col" }, t("docs.colDate")),
-        h("th", { scope: "col" }, t("docs.colAction")),
-      ),
-    ),
-    h(
-      "tbody",
-      null,
-      [...items].reverse().map((d) => {
-        const title = pick(d.title);
-        const button = /** @type {HTMLButtonElement} */ (
+  return h(
+    "ul",
+    { class: "documents", style: "list-style:none;padding:0;margin:0" },
+    [...items].reverse().map((d) => {
+      const title = pick(d.title);
+      const button = /** @type {HTMLButtonElement} */ (
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            "aria-label": t("docs.downloadLabel", { title, date: formatDate(d.issuedOn) }),
+          },
+          t("docs.download"),
+        )
+      );
+      button.addEventListener("click", () => onDownload(d, button));
+      return h(
+        "li",
+        {
+          "data-kind": d.kind,
+          "data-seq": String(d.seq),
+          style:
+            "display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 0;border-top:1px solid var(--line)",
+        },
+        h(
+          "div",
+          { style: "flex:1 1 14rem" },
+          h("strong", { class: "doc-title" }, title),
+          d.supersededOn
+            ? h("span", { class: "muted" }, ` · ${t("docs.superseded", { date: formatDate(d.supersededOn) })}`)
+            : null,
           h(
-            "button",
-            {
-              type: "button",
-              class: "secondary",
-              "aria-label": t("docs.downloadLabel", { title, date: formatDate(d.issuedOn) }),
-            },
-            t("docs.download"),
-          )
-        );
-        button.addEventListener("click", () => onDownload(d, button));
-        return h(
-          "tr",
-          { "data-kind": d.kind, "data-seq": String(d.seq) },
-          h(
-            "td",
-            null,
-            h("span", { class: "doc-title" }, title),
-            d.supersededOn
-              ? h("span", { class: "muted" }, ` · ${t("docs.superseded", { date: formatDate(d.supersededOn) })}`)
-              : null,
-            h(
-              "span",
-              { class: "muted doc-code" },
-              h("br"),
-              `${t("docs.colCode")} `,
-              h("code", null, groupCode(d.verificationCode)),
-            ),
+            "div",
+            { class: "muted" },
+            `${t("docs.colDate")} `,
+            h("time", { datetime: d.issuedOn }, formatDate(d.issuedOn)),
+            ` · ${t("docs.colCode")} `,
+            h("code", null, groupCode(d.verificationCode)),
           ),
-          h("td", null, h("time", { datetime: d.issuedOn }, formatDate(d.issuedOn))),
-          h("td", { style: "white-space:nowrap" }, button),
-        );
-      }),
-    ),
+        ),
+        button,
+      );
+    }),
   );
-  return h("div", { class: "table-scroll" }, table);
 }
 
 /**

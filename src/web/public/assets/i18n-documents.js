@@ -4,10 +4,8 @@ export const strings = {
   "zh-CN": {
     "docs.heading": "文书",
     "docs.intro": "以下文书可下载打印。每份文书印有验证码和二维码，任何人都可在本网站核验其真伪。",
-    "docs.colTitle": "文书",
     "docs.colDate": "出具日期",
     "docs.colCode": "验证码",
-    "docs.colAction": "下载",
     "docs.download": "下载 PDF",
     "docs.downloadLabel": "下载{title}（{date}）PDF",
     "docs.superseded": "已作废（{date} 补开）",
@@ -36,10 +34,8 @@ export const strings = {
     "docs.heading": "Documents",
     "docs.intro":
       "These documents can be downloaded and printed. Each carries a verification code and a QR code: anyone can check it on this site.",
-    "docs.colTitle": "Document",
     "docs.colDate": "Issued on",
     "docs.colCode": "Verification code",
-    "docs.colAction": "Download",
     "docs.download": "Download PDF",
     "docs.downloadLabel": "Download {title} ({date}) as PDF",
     "docs.superseded": "Superseded (reissued {date})",
