@@ -80,6 +80,11 @@ const envSchema = z.object({
   PURGE_INTERVAL_MS: intFrom("PURGE_INTERVAL_MS", 100, 86_400_000).default(3_600_000),
   // /metrics answers loopback clients, and anyone presenting this as a bearer token
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").max(256).optional(),
+  // Documents (docs/documents.md): the address printed on documents (verification QR code, status page)
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http(s) address such as https://si.example.gov.cn" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
   // Limits (docs/limits.md)
   BACKDATE_REASON_AFTER_WORKING_DAYS: intFrom("BACKDATE_REASON_AFTER_WORKING_DAYS", 0, 100_000).default(3),
 });

@@ -24,6 +24,7 @@ import { caseRoutes } from "./routes/cases.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { reportRoutes } from "./routes/reports.ts";
+import { documentRoutes } from "./routes/documents.ts";
 
 export interface AppServices {
   ctx: EngineContext;
@@ -106,7 +107,11 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   });
 
   app.post("/api/auth/login", loginLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE));
-  app.post("/api/status", statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE));
+  // one budget for the status lookup and the insured person's documents (the same check)
+  app.post(
+    ["/api/status", "/api/status/documents", "/api/status/documents/pdf"],
+    statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE),
+  );
 
   const registry = createRegistry();
   const router = express.Router();
@@ -124,6 +129,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   adminRoutes(deps);
   webhookRoutes(deps);
   reportRoutes(deps);
+  documentRoutes(deps);
   app.use(router);
 
   const document = generateDocument(registry);
@@ -141,6 +147,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   app.use(express.static(webRoot, { index: "index.html", redirect: false }));
   for (const page of ["console", "admin"])
     app.get(`/${page}`, (_req, res) => res.sendFile(`${page}.html`, { root: webRoot }));
+  app.get("/verify/:code", (_req, res) => res.sendFile("verify.html", { root: webRoot }));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(problems.notFound(`${req.method} ${req.path}`)));
   app.use(errorHandler);

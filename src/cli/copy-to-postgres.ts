@@ -30,6 +30,7 @@ export const TABLES = [
   "WebhookDeliveryAttempt",
   "RevokedToken",
   "AdminAuditEntry",
+  "DocumentCode",
 ] as const;
 
 const BATCH = 500;

@@ -22,6 +22,10 @@ const INDEX_BYTES = 16;
 /** Name prefixes of 1..NAME_PREFIXES characters are indexed; a longer query narrows by decrypting. */
 export const NAME_PREFIXES = 4;
 
+/** The characters of document verification codes: digits 2-9 and A-Z without I and O (32 in all). */
+export const DOCUMENT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+export const DOCUMENT_CODE_LENGTH = 12;
+
 export class DataKeyError extends Error {}
 
 /** Raised when a stored value does not decrypt under this key (wrong key, or altered data). */
@@ -31,6 +35,7 @@ export class DataKey {
   private readonly encKey: Buffer;
   private readonly indexKey: Buffer;
   private readonly checkKey: Buffer;
+  private readonly documentKey: Buffer;
 
   /** `source` says where the key came from, for messages (never the key itself). */
   constructor(
@@ -45,6 +50,7 @@ export class DataKey {
     this.encKey = derive("si-case-tracker/personal-data/encrypt/v1");
     this.indexKey = derive("si-case-tracker/personal-data/blind-index/v1");
     this.checkKey = derive("si-case-tracker/personal-data/key-check/v1");
+    this.documentKey = derive("si-case-tracker/documents/verification-code/v1");
   }
 
   static generate(source: string): { key: DataKey; encoded: string } {
@@ -118,6 +124,22 @@ export class DataKey {
     const x = Buffer.from(a);
     const y = Buffer.from(b);
     return x.length === y.length && timingSafeEqual(x, y);
+  }
+
+  /**
+   * A document's verification code (docs/documents.md): HMAC-SHA256 under its own subkey of the
+   * case id, the event's seq and the document kind, read as 12 characters of DOCUMENT_CODE_ALPHABET
+   * (60 bits: unguessable, and easy to read aloud: no 0/O, no 1/I).
+   */
+  documentCode(caseId: string, seq: number, kind: string): string {
+    const mac = createHmac("sha256", this.documentKey).update(`${caseId}\u0000${seq}\u0000${kind}`).digest();
+    let code = "";
+    // 5 bits per character, from the first 60 bits of the MAC
+    let bits = 0n;
+    for (let i = 0; i < 8; i++) bits = (bits << 8n) | BigInt(mac[i]);
+    for (let i = 0; i < DOCUMENT_CODE_LENGTH; i++)
+      code += DOCUMENT_CODE_ALPHABET[Number((bits >> BigInt(59 - 5 * i)) & 31n)];
+    return code;
   }
 
   /** The value kept in Setting "dataKeyCheck": tells whether a key is the database's, reveals nothing of it. */

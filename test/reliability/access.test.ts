@@ -405,6 +405,59 @@ const rows: Row[] = [
     expect: adminOnly(200),
     send: (role) => call(role, "GET", "/api/admin/audit-log.csv?from=2026-01-01&to=2026-12-31"),
   },
+  // documents (issue #17): staff of the case's agencies only (administrators get what other
+  // agencies' staff get); the insured person after the status lookup's check; verification by anyone
+  {
+    method: "GET",
+    path: "/api/cases/{id}/documents",
+    expect: by(401, 401, 200, 200, 403, 401, 403),
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/documents`),
+    check: (_role, r) => expect(r.body.items.map((d: any) => d.kind)).toEqual(["insuranceCertificate"]),
+  },
+  {
+    method: "GET",
+    path: "/api/cases/{id}/documents/{kind}",
+    expect: by(401, 401, 200, 200, 403, 401, 403),
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/documents/insuranceCertificate`),
+    check: (_role, r) => expect(r.headers.get("content-type")).toBe("application/pdf"),
+  },
+  {
+    method: "POST",
+    path: "/api/status/documents",
+    expect: by(404, 200, 200, 200, 200, 200, 200),
+    send: (role) =>
+      call(
+        role,
+        "POST",
+        "/api/status/documents",
+        role === "anonymous"
+          ? { caseNumber: "MT2026-00000000", idNumber: ref.idNumber }
+          : { caseNumber: ref.caseNumber, idNumber: ref.idNumber },
+      ),
+  },
+  {
+    method: "POST",
+    path: "/api/status/documents/pdf",
+    expect: by(404, 200, 200, 200, 200, 200, 200),
+    send: (role) =>
+      call(role, "POST", "/api/status/documents/pdf", {
+        caseNumber: role === "anonymous" ? "MT2026-00000000" : ref.caseNumber,
+        idNumber: ref.idNumber,
+        kind: "insuranceCertificate",
+      }),
+  },
+  {
+    method: "GET",
+    path: "/api/verify/{code}",
+    expect: by(404, 200, 200, 200, 200, 200, 200),
+    // anyone holding the paper checks it; the anonymous caller here holds no real code
+    send: async (role) => {
+      const listed = await call("transferOutStaff", "GET", `/api/cases/${ref.id}/documents`);
+      const code = role === "anonymous" ? "ABCDEFGHJKMN" : listed.body.items[0].verificationCode;
+      return call(role, "GET", `/api/verify/${code}`);
+    },
+    check: (_role, r) => expect(r.body).toMatchObject({ caseNumber: ref.caseNumber, status: "valid" }),
+  },
 ];
 
 async function expectCell(expected: number, send: () => Promise<Reply>, check?: (r: Reply) => void) {

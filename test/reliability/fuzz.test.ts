@@ -11,6 +11,7 @@ import { makePeople, medicalCaseIn, openStore, rawRequest, type Api, type RawRep
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { medicalTransfer } from "../../machines/medicalTransfer.ts";
 import { caseTypes } from "../../machines/index.ts";
+import { documentKindNames } from "../../src/documents/kinds.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -434,6 +435,16 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
     },
     { requiredKeys: [] },
   ),
+  // documents (issue #17): the insured person's download, the status lookup's fields and a kind
+  insuredDocument: fc.record(
+    {
+      caseNumber: mostly(fc.constantFrom(...cases.map((c) => c.caseNumber), "MT2026-ZZZZZZZZ"), weirdString),
+      idNumber: mostly(fc.constantFrom(...cases.map((c) => c.idNumber)), idNumberish),
+      kind: mostly(fc.constantFrom(...documentKindNames), weirdString),
+      seq: sometimes(mostly(fc.integer({ min: 1, max: 12 }), numberish), 40),
+    },
+    { requiredKeys: [] },
+  ),
 });
 
 const deep = (d: number) => "[".repeat(d) + "]".repeat(d);
@@ -816,6 +827,33 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
     method: "DELETE",
     path: segment(["1", "2", "3", "4", "5"]).map((s) => `/api/admin/webhooks/${s}`),
   },
+  // documents (issue #17)
+  { name: "case documents", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}/documents`) },
+  {
+    name: "case document pdf",
+    method: "GET",
+    path: fc
+      .tuple(segment(caseIds()), segment([...documentKindNames]))
+      .map(([id, kind]) => `/api/cases/${id}/documents/${kind}`),
+    query: queryArb(["seq"]),
+  },
+  {
+    name: "insured documents",
+    method: "POST",
+    path: fc.constant("/api/status/documents"),
+    body: bodyArb(shaped.status),
+  },
+  {
+    name: "insured document pdf",
+    method: "POST",
+    path: fc.constant("/api/status/documents/pdf"),
+    body: bodyArb(shaped.insuredDocument),
+  },
+  {
+    name: "verify document",
+    method: "GET",
+    path: segment(["ABCDEFGHJKMN", "abcd-efgh-jkmn", "222222222222", "0O1I0O1I0O1I"]).map((s) => `/api/verify/${s}`),
+  },
 ];
 
 /** The documented operations the named properties below fuzz, with shaped bodies. */
@@ -850,6 +888,12 @@ const documentedByName = [
   "POST /api/admin/webhooks",
   "PATCH /api/admin/webhooks/{id}",
   "DELETE /api/admin/webhooks/{id}",
+  // documents (issue #17)
+  "GET /api/cases/{id}/documents",
+  "GET /api/cases/{id}/documents/{kind}",
+  "POST /api/status/documents",
+  "POST /api/status/documents/pdf",
+  "GET /api/verify/{code}",
 ];
 
 const endpointNames = [
@@ -883,6 +927,12 @@ const endpointNames = [
   "POST create webhook",
   "PATCH change webhook",
   "DELETE delete webhook",
+  // documents (issue #17)
+  "GET case documents",
+  "GET case document pdf",
+  "POST insured documents",
+  "POST insured document pdf",
+  "GET verify document",
 ];
 
 describe("fuzzing every endpoint", () => {

@@ -10,7 +10,7 @@ import type { ApiDeps } from "../deps.ts";
 import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
 import { dataKeyOf } from "../../privacy/atRest.ts";
 
-const statusBody = z
+export const statusBody = z
   .object({
     caseNumber: z.string().trim().min(1).max(32).meta({ example: "MT2026-7K3Q9X2P" }),
     idNumber: z.string().trim().min(1).max(32).meta({ description: "the insured person's resident ID number" }),
@@ -48,8 +48,41 @@ export function caseFailureCounter(perHour: number) {
   };
 }
 
+const failureCounters = new WeakMap<object, ReturnType<typeof caseFailureCounter>>();
+/** The failed-lookup counter of this service: one for every route that checks case number + ID number. */
+export function statusFailures(ctx: ApiDeps["ctx"], perHour: number) {
+  let counter = failureCounters.get(ctx);
+  if (!counter) failureCounters.set(ctx, (counter = caseFailureCounter(perHour)));
+  return counter;
+}
+
+/**
+ * The insured person's check (case number + ID number), for the status lookup and for every route
+ * that answers after it (the documents of src/api/routes/documents.ts): the case's status source,
+ * or the one 404 that any failure gets.
+ */
+export async function lookUpForInsured(
+  ctx: ApiDeps["ctx"],
+  failures: ReturnType<typeof caseFailureCounter>,
+  body: z.output<typeof statusBody>,
+) {
+  // One keyed hash of the ID number given, then one statement whose WHERE holds both the
+  // case number and that hash (src/engine/store.ts): a wrong ID number and an unknown case
+  // number run the same statement, which reads no event for either. A case number with too
+  // many failures fails whatever the ID number, with the same answer, after the same work.
+  const caseNumber = body.caseNumber.toUpperCase();
+  const idIndex = dataKeyOf(ctx.db).idIndex(body.idNumber);
+  const found = await storeFor(ctx.db).loaders.statusByNumber.load({ caseNumber, idIndex });
+  const blocked = await failures.blocked(caseNumber);
+  if (!found || blocked) {
+    await failures.failed(caseNumber);
+    throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
+  }
+  return found;
+}
+
 export function publicRoutes({ ctx, config, add }: ApiDeps) {
-  const failures = caseFailureCounter(config.STATUS_FAILURES_PER_CASE_PER_HOUR);
+  const failures = statusFailures(ctx, config.STATUS_FAILURES_PER_CASE_PER_HOUR);
   add({
     method: "post",
     path: "/api/status",
@@ -60,21 +93,7 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
     body: statusBody,
     responses: { 200: { description: "Progress, due date and timeline", schema: caseStatusSchema } },
     errors: [404, 429],
-    handler: async ({ body }) => {
-      // One keyed hash of the ID number given, then one statement whose WHERE holds both the
-      // case number and that hash (src/engine/store.ts): a wrong ID number and an unknown case
-      // number run the same statement, which reads no event for either. A case number with too
-      // many failures fails whatever the ID number, with the same answer, after the same work.
-      const caseNumber = body.caseNumber.toUpperCase();
-      const idIndex = dataKeyOf(ctx.db).idIndex(body.idNumber);
-      const found = await storeFor(ctx.db).loaders.statusByNumber.load({ caseNumber, idIndex });
-      const blocked = await failures.blocked(caseNumber);
-      if (!found || blocked) {
-        await failures.failed(caseNumber);
-        throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
-      }
-      return statusView(ctx, found);
-    },
+    handler: async ({ body }) => statusView(ctx, await lookUpForInsured(ctx, failures, body)),
   });
 
   add({

@@ -23,6 +23,7 @@ import { formatFen } from "./money.js";
 import { chinaToday, isDueSoon, DUE_SOON_DAYS } from "./dates.js";
 import { newIdempotencyKey } from "./keys.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
+import { documentsSection } from "./console-documents.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -399,6 +400,7 @@ function renderCase(c, events, def, opts) {
       h("h2", { id: "sec-diagram" }, t("case.diagram")),
       def ? renderDiagram(def, c.state, visited) : h("p", null, t("case.noDiagram")),
     ),
+    documentsSection(c),
     h(
       "div",
       { class: "case-grid" },

@@ -6,6 +6,7 @@ import { t, label as pick } from "./i18n.js";
 import { initPage, showMessage, clearMessage, problemMessage, formatDate, typeLabel, sideLabel } from "./ui.js";
 import { getCaseTypes, getDefinition, happyPath } from "./machines.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
+import { hideInsuredDocuments, showInsuredDocuments } from "./status-documents.js";
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("lookup-form"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -55,6 +56,7 @@ form.addEventListener(
     const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
     button.disabled = true;
     showMessage(messages, { kind: "info", text: t("common.loading") });
+    hideInsuredDocuments();
     const r = await api("POST", "/api/status", { body: { caseNumber, idNumber }, auth: false });
     button.disabled = false;
     if (r.status !== 200) {
@@ -83,6 +85,7 @@ form.addEventListener(
     shown = { status: r.body, def };
     clearMessage(messages);
     renderResult(r.body, def);
+    void showInsuredDocuments({ caseNumber, idNumber });
     const heading = document.getElementById("result-heading");
     heading?.focus();
   }),

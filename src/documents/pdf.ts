@@ -1,0 +1,184 @@
+// Renders one document as an A4 PDF with pdfkit. Chinese text uses Noto Sans SC from the npm
+// package @expo-google-fonts/noto-sans-sc (no system font, nothing downloaded at run time);
+// pdfkit embeds only the glyphs a document uses, so a document stays a few dozen KB. The QR code
+// of the verification address is drawn as vector squares from the `qrcode` package's matrix.
+// Deterministic: the same input gives the same bytes (the PDF's dates are the document's date).
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import PDFDocument from "pdfkit";
+import QRCode from "qrcode";
+import type { DocumentBlock } from "./kinds.ts";
+import { chinaDateText } from "./kinds.ts";
+
+const require = createRequire(import.meta.url);
+let fontBytes: Buffer | undefined;
+/** The font file, read once (about 10 MB; only the glyphs used end up in a document). */
+function font(): Buffer {
+  fontBytes ??= fs.readFileSync(
+    require.resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf"),
+  );
+  return fontBytes;
+}
+
+export interface RenderInput {
+  title: { zh: string; en: string };
+  caseNumber: string;
+  issuer: string;
+  issuedOn: string;
+  insuredName: string;
+  /** masked, or in full on the certificate the agencies exchange */
+  idNumber: string;
+  blocks: DocumentBlock[];
+  verificationCode: string;
+  verificationUrl: string;
+  /** set when a later document replaced this one (shown on a regenerated earlier document) */
+  supersededOn?: string | null;
+}
+
+/** "ABCDEFGHJKMN" → "ABCD-EFGH-JKMN", as printed (the hyphens are optional when typed). */
+export function groupCode(code: string): string {
+  return code.replace(/(.{4})(?=.)/g, "$1-");
+}
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 56;
+const INK = "#1a1a1a";
+const GREY = "#555555";
+
+export async function renderPdf(input: RenderInput): Promise<Buffer> {
+  // midnight China time of the document's date: no clock of the server is read
+  const date = new Date(`${input.issuedOn}T00:00:00+08:00`);
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: MARGIN,
+    compress: true,
+    info: {
+      Title: `${input.title.zh} ${input.caseNumber}`,
+      Subject: input.title.en,
+      Author: input.issuer,
+      Producer: "si-case-tracker",
+      Creator: "si-case-tracker",
+      CreationDate: date,
+      ModDate: date,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+
+  doc.registerFont("sc", font());
+  doc.font("sc");
+  const width = A4.width - 2 * MARGIN;
+
+  // Heading: issuing agency, title, English title
+  doc.fillColor(GREY).fontSize(11).text(input.issuer, MARGIN, MARGIN, { width, align: "center" });
+  doc.moveDown(0.6);
+  doc.fillColor(INK).fontSize(22).text(input.title.zh, { width, align: "center" });
+  doc.fillColor(GREY).fontSize(10).text(input.title.en, { width, align: "center" });
+  doc.moveDown(1);
+  if (input.supersededOn) {
+    doc
+      .fillColor("#a00000")
+      .fontSize(11)
+      .text(`本文书已于 ${chinaDateText(input.supersededOn)} 由补开的文书替代，已作废。`, { width, align: "center" });
+    doc.moveDown(0.5);
+  }
+
+  const rule = () => {
+    const y = doc.y + 4;
+    doc
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + width, y)
+      .lineWidth(0.6)
+      .strokeColor("#999999")
+      .stroke();
+    doc.y = y + 10;
+  };
+  const fieldRow = (label: string, value: string) => {
+    const y = doc.y;
+    doc.fillColor(GREY).fontSize(11).text(label, MARGIN, y, { width: 120 });
+    const afterLabel = doc.y;
+    doc
+      .fillColor(INK)
+      .fontSize(12)
+      .text(value, MARGIN + 130, y, { width: width - 130 });
+    doc.y = Math.max(afterLabel, doc.y) + 4;
+  };
+
+  rule();
+  fieldRow("案件编号", input.caseNumber);
+  fieldRow("出具日期", chinaDateText(input.issuedOn));
+  fieldRow("姓名", input.insuredName);
+  fieldRow("身份证号码", input.idNumber);
+  rule();
+
+  for (const b of input.blocks) {
+    if (b.kind === "field") fieldRow(b.label, b.value);
+    else if (b.kind === "heading") {
+      doc.moveDown(0.4);
+      doc.fillColor(INK).fontSize(13).text(b.text, MARGIN, doc.y, { width });
+      doc.moveDown(0.2);
+    } else if (b.kind === "text") {
+      doc.fillColor(INK).fontSize(12).text(b.text, MARGIN, doc.y, { width, lineGap: 3 });
+      doc.moveDown(0.3);
+    } else {
+      const total = b.widths.reduce((s, w) => s + w, 0);
+      const cols = b.widths.map((w) => (w / total) * width);
+      const row = (cells: string[], head: boolean) => {
+        if (doc.y > A4.height - MARGIN - 200) doc.addPage();
+        const y = doc.y;
+        let x = MARGIN;
+        doc.fillColor(head ? GREY : INK).fontSize(head ? 10 : 11);
+        cells.forEach((cell, i) => {
+          doc.text(cell, x + 2, y, { width: cols[i] - 4, align: i === 0 ? "left" : "right" });
+          x += cols[i];
+        });
+        doc.y = y + 18;
+      };
+      doc.moveDown(0.3);
+      row(b.head, true);
+      for (const r of b.rows) row(r, false);
+      doc.moveDown(0.3);
+    }
+  }
+
+  // Verification: QR code of the address, the code, where to check; the issuer's line beneath.
+  const boxTop = Math.max(doc.y + 20, A4.height - MARGIN - 150);
+  if (boxTop + 130 > A4.height - MARGIN + 10) doc.addPage();
+  const top = boxTop + 130 > A4.height - MARGIN + 10 ? MARGIN : boxTop;
+  const qr = QRCode.create(input.verificationUrl, { errorCorrectionLevel: "M" });
+  const size = qr.modules.size;
+  const side = 96;
+  const cell = side / (size + 8);
+  const qx = MARGIN;
+  const qy = top;
+  doc.rect(qx, qy, side, side).fill("#ffffff");
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++)
+      if (qr.modules.get(r, c)) doc.rect(qx + (c + 4) * cell, qy + (r + 4) * cell, cell, cell);
+  doc.fill(INK);
+  const tx = MARGIN + side + 16;
+  const tw = width - side - 16;
+  doc
+    .fillColor(GREY)
+    .fontSize(10)
+    .text("验证码 Verification code", tx, qy + 6, { width: tw });
+  doc
+    .fillColor(INK)
+    .fontSize(16)
+    .text(groupCode(input.verificationCode), tx, doc.y + 2, { width: tw });
+  doc
+    .fillColor(GREY)
+    .fontSize(9)
+    .text(`扫描二维码或访问以下地址核验本文书：${input.verificationUrl}`, tx, doc.y + 4, { width: tw });
+  doc
+    .fillColor(INK)
+    .fontSize(11)
+    .text(`${input.issuer}\u3000${chinaDateText(input.issuedOn)}`, MARGIN, qy + side + 14, { width, align: "right" });
+
+  doc.end();
+  return done;
+}

@@ -1,0 +1,171 @@
+// Documents in a real browser: a clerk downloads a case's documents from the case page, the insured
+// person downloads theirs from the status page (case number + ID number in POST bodies only), a
+// clerk of another agency checks a paper on the verification page. One document is rendered to an
+// image beside the screenshots (pdftoppm), for a person to look at.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
+import { pdfText } from "../support/pdf.ts";
+import { maskIdNumber } from "../../src/domain/idNumber.ts";
+import { SCREENSHOTS, a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+
+let server: TestServer;
+let browser: Browser;
+let api: ReturnType<typeof client>;
+let tokens: Awaited<ReturnType<typeof setUpAgencies>>;
+let c: { id: string; caseNumber: string };
+const PASSWORD = "staff-password-123";
+
+beforeAll(async () => {
+  ({ server, browser } = await startServiceAndBrowser());
+  api = client(server.url);
+  tokens = await setUpAgencies(api);
+  const open = await api.call("POST", "/api/cases", {
+    token: tokens.out,
+    body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
+  });
+  expect(open.status).toBe(201);
+  c = open.body;
+  const send = async (token: string, body: object) =>
+    expect((await api.call("POST", `/api/cases/${c.id}/events`, { token, body })).status).toBe(200);
+  await send(tokens.out, {
+    type: "ISSUE_CERTIFICATE",
+    occurredOn: "2026-09-02",
+    contributionMonths: 48,
+    accountBalanceFen: 523_456,
+    arrearsFen: 0,
+  });
+  await send(tokens.in, {
+    type: "FILE_APPLICATION",
+    occurredOn: "2026-09-10",
+    channel: "online",
+    applicant: "employer",
+  });
+  await send(tokens.in, { type: "REFUSE", occurredOn: "2026-09-14", reason: "转入地尚未办理参保登记" });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function logIn(page: Page, username: string) {
+  await page.goto(`${server.url}/console`);
+  await page.locator("#login-username").fill(username);
+  await page.locator("#login-password").fill(PASSWORD);
+  await page.locator("#login-password").press("Enter");
+  await page.locator("#logout").waitFor({ state: "visible" });
+}
+
+/** Clicks a download button and returns the file's bytes. */
+async function download(page: Page, button: ReturnType<Page["locator"]>): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  return fs.readFileSync(await file.path());
+}
+
+/** Renders page 1 of a PDF to a PNG beside the screenshots, for a person to look at. */
+function renderToImage(pdf: Buffer, name: string): string {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const pdfFile = path.join(SCREENSHOTS, `${name}.pdf`);
+  fs.writeFileSync(pdfFile, pdf);
+  execFileSync("pdftoppm", ["-png", "-r", "80", "-singlefile", pdfFile, path.join(SCREENSHOTS, name)]);
+  return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+describe("documents", () => {
+  it("a clerk downloads the case's documents from the case page", async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await logIn(page, "xm-clerk");
+    await page.goto(`${server.url}/console#/case/${c.id}`);
+    const rows = page.locator("#case-documents li");
+    await rows.first().waitFor();
+    // newest first: refusal notice, receipt, certificate
+    expect(await rows.count()).toBe(3);
+    expect(await rows.nth(0).innerText()).toContain("不予受理告知书");
+    expect(await rows.nth(2).innerText()).toContain("基本医疗保险参保凭证");
+    await page.locator("#case-documents").scrollIntoViewIfNeeded();
+    await shot(page, "documents", "01-console-list");
+    expect(await a11yProblems(page)).toEqual([]);
+
+    const pdf = await download(page, rows.nth(2).getByRole("button"));
+    const text = (await pdfText(pdf)).text;
+    expect(text).toContain(c.caseNumber);
+    expect(text).toContain("¥5,234.56");
+    expect(text).toContain("2026年9月2日");
+    expect(text).toContain(person.idNumber); // the certificate the agencies exchange
+    const image = renderToImage(pdf, "documents-02-certificate-pdf");
+    expect(fs.statSync(image).size).toBeGreaterThan(10_000);
+    await page.getByText("已下载").waitFor();
+    w.assertClean();
+    await ctx.close();
+  });
+
+  it("the insured person downloads theirs from the status page, with nothing personal in a URL", async () => {
+    const ctx = await newContext(browser, { mobile: true });
+    const page = await ctx.newPage();
+    const w = watch(page);
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(`${server.url}/`);
+    await page.getByLabel("案件编号").fill(c.caseNumber);
+    await page.getByLabel("身份证号码").fill(person.idNumber);
+    await page.getByRole("button", { name: "查询" }).click();
+    const rows = page.locator("#documents li");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(3);
+    await shot(page, "documents", "03-status-list");
+    expect(await a11yProblems(page)).toEqual([]);
+
+    const pdf = await download(page, rows.nth(0).getByRole("button"));
+    const text = (await pdfText(pdf)).text;
+    expect(text).toContain("不予受理告知书");
+    expect(text).toContain("转入地尚未办理参保登记");
+    expect(text).toContain(maskIdNumber(person.idNumber));
+    expect(text).not.toContain(person.idNumber);
+    renderToImage(pdf, "documents-04-refusal-pdf");
+
+    // English: the list follows the language
+    await page.getByRole("button", { name: "English" }).click();
+    expect(await page.locator("#documents h2").innerText()).toBe("Documents");
+    expect(await rows.nth(0).innerText()).toContain("Notice of refusal");
+    for (const url of requests) {
+      expect(url).not.toContain(person.idNumber);
+      expect(url.toUpperCase()).not.toContain(c.caseNumber);
+    }
+    w.assertClean();
+    await ctx.close();
+  });
+
+  it("a clerk elsewhere checks a paper on the verification page", async () => {
+    const listed = await api.call("GET", `/api/cases/${c.id}/documents`, { token: tokens.out });
+    const code: string = listed.body.items[0].verificationCode;
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await page.goto(`${server.url}/verify/${code}`);
+    await page.locator("#result:not([hidden])").waitFor();
+    const result = await page.locator("#result").innerText();
+    expect(result).toContain("基本医疗保险参保凭证");
+    expect(result).toContain(c.caseNumber);
+    expect(result).toContain("福州市医保中心");
+    expect(result).toContain("2026-09-02");
+    expect(result).toContain("林**");
+    expect(result).not.toContain(person.idNumber);
+    await shot(page, "documents", "05-verify-valid");
+    expect(await a11yProblems(page)).toEqual([]);
+
+    // a mistyped code: "no document has this code", nothing more
+    await page.getByLabel("验证码").fill("2222-2222-2222");
+    await page.getByRole("button", { name: "核验" }).click();
+    await page.getByText("没有与此验证码对应的文书。").waitFor();
+    expect(await page.locator("#result").isHidden()).toBe(true);
+    await shot(page, "documents", "06-verify-unknown");
+    w.assertClean();
+    await ctx.close();
+  });
+});

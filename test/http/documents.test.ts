@@ -1,0 +1,348 @@
+// A case's documents end to end: which exist after which events, the PDFs read back (case number,
+// dates, amounts in yuan, the ID number masked or not), verification codes, who may download them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { person, type TestServer } from "../support/server.ts";
+import {
+  advance,
+  medicalCertificate,
+  openCase,
+  pensionCertificate,
+  startWithAgencies,
+  type Api,
+  type Tokens,
+} from "../support/fixtures.ts";
+import { pdfText } from "../support/pdf.ts";
+import { maskIdNumber, maskName } from "../../src/domain/idNumber.ts";
+
+let server: TestServer;
+let api: Api;
+let tokens: Tokens;
+
+beforeAll(async () => {
+  ({ server, api, tokens } = await startWithAgencies(
+    { PUBLIC_URL: "https://si.example.gov.cn/" },
+    { checkAnswers: true },
+  ));
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const CODE = /^[2-9A-HJ-NP-Z]{12}$/;
+
+/** GET or POST for a PDF: status, content type and the bytes. */
+async function fetchPdf(path: string, opts: { token?: string; body?: unknown } = {}) {
+  const res = await fetch(server.url + path, {
+    method: opts.body === undefined ? "GET" : "POST",
+    headers: {
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return { status: res.status, type: res.headers.get("content-type") ?? "", bytes, headers: res.headers };
+}
+
+async function staffPdf(token: string, id: string, kind: string, seq?: number) {
+  const r = await fetchPdf(`/api/cases/${id}/documents/${kind}${seq ? `?seq=${seq}` : ""}`, { token });
+  expect(r.status, new TextDecoder().decode(r.bytes).slice(0, 300)).toBe(200);
+  expect(r.type).toBe("application/pdf");
+  expect(r.bytes.length).toBeLessThan(200 * 1024);
+  expect(new TextDecoder().decode(r.bytes.subarray(0, 5))).toBe("%PDF-");
+  const read = await pdfText(r.bytes);
+  expect(read.size.map(Math.round)).toEqual([595, 842]); // A4
+  return { ...read, bytes: r.bytes };
+}
+
+const list = async (token: string, id: string) => {
+  const r = await api.call("GET", `/api/cases/${id}/documents`, { token });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.items as {
+    kind: string;
+    seq: number;
+    issuedOn: string;
+    verificationCode: string;
+    supersededOn: string | null;
+    title: { zh: string; en: string };
+  }[];
+};
+
+const withoutInstance = (body: Record<string, unknown>) => {
+  const { instance: _, ...rest } = body;
+  return rest;
+};
+
+describe("a medical transfer's documents", () => {
+  let c: any;
+  const insured = person;
+  beforeAll(async () => {
+    c = await openCase(api, tokens.out, { occurredOn: "2026-09-01", insured });
+    await advance(api, tokens.out, c.id, medicalCertificate({ occurredOn: "2026-09-02" })); // seq 2
+    await advance(api, tokens.in, c.id, {
+      type: "FILE_APPLICATION",
+      channel: "offline",
+      applicant: "individual",
+      occurredOn: "2026-09-03",
+    }); // seq 3
+    await advance(api, tokens.in, c.id, { type: "REFUSE", reason: "转入地尚未参保", occurredOn: "2026-09-07" }); // 4
+    await advance(api, tokens.out, c.id, {
+      type: "FILE_APPLICATION",
+      channel: "online",
+      applicant: "employer",
+      occurredOn: "2026-09-10",
+    }); // 5
+    await advance(api, tokens.out, c.id, { type: "REISSUE_CERTIFICATE", occurredOn: "2026-09-11" }); // 6
+    await advance(api, tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-09-14" }); // 7
+    await advance(api, tokens.out, c.id, {
+      type: "TRANSFER_OUT_DONE",
+      transferredFen: 52_000,
+      occurredOn: "2026-09-16",
+    }); // 8
+    await advance(api, tokens.in, c.id, { type: "TRANSFER_IN_DONE", occurredOn: "2026-09-18" }); // 9
+  });
+
+  it("lists one document per act, derived from the events, the reissued certificate superseding the first", async () => {
+    const items = await list(tokens.out, c.id);
+    expect(items.map((d) => [d.kind, d.seq, d.issuedOn, d.supersededOn])).toEqual([
+      ["insuranceCertificate", 2, "2026-09-02", "2026-09-11"],
+      ["receipt", 3, "2026-09-03", null],
+      ["refusalNotice", 4, "2026-09-07", null],
+      ["receipt", 5, "2026-09-10", null],
+      ["insuranceCertificate", 6, "2026-09-11", null],
+      ["completionNotice", 9, "2026-09-18", null],
+    ]);
+    expect(items[0].title).toEqual({ zh: "基本医疗保险参保凭证", en: "Medical insurance certificate" });
+    for (const d of items) expect(d.verificationCode).toMatch(CODE);
+    expect(new Set(items.map((d) => d.verificationCode)).size).toBe(items.length);
+    // the other agency of the case sees the same list, the same codes
+    expect(await list(tokens.in, c.id)).toEqual(items);
+  });
+
+  it("prints the certificate with the full ID number (the agencies exchange it), amounts in yuan", async () => {
+    const latest = await staffPdf(tokens.in, c.id, "insuranceCertificate");
+    expect(latest.text).toContain(c.caseNumber);
+    expect(latest.text).toContain("基本医疗保险参保凭证");
+    expect(latest.text).toContain("2026年9月11日");
+    expect(latest.text).toContain("¥520.00");
+    expect(latest.text).toContain("36 个月");
+    expect(latest.text).toContain(insured.idNumber);
+    expect(latest.text).toContain(insured.name);
+    expect(latest.text).toContain("第 1 次补开");
+    expect(latest.text).toContain("2026年9月2日"); // the original's date
+    const items = await list(tokens.out, c.id);
+    expect(latest.text).toContain(items[4].verificationCode.replace(/(.{4})(?=.)/g, "$1-"));
+    expect(latest.text).toContain(`https://si.example.gov.cn/verify/${items[4].verificationCode}`);
+
+    const first = await staffPdf(tokens.in, c.id, "insuranceCertificate", 2);
+    expect(first.text).toContain("2026年9月2日");
+    expect(first.text).toContain("已作废");
+  });
+
+  it("masks the ID number everywhere else, and says what the refusal was and what to do next", async () => {
+    const receipt = await staffPdf(tokens.in, c.id, "receipt", 3);
+    expect(receipt.text).toContain(c.caseNumber);
+    expect(receipt.text).toContain("2026年9月3日");
+    expect(receipt.text).toContain(maskIdNumber(insured.idNumber));
+    expect(receipt.text).not.toContain(insured.idNumber);
+    expect(receipt.text).toContain("经办窗口");
+    expect(receipt.text).toContain("https://si.example.gov.cn/");
+
+    const refusal = await staffPdf(tokens.in, c.id, "refusalNotice");
+    expect(refusal.text).toContain("转入地尚未参保");
+    expect(refusal.text).toContain("下一步");
+    expect(refusal.text).toContain("2026年9月7日");
+    expect(refusal.text).not.toContain(insured.idNumber);
+
+    const done = await staffPdf(tokens.out, c.id, "completionNotice");
+    expect(done.text).toContain("办结通知");
+    expect(done.text).toContain("已转移接续");
+    expect(done.text).toContain("¥520.00");
+    expect(done.text).toContain("2026年9月18日");
+    expect(done.text).toContain(maskIdNumber(insured.idNumber));
+  });
+
+  it("produces the same bytes again (deterministic), and the OpenAPI document describes the PDF answer", async () => {
+    const a = await staffPdf(tokens.in, c.id, "receipt");
+    const b = await staffPdf(tokens.out, c.id, "receipt");
+    expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
+    // through the checking client: status, content type and headers as documented
+    const checked = await api.call("GET", `/api/cases/${c.id}/documents/receipt`, { token: tokens.in });
+    expect(checked.status).toBe(200);
+    expect(checked.headers.get("content-disposition")).toBe(`inline; filename="${c.caseNumber}-receipt-5.pdf"`);
+  });
+
+  it("answers 404 for a kind the case has not produced, an unknown kind or seq", async () => {
+    for (const path of [
+      `/api/cases/${c.id}/documents/acceptanceLetter`,
+      `/api/cases/${c.id}/documents/receipt?seq=4`,
+      `/api/cases/${c.id}/documents/noSuchKind`,
+    ]) {
+      const r = await api.call("GET", path, { token: tokens.in });
+      expect(r.status, path).toBe(404);
+    }
+    expect((await api.call("GET", `/api/cases/${c.id}/documents/receipt?seq=x`, { token: tokens.in })).status).toBe(
+      422,
+    );
+  });
+
+  it("gives others exactly what a case they may not see gives", async () => {
+    const forbidden = await api.call("GET", `/api/cases/${c.id}`, { token: tokens.other });
+    expect(forbidden.status).toBe(403);
+    for (const token of [tokens.other, tokens.admin]) {
+      for (const path of [`/api/cases/${c.id}/documents`, `/api/cases/${c.id}/documents/insuranceCertificate`]) {
+        const r = await api.call("GET", path, { token });
+        expect(r.status).toBe(403);
+        expect(withoutInstance(r.body)).toEqual(withoutInstance(forbidden.body));
+      }
+    }
+    expect((await api.call("GET", `/api/cases/${c.id}/documents`)).status).toBe(401);
+  });
+
+  it("verifies every code without login: kind, case number, agency, date, masked name; superseded marked", async () => {
+    const items = await list(tokens.out, c.id);
+    const first = await api.call("GET", `/api/verify/${items[0].verificationCode}`);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      verificationCode: items[0].verificationCode,
+      kind: "insuranceCertificate",
+      title: { zh: "基本医疗保险参保凭证", en: "Medical insurance certificate" },
+      caseNumber: c.caseNumber,
+      caseType: "medicalTransfer",
+      issuingAgency: { name: "福州市医保中心", region: "350100" },
+      issuedOn: "2026-09-02",
+      insuredName: maskName(insured.name),
+      status: "superseded",
+      supersededOn: "2026-09-11",
+    });
+    // typed as printed (hyphens), or in lower case
+    const typed = items[4].verificationCode.replace(/(.{4})(?=.)/g, "$1-").toLowerCase();
+    const reissued = await api.call("GET", `/api/verify/${typed}`);
+    expect(reissued.body).toMatchObject({ status: "valid", supersededOn: null, issuedOn: "2026-09-11" });
+    const receipt = await api.call("GET", `/api/verify/${items[1].verificationCode}`);
+    expect(receipt.body).toMatchObject({ kind: "receipt", issuingAgency: { name: "厦门市医保中心" } });
+    expect(JSON.stringify(receipt.body)).not.toContain(insured.idNumber);
+  });
+
+  it("answers an unknown or malformed code with a 404 that says nothing more", async () => {
+    const answers = [];
+    for (const code of ["ABCDEFGHJKMN", "2222-2222-2222", "0O1I", "x".repeat(300), "%E4%BD%A0"]) {
+      const r = await api.call("GET", `/api/verify/${code}`);
+      expect(r.status, code).toBe(404);
+      answers.push(withoutInstance(r.body));
+    }
+    for (const a of answers) expect(a).toEqual(answers[0]);
+    expect(answers[0]).toEqual({
+      type: "/problems/not-found",
+      title: "Not found",
+      status: 404,
+      detail: "No document has this verification code.",
+    });
+  });
+
+  it("serves the verification page at /verify/{code}", async () => {
+    const items = await list(tokens.out, c.id);
+    const res = await fetch(`${server.url}/verify/${items[1].verificationCode}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await res.text()).toContain("/assets/verify.js");
+  });
+
+  it("lets the insured person list and download their documents after the status lookup's check", async () => {
+    const lookup = { caseNumber: c.caseNumber.toLowerCase(), idNumber: insured.idNumber };
+    const mine = await api.call("POST", "/api/status/documents", { body: lookup });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toEqual(await list(tokens.out, c.id));
+    const pdf = await fetchPdf("/api/status/documents/pdf", { body: { ...lookup, kind: "receipt", seq: 3 } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.type).toBe("application/pdf");
+    const text = (await pdfText(pdf.bytes)).text;
+    expect(text).toContain(c.caseNumber);
+    expect(text).toContain("2026年9月3日");
+    // the same document as staff download
+    const staff = await staffPdf(tokens.in, c.id, "receipt", 3);
+    expect(Buffer.from(pdf.bytes).equals(Buffer.from(staff.bytes))).toBe(true);
+  });
+
+  it("answers a wrong ID number exactly like an unknown case number, and like the status lookup", async () => {
+    const other = { ...insured, idNumber: "11010519491231002X" };
+    const status = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber, idNumber: other.idNumber },
+    });
+    expect(status.status).toBe(404);
+    for (const [path, extra] of [
+      ["/api/status/documents", {}],
+      ["/api/status/documents/pdf", { kind: "receipt" }],
+    ] as const) {
+      const wrongId = await api.call("POST", path, {
+        body: { caseNumber: c.caseNumber, idNumber: other.idNumber, ...extra },
+      });
+      const unknown = await api.call("POST", path, {
+        body: { caseNumber: "MT2026-22222222", idNumber: insured.idNumber, ...extra },
+      });
+      expect(wrongId.status).toBe(404);
+      expect(withoutInstance(wrongId.body)).toEqual(withoutInstance(unknown.body));
+      expect(withoutInstance(wrongId.body)).toEqual(withoutInstance(status.body));
+    }
+    // never in the URL: a GET is no route
+    expect((await api.call("GET", `/api/status/documents?caseNumber=${c.caseNumber}`)).status).toBe(404);
+  });
+});
+
+describe("a pension transfer's and a renewal's documents", () => {
+  it("pension: the contribution certificate and the acceptance letter to the transfer-out agency", async () => {
+    const insured = { name: "陈思远", idNumber: "11010519491231002X" };
+    const c = await openCase(api, tokens.out, { type: "pensionTransfer", occurredOn: "2026-08-03", insured });
+    await advance(api, tokens.out, c.id, pensionCertificate({ occurredOn: "2026-08-04" }));
+    await advance(api, tokens.in, c.id, {
+      type: "FILE_APPLICATION",
+      channel: "offline",
+      applicant: "employer",
+      occurredOn: "2026-08-05",
+    });
+    await advance(api, tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-08-10" });
+    const items = await list(tokens.in, c.id);
+    expect(items.map((d) => d.kind)).toEqual(["contributionCertificate", "receipt", "acceptanceLetter"]);
+    const cert = await staffPdf(tokens.in, c.id, "contributionCertificate");
+    expect(cert.text).toContain("基本养老保险参保缴费凭证");
+    expect(cert.text).toContain("¥45,678.00");
+    expect(cert.text).toContain("120 个月");
+    expect(cert.text).toContain(insured.idNumber);
+    const letter = await staffPdf(tokens.out, c.id, "acceptanceLetter");
+    expect(letter.text).toContain("同意接收函");
+    expect(letter.text).toContain("福州市医保中心：");
+    expect(letter.text).toContain("2026年8月10日");
+    expect(letter.text).toContain(maskIdNumber(insured.idNumber));
+    expect(letter.text).not.toContain(insured.idNumber);
+  });
+
+  it("renewal: the assessment notice with months, principal, late fee and total in yuan, then completion", async () => {
+    const c = await openCase(api, tokens.out, { type: "renewal", occurredOn: "2026-03-02" });
+    await advance(api, tokens.out, c.id, {
+      type: "ASSESS_ARREARS",
+      monthsMissed: 3,
+      principalFen: 168_000,
+      lateFeeFen: 1_234,
+      backPayable: true,
+      occurredOn: "2026-06-01",
+    });
+    await advance(api, tokens.out, c.id, { type: "PAYMENT_RECEIVED", amountFen: 169_234, occurredOn: "2026-06-03" });
+    await advance(api, tokens.out, c.id, { type: "RESTORE", occurredOn: "2026-06-04" });
+    const items = await list(tokens.out, c.id);
+    expect(items.map((d) => [d.kind, d.issuedOn])).toEqual([
+      ["assessmentNotice", "2026-06-01"],
+      ["completionNotice", "2026-06-04"],
+    ]);
+    const notice = await staffPdf(tokens.out, c.id, "assessmentNotice");
+    for (const s of ["补缴核定通知", c.caseNumber, "2026年6月1日", "3 个月", "¥1,680.00", "¥12.34", "¥1,692.34"])
+      expect(notice.text).toContain(s);
+    expect(notice.text).toContain(maskIdNumber(person.idNumber));
+    const done = await staffPdf(tokens.out, c.id, "completionNotice");
+    expect(done.text).toContain("已恢复参保");
+    // the case's only agency issues both
+    expect((await api.call("GET", `/api/verify/${items[1].verificationCode}`)).body.issuingAgency.name).toBe(
+      "福州市医保中心",
+    );
+  });
+});
