@@ -107,6 +107,22 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
 
   app.post("/api/auth/login", loginLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE));
   app.post("/api/status", statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE));
+  if (config.BENCH_SAFEGUARDED_NOOP === "on") {
+    // Benchmark only (docs/performance.md, scenario 6): the ceiling of any route of this service.
+    // Behind everything the status lookup passes (the middleware above, a limiter of its own with
+    // the same settings, the router and the public guard), answering a constant. Not in the
+    // OpenAPI document; off unless BENCH_SAFEGUARDED_NOOP=on.
+    const noopRouter = express.Router();
+    noopRouter.post(
+      "/api/bench/safeguarded-noop",
+      (_req: Request, _res: Response, next: NextFunction) => next(),
+      (_req, res) => {
+        res.json({});
+      },
+    );
+    app.post("/api/bench/safeguarded-noop", statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE));
+    app.use(noopRouter);
+  }
 
   const registry = createRegistry();
   const router = express.Router();
