@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
 import express, { type Request, type Response, type NextFunction } from "express";
-import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Config } from "../config.ts";
@@ -14,6 +13,7 @@ import { isDomainError } from "../domain/errors.ts";
 import { Problem, problems } from "../problems.ts";
 import { wellFormedDeep } from "../domain/text.ts";
 import { authGuards } from "./auth.ts";
+import { securityHeaders } from "./headers.ts";
 import { addRoute } from "./route.ts";
 import { createRegistry, eventDocBody, generateDocument } from "./openapi.ts";
 import { metricsGuard, type Metrics } from "./metrics.ts";
@@ -40,7 +40,8 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
 
   // No upgrade-insecure-requests: TLS is terminated in front of the service (or not at all on an
   // office LAN), and the directive would send the pages' own scripts to an https port that is not there.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Helmet's headers, computed once at start (src/api/headers.ts).
+  app.use(securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(
     pinoHttp({
       logger: ctx.log,
