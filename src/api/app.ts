@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
@@ -74,10 +75,16 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
       },
     }),
   );
+  // The request-duration metric: one observe with its labels when the answer is sent (prom-client's
+  // startTimer would add a closure and a copy of the labels per request).
+  const httpDuration = metrics.httpDuration;
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const end = metrics.httpDuration.startTimer();
-    res.on("finish", () =>
-      end({ method: req.method, route: req.route?.path ?? "unmatched", status: String(res.statusCode) }),
+    const started = performance.now();
+    res.once("finish", () =>
+      httpDuration.observe(
+        { method: req.method, route: req.route?.path ?? "unmatched", status: String(res.statusCode) },
+        (performance.now() - started) / 1000,
+      ),
     );
     next();
   });
@@ -86,12 +93,13 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
-  app.use(express.json({ limit: "64kb", strict: true }));
+  // The raw body tells, before parsing, which of the two walks below could find anything (bodyChecks).
+  app.use(express.json({ limit: "64kb", strict: true, verify: noteBodyChecks }));
   // No request of this API nests deeper than a few levels; a deeper body (64 KiB allows 30 000
   // levels) would overflow the stack of whatever walks it recursively (JSON.stringify, String()).
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(
-      nestedDeeperThan(req.body, MAX_JSON_DEPTH)
+      bodyChecks.get(req)?.depth !== false && nestedDeeperThan(req.body, MAX_JSON_DEPTH)
         ? problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`)
         : undefined,
     );
@@ -100,7 +108,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   // as an escape) cannot be stored or compared reliably: refused here, for every route at once.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(
-      wellFormedDeep(req.body)
+      bodyChecks.get(req)?.unicode === false || wellFormedDeep(req.body)
         ? undefined
         : problems.invalid([{ path: "(body)", message: "strings must be well-formed Unicode (no lone surrogates)" }]),
     );
@@ -165,6 +173,31 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
 }
 
 const MAX_JSON_DEPTH = 32;
+
+/**
+ * Which checks of a parsed JSON body can find anything, from its raw bytes (express.json's
+ * verify, before parsing): a body with at most MAX_JSON_DEPTH bytes "{" or "[" cannot nest deeper
+ * than that (in any UTF encoding each such character holds its byte, so the count never falls
+ * short); and a lone surrogate can come only from a \u escape in UTF-8 JSON, where raw bytes
+ * that are not well-formed UTF-8 decode to U+FFFD (other UTF encodings are always walked). A
+ * request not in the map (no body) is walked as before; false means that walk can be skipped.
+ */
+const bodyChecks = new WeakMap<IncomingMessage, { depth: boolean; unicode: boolean }>();
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const BACKSLASH_U = Buffer.from("\\u");
+
+function noteBodyChecks(req: IncomingMessage, _res: ServerResponse, buf: Buffer, encoding: string) {
+  let opens = 0;
+  for (let i = 0; i < buf.length && opens <= MAX_JSON_DEPTH; i++) {
+    const b = buf[i];
+    if (b === OPEN_BRACE || b === OPEN_BRACKET) opens++;
+  }
+  bodyChecks.set(req, {
+    depth: opens > MAX_JSON_DEPTH,
+    unicode: encoding !== "utf-8" || buf.includes(BACKSLASH_U),
+  });
+}
 
 /** Whether a parsed JSON value nests objects or arrays more than `limit` levels deep (no recursion). */
 function nestedDeeperThan(value: unknown, limit: number): boolean {
