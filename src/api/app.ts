@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Request, type Response, type NextFunction } from "express";
-import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Config } from "../config.ts";
 import type { EngineContext } from "../engine/context.ts";
@@ -15,6 +14,7 @@ import { Problem, problems } from "../problems.ts";
 import { wellFormedDeep } from "../domain/text.ts";
 import { authGuards } from "./auth.ts";
 import { securityHeaders } from "./headers.ts";
+import { requestLog } from "./requestLog.ts";
 import { addRoute } from "./route.ts";
 import { createRegistry, eventDocBody, generateDocument } from "./openapi.ts";
 import { metricsGuard, type Metrics } from "./metrics.ts";
@@ -43,9 +43,9 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   // office LAN), and the directive would send the pages' own scripts to an https port that is not there.
   // Helmet's headers, computed once at start (src/api/headers.ts).
   app.use(securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // The request log (src/api/requestLog.ts): its work is done only for a line that is written.
   app.use(
-    pinoHttp({
-      logger: ctx.log,
+    requestLog(ctx.log, {
       genReqId: (req, res) => {
         const given = req.headers["x-request-id"];
         // A caller's id is kept only if it looks like one (letters, digits, - _ .), never free
@@ -57,19 +57,11 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
         res.setHeader("X-Request-Id", id);
         return id;
       },
-      // Only what is safe to keep: no headers (tokens), no query strings or bodies (personal data).
       // The path is added when the request completes, when it is known whether a route matched.
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method }),
-        res: (res) => ({ statusCode: res.statusCode }),
-        err: (err) => ({ type: err.type, message: err.message, stack: err.stack }),
-      },
-      wrapSerializers: false,
-      customSuccessObject: (req, _res, val) => ({ ...val, path: pathOf(req as Request) }),
-      customErrorObject: (req, _res, _err, val) => ({ ...val, path: pathOf(req as Request) }),
-      // A line below the configured level would be dropped by pino anyway; "silent" tells
-      // pino-http so before it builds the line (the path masking included) on every request.
-      customLogLevel: (_req, res, err) => {
+      lineFields: (req) => ({ path: pathOf(req as Request) }),
+      // A line below the configured level would be dropped by pino anyway: "silent" skips it
+      // before it is built (the path masking included).
+      levelOf: (_req, res, err) => {
         const level = err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug";
         return ctx.log.isLevelEnabled(level) ? level : "silent";
       },
