@@ -1,5 +1,5 @@
 // `npm run bench [-- --cases 1000000 --duration 10 --warmup 3 --connections 10 --rounds 3]`
-// Seeds a fresh SQLite database, starts the real service and three comparison servers one at a
+// Seeds a fresh SQLite database, starts the real service and four comparison servers one at a
 // time on the same data, and measures them side by side in one run. Prints one table and writes
 // the same numbers as JSON under bench/results/.
 // With DATABASE_URL=postgresql://… the same runs on PostgreSQL: the seeded cases are copied into a
