@@ -41,6 +41,9 @@ const envSchema = z.object({
     .optional(),
   DATA_KEY_FILE: z.string().min(1).optional(),
   SEARCH_RATE_LIMIT_PER_MINUTE: intFrom("SEARCH_RATE_LIMIT_PER_MINUTE", 1, 100000).default(60),
+  // Benchmark only (docs/performance.md, scenario 6): POST /api/bench/safeguarded-noop answers a
+  // constant behind exactly the middleware the status lookup passes. Never on unless set to "on".
+  BENCH_SAFEGUARDED_NOOP: z.enum(["on", "off"], "BENCH_SAFEGUARDED_NOOP must be on or off").default("off"),
   STATUS_FAILURES_PER_CASE_PER_HOUR: intFrom("STATUS_FAILURES_PER_CASE_PER_HOUR", 1, 100000).default(10),
   TRUST_PROXY: z
     .enum(["true", "false"])

@@ -2,9 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Request, type Response, type NextFunction } from "express";
-import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Config } from "../config.ts";
 import type { EngineContext } from "../engine/context.ts";
@@ -14,6 +13,8 @@ import { isDomainError } from "../domain/errors.ts";
 import { Problem, problems } from "../problems.ts";
 import { wellFormedDeep } from "../domain/text.ts";
 import { authGuards } from "./auth.ts";
+import { securityHeaders } from "./headers.ts";
+import { requestLog } from "./requestLog.ts";
 import { addRoute } from "./route.ts";
 import { createRegistry, eventDocBody, generateDocument } from "./openapi.ts";
 import { metricsGuard, type Metrics } from "./metrics.ts";
@@ -41,10 +42,11 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
 
   // No upgrade-insecure-requests: TLS is terminated in front of the service (or not at all on an
   // office LAN), and the directive would send the pages' own scripts to an https port that is not there.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Helmet's headers, computed once at start (src/api/headers.ts).
+  app.use(securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // The request log (src/api/requestLog.ts): its work is done only for a line that is written.
   app.use(
-    pinoHttp({
-      logger: ctx.log,
+    requestLog(ctx.log, {
       genReqId: (req, res) => {
         const given = req.headers["x-request-id"];
         // A caller's id is kept only if it looks like one (letters, digits, - _ .), never free
@@ -56,28 +58,26 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
         res.setHeader("X-Request-Id", id);
         return id;
       },
-      // Only what is safe to keep: no headers (tokens), no query strings or bodies (personal data).
       // The path is added when the request completes, when it is known whether a route matched.
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method }),
-        res: (res) => ({ statusCode: res.statusCode }),
-        err: (err) => ({ type: err.type, message: err.message, stack: err.stack }),
-      },
-      wrapSerializers: false,
-      customSuccessObject: (req, _res, val) => ({ ...val, path: pathOf(req as Request) }),
-      customErrorObject: (req, _res, _err, val) => ({ ...val, path: pathOf(req as Request) }),
-      // A line below the configured level would be dropped by pino anyway; "silent" tells
-      // pino-http so before it builds the line (the path masking included) on every request.
-      customLogLevel: (_req, res, err) => {
+      lineFields: (req) => ({ path: pathOf(req as Request) }),
+      // A line below the configured level would be dropped by pino anyway: "silent" skips it
+      // before it is built (the path masking included).
+      levelOf: (_req, res, err) => {
         const level = err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug";
         return ctx.log.isLevelEnabled(level) ? level : "silent";
       },
     }),
   );
+  // The request-duration metric: one observe with its labels when the answer is sent (prom-client's
+  // startTimer would add a closure and a copy of the labels per request).
+  const httpDuration = metrics.httpDuration;
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const end = metrics.httpDuration.startTimer();
-    res.on("finish", () =>
-      end({ method: req.method, route: req.route?.path ?? "unmatched", status: String(res.statusCode) }),
+    const started = performance.now();
+    res.once("finish", () =>
+      httpDuration.observe(
+        { method: req.method, route: req.route?.path ?? "unmatched", status: String(res.statusCode) },
+        (performance.now() - started) / 1000,
+      ),
     );
     next();
   });
@@ -86,12 +86,13 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
-  app.use(express.json({ limit: "64kb", strict: true }));
+  // The raw body tells, before parsing, which of the two walks below could find anything (bodyChecks).
+  app.use(express.json({ limit: "64kb", strict: true, verify: noteBodyChecks }));
   // No request of this API nests deeper than a few levels; a deeper body (64 KiB allows 30 000
   // levels) would overflow the stack of whatever walks it recursively (JSON.stringify, String()).
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(
-      nestedDeeperThan(req.body, MAX_JSON_DEPTH)
+      bodyChecks.get(req)?.depth !== false && nestedDeeperThan(req.body, MAX_JSON_DEPTH)
         ? problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`)
         : undefined,
     );
@@ -100,7 +101,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   // as an escape) cannot be stored or compared reliably: refused here, for every route at once.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(
-      wellFormedDeep(req.body)
+      bodyChecks.get(req)?.unicode === false || wellFormedDeep(req.body)
         ? undefined
         : problems.invalid([{ path: "(body)", message: "strings must be well-formed Unicode (no lone surrogates)" }]),
     );
@@ -112,6 +113,22 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     ["/api/status", "/api/status/documents", "/api/status/documents/pdf"],
     statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE),
   );
+  if (config.BENCH_SAFEGUARDED_NOOP === "on") {
+    // Benchmark only (docs/performance.md, scenario 6): the ceiling of any route of this service.
+    // Behind everything the status lookup passes (the middleware above, a limiter of its own with
+    // the same settings, the router and the public guard), answering a constant. Not in the
+    // OpenAPI document; off unless BENCH_SAFEGUARDED_NOOP=on.
+    const noopRouter = express.Router();
+    noopRouter.post(
+      "/api/bench/safeguarded-noop",
+      (_req: Request, _res: Response, next: NextFunction) => next(),
+      (_req, res) => {
+        res.json({});
+      },
+    );
+    app.post("/api/bench/safeguarded-noop", statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE));
+    app.use(noopRouter);
+  }
 
   const registry = createRegistry();
   const router = express.Router();
@@ -155,6 +172,31 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
 }
 
 const MAX_JSON_DEPTH = 32;
+
+/**
+ * Which checks of a parsed JSON body can find anything, from its raw bytes (express.json's
+ * verify, before parsing): a body with at most MAX_JSON_DEPTH bytes "{" or "[" cannot nest deeper
+ * than that (in any UTF encoding each such character holds its byte, so the count never falls
+ * short); and a lone surrogate can come only from a \u escape in UTF-8 JSON, where raw bytes
+ * that are not well-formed UTF-8 decode to U+FFFD (other UTF encodings are always walked). A
+ * request not in the map (no body) is walked as before; false means that walk can be skipped.
+ */
+const bodyChecks = new WeakMap<IncomingMessage, { depth: boolean; unicode: boolean }>();
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const BACKSLASH_U = Buffer.from("\\u");
+
+function noteBodyChecks(req: IncomingMessage, _res: ServerResponse, buf: Buffer, encoding: string) {
+  let opens = 0;
+  for (let i = 0; i < buf.length && opens <= MAX_JSON_DEPTH; i++) {
+    const b = buf[i];
+    if (b === OPEN_BRACE || b === OPEN_BRACKET) opens++;
+  }
+  bodyChecks.set(req, {
+    depth: opens > MAX_JSON_DEPTH,
+    unicode: encoding !== "utf-8" || buf.includes(BACKSLASH_U),
+  });
+}
 
 /** Whether a parsed JSON value nests objects or arrays more than `limit` levels deep (no recursion). */
 function nestedDeeperThan(value: unknown, limit: number): boolean {

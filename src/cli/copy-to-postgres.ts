@@ -7,6 +7,9 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
 import { SingleBar, Presets } from "cli-progress";
 import { applyPgMigrations } from "../db/pgMigrate.ts";
 import { openDatabase, sqliteFilePath } from "../db/client.ts";
@@ -33,7 +36,18 @@ export const TABLES = [
   "DocumentCode",
 ] as const;
 
-const BATCH = 500;
+const BATCH = 5_000;
+
+/** A value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
+function copyText(v: unknown): string {
+  if (v === null || v === undefined) return "\\N";
+  if (typeof v === "boolean") return v ? "t" : "f";
+  /* eslint-disable-next-line @typescript-eslint/no-base-to-string -- the driver's text, numbers, or a converter's string */
+  const s = String(v);
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"))
+    : s;
+}
 
 const usage = `usage: npm run copy:pg -- --from file:<sqlite file> --to postgresql://<user>@<host>:<port>/<database>`;
 
@@ -106,26 +120,30 @@ export async function copyToPostgres(
       const select = source
         .prepare(`SELECT ${names.map((n) => `"${n}"`).join(", ")} FROM "${table}" ORDER BY rowid`)
         .raw(true);
-      let batch: unknown[][] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const params: unknown[] = [];
-        const tuples = batch.map(
-          (row) => `(${row.map((v, i) => (params.push(convert[i](v)), `$${params.length}`)).join(", ")})`,
-        );
-        await target.query(
-          `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES ${tuples.join(", ")}`,
-          params,
-        );
-        done += batch.length;
-        bar?.update(done, { table });
-        batch = [];
-      };
-      for (const row of select.iterate() as Iterable<unknown[]>) {
-        batch.push(row);
-        if (batch.length >= BATCH) await flush();
-      }
-      await flush();
+      // COPY FROM STDIN (pg-copy-streams): rows streamed in COPY's text format, far faster than
+      // multi-row INSERTs at a million cases.
+      const rowsOf = select.iterate() as Iterable<unknown[]>;
+      const lines = Readable.from(
+        (function* () {
+          let chunk: string[] = [];
+          for (const row of rowsOf) {
+            chunk.push(row.map((v, i) => copyText(convert[i](v))).join("\t") + "\n");
+            if (chunk.length >= BATCH) {
+              done += chunk.length;
+              bar?.update(done, { table });
+              yield chunk.join("");
+              chunk = [];
+            }
+          }
+          done += chunk.length;
+          bar?.update(done, { table });
+          if (chunk.length > 0) yield chunk.join("");
+        })(),
+      );
+      await pipeline(
+        lines,
+        target.query(copyFrom(`COPY "${table}" (${names.map((n) => `"${n}"`).join(", ")}) FROM STDIN`)),
+      );
       // Serial ids were written explicitly: move each sequence past them.
       if (names.includes("id") && columns.find((c) => c.column_name === "id")!.data_type === "integer") {
         await target.query(
