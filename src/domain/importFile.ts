@@ -178,13 +178,20 @@ export async function readImportFile(
 
 function cellText(cell: ExcelJS.Cell): string {
   const v = cell.value;
+  const scalar = (x: unknown): string =>
+    x instanceof Date
+      ? x.toISOString().slice(0, 10)
+      : typeof x === "string" || typeof x === "number" || typeof x === "boolean"
+        ? String(x)
+        : "";
   if (v === null || v === undefined) return "";
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === "object" && "result" in v)
-    return v.result instanceof Date ? v.result.toISOString().slice(0, 10) : String(v.result ?? "");
-  if (typeof v === "object" && "richText" in v) return v.richText.map((t) => t.text).join("");
-  if (typeof v === "object" && "text" in v) return String(v.text);
-  return String(v);
+  if (typeof v === "object" && !(v instanceof Date)) {
+    if ("richText" in v) return v.richText.map((t) => t.text).join("");
+    if ("result" in v) return scalar(v.result);
+    if ("text" in v) return scalar(v.text);
+    return "";
+  }
+  return scalar(v);
 }
 
 // ---------------------------------------------------------------------------

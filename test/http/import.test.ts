@@ -46,7 +46,7 @@ async function upload(
   opts: { dryRun?: boolean; type?: string; name?: string } = {},
 ) {
   const form = new FormData();
-  form.append("file", new Blob([bytes], { type: opts.type ?? "text/csv" }), opts.name ?? "cases.csv");
+  form.append("file", new Blob([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], { type: opts.type ?? "text/csv" }), opts.name ?? "cases.csv");
   const p = `/api/cases/import${opts.dryRun ? "?dryRun=true" : ""}`;
   const res = await fetch(server.url + p, {
     method: "POST",
@@ -188,7 +188,7 @@ describe("POST /api/cases/import (XLSX) and the templates", () => {
     expect(t.status).toBe(200);
     expect(t.headers.get("content-disposition")).toContain("attachment");
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await t.arrayBuffer()));
+    await wb.xlsx.load(await t.arrayBuffer());
     const sheet = wb.worksheets[0];
     expect(sheet.getRow(1).getCell(3).value).toBe("公民身份号码(idNumber)");
     sheet.addRow(["medicalTransfer", people[40].name, people[40].idNumber, "", "", "FZ", "XM", ""]);
