@@ -61,8 +61,6 @@ const importQuery = z
   })
   .strict();
 
-const templateParams = z.object({ format: z.enum(["csv", "xlsx"]) });
-
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** The upload, read into memory by multer (one file, at most maxBytes; an error is a problem). */
@@ -149,32 +147,37 @@ export async function templateXlsx(): Promise<Buffer> {
 export function caseImportRoutes({ ctx, config, add }: ApiDeps) {
   const receive = receiveFile(config.IMPORT_MAX_BYTES);
 
-  add({
-    method: "get",
-    path: "/api/cases/import/template.:format",
-    operationId: "getCaseImportTemplate",
-    summary: "The batch-filing template, as CSV or XLSX",
-    tags: ["cases"],
-    access: "staff",
-    params: templateParams,
-    responses: {
-      200: {
-        description: "The template file (the header row; the XLSX has a help sheet)",
-        content: { "text/csv": { schema: z.string() }, [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }) } },
+  for (const format of ["csv", "xlsx"] as const) {
+    add({
+      method: "get",
+      path: `/api/cases/import/template.${format}`,
+      operationId: format === "csv" ? "getCaseImportTemplateCsv" : "getCaseImportTemplateXlsx",
+      summary: `The batch-filing template as ${format.toUpperCase()}`,
+      tags: ["cases"],
+      access: "staff",
+      responses: {
+        200: {
+          description:
+            format === "csv" ? "The header row (UTF-8 with BOM)" : "The header row (text cells) and a help sheet",
+          content:
+            format === "csv"
+              ? { "text/csv": { schema: z.string() } }
+              : { [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }) } },
+        },
       },
-    },
-    handler: async ({ params, res }) => {
-      if (params.format === "csv") {
-        res.type("text/csv; charset=utf-8").attachment("case-import-template.csv").send(templateCsv());
-      } else {
-        res
-          .type(XLSX_TYPE)
-          .attachment("case-import-template.xlsx")
-          .send(await templateXlsx());
-      }
-      return undefined;
-    },
-  });
+      handler: async ({ res }) => {
+        if (format === "csv") {
+          res.type("text/csv; charset=utf-8").attachment("case-import-template.csv").send(templateCsv());
+        } else {
+          res
+            .type(XLSX_TYPE)
+            .attachment("case-import-template.xlsx")
+            .send(await templateXlsx());
+        }
+        return undefined;
+      },
+    });
+  }
 
   add({
     method: "post",
