@@ -46,7 +46,11 @@ async function upload(
   opts: { dryRun?: boolean; type?: string; name?: string } = {},
 ) {
   const form = new FormData();
-  form.append("file", new Blob([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], { type: opts.type ?? "text/csv" }), opts.name ?? "cases.csv");
+  form.append(
+    "file",
+    new Blob([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], { type: opts.type ?? "text/csv" }),
+    opts.name ?? "cases.csv",
+  );
   const p = `/api/cases/import${opts.dryRun ? "?dryRun=true" : ""}`;
   const res = await fetch(server.url + p, {
     method: "POST",
