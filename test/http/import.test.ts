@@ -151,17 +151,17 @@ describe("POST /api/cases/import (CSV)", () => {
     const rows = people.slice(10, 22).map((p) => line(p));
     const r = await upload(tokens.out, [HEADER, ...rows].join("\n"));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    expect(r.headers.get("location")).toBe(`/api/cases/import/${r.body.id}`);
+    expect(r.headers.get("location")).toBe(`/api/case-imports/${r.body.id}`);
     expect(r.body).toMatchObject({ status: "running", total: 12 });
     let job = r.body;
     for (let i = 0; i < 200 && job.status === "running"; i++) {
       await new Promise((ok) => setTimeout(ok, 100));
-      job = (await api.call("GET", `/api/cases/import/${r.body.id}`, { token: tokens.out })).body;
+      job = (await api.call("GET", `/api/case-imports/${r.body.id}`, { token: tokens.out })).body;
       expect(job.processed).toBeLessThanOrEqual(job.total);
     }
     expect(job).toMatchObject({ status: "done", processed: 12, opened: 12, refused: 0 });
     // staff of another agency do not see the job
-    expect((await api.call("GET", `/api/cases/import/${r.body.id}`, { token: tokens.in })).status).toBe(404);
+    expect((await api.call("GET", `/api/case-imports/${r.body.id}`, { token: tokens.in })).status).toBe(404);
   });
 
   it("refuses a file too big (413), too many rows (413), not CSV or XLSX (415), without a header (422)", async () => {

@@ -417,10 +417,10 @@ const rows: Row[] = [
   },
   {
     method: "GET",
-    path: "/api/cases/import/{id}",
+    path: "/api/case-imports/{id}",
     // the job of the transfer-out agency: other agencies' staff are told it does not exist
     expect: by(401, 401, 200, 404, 404, 401, 403),
-    send: (role) => call(role, "GET", `/api/cases/import/${outImportId}`),
+    send: (role) => call(role, "GET", `/api/case-imports/${outImportId}`),
   },
   ...(["csv", "xlsx"] as const).map((format) => ({
     method: "GET",

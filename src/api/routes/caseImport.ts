@@ -1,5 +1,5 @@
 // Batch filing (docs/import.md): POST /api/cases/import (multipart, a CSV or XLSX file), its job
-// (GET /api/cases/import/{id}) and the template files. Staff only.
+// (GET /api/case-imports/{id}) and the template files. Staff only.
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import multer from "multer";
@@ -200,9 +200,9 @@ export function caseImportRoutes({ ctx, config, add }: ApiDeps) {
         schema: importSummarySchema,
       },
       202: {
-        description: "A larger file: the job runs; poll GET /api/cases/import/{id}",
+        description: "A larger file: the job runs; poll GET /api/case-imports/{id}",
         schema: importSummarySchema,
-        headers: z.object({ Location: z.string().meta({ description: "/api/cases/import/{id}" }) }),
+        headers: z.object({ Location: z.string().meta({ description: "/api/case-imports/{id}" }) }),
       },
     },
     errors: [413, 415],
@@ -225,14 +225,14 @@ export function caseImportRoutes({ ctx, config, add }: ApiDeps) {
       }
       // Runs on after the answer; its progress is in the database, so any node answers the poll.
       void runImport(ctx, actor!, id, checked).catch(() => undefined);
-      res.status(202).location(`/api/cases/import/${id}`);
+      res.status(202).location(`/api/case-imports/${id}`);
       return (await importSummary(ctx, actor!, id))!;
     },
   });
 
   add({
     method: "get",
-    path: "/api/cases/import/:id",
+    path: "/api/case-imports/:id",
     operationId: "getCaseImport",
     summary: "A batch filing's progress and per-row results (staff of the agency that uploaded it)",
     tags: ["cases"],
