@@ -274,7 +274,7 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies, dueSoonCuto
 
 /** Labels of the events the engine and its jobs record themselves (not machine events). */
 const systemEventLabels: Record<string, { zh: string; en: string }> = {
-  [CASE_OPENED]: { zh: "立案", en: "Case opened" },
+  [CASE_OPENED]: { zh: "业务登记", en: "Case opened" },
   [DEADLINE_MISSED]: { zh: "期限已过", en: "Deadline passed" },
   [DEADLINES_RECOMPUTED]: {
     zh: "节假日安排公布，期限已重新计算",

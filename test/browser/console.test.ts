@@ -342,7 +342,7 @@ describe("staff console", () => {
     await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
     const dateError = fz.locator(".has-error .field-error");
     await dateError.waitFor();
-    expect(await dateError.innerText()).toMatch(/日期不能早于案件上一条记录的日期（\d{4}-\d{2}-\d{2}）/);
+    expect(await dateError.innerText()).toMatch(/日期不能早于业务上一条记录的日期（\d{4}-\d{2}-\d{2}）/);
     await shot(fz, T, "01-field-errors");
     await fz.getByLabel("办理日期（可不填）").fill("");
     await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
@@ -398,14 +398,14 @@ describe("staff console", () => {
     await typeSelect.selectOption("medicalTransfer");
     await fz.locator('input[name="insured.name"]').fill("王小红");
     await fz.locator('input[name="insured.idNumber"]').fill(makeTestIdNumber("350102", "19850612", "224"));
-    await fz.getByRole("button", { name: "立案" }).click();
+    await fz.getByRole("button", { name: "登记", exact: true }).click();
     const toAgency = fz.locator('input[name="toAgency"]');
     await expect.poll(() => toAgency.getAttribute("aria-invalid")).toBe("true");
     expect((await api.call("GET", "/api/cases?limit=100", { token: tokens.out })).body.items.length).toBe(before);
 
     // A renewal is handled by one agency: no receiving agency needed.
     await typeSelect.selectOption("renewal");
-    await fz.getByRole("button", { name: "立案" }).click();
+    await fz.getByRole("button", { name: "登记", exact: true }).click();
     await fz.waitForURL(/#\/case\/[0-9a-f-]{36}$/);
     await fz.locator("svg.diagram").waitFor();
     const id = new URL(fz.url()).hash.replace("#/case/", "");
