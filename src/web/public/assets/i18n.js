@@ -5,6 +5,7 @@
 // sets attributes. Dynamic parts call t(key, { name: value }) and re-render on language change.
 
 import { strings as consoleStrings } from "./i18n-console.js";
+import { strings as adminUxStrings } from "./i18n-admin-ux.js";
 
 /** @type {Record<"zh-CN" | "en", Record<string, string>>} */
 export const dictionaries = {
@@ -857,7 +858,7 @@ export const dictionaries = {
 // Features keep their strings in their own files (i18n-<feature>.js, each exporting
 // `strings = { "zh-CN": {...}, en: {...} }`) and are listed here; a key defined twice is a mistake.
 /** @type {Array<Record<"zh-CN" | "en", Record<string, string>>>} */
-const parts = [consoleStrings];
+const parts = [consoleStrings, adminUxStrings];
 for (const part of parts) {
   for (const language of /** @type {const} */ (["zh-CN", "en"])) {
     for (const [key, text] of Object.entries(part[language])) {
