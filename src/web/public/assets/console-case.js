@@ -87,7 +87,7 @@ export function orderedTimeline(events, rerender) {
 export function collapsibleDiagram(diagram) {
   const d = h(
     "details",
-    { class: "diagram-details", open: stored(DIAGRAM_KEY, "closed") === "open" },
+    { class: "case-diagram-fold", open: stored(DIAGRAM_KEY, "closed") === "open" },
     h("summary", null, t("caseUx.showDiagram")),
     diagram,
   );
