@@ -394,9 +394,8 @@ function renderCase(c, events, def, opts) {
   const visited = new Set(events.map((e) => e.toState));
   replace(
     view,
-    backLink(),
+    h("div", { class: "case-topline" }, backLink(), detailsSwitch(view)),
     h("h1", { tabindex: "-1" }, t("case.heading", { caseNumber: c.caseNumber })),
-    detailsSwitch(view),
     pageMessages,
     h(
       "div",
@@ -409,12 +408,6 @@ function renderCase(c, events, def, opts) {
         h("dl", { class: "facts" }, caseSummary(c)),
       ),
       caseActions(c, events, def, pageMessages),
-    ),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "sec-diagram" },
-      h("h2", { id: "sec-diagram" }, t("case.diagram")),
-      def ? collapsibleDiagram(renderDiagram(def, c.state, visited)) : h("p", null, t("case.noDiagram")),
     ),
     h(
       "div",
@@ -431,6 +424,13 @@ function renderCase(c, events, def, opts) {
         h("h2", { id: "sec-facts" }, t("case.facts")),
         h("dl", { class: "facts" }, caseFacts(c)),
       ),
+    ),
+    // folded, after the timeline: the summary, actions and latest events come first
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "sec-diagram" },
+      h("h2", { id: "sec-diagram" }, t("case.diagram")),
+      def ? collapsibleDiagram(renderDiagram(def, c.state, visited)) : h("p", null, t("case.noDiagram")),
     ),
   );
   if (opts.notice) {
@@ -679,7 +679,8 @@ function caseTimeline(events, def, rerender) {
           Object.keys(e.payload ?? {}).length
             ? h(
                 "dl",
-                { class: "tl-payload" },
+                // the opening's payload is codes (type, machine version, agencies): a detail
+                { class: e.type === "CASE_OPENED" ? "tl-payload detail-only" : "tl-payload" },
                 Object.entries(e.payload).map(([k, v]) =>
                   h("div", null, h("dt", null, fieldLabel(k)), h("dd", null, formatValue(k, v))),
                 ),
