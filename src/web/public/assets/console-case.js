@@ -127,8 +127,8 @@ export function blockedNotes(c, eventLabel) {
     h(
       "li",
       { id: `blocked-${b.type}` },
-      h("strong", null, eventLabel(b.type)),
-      t("caseUx.colon"),
+      h("strong", null, t("caseUx.blocked", { event: eventLabel(b.type) })),
+      " ",
       blockedReason(c, b.type),
     ),
   );
