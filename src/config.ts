@@ -90,6 +90,11 @@ const envSchema = z.object({
     .optional(),
   // Limits (docs/limits.md)
   BACKDATE_REASON_AFTER_WORKING_DAYS: intFrom("BACKDATE_REASON_AFTER_WORKING_DAYS", 0, 100_000).default(3),
+  // Batch filing (docs/import.md): the largest file, the most rows, and up to how many rows an
+  // upload is answered when done (more: 202, a job polled at GET /api/case-imports/{id})
+  IMPORT_MAX_BYTES: intFrom("IMPORT_MAX_BYTES", 1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
+  IMPORT_MAX_ROWS: intFrom("IMPORT_MAX_ROWS", 1, 100_000).default(5000),
+  IMPORT_SYNC_MAX_ROWS: intFrom("IMPORT_SYNC_MAX_ROWS", 0, 100_000).default(100),
 });
 
 export type Config = z.infer<typeof envSchema>;

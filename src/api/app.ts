@@ -22,6 +22,7 @@ import type { ApiDeps } from "./deps.ts";
 import { authRoutes, loginLimiter } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { caseRoutes } from "./routes/cases.ts";
+import { caseImportRoutes } from "./routes/caseImport.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { reportRoutes } from "./routes/reports.ts";
@@ -143,6 +144,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   authRoutes(deps);
   publicRoutes(deps);
   caseRoutes(deps);
+  caseImportRoutes(deps);
   adminRoutes(deps);
   webhookRoutes(deps);
   reportRoutes(deps);

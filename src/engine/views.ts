@@ -14,6 +14,7 @@ import { CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgenci
 import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
+import { detailHints, detailHintsShape, queueHints, queueHintsShape } from "./caseHints.ts";
 
 /** The insured person's name and ID number, decrypted (they are stored encrypted: docs/personal-data.md). */
 function insuredOf(ctx: EngineContext, c: Pick<CaseWithAgencies, "insuredName" | "insuredIdNumber">) {
@@ -88,6 +89,7 @@ export const caseViewSchema = z
     facts: json.meta({ description: "what the machine has recorded (its context)" }),
     createdAt: timestamp,
     updatedAt: timestamp,
+    ...detailHintsShape,
   })
   .meta({ id: "Case", description: "A case as its reader may see it" });
 
@@ -110,6 +112,7 @@ export const caseSummarySchema = z
     overdue: z.boolean(),
     final: z.boolean(),
     updatedAt: timestamp,
+    ...queueHintsShape,
   })
   .meta({ id: "CaseSummary", description: "A row of a case list: nothing personal in full" });
 
@@ -239,11 +242,12 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     facts: snapshot.context ?? {},
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
+    ...detailHints(ctx, c, actor),
   };
 }
 
 /** A row of the queue: enough to sort and pick, nothing personal in full. */
-export function caseSummary(ctx: EngineContext, c: CaseWithAgencies): CaseSummaryJson {
+export function caseSummary(ctx: EngineContext, c: CaseWithAgencies, dueSoonCutoff: string): CaseSummaryJson {
   const mod = moduleOf(ctx, c);
   const insured = insuredOf(ctx, c);
   return {
@@ -264,12 +268,13 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies): CaseSummar
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
     updatedAt: c.updatedAt.toISOString(),
+    ...queueHints(ctx, c, ctx.today(), dueSoonCutoff),
   };
 }
 
 /** Labels of the events the engine and its jobs record themselves (not machine events). */
 const systemEventLabels: Record<string, { zh: string; en: string }> = {
-  [CASE_OPENED]: { zh: "立案", en: "Case opened" },
+  [CASE_OPENED]: { zh: "业务登记", en: "Case opened" },
   [DEADLINE_MISSED]: { zh: "期限已过", en: "Deadline passed" },
   [DEADLINES_RECOMPUTED]: {
     zh: "节假日安排公布，期限已重新计算",

@@ -1,6 +1,6 @@
 // The staff console in a real browser: clerks of both agencies take a medical transfer from
 // `suspended` to `transferred`; a stale page gets a clear conflict message and can reload;
-// bad input and rule refusals are explained next to the form; cases are opened through the form,
+// bad input is explained next to the form, an event the rules refuse now is shown disabled with the reason; cases are opened through the form,
 // whose case types come from GET /api/machines.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -95,7 +95,7 @@ async function findAndOpen(page: Page, caseNumber: string, opts: { mineOnly: boo
   const link = page.locator(`tr[data-case="${caseNumber}"] a`);
   await link.waitFor();
   await link.click();
-  await page.locator("svg.diagram").waitFor();
+  await page.locator("svg.diagram").waitFor({ state: "attached" }); // folded until opened
 }
 
 async function currentState(page: Page) {
@@ -130,11 +130,11 @@ describe("staff console", () => {
     expect(await fz.locator(`tr[data-case="${late.caseNumber}"]`).getAttribute("class")).toBe("row-overdue");
     expect(await fz.locator(`tr[data-case="${late.caseNumber}"] .flags`).innerText()).toBe("已超期");
     expect(await fz.locator(`tr[data-case="${soon.caseNumber}"]`).getAttribute("class")).toBe("row-duesoon");
-    expect(await fz.locator(`tr[data-case="${soon.caseNumber}"] .flags`).innerText()).toBe("3 天内到期");
+    expect(await fz.locator(`tr[data-case="${soon.caseNumber}"] .flags`).innerText()).toBe("即将到期");
     await shot(fz, T, "01-fz-queue");
     expect(await a11yProblems(fz)).toEqual([]);
     await row.getByRole("link").click();
-    await fz.locator("svg.diagram").waitFor();
+    await fz.locator("svg.diagram").waitFor({ state: "attached" }); // folded until opened
     expect(await currentState(fz)).toBe("已中止参保");
     expect(await fz.locator(".node-current").getAttribute("data-state")).toBe("suspended");
 
@@ -180,7 +180,7 @@ describe("staff console", () => {
     // Back to Fuzhou: the case waits for the transfer-out agency again, in her queue.
     await fz.goto(`${server.url}/console#/`);
     await fz.locator(`tr[data-case="${c.caseNumber}"] a`).click();
-    await fz.locator("svg.diagram").waitFor();
+    await fz.locator("svg.diagram").waitFor({ state: "attached" }); // folded until opened
     await fz.getByRole("button", { name: /^转出完成/ }).click();
     await fz.getByLabel("划转金额（元）").fill("5,234.56");
     await fz.getByRole("button", { name: /^登记：转出完成/ }).click();
@@ -198,7 +198,8 @@ describe("staff console", () => {
     expect(await xm.locator(".node-current").getAttribute("data-state")).toBe("transferred");
     expect(await xm.locator(".event-button").count()).toBe(0);
     expect(await xm.locator(".timeline li").count()).toBe(6);
-    // Everything drawn lies inside the diagram's view box (nothing cut off).
+    // The diagram is folded away until opened; everything drawn lies inside its view box (nothing cut off).
+    await xm.locator(".case-diagram-fold > summary").click();
     const fits = await xm.locator("svg.diagram").evaluate((svg: SVGSVGElement) => {
       const vb = svg.viewBox.baseVal;
       const bb = svg.getBBox();
@@ -237,6 +238,7 @@ describe("staff console", () => {
     await logIn(a, "fz-clerk");
     await a.getByRole("button", { name: "English" }).click();
     await findAndOpen(a, c.caseNumber, { mineOnly: false });
+    await a.locator("#case-details-switch").check(); // versions show with the details switch on
     expect(await a.locator('[data-fact="version"] dd').innerText()).toBe("2");
 
     // Meanwhile the Xiamen clerk files the application (version 3).
@@ -300,7 +302,7 @@ describe("staff console", () => {
     await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
     const dateError = fz.locator(".has-error .field-error");
     await dateError.waitFor();
-    expect(await dateError.innerText()).toMatch(/日期不能早于案件上一条记录的日期（\d{4}-\d{2}-\d{2}）/);
+    expect(await dateError.innerText()).toMatch(/日期不能早于业务上一条记录的日期（\d{4}-\d{2}-\d{2}）/);
     await shot(fz, T, "01-field-errors");
     await fz.getByLabel("办理日期（可不填）").fill("");
     await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
@@ -316,14 +318,12 @@ describe("staff console", () => {
     const xm = await xmCtx.newPage();
     await logIn(xm, "xm-clerk");
     await findAndOpen(xm, c.caseNumber, { mineOnly: true });
-    await xm.getByRole("button", { name: "校验通过，受理申请" }).click();
-    await xm.getByRole("button", { name: "登记：校验通过，受理申请" }).click();
-    const refusal = xm.locator(".event-form .msg-error");
-    await refusal.waitFor();
-    const text = await refusal.innerText();
-    expect(text).toContain("按规定不能登记这个事项");
-    expect(text).toContain("参保凭证上载明的欠费尚未补缴");
-    expect(text).toContain("现在可以登记的事项：");
+    // The server says which events the rules refuse now (blockedEvents): shown disabled, with the reason.
+    const accept = xm.getByRole("button", { name: "校验通过，受理申请" });
+    expect(await accept.isDisabled()).toBe(true);
+    const why = xm.locator("#blocked-ACCEPT");
+    expect(await why.innerText()).toContain("参保凭证上载明的欠费尚未补缴");
+    expect(await accept.getAttribute("aria-describedby")).toBe("blocked-ACCEPT");
     await shot(xm, T, "02-refused-by-rule");
     expect(await a11yProblems(xm)).toEqual([]);
     w.assertClean();
@@ -356,16 +356,16 @@ describe("staff console", () => {
     await typeSelect.selectOption("medicalTransfer");
     await fz.locator('input[name="insured.name"]').fill("王小红");
     await fz.locator('input[name="insured.idNumber"]').fill(makeTestIdNumber("350102", "19850612", "224"));
-    await fz.getByRole("button", { name: "立案" }).click();
+    await fz.getByRole("button", { name: "登记", exact: true }).click();
     const toAgency = fz.locator('input[name="toAgency"]');
     await expect.poll(() => toAgency.getAttribute("aria-invalid")).toBe("true");
     expect((await api.call("GET", "/api/cases?limit=100", { token: tokens.out })).body.items.length).toBe(before);
 
     // A renewal is handled by one agency: no receiving agency needed.
     await typeSelect.selectOption("renewal");
-    await fz.getByRole("button", { name: "立案" }).click();
+    await fz.getByRole("button", { name: "登记", exact: true }).click();
     await fz.waitForURL(/#\/case\/[0-9a-f-]{36}$/);
-    await fz.locator("svg.diagram").waitFor();
+    await fz.locator("svg.diagram").waitFor({ state: "attached" }); // folded until opened
     const id = new URL(fz.url()).hash.replace("#/case/", "");
     expect(await caseState(id)).toMatchObject({
       type: "renewal",

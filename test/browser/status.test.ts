@@ -37,10 +37,10 @@ describe("status page", () => {
     await shot(page, T, "01-form");
 
     // A wrong ID number: a clear "not found", nothing else.
-    await page.getByLabel("案件编号").fill(c.caseNumber);
+    await page.getByLabel("业务编号").fill(c.caseNumber);
     await page.getByLabel("身份证号码").fill("11010519491231002X");
     await page.getByRole("button", { name: "查询" }).click();
-    await page.getByText("没有找到这个案件。").waitFor();
+    await page.getByText("没有找到这个业务。").waitFor();
 
     // The right one, submitted with the keyboard.
     await page.getByLabel("身份证号码").fill(person.idNumber);

@@ -458,7 +458,49 @@ const rows: Row[] = [
     },
     check: (_role, r) => expect(r.body).toMatchObject({ caseNumber: ref.caseNumber, status: "valid" }),
   },
+  // ---- batch filing (importui): POST /api/cases/import, its job, the templates
+  {
+    method: "POST",
+    path: "/api/cases/import",
+    // staff of any agency may upload; a row for agencies not their own is refused in the answer
+    expect: by(401, 401, 200, 200, 200, 401, 403),
+    send: (role) => uploadImport(role, nextPerson()),
+    check: (role, r) =>
+      expect(r.body.rows.map((x: any) => x.status)).toEqual([role === "unrelatedStaff" ? "refused" : "opened"]),
+  },
+  {
+    method: "GET",
+    path: "/api/case-imports/{id}",
+    // the job of the transfer-out agency: other agencies' staff are told it does not exist
+    expect: by(401, 401, 200, 404, 404, 401, 403),
+    send: (role) => call(role, "GET", `/api/case-imports/${outImportId}`),
+  },
+  ...(["csv", "xlsx"] as const).map((format) => ({
+    method: "GET",
+    path: `/api/cases/import/template.${format}`,
+    expect: by(401, 401, 200, 200, 200, 401, 403),
+    send: (role: Role) => call(role, "GET", `/api/cases/import/template.${format}`),
+  })),
+  // ---- end of batch filing (importui)
 ];
+
+/** Batch filing (importui): a one-row CSV upload as `role`. */
+async function uploadImport(role: Role, p: { name: string; idNumber: string }): Promise<Reply> {
+  const form = new FormData();
+  const csv = `type,name,idNumber,fromAgency,toAgency\nmedicalTransfer,${p.name},${p.idNumber},FZ,XM\n`;
+  form.append("file", new Blob([csv], { type: "text/csv" }), "cases.csv");
+  const headers: Record<string, string> = token[role] ? { authorization: `Bearer ${token[role]}` } : {};
+  const res = await fetch(`${server.url}/api/cases/import`, { method: "POST", headers, body: form });
+  const text = await res.text();
+  const body = (res.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
+  return { status: res.status, body, headers: res.headers };
+}
+let outImportId = "";
+beforeAll(async () => {
+  const r = await uploadImport("transferOutStaff", nextPerson());
+  expect(r.status).toBe(200);
+  outImportId = r.body.id as string;
+});
 
 async function expectCell(expected: number, send: () => Promise<Reply>, check?: (r: Reply) => void) {
   const before = store.fingerprint();

@@ -1075,3 +1075,81 @@ describe("fuzzing every endpoint", () => {
     expect(v.code).toBe(0);
   });
 });
+
+// ---- batch filing (importui): multipart uploads of arbitrary files to POST /api/cases/import
+describe("fuzzing the batch filing upload", () => {
+  const HEADER = "type,name,idNumber,employerName,employerCreditCode,fromAgency,toAgency,scheme,occurredOn";
+  const cell = fc.oneof(
+    weirdString,
+    fc.constantFrom(
+      "medicalTransfer",
+      "renewal",
+      "FZ",
+      "XM",
+      "SZ",
+      "2026-02-30",
+      '"',
+      '""',
+      ",",
+      "\n",
+      "=cmd|' /C calc'!A0",
+    ),
+    fc.constant(people[0].idNumber),
+    fc.constant(people[1].idNumber.replace(/^(\d{6})/, "$1 ")),
+  );
+  const csvArb = fc
+    .tuple(
+      fc.oneof(fc.constant(HEADER), weirdString),
+      fc.array(
+        fc.array(cell, { maxLength: 10 }).map((cells) => cells.join(",")),
+        { maxLength: 6 },
+      ),
+    )
+    .map(([h, rows]) => Buffer.from([h, ...rows].join(fc.sample(fc.constantFrom("\n", "\r\n", "\r"), 1)[0])));
+  const fileArb = fc.oneof(
+    csvArb,
+    fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)),
+    // a ZIP header and noise: not a workbook
+    fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.concat([Buffer.from("504b0304", "hex"), Buffer.from(a)])),
+  );
+  const boundary = "fuzz-boundary-7MA4YWxkTrZu0gW";
+  const multipart = (file: Buffer, field: string, filename: string) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+      file,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+
+  it("never answers 5xx; a refused upload changes nothing", async () => {
+    current = "POST import cases";
+    fingerprint = store.fingerprint();
+    await fc.assert(
+      fc.asyncProperty(
+        fileArb,
+        fc.constantFrom("file", "file", "attachment", ""),
+        fc.oneof(
+          fc.constant("cases.csv"),
+          weirdString.map(noCrLf).map((s) => s.replace(/"/g, "")),
+        ),
+        fc.constantFrom("", "?dryRun=true", "?dryRun=false", "?dryRun=yes", "?x=1"),
+        fc.constantFrom("out", "in", "other", "admin"),
+        fc.boolean(),
+        async (file, field, filename, q, who, broken) => {
+          const body = multipart(file, field, filename);
+          await send({
+            method: "POST",
+            target: `/api/cases/import${q}`,
+            headers: [
+              ["Authorization", `Bearer ${tokens[who]}`],
+              ["Content-Type", broken ? "multipart/form-data" : `multipart/form-data; boundary=${boundary}`],
+            ],
+            body: broken ? body.subarray(0, Math.floor(body.length / 2)) : body,
+          });
+        },
+      ),
+      { numRuns: RUNS, endOnFailure: false },
+    );
+  });
+});

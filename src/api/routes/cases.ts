@@ -197,15 +197,16 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
         agencyId = a.id;
       }
       const today = ctx.today();
+      const dueSoonCutoff = ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value;
       const bool = (v: "true" | "false" | undefined) => (v === undefined ? undefined : v === "true");
       const { items, nextCursor } = await listCases(
         ctx,
         actor!,
         { ...query, agencyId, mine: query.mine === "true", overdue: bool(query.overdue), dueSoon: bool(query.dueSoon) },
         today,
-        ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value,
+        dueSoonCutoff,
       );
-      return { items: items.map((c) => caseSummary(ctx, c)), nextCursor };
+      return { items: items.map((c) => caseSummary(ctx, c, dueSoonCutoff)), nextCursor };
     },
   });
 

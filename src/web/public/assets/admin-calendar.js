@@ -5,6 +5,7 @@ import { t } from "./i18n.js";
 import { showMessage, Fields } from "./ui.js";
 import { chinaToday, parseDateList } from "./dates.js";
 import { nav, page, showProblem } from "./admin-common.js";
+import { monthGrid, unpublishedWarning } from "./admin-calendar-grid.js";
 
 /** @typedef {import("./admin-common.js").ViewOpts} ViewOpts */
 
@@ -45,6 +46,10 @@ export async function calendarView(opts) {
   });
   /** @type {HTMLTextAreaElement} */ (fields.control("holidays")).rows = 6;
   /** @type {HTMLTextAreaElement} */ (fields.control("workdays")).rows = 4;
+  const grid = monthGrid(
+    /** @type {HTMLTextAreaElement} */ (fields.control("holidays")),
+    /** @type {HTMLTextAreaElement} */ (fields.control("workdays")),
+  );
 
   const readYear = () => {
     const y = String(fields.value("year") ?? "").trim();
@@ -65,6 +70,7 @@ export async function calendarView(opts) {
     loadedNote.textContent = res.body.provisional
       ? t("admin.calendar.loadedProvisional", { year: y })
       : t("admin.calendar.loadedPublished", { year: y });
+    grid.render(y);
   };
 
   const form = h(
@@ -79,6 +85,7 @@ export async function calendarView(opts) {
       h("button", { type: "button", class: "secondary", onClick: load }, t("admin.calendar.load")),
     ),
     loadedNote,
+    grid.element,
     holidaysField,
     workdaysField,
     msg,
@@ -135,6 +142,7 @@ export async function calendarView(opts) {
     t("admin.nav.calendar"),
     opts,
     region,
+    unpublishedWarning(published, chinaToday()),
     h(
       "section",
       { class: "card", "aria-labelledby": "published-heading" },
@@ -149,6 +157,6 @@ export async function calendarView(opts) {
     form,
   );
   if (opts.notice && opts.seq === nav.seq) showMessage(region, { ...opts.notice, focus: true });
-  // After publishing, show the year as now stored.
-  if (opts.year && opts.seq === nav.seq) await load();
+  // After publishing, show the year as now stored; otherwise the year in the field, as stored now.
+  if (opts.seq === nav.seq) await load();
 }

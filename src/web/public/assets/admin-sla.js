@@ -6,6 +6,7 @@ import { showMessage, clearMessage, typeLabel, Fields } from "./ui.js";
 import { chinaToday, isIsoDate } from "./dates.js";
 import { barChart } from "./charts.js";
 import { nav, page, table, showProblem } from "./admin-common.js";
+import { slaExports } from "./admin-sla-export.js";
 
 /** @typedef {import("./admin-common.js").ViewOpts} ViewOpts */
 
@@ -29,12 +30,17 @@ export async function slaView(opts) {
         label: t("admin.sla.from"),
         kind: "date",
         required: true,
-        value: opts.from ?? `${today.slice(0, 8)}01`,
+        value: opts.from ?? `${today.slice(0, 4)}-01-01`, // this year so far
       }),
       fields.add({ name: "to", label: t("admin.sla.to"), kind: "date", required: true, value: opts.to ?? today }),
     ),
     msg,
-    h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.sla.show"))),
+    h(
+      "p",
+      { class: "form-actions" },
+      h("button", { type: "submit", class: "primary" }, t("admin.sla.show")),
+      slaExports(() => ({ from: String(fields.value("from") ?? ""), to: String(fields.value("to") ?? "") }), msg),
+    ),
   );
   const run = async () => {
     fields.clearErrors();

@@ -20,10 +20,21 @@ import { caseTypeNames, getCaseTypes, getDefinition } from "./machines.js";
 import { eventForm, fieldLabel, enumLabel } from "./forms.js";
 import { renderDiagram } from "./diagram.js";
 import { formatFen } from "./money.js";
-import { chinaToday, isDueSoon, DUE_SOON_DAYS } from "./dates.js";
+import { chinaToday } from "./dates.js";
 import { newIdempotencyKey } from "./keys.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 import { documentsSection } from "./console-documents.js";
+import { importView } from "./console-import.js";
+import {
+  blockedNotes,
+  blockedReason,
+  collapsibleDiagram,
+  detailOnly,
+  detailsSwitch,
+  orderedTimeline,
+  queueDaysText,
+  workingDaysText,
+} from "./console-case.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -39,6 +50,8 @@ const session = startSession({
     me = user;
     const navNew = document.getElementById("nav-new");
     if (navNew) /** @type {HTMLElement} */ (navNew.parentElement).hidden = me.role !== "staff";
+    const navImport = document.getElementById("nav-import");
+    if (navImport) /** @type {HTMLElement} */ (navImport.parentElement).hidden = me.role !== "staff";
     void route();
   },
   onLoggedOut: () => {
@@ -82,6 +95,10 @@ function route(opts = {}) {
   const m = /^#\/case\/([0-9a-f-]{36})$/i.exec(hash);
   if (m) return caseView(m[1], opts);
   if (hash === "#/new") return newCaseView(opts);
+  if (hash === "#/import" && me.role === "staff") {
+    const at = navSeq;
+    return importView(view, () => at === navSeq);
+  }
   return queueView(opts);
 }
 
@@ -203,13 +220,7 @@ async function queueView(opts) {
       "ul",
       { class: "legend", "aria-label": t("queue.legendLabel") },
       h("li", null, h("span", { class: "badge badge-danger" }, t("badge.overdue")), " ", t("queue.legendOverdue")),
-      h(
-        "li",
-        null,
-        h("span", { class: "badge badge-warning" }, t("badge.dueSoon", { n: DUE_SOON_DAYS })),
-        " ",
-        t("queue.legendDueSoon", { n: DUE_SOON_DAYS }),
-      ),
+      h("li", null, h("span", { class: "badge badge-warning" }, t("badge.dueSoon")), " ", t("queue.legendDueSoon")),
       h(
         "li",
         null,
@@ -242,8 +253,7 @@ async function loadQueue(slot, more) {
     if (r.status !== 401) showMessage(slot, { ...problemMessage(r) });
     return;
   }
-  const today = chinaToday();
-  const rows = r.body.items.map((/** @type {any} */ c) => queueRow(c, today));
+  const rows = r.body.items.map((/** @type {any} */ c) => queueRow(c));
   if (more) {
     more.tbody.append(...rows);
     more.count += rows.length;
@@ -302,13 +312,14 @@ async function loadQueue(slot, more) {
   slot.append(h("p", { class: "visually-hidden queue-status", role: "status" }, t("queue.caption", { n: count })));
 }
 
-/** @param {any} c @param {string} today */
-function queueRow(c, today) {
-  const soon = isDueSoon(c, today);
+/** @param {any} c */
+function queueRow(c) {
+  // due soon as the server decides it (the dueSoon filter's rule), never counted here
+  const soon = c.dueSoon === true && !c.overdue;
   const flags = [];
   if (c.final) flags.push(h("span", { class: "badge badge-neutral" }, t("badge.final")));
   if (c.overdue) flags.push(h("span", { class: "badge badge-danger" }, t("badge.overdue")));
-  else if (soon) flags.push(h("span", { class: "badge badge-warning" }, t("badge.dueSoon", { n: DUE_SOON_DAYS })));
+  else if (soon) flags.push(h("span", { class: "badge badge-warning" }, t("badge.dueSoon")));
   if (c.provisional) flags.push(h("span", { class: "badge badge-info" }, t("badge.provisional")));
   return h(
     "tr",
@@ -324,7 +335,12 @@ function queueRow(c, today) {
     ),
     h("td", null, c.insuredName, h("br"), h("span", { class: "muted small mono" }, c.insuredIdNumber)),
     h("td", null, `${c.fromAgency} → ${c.toAgency}`),
-    h("td", null, c.stepDueOn ? h("time", { datetime: c.stepDueOn }, formatDate(c.stepDueOn)) : t("common.none")),
+    h(
+      "td",
+      null,
+      c.stepDueOn ? h("time", { datetime: c.stepDueOn }, formatDate(c.stepDueOn)) : t("common.none"),
+      queueDaysText(c) ? [h("br"), h("span", { class: "muted small days-left" }, queueDaysText(c))] : null,
+    ),
     h("td", null, c.dueOn ? h("time", { datetime: c.dueOn }, formatDate(c.dueOn)) : t("common.none")),
     h("td", { class: "flags" }, flags),
   );
@@ -379,7 +395,7 @@ function renderCase(c, events, def, opts) {
   const visited = new Set(events.map((e) => e.toState));
   replace(
     view,
-    backLink(),
+    h("div", { class: "case-topline" }, backLink(), detailsSwitch(view)),
     h("h1", { tabindex: "-1" }, t("case.heading", { caseNumber: c.caseNumber })),
     pageMessages,
     h(
@@ -395,20 +411,13 @@ function renderCase(c, events, def, opts) {
       caseActions(c, events, def, pageMessages),
     ),
     h(
-      "section",
-      { class: "card", "aria-labelledby": "sec-diagram" },
-      h("h2", { id: "sec-diagram" }, t("case.diagram")),
-      def ? renderDiagram(def, c.state, visited) : h("p", null, t("case.noDiagram")),
-    ),
-    documentsSection(c),
-    h(
       "div",
       { class: "case-grid" },
       h(
         "section",
         { class: "card", "aria-labelledby": "sec-timeline" },
         h("h2", { id: "sec-timeline" }, t("timeline.heading")),
-        caseTimeline(events, def),
+        caseTimeline(events, def, () => renderCase(c, events, def, { keepFocus: true })),
       ),
       h(
         "section",
@@ -416,6 +425,14 @@ function renderCase(c, events, def, opts) {
         h("h2", { id: "sec-facts" }, t("case.facts")),
         h("dl", { class: "facts" }, caseFacts(c)),
       ),
+    ),
+    documentsSection(c),
+    // folded, after the timeline: the summary, actions and latest events come first
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "sec-diagram" },
+      h("h2", { id: "sec-diagram" }, t("case.diagram")),
+      def ? collapsibleDiagram(renderDiagram(def, c.state, visited)) : h("p", null, t("case.noDiagram")),
     ),
   );
   if (opts.notice) {
@@ -431,20 +448,21 @@ function fact(term, value, key = null) {
 /** The case's fixed data: type, state, agencies, the insured person, dates, version. @param {any} c */
 function caseSummary(c) {
   return [
-    fact(t("case.type"), `${typeLabel(c.type)} (v${c.machineVersion})`),
+    fact(t("case.type"), [typeLabel(c.type), detailOnly(` (v${c.machineVersion})`)]),
     fact(t("case.state"), h("strong", null, pick(c.stateLabel)), "state"),
     fact(t("case.waitingFor"), sideLabel(c.actingSide)),
-    fact(t("case.from"), `${c.fromAgency.name} (${c.fromAgency.code})`),
-    fact(t("case.to"), `${c.toAgency.name} (${c.toAgency.code})`),
+    fact(t("case.from"), [c.fromAgency.name, detailOnly(` (${c.fromAgency.code})`)]),
+    fact(t("case.to"), [c.toAgency.name, detailOnly(` (${c.toAgency.code})`)]),
     fact(t("case.insuredName"), c.insured.name),
     fact(t("case.idNumber"), h("span", { class: "mono" }, c.insured.idNumber)),
     fact(t("case.openedOn"), formatDate(c.openedOn)),
     fact(t("case.stepDueOn"), formatDate(c.stepDueOn), "stepDueOn"),
+    workingDaysText(c, "step") ? fact(t("caseUx.stepLeft"), workingDaysText(c, "step"), "stepWorkingDaysLeft") : null,
     fact(t("case.dueOn"), formatDate(c.dueOn), "dueOn"),
-    c.workingDaysLeft !== null && c.workingDaysLeft !== undefined
-      ? fact(t("case.workingDaysLeft"), t("case.workingDaysValue", { n: c.workingDaysLeft }))
+    workingDaysText(c, "overall")
+      ? fact(t("caseUx.overallLeft"), workingDaysText(c, "overall"), "overallWorkingDaysLeft")
       : null,
-    fact(t("case.version"), String(c.version), "version"),
+    fact(t("case.version"), detailOnly(String(c.version)), "version"),
   ];
 }
 
@@ -489,6 +507,9 @@ function caseActions(c, events, def, pageMessages) {
         "data-event": ev,
         "aria-expanded": "false",
         "aria-controls": "event-form-slot",
+        // refused by the rules now (the server asked the machine): shown, not offered
+        disabled: blockedReason(c, ev) !== null,
+        "aria-describedby": blockedReason(c, ev) !== null ? `blocked-${ev}` : null,
         onClick: (/** @type {MouseEvent} */ e) => openForm(ev, /** @type {HTMLButtonElement} */ (e.currentTarget)),
       },
       def ? pick(def.events[ev]?.label) || ev : ev,
@@ -557,6 +578,7 @@ function caseActions(c, events, def, pageMessages) {
     buttons.length
       ? h("div", { class: "event-buttons", role: "group", "aria-label": t("case.actions") }, buttons)
       : null,
+    blockedNotes(c, (type) => (def ? pick(def.events[type]?.label) || type : type)),
     formSlot,
   );
 }
@@ -591,7 +613,9 @@ function showEventProblem(c, def, r, built, fields) {
         : p.type === "/problems/event-not-allowed"
           ? t("err.notAllowedNow")
           : t("err.conflict");
-    showMessage(built.messages, { kind: "error", title, details, actions: [reload], focus: true });
+    // a rule's refusal (or a case's event limit) stays whatever is reloaded: no reload offered
+    const byRule = p.type === "/problems/refused-by-rule" || p.type === "/problems/event-limit-reached";
+    showMessage(built.messages, { kind: "error", title, details, actions: byRule ? [] : [reload], focus: true });
   } else if (r.status === 422) {
     const unmatched = fields.applyServerErrors(p.errors ?? []);
     showMessage(built.messages, {
@@ -624,41 +648,50 @@ function caseFacts(c) {
     .map(([k, v]) => fact(fieldLabel(k), formatValue(k, v), k));
 }
 
-/** Every event of the case, oldest first, with its payload. @param {any[]} events @param {any} def */
-function caseTimeline(events, def) {
-  return h(
-    "ol",
-    { class: "timeline timeline-staff" },
-    events.map((e) =>
-      h(
-        "li",
-        { "data-seq": e.seq },
-        h("time", { datetime: e.occurredOn }, formatDate(e.occurredOn)),
-        h("span", { class: "tl-label" }, pick(e.label)),
+/**
+ * Every event of the case with its payload, newest first unless switched.
+ * @param {any[]} events @param {any} def @param {() => void} rerender
+ */
+function caseTimeline(events, def, rerender) {
+  const { ordered, toggle } = orderedTimeline(events, rerender);
+  return [
+    h("p", { class: "timeline-controls" }, toggle),
+    h(
+      "ol",
+      { class: "timeline timeline-staff" },
+      ordered.map((e) =>
         h(
-          "span",
-          { class: "tl-state" },
-          e.fromState
-            ? t("timeline.fromTo", { from: stateName(def, e.fromState), to: stateName(def, e.toState) })
-            : t("timeline.nowState", { state: stateName(def, e.toState) }),
+          "li",
+          { "data-seq": e.seq },
+          h("time", { datetime: e.occurredOn }, formatDate(e.occurredOn)),
+          h("span", { class: "tl-label" }, pick(e.label)),
+          h(
+            "span",
+            { class: "tl-state" },
+            e.fromState
+              ? t("timeline.fromTo", { from: stateName(def, e.fromState), to: stateName(def, e.toState) })
+              : t("timeline.nowState", { state: stateName(def, e.toState) }),
+          ),
+          h(
+            "span",
+            { class: "tl-meta muted small" },
+            detailOnly(t("caseUx.seq", { seq: e.seq })),
+            t("caseUx.timelineMeta", { user: e.actor?.username ?? "?", at: formatInstant(e.recordedAt) }),
+          ),
+          Object.keys(e.payload ?? {}).length
+            ? h(
+                "dl",
+                // the opening's payload is codes (type, machine version, agencies): a detail
+                { class: e.type === "CASE_OPENED" ? "tl-payload detail-only" : "tl-payload" },
+                Object.entries(e.payload).map(([k, v]) =>
+                  h("div", null, h("dt", null, fieldLabel(k)), h("dd", null, formatValue(k, v))),
+                ),
+              )
+            : null,
         ),
-        h(
-          "span",
-          { class: "tl-meta muted small" },
-          t("timeline.meta", { seq: e.seq, user: e.actor?.username ?? "?", at: formatInstant(e.recordedAt) }),
-        ),
-        Object.keys(e.payload ?? {}).length
-          ? h(
-              "dl",
-              { class: "tl-payload" },
-              Object.entries(e.payload).map(([k, v]) =>
-                h("div", null, h("dt", null, fieldLabel(k)), h("dd", null, formatValue(k, v))),
-              ),
-            )
-          : null,
       ),
     ),
-  );
+  ];
 }
 
 /** @param {any} def @param {string} state */
@@ -741,7 +774,7 @@ async function newCaseView(opts) {
       label: t("newCase.idNumber"),
       hint: t("status.idNumberHint"),
       required: true,
-      attrs: { autocomplete: "off", spellcheck: "false", maxlength: 18 },
+      attrs: { autocomplete: "off", spellcheck: "false", maxlength: 24 },
     }),
     fields.add({
       name: "fromAgency",

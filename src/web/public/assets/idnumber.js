@@ -4,10 +4,15 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = "10X98765432";
 
-/** Trimmed, with a final x as X. @param {string} raw */
+/**
+ * Without the spaces people type or copy in (ASCII, full-width, non-breaking), with a final x
+ * (or full-width Ｘ) as X. @param {string} raw
+ */
 export function normalizeIdNumber(raw) {
-  const s = String(raw ?? "").trim();
-  return s.endsWith("x") ? `${s.slice(0, -1)}X` : s;
+  const s = String(raw ?? "")
+    .replace(/[\s\u3000\u00a0]+/g, "")
+    .replace(/[xｘＸ]$/, "X");
+  return s;
 }
 
 /**

@@ -1,0 +1,224 @@
+// Reading a batch-filing file (docs/import.md): a CSV (csv-parse) or an XLSX workbook (exceljs,
+// its streaming reader, so a workbook with too many rows is given up early) into rows of text
+// cells keyed by column. No I/O beyond the bytes given, no clock.
+import { Readable } from "node:stream";
+import { parse as parseCsv } from "csv-parse/sync";
+import ExcelJS from "exceljs";
+import { z } from "zod";
+import { idNumberSchema } from "./idNumber.ts";
+import { safeText } from "./text.ts";
+
+/** The columns of a batch-filing file, in the template's order. */
+export const IMPORT_COLUMNS = [
+  "type",
+  "name",
+  "idNumber",
+  "employerName",
+  "employerCreditCode",
+  "fromAgency",
+  "toAgency",
+  "scheme",
+  "occurredOn",
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/** The template's headers: the Chinese name an employer reads, with the column key in brackets. */
+export const IMPORT_HEADERS: Record<ImportColumn, string> = {
+  type: "业务类型(type)",
+  name: "姓名(name)",
+  idNumber: "公民身份号码(idNumber)",
+  employerName: "用人单位名称(employerName)",
+  employerCreditCode: "统一社会信用代码(employerCreditCode)",
+  fromAgency: "转出地经办机构代码(fromAgency)",
+  toAgency: "转入地经办机构代码(toAgency)",
+  scheme: "险种(scheme)",
+  occurredOn: "中止参保日期(occurredOn)",
+};
+
+/** Headers written without the bracketed key are recognised by these names too. */
+const HEADER_ALIASES: Record<string, ImportColumn> = {
+  业务类型: "type",
+  类型: "type",
+  姓名: "name",
+  公民身份号码: "idNumber",
+  身份证号: "idNumber",
+  身份证号码: "idNumber",
+  用人单位: "employerName",
+  用人单位名称: "employerName",
+  统一社会信用代码: "employerCreditCode",
+  转出地经办机构代码: "fromAgency",
+  转出地: "fromAgency",
+  转入地经办机构代码: "toAgency",
+  转入地: "toAgency",
+  险种: "scheme",
+  中止参保日期: "occurredOn",
+  日期: "occurredOn",
+};
+
+export type ImportFormat = "csv" | "xlsx";
+
+export class ImportFileError extends Error {
+  constructor(
+    readonly status: 413 | 415 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One data row: its number as a spreadsheet shows it (the header is row 1) and its cells. */
+export interface RawRow {
+  row: number;
+  cells: Partial<Record<ImportColumn, string>>;
+}
+
+/** The format the bytes are in, judged by their content, never by a name or a declared type. */
+export function sniffFormat(bytes: Buffer): ImportFormat | undefined {
+  // An XLSX workbook is a ZIP archive (local file header PK\x03\x04).
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return "xlsx";
+  // CSV: well-formed UTF-8 text (a BOM allowed) without NUL or other binary control characters.
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return undefined;
+  return text.trim().length > 0 ? "csv" : undefined;
+}
+
+function columnOf(header: string): ImportColumn | undefined {
+  const h = header.replace(/^\uFEFF/, "").trim();
+  const key = /[(（]\s*([A-Za-z]+)\s*[)）]/.exec(h)?.[1];
+  const byKey = (k: string) => IMPORT_COLUMNS.find((c) => c.toLowerCase() === k.toLowerCase());
+  if (key && byKey(key)) return byKey(key);
+  return byKey(h) ?? HEADER_ALIASES[h.replace(/[*＊\s]/g, "")];
+}
+
+function toRows(header: string[], records: { row: number; values: string[] }[]): RawRow[] {
+  const columns = header.map(columnOf);
+  if (!columns.includes("idNumber") || !columns.includes("type")) {
+    throw new ImportFileError(
+      422,
+      "The first row must name the columns (download the template): type and idNumber at least.",
+    );
+  }
+  const rows: RawRow[] = [];
+  for (const r of records) {
+    const cells: RawRow["cells"] = {};
+    columns.forEach((c, i) => {
+      const v = (r.values[i] ?? "").trim();
+      if (c && v !== "") cells[c] = v;
+    });
+    if (Object.keys(cells).length > 0) rows.push({ row: r.row, cells });
+  }
+  return rows;
+}
+
+/** The rows of a file; throws ImportFileError (413 too many rows, 415 not CSV/XLSX, 422 unreadable). */
+export async function readImportFile(
+  bytes: Buffer,
+  maxRows: number,
+): Promise<{ format: ImportFormat; rows: RawRow[] }> {
+  const format = sniffFormat(bytes);
+  if (!format) throw new ImportFileError(415, "The file is neither a CSV file (UTF-8 text) nor an XLSX workbook.");
+  const tooMany = () => new ImportFileError(413, `The file has more than ${maxRows} rows; split it.`);
+  if (format === "csv") {
+    let records: string[][];
+    try {
+      records = parseCsv(bytes, {
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: false,
+        to: maxRows + 2, // the header, the allowed rows, and one more to tell "too many"
+        cast: false,
+      }) as string[][];
+    } catch (e) {
+      throw new ImportFileError(422, `The CSV file cannot be read: ${(e as { code?: string }).code ?? "malformed"}.`);
+    }
+    if (records.length > maxRows + 1) throw tooMany();
+    const [header = [], ...data] = records;
+    return {
+      format,
+      rows: toRows(
+        header,
+        data.map((values, i) => ({ row: i + 2, values })),
+      ),
+    };
+  }
+  const records: { row: number; values: string[] }[] = [];
+  let header: string[] | undefined;
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+      sharedStrings: "cache",
+      hyperlinks: "ignore",
+      styles: "cache",
+      worksheets: "emit",
+    });
+    sheets: for await (const sheet of reader) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const values: string[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, col) => (values[col - 1] = cellText(cell)));
+        if (!header) {
+          header = values;
+          continue;
+        }
+        if (row.number - 1 > maxRows) throw tooMany();
+        records.push({ row: row.number, values });
+      }
+      break sheets; // the first worksheet only
+    }
+  } catch (e) {
+    if (e instanceof ImportFileError) throw e;
+    throw new ImportFileError(422, "The XLSX workbook cannot be read.");
+  }
+  return { format, rows: toRows(header ?? [], records) };
+}
+
+function cellText(cell: ExcelJS.Cell): string {
+  const v = cell.value;
+  const scalar = (x: unknown): string =>
+    x instanceof Date
+      ? x.toISOString().slice(0, 10)
+      : typeof x === "string" || typeof x === "number" || typeof x === "boolean"
+        ? String(x)
+        : "";
+  if (v === null || v === undefined) return "";
+  if (typeof v === "object" && !(v instanceof Date)) {
+    if ("richText" in v) return v.richText.map((t) => t.text).join("");
+    if ("result" in v) return scalar(v.result);
+    if ("text" in v) return scalar(v.text);
+    return "";
+  }
+  return scalar(v);
+}
+
+// ---------------------------------------------------------------------------
+// One row, checked
+
+/** The unified social credit code's shape (GB 32100-2015): 18 characters, no I, O, S, V, Z. */
+const creditCodeShape = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, "").toUpperCase())
+  .pipe(z.string().regex(/^[0-9A-HJ-NP-RTUW-Y]{18}$/, "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z"));
+
+const chinaDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD");
+
+/** A row's fields as openCase takes them (the case type is resolved by the caller against the machines). */
+export const importRowSchema = z.object({
+  type: z.string().min(1, "is required").max(64),
+  name: safeText(100),
+  // an ID number copied with spaces (or a full-width X) is forgiven
+  idNumber: z
+    .string()
+    .transform((s) => s.replace(/[\s\u3000]+/g, "").replace(/Ｘ|ｘ/g, "X"))
+    .pipe(idNumberSchema),
+  employerName: safeText(200).optional(),
+  employerCreditCode: creditCodeShape.optional(),
+  fromAgency: z.string().trim().min(1, "is required").max(32),
+  toAgency: z.string().trim().min(1).max(32).optional(),
+  scheme: z.string().trim().min(1).max(32).optional(),
+  occurredOn: chinaDate.optional(),
+});
+export type ImportRow = z.output<typeof importRowSchema>;

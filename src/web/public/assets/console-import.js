@@ -1,0 +1,178 @@
+// Batch filing in the console (#/import): the templates, a file, "check only" (dryRun) or "file",
+// a progress bar while a large file runs as a job, and the result of each row by its number.
+import { api } from "./api.js";
+import { h, replace, listener } from "./dom.js";
+import { t } from "./i18n.js";
+import { showMessage, clearMessage, problemMessage } from "./ui.js";
+import { downloadFile, uploadFile } from "./download.js";
+
+const POLL_MS = 1000;
+
+/**
+ * Renders the page into `view`. `isCurrent()` is false once the user has moved on (stops polling).
+ * @param {HTMLElement} view @param {() => boolean} isCurrent
+ */
+export function importView(view, isCurrent) {
+  document.title = t("import.heading");
+  const messages = h("div", { class: "form-messages", "aria-live": "polite" });
+  const results = h("div", { class: "import-results" });
+  const input = /** @type {HTMLInputElement} */ (
+    h("input", {
+      type: "file",
+      id: "import-file",
+      name: "file",
+      accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "aria-describedby": "import-file-hint",
+    })
+  );
+  const template = (/** @type {"csv" | "xlsx"} */ format) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        onClick: listener(async () => {
+          const status = await downloadFile(`/api/cases/import/template.${format}`, `case-import-template.${format}`);
+          if (status !== 200) showMessage(messages, problemMessage({ status, body: null, headers: null }));
+        }),
+      },
+      t(format === "csv" ? "import.templateCsv" : "import.templateXlsx"),
+    );
+
+  async function submit(/** @type {boolean} */ dryRun) {
+    clearMessage(messages);
+    const file = input.files?.[0];
+    if (!file) {
+      showMessage(messages, { kind: "error", title: t("import.chooseFile"), focus: true });
+      input.focus();
+      return;
+    }
+    replace(results, h("p", { class: "muted", role: "status" }, t("common.loading")));
+    const r = await uploadFile(`/api/cases/import${dryRun ? "?dryRun=true" : ""}`, file);
+    if (r.status === 200 || r.status === 202) return show(r.body);
+    replace(results);
+    if (r.status !== 401) showMessage(messages, { ...problemMessage(r), focus: true });
+  }
+
+  /** @param {any} job */
+  async function show(job) {
+    renderJob(results, job);
+    while (job.status === "running" && job.id && isCurrent()) {
+      await new Promise((ok) => setTimeout(ok, POLL_MS));
+      if (!isCurrent()) return;
+      const r = await api("GET", `/api/case-imports/${job.id}`);
+      if (r.status !== 200) {
+        if (r.status !== 401) showMessage(messages, problemMessage(r));
+        return;
+      }
+      job = r.body;
+      renderJob(results, job);
+    }
+  }
+
+  replace(
+    view,
+    h("p", { class: "back" }, h("a", { href: "#/" }, `← ${t("case.back")}`)),
+    h("h1", { tabindex: "-1" }, t("import.heading")),
+    h("p", null, t("import.intro")),
+    h("p", { class: "form-actions" }, template("xlsx"), " ", template("csv")),
+    h(
+      "form",
+      {
+        class: "card import-form",
+        novalidate: true,
+        onSubmit: (/** @type {Event} */ e) => {
+          e.preventDefault();
+          void submit(false);
+        },
+      },
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "import-file" }, t("import.file")),
+        h("p", { class: "hint", id: "import-file-hint" }, t("import.fileHint")),
+        input,
+      ),
+      messages,
+      h(
+        "p",
+        { class: "form-actions" },
+        h("button", { type: "button", class: "secondary", onClick: () => void submit(true) }, t("import.check")),
+        " ",
+        h("button", { type: "submit", class: "primary" }, t("import.run")),
+      ),
+    ),
+    results,
+  );
+  /** @type {HTMLElement | null} */ (view.querySelector("h1"))?.focus();
+}
+
+/** @param {HTMLElement} slot @param {any} job */
+function renderJob(slot, job) {
+  const valid = job.rows.filter((/** @type {any} */ r) => r.status === "valid").length;
+  const summary = job.dryRun
+    ? t("import.summaryDry", { total: job.total, valid, existing: job.existing, refused: job.refused })
+    : t("import.summary", { total: job.total, opened: job.opened, existing: job.existing, refused: job.refused });
+  replace(
+    slot,
+    job.status === "running"
+      ? h(
+          "div",
+          { class: "import-progress" },
+          h("label", { for: "import-progress" }, t("import.progress", { processed: job.processed, total: job.total })),
+          h("progress", {
+            id: "import-progress",
+            max: String(Math.max(job.total, 1)),
+            value: String(job.processed),
+            "aria-label": t("import.progressLabel"),
+          }),
+        )
+      : h(
+          "p",
+          {
+            class: `note ${job.status === "failed" ? "note-danger" : job.refused ? "note-warning" : "note-success"}`,
+            role: "status",
+          },
+          job.status === "failed" ? t("import.failed") : summary,
+        ),
+    job.rows.length
+      ? h(
+          "div",
+          { class: "table-scroll", tabindex: "0", role: "region", "aria-label": t("import.tableLabel") },
+          h(
+            "table",
+            { class: "queue import-table" },
+            h(
+              "thead",
+              null,
+              h(
+                "tr",
+                null,
+                ["import.col.row", "import.col.status", "import.col.caseNumber", "import.col.errors"].map((k) =>
+                  h("th", { scope: "col" }, t(k)),
+                ),
+              ),
+            ),
+            h(
+              "tbody",
+              null,
+              job.rows.map((/** @type {any} */ r) =>
+                h(
+                  "tr",
+                  { class: r.status === "refused" ? "row-overdue" : null, "data-row": r.row },
+                  h("th", { scope: "row" }, String(r.row)),
+                  h("td", null, t(`import.status.${r.status}`)),
+                  h("td", { class: "mono" }, r.caseNumber ?? t("common.none")),
+                  h(
+                    "td",
+                    null,
+                    (r.errors ?? []).map((/** @type {any} */ e) => h("div", null, `${e.path}: ${e.message}`)),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        )
+      : null,
+  );
+}
