@@ -160,6 +160,18 @@ export const policySchema = z
     lateFeeAppliesToFlexible: z.boolean(),
     maxBackPayMonths: z.number().int(),
     waitingPeriodMonths: z.number().int(),
+    flexibleRateBasisPoints: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "rate for flexible employees; null: rateBasisPoints" }),
+    averageWageFen: z.number().int().nullable().meta({ description: "last year's average wage, fen a month" }),
+    baseFloorPercent: z.number().int().nullable().meta({ description: "lowest base, % of averageWageFen" }),
+    baseCeilingPercent: z.number().int().nullable().meta({ description: "highest base, % of averageWageFen" }),
+    reimbursementRatios: z
+      .array(z.object({ minContinuousMonths: z.number().int(), ratioPercent: z.number().int() }))
+      .nullable()
+      .meta({ description: "reimbursement ratio from so many continuous months on" }),
     createdAt: timestamp,
   })
   .meta({ id: "RegionalPolicy", description: "A regional renewal policy version, effective from a date" });
