@@ -21,6 +21,7 @@ import type { ApiDeps } from "./deps.ts";
 import { authRoutes, loginLimiter } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { caseRoutes } from "./routes/cases.ts";
+import { assessmentRoutes } from "./routes/assessment.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { reportRoutes } from "./routes/reports.ts";
@@ -121,6 +122,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   authRoutes(deps);
   publicRoutes(deps);
   caseRoutes(deps);
+  assessmentRoutes(deps);
   adminRoutes(deps);
   webhookRoutes(deps);
   reportRoutes(deps);

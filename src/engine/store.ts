@@ -105,6 +105,7 @@ const statusCaseFields = [
   "dueOn",
   "provisional",
   "final",
+  "snapshot",
 ] as const satisfies readonly (keyof Case)[];
 const statusColumns = Prisma.raw(
   [

@@ -14,6 +14,17 @@ import { CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgenci
 import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
+import { assessmentOf, assessmentViewSchema, paymentDueOf, paymentDueSchema } from "./assessmentView.ts";
+
+function withAssessment(type: string, context: Record<string, unknown>) {
+  const assessment = assessmentOf(type, context);
+  return assessment === undefined ? {} : { assessment };
+}
+
+function withPaymentDue(type: string, state: string, snapshot: string) {
+  const paymentDue = paymentDueOf(type, state, (JSON.parse(snapshot) as { context?: Record<string, unknown> }).context ?? {});
+  return paymentDue === undefined ? {} : { paymentDue };
+}
 
 /** The insured person's name and ID number, decrypted (they are stored encrypted: docs/personal-data.md). */
 function insuredOf(ctx: EngineContext, c: Pick<CaseWithAgencies, "insuredName" | "insuredIdNumber">) {
@@ -86,6 +97,9 @@ export const caseViewSchema = z
     progress: progressSchema,
     allowedEvents: z.array(z.string()).meta({ description: "the events you may record now" }),
     facts: json.meta({ description: "what the machine has recorded (its context)" }),
+    assessment: assessmentViewSchema.nullable().optional().meta({
+      description: "renewals: the arrears assessment (null before one)",
+    }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -158,6 +172,9 @@ export const caseStatusSchema = z
         }),
       }),
     ),
+    paymentDue: paymentDueSchema.optional().meta({
+      description: "renewals awaiting payment: the total due, by when, and the waiting period's end",
+    }),
     timelineOmitted: z
       .number()
       .int()
@@ -237,6 +254,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     progress: progressOf(mod, c.state),
     allowedEvents: allowedEventsFor(ctx, c, actor),
     facts: snapshot.context ?? {},
+    ...withAssessment(c.type, snapshot.context ?? {}),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -346,6 +364,7 @@ export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson 
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
     timeline,
+    ...withPaymentDue(c.type, c.state, c.snapshot),
     ...(omitted > 0 ? { timelineOmitted: omitted } : {}),
   };
 }
