@@ -65,6 +65,9 @@ const limitSpec = z.object({
   key: z.string().meta({ description: "the agencies' limit setting, e.g. medicalTransfer.transferOut" }),
   nationalMaxDays: z.number().int().meta({ description: "national ceiling in working days" }),
   agency: z.enum(["transferOut", "transferIn"]).meta({ description: "whose agency's setting applies" }),
+  agencyOnly: z.boolean().optional().meta({
+    description: "no national limit: the step has a due date only when the agency sets the key (nationalMaxDays is then the most it may set)",
+  }),
 });
 
 export const machineDefinitionSchema = z
