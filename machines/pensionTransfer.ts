@@ -308,7 +308,7 @@ export const pensionTransfer: CaseMachineModule = {
 //   contribution wages since 1 January 1998). The pooled share (统筹基金) is 12 % of it, rounded
 //   half up to the fen (国办发〔2009〕66号): `pooledShareFen`, computed here (integer arithmetic).
 // - REISSUE_CERTIFICATE may carry corrected figures (any of the four); then `reason` is required.
-//   The context keeps each correction's before and after (`corrections`), and every later check
+//   The context keeps each correction's figures before and after (`corrections`: before, corrected), and every later check
 //   uses the latest figures. Arrears: `certifiedArrearsFen` is the certificate's figure,
 //   `arrearsFen` what is still outstanding (certified minus paid, never below 0).
 // - TRANSFER_OUT_DONE must move exactly the certified personal account and the computed pooled
@@ -335,7 +335,7 @@ export interface CertificateCorrection {
   occurredOn: string;
   reason: string;
   before: CertificateFigures;
-  after: CertificateFigures;
+  corrected: CertificateFigures;
 }
 
 export interface PensionTransferContextV2 extends Omit<PensionTransferContext, "refusalReason"> {
@@ -441,23 +441,26 @@ export const pensionTransferMachineV2 = setup({
     recordReissue: assign(({ context, event }) => {
       assertEvent(event, "REISSUE_CERTIFICATE");
       const before = figuresOf(context);
-      const after: CertificateFigures = {
+      const corrected: CertificateFigures = {
         contributionMonths: event.contributionMonths ?? before.contributionMonths,
         personalAccountFen: event.personalAccountFen ?? before.personalAccountFen,
         arrearsFen: event.arrearsFen ?? before.arrearsFen,
         contributionWagesSince1998Fen: event.contributionWagesSince1998Fen ?? before.contributionWagesSince1998Fen,
       };
-      const changed = (Object.keys(after) as (keyof CertificateFigures)[]).some((k) => after[k] !== before[k]);
+      const changed = (Object.keys(corrected) as (keyof CertificateFigures)[]).some((k) => corrected[k] !== before[k]);
       if (!changed || event.reason === undefined) return { reissueCount: context.reissueCount + 1 };
       return {
         reissueCount: context.reissueCount + 1,
-        contributionMonths: after.contributionMonths,
-        personalAccountFen: after.personalAccountFen,
-        certifiedArrearsFen: after.arrearsFen,
-        arrearsFen: Math.max(0, after.arrearsFen - context.arrearsPaidFen),
-        contributionWagesSince1998Fen: after.contributionWagesSince1998Fen,
-        pooledShareFen: pooledShareOf(after.contributionWagesSince1998Fen),
-        corrections: [...context.corrections, { occurredOn: event.occurredOn, reason: event.reason, before, after }],
+        contributionMonths: corrected.contributionMonths,
+        personalAccountFen: corrected.personalAccountFen,
+        certifiedArrearsFen: corrected.arrearsFen,
+        arrearsFen: Math.max(0, corrected.arrearsFen - context.arrearsPaidFen),
+        contributionWagesSince1998Fen: corrected.contributionWagesSince1998Fen,
+        pooledShareFen: pooledShareOf(corrected.contributionWagesSince1998Fen),
+        corrections: [
+          ...context.corrections,
+          { occurredOn: event.occurredOn, reason: event.reason, before, corrected },
+        ],
       };
     }),
     recordArrearsPaid: assign(({ context, event }) => {
