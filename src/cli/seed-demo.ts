@@ -53,6 +53,27 @@ const pensionCertificate = {
   contributionMonths: 144,
   personalAccountFen: 3_456_700,
   arrearsFen: 0,
+  contributionWagesSince1998Fen: 28_805_833,
+};
+
+/** The renewal policy of SZ-SB's region (renewal assessments are computed from it). */
+const demoPolicy = {
+  region: "440300",
+  effectiveFrom: "2020-01-01",
+  contributionBaseFen: 700_000,
+  rateBasisPoints: 1000,
+  lateFeePerDayPpm: 500,
+  lateFeeAppliesToFlexible: false,
+  maxBackPayMonths: 3,
+  waitingPeriodMonths: 6,
+  flexibleRateBasisPoints: 600,
+  averageWageFen: 1_296_400,
+  baseFloorPercent: 60,
+  baseCeilingPercent: 300,
+  reimbursementRatios: JSON.stringify([
+    { minContinuousMonths: 0, ratioPercent: 60 },
+    { minContinuousMonths: 36, ratioPercent: 90 },
+  ]),
 };
 
 /** The demo cases, each in a different state; working days ago must not increase along a case. */
@@ -138,11 +159,8 @@ const demoCases: DemoCase[] = [
     to: "SZ-SB",
     openedWorkingDaysAgo: 10,
     acts: [
-      [
-        "SZ-SB",
-        { type: "ASSESS_ARREARS", monthsMissed: 2, principalFen: 180_000, lateFeeFen: 900, backPayable: true },
-        4,
-      ],
+      // the missed months (the lapse's month) and the payment date are filled in below
+      ["SZ-SB", { type: "ASSESS_ARREARS", payer: "employer", continuousMonthsBefore: 40 }, 4],
     ],
   },
   // a renewal completed: cover restored
@@ -153,12 +171,9 @@ const demoCases: DemoCase[] = [
     to: "SZ-SB",
     openedWorkingDaysAgo: 25,
     acts: [
-      [
-        "SZ-SB",
-        { type: "ASSESS_ARREARS", monthsMissed: 1, principalFen: 90_000, lateFeeFen: 0, backPayable: true },
-        20,
-      ],
-      ["SZ-SB", { type: "PAYMENT_RECEIVED", amountFen: 90_000 }, 16],
+      ["SZ-SB", { type: "ASSESS_ARREARS", payer: "flexible" }, 20],
+      // the amount: the assessed total, filled in below
+      ["SZ-SB", { type: "PAYMENT_RECEIVED" }, 16],
       ["SZ-SB", { type: "RESTORE" }, 15],
     ],
   },
@@ -221,6 +236,11 @@ async function main() {
       actors[s.agencyCode] = { kind: "staff", userId: user.id, username: user.username, agencyId: agency.id };
     }
 
+    if (!(await db.regionalPolicy.findFirst({ where: { region: demoPolicy.region } }))) {
+      await db.regionalPolicy.create({ data: demoPolicy });
+      print(`renewal policy for region ${demoPolicy.region} created`);
+    }
+
     const day = (n: number) => workingDaysBefore(ctx.calendar, today, n);
     const listed: { caseNumber: string; idNumber: string; type: string; state: string; created: boolean }[] = [];
     for (const d of demoCases) {
@@ -246,15 +266,24 @@ async function main() {
         occurredOn: day(d.openedWorkingDaysAgo),
       });
       let state = opened.state;
-      for (const [agency, { type, ...payload }, ago] of d.acts) {
-        state = (
-          await advanceCase(ctx, actors[agency], opened.id, {
-            type: String(type),
-            occurredOn: day(ago),
-            backdateReason: "demo data (seed:demo)",
-            payload,
-          })
-        ).case.state;
+      let assessedTotal = 0;
+      for (const [agency, { type, ...given }, ago] of d.acts) {
+        const payload: Record<string, unknown> = { ...given };
+        // renewal v2: the months missed are the lapse's month; the payment is the assessed total
+        if (type === "ASSESS_ARREARS") {
+          const month = opened.openedOn.slice(0, 7);
+          Object.assign(payload, { firstMissedMonth: month, lastMissedMonth: month, paysOn: day(ago) });
+        }
+        if (type === "PAYMENT_RECEIVED") payload.amountFen = assessedTotal;
+        const after = await advanceCase(ctx, actors[agency], opened.id, {
+          type: String(type),
+          occurredOn: day(ago),
+          backdateReason: "demo data (seed:demo)",
+          payload,
+        });
+        state = after.case.state;
+        const facts = (JSON.parse(after.case.snapshot) as { context: { assessment?: { totalFen: number } } }).context;
+        if (facts.assessment) assessedTotal = facts.assessment.totalFen;
       }
       listed.push({ caseNumber: opened.caseNumber, idNumber: d.insured.idNumber, type: d.type, state, created: true });
     }
