@@ -346,9 +346,7 @@ export interface RenewalContextV2 {
 const eventsV2 = {
   ...events,
   ASSESS_ARREARS: {
-    payload: assessArrearsRequestSchema
-      .extend({ paysOn: dateSchema(), assessment: assessmentSchema })
-      .strict(),
+    payload: assessArrearsRequestSchema.extend({ paysOn: dateSchema(), assessment: assessmentSchema }).strict(),
     recordedBy: ["agency"],
     label: { zh: "核定补缴金额", en: "Assess arrears" },
     maxPerCase: 20,
@@ -367,7 +365,10 @@ const statesV2 = {
 } satisfies Record<string, StateMeta>;
 
 /** Whether a recorded assessment adds up (pure arithmetic on integers). */
-export function assessmentAddsUp(openedOn: string, e: { firstMissedMonth: string; lastMissedMonth: string; assessment: RenewalAssessment }): boolean {
+export function assessmentAddsUp(
+  openedOn: string,
+  e: { firstMissedMonth: string; lastMissedMonth: string; assessment: RenewalAssessment },
+): boolean {
   const a = e.assessment;
   const first = monthNumber(e.firstMissedMonth);
   const last = monthNumber(e.lastMissedMonth);
@@ -503,7 +504,8 @@ export const renewalV2: CaseMachineModule = {
   refusals: {
     CONTINUE_BY_EMPLOYER: "continuation by a new employer must come within 3 months of the lapse",
     ASSESS_ARREARS: "the assessment must add up (months, lines, sums) and no month may lie before the lapse",
-    PAYMENT_RECEIVED: "amountFen must equal the assessed total (principal plus late fee), and there must be something to pay",
+    PAYMENT_RECEIVED:
+      "amountFen must equal the assessed total (principal plus late fee), and there must be something to pay",
     RESTORE: "cover is restored without payment only when the assessment has nothing to pay (not back-payable)",
   },
 };

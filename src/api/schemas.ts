@@ -66,7 +66,8 @@ const limitSpec = z.object({
   nationalMaxDays: z.number().int().meta({ description: "national ceiling in working days" }),
   agency: z.enum(["transferOut", "transferIn"]).meta({ description: "whose agency's setting applies" }),
   agencyOnly: z.boolean().optional().meta({
-    description: "no national limit: the step has a due date only when the agency sets the key (nationalMaxDays is then the most it may set)",
+    description:
+      "no national limit: the step has a due date only when the agency sets the key (nationalMaxDays is then the most it may set)",
   }),
 });
 
@@ -99,6 +100,10 @@ export const machineDefinitionSchema = z
         recordedBy: z.array(z.enum(["transferOut", "transferIn", "agency"])),
         label: labelSchema,
         payload: z.record(z.string(), z.unknown()).meta({ description: "JSON Schema of the event's payload" }),
+        computed: z.literal(true).optional().meta({
+          description:
+            "the service computes the recorded payload from this request (e.g. a renewal assessment from the regional policy)",
+        }),
       }),
     ),
   })

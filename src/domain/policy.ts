@@ -95,10 +95,13 @@ export const regionalPolicySchema = z
     error: "baseFloorPercent and baseCeilingPercent need averageWageFen",
     path: ["averageWageFen"],
   })
-  .refine((p) => p.baseFloorPercent == null || p.baseCeilingPercent == null || p.baseFloorPercent <= p.baseCeilingPercent, {
-    error: "baseFloorPercent must not exceed baseCeilingPercent",
-    path: ["baseCeilingPercent"],
-  }) satisfies z.ZodType<RegionalPolicy>;
+  .refine(
+    (p) => p.baseFloorPercent == null || p.baseCeilingPercent == null || p.baseFloorPercent <= p.baseCeilingPercent,
+    {
+      error: "baseFloorPercent must not exceed baseCeilingPercent",
+      path: ["baseCeilingPercent"],
+    },
+  ) satisfies z.ZodType<RegionalPolicy>;
 
 function parsePolicy(policy: RegionalPolicy): RegionalPolicy {
   const r = regionalPolicySchema.safeParse(policy);

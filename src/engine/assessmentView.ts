@@ -79,5 +79,10 @@ export function paymentDueOf(type: string, state: string, context: Record<string
   if (state !== "arrearsAssessed") return undefined;
   const a = assessmentOf(type, context);
   if (!a) return undefined;
-  return { totalFen: a.totalFen, payBy: a.payBy, backPayable: a.backPayable, waitingPeriodEndsOn: a.waitingPeriodEndsOn };
+  return {
+    totalFen: a.totalFen,
+    payBy: a.payBy,
+    backPayable: a.backPayable,
+    waitingPeriodEndsOn: a.waitingPeriodEndsOn,
+  };
 }

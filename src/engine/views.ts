@@ -22,7 +22,11 @@ function withAssessment(type: string, context: Record<string, unknown>) {
 }
 
 function withPaymentDue(type: string, state: string, snapshot: string) {
-  const paymentDue = paymentDueOf(type, state, (JSON.parse(snapshot) as { context?: Record<string, unknown> }).context ?? {});
+  const paymentDue = paymentDueOf(
+    type,
+    state,
+    (JSON.parse(snapshot) as { context?: Record<string, unknown> }).context ?? {},
+  );
   return paymentDue === undefined ? {} : { paymentDue };
 }
 

@@ -294,9 +294,7 @@ export async function slaReport(
             ? 1
             : a.order - b.order,
   );
-  const refusals = (await refusalCounts(ctx, q.from, q.to, agencies)).filter(
-    (r) => !q.agency || r.agency === q.agency,
-  );
+  const refusals = (await refusalCounts(ctx, q.from, q.to, agencies)).filter((r) => !q.agency || r.agency === q.agency);
   return { from: q.from, to: q.to, asOf: today, rows: rows.map(({ order: _order, ...r }) => r), refusals };
 }
 
@@ -327,7 +325,9 @@ async function refusalCounts(
   }
   return [...counts.values()].sort(
     (a, b) =>
-      a.agency.localeCompare(b.agency) || a.caseType.localeCompare(b.caseType) || a.reasonCode.localeCompare(b.reasonCode),
+      a.agency.localeCompare(b.agency) ||
+      a.caseType.localeCompare(b.caseType) ||
+      a.reasonCode.localeCompare(b.reasonCode),
   );
 }
 

@@ -163,7 +163,13 @@ describe("the SLA report", () => {
       rows: septemberRows,
       // the pension refusal of 4 Sep: a version 2 case refused with the reason alone counts as other
       refusals: [
-        { agency: "XM", caseType: "pensionTransfer", reasonCode: "other", label: { zh: "其他原因", en: "Other" }, count: 1 },
+        {
+          agency: "XM",
+          caseType: "pensionTransfer",
+          reasonCode: "other",
+          label: { zh: "其他原因", en: "Other" },
+          count: 1,
+        },
       ],
     });
   });

@@ -2,7 +2,15 @@
 // pension pooled share (v2), refusals with a reason code, through the real HTTP API. Every answer
 // is checked against the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { advance, openCase, pensionCertificate, send, startWithAgencies, type Api, type Tokens } from "../support/fixtures.ts";
+import {
+  advance,
+  openCase,
+  pensionCertificate,
+  send,
+  startWithAgencies,
+  type Api,
+  type Tokens,
+} from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import type { TestServer } from "../support/server.ts";
 
@@ -61,7 +69,16 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
   it("admin policies keep their old fields and show the new ones (null when not set)", async () => {
     const r = await api.call("POST", "/api/admin/policies", {
       token: tokens.admin,
-      body: { ...fuzhou, region: "350200", effectiveFrom: "2026-01-01", flexibleRateBasisPoints: undefined, averageWageFen: undefined, baseFloorPercent: undefined, baseCeilingPercent: undefined, reimbursementRatios: undefined },
+      body: {
+        ...fuzhou,
+        region: "350200",
+        effectiveFrom: "2026-01-01",
+        flexibleRateBasisPoints: undefined,
+        averageWageFen: undefined,
+        baseFloorPercent: undefined,
+        baseCeilingPercent: undefined,
+        reimbursementRatios: undefined,
+      },
     });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ region: "350200", averageWageFen: null, reimbursementRatios: null });
@@ -100,13 +117,19 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
     const still = await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out });
     expect(still.body).toMatchObject({ version: c.version, state: "lapsed", assessment: null });
 
-    const assessed = await advance(api, tokens.out, c.id, { type: "ASSESS_ARREARS", occurredOn: "2026-12-01", ...body });
+    const assessed = await advance(api, tokens.out, c.id, {
+      type: "ASSESS_ARREARS",
+      occurredOn: "2026-12-01",
+      ...body,
+    });
     expect(assessed.state).toBe("arrearsAssessed");
     expect(assessed.assessment).toEqual(expected);
     const log = await api.call("GET", `/api/cases/${c.id}/events`, { token: tokens.out });
     expect(log.body.items.at(-1).payload).toEqual({ ...body, assessment: expected });
 
-    const status = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: insured.idNumber } });
+    const status = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber, idNumber: insured.idNumber },
+    });
     expect(status.body.paymentDue).toEqual({
       totalFen: 112_896,
       payBy: "2026-12-01",
@@ -114,10 +137,18 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
       waitingPeriodEndsOn: null,
     });
 
-    const short = await send(api, tokens.out, c.id, { type: "PAYMENT_RECEIVED", occurredOn: "2026-12-01", amountFen: 112_895 });
+    const short = await send(api, tokens.out, c.id, {
+      type: "PAYMENT_RECEIVED",
+      occurredOn: "2026-12-01",
+      amountFen: 112_895,
+    });
     expect(short.status).toBe(409);
     expect(short.body.type).toBe("/problems/refused-by-rule");
-    const paid = await advance(api, tokens.out, c.id, { type: "PAYMENT_RECEIVED", occurredOn: "2026-12-01", amountFen: 112_896 });
+    const paid = await advance(api, tokens.out, c.id, {
+      type: "PAYMENT_RECEIVED",
+      occurredOn: "2026-12-01",
+      amountFen: 112_896,
+    });
     expect(paid.state).toBe("paid");
   });
 
@@ -128,7 +159,11 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
       body: { ...request, payer: "flexible" },
     });
     expect(flexible.body.assessment).toMatchObject({ principalFen: 89_600, lateFeeFen: 0, totalFen: 89_600 });
-    expect(flexible.body.assessment.continuity).toEqual({ continuous: true, continuousMonths: null, reimbursementRatioPercent: null });
+    expect(flexible.body.assessment.continuity).toEqual({
+      continuous: true,
+      continuousMonths: null,
+      reimbursementRatioPercent: null,
+    });
     const high = await api.call("POST", `/api/cases/${c.id}/assessment-preview`, {
       token: tokens.out,
       body: { ...request, declaredBaseFen: 5_000_000 },
@@ -154,10 +189,18 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
       lines: [],
       continuity: { continuous: false, continuousMonths: 0, reimbursementRatioPercent: 60 },
     });
-    const status = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: insured.idNumber } });
-    expect(status.body.paymentDue).toMatchObject({ totalFen: 0, backPayable: false, waitingPeriodEndsOn: "2027-06-01" });
+    const status = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber, idNumber: insured.idNumber },
+    });
+    expect(status.body.paymentDue).toMatchObject({
+      totalFen: 0,
+      backPayable: false,
+      waitingPeriodEndsOn: "2027-06-01",
+    });
     expect((await send(api, tokens.out, c.id, { type: "PAYMENT_RECEIVED", amountFen: 0 })).status).toBe(409);
-    expect((await advance(api, tokens.out, c.id, { type: "RESTORE", occurredOn: "2026-12-02" })).state).toBe("restored");
+    expect((await advance(api, tokens.out, c.id, { type: "RESTORE", occurredOn: "2026-12-02" })).state).toBe(
+      "restored",
+    );
   });
 
   it("422 for months in the future, before the lapse, or reversed; nothing recorded", async () => {
@@ -172,7 +215,10 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
     ]) {
       const r = await send(api, tokens.out, c.id, { type: "ASSESS_ARREARS", ...request, ...bad });
       expect(r.status, JSON.stringify(bad)).toBe(422);
-      const p = await api.call("POST", `/api/cases/${c.id}/assessment-preview`, { token: tokens.out, body: { ...request, ...bad } });
+      const p = await api.call("POST", `/api/cases/${c.id}/assessment-preview`, {
+        token: tokens.out,
+        body: { ...request, ...bad },
+      });
       expect(p.status, JSON.stringify(bad)).toBe(422);
     }
     // the clerk-typed payload of version 1 is not accepted on a version 2 case
@@ -205,10 +251,13 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
 
   it("the preview is for the case's own agencies and renewals computed by the service", async () => {
     const { c } = await renewalAt();
-    expect((await api.call("POST", `/api/cases/${c.id}/assessment-preview`, { token: tokens.in, body: request })).status).toBe(403);
+    expect(
+      (await api.call("POST", `/api/cases/${c.id}/assessment-preview`, { token: tokens.in, body: request })).status,
+    ).toBe(403);
     const medical = await openCase(api, tokens.out, { insured: who() });
     expect(
-      (await api.call("POST", `/api/cases/${medical.id}/assessment-preview`, { token: tokens.out, body: request })).status,
+      (await api.call("POST", `/api/cases/${medical.id}/assessment-preview`, { token: tokens.out, body: request }))
+        .status,
     ).toBe(409);
   });
 });
@@ -228,7 +277,11 @@ describe("pension v2: the pooled share is computed; refusals carry a code", () =
     await advance(api, tokens.in, c.id, { ...file, occurredOn: "2026-11-04" });
     const noReason = await send(api, tokens.in, c.id, { type: "REFUSE", reasonCode: "other" });
     expect(noReason.status).toBe(422);
-    await advance(api, tokens.in, c.id, { type: "REFUSE", occurredOn: "2026-11-05", reasonCode: "documentsIncomplete" });
+    await advance(api, tokens.in, c.id, {
+      type: "REFUSE",
+      occurredOn: "2026-11-05",
+      reasonCode: "documentsIncomplete",
+    });
     await advance(api, tokens.in, c.id, { ...file, occurredOn: "2026-11-06" });
     await advance(api, tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-11-09" });
     const cheap = await send(api, tokens.out, c.id, {
@@ -267,7 +320,9 @@ describe("pension v2: the pooled share is computed; refusals carry a code", () =
   it("the OpenAPI document shows the request schema of ASSESS_ARREARS, not the recorded one", async () => {
     const doc = (await api.call("GET", "/api/openapi.json")).body;
     const schema = doc.components.schemas.renewal_ASSESS_ARREARS;
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["firstMissedMonth", "lastMissedMonth", "payer", "paysOn"]));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["firstMissedMonth", "lastMissedMonth", "payer", "paysOn"]),
+    );
     expect(schema.properties.assessment).toBeUndefined();
     expect(schema.properties.principalFen).toBeUndefined();
   });

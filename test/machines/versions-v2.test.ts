@@ -140,13 +140,23 @@ describe.each(suites)("%s: model-based paths", (_name, mod, samples) => {
   for (const [key, { state, transitions }] of Object.entries(adjacency)) {
     for (const { event, state: next } of Object.values(transitions)) {
       if (!state.can(event)) continue;
-      edgePaths.push({ events: [...pathTo.get(key)!.steps.slice(1).map((s) => s.event), event], expected: next });
+      edgePaths.push({
+        events: [
+          ...pathTo
+            .get(key)!
+            .steps.slice(1)
+            .map((s) => s.event),
+          event,
+        ],
+        expected: next,
+      });
     }
   }
 
   it("samples are valid payloads", () => {
     for (const { events } of edgePaths)
-      for (const ev of events) expect(mod.events[ev.type]!.payload.safeParse(payloadOf(ev)).success, ev.type).toBe(true);
+      for (const ev of events)
+        expect(mod.events[ev.type]!.payload.safeParse(payloadOf(ev)).success, ev.type).toBe(true);
   });
 
   it("reaches every state and takes every transition of the definition", () => {
@@ -155,7 +165,8 @@ describe.each(suites)("%s: model-based paths", (_name, mod, samples) => {
     );
     const defined = new Set<string>();
     for (const [name, node] of Object.entries(mod.machine.root.states))
-      for (const [type, ts] of node.transitions) for (const t of ts) defined.add(edge(name, type, t.target?.[0]?.key ?? name));
+      for (const [type, ts] of node.transitions)
+        for (const t of ts) defined.add(edge(name, type, t.target?.[0]?.key ?? name));
     const taken = new Set<string>();
     for (const { events, expected } of edgePaths) {
       let persisted = persist(initialSnapshot(mod, input));
@@ -167,7 +178,8 @@ describe.each(suites)("%s: model-based paths", (_name, mod, samples) => {
       }
       expect(persisted.value).toBe(expected.value);
       expect(persisted.context).toEqual(expected.context);
-      if (expected.status === "done") for (const ev of samples(persisted.context)) expect(canTake(mod, expected, ev)).toBe(false);
+      if (expected.status === "done")
+        for (const ev of samples(persisted.context)) expect(canTake(mod, expected, ev)).toBe(false);
     }
     expect([...taken].sort()).toEqual([...defined].sort());
   });
@@ -274,10 +286,19 @@ describe("pensionTransfer v2: pooled share, corrections, refusals", () => {
 
   it("arrearsSettled and paysOutstandingArrears: as version 1", () => {
     const at = run(mod, [certificate(9_900), ...toTransferOut.slice(1)]);
-    const done: CaseEvent = { type: "TRANSFER_OUT_DONE", occurredOn: on, personalAccountFen: 4_567_800, pooledFundFen: 2_345_600 };
+    const done: CaseEvent = {
+      type: "TRANSFER_OUT_DONE",
+      occurredOn: on,
+      personalAccountFen: 4_567_800,
+      pooledFundFen: 2_345_600,
+    };
     refuses(mod, at, done);
     refuses(mod, at, { type: "ARREARS_PAID", occurredOn: on, paidFen: 9_899 });
-    const paid = run(mod, [certificate(9_900), ...toTransferOut.slice(1), { type: "ARREARS_PAID", occurredOn: on, paidFen: 9_900 }]);
+    const paid = run(mod, [
+      certificate(9_900),
+      ...toTransferOut.slice(1),
+      { type: "ARREARS_PAID", occurredOn: on, paidFen: 9_900 },
+    ]);
     refuses(mod, paid, { type: "ARREARS_PAID", occurredOn: on, paidFen: 0 });
     expect(nextSnapshot(mod, paid, done).state).toBe("transferIn");
   });
@@ -323,7 +344,13 @@ describe("pensionTransfer v2: pooled share, corrections, refusals", () => {
     const settled = run(mod, [
       certificate(9_900),
       { type: "ARREARS_PAID", occurredOn: on, paidFen: 9_900 },
-      { type: "REISSUE_CERTIFICATE", occurredOn: on, contributionWagesSince1998Fen: 20_000_000, arrearsFen: 12_000, reason: "更正" },
+      {
+        type: "REISSUE_CERTIFICATE",
+        occurredOn: on,
+        contributionWagesSince1998Fen: 20_000_000,
+        arrearsFen: 12_000,
+        reason: "更正",
+      },
       ...toTransferOut.slice(1),
       { type: "ARREARS_PAID", occurredOn: on, paidFen: 2_100 },
     ]);
@@ -339,9 +366,9 @@ describe("pensionTransfer v2: pooled share, corrections, refusals", () => {
     expect(refuse.safeParse({ reasonCode: "nope" }).success).toBe(false);
     expect(refuse.safeParse({}).success).toBe(false);
     const filed = toTransferOut.slice(0, 2);
-    expect(run(mod, [...filed, { type: "REFUSE", occurredOn: on, reasonCode: "documentsIncomplete" }]).context).toMatchObject(
-      { refusalReasonCode: "documentsIncomplete", refusalReason: null },
-    );
+    expect(
+      run(mod, [...filed, { type: "REFUSE", occurredOn: on, reasonCode: "documentsIncomplete" }]).context,
+    ).toMatchObject({ refusalReasonCode: "documentsIncomplete", refusalReason: null });
     expect(run(mod, [...filed, { type: "REFUSE", occurredOn: on, reason: "未办理增员" }]).context).toMatchObject({
       refusalReasonCode: "other",
       refusalReason: "未办理增员",

@@ -7,6 +7,7 @@ import { Problem, problems } from "../../problems.ts";
 import { statusView } from "../../engine/views.ts";
 import { storeFor } from "../../engine/store.ts";
 import type { ApiDeps } from "../deps.ts";
+import { computedPayloadFor } from "../../engine/computedPayloads.ts";
 import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
 import { dataKeyOf } from "../../privacy/atRest.ts";
 
@@ -113,7 +114,15 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
       const mod = query.version ? ctx.machines.get(params.type, query.version) : ctx.machines.latest(params.type);
       if (!mod) throw problems.notFound(`Version ${query.version} of ${params.type}`);
       // mod.type is params.type (the registry key): the same answer, typed as a case type
-      return { ...definitionJson(mod), type: params.type } satisfies z.output<typeof machineDefinitionSchema>;
+      const def: ReturnType<typeof definitionJson> & {
+        events: Record<string, ReturnType<typeof definitionJson>["events"][string] & { computed?: true }>;
+      } = definitionJson(mod);
+      // an event whose recorded payload the service computes is described by what the API takes
+      for (const [event, spec] of Object.entries(def.events)) {
+        const hook = computedPayloadFor(mod, event);
+        if (hook) def.events[event] = { ...spec, payload: z.toJSONSchema(hook.request), computed: true };
+      }
+      return { ...def, type: params.type } satisfies z.output<typeof machineDefinitionSchema>;
     },
   });
 
