@@ -30,7 +30,7 @@ export function factLabel(key, v) {
  * @param {(body: Record<string, unknown>, fields: any) => Promise<void>} submit records the event
  */
 export function previewFirst(c, def, ev, getBuilt, submit) {
-  if (!def?.events?.[ev]?.computed || c.type !== "renewal" || ev !== "ASSESS_ARREARS") return submit;
+  if (!def?.events?.[ev]?.computed || ev !== "ASSESS_ARREARS") return submit;
   let previewed = "";
   return async (/** @type {Record<string, unknown>} */ body, /** @type {any} */ fields) => {
     const text = JSON.stringify(body);
