@@ -6,6 +6,7 @@ import { t, label as pick } from "./i18n.js";
 import { initPage, showMessage, clearMessage, problemMessage, formatDate, typeLabel, sideLabel } from "./ui.js";
 import { getCaseTypes, getDefinition, happyPath } from "./machines.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
+import { paymentDueNote } from "./status-payment.js";
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("lookup-form"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -205,6 +206,7 @@ function renderResult(st, def) {
       ),
       h("ol", { class: "steps", "aria-label": t("status.stepsLabel"), style: `--steps:${p.steps}` }, steps),
       notes,
+      paymentDueNote(st),
       h("dl", { class: "facts" }, facts),
     ),
     h(
