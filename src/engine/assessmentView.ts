@@ -86,3 +86,8 @@ export function paymentDueOf(type: string, state: string, context: Record<string
     waitingPeriodEndsOn: a.waitingPeriodEndsOn,
   };
 }
+
+/** Whether a status answer needs the case's machine facts (the lookup reads them only then). */
+export function needsStatusContext(c: { type: string; state: string }): boolean {
+  return c.type === "renewal" && c.state === "arrearsAssessed";
+}

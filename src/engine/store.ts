@@ -105,7 +105,6 @@ const statusCaseFields = [
   "dueOn",
   "provisional",
   "final",
-  "snapshot",
 ] as const satisfies readonly (keyof Case)[];
 const statusColumns = Prisma.raw(
   [

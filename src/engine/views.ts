@@ -21,12 +21,8 @@ function withAssessment(type: string, context: Record<string, unknown>) {
   return assessment === undefined ? {} : { assessment };
 }
 
-function withPaymentDue(type: string, state: string, snapshot: string) {
-  const paymentDue = paymentDueOf(
-    type,
-    state,
-    (JSON.parse(snapshot) as { context?: Record<string, unknown> }).context ?? {},
-  );
+function withPaymentDue(type: string, state: string, context: Record<string, unknown> | undefined) {
+  const paymentDue = context === undefined ? undefined : paymentDueOf(type, state, context);
   return paymentDue === undefined ? {} : { paymentDue };
 }
 
@@ -347,8 +343,12 @@ function compactTimeline(mod: CaseMachineModule, events: StatusSource["timeline"
   return { timeline: entries.slice(omitted), omitted };
 }
 
-/** The answer to an insured person's status lookup: progress and timeline, no staff names. */
-export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson {
+/**
+ * The answer to an insured person's status lookup: progress and timeline, no staff names.
+ * `context`: the machine's facts, read only for the cases whose answer shows some of them
+ * (needsStatusContext: a renewal awaiting payment shows the total due).
+ */
+export function statusView(ctx: EngineContext, c: StatusSource, context?: Record<string, unknown>): CaseStatusJson {
   const mod = moduleOf(ctx, c);
   const insured = insuredOf(ctx, c);
   const { timeline, omitted } = compactTimeline(mod, c.timeline);
@@ -368,7 +368,7 @@ export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson 
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
     timeline,
-    ...withPaymentDue(c.type, c.state, c.snapshot),
+    ...withPaymentDue(c.type, c.state, context),
     ...(omitted > 0 ? { timelineOmitted: omitted } : {}),
   };
 }

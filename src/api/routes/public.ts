@@ -8,6 +8,7 @@ import { statusView } from "../../engine/views.ts";
 import { storeFor } from "../../engine/store.ts";
 import type { ApiDeps } from "../deps.ts";
 import { computedPayloadFor } from "../../engine/computedPayloads.ts";
+import { needsStatusContext } from "../../engine/assessmentView.ts";
 import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
 import { dataKeyOf } from "../../privacy/atRest.ts";
 
@@ -74,7 +75,15 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
         await failures.failed(caseNumber);
         throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
       }
-      return statusView(ctx, found);
+      // a renewal awaiting payment shows the total due: its facts are read for it alone
+      const context = needsStatusContext(found)
+        ? (
+            JSON.parse(
+              (await ctx.db.case.findUniqueOrThrow({ where: { caseNumber }, select: { snapshot: true } })).snapshot,
+            ) as { context?: Record<string, unknown> }
+          ).context
+        : undefined;
+      return statusView(ctx, found, context);
     },
   });
 
