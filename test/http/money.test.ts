@@ -12,7 +12,7 @@ import {
   type Tokens,
 } from "../support/fixtures.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import type { TestServer } from "../support/server.ts";
+import { runVerify, type TestServer } from "../support/server.ts";
 
 let server: TestServer;
 let api: Api;
@@ -326,4 +326,12 @@ describe("pension v2: the pooled share is computed; refusals carry a code", () =
     expect(schema.properties.assessment).toBeUndefined();
     expect(schema.properties.principalFen).toBeUndefined();
   });
+});
+
+describe("replay", () => {
+  it("every case of this file replays clean from its log (npm run verify)", async () => {
+    const r = await runVerify(server.databaseUrl);
+    expect(r.stdout).toMatch(/verify: \d+ cases replayed, 0 mismatched/);
+    expect(r.code, r.stdout).toBe(0);
+  }, 60_000);
 });
