@@ -6,8 +6,8 @@
 // (through GET /api/machines) and the tests all read it from here. See docs/case-types.md.
 import type { CaseMachineModule, Label } from "./types.ts";
 import { medicalTransfer } from "./medicalTransfer.ts";
-import { pensionTransfer } from "./pensionTransfer.ts";
-import { renewal } from "./renewal.ts";
+import { pensionTransfer, pensionTransferV2 } from "./pensionTransfer.ts";
+import { renewal, renewalV2 } from "./renewal.ts";
 
 export type { CaseMachineModule } from "./types.ts";
 
@@ -17,8 +17,8 @@ function byVersion(...mods: CaseMachineModule[]): Record<number, CaseMachineModu
 
 export const machineRegistry = {
   medicalTransfer: byVersion(medicalTransfer),
-  pensionTransfer: byVersion(pensionTransfer),
-  renewal: byVersion(renewal),
+  pensionTransfer: byVersion(pensionTransfer, pensionTransferV2),
+  renewal: byVersion(renewal, renewalV2),
 } satisfies Record<string, Record<number, CaseMachineModule>>;
 
 /** A case type: a key of the registry. */
@@ -88,4 +88,4 @@ function checkRegistry(): void {
 }
 checkRegistry();
 
-export { medicalTransfer, pensionTransfer, renewal };
+export { medicalTransfer, pensionTransfer, pensionTransferV2, renewal, renewalV2 };

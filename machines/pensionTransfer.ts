@@ -36,10 +36,12 @@ import {
   fen,
   noPayload,
   reason,
+  refusalPayload,
   type Applicant,
   type CaseEventOf,
   type CaseInput,
   type Channel,
+  type RefusalReasonCode,
 } from "./runtime.ts";
 
 const VERSION = 1;
@@ -296,5 +298,286 @@ export const pensionTransfer: CaseMachineModule = {
     ARREARS_PAID: "paidFen must equal the outstanding arrears, and there must be arrears to pay",
     TRANSFER_OUT_DONE:
       "the arrears must be settled first (ARREARS_PAID), and personalAccountFen must equal the certified personal account",
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Version 2: the pooled share is computed; certificates can be corrected; refusals carry a code.
+//
+// - ISSUE_CERTIFICATE also states `contributionWagesSince1998Fen` (the sum of the actual
+//   contribution wages since 1 January 1998). The pooled share (统筹基金) is 12 % of it, rounded
+//   half up to the fen (国办发〔2009〕66号): `pooledShareFen`, computed here (integer arithmetic).
+// - REISSUE_CERTIFICATE may carry corrected figures (any of the four); then `reason` is required.
+//   The context keeps each correction's figures before and after (`corrections`: before, corrected), and every later check
+//   uses the latest figures. Arrears: `certifiedArrearsFen` is the certificate's figure,
+//   `arrearsFen` what is still outstanding (certified minus paid, never below 0).
+// - TRANSFER_OUT_DONE must move exactly the certified personal account and the computed pooled
+//   share (`transfersCertifiedAmounts`).
+// - REFUSE takes `reasonCode` (REFUSAL_REASONS) and/or `reason` (refusalPayload()).
+// The states, sides and deadlines are those of version 1 (the review keeps its 15 working days).
+
+const VERSION_2 = 2;
+
+/** 12 % of the contribution wages since 1998, rounded half up to the fen (exact: BigInt). */
+export function pooledShareOf(contributionWagesSince1998Fen: number): number {
+  const q = (BigInt(contributionWagesSince1998Fen) * 12n * 2n + 100n) / 200n;
+  return Number(q);
+}
+
+interface CertificateFigures {
+  contributionMonths: number;
+  personalAccountFen: number;
+  arrearsFen: number;
+  contributionWagesSince1998Fen: number;
+}
+
+export interface CertificateCorrection {
+  occurredOn: string;
+  reason: string;
+  before: CertificateFigures;
+  corrected: CertificateFigures;
+}
+
+export interface PensionTransferContextV2 extends Omit<PensionTransferContext, "refusalReason"> {
+  contributionWagesSince1998Fen: number | null;
+  /** 12 % of contributionWagesSince1998Fen, half up */
+  pooledShareFen: number | null;
+  /** the arrears the latest certificate states */
+  certifiedArrearsFen: number;
+  corrections: CertificateCorrection[];
+  refusalReasonCode: RefusalReasonCode | null;
+  refusalReason: string | null;
+}
+
+const certificateFields = {
+  contributionMonths: contributionMonths(),
+  personalAccountFen: fen(),
+  arrearsFen: fen(),
+  contributionWagesSince1998Fen: fen(),
+};
+
+const eventsV2 = {
+  ...events,
+  ISSUE_CERTIFICATE: {
+    payload: z.object(certificateFields).strict(),
+    recordedBy: ["transferOut"],
+    label: { zh: "开具参保缴费凭证", en: "Issue contribution certificate" },
+  },
+  REISSUE_CERTIFICATE: {
+    payload: z
+      .object({
+        contributionMonths: contributionMonths().optional(),
+        personalAccountFen: fen().optional(),
+        arrearsFen: fen().optional(),
+        contributionWagesSince1998Fen: fen().optional(),
+        reason: reason().optional(),
+      })
+      .strict()
+      .refine(
+        (p) =>
+          p.reason !== undefined ||
+          (p.contributionMonths === undefined &&
+            p.personalAccountFen === undefined &&
+            p.arrearsFen === undefined &&
+            p.contributionWagesSince1998Fen === undefined),
+        { message: "a corrected certificate needs a reason", path: ["reason"] },
+      ),
+    recordedBy: ["transferOut"],
+    label: { zh: "补开参保缴费凭证（可更正）", en: "Reissue contribution certificate (may correct it)" },
+    maxPerCase: 20,
+  },
+  REFUSE: {
+    payload: refusalPayload(),
+    recordedBy: ["transferIn"],
+    label: { zh: "不予接收（书面说明理由）", en: "Refuse in writing (with reason)" },
+    maxPerCase: 20,
+  },
+} satisfies Record<string, EventSpec>;
+
+export type PensionTransferEventV2 = CaseEventOf<typeof eventsV2>;
+
+const withdrawV2 = { target: "withdrawn", actions: "recordWithdrawal" } as const;
+const reissueV2 = { actions: "recordReissue" } as const;
+const payArrearsV2 = { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" } as const;
+const fileV2 = { target: "applicationFiled", actions: "recordApplication" } as const;
+
+function figuresOf(c: PensionTransferContextV2): CertificateFigures {
+  return {
+    contributionMonths: c.contributionMonths ?? 0,
+    personalAccountFen: c.personalAccountFen ?? 0,
+    arrearsFen: c.certifiedArrearsFen,
+    contributionWagesSince1998Fen: c.contributionWagesSince1998Fen ?? 0,
+  };
+}
+
+export const pensionTransferMachineV2 = setup({
+  types: {
+    context: {} as PensionTransferContextV2,
+    events: {} as PensionTransferEventV2,
+    input: {} as CaseInput,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    paysOutstandingArrears: ({ context, event }) =>
+      event.type === "ARREARS_PAID" && context.arrearsFen > 0 && event.paidFen === context.arrearsFen,
+    arrearsSettled: ({ context }) => context.arrearsFen === 0,
+    transfersCertifiedAmounts: ({ context, event }) =>
+      event.type === "TRANSFER_OUT_DONE" &&
+      event.personalAccountFen === context.personalAccountFen &&
+      event.pooledFundFen === context.pooledShareFen,
+  },
+  actions: {
+    recordCertificate: assign(({ event }) => {
+      assertEvent(event, "ISSUE_CERTIFICATE");
+      return {
+        contributionMonths: event.contributionMonths,
+        personalAccountFen: event.personalAccountFen,
+        certifiedArrearsFen: event.arrearsFen,
+        arrearsFen: event.arrearsFen,
+        contributionWagesSince1998Fen: event.contributionWagesSince1998Fen,
+        pooledShareFen: pooledShareOf(event.contributionWagesSince1998Fen),
+      };
+    }),
+    recordReissue: assign(({ context, event }) => {
+      assertEvent(event, "REISSUE_CERTIFICATE");
+      const before = figuresOf(context);
+      const corrected: CertificateFigures = {
+        contributionMonths: event.contributionMonths ?? before.contributionMonths,
+        personalAccountFen: event.personalAccountFen ?? before.personalAccountFen,
+        arrearsFen: event.arrearsFen ?? before.arrearsFen,
+        contributionWagesSince1998Fen: event.contributionWagesSince1998Fen ?? before.contributionWagesSince1998Fen,
+      };
+      const changed = (Object.keys(corrected) as (keyof CertificateFigures)[]).some((k) => corrected[k] !== before[k]);
+      if (!changed || event.reason === undefined) return { reissueCount: context.reissueCount + 1 };
+      return {
+        reissueCount: context.reissueCount + 1,
+        contributionMonths: corrected.contributionMonths,
+        personalAccountFen: corrected.personalAccountFen,
+        certifiedArrearsFen: corrected.arrearsFen,
+        arrearsFen: Math.max(0, corrected.arrearsFen - context.arrearsPaidFen),
+        contributionWagesSince1998Fen: corrected.contributionWagesSince1998Fen,
+        pooledShareFen: pooledShareOf(corrected.contributionWagesSince1998Fen),
+        corrections: [
+          ...context.corrections,
+          { occurredOn: event.occurredOn, reason: event.reason, before, corrected },
+        ],
+      };
+    }),
+    recordArrearsPaid: assign(({ context, event }) => {
+      assertEvent(event, "ARREARS_PAID");
+      return { arrearsFen: 0, arrearsPaidFen: context.arrearsPaidFen + event.paidFen };
+    }),
+    recordApplication: assign(({ context, event }) => {
+      assertEvent(event, "FILE_APPLICATION");
+      return { channel: event.channel, applicant: event.applicant, applicationCount: context.applicationCount + 1 };
+    }),
+    recordRefusal: assign(({ event }) => {
+      assertEvent(event, "REFUSE");
+      return { refusalReasonCode: event.reasonCode ?? "other", refusalReason: event.reason ?? null };
+    }),
+    recordTransferOut: assign(({ event }) => {
+      assertEvent(event, "TRANSFER_OUT_DONE");
+      return { transferredPersonalAccountFen: event.personalAccountFen, pooledFundFen: event.pooledFundFen };
+    }),
+    recordWithdrawal: assign(({ event }) => {
+      assertEvent(event, "WITHDRAW");
+      return { withdrawalReason: event.reason };
+    }),
+  },
+}).createMachine({
+  id: "pensionTransfer",
+  version: String(VERSION_2),
+  initial: "suspended",
+  context: ({ input }) => ({
+    openedOn: input.openedOn,
+    contributionMonths: null,
+    personalAccountFen: null,
+    contributionWagesSince1998Fen: null,
+    pooledShareFen: null,
+    certifiedArrearsFen: 0,
+    arrearsFen: 0,
+    arrearsPaidFen: 0,
+    reissueCount: 0,
+    corrections: [],
+    applicationCount: 0,
+    channel: null,
+    applicant: null,
+    refusalReasonCode: null,
+    refusalReason: null,
+    transferredPersonalAccountFen: null,
+    pooledFundFen: null,
+    withdrawalReason: null,
+  }),
+  states: {
+    suspended: {
+      meta: states.suspended,
+      on: {
+        ISSUE_CERTIFICATE: { target: "certificateIssued", actions: "recordCertificate" },
+        WITHDRAW: withdrawV2,
+      },
+    },
+    certificateIssued: {
+      meta: states.certificateIssued,
+      on: {
+        FILE_APPLICATION: fileV2,
+        REISSUE_CERTIFICATE: reissueV2,
+        ARREARS_PAID: payArrearsV2,
+        WITHDRAW: withdrawV2,
+      },
+    },
+    applicationFiled: {
+      meta: states.applicationFiled,
+      on: {
+        ACCEPT: { target: "transferOut" },
+        REFUSE: { target: "refused", actions: "recordRefusal" },
+        REISSUE_CERTIFICATE: reissueV2,
+        ARREARS_PAID: payArrearsV2,
+        WITHDRAW: withdrawV2,
+      },
+    },
+    refused: {
+      meta: states.refused,
+      on: {
+        FILE_APPLICATION: fileV2,
+        REISSUE_CERTIFICATE: reissueV2,
+        ARREARS_PAID: payArrearsV2,
+        WITHDRAW: withdrawV2,
+      },
+    },
+    transferOut: {
+      meta: states.transferOut,
+      on: {
+        ARREARS_PAID: payArrearsV2,
+        TRANSFER_OUT_DONE: {
+          target: "transferIn",
+          guard: and(["arrearsSettled", "transfersCertifiedAmounts"]),
+          actions: "recordTransferOut",
+        },
+      },
+    },
+    transferIn: {
+      meta: states.transferIn,
+      on: { TRANSFER_IN_DONE: { target: "transferred" } },
+    },
+    transferred: { type: "final", meta: states.transferred },
+    withdrawn: { type: "final", meta: states.withdrawn },
+  },
+});
+
+export const pensionTransferV2: CaseMachineModule = {
+  type: "pensionTransfer",
+  version: VERSION_2,
+  label: pensionTransfer.label,
+  caseNumberPrefix: "PT",
+  singleAgency: false,
+  machine: pensionTransferMachineV2,
+  events: eventsV2,
+  states,
+  steps,
+  overall,
+  refusals: {
+    ARREARS_PAID: "paidFen must equal the outstanding arrears, and there must be arrears to pay",
+    TRANSFER_OUT_DONE:
+      "the arrears must be settled first (ARREARS_PAID), personalAccountFen must equal the certified personal account and pooledFundFen the computed pooled share (12 % of contributionWagesSince1998Fen, half up)",
   },
 };

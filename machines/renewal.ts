@@ -254,3 +254,258 @@ export const renewal: CaseMachineModule = {
     PAYMENT_RECEIVED: "amountFen must equal the assessed principal plus late fee",
   },
 };
+
+// ---------------------------------------------------------------------------
+// Version 2: the service computes the assessment from the regional policy.
+//
+// The API takes what the clerk knows (ASSESS_ARREARS { firstMissedMonth, lastMissedMonth, payer,
+// paysOn?, declaredBaseFen?, continuousMonthsBefore? }); the service looks up the policy of the
+// agency's region in force on paysOn and records the request together with the computed
+// `assessment` (src/engine/computedPayloads.ts), so the log holds what was assessed and this
+// machine stays pure. The machine checks that the assessment adds up (`assessmentAddsUp`): the
+// months, each line's fee, the sums, nothing to pay when the gap cannot be back-paid, and no month
+// before the lapse. PAYMENT_RECEIVED must pay the assessed total (`paysAssessedAmount`); an
+// assessment with nothing to pay (not back-payable: new enrolment with a waiting period) is
+// closed with RESTORE straight from arrearsAssessed (`nothingToPay`).
+
+const VERSION_2 = 2;
+const MONTH = /^(\d{4})-(\d{2})$/;
+const monthSchema = () => z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
+const dateSchema = () => z.string().regex(DATE, "must be a date as YYYY-MM-DD");
+
+/** "YYYY-MM" → months since year 0, or null if malformed. */
+function monthNumber(month: string): number | null {
+  const m = MONTH.exec(month);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return null;
+  return Number(m[1]) * 12 + Number(m[2]) - 1;
+}
+
+export const assessmentLineSchema = z
+  .object({
+    month: monthSchema(),
+    baseFen: fen(),
+    contributionFen: fen(),
+    daysLate: z.number().int().nonnegative().max(100_000),
+    lateFeeFen: fen(),
+  })
+  .strict();
+
+/** The assessment as the service computed it (src/engine/renewalAssessment.ts). */
+export const assessmentSchema = z
+  .object({
+    monthsMissed: z.number().int().min(1).max(600),
+    principalFen: fen(),
+    lateFeeFen: fen(),
+    totalFen: fen(),
+    backPayable: z.boolean(),
+    waitingPeriodMonths: z.number().int().min(0).max(12),
+    /** null when no waiting period applies */
+    waitingPeriodEndsOn: dateSchema().nullable(),
+    /** the total is due on this date (the late fee was computed up to it) */
+    payBy: dateSchema(),
+    lines: z.array(assessmentLineSchema).max(600),
+    policy: z.object({ region: z.string().max(6), effectiveFrom: dateSchema() }).strict(),
+    continuity: z
+      .object({
+        /** a back-paid gap keeps the record continuous; one that cannot be back-paid starts it again */
+        continuous: z.boolean(),
+        /** continuous months after restoration; null when the months before the lapse are not known */
+        continuousMonths: z.number().int().min(0).max(1200).nullable(),
+        /** the policy's reimbursement ratio for those months; null when it lists none or months unknown */
+        reimbursementRatioPercent: z.number().int().min(0).max(100).nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+export type RenewalAssessment = z.infer<typeof assessmentSchema>;
+
+/** What the clerk gives (the API's request for ASSESS_ARREARS from version 2 on). */
+export const assessArrearsRequestSchema = z
+  .object({
+    firstMissedMonth: monthSchema(),
+    lastMissedMonth: monthSchema(),
+    payer: z.enum(["employer", "flexible"]),
+    paysOn: dateSchema().optional(),
+    declaredBaseFen: fen().optional(),
+    continuousMonthsBefore: z.number().int().min(0).max(1200).optional(),
+  })
+  .strict();
+
+export interface RenewalContextV2 {
+  openedOn: string;
+  assessment: RenewalAssessment | null;
+  /** the clerk's request of the latest assessment */
+  assessedFor: { firstMissedMonth: string; lastMissedMonth: string; payer: "employer" | "flexible" } | null;
+  assessmentCount: number;
+  paidFen: number | null;
+  recordCancelled: boolean;
+  continuedOn: string | null;
+  withdrawalReason: string | null;
+}
+
+const eventsV2 = {
+  ...events,
+  ASSESS_ARREARS: {
+    payload: assessArrearsRequestSchema.extend({ paysOn: dateSchema(), assessment: assessmentSchema }).strict(),
+    recordedBy: ["agency"],
+    label: { zh: "核定补缴金额", en: "Assess arrears" },
+    maxPerCase: 20,
+  },
+} satisfies Record<string, EventSpec>;
+
+export type RenewalEventV2 = CaseEventOf<typeof eventsV2>;
+
+const statesV2 = {
+  ...states,
+  arrearsAssessed: {
+    side: "insured",
+    step: 2,
+    label: { zh: "已核定补缴金额，待缴费", en: "Arrears assessed, payment due" },
+  },
+} satisfies Record<string, StateMeta>;
+
+/** Whether a recorded assessment adds up (pure arithmetic on integers). */
+export function assessmentAddsUp(
+  openedOn: string,
+  e: { firstMissedMonth: string; lastMissedMonth: string; assessment: RenewalAssessment },
+): boolean {
+  const a = e.assessment;
+  const first = monthNumber(e.firstMissedMonth);
+  const last = monthNumber(e.lastMissedMonth);
+  const lapse = monthNumber(openedOn.slice(0, 7));
+  if (first === null || last === null || lapse === null || first > last || first < lapse) return false;
+  if (a.monthsMissed !== last - first + 1) return false;
+  if (a.totalFen !== a.principalFen + a.lateFeeFen || !Number.isSafeInteger(a.totalFen)) return false;
+  if (!a.backPayable) {
+    return a.lines.length === 0 && a.totalFen === 0 && !a.continuity.continuous;
+  }
+  if (a.lines.length !== a.monthsMissed || a.waitingPeriodMonths !== 0 || !a.continuity.continuous) return false;
+  let principal = 0;
+  let lateFee = 0;
+  for (let i = 0; i < a.lines.length; i++) {
+    const line = a.lines[i]!;
+    if (monthNumber(line.month) !== first + i) return false;
+    principal += line.contributionFen;
+    lateFee += line.lateFeeFen;
+  }
+  return principal === a.principalFen && lateFee === a.lateFeeFen;
+}
+
+const withdrawV2 = { target: "withdrawn", actions: "recordWithdrawal" } as const;
+const assessV2 = { target: "arrearsAssessed", guard: "assessmentAddsUp", actions: "recordAssessment" } as const;
+
+export const renewalMachineV2 = setup({
+  types: {
+    context: {} as RenewalContextV2,
+    events: {} as RenewalEventV2,
+    input: {} as CaseInput,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    withinThreeMonths: ({ context, event }) => {
+      const limit = addCalendarMonths(context.openedOn, 3);
+      return limit !== null && DATE.test(event.occurredOn) && event.occurredOn <= limit;
+    },
+    assessmentAddsUp: ({ context, event }) =>
+      event.type === "ASSESS_ARREARS" && assessmentAddsUp(context.openedOn, event),
+    paysAssessedAmount: ({ context, event }) =>
+      event.type === "PAYMENT_RECEIVED" &&
+      context.assessment !== null &&
+      context.assessment.totalFen > 0 &&
+      event.amountFen === context.assessment.totalFen,
+    nothingToPay: ({ context }) => context.assessment !== null && context.assessment.totalFen === 0,
+  },
+  actions: {
+    recordContinuation: assign(({ event }) => ({ continuedOn: event.occurredOn })),
+    recordAssessment: assign(({ context, event }) => {
+      assertEvent(event, "ASSESS_ARREARS");
+      return {
+        assessment: event.assessment,
+        assessedFor: {
+          firstMissedMonth: event.firstMissedMonth,
+          lastMissedMonth: event.lastMissedMonth,
+          payer: event.payer,
+        },
+        assessmentCount: context.assessmentCount + 1,
+      };
+    }),
+    recordCancelled: assign({ recordCancelled: true }),
+    recordPayment: assign(({ event }) => {
+      assertEvent(event, "PAYMENT_RECEIVED");
+      return { paidFen: event.amountFen };
+    }),
+    recordWithdrawal: assign(({ event }) => {
+      assertEvent(event, "WITHDRAW");
+      return { withdrawalReason: event.reason };
+    }),
+  },
+}).createMachine({
+  id: "renewal",
+  version: String(VERSION_2),
+  initial: "lapsed",
+  context: ({ input }) => ({
+    openedOn: input.openedOn,
+    assessment: null,
+    assessedFor: null,
+    assessmentCount: 0,
+    paidFen: null,
+    recordCancelled: false,
+    continuedOn: null,
+    withdrawalReason: null,
+  }),
+  states: {
+    lapsed: {
+      meta: statesV2.lapsed,
+      on: {
+        CONTINUE_BY_EMPLOYER: { target: "continued", guard: "withinThreeMonths", actions: "recordContinuation" },
+        ASSESS_ARREARS: assessV2,
+        RECORD_CANCELLED: { target: "cancelled", actions: "recordCancelled" },
+        WITHDRAW: withdrawV2,
+      },
+    },
+    arrearsAssessed: {
+      meta: statesV2.arrearsAssessed,
+      on: {
+        ASSESS_ARREARS: assessV2,
+        PAYMENT_RECEIVED: { target: "paid", guard: "paysAssessedAmount", actions: "recordPayment" },
+        // not back-payable: nothing to pay, the person is enrolled anew and serves the waiting period
+        RESTORE: { target: "restored", guard: "nothingToPay" },
+        WITHDRAW: withdrawV2,
+      },
+    },
+    paid: {
+      meta: statesV2.paid,
+      on: { RESTORE: { target: "restored" }, WITHDRAW: withdrawV2 },
+    },
+    restored: { type: "final", meta: statesV2.restored },
+    cancelled: {
+      meta: statesV2.cancelled,
+      on: { REAPPLY: { target: "reapplied" }, WITHDRAW: withdrawV2 },
+    },
+    reapplied: {
+      meta: statesV2.reapplied,
+      on: { ASSESS_ARREARS: assessV2, WITHDRAW: withdrawV2 },
+    },
+    continued: { type: "final", meta: statesV2.continued },
+    withdrawn: { type: "final", meta: statesV2.withdrawn },
+  },
+});
+
+export const renewalV2: CaseMachineModule = {
+  type: "renewal",
+  version: VERSION_2,
+  label: renewal.label,
+  caseNumberPrefix: "RN",
+  singleAgency: true,
+  machine: renewalMachineV2,
+  events: eventsV2,
+  states: statesV2,
+  steps,
+  refusals: {
+    CONTINUE_BY_EMPLOYER: "continuation by a new employer must come within 3 months of the lapse",
+    ASSESS_ARREARS: "the assessment must add up (months, lines, sums) and no month may lie before the lapse",
+    PAYMENT_RECEIVED:
+      "amountFen must equal the assessed total (principal plus late fee), and there must be something to pay",
+    RESTORE: "cover is restored without payment only when the assessment has nothing to pay (not back-payable)",
+  },
+};

@@ -31,6 +31,12 @@ export interface LimitSpec {
   nationalMaxDays: number;
   /** whose agency's setting applies */
   agency: "transferOut" | "transferIn";
+  /**
+   * true: no national limit exists (e.g. the medical eligibility check, 医保办发〔2021〕43号 sets
+   * none); the step has a due date only when the agency sets this key, its own promise.
+   * `nationalMaxDays` is then only the largest value an agency may set.
+   */
+  agencyOnly?: boolean;
 }
 
 export interface StateMeta {

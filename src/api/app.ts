@@ -23,6 +23,7 @@ import { authRoutes, loginLimiter } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { caseImportRoutes } from "./routes/caseImport.ts";
+import { assessmentRoutes } from "./routes/assessment.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { reportRoutes } from "./routes/reports.ts";
@@ -145,6 +146,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   publicRoutes(deps);
   caseRoutes(deps);
   caseImportRoutes(deps);
+  assessmentRoutes(deps);
   adminRoutes(deps);
   webhookRoutes(deps);
   reportRoutes(deps);

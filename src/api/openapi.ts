@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import type { MachineCatalog } from "../engine/context.ts";
+import { requestSchemaFor } from "../engine/computedPayloads.ts";
 
 export function createRegistry() {
   const registry = new OpenAPIRegistry();
@@ -15,8 +16,9 @@ export function eventDocBody(machines: MachineCatalog): z.ZodType {
   for (const type of machines.types) {
     const mod = machines.latest(type);
     for (const [event, spec] of Object.entries(mod.events)) {
+      // an event whose recorded payload the service computes is requested with its own schema
       variants.push(
-        spec.payload
+        requestSchemaFor(mod, event)
           .extend({
             type: z.literal(event),
             occurredOn: z.string().optional().meta({ description: "China date YYYY-MM-DD; defaults to today" }),

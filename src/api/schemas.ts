@@ -65,6 +65,10 @@ const limitSpec = z.object({
   key: z.string().meta({ description: "the agencies' limit setting, e.g. medicalTransfer.transferOut" }),
   nationalMaxDays: z.number().int().meta({ description: "national ceiling in working days" }),
   agency: z.enum(["transferOut", "transferIn"]).meta({ description: "whose agency's setting applies" }),
+  agencyOnly: z.boolean().optional().meta({
+    description:
+      "no national limit: the step has a due date only when the agency sets the key (nationalMaxDays is then the most it may set)",
+  }),
 });
 
 export const machineDefinitionSchema = z
@@ -96,6 +100,10 @@ export const machineDefinitionSchema = z
         recordedBy: z.array(z.enum(["transferOut", "transferIn", "agency"])),
         label: labelSchema,
         payload: z.record(z.string(), z.unknown()).meta({ description: "JSON Schema of the event's payload" }),
+        computed: z.literal(true).optional().meta({
+          description:
+            "the service computes the recorded payload from this request (e.g. a renewal assessment from the regional policy)",
+        }),
       }),
     ),
   })
@@ -160,6 +168,18 @@ export const policySchema = z
     lateFeeAppliesToFlexible: z.boolean(),
     maxBackPayMonths: z.number().int(),
     waitingPeriodMonths: z.number().int(),
+    flexibleRateBasisPoints: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "rate for flexible employees; null: rateBasisPoints" }),
+    averageWageFen: z.number().int().nullable().meta({ description: "last year's average wage, fen a month" }),
+    baseFloorPercent: z.number().int().nullable().meta({ description: "lowest base, % of averageWageFen" }),
+    baseCeilingPercent: z.number().int().nullable().meta({ description: "highest base, % of averageWageFen" }),
+    reimbursementRatios: z
+      .array(z.object({ minContinuousMonths: z.number().int(), ratioPercent: z.number().int() }))
+      .nullable()
+      .meta({ description: "reimbursement ratio from so many continuous months on" }),
     createdAt: timestamp,
   })
   .meta({ id: "RegionalPolicy", description: "A regional renewal policy version, effective from a date" });

@@ -53,6 +53,27 @@ const pensionCertificate = {
   contributionMonths: 144,
   personalAccountFen: 3_456_700,
   arrearsFen: 0,
+  contributionWagesSince1998Fen: 28_805_833,
+};
+
+/** The renewal policy of SZ-SB's region (renewal assessments are computed from it). */
+const demoPolicy = {
+  region: "440300",
+  effectiveFrom: "2020-01-01",
+  contributionBaseFen: 700_000,
+  rateBasisPoints: 1000,
+  lateFeePerDayPpm: 500,
+  lateFeeAppliesToFlexible: false,
+  maxBackPayMonths: 3,
+  waitingPeriodMonths: 6,
+  flexibleRateBasisPoints: 600,
+  averageWageFen: 1_296_400,
+  baseFloorPercent: 60,
+  baseCeilingPercent: 300,
+  reimbursementRatios: JSON.stringify([
+    { minContinuousMonths: 0, ratioPercent: 60 },
+    { minContinuousMonths: 36, ratioPercent: 90 },
+  ]),
 };
 
 /** An insured person with a valid test ID number (region, birth date, sequence). */
@@ -84,11 +105,6 @@ const filed = (
   applicant: "employer" | "individual",
   ago: number,
 ): Act => [agency, { type: "FILE_APPLICATION", channel, applicant }, ago];
-const arrears = (monthsMissed: number, principalFen: number, lateFeeFen: number, ago: number): Act => [
-  "SZ-SB",
-  { type: "ASSESS_ARREARS", monthsMissed, principalFen, lateFeeFen, backPayable: true },
-  ago,
-];
 
 /** The demo cases, each in a different state; working days ago must not increase along a case. */
 const demoCases: DemoCase[] = [
@@ -124,11 +140,14 @@ const demoCases: DemoCase[] = [
     ["FZ-YB", { type: "ACCEPT" }, 18],
   ]),
   // a renewal after a lapse: arrears assessed, payment awaited
-  demo("renewal", insured("赵文博", "440303", "19880412", "792"), 10, [arrears(2, 180_000, 900, 4)]),
-  // a renewal completed: cover restored
+  // the missed months (the lapse's month) and the payment date are filled in below
+  demo("renewal", insured("赵文博", "440303", "19880412", "792"), 10, [
+    ["SZ-SB", { type: "ASSESS_ARREARS", payer: "employer", continuousMonthsBefore: 40 }, 4],
+  ]),
+  // a renewal completed: cover restored (the amount paid is the assessed total, filled in below)
   demo("renewal", insured("周静怡", "440304", "19930630", "813"), 25, [
-    arrears(1, 90_000, 0, 20),
-    ["SZ-SB", { type: "PAYMENT_RECEIVED", amountFen: 90_000 }, 16],
+    ["SZ-SB", { type: "ASSESS_ARREARS", payer: "flexible" }, 20],
+    ["SZ-SB", { type: "PAYMENT_RECEIVED" }, 16],
     ["SZ-SB", { type: "RESTORE" }, 15],
   ]),
 ];
@@ -190,6 +209,11 @@ async function main() {
       actors[s.agencyCode] = { kind: "staff", userId: user.id, username: user.username, agencyId: agency.id };
     }
 
+    if (!(await db.regionalPolicy.findFirst({ where: { region: demoPolicy.region } }))) {
+      await db.regionalPolicy.create({ data: demoPolicy });
+      print(`renewal policy for region ${demoPolicy.region} created`);
+    }
+
     const day = (n: number) => workingDaysBefore(ctx.calendar, today, n);
     const listed: { caseNumber: string; idNumber: string; type: string; state: string; created: boolean }[] = [];
     for (const d of demoCases) {
@@ -215,15 +239,24 @@ async function main() {
         occurredOn: day(d.openedWorkingDaysAgo),
       });
       let state = opened.state;
-      for (const [agency, { type, ...payload }, ago] of d.acts) {
-        state = (
-          await advanceCase(ctx, actors[agency], opened.id, {
-            type: String(type),
-            occurredOn: day(ago),
-            backdateReason: "demo data (seed:demo)",
-            payload,
-          })
-        ).case.state;
+      let assessedTotal = 0;
+      for (const [agency, { type, ...given }, ago] of d.acts) {
+        const payload: Record<string, unknown> = { ...given };
+        // renewal v2: the months missed are the lapse's month; the payment is the assessed total
+        if (type === "ASSESS_ARREARS") {
+          const month = opened.openedOn.slice(0, 7);
+          Object.assign(payload, { firstMissedMonth: month, lastMissedMonth: month, paysOn: day(ago) });
+        }
+        if (type === "PAYMENT_RECEIVED") payload.amountFen = assessedTotal;
+        const after = await advanceCase(ctx, actors[agency], opened.id, {
+          type: String(type),
+          occurredOn: day(ago),
+          backdateReason: "demo data (seed:demo)",
+          payload,
+        });
+        state = after.case.state;
+        const facts = (JSON.parse(after.case.snapshot) as { context: { assessment?: { totalFen: number } } }).context;
+        if (facts.assessment) assessedTotal = facts.assessment.totalFen;
       }
       listed.push({ caseNumber: opened.caseNumber, idNumber: d.insured.idNumber, type: d.type, state, created: true });
     }

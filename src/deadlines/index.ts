@@ -66,6 +66,18 @@ export function effectiveLimit(spec: LimitSpec, limits: AgencyLimits | undefined
   return spec.nationalMaxDays;
 }
 
+/**
+ * The limit that applies, or null when none does: a step whose spec is `agencyOnly` has a due date
+ * only when the agency has set the key (its own promise); otherwise as effectiveLimit.
+ */
+export function applicableLimit(spec: LimitSpec, limits: AgencyLimits | undefined): number | null {
+  if (spec.agencyOnly) {
+    const configured = limits && Object.hasOwn(limits, spec.key) ? limits[spec.key] : undefined;
+    if (!(typeof configured === "number" && Number.isInteger(configured) && configured >= 1)) return null;
+  }
+  return effectiveLimit(spec, limits);
+}
+
 export type AgencyLimitsValidation =
   { ok: true; value: AgencyLimits } | { ok: false; errors: { key: string; message: string }[] };
 
@@ -130,6 +142,13 @@ function due(calendar: WorkingCalendar, start: ChinaDate, spec: LimitSpec, limit
   return calendar.addWorkingDays(start, effectiveLimit(spec, limitsFor(spec.agency)));
 }
 
+/** The state's deadline if one applies to this case (an agencyOnly one only when the agency set it). */
+function activeDeadline(meta: StateMeta, limitsFor: LimitsFor): LimitSpec | undefined {
+  const spec = meta.deadline;
+  if (!spec) return undefined;
+  return applicableLimit(spec, limitsFor(spec.agency)) === null ? undefined : spec;
+}
+
 /**
  * Whether a date we keep (not recompute) relied on an unpublished year: the days relied on are
  * (start, due]. Without a start date we cannot tell, so the stored flag is carried over.
@@ -168,18 +187,19 @@ export function nextDeadlines(args: NextDeadlinesArgs): CaseDeadlines {
     );
   }
   const meta = metaOf(module, toState);
+  const deadline = activeDeadline(meta, limitsFor);
 
   let stepDueOn: ChinaDate | null = null;
   let stepStartedOn: ChinaDate | null = null;
   let stepProvisional = false;
   if (isFinal(meta)) {
     // cleared: nobody owes a step any more
-  } else if (meta.deadline && (fromState !== toState || previous.stepStartedOn === null)) {
-    const r = due(calendar, occurredOn, meta.deadline, limitsFor);
+  } else if (deadline && (fromState !== toState || previous.stepStartedOn === null)) {
+    const r = due(calendar, occurredOn, deadline, limitsFor);
     stepStartedOn = occurredOn;
     stepDueOn = r.value;
     stepProvisional = r.provisional;
-  } else if (meta.deadline) {
+  } else if (deadline) {
     // self-transition: the clock started when the state was entered keeps running
     stepStartedOn = previous.stepStartedOn;
     stepDueOn = previous.stepDueOn;
@@ -224,10 +244,11 @@ export function recomputeDeadlines(args: RecomputeDeadlinesArgs): CaseDeadlines 
   let stepDueOn: ChinaDate | null = null;
   let stepStartedOn: ChinaDate | null = null;
   let stepProvisional = false;
-  if (!isFinal(meta) && meta.deadline) {
+  const deadline = activeDeadline(meta, limitsFor);
+  if (!isFinal(meta) && deadline) {
     stepStartedOn = current.stepStartedOn;
     if (stepStartedOn !== null) {
-      const r = due(calendar, stepStartedOn, meta.deadline, limitsFor);
+      const r = due(calendar, stepStartedOn, deadline, limitsFor);
       stepDueOn = r.value;
       stepProvisional = r.provisional;
     } else {

@@ -45,6 +45,22 @@ export interface RegionalPolicy {
   lateFeeAppliesToFlexible: boolean;
   maxBackPayMonths: number;
   waitingPeriodMonths: number;
+  /** rate for flexible employees (灵活就业人员), basis points; absent: rateBasisPoints */
+  flexibleRateBasisPoints?: number | null;
+  /** last year's average wage (上年度社会平均工资), fen a month; with the two percentages it bounds the base */
+  averageWageFen?: number | null;
+  /** lowest base as a percentage of averageWageFen (seed 000: 70) */
+  baseFloorPercent?: number | null;
+  /** highest base as a percentage of averageWageFen (commonly 300) */
+  baseCeilingPercent?: number | null;
+  /** reimbursement ratio by continuous months (seed 002: 60 % after a break, 90 % after 36 months) */
+  reimbursementRatios?: ReimbursementTier[] | null;
+}
+
+/** From `minContinuousMonths` continuous months on, the ratio is `ratioPercent`. */
+export interface ReimbursementTier {
+  minContinuousMonths: number;
+  ratioPercent: number;
 }
 
 const int = () => z.number().int();
@@ -62,8 +78,30 @@ export const regionalPolicySchema = z
     lateFeeAppliesToFlexible: z.boolean(),
     maxBackPayMonths: int().min(0).max(120),
     waitingPeriodMonths: int().min(0).max(6),
+    flexibleRateBasisPoints: int().min(1).max(10_000).nullish(),
+    averageWageFen: int().min(1).max(1_000_000_000).nullish(),
+    baseFloorPercent: int().min(1).max(1_000).nullish(),
+    baseCeilingPercent: int().min(1).max(1_000).nullish(),
+    reimbursementRatios: z
+      .array(z.object({ minContinuousMonths: int().min(0).max(1200), ratioPercent: int().min(0).max(100) }).strict())
+      .max(20)
+      .nullish()
+      .refine((t) => !t || new Set(t.map((x) => x.minContinuousMonths)).size === t.length, {
+        error: "reimbursementRatios must not repeat minContinuousMonths",
+      }),
   })
-  .strict() satisfies z.ZodType<RegionalPolicy>;
+  .strict()
+  .refine((p) => (p.baseFloorPercent == null && p.baseCeilingPercent == null) || p.averageWageFen != null, {
+    error: "baseFloorPercent and baseCeilingPercent need averageWageFen",
+    path: ["averageWageFen"],
+  })
+  .refine(
+    (p) => p.baseFloorPercent == null || p.baseCeilingPercent == null || p.baseFloorPercent <= p.baseCeilingPercent,
+    {
+      error: "baseFloorPercent must not exceed baseCeilingPercent",
+      path: ["baseCeilingPercent"],
+    },
+  ) satisfies z.ZodType<RegionalPolicy>;
 
 function parsePolicy(policy: RegionalPolicy): RegionalPolicy {
   const r = regionalPolicySchema.safeParse(policy);
@@ -114,6 +152,11 @@ export interface ArrearsInput {
   lastMissedMonth: string; // YYYY-MM
   paidOn: string; // YYYY-MM-DD, China date
   flexibleEmployee: boolean;
+  /**
+   * The person's declared monthly base (fen). Clamped to the policy's floor and ceiling when it
+   * has averageWageFen; absent: the policy's contributionBaseFen (itself clamped the same way).
+   */
+  declaredBaseFen?: number;
   /** Day of month the contribution is due; default "endOfMonth". Clamped to the month's length. */
   dueDay?: number | "endOfMonth";
   /** 0 = due in the contribution month (default), 1 = due in the following month. */
@@ -122,6 +165,8 @@ export interface ArrearsInput {
 
 export interface ArrearsMonth {
   month: string;
+  /** the base the month is charged on (after clamping) */
+  baseFen: Fen;
   principalFen: Fen;
   dueDate: string;
   daysLate: number;
@@ -136,6 +181,36 @@ export interface ArrearsResult {
   backPayable: boolean;
   waitingPeriodMonths: number;
   perMonth: ArrearsMonth[];
+}
+
+/** The base's floor and ceiling in fen (half up), or null without averageWageFen / the percentage. */
+export function baseBounds(policy: RegionalPolicy): { floorFen: Fen | null; ceilingFen: Fen | null } {
+  const avg = policy.averageWageFen;
+  const pct = (p: number | null | undefined) => (avg == null || p == null ? null : mulRate(avg, p, 100, "halfUp"));
+  return { floorFen: pct(policy.baseFloorPercent), ceilingFen: pct(policy.baseCeilingPercent) };
+}
+
+/**
+ * The monthly base charged: the declared base (default: the policy's contributionBaseFen) clamped
+ * into [floor, ceiling]. Seed 000: average wage 8,000.00 × 70 % = 5,600.00 minimum base.
+ */
+export function contributionBase(policy: RegionalPolicy, declaredBaseFen?: number): Fen {
+  if (declaredBaseFen !== undefined && !(Number.isSafeInteger(declaredBaseFen) && declaredBaseFen >= 0)) {
+    throw new DomainError("invalid_amount", `declaredBaseFen must be a whole number of fen, got ${declaredBaseFen}`);
+  }
+  let base = declaredBaseFen ?? policy.contributionBaseFen;
+  const { floorFen, ceilingFen } = baseBounds(policy);
+  if (floorFen !== null && base < floorFen) base = floorFen;
+  if (ceilingFen !== null && base > ceilingFen) base = ceilingFen;
+  return base;
+}
+
+/** The ratio of the highest tier reached by `continuousMonths`, or null when the policy lists none. */
+export function reimbursementRatio(policy: RegionalPolicy, continuousMonths: number): number | null {
+  const tiers = [...(policy.reimbursementRatios ?? [])].sort((a, b) => a.minContinuousMonths - b.minContinuousMonths);
+  let ratio: number | null = null;
+  for (const t of tiers) if (continuousMonths >= t.minContinuousMonths) ratio = t.ratioPercent;
+  return ratio;
 }
 
 export function computeArrears(input: ArrearsInput): ArrearsResult {
@@ -179,7 +254,12 @@ export function computeArrears(input: ArrearsInput): ArrearsResult {
     };
   }
 
-  const monthly = mulRate(policy.contributionBaseFen, policy.rateBasisPoints, 10_000, "halfUp");
+  const baseFen = contributionBase(policy, input.declaredBaseFen);
+  const rate =
+    input.flexibleEmployee && policy.flexibleRateBasisPoints != null
+      ? policy.flexibleRateBasisPoints
+      : policy.rateBasisPoints;
+  const monthly = mulRate(baseFen, rate, 10_000, "halfUp");
   const chargeLateFee = !input.flexibleEmployee || policy.lateFeeAppliesToFlexible;
   const perMonth: ArrearsMonth[] = [];
   for (let i = first; i <= last; i++) {
@@ -191,7 +271,7 @@ export function computeArrears(input: ArrearsInput): ArrearsResult {
     const lateFeeFen = chargeLateFee
       ? mulRate(monthly, BigInt(policy.lateFeePerDayPpm) * BigInt(daysLate), 1_000_000, "halfUp")
       : 0;
-    perMonth.push({ month: monthFromIndex(i).text, principalFen: monthly, dueDate, daysLate, lateFeeFen });
+    perMonth.push({ month: monthFromIndex(i).text, baseFen, principalFen: monthly, dueDate, daysLate, lateFeeFen });
   }
   const principalFen = sumFen(...perMonth.map((m) => m.principalFen));
   const lateFeeFen = sumFen(...perMonth.map((m) => m.lateFeeFen));

@@ -16,6 +16,8 @@ import type { IdempotentWrite } from "./idempotency.ts";
 import { checkBackdateReason, checkOccurredOn } from "./occurredOn.ts";
 import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
+import { computedPayloadFor } from "./computedPayloads.ts";
+import type { z } from "zod";
 import { indexedUnchanged, storeFor } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -84,16 +86,19 @@ async function advanceOnce(
   if (!spec.recordedBy.some((s) => sides.includes(s))) {
     throw problems.forbidden(`${input.type} is recorded by the ${spec.recordedBy.join(" or ")} agency, not by yours.`);
   }
-  const parsed = spec.payload.safeParse(input.payload);
-  if (!parsed.success) throw problems.invalid(zodErrors(parsed.error.issues));
+  // Some events' recorded payload is computed by the service from the request (./computedPayloads.ts).
+  const hook = computedPayloadFor(mod, input.type);
+  const requested = (hook?.request ?? spec.payload).safeParse(input.payload);
+  if (!requested.success) throw problems.invalid(zodErrors(requested.error.issues));
   // Free text in a payload (a refusal or withdrawal reason) is read back by people: checked here,
   // before the machine sees it, so the machines' payload schemas (and versions) stay as they are.
-  const unsafe = unsafePayloadText(parsed.data);
+  const unsafe = unsafePayloadText(requested.data);
   if (unsafe) throw problems.invalid([unsafe]);
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
   const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
 
   await checkEventLimit(ctx, c, input.type, spec.maxPerCase);
+  const parsed = hook ? recordedPayload(spec, await hook.compute(ctx, c, requested.data)) : requested;
 
   const event = { ...parsed.data, type: input.type, occurredOn };
   // The guards run once: a refused event comes back unchanged.
@@ -234,6 +239,13 @@ async function checkEventLimit(ctx: EngineContext, c: CaseWithAgencies, type: st
     `${type} may be recorded at most ${maxPerCase} times on one case, and this case has ${recorded}.`,
     { eventType: type, maxPerCase, recorded, state: c.state },
   );
+}
+
+/** A computed payload must pass the machine's own schema: otherwise the service is wrong, not the clerk. */
+function recordedPayload(spec: { payload: z.ZodObject }, payload: Record<string, unknown>) {
+  const r = spec.payload.safeParse(payload);
+  if (!r.success) throw new Error(`computed payload does not match the event schema: ${r.error.message}`);
+  return r;
 }
 
 function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {

@@ -15,6 +15,17 @@ import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { detailHints, detailHintsShape, queueHints, queueHintsShape } from "./caseHints.ts";
+import { assessmentOf, assessmentViewSchema, paymentDueOf, paymentDueSchema } from "./assessmentView.ts";
+
+function withAssessment(type: string, context: Record<string, unknown>) {
+  const assessment = assessmentOf(type, context);
+  return assessment === undefined ? {} : { assessment };
+}
+
+function withPaymentDue(type: string, state: string, context: Record<string, unknown> | undefined) {
+  const paymentDue = context === undefined ? undefined : paymentDueOf(type, state, context);
+  return paymentDue === undefined ? {} : { paymentDue };
+}
 
 /** The insured person's name and ID number, decrypted (they are stored encrypted: docs/personal-data.md). */
 function insuredOf(ctx: EngineContext, c: Pick<CaseWithAgencies, "insuredName" | "insuredIdNumber">) {
@@ -87,6 +98,9 @@ export const caseViewSchema = z
     progress: progressSchema,
     allowedEvents: z.array(z.string()).meta({ description: "the events you may record now" }),
     facts: json.meta({ description: "what the machine has recorded (its context)" }),
+    assessment: assessmentViewSchema.nullable().optional().meta({
+      description: "renewals: the arrears assessment (null before one)",
+    }),
     createdAt: timestamp,
     updatedAt: timestamp,
     ...detailHintsShape,
@@ -161,6 +175,9 @@ export const caseStatusSchema = z
         }),
       }),
     ),
+    paymentDue: paymentDueSchema.optional().meta({
+      description: "renewals awaiting payment: the total due, by when, and the waiting period's end",
+    }),
     timelineOmitted: z
       .number()
       .int()
@@ -240,6 +257,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     progress: progressOf(mod, c.state),
     allowedEvents: allowedEventsFor(ctx, c, actor),
     facts: snapshot.context ?? {},
+    ...withAssessment(c.type, snapshot.context ?? {}),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     ...detailHints(ctx, c, actor),
@@ -330,8 +348,12 @@ function compactTimeline(mod: CaseMachineModule, events: StatusSource["timeline"
   return { timeline: entries.slice(omitted), omitted };
 }
 
-/** The answer to an insured person's status lookup: progress and timeline, no staff names. */
-export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson {
+/**
+ * The answer to an insured person's status lookup: progress and timeline, no staff names.
+ * `context`: the machine's facts, read only for the cases whose answer shows some of them
+ * (needsStatusContext: a renewal awaiting payment shows the total due).
+ */
+export function statusView(ctx: EngineContext, c: StatusSource, context?: Record<string, unknown>): CaseStatusJson {
   const mod = moduleOf(ctx, c);
   const insured = insuredOf(ctx, c);
   const { timeline, omitted } = compactTimeline(mod, c.timeline);
@@ -351,6 +373,7 @@ export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson 
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
     timeline,
+    ...withPaymentDue(c.type, c.state, context),
     ...(omitted > 0 ? { timelineOmitted: omitted } : {}),
   };
 }

@@ -29,9 +29,10 @@
 // sorted by agency code, case type and step order.
 import type { CaseMachineModule, StateMeta, Label } from "../../machines/types.ts";
 import type { CaseType } from "../../machines/index.ts";
-import { effectiveLimit } from "../deadlines/index.ts";
+import { applicableLimit } from "../deadlines/index.ts";
 import { parseLimits } from "../engine/caseMachine.ts";
 import { DEADLINE_MISSED } from "../engine/types.ts";
+import { REFUSAL_REASONS, type RefusalReasonCode } from "../../machines/runtime.ts";
 import type { EngineContext } from "../engine/context.ts";
 
 export interface SlaRow {
@@ -57,7 +58,26 @@ export interface SlaReport {
   /** the China date `open` and `overdue` are counted on */
   asOf: string;
   rows: SlaRow[];
+  /** REFUSE events dated in [from, to], per refusing agency, case type and reason code */
+  refusals: RefusalRow[];
 }
+
+/**
+ * Refusals counted per reason code. The code is read from the REFUSE payload (`reasonCode`, from
+ * the second machine versions on: machines/runtime.ts REFUSAL_REASONS); a refusal recorded
+ * without one (version 1 cases, free text only) counts as UNSPECIFIED_REFUSAL. A payload with
+ * only `reason` on a newer version means `other` (refusalPayload) and is counted as `other`.
+ * The refusing agency is the case's transfer-in agency (the one that checks eligibility).
+ */
+export interface RefusalRow {
+  agency: string;
+  caseType: string;
+  reasonCode: string;
+  label: Label;
+  count: number;
+}
+
+export const UNSPECIFIED_REFUSAL = "unspecified";
 
 export const SLA_CSV_COLUMNS = [
   "agency",
@@ -225,8 +245,8 @@ export async function slaReport(
     let dueOn = e.stepDueOn;
     if (dueOn === null && entered) {
       const agency = agencies.get(agencyId);
-      const limit = effectiveLimit(meta.deadline!, parseLimits(agency?.limits ?? "{}"));
-      dueOn = ctx.calendar.addWorkingDays(entered.occurredOn, limit).value;
+      const limit = applicableLimit(meta.deadline!, parseLimits(agency?.limits ?? "{}"));
+      if (limit !== null) dueOn = ctx.calendar.addWorkingDays(entered.occurredOn, limit).value;
     }
     const flagged = (missed.get(e.caseId) ?? []).some(
       (m) => m.state === e.fromState && m.seq < e.seq && m.seq > (entered?.seq ?? 0),
@@ -274,7 +294,66 @@ export async function slaReport(
             ? 1
             : a.order - b.order,
   );
-  return { from: q.from, to: q.to, asOf: today, rows: rows.map(({ order: _order, ...r }) => r) };
+  const refusals = (await refusalCounts(ctx, q.from, q.to, agencies)).filter((r) => !q.agency || r.agency === q.agency);
+  return { from: q.from, to: q.to, asOf: today, rows: rows.map(({ order: _order, ...r }) => r), refusals };
+}
+
+async function refusalCounts(
+  ctx: EngineContext,
+  from: string,
+  to: string,
+  agencies: Map<number, { code: string }>,
+): Promise<RefusalRow[]> {
+  const events = await ctx.db.caseEvent.findMany({
+    where: { type: "REFUSE", occurredOn: { gte: from, lte: to } },
+    select: { payload: true, case: { select: { type: true, machineVersion: true, toAgencyId: true } } },
+  });
+  const counts = new Map<string, RefusalRow>();
+  for (const e of events) {
+    const code = reasonCodeOf(e.payload, e.case.machineVersion);
+    const agency = agencies.get(e.case.toAgencyId)?.code ?? "";
+    const key = `${agency}\u0000${e.case.type}\u0000${code}`;
+    const row = counts.get(key) ?? {
+      agency,
+      caseType: e.case.type,
+      reasonCode: code,
+      label: refusalLabel(code),
+      count: 0,
+    };
+    row.count++;
+    counts.set(key, row);
+  }
+  return [...counts.values()].sort(
+    (a, b) =>
+      a.agency.localeCompare(b.agency) ||
+      a.caseType.localeCompare(b.caseType) ||
+      a.reasonCode.localeCompare(b.reasonCode),
+  );
+}
+
+function reasonCodeOf(payload: string, machineVersion: number): string {
+  let p: { reasonCode?: unknown; reason?: unknown } = {};
+  try {
+    p = JSON.parse(payload) as typeof p;
+  } catch {
+    // unreadable: unspecified
+  }
+  if (typeof p.reasonCode === "string" && Object.hasOwn(REFUSAL_REASONS, p.reasonCode)) return p.reasonCode;
+  return machineVersion >= 2 && typeof p.reason === "string" ? "other" : UNSPECIFIED_REFUSAL;
+}
+
+function refusalLabel(code: string): Label {
+  if (Object.hasOwn(REFUSAL_REASONS, code)) return REFUSAL_REASONS[code as RefusalReasonCode];
+  return { zh: "未注明原因代码", en: "No reason code (free text only)" };
+}
+
+export const REFUSAL_CSV_COLUMNS = ["agency", "caseType", "reasonCode", "labelZh", "labelEn", "count"] as const;
+
+export function refusalsCsv(report: SlaReport): string {
+  const lines = report.refusals.map((r) =>
+    [r.agency, r.caseType, r.reasonCode, r.label.zh, r.label.en, r.count].map(csvCell).join(","),
+  );
+  return [REFUSAL_CSV_COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";
 }
 
 /** CSV field quoting per RFC 4180, and a leading ' for cells a spreadsheet would run as formulas. */

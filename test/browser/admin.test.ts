@@ -106,7 +106,12 @@ describe("admin pages", () => {
     await v.getByRole("textbox", { name: "Region", exact: true }).fill("350100");
     await v.getByLabel("Effective from").fill("2026-01-01");
     await v.getByLabel("Contribution base (yuan per month)").fill("4567.89");
-    await v.getByLabel("Rate (basis points)").fill("1000");
+    // rates in the units people use: 10 % (1000 basis points); the late fee defaults to 5 per ten thousand a day
+    await v.getByLabel("Rate (%)").fill("10");
+    await v.getByLabel("Last year's average wage (yuan a month)").fill("8000");
+    await v.getByLabel("Lowest base (% of the average wage)").fill("70");
+    await v.getByLabel("Highest base (% of the average wage)").fill("300");
+    await v.getByLabel("Reimbursement ratio by continuous months (e.g. 0:60, 36:90)").fill("0:60, 36:90");
     await page.getByRole("button", { name: "Add policy" }).click();
     await page.getByText("Policy for 350100 from 2026-01-01 added.").waitFor();
     const p = await api.call("GET", "/api/admin/policies", { token: tokens.admin });
@@ -115,6 +120,14 @@ describe("admin pages", () => {
       contributionBaseFen: 456_789,
       rateBasisPoints: 1000,
       lateFeePerDayPpm: 500,
+      averageWageFen: 800_000,
+      baseFloorPercent: 70,
+      baseCeilingPercent: 300,
+      flexibleRateBasisPoints: null,
+      reimbursementRatios: [
+        { minContinuousMonths: 0, ratioPercent: 60 },
+        { minContinuousMonths: 36, ratioPercent: 90 },
+      ],
     });
     await shot(page, T, "02-policies");
     expect(await a11yProblems(page)).toEqual([]);

@@ -159,7 +159,22 @@ describe("the SLA report", () => {
   it("counts open, overdue and completed steps per agency and step, as JSON", async () => {
     const r = await api.call("GET", "/api/admin/reports/sla?from=2026-09-01&to=2026-09-30", { token: tokens.admin });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toEqual({ from: "2026-09-01", to: "2026-09-30", asOf: "2026-11-30", rows: septemberRows });
+    expect(r.body).toEqual({
+      from: "2026-09-01",
+      to: "2026-09-30",
+      asOf: "2026-11-30",
+      rows: septemberRows,
+      // the pension refusal of 4 Sep: a version 2 case refused with the reason alone counts as other
+      refusals: [
+        {
+          agency: "XM",
+          caseType: "pensionTransfer",
+          reasonCode: "other",
+          label: { zh: "其他原因", en: "Other" },
+          count: 1,
+        },
+      ],
+    });
   });
 
   it("only counts completions within [from, to]", async () => {

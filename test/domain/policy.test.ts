@@ -84,9 +84,30 @@ describe("computeArrears", () => {
       backPayable: true,
       waitingPeriodMonths: 0,
       perMonth: [
-        { month: "2024-01", principalFen: 50_000, dueDate: "2024-01-31", daysLate: 131, lateFeeFen: 3275 },
-        { month: "2024-02", principalFen: 50_000, dueDate: "2024-02-29", daysLate: 102, lateFeeFen: 2550 },
-        { month: "2024-03", principalFen: 50_000, dueDate: "2024-03-31", daysLate: 71, lateFeeFen: 1775 },
+        {
+          month: "2024-01",
+          baseFen: 500_000,
+          principalFen: 50_000,
+          dueDate: "2024-01-31",
+          daysLate: 131,
+          lateFeeFen: 3275,
+        },
+        {
+          month: "2024-02",
+          baseFen: 500_000,
+          principalFen: 50_000,
+          dueDate: "2024-02-29",
+          daysLate: 102,
+          lateFeeFen: 2550,
+        },
+        {
+          month: "2024-03",
+          baseFen: 500_000,
+          principalFen: 50_000,
+          dueDate: "2024-03-31",
+          daysLate: 71,
+          lateFeeFen: 1775,
+        },
       ],
     });
   });
@@ -124,6 +145,7 @@ describe("computeArrears", () => {
     });
     expect(r.perMonth[0]).toEqual({
       month: "2025-03",
+      baseFen: 500_000,
       principalFen: 50_000,
       dueDate: "2025-03-31",
       daysLate: 0,

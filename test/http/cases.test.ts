@@ -434,14 +434,14 @@ describe("operations", () => {
         },
         {
           type: "pensionTransfer",
-          latestVersion: 1,
+          latestVersion: 2,
           label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
           singleAgency: false,
           caseNumberPrefix: "PT",
         },
         {
           type: "renewal",
-          latestVersion: 1,
+          latestVersion: 2,
           label: { zh: "断缴后续保", en: "Renewal after a lapse" },
           singleAgency: true,
           caseNumberPrefix: "RN",

@@ -23,6 +23,9 @@ import {
 } from "../../machines/runtime.ts";
 import { happyPaths, inputs, on, payloadOf, samples } from "./samples.ts";
 
+// Version 1 of each type (the later versions: test/machines/versions-v2.test.ts).
+const machineV1 = (type: CaseType) => getMachine(type, 1)!;
+
 const dir = new URL("../../machines/", import.meta.url);
 const source = (file: string) => readFileSync(new URL(file, dir), "utf8");
 // one file per case type, named after it (docs/case-types.md)
@@ -42,15 +45,18 @@ function imports(code: string): string[] {
 const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
 
 describe("registry", () => {
-  it("lists the three case types, version 1 each", () => {
+  it("lists the three case types; new cases get the highest version", () => {
     expect([...caseTypes].sort()).toEqual(["medicalTransfer", "pensionTransfer", "renewal"]);
     for (const type of caseTypes) {
+      const versions = Object.keys(machineRegistry[type]).map(Number);
+      expect(versions[0]).toBe(1);
       expect(latestMachine(type).type).toBe(type);
-      expect(latestMachine(type).version).toBe(1);
-      expect(getMachine(type, 1)).toBe(latestMachine(type));
-      expect(getMachine(type, 2)).toBeUndefined();
-      expect(Object.keys(machineRegistry[type])).toEqual(["1"]);
+      expect(latestMachine(type).version).toBe(Math.max(...versions));
+      expect(getMachine(type, latestMachine(type).version)).toBe(latestMachine(type));
+      expect(getMachine(type, 99)).toBeUndefined();
     }
+    expect(Object.keys(machineRegistry.renewal)).toEqual(["1", "2"]);
+    expect(Object.keys(machineRegistry.pensionTransfer)).toEqual(["1", "2"]);
     expect(getMachine("nope" as CaseType, 1)).toBeUndefined();
     expect(() => latestMachine("nope" as CaseType)).toThrow();
   });
@@ -116,7 +122,7 @@ describe("purity", () => {
 });
 
 describe.each(caseTypes)("%s: contract", (type) => {
-  const mod = latestMachine(type);
+  const mod = machineV1(type);
   const root = mod.machine.root;
 
   it("machine id/version match the module; flat, no timers, no invoked actors", () => {
@@ -235,7 +241,7 @@ const allowedTables: Record<CaseType, Record<string, string[]>> = {
 };
 
 describe.each(caseTypes)("%s: allowedEvents per state", (type) => {
-  const mod = latestMachine(type);
+  const mod = machineV1(type);
   const context = initialSnapshot(mod, inputs[type]).context;
   it.each(Object.entries(allowedTables[type]))("%s → %j", (state, expected) => {
     const snapshot = mod.machine.resolveState({ value: state, context });
@@ -248,7 +254,7 @@ describe.each(caseTypes)("%s: allowedEvents per state", (type) => {
 
 describe("module-level facts from the brief", () => {
   it("medicalTransfer deadlines, sides, recordedBy, steps", () => {
-    const m = latestMachine("medicalTransfer");
+    const m = machineV1("medicalTransfer");
     expect(m.steps).toBe(6);
     expect(m.overall).toEqual({
       startsWith: "ACCEPT",
@@ -303,7 +309,7 @@ describe("module-level facts from the brief", () => {
   });
 
   it("pensionTransfer deadlines and overall", () => {
-    const p = latestMachine("pensionTransfer");
+    const p = machineV1("pensionTransfer");
     expect(p.overall).toEqual({
       startsWith: "FILE_APPLICATION",
       key: "pensionTransfer.overall",
@@ -328,7 +334,7 @@ describe("module-level facts from the brief", () => {
   });
 
   it("renewal: one agency, no working-day deadlines", () => {
-    const r = latestMachine("renewal");
+    const r = machineV1("renewal");
     expect(r.overall).toBeUndefined();
     expect(r.steps).toBe(4);
     for (const meta of Object.values(r.states)) {
@@ -339,7 +345,7 @@ describe("module-level facts from the brief", () => {
   });
 
   it("medicalTransfer: WITHDRAW only before transferOut; refused may file again", () => {
-    const m = latestMachine("medicalTransfer");
+    const m = machineV1("medicalTransfer");
     const withdraw: CaseEvent = { type: "WITHDRAW", occurredOn: on, reason: "不再转移" };
     for (const [state, meta] of Object.entries(m.states)) {
       const s = m.machine.resolveState({ value: state, context: initialSnapshot(m, inputs.medicalTransfer).context });

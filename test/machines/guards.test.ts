@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { transition } from "xstate";
 import type { CaseType } from "../../machines/index.ts";
-import { caseTypes, latestMachine } from "../../machines/index.ts";
+import { caseTypes, getMachine } from "../../machines/index.ts";
 import { addCalendarMonths } from "../../machines/renewal.ts";
 import {
   canTake,
@@ -14,6 +14,9 @@ import {
   type PersistedCaseSnapshot,
 } from "../../machines/runtime.ts";
 import { inputs, on } from "./samples.ts";
+
+// Version 1 of each type (the later versions: test/machines/versions-v2.test.ts).
+const machineV1 = (type: CaseType) => getMachine(type, 1)!;
 
 interface GuardCase {
   type: CaseType;
@@ -130,7 +133,7 @@ const cases: GuardCase[] = [
 ];
 
 function run(type: CaseType, input: { openedOn: string }, events: CaseEvent[]): PersistedCaseSnapshot {
-  const mod = latestMachine(type);
+  const mod = machineV1(type);
   let persisted = persist(initialSnapshot(mod, input));
   for (const event of events) {
     const result = nextSnapshot(mod, persisted, event);
@@ -143,13 +146,13 @@ function run(type: CaseType, input: { openedOn: string }, events: CaseEvent[]): 
 describe("named guards", () => {
   it("every guard of every machine has a case here", () => {
     const named = (type: CaseType) =>
-      Object.keys(latestMachine(type).machine.implementations.guards).map((g) => `${type}.${g}`);
+      Object.keys(machineV1(type).machine.implementations.guards).map((g) => `${type}.${g}`);
     const all = caseTypes.flatMap(named).sort();
     expect([...new Set(cases.map((c) => `${c.type}.${c.guard}`))].sort()).toEqual(all);
   });
 
   it.each(cases.map((c) => [`${c.type}.${c.guard}`, c] as const))("%s refuses, then accepts", (_n, c) => {
-    const mod = latestMachine(c.type);
+    const mod = machineV1(c.type);
     const input = c.input ?? inputs[c.type];
     const at = run(c.type, input, c.before);
     const restored = mod.machine.resolveState(at);
@@ -184,7 +187,7 @@ describe("named guards", () => {
     expect(at.context).toMatchObject({ principalFen: 60_000, lateFeeFen: 0, monthsMissed: 8 });
     expect(at.context).toMatchObject({ waitingPeriodApplies: true, assessmentCount: 2 });
     // the old amount no longer pays
-    const mod = latestMachine("renewal");
+    const mod = machineV1("renewal");
     expect(nextSnapshot(mod, at, ev("PAYMENT_RECEIVED", { amountFen: 120_600 })).changed).toBe(false);
     expect(nextSnapshot(mod, at, ev("PAYMENT_RECEIVED", { amountFen: 60_000 })).state).toBe("paid");
   });

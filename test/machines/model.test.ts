@@ -3,9 +3,12 @@
 import { describe, expect, it } from "vitest";
 import type { AnyMachineSnapshot } from "xstate";
 import { getAdjacencyMap, getShortestPaths, type AdjacencyValue, type StatePath } from "xstate/graph";
-import { caseTypes, latestMachine } from "../../machines/index.ts";
+import { caseTypes, getMachine, latestMachine, type CaseType } from "../../machines/index.ts";
 import { canTake, initialSnapshot, nextSnapshot, persist, type CaseEvent } from "../../machines/runtime.ts";
 import { inputs, payloadOf, samples } from "./samples.ts";
+
+// Version 1 of each type (the later versions: test/machines/versions-v2.test.ts).
+const machineV1 = (type: CaseType) => getMachine(type, 1)!;
 
 type Path = StatePath<AnyMachineSnapshot, CaseEvent>;
 
@@ -32,7 +35,7 @@ function definitionEdges(mod: ReturnType<typeof latestMachine>): Set<string> {
 }
 
 describe.each(caseTypes)("%s: model-based paths", (type) => {
-  const mod = latestMachine(type);
+  const mod = machineV1(type);
   const options = {
     input: inputs[type],
     serializeState,

@@ -256,6 +256,20 @@ const rows: Row[] = [
     expect: caseReader,
     send: (role) => call(role, "GET", `/api/cases/${ref.id}/events`),
   },
+  // --- renewal assessments (issue 16): the reference case is a medical transfer, so the staff of
+  // its agencies get 409 (no assessment computed for it); the table changes nothing either way
+  {
+    method: "POST",
+    path: "/api/cases/{id}/assessment-preview",
+    expect: by(401, 401, 409, 409, 403, 401, 403),
+    send: (role) =>
+      call(role, "POST", `/api/cases/${ref.id}/assessment-preview`, {
+        firstMissedMonth: "2026-10",
+        lastMissedMonth: "2026-11",
+        payer: "employer",
+      }),
+  },
+  // --- end renewal assessments
   {
     method: "POST",
     path: "/api/admin/agencies",

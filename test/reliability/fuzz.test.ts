@@ -88,6 +88,34 @@ beforeAll(async () => {
     const c = await medicalCaseIn(api, t, state, people[i], i === 7 ? 1_000 : 0);
     cases.push({ id: c.id, caseNumber: c.caseNumber, idNumber: people[i].idNumber });
   }
+  // --- renewal assessments (issue 16): a Fuzhou policy and a renewal case for the preview
+  expect(
+    (
+      await api.call("POST", "/api/admin/policies", {
+        token: t.admin,
+        body: {
+          region: "350100",
+          effectiveFrom: "2020-01-01",
+          contributionBaseFen: 500_000,
+          rateBasisPoints: 1000,
+          lateFeePerDayPpm: 500,
+          lateFeeAppliesToFlexible: false,
+          maxBackPayMonths: 3,
+          waitingPeriodMonths: 6,
+          averageWageFen: 800_000,
+          baseFloorPercent: 70,
+          baseCeilingPercent: 300,
+        },
+      })
+    ).status,
+  ).toBe(201);
+  const renewalCase = await api.call("POST", "/api/cases", {
+    token: t.out,
+    body: { type: "renewal", insured: people[11], fromAgency: "FZ", occurredOn: "2026-10-15" },
+  });
+  expect(renewalCase.status).toBe(201);
+  renewalIds.push(renewalCase.body.id);
+  // --- end renewal assessments
   store = openStore(server.databaseUrl);
   fingerprint = store.fingerprint();
 });
@@ -330,6 +358,19 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
         { requiredKeys: [] },
       ),
     },
+  ),
+  // renewal assessments (issue 16): the preview's request, each field mostly valid
+  assessment: fc.record(
+    {
+      firstMissedMonth: mostly(fc.constantFrom("2026-10", "2026-11", "2026-09", "2099-01"), weirdString),
+      lastMissedMonth: mostly(fc.constantFrom("2026-10", "2026-11", "2026-12", "2027-01"), weirdString),
+      payer: mostly(fc.constantFrom("employer", "flexible"), weirdString),
+      paysOn: sometimes(dateish, 50),
+      declaredBaseFen: sometimes(numberish, 30),
+      continuousMonthsBefore: sometimes(numberish, 30),
+      extra: sometimes(fc.jsonValue({ maxDepth: 2 }), 10),
+    },
+    { requiredKeys: [] },
   ),
   agency: fc.record(
     {
@@ -691,6 +732,8 @@ interface Endpoint {
 }
 
 const caseIds = () => cases.map((c) => c.id);
+/** renewal cases (issue 16: the assessment preview) */
+const renewalIds: string[] = [];
 /** The endpoints and their arbitraries; built inside the tests, once the cases exist. */
 const endpoints = (shaped = shapes()): Endpoint[] => [
   {
@@ -854,6 +897,13 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
     method: "GET",
     path: segment(["ABCDEFGHJKMN", "abcd-efgh-jkmn", "222222222222", "0O1I0O1I0O1I"]).map((s) => `/api/verify/${s}`),
   },
+  // renewal assessments (issue 16)
+  {
+    name: "preview assessment",
+    method: "POST",
+    path: segment([...renewalIds, ...caseIds()]).map((s) => `/api/cases/${s}/assessment-preview`),
+    body: bodyArb(shaped.assessment),
+  },
 ];
 
 /** The documented operations the named properties below fuzz, with shaped bodies. */
@@ -894,6 +944,8 @@ const documentedByName = [
   "POST /api/status/documents",
   "POST /api/status/documents/pdf",
   "GET /api/verify/{code}",
+  // renewal assessments (issue 16)
+  "POST /api/cases/{id}/assessment-preview",
 ];
 
 const endpointNames = [
@@ -933,6 +985,8 @@ const endpointNames = [
   "POST insured documents",
   "POST insured document pdf",
   "GET verify document",
+  // renewal assessments (issue 16)
+  "POST preview assessment",
 ];
 
 describe("fuzzing every endpoint", () => {

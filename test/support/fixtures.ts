@@ -127,12 +127,16 @@ export const medicalCertificate = (o: Fields = {}) => ({
   ...o,
 });
 
-/** A pension transfer's ISSUE_CERTIFICATE: 120 months, personal account 4 567 800 fen, no arrears, unless told otherwise. */
+/**
+ * A pension transfer's ISSUE_CERTIFICATE: 120 months, personal account 4 567 800 fen, no arrears,
+ * contribution wages since 1998 of 19 546 667 fen (pooled share 2 345 600 fen), unless told otherwise.
+ */
 export const pensionCertificate = (o: Fields = {}) => ({
   type: "ISSUE_CERTIFICATE",
   contributionMonths: 120,
   personalAccountFen: 4_567_800,
   arrearsFen: 0,
+  contributionWagesSince1998Fen: 19_546_667,
   ...o,
 });
 

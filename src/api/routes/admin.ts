@@ -4,6 +4,7 @@ import { hashPassword } from "../../auth/passwords.ts";
 import { isChinaDate, SUPPORTED_YEARS } from "../../calendar/index.ts";
 import { validateAgencyLimits } from "../../deadlines/index.ts";
 import { regionalPolicySchema } from "../../domain/policy.ts";
+import { policyOfRow, rowOfPolicy } from "../../engine/policies.ts";
 import { problems } from "../../problems.ts";
 import { safeText } from "../../domain/text.ts";
 import { recordAudit } from "../../engine/audit.ts";
@@ -96,7 +97,17 @@ function userView(u: Pick<User, "id" | "username" | "role" | "disabled">, agency
 
 /** The stored row as it is (createdAt as its ISO string, as JSON sends it). */
 function policyView(p: RegionalPolicy): PolicyJson {
-  return { ...p, createdAt: p.createdAt.toISOString() };
+  const policy = policyOfRow(p);
+  return {
+    ...policy,
+    id: p.id,
+    flexibleRateBasisPoints: policy.flexibleRateBasisPoints ?? null,
+    averageWageFen: policy.averageWageFen ?? null,
+    baseFloorPercent: policy.baseFloorPercent ?? null,
+    baseCeilingPercent: policy.baseCeilingPercent ?? null,
+    reimbursementRatios: policy.reimbursementRatios ?? null,
+    createdAt: p.createdAt.toISOString(),
+  };
 }
 
 function checkLimits(raw: unknown) {
@@ -395,7 +406,7 @@ export function adminRoutes(deps: ApiDeps) {
           `A policy for region ${body.region} effective ${body.effectiveFrom} already exists; add a new version with a later date.`,
         );
       const p = await db.$transaction(async (tx) => {
-        const created = await tx.regionalPolicy.create({ data: body });
+        const created = await tx.regionalPolicy.create({ data: rowOfPolicy(body) });
         await recordAudit(tx, actor!, {
           action: "policy.added",
           target: `policy:${created.region}@${created.effectiveFrom}`,

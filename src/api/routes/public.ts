@@ -7,6 +7,8 @@ import { Problem, problems } from "../../problems.ts";
 import { statusView } from "../../engine/views.ts";
 import { storeFor } from "../../engine/store.ts";
 import type { ApiDeps } from "../deps.ts";
+import { computedPayloadFor } from "../../engine/computedPayloads.ts";
+import { needsStatusContext } from "../../engine/assessmentView.ts";
 import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
 import { dataKeyOf } from "../../privacy/atRest.ts";
 
@@ -93,7 +95,23 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
     body: statusBody,
     responses: { 200: { description: "Progress, due date and timeline", schema: caseStatusSchema } },
     errors: [404, 429],
-    handler: async ({ body }) => statusView(ctx, await lookUpForInsured(ctx, failures, body)),
+    handler: async ({ body }) => {
+      const found = await lookUpForInsured(ctx, failures, body);
+      // a renewal awaiting payment shows the total due: its facts are read for it alone
+      const context = needsStatusContext(found)
+        ? (
+            JSON.parse(
+              (
+                await ctx.db.case.findUniqueOrThrow({
+                  where: { caseNumber: body.caseNumber.toUpperCase() },
+                  select: { snapshot: true },
+                })
+              ).snapshot,
+            ) as { context?: Record<string, unknown> }
+          ).context
+        : undefined;
+      return statusView(ctx, found, context);
+    },
   });
 
   add({
@@ -132,7 +150,15 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
       const mod = query.version ? ctx.machines.get(params.type, query.version) : ctx.machines.latest(params.type);
       if (!mod) throw problems.notFound(`Version ${query.version} of ${params.type}`);
       // mod.type is params.type (the registry key): the same answer, typed as a case type
-      return { ...definitionJson(mod), type: params.type } satisfies z.output<typeof machineDefinitionSchema>;
+      const def: ReturnType<typeof definitionJson> & {
+        events: Record<string, ReturnType<typeof definitionJson>["events"][string] & { computed?: true }>;
+      } = definitionJson(mod);
+      // an event whose recorded payload the service computes is described by what the API takes
+      for (const [event, spec] of Object.entries(def.events)) {
+        const hook = computedPayloadFor(mod, event);
+        if (hook) def.events[event] = { ...spec, payload: z.toJSONSchema(hook.request), computed: true };
+      }
+      return { ...def, type: params.type } satisfies z.output<typeof machineDefinitionSchema>;
     },
   });
 

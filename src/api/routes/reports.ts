@@ -1,7 +1,7 @@
 // Administration reports. Definitions of the SLA figures: src/reports/sla.ts.
 import { z } from "zod";
 import { isChinaDate } from "../../calendar/index.ts";
-import { slaCsv, slaReport } from "../../reports/sla.ts";
+import { refusalsCsv, slaCsv, slaReport } from "../../reports/sla.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 
@@ -12,6 +12,10 @@ const slaQuery = z
     from: chinaDate.meta({ description: "first China date of the completion period (included)" }),
     to: chinaDate.meta({ description: "last China date of the completion period (included)" }),
     format: z.enum(["json", "csv"]).default("json"),
+    part: z
+      .enum(["steps", "refusals"])
+      .default("steps")
+      .meta({ description: "with format=csv: the step rows (default) or the refusals per reason code" }),
     agency: z
       .string()
       .trim()
@@ -50,6 +54,19 @@ const slaSchema = z
     to: z.string(),
     asOf: z.string().meta({ description: "the China date open and overdue are counted on" }),
     rows: z.array(slaRow),
+    refusals: z
+      .array(
+        z.object({
+          agency: z.string().meta({ description: "the refusing (transfer-in) agency" }),
+          caseType: z.string(),
+          reasonCode: z.string().meta({
+            description: "a REFUSAL_REASONS code; unspecified: recorded without one (version 1 cases, free text only)",
+          }),
+          label: z.object({ zh: z.string(), en: z.string() }),
+          count: z.number().int(),
+        }),
+      )
+      .meta({ description: "REFUSE events dated in [from, to], per agency, case type and reason code" }),
   })
   .meta({ id: "SlaReport" });
 
@@ -75,7 +92,11 @@ export function reportRoutes({ ctx, add }: ApiDeps) {
       }
       const report = await slaReport(ctx, { from: query.from, to: query.to, agency: query.agency });
       if (query.format === "csv") {
-        res.type("text/csv; charset=utf-8").attachment(`sla-${query.from}-${query.to}.csv`).send(slaCsv(report));
+        const refusals = query.part === "refusals";
+        res
+          .type("text/csv; charset=utf-8")
+          .attachment(`${refusals ? "refusals" : "sla"}-${query.from}-${query.to}.csv`)
+          .send(refusals ? refusalsCsv(report) : slaCsv(report));
         return undefined;
       }
       return report satisfies z.output<typeof slaSchema>;

@@ -11,9 +11,10 @@ import { nav, page, table, showProblem } from "./admin-common.js";
 
 // ------------------------------------------------------------------ policies
 
+// Rates are typed in the units people use (费率 %, 滞纳金 每日万分之几) and sent as integers:
+// "10" % → 1000 basis points, "5" ‱ → 500 ppm. Both are parsed digit by digit (parseYuan: two
+// decimals → ×100), never through floating point.
 const POLICY_INTS = [
-  ["rateBasisPoints", 1, 10000],
-  ["lateFeePerDayPpm", 0, 10000],
   ["maxBackPayMonths", 0, 120],
   ["waitingPeriodMonths", 0, 6],
 ];
@@ -60,18 +61,44 @@ export async function policiesView(opts) {
       }),
       fields.add({
         name: "rateBasisPoints",
-        label: t("admin.policies.rate"),
-        hint: t("admin.policies.rateHint"),
+        label: t("admin.policies.ratePercent"),
+        hint: t("hint.integerRange", { min: 0.01, max: 100 }),
         required: true,
-        attrs: { inputmode: "numeric", autocomplete: "off" },
+        attrs: { inputmode: "decimal", autocomplete: "off" },
       }),
       fields.add({
         name: "lateFeePerDayPpm",
-        label: t("admin.policies.lateFee"),
-        hint: t("admin.policies.lateFeeHint"),
+        label: t("admin.policies.lateFeePerMyriad"),
+        hint: t("hint.integerRange", { min: 0, max: 100 }),
         required: true,
-        value: "500",
+        value: "5",
+        attrs: { inputmode: "decimal", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "flexibleRateBasisPoints",
+        label: t("admin.policies.flexibleRate"),
+        attrs: { inputmode: "decimal", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "averageWageFen",
+        label: t("admin.policies.averageWage"),
+        hint: t("hint.yuan"),
+        attrs: { inputmode: "decimal", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "baseFloorPercent",
+        label: t("admin.policies.baseFloor"),
         attrs: { inputmode: "numeric", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "baseCeilingPercent",
+        label: t("admin.policies.baseCeiling"),
+        attrs: { inputmode: "numeric", autocomplete: "off" },
+      }),
+      fields.add({
+        name: "reimbursementRatios",
+        label: t("admin.policies.ratios"),
+        attrs: { autocomplete: "off", maxlength: 200 },
       }),
       fields.add({
         name: "maxBackPayMonths",
@@ -115,6 +142,42 @@ export async function policiesView(opts) {
       if (!base.ok)
         ok = !fields.setError("contributionBaseFen", base.reason === "empty" ? t("val.required") : t("val.yuan"));
       else body.contributionBaseFen = base.fen;
+      // hundredths: "10" % → 1000 basis points, "5" ‱ → 500 ppm, "7.5" → 750
+      const hundredths = (/** @type {string} */ name, /** @type {number} */ max, /** @type {boolean} */ required) => {
+        const s = v(name);
+        if (s === "" && !required) return;
+        const r = parseYuan(s);
+        if (!r.ok || r.fen > max || (required && r.fen < 1 && name === "rateBasisPoints"))
+          ok = !fields.setError(name, s ? t("val.range", { min: 0, max: max / 100 }) : t("val.required"));
+        else body[name] = r.fen;
+      };
+      hundredths("rateBasisPoints", 10000, true);
+      hundredths("lateFeePerDayPpm", 10000, true);
+      hundredths("flexibleRateBasisPoints", 10000, false);
+      if (v("averageWageFen")) {
+        const avg = parseYuan(v("averageWageFen"));
+        if (!avg.ok) ok = !fields.setError("averageWageFen", t("val.yuan"));
+        else body.averageWageFen = avg.fen;
+      }
+      for (const name of ["baseFloorPercent", "baseCeilingPercent"]) {
+        const s = v(name);
+        if (s === "") continue;
+        if (!/^\d{1,4}$/.test(s) || Number(s) < 1 || Number(s) > 1000)
+          ok = !fields.setError(name, t("val.range", { min: 1, max: 1000 }));
+        else body[name] = Number(s);
+      }
+      if (v("reimbursementRatios")) {
+        const tiers = v("reimbursementRatios")
+          .split(/[,，;；\s]+/)
+          .filter(Boolean)
+          .map((x) => /^(\d{1,4})[:：](\d{1,3})$/.exec(x));
+        if (tiers.some((m) => m === null)) ok = !fields.setError("reimbursementRatios", t("admin.policies.ratios"));
+        else
+          body.reimbursementRatios = tiers.map((m) => ({
+            minContinuousMonths: Number(/** @type {RegExpExecArray} */ (m)[1]),
+            ratioPercent: Number(/** @type {RegExpExecArray} */ (m)[2]),
+          }));
+      }
       for (const [name, min, max] of POLICY_INTS) {
         const s = v(/** @type {string} */ (name));
         if (!/^\d{1,6}$/.test(s) || Number(s) < Number(min) || Number(s) > Number(max))
@@ -144,7 +207,7 @@ export async function policiesView(opts) {
             t("admin.policies.region"),
             t("admin.policies.effectiveFrom"),
             t("admin.policies.base"),
-            t("admin.policies.rate"),
+            t("admin.policies.ratePercent"),
             t("admin.policies.lateFee"),
             t("admin.policies.flexibleShort"),
             t("admin.policies.maxBackPay"),

@@ -35,6 +35,7 @@ import {
   queueDaysText,
   workingDaysText,
 } from "./console-case.js";
+import { assessmentCard, certificateCard, factLabel, previewFirst, structuredFacts } from "./console-assessment.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -410,6 +411,8 @@ function renderCase(c, events, def, opts) {
       ),
       caseActions(c, events, def, pageMessages),
     ),
+    assessmentCard(c),
+    certificateCard(c),
     h(
       "div",
       { class: "case-grid" },
@@ -541,29 +544,36 @@ function caseActions(c, events, def, pageMessages) {
         button.setAttribute("aria-expanded", "false");
         button.focus();
       },
-      onSubmit: async (body, fields) => {
-        // A retry of the same body after a network failure reuses its key (no double recording).
-        const text = JSON.stringify(body);
-        if (text !== lastBody) idemKey = newIdempotencyKey();
-        lastBody = text;
-        const r = await api("POST", `/api/cases/${c.id}/events`, {
-          body,
-          headers: { "If-Match": `"${c.version}"`, "Idempotency-Key": idemKey },
-        });
-        if (r.status === 200) {
-          const after = r.body;
-          const notice = {
-            kind: "success",
-            title: t("case.recorded", { event: pick(def.events[ev]?.label) || ev }),
-            text: t("case.nowState", { state: pick(after.stateLabel), version: after.version }),
-          };
-          const evs = await api("GET", `/api/cases/${c.id}/events`);
-          renderCase(after, evs.status === 200 ? evs.body.items : events, def, { keepFocus: true, notice });
-          return;
-        }
-        if (r.status === 401) return;
-        showEventProblem(c, def, r, built, fields);
-      },
+      // computed events (a renewal assessment) are previewed before they are recorded
+      onSubmit: previewFirst(
+        c,
+        def,
+        ev,
+        () => built,
+        async (body, fields) => {
+          // A retry of the same body after a network failure reuses its key (no double recording).
+          const text = JSON.stringify(body);
+          if (text !== lastBody) idemKey = newIdempotencyKey();
+          lastBody = text;
+          const r = await api("POST", `/api/cases/${c.id}/events`, {
+            body,
+            headers: { "If-Match": `"${c.version}"`, "Idempotency-Key": idemKey },
+          });
+          if (r.status === 200) {
+            const after = r.body;
+            const notice = {
+              kind: "success",
+              title: t("case.recorded", { event: pick(def.events[ev]?.label) || ev }),
+              text: t("case.nowState", { state: pick(after.stateLabel), version: after.version }),
+            };
+            const evs = await api("GET", `/api/cases/${c.id}/events`);
+            renderCase(after, evs.status === 200 ? evs.body.items : events, def, { keepFocus: true, notice });
+            return;
+          }
+          if (r.status === 401) return;
+          showEventProblem(c, def, r, built, fields);
+        },
+      ),
     });
     replace(formSlot, built.form);
     const first = built.form.querySelector("input, select, textarea");
@@ -644,7 +654,7 @@ function reloadedNotice() {
 /** What the case has recorded so far (except the opening date, already in the summary). @param {any} c */
 function caseFacts(c) {
   return Object.entries(c.facts ?? {})
-    .filter(([k]) => k !== "openedOn")
+    .filter(([k]) => k !== "openedOn" && !structuredFacts.has(k))
     .map(([k, v]) => fact(fieldLabel(k), formatValue(k, v), k));
 }
 
@@ -683,9 +693,9 @@ function caseTimeline(events, def, rerender) {
                 "dl",
                 // the opening's payload is codes (type, machine version, agencies): a detail
                 { class: e.type === "CASE_OPENED" ? "tl-payload detail-only" : "tl-payload" },
-                Object.entries(e.payload).map(([k, v]) =>
-                  h("div", null, h("dt", null, fieldLabel(k)), h("dd", null, formatValue(k, v))),
-                ),
+                Object.entries(e.payload)
+                  .filter(([k]) => !structuredFacts.has(k))
+                  .map(([k, v]) => h("div", null, h("dt", null, fieldLabel(k)), h("dd", null, formatValue(k, v)))),
               )
             : null,
         ),
@@ -717,6 +727,7 @@ function refusalText(type, p, r) {
 function formatValue(key, v) {
   if (v === null || v === undefined) return t("common.none");
   if (typeof v === "boolean") return v ? t("common.yes") : t("common.no");
+  if (factLabel(key, v) !== undefined) return /** @type {string} */ (factLabel(key, v));
   if (typeof v === "number" && /Fen$/.test(key)) return formatFen(v);
   if (typeof v === "string" && (key === "channel" || key === "applicant")) return enumLabel(key, v);
   if (typeof v === "string" && key === "type") return typeLabel(v);

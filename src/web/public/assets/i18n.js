@@ -7,6 +7,7 @@ import { strings as documentStrings } from "./i18n-documents.js";
 
 import { strings as consoleStrings } from "./i18n-console.js";
 import { strings as adminUxStrings } from "./i18n-admin-ux.js";
+import { strings as moneyStrings } from "./i18n-money.js";
 
 /** @type {Record<"zh-CN" | "en", Record<string, string>>} */
 export const dictionaries = {
@@ -859,7 +860,7 @@ export const dictionaries = {
 // Features keep their strings in their own files (i18n-<feature>.js, each exporting
 // `strings = { "zh-CN": {...}, en: {...} }`) and are listed here; a key defined twice is a mistake.
 /** @type {Array<Record<"zh-CN" | "en", Record<string, string>>>} */
-const parts = [documentStrings, consoleStrings, adminUxStrings];
+const parts = [documentStrings, consoleStrings, adminUxStrings, moneyStrings];
 for (const part of parts) {
   for (const language of /** @type {const} */ (["zh-CN", "en"])) {
     for (const [key, text] of Object.entries(part[language])) {

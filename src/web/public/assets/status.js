@@ -7,6 +7,7 @@ import { initPage, showMessage, clearMessage, problemMessage, formatDate, typeLa
 import { getCaseTypes, getDefinition, happyPath } from "./machines.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 import { hideInsuredDocuments, showInsuredDocuments } from "./status-documents.js";
+import { paymentDueNote } from "./status-payment.js";
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("lookup-form"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -208,6 +209,7 @@ function renderResult(st, def) {
       ),
       h("ol", { class: "steps", "aria-label": t("status.stepsLabel"), style: `--steps:${p.steps}` }, steps),
       notes,
+      paymentDueNote(st),
       h("dl", { class: "facts" }, facts),
     ),
     h(

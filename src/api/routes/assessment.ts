@@ -1,0 +1,48 @@
+// The renewal assessment preview: what ASSESS_ARREARS would record, computed without recording
+// anything, so the console can show the clerk the result before they confirm.
+import { z } from "zod";
+import { assessArrearsRequestSchema, assessmentSchema } from "../../../machines/renewal.ts";
+import { sidesOf } from "../../engine/access.ts";
+import { moduleOf } from "../../engine/caseMachine.ts";
+import { computedPayloadFor } from "../../engine/computedPayloads.ts";
+import { loadCase } from "../../engine/readCase.ts";
+import { problems } from "../../problems.ts";
+import type { ApiDeps } from "../deps.ts";
+
+const previewSchema = z
+  .object({
+    firstMissedMonth: z.string(),
+    lastMissedMonth: z.string(),
+    payer: z.enum(["employer", "flexible"]),
+    paysOn: z.iso.date(),
+    declaredBaseFen: z.number().int().optional(),
+    continuousMonthsBefore: z.number().int().optional(),
+    assessment: assessmentSchema,
+  })
+  .meta({ id: "AssessmentPreview", description: "The ASSESS_ARREARS payload the service would record" });
+
+export function assessmentRoutes({ ctx, add }: ApiDeps) {
+  add({
+    method: "post",
+    path: "/api/cases/:id/assessment-preview",
+    operationId: "previewAssessment",
+    summary: "Compute a renewal's arrears assessment from the regional policy without recording it",
+    tags: ["cases"],
+    access: "staff",
+    params: z.object({ id: z.string().uuid() }),
+    body: assessArrearsRequestSchema.meta({ id: "AssessArrearsRequest" }),
+    responses: { 200: { description: "What ASSESS_ARREARS would record now", schema: previewSchema } },
+    // 409: not a renewal computed by the service (another type, or a version 1 case), or no policy in force
+    errors: [403, 404, 409],
+    handler: async ({ params, body, actor }) => {
+      const c = await loadCase(ctx, params.id);
+      if (sidesOf(actor!, c).length === 0) throw problems.forbidden("This case belongs to other agencies.");
+      const hook = computedPayloadFor(moduleOf(ctx, c), "ASSESS_ARREARS");
+      if (!hook)
+        throw problems.conflict(
+          `This ${c.type} case (machine version ${c.machineVersion}) has no assessment computed by the service.`,
+        );
+      return (await hook.compute(ctx, c, body)) as z.output<typeof previewSchema>;
+    },
+  });
+}
