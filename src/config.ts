@@ -82,6 +82,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").max(256).optional(),
   // Limits (docs/limits.md)
   BACKDATE_REASON_AFTER_WORKING_DAYS: intFrom("BACKDATE_REASON_AFTER_WORKING_DAYS", 0, 100_000).default(3),
+  // the largest attachment accepted (bytes; docs/clerk-tools.md), 10 MB by default
+  ATTACHMENT_MAX_BYTES: intFrom("ATTACHMENT_MAX_BYTES", 1024, 50 * 1024 * 1024).default(10 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof envSchema>;

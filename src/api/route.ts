@@ -40,6 +40,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   body?: B;
   /** the body as documented, when validation is finished deeper down (e.g. per-machine event payloads) */
   docBody?: z.ZodType;
+  /** a body that is not JSON (e.g. multipart/form-data), parsed by the handler: documented only */
+  docContent?: Record<string, { schema: z.ZodType }>;
   query?: Q;
   params?: P;
   headers?: z.ZodObject;
@@ -164,7 +166,9 @@ export function addRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
     request: {
       ...(spec.body
         ? { body: { content: { "application/json": { schema: spec.docBody ?? spec.body } }, required: true } }
-        : {}),
+        : spec.docContent
+          ? { body: { content: spec.docContent, required: true } }
+          : {}),
       ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
       ...(spec.params ? { params: spec.params as unknown as z.ZodObject } : {}),
       ...(spec.headers ? { headers: spec.headers } : {}),

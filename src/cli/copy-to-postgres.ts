@@ -22,6 +22,9 @@ export const TABLES = [
   "RegionalPolicy",
   "Case",
   "CaseEvent",
+  "CaseAssignment",
+  "CaseNote",
+  "CaseAttachment",
   "IdempotencyKey",
   "DeadlineNotice",
   "Webhook",
@@ -122,7 +125,8 @@ export async function copyToPostgres(
       };
       for (const row of select.iterate() as Iterable<unknown[]>) {
         batch.push(row);
-        if (batch.length >= BATCH) await flush();
+        // attachments are up to ATTACHMENT_MAX_BYTES each: a few per statement
+        if (batch.length >= (table === "CaseAttachment" ? 8 : BATCH)) await flush();
       }
       await flush();
       // Serial ids were written explicitly: move each sequence past them.

@@ -16,6 +16,7 @@ import type { IdempotentWrite } from "./idempotency.ts";
 import { checkBackdateReason, checkOccurredOn } from "./occurredOn.ts";
 import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
+import { assertRequiredDocuments } from "./caseFiles.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -93,6 +94,7 @@ async function advanceOnce(
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
   const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
 
+  await assertRequiredDocuments(ctx, actor, c, input.type);
   await checkEventLimit(ctx, c, input.type, spec.maxPerCase);
 
   const event = { ...parsed.data, type: input.type, occurredOn };

@@ -19,6 +19,7 @@ const ACTIONS = [
   "agency.created",
   "agency.renamed",
   "agency.limits_changed",
+  "agency.required_documents_changed",
   "calendar.published",
   "policy.added",
   "webhook.created",
