@@ -43,7 +43,12 @@ export async function upload(
 ) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append("file", new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }), file.name);
+  if (file)
+    form.append(
+      "file",
+      new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }),
+      file.name,
+    );
   const res = await fetch(`${url}/api/cases/${caseId}/attachments`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}` },
