@@ -110,7 +110,10 @@ describe("a clerk's day", () => {
     await xm.getByLabel("Applicant").selectOption("individual");
     await xm.getByRole("button", { name: "Record: File transfer application" }).click();
     await xm.locator(".msg-error").first().waitFor();
-    expect(await xm.locator("#view").innerText()).toContain("applicationForm, idCard");
+    expect(await xm.locator("#view").innerText()).toContain(
+      "Attach these under Documents below first: Application form, ID card.",
+    );
+    expect(await xm.getByRole("button", { name: "Reload the case" }).count()).toBe(0);
     await shot(xm, T, "03-refused-missing-documents");
 
     // attach the ID card and the application form

@@ -1,7 +1,7 @@
 // The clerk's queues and who holds a case (docs/clerk-tools.md): the "mine" and "unassigned"
 // queues, the agency's workload with its one-step handover, and the case page's assignment card.
 import { api } from "./api.js";
-import { h, replace } from "./dom.js";
+import { h, listener, replace } from "./dom.js";
 import { t } from "./i18n.js";
 import { formatInstant, problemMessage, showMessage } from "./ui.js";
 
@@ -95,16 +95,19 @@ async function showWorkload(slot, reload) {
     " ",
     h("button", { type: "submit", class: "primary" }, t("clerk.reassign")),
   );
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const data = new FormData(/** @type {HTMLFormElement} */ (form));
-    const rr = await api("POST", "/api/agency/workload/reassign", {
-      body: { from: data.get("from"), to: data.get("to") },
-    });
-    if (rr.status !== 200) return showMessage(msg, problemMessage(rr));
-    showMessage(msg, { kind: "success", title: t("clerk.reassigned", { n: rr.body.moved, to: rr.body.to }) });
-    reload();
-  });
+  form.addEventListener(
+    "submit",
+    listener(async (/** @type {Event} */ e) => {
+      e.preventDefault();
+      const data = new FormData(/** @type {HTMLFormElement} */ (form));
+      const rr = await api("POST", "/api/agency/workload/reassign", {
+        body: { from: data.get("from"), to: data.get("to") },
+      });
+      if (rr.status !== 200) return showMessage(msg, problemMessage(rr));
+      showMessage(msg, { kind: "success", title: t("clerk.reassigned", { n: rr.body.moved, to: rr.body.to }) });
+      reload();
+    }),
+  );
   replace(
     slot,
     h(

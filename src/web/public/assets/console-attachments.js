@@ -1,8 +1,8 @@
 // Attachments on the case page (docs/clerk-tools.md): upload (kind + file), the list with
 // downloads, and the required-document checklist of the events I may record now.
 import { api, getSession } from "./api.js";
-import { h, replace } from "./dom.js";
-import { t } from "./i18n.js";
+import { h, listener, replace } from "./dom.js";
+import { lang, t } from "./i18n.js";
 import { formatInstant, problemMessage, showMessage } from "./ui.js";
 
 export const KINDS = [
@@ -158,20 +158,23 @@ export function attachmentsCard(c, onChange) {
           ),
     );
   };
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const f = file.files?.[0];
-    if (!f) return showMessage(msg, { kind: "error", title: t("clerk.chooseFile") });
-    const data = new FormData();
-    data.append("kind", kind.value);
-    data.append("file", f, f.name);
-    const r = await postForm(`/api/cases/${c.id}/attachments`, data);
-    if (r.status !== 201) return showMessage(msg, problemMessage(r));
-    file.value = "";
-    showMessage(msg, { kind: "success", title: t("clerk.uploaded", { name: r.body.fileName }) });
-    await load();
-    onChange();
-  });
+  form.addEventListener(
+    "submit",
+    listener(async (/** @type {Event} */ e) => {
+      e.preventDefault();
+      const f = file.files?.[0];
+      if (!f) return showMessage(msg, { kind: "error", title: t("clerk.chooseFile") });
+      const data = new FormData();
+      data.append("kind", kind.value);
+      data.append("file", f, f.name);
+      const r = await postForm(`/api/cases/${c.id}/attachments`, data);
+      if (r.status !== 201) return showMessage(msg, problemMessage(r));
+      file.value = "";
+      showMessage(msg, { kind: "success", title: t("clerk.uploaded", { name: r.body.fileName }) });
+      await load();
+      onChange();
+    }),
+  );
   void load();
   return h(
     "section",
@@ -181,4 +184,22 @@ export function attachmentsCard(c, onChange) {
     list,
     form,
   );
+}
+
+/**
+ * A step refused because its documents are missing (409 missing-documents): which ones, in words,
+ * with no "reload" (reloading cannot help; attaching them does).
+ * @param {any} p the problem
+ */
+export function missingDocumentsMessage(p) {
+  const kinds = Array.isArray(p.missingKinds) ? p.missingKinds : [];
+  return {
+    kind: /** @type {const} */ ("error"),
+    title: t("clerk.missingTitle"),
+    details: [
+      t("clerk.missingKinds", {
+        kinds: kinds.map((/** @type {string} */ k) => kindLabel(k)).join(lang() === "en" ? ", " : "、"),
+      }),
+    ],
+  };
 }

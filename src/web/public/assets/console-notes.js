@@ -1,6 +1,6 @@
 // Staff notes on the case page (docs/clerk-tools.md): a form to add one, the notes in the timeline.
 import { api } from "./api.js";
-import { h } from "./dom.js";
+import { h, listener } from "./dom.js";
 import { t } from "./i18n.js";
 import { formatInstant, problemMessage, showMessage } from "./ui.js";
 
@@ -41,15 +41,18 @@ export function notesCard(c, toTimeline) {
       })),
     );
   };
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    if (!text.value.trim()) return showMessage(msg, { kind: "error", title: t("clerk.noteEmpty") });
-    const r = await api("POST", `/api/cases/${c.id}/notes`, { body: { text: text.value } });
-    if (r.status !== 201) return showMessage(msg, problemMessage(r));
-    text.value = "";
-    showMessage(msg, { kind: "success", title: t("clerk.noteAdded") });
-    await load();
-  });
+  form.addEventListener(
+    "submit",
+    listener(async (/** @type {Event} */ e) => {
+      e.preventDefault();
+      if (!text.value.trim()) return showMessage(msg, { kind: "error", title: t("clerk.noteEmpty") });
+      const r = await api("POST", `/api/cases/${c.id}/notes`, { body: { text: text.value } });
+      if (r.status !== 201) return showMessage(msg, problemMessage(r));
+      text.value = "";
+      showMessage(msg, { kind: "success", title: t("clerk.noteAdded") });
+      await load();
+    }),
+  );
   void load();
   return h(
     "section",

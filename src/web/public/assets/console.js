@@ -25,7 +25,7 @@ import { newIdempotencyKey } from "./keys.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 import { assignmentCard, mergeIntoTimeline, queueTabs } from "./console-assignment.js";
 import { notesCard } from "./console-notes.js";
-import { attachmentsCard } from "./console-attachments.js";
+import { attachmentsCard, missingDocumentsMessage } from "./console-attachments.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -598,6 +598,8 @@ function showEventProblem(c, def, r, built, fields) {
       actions: [reload],
       focus: true,
     });
+  } else if (r.status === 409 && p.type === "/problems/missing-documents") {
+    showMessage(built.messages, { ...missingDocumentsMessage(p), focus: true });
   } else if (r.status === 409) {
     const allowed = (p.allowedEvents ?? []).map((/** @type {string} */ e) => pick(def.events[e]?.label) || e);
     const details = [];

@@ -54,6 +54,8 @@ export const strings = {
     "clerk.superseded": "已被替换",
     "clerk.chooseFile": "请选择要上传的文件。",
     "clerk.uploaded": "已上传 {name}。",
+    "clerk.missingTitle": "材料不齐，暂不能办理此项业务",
+    "clerk.missingKinds": "请先在下方“材料”中上传：{kinds}。",
   },
   en: {
     "clerk.queues": "Case queues",
@@ -110,5 +112,7 @@ export const strings = {
     "clerk.superseded": "replaced",
     "clerk.chooseFile": "Choose a file to upload.",
     "clerk.uploaded": "{name} uploaded.",
+    "clerk.missingTitle": "Documents missing: this step cannot be recorded yet",
+    "clerk.missingKinds": "Attach these under Documents below first: {kinds}.",
   },
 };
