@@ -112,4 +112,21 @@ describe("notes and attachments are kept out of logs and stored encrypted", () =
       db.close();
     }
   });
+
+  it("npm run rekey moves notes and attachments to the new key", async () => {
+    await server.stop();
+    const newKey = path.join(dir, "keys", "data-2.key");
+    const r = await runCli("rekey", ["--new-key-file", newKey], { DATABASE_URL: server.databaseUrl });
+    expect(r.code, r.stderr).toBe(0);
+    server = await startService({ dir, env: { JOBS: "off", DATA_KEY_FILE: newKey } });
+    api = client(server.url);
+    const out = await api.login("fz-clerk", "staff-password-123");
+    expect((await api.call("GET", `/api/cases/${caseId}/notes`, { token: out })).body.items[0].text).toBe(noteText);
+    const list = await api.call("GET", `/api/cases/${caseId}/attachments`, { token: out });
+    expect(list.body.items[0].fileName).toBe(fileName);
+    const dl = await fetch(`${server.url}/api/cases/${caseId}/attachments/${list.body.items[0].id}`, {
+      headers: { authorization: `Bearer ${out}` },
+    });
+    expect(Buffer.from(await dl.arrayBuffer()).equals(pdf)).toBe(true);
+  });
 });
