@@ -95,6 +95,8 @@ const envSchema = z.object({
   IMPORT_MAX_BYTES: intFrom("IMPORT_MAX_BYTES", 1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
   IMPORT_MAX_ROWS: intFrom("IMPORT_MAX_ROWS", 1, 100_000).default(5000),
   IMPORT_SYNC_MAX_ROWS: intFrom("IMPORT_SYNC_MAX_ROWS", 0, 100_000).default(100),
+  // the largest attachment accepted (bytes; docs/clerk-tools.md), 10 MB by default
+  ATTACHMENT_MAX_BYTES: intFrom("ATTACHMENT_MAX_BYTES", 1024, 50 * 1024 * 1024).default(10 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof envSchema>;

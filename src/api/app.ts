@@ -28,6 +28,7 @@ import { publicRoutes, statusLimiter } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { documentRoutes } from "./routes/documents.ts";
+import { clerkRoutes } from "./routes/clerk.ts";
 
 export interface AppServices {
   ctx: EngineContext;
@@ -151,6 +152,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   webhookRoutes(deps);
   reportRoutes(deps);
   documentRoutes(deps);
+  clerkRoutes(deps);
   app.use(router);
 
   const document = generateDocument(registry);

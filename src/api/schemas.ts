@@ -118,6 +118,9 @@ export const agencySchema = z
     name: z.string(),
     region: z.string(),
     limits: z.record(z.string(), z.number()).meta({ description: "limit key -> working days" }),
+    requireDocuments: z.boolean().meta({
+      description: "the required documents of a step are binding for this agency's events (409 missing-documents)",
+    }),
     createdAt: timestamp,
   })
   .meta({ id: "Agency" });

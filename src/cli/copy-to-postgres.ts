@@ -25,6 +25,9 @@ export const TABLES = [
   "RegionalPolicy",
   "Case",
   "CaseEvent",
+  "CaseAssignment",
+  "CaseNote",
+  "CaseAttachment",
   "IdempotencyKey",
   "DeadlineNotice",
   "Webhook",
@@ -42,6 +45,8 @@ const BATCH = 5_000;
 function copyText(v: unknown): string {
   if (v === null || v === undefined) return "\\N";
   if (typeof v === "boolean") return v ? "t" : "f";
+  // bytea (attachments): the hex form \x..., its backslash already escaped for COPY
+  if (v instanceof Uint8Array) return "\\\\x" + Buffer.from(v).toString("hex");
   /* eslint-disable-next-line @typescript-eslint/no-base-to-string -- the driver's text, numbers, or a converter's string */
   const s = String(v);
   return /[\\\t\n\r]/.test(s)

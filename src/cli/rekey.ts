@@ -78,6 +78,7 @@ async function rekey(databaseUrl: string, current: DataKey, next: DataKey): Prom
       });
       after = rows[rows.length - 1].id;
     }
+    await rekeyClerkFiles(db, current, next);
     const secret = await db.setting.findUnique({ where: { key: TOKEN_SECRET_SETTING } });
     if (secret) {
       let plain: string;
@@ -153,3 +154,56 @@ main(process.argv.slice(2)).then(
     process.exit(e instanceof ConfigError ? 2 : 1);
   },
 );
+
+/**
+ * The clerk's notes (text) and attachments (file name and bytes) under the new key, one row at a
+ * time: a row an interrupted run already rewrote decrypts with the new key and is left alone.
+ */
+async function rekeyClerkFiles(db: Awaited<ReturnType<typeof openDatabase>>, current: DataKey, next: DataKey) {
+  let done = 0;
+  const underCurrent = (value: string, field: string) => {
+    try {
+      return current.decrypt(value, field);
+    } catch (e) {
+      if (!(e instanceof DecryptError)) throw e;
+      next.decrypt(value, field); // already rewritten (throws if it is neither key's)
+      return undefined;
+    }
+  };
+  for (let after = 0; ;) {
+    const notes = await db.caseNote.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: BATCH });
+    if (notes.length === 0) break;
+    for (const n of notes) {
+      const text = underCurrent(n.text, "noteText");
+      if (text === undefined) continue;
+      await db.caseNote.update({ where: { id: n.id }, data: { text: next.encrypt(text, "noteText") } });
+      done++;
+    }
+    after = notes[notes.length - 1].id;
+  }
+  for (let after = ""; ;) {
+    const ids = await db.caseAttachment.findMany({
+      where: { id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: 20,
+      select: { id: true },
+    });
+    if (ids.length === 0) break;
+    for (const { id } of ids) {
+      const a = await db.caseAttachment.findUniqueOrThrow({ where: { id } });
+      const name = underCurrent(a.fileName, "fileName");
+      if (name === undefined) continue;
+      const bytes = current.decryptBytes(a.content, `attachment:${id}`);
+      await db.caseAttachment.update({
+        where: { id },
+        data: {
+          fileName: next.encrypt(name, "fileName"),
+          content: new Uint8Array(next.encryptBytes(bytes, `attachment:${id}`)),
+        },
+      });
+      done++;
+    }
+    after = ids[ids.length - 1].id;
+  }
+  return done;
+}

@@ -18,6 +18,7 @@ import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
 import { computedPayloadFor } from "./computedPayloads.ts";
 import type { z } from "zod";
+import { assertRequiredDocuments } from "./caseFiles.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -97,6 +98,7 @@ async function advanceOnce(
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
   const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
 
+  await assertRequiredDocuments(ctx, actor, c, input.type);
   await checkEventLimit(ctx, c, input.type, spec.maxPerCase);
   const parsed = hook ? recordedPayload(spec, await hook.compute(ctx, c, requested.data)) : requested;
 

@@ -28,6 +28,8 @@ export interface CaseListQuery {
   overdue?: boolean;
   dueSoon?: boolean;
   dueBefore?: string;
+  /** the clerk (User.id) who holds the agency's side; null: nobody (src/engine/assignment.ts) */
+  assignedTo?: number | null;
   q?: string;
   sort: "due" | "recent";
   limit: number;
@@ -64,30 +66,52 @@ function scopeArms(actor: Actor, q: CaseListQuery): Arm[] {
     actor.kind === "staff" && q.agencyId !== undefined
       ? [Prisma.sql`(c."fromAgencyId" = ${q.agencyId} OR c."toAgencyId" = ${q.agencyId})`]
       : [];
-  if (home === undefined) return [{ agency: [], sides: q.side ? [q.side] : undefined }];
+  // The holder of the agency's own side: its assignee column, which the arm's index leads with.
+  const held = (column: "fromAssigneeId" | "toAssigneeId"): Prisma.Sql[] =>
+    q.assignedTo === undefined
+      ? []
+      : q.assignedTo === null
+        ? [Prisma.sql`${Prisma.raw(`c."${column}"`)} IS NULL`]
+        : [Prisma.sql`${Prisma.raw(`c."${column}"`)} = ${q.assignedTo}`];
+  if (home === undefined) {
+    const anyHeld =
+      q.assignedTo === undefined
+        ? []
+        : q.assignedTo === null
+          ? [Prisma.sql`(c."fromAssigneeId" IS NULL AND c."toAssigneeId" IS NULL)`]
+          : [Prisma.sql`(c."fromAssigneeId" = ${q.assignedTo} OR c."toAssigneeId" = ${q.assignedTo})`];
+    return [{ agency: anyHeld, sides: q.side ? [q.side] : undefined }];
+  }
   const fromSides = sidesFor("from");
   return [
-    { agency: [Prisma.sql`c."fromAgencyId" = ${home}`, ...extra], sides: fromSides },
+    { agency: [Prisma.sql`c."fromAgencyId" = ${home}`, ...held("fromAssigneeId"), ...extra], sides: fromSides },
     {
-      agency: [Prisma.sql`c."toAgencyId" = ${home}`, ...extra],
+      agency: [Prisma.sql`c."toAgencyId" = ${home}`, ...held("toAssigneeId"), ...extra],
       sides: sidesFor("to"),
       unlessAlsoFrom: { agencyId: home, sides: fromSides },
     },
   ];
 }
 
+/** A case is overdue (nextDueOn is null for final cases, so this needs no test of `final`). */
+export const overdueSql = (today: string) => Prisma.sql`(c."nextDueOn" IS NOT NULL AND c."nextDueOn" < ${today})`;
+
+/**
+ * Due soon: the step is due between today and the cut-off (both included) and nothing is overdue.
+ * Every comparison is guarded by IS NOT NULL first, so NOT(...) is never NULL.
+ */
+export const dueSoonSql = (today: string, dueSoonCutoff: string) =>
+  Prisma.sql`(c."stepDueOn" IS NOT NULL AND c."stepDueOn" >= ${today} AND c."stepDueOn" <= ${dueSoonCutoff}
+    AND c."nextDueOn" IS NOT NULL AND c."nextDueOn" >= ${today})`;
+
 function filters(q: CaseListQuery, today: string, dueSoonCutoff: string): Prisma.Sql[] {
   const f: Prisma.Sql[] = [];
   if (q.type) f.push(Prisma.sql`c."type" = ${q.type}`);
   if (q.state) f.push(Prisma.sql`c."state" = ${q.state}`);
-  // nextDueOn is null for final cases, so "overdue" needs no test of `final`.
-  const overdue = Prisma.sql`(c."nextDueOn" IS NOT NULL AND c."nextDueOn" < ${today})`;
+  const overdue = overdueSql(today);
   if (q.overdue === true) f.push(overdue);
   if (q.overdue === false) f.push(Prisma.sql`NOT ${overdue}`);
-  // Due soon: the step is due between today and the cut-off (both included) and nothing is overdue.
-  // Every comparison is guarded by IS NOT NULL first, so NOT(...) is never NULL.
-  const dueSoon = Prisma.sql`(c."stepDueOn" IS NOT NULL AND c."stepDueOn" >= ${today} AND c."stepDueOn" <= ${dueSoonCutoff}
-    AND c."nextDueOn" IS NOT NULL AND c."nextDueOn" >= ${today})`;
+  const dueSoon = dueSoonSql(today, dueSoonCutoff);
   if (q.dueSoon === true) f.push(dueSoon);
   if (q.dueSoon === false) f.push(Prisma.sql`NOT ${dueSoon}`);
   if (q.dueBefore) f.push(Prisma.sql`(c."stepDueOn" IS NOT NULL AND c."stepDueOn" < ${q.dueBefore})`);

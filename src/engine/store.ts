@@ -48,6 +48,8 @@ const caseFields = [
   "final",
   "openedOn",
   "lastOccurredOn",
+  "fromAssigneeId",
+  "toAssigneeId",
   "createdAt",
   "updatedAt",
   // the blind indexes (src/privacy/dataKey.ts): nothing shows them, the search and status lookup compare them
@@ -67,6 +69,7 @@ const agencyFields = [
   "name",
   "region",
   "limits",
+  "requireDocuments",
   "createdAt",
 ] as const satisfies readonly (keyof Agency)[];
 /** A case row and both its agencies, from `"Case" c ${withAgencies}` (read back with toCase). */

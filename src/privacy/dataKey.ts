@@ -93,6 +93,27 @@ export class DataKey {
     }
   }
 
+  /** Bytes (an attachment's content) encrypted like text: iv, ciphertext, GCM tag, with `field` as AAD. */
+  encryptBytes(plain: Buffer, field: string): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", this.encKey, iv);
+    cipher.setAAD(Buffer.from(field));
+    return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  }
+
+  decryptBytes(stored: Uint8Array, field: string): Buffer {
+    const b = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+    if (b.length < IV_BYTES + TAG_BYTES) throw new DecryptError(`A stored ${field} is malformed.`);
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", this.encKey, b.subarray(0, IV_BYTES));
+      decipher.setAAD(Buffer.from(field));
+      decipher.setAuthTag(b.subarray(b.length - TAG_BYTES));
+      return Buffer.concat([decipher.update(b.subarray(IV_BYTES, b.length - TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new DecryptError(`A stored ${field} does not decrypt with the data key from ${this.source}.`);
+    }
+  }
+
   private hmac(domain: string, value: string): string {
     return createHmac("sha256", this.indexKey)
       .update(`${domain}\u0000${value}`)

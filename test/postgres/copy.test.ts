@@ -38,6 +38,22 @@ describe("copy:pg", () => {
         body: medicalCertificate({ contributionMonths: 12, accountBalanceFen: 100, occurredOn: "2026-09-02" }),
       });
     }
+    // clerk tools: a note and an attachment (bytes in the database) are copied too
+    expect(
+      (await api.call("POST", `/api/cases/${ids[0]}/notes`, { token: tokens.out, body: { text: "复制后仍在" } }))
+        .status,
+    ).toBe(201);
+    const scan = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+    const form = new FormData();
+    form.append("kind", "idCard");
+    form.append("file", new Blob([new Uint8Array(scan)]), "scan.pdf");
+    const up = await fetch(`${s.url}/api/cases/${ids[0]}/attachments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.out}` },
+      body: form,
+    });
+    expect(up.status).toBe(201);
+    const attachmentId = ((await up.json()) as { id: string }).id;
     await s.stop();
 
     const to = await freshPgDatabase();
@@ -96,6 +112,13 @@ describe("copy:pg", () => {
       body: { type: "FILE_APPLICATION", channel: "online", applicant: "individual", occurredOn: "2026-09-03" },
     });
     expect(next.status).toBe(200);
+    expect((await papi.call("GET", `/api/cases/${ids[0]}/notes`, { token: inn })).body.items[0].text).toBe(
+      "复制后仍在",
+    );
+    const dl = await fetch(`${p.url}/api/cases/${ids[0]}/attachments/${attachmentId}`, {
+      headers: { authorization: `Bearer ${inn}` },
+    });
+    expect(Buffer.from(await dl.arrayBuffer()).equals(scan)).toBe(true);
     // New rows get fresh ids after the copied ones (sequences moved past them).
     const created = await papi.call("POST", "/api/admin/agencies", {
       token: await papi.login(ADMIN.username, ADMIN.password),

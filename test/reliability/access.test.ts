@@ -142,6 +142,25 @@ const publicRead = by(200, 200, 200, 200, 200, 200, 200);
 const anyUser = by(401, 401, 200, 200, 200, 401, 200);
 const caseReader = by(401, 401, 200, 200, 403, 401, 200);
 const adminOnly = (ok: number) => by(401, 401, 403, 403, 403, 401, ok);
+// clerk tools: the staff of the case's agencies only
+const caseStaff = (ok: number) => by(401, 401, ok, ok, 403, 401, 403);
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f5d8a80000000049454e44ae426082",
+  "hex",
+);
+async function uploadAs(role: Role): Promise<Reply> {
+  const form = new FormData();
+  form.append("kind", "idCard");
+  form.append("file", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "id.png");
+  const t = token[role];
+  const res = await fetch(`${server.url}/api/cases/${ref.id}/attachments`, {
+    method: "POST",
+    headers: t ? { authorization: `Bearer ${t}` } : {},
+    body: form,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : text, headers: res.headers };
+}
 
 const rows: Row[] = [
   {
@@ -496,6 +515,80 @@ const rows: Row[] = [
     send: (role: Role) => call(role, "GET", `/api/cases/import/template.${format}`),
   })),
   // ---- end of batch filing (importui)
+  // --- clerk tools (assignment, notes, attachments; docs/clerk-tools.md): the staff of the
+  // case's agencies only; administrators and unrelated staff see nothing of notes or attachments
+  {
+    method: "PUT",
+    path: "/api/cases/{id}/assignee",
+    expect: caseStaff(200),
+    send: (role) =>
+      call(role, "PUT", `/api/cases/${ref.id}/assignee`, {
+        username: role === "transferInStaff" ? "xm-clerk" : role === "unrelatedStaff" ? "sz-clerk" : "fz-clerk",
+      }),
+  },
+  {
+    method: "GET",
+    path: "/api/cases/{id}/assignment",
+    expect: caseStaff(200),
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/assignment`),
+  },
+  {
+    method: "GET",
+    path: "/api/agency/workload",
+    expect: by(401, 401, 200, 200, 200, 401, 403),
+    send: (role) => call(role, "GET", "/api/agency/workload"),
+    check: (role, r) =>
+      expect(r.body.agency).toBe({ transferOutStaff: "FZ", transferInStaff: "XM" }[role as string] ?? "SZ"),
+  },
+  {
+    method: "POST",
+    path: "/api/agency/workload/reassign",
+    // each clerk hands over within their own agency (the leaver's cases to the clerk who stays)
+    expect: by(401, 401, 200, 422, 200, 401, 403),
+    send: (role) =>
+      call(
+        role,
+        "POST",
+        "/api/agency/workload/reassign",
+        role === "unrelatedStaff" ? { from: "victim", to: "sz-clerk" } : { from: "fz-leaver", to: "fz-clerk" },
+      ),
+  },
+  {
+    method: "POST",
+    path: "/api/cases/{id}/notes",
+    expect: caseStaff(201),
+    send: (role) => call(role, "POST", `/api/cases/${ref.id}/notes`, { text: `note by ${role}` }),
+  },
+  {
+    method: "GET",
+    path: "/api/cases/{id}/notes",
+    expect: caseStaff(200),
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/notes`),
+    check: (_role, r) => expect(r.body.items.length).toBeGreaterThan(0),
+  },
+  {
+    method: "POST",
+    path: "/api/cases/{id}/attachments",
+    expect: caseStaff(201),
+    send: (role) => uploadAs(role),
+  },
+  {
+    method: "GET",
+    path: "/api/cases/{id}/attachments",
+    expect: caseStaff(200),
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/attachments`),
+    check: (_role, r) => expect(r.body.items.length).toBeGreaterThan(0),
+  },
+  {
+    method: "GET",
+    path: "/api/cases/{id}/attachments/{attachmentId}",
+    expect: caseStaff(200),
+    send: async (role) => {
+      const list = await call("transferOutStaff", "GET", `/api/cases/${ref.id}/attachments`);
+      return call(role, "GET", `/api/cases/${ref.id}/attachments/${list.body.items[0].id}`);
+    },
+  },
+  // --- end clerk tools
 ];
 
 /** Batch filing (importui): a one-row CSV upload as `role`. */

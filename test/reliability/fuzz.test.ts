@@ -486,6 +486,23 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
     },
     { requiredKeys: [] },
   ),
+  // --- clerk tools (assignment, notes, attachments; docs/clerk-tools.md)
+  assignee: fc.record(
+    { username: mostly(fc.constantFrom("fz-clerk", "xm-clerk", "sz-clerk", null, "nobody"), weirdString) },
+    { requiredKeys: [] },
+  ),
+  reassign: fc.record(
+    {
+      from: mostly(fc.constantFrom("fz-clerk", "xm-clerk", "victim", "leaver"), weirdString),
+      to: mostly(fc.constantFrom("fz-clerk", "xm-clerk", "sz-clerk"), weirdString),
+    },
+    { requiredKeys: [] },
+  ),
+  note: fc.record(
+    { text: mostly(fc.string({ minLength: 1, maxLength: 60 }), fc.oneof(weirdString, fc.constant("n".repeat(2001)))) },
+    { requiredKeys: [] },
+  ),
+  // --- end clerk tools
 });
 
 const deep = (d: number) => "[".repeat(d) + "]".repeat(d);
@@ -797,6 +814,7 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
       "sort",
       "limit",
       "cursor",
+      "assignedTo", // clerk tools
     ]),
   },
   { name: "open case", method: "POST", path: fc.constant("/api/cases"), body: bodyArb(shaped.open) },
@@ -904,7 +922,69 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
     path: segment([...renewalIds, ...caseIds()]).map((s) => `/api/cases/${s}/assessment-preview`),
     body: bodyArb(shaped.assessment),
   },
+  // --- clerk tools (assignment, notes, attachments; docs/clerk-tools.md)
+  {
+    name: "assign case",
+    method: "PUT",
+    path: segment(caseIds()).map((s) => `/api/cases/${s}/assignee`),
+    body: bodyArb(shaped.assignee),
+  },
+  { name: "case assignment", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}/assignment`) },
+  { name: "workload", method: "GET", path: fc.constant("/api/agency/workload") },
+  {
+    name: "reassign workload",
+    method: "POST",
+    path: fc.constant("/api/agency/workload/reassign"),
+    body: bodyArb(shaped.reassign),
+  },
+  {
+    name: "add note",
+    method: "POST",
+    path: segment(caseIds()).map((s) => `/api/cases/${s}/notes`),
+    body: bodyArb(shaped.note),
+  },
+  { name: "list notes", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}/notes`) },
+  {
+    name: "upload attachment",
+    method: "POST",
+    path: segment(caseIds()).map((s) => `/api/cases/${s}/attachments`),
+    body: fc.oneof({ weight: 3, arbitrary: multipartArb }, { weight: 1, arbitrary: bodyArb() }),
+  },
+  { name: "list attachments", method: "GET", path: segment(caseIds()).map((s) => `/api/cases/${s}/attachments`) },
+  {
+    name: "download attachment",
+    method: "GET",
+    path: fc
+      .tuple(segment(caseIds()), segment(["00000000-0000-4000-8000-000000000000"]))
+      .map(([c, a]) => `/api/cases/${c}/attachments/${a}`),
+  },
+  // --- end clerk tools
 ];
+
+/** Multipart bodies with the boundary "x" (the content type the header arbitrary sometimes sends). */
+const multipartArb = fc
+  .record({
+    kind: mostly(fc.constantFrom("idCard", "other", "certificate"), weirdString),
+    name: mostly(fc.constantFrom("a.png", "身份证.pdf", "../../etc/passwd"), weirdString),
+    content: fc.oneof(
+      fc.constant(Buffer.from("89504e470d0a1a0a0000000d49484452", "hex")),
+      fc.constant(Buffer.from("%PDF-1.4\n%%EOF\n")),
+      fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+    ),
+    truncated: fc.boolean(),
+  })
+  .map(({ kind, name, content, truncated }) => {
+    const body = Buffer.concat([
+      Buffer.from(`--x\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${noCrLf(String(kind))}\r\n`),
+      Buffer.from(
+        `--x\r\nContent-Disposition: form-data; name="file"; filename="${noCrLf(String(name)).replace(/"/g, "")}"\r\n` +
+          "Content-Type: image/png\r\n\r\n",
+      ),
+      content,
+      Buffer.from(truncated ? "\r\n--x" : "\r\n--x--\r\n"),
+    ]);
+    return body as string | Buffer | undefined;
+  });
 
 /** The documented operations the named properties below fuzz, with shaped bodies. */
 const documentedByName = [
@@ -946,6 +1026,17 @@ const documentedByName = [
   "GET /api/verify/{code}",
   // renewal assessments (issue 16)
   "POST /api/cases/{id}/assessment-preview",
+  // --- clerk tools
+  "PUT /api/cases/{id}/assignee",
+  "GET /api/cases/{id}/assignment",
+  "GET /api/agency/workload",
+  "POST /api/agency/workload/reassign",
+  "POST /api/cases/{id}/notes",
+  "GET /api/cases/{id}/notes",
+  "POST /api/cases/{id}/attachments",
+  "GET /api/cases/{id}/attachments",
+  "GET /api/cases/{id}/attachments/{attachmentId}",
+  // --- end clerk tools
 ];
 
 const endpointNames = [
@@ -987,6 +1078,17 @@ const endpointNames = [
   "GET verify document",
   // renewal assessments (issue 16)
   "POST preview assessment",
+  // --- clerk tools
+  "PUT assign case",
+  "GET case assignment",
+  "GET workload",
+  "POST reassign workload",
+  "POST add note",
+  "GET list notes",
+  "POST upload attachment",
+  "GET list attachments",
+  "GET download attachment",
+  // --- end clerk tools
 ];
 
 describe("fuzzing every endpoint", () => {

@@ -50,7 +50,9 @@ const agencyBody = z
   })
   .strict()
   .meta({ id: "CreateAgency" });
-const agencyPatch = z.object({ name: safeText(100).optional(), limits: limits.optional() }).strict();
+const agencyPatch = z
+  .object({ name: safeText(100).optional(), limits: limits.optional(), requireDocuments: z.boolean().optional() })
+  .strict();
 
 const userBody = z
   .object({
@@ -88,7 +90,14 @@ const auditQuery = z
 
 function agencyView(a: Agency): AgencyJson {
   const createdAt = a.createdAt.toISOString();
-  return { code: a.code, name: a.name, region: a.region, limits: JSON.parse(a.limits), createdAt };
+  return {
+    code: a.code,
+    name: a.name,
+    region: a.region,
+    limits: JSON.parse(a.limits),
+    requireDocuments: a.requireDocuments,
+    createdAt,
+  };
 }
 
 function userView(u: Pick<User, "id" | "username" | "role" | "disabled">, agencyCode: string | null): UserJson {
@@ -183,7 +192,8 @@ export function adminRoutes(deps: ApiDeps) {
     handler: async ({ params, body, actor }) => {
       const a = await db.agency.findUnique({ where: { code: params.code } });
       if (!a) throw problems.notFound(`Agency ${params.code}`);
-      const data: { name?: string; limits?: string } = {};
+      const data: { name?: string; limits?: string; requireDocuments?: boolean } = {};
+      if (body.requireDocuments !== undefined) data.requireDocuments = body.requireDocuments;
       if (body.name) data.name = body.name;
       if (body.limits) data.limits = JSON.stringify(checkLimits(body.limits));
       return agencyView(
@@ -196,6 +206,14 @@ export function adminRoutes(deps: ApiDeps) {
               target,
               before: { name: a.name },
               after: { name: v.name },
+            });
+          }
+          if (data.requireDocuments !== undefined && v.requireDocuments !== a.requireDocuments) {
+            await recordAudit(tx, actor!, {
+              action: "agency.required_documents_changed",
+              target,
+              before: { requireDocuments: a.requireDocuments },
+              after: { requireDocuments: v.requireDocuments },
             });
           }
           if (data.limits !== undefined && v.limits !== a.limits) {

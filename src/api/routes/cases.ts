@@ -10,6 +10,7 @@ import { moduleOf } from "../../engine/caseMachine.ts";
 import { openCase } from "../../engine/openCase.ts";
 import { caseSummary, caseView, eventView } from "../../engine/views.ts";
 import { listCases } from "../../engine/caseList.ts";
+import { assigneeFilter } from "../../engine/assignment.ts";
 import { SIDES } from "../../../machines/types.ts";
 import { caseTypes } from "../../../machines/index.ts";
 import { problems } from "../../problems.ts";
@@ -78,6 +79,14 @@ const listQuery = z
       .optional()
       .meta({ description: "true: open steps due within DUE_SOON_WORKING_DAYS working days from today, not overdue" }),
     dueBefore: chinaDate.optional().meta({ description: "step due date before this China date" }),
+    assignedTo: z
+      .string()
+      .regex(/^(me|none|[A-Za-z0-9_.-]{3,64})$/, "me, none or a username")
+      .optional()
+      .meta({
+        description:
+          "me, none or a clerk's username: the cases whose side of the clerk's agency (or the agency filter's) that clerk holds, or nobody holds",
+      }),
     q: z
       .string()
       .trim()
@@ -196,13 +205,22 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
         if (!a) return { items: [], nextCursor: null };
         agencyId = a.id;
       }
+      const assignedTo = await assigneeFilter(ctx, actor!, query.assignedTo);
+      if (assignedTo === "nobody") return { items: [], nextCursor: null };
       const today = ctx.today();
       const dueSoonCutoff = ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value;
       const bool = (v: "true" | "false" | undefined) => (v === undefined ? undefined : v === "true");
       const { items, nextCursor } = await listCases(
         ctx,
         actor!,
-        { ...query, agencyId, mine: query.mine === "true", overdue: bool(query.overdue), dueSoon: bool(query.dueSoon) },
+        {
+          ...query,
+          agencyId,
+          assignedTo,
+          mine: query.mine === "true",
+          overdue: bool(query.overdue),
+          dueSoon: bool(query.dueSoon),
+        },
         today,
         dueSoonCutoff,
       );

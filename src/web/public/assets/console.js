@@ -36,13 +36,16 @@ import {
   workingDaysText,
 } from "./console-case.js";
 import { assessmentCard, certificateCard, factLabel, previewFirst, structuredFacts } from "./console-assessment.js";
+import { assignmentCard, mergeIntoTimeline, queueTabs } from "./console-assignment.js";
+import { notesCard } from "./console-notes.js";
+import { attachmentsCard, missingDocumentsMessage } from "./console-attachments.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
 
 /** @type {any} */
 let me = null;
-const filters = { mine: true, type: "", state: "", overdue: "", q: "" };
+const filters = { mine: true, type: "", state: "", overdue: "", q: "", assignedTo: "" };
 /** @type {Record<string, any>} */
 const defs = {};
 
@@ -216,6 +219,7 @@ async function queueView(opts) {
     view,
     h("h1", { tabindex: "-1" }, heading),
     me.role !== "staff" ? h("p", { class: "note note-info" }, t("queue.adminNote")) : null,
+    me.role === "staff" ? queueTabs(filters, () => void loadQueue(tableSlot, null)) : null,
     filterForm,
     h(
       "ul",
@@ -247,6 +251,7 @@ async function loadQueue(slot, more) {
   if (filters.state) params.set("state", filters.state);
   if (filters.overdue) params.set("overdue", filters.overdue);
   if (filters.q) params.set("q", filters.q);
+  if (filters.assignedTo && me.role === "staff") params.set("assignedTo", filters.assignedTo);
   if (more) params.set("cursor", more.cursor);
   if (!more) replace(slot, h("p", { class: "muted", role: "status" }, t("common.loading")));
   const r = await api("GET", `/api/cases?${params}`);
@@ -429,6 +434,7 @@ function renderCase(c, events, def, opts) {
         h("dl", { class: "facts" }, caseFacts(c)),
       ),
     ),
+    me.role === "staff" ? clerkTools(c, events) : null,
     documentsSection(c),
     // folded, after the timeline: the summary, actions and latest events come first
     h(
@@ -441,6 +447,21 @@ function renderCase(c, events, def, opts) {
   if (opts.notice) {
     showMessage(pageMessages, { ...opts.notice, focus: true });
   } else focusHeading(opts);
+}
+
+/** The clerk's tools on the case page: assignee, notes and attachments (their entries join the timeline). @param {any} c @param {any[]} events */
+function clerkTools(c, events) {
+  const into = (/** @type {string} */ kind) => (/** @type {{ at: string, node: HTMLElement }[]} */ entries) => {
+    const tl = /** @type {HTMLElement | null} */ (view.querySelector("ol.timeline-staff"));
+    if (tl) mergeIntoTimeline(tl, events, kind, entries);
+  };
+  return h(
+    "div",
+    { class: "case-grid clerk-tools" },
+    assignmentCard(c, me, into("assignment")),
+    notesCard(c, into("note")),
+    attachmentsCard(c, () => {}),
+  );
 }
 
 /** One term and its value in a <dl>. @param {string} term @param {any} value @param {string | null} [key] */
@@ -611,6 +632,8 @@ function showEventProblem(c, def, r, built, fields) {
       actions: [reload],
       focus: true,
     });
+  } else if (r.status === 409 && p.type === "/problems/missing-documents") {
+    showMessage(built.messages, { ...missingDocumentsMessage(p), focus: true });
   } else if (r.status === 409) {
     const allowed = (p.allowedEvents ?? []).map((/** @type {string} */ e) => pick(def.events[e]?.label) || e);
     const details = [];
