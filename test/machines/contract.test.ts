@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { CaseType } from "../../machines/index.ts";
+import type { CaseMachineModule, CaseType } from "../../machines/index.ts";
 import {
   caseTypeInfo,
   caseTypes,
@@ -42,14 +42,15 @@ function imports(code: string): string[] {
 const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
 
 describe("registry", () => {
-  it("lists the three case types, version 1 each", () => {
+  it("lists the three case types with their versions (medicalTransfer 1 and 2)", () => {
     expect([...caseTypes].sort()).toEqual(["medicalTransfer", "pensionTransfer", "renewal"]);
     for (const type of caseTypes) {
+      const versions = type === "medicalTransfer" ? ["1", "2"] : ["1"];
       expect(latestMachine(type).type).toBe(type);
-      expect(latestMachine(type).version).toBe(1);
-      expect(getMachine(type, 1)).toBe(latestMachine(type));
-      expect(getMachine(type, 2)).toBeUndefined();
-      expect(Object.keys(machineRegistry[type])).toEqual(["1"]);
+      expect(latestMachine(type).version).toBe(Number(versions.at(-1)));
+      expect(getMachine(type, Number(versions.at(-1)))).toBe(latestMachine(type));
+      expect(getMachine(type, versions.length + 1)).toBeUndefined();
+      expect(Object.keys(machineRegistry[type])).toEqual(versions);
     }
     expect(getMachine("nope" as CaseType, 1)).toBeUndefined();
     expect(() => latestMachine("nope" as CaseType)).toThrow();
@@ -115,8 +116,14 @@ describe("purity", () => {
   );
 });
 
-describe.each(caseTypes)("%s: contract", (type) => {
-  const mod = latestMachine(type);
+// every installed version of every type
+const modules = caseTypes.flatMap((type) =>
+  Object.values(machineRegistry[type] as Record<number, CaseMachineModule>).map(
+    (mod) => [`${type} v${mod.version}`, type, mod] as const,
+  ),
+);
+
+describe.each(modules)("%s: contract", (_name, type: CaseType, mod) => {
   const root = mod.machine.root;
 
   it("machine id/version match the module; flat, no timers, no invoked actors", () => {
@@ -234,21 +241,33 @@ const allowedTables: Record<CaseType, Record<string, string[]>> = {
   },
 };
 
-describe.each(caseTypes)("%s: allowedEvents per state", (type) => {
-  const mod = latestMachine(type);
+// Later versions' tables, keyed "type@version".
+const laterTables: Record<string, Record<string, string[]>> = {
+  "medicalTransfer@2": {
+    ...allowedTables.medicalTransfer,
+    suspended: ["ISSUE_CERTIFICATE", "APPLY_ONLINE", "WITHDRAW"],
+    onlineApplicationFiled: ["ACCEPT", "REFUSE", "WITHDRAW"],
+    onlineRefused: ["APPLY_ONLINE", "WITHDRAW"],
+    onlineTransferOut: ["ISSUE_RECORD_FORM", "REISSUE_CERTIFICATE", "ARREARS_PAID", "TRANSFER_OUT_DONE"],
+  },
+};
+const tableOf = (type: CaseType, mod: CaseMachineModule) =>
+  mod.version === 1 ? allowedTables[type] : laterTables[`${type}@${mod.version}`]!;
+
+describe.each(modules)("%s: allowedEvents per state", (_name, type: CaseType, mod) => {
   const context = initialSnapshot(mod, inputs[type]).context;
-  it.each(Object.entries(allowedTables[type]))("%s → %j", (state, expected) => {
+  it.each(Object.entries(tableOf(type, mod)))("%s → %j", (state, expected) => {
     const snapshot = mod.machine.resolveState({ value: state, context });
     expect([...allowedEvents(mod, snapshot)].sort()).toEqual([...expected].sort());
   });
   it("the table covers every state", () => {
-    expect(Object.keys(allowedTables[type]).sort()).toEqual(Object.keys(mod.states).sort());
+    expect(Object.keys(tableOf(type, mod)).sort()).toEqual(Object.keys(mod.states).sort());
   });
 });
 
 describe("module-level facts from the brief", () => {
   it("medicalTransfer deadlines, sides, recordedBy, steps", () => {
-    const m = latestMachine("medicalTransfer");
+    const m = getMachine("medicalTransfer", 1)!;
     expect(m.steps).toBe(6);
     expect(m.overall).toEqual({
       startsWith: "ACCEPT",
@@ -338,8 +357,38 @@ describe("module-level facts from the brief", () => {
     for (const spec of Object.values(r.events)) expect(spec.recordedBy).toEqual(["agency"]);
   });
 
-  it("medicalTransfer: WITHDRAW only before transferOut; refused may file again", () => {
-    const m = latestMachine("medicalTransfer");
+  it("medicalTransfer v2: the paper flow's metadata unchanged, the online states beside it", () => {
+    const v1 = getMachine("medicalTransfer", 1)!;
+    const v2 = getMachine("medicalTransfer", 2)!;
+    expect(v2.steps).toBe(v1.steps);
+    expect(v2.overall).toEqual(v1.overall);
+    for (const [name, meta] of Object.entries(v1.states)) expect(v2.states[name], name).toEqual(meta);
+    expect(v2.states.onlineTransferOut!.deadline).toEqual(v1.states.transferOut!.deadline);
+    expect(v2.states.onlineApplicationFiled).toMatchObject({ side: "transferIn", step: 3 });
+    expect(v2.states.onlineRefused).toMatchObject({ side: "insured", step: 3 });
+    expect(v2.states.onlineTransferOut).toMatchObject({ side: "transferOut", step: 4 });
+    for (const type of Object.keys(v1.events))
+      expect(v2.events[type]!.recordedBy, type).toEqual(v1.events[type]!.recordedBy);
+    expect(v2.events.APPLY_ONLINE!.recordedBy).toEqual(["transferIn"]);
+    expect(v2.events.ISSUE_RECORD_FORM!.recordedBy).toEqual(["transferOut"]);
+    // the payloads that changed: REFUSE (codes), REISSUE_CERTIFICATE (corrections); the others are v1's
+    for (const type of Object.keys(v1.events).filter((t) => t !== "REFUSE" && t !== "REISSUE_CERTIFICATE")) {
+      expect(v2.events[type]!.payload, type).toBe(v1.events[type]!.payload);
+    }
+    const refuse = v2.events.REFUSE!.payload;
+    expect(refuse.safeParse({ reason: "未参保" }).success).toBe(true);
+    expect(refuse.safeParse({ reasonCode: "documentsIncomplete" }).success).toBe(true);
+    expect(refuse.safeParse({ reasonCode: "other" }).success).toBe(false);
+    expect(refuse.safeParse({}).success).toBe(false);
+    const reissue = v2.events.REISSUE_CERTIFICATE!.payload;
+    expect(reissue.safeParse({}).success).toBe(true);
+    expect(reissue.safeParse({ accountBalanceFen: 1 }).success).toBe(false); // a correction needs a reason
+    expect(reissue.safeParse({ accountBalanceFen: 1, reason: "更正" }).success).toBe(true);
+    expect(reissue.safeParse({ accountBalanceFen: 1.5, reason: "更正" }).success).toBe(false);
+  });
+
+  it.each([1, 2])("medicalTransfer v%i: WITHDRAW only before transfer-out; refused may file again", (version) => {
+    const m = getMachine("medicalTransfer", version)!;
     const withdraw: CaseEvent = { type: "WITHDRAW", occurredOn: on, reason: "不再转移" };
     for (const [state, meta] of Object.entries(m.states)) {
       const s = m.machine.resolveState({ value: state, context: initialSnapshot(m, inputs.medicalTransfer).context });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnyMachineSnapshot } from "xstate";
 import { getAdjacencyMap, getShortestPaths, type AdjacencyValue, type StatePath } from "xstate/graph";
-import { caseTypes, latestMachine } from "../../machines/index.ts";
+import { caseTypes, latestMachine, machineRegistry, type CaseType } from "../../machines/index.ts";
 import { canTake, initialSnapshot, nextSnapshot, persist, type CaseEvent } from "../../machines/runtime.ts";
 import { inputs, payloadOf, samples } from "./samples.ts";
 
@@ -31,12 +31,22 @@ function definitionEdges(mod: ReturnType<typeof latestMachine>): Set<string> {
   return edges;
 }
 
-describe.each(caseTypes)("%s: model-based paths", (type) => {
-  const mod = latestMachine(type);
+// every installed version of every type: old versions keep running for the cases opened on them
+const modules = caseTypes.flatMap((type) =>
+  Object.values(machineRegistry[type] as Record<number, ReturnType<typeof latestMachine>>).map(
+    (mod) => [`${type} v${mod.version}`, type, mod] as const,
+  ),
+);
+
+describe.each(modules)("%s: model-based paths", (_name, type: CaseType, mod) => {
   const options = {
     input: inputs[type],
     serializeState,
-    events: (s: AnyMachineSnapshot) => samples[type](s.context),
+    // only what the engine would pass on: payloads this version's schemas accept
+    events: (s: AnyMachineSnapshot) =>
+      samples[type](s.context).filter(
+        (e) => !Object.hasOwn(mod.events, e.type) || mod.events[e.type]!.payload.safeParse(payloadOf(e)).success,
+      ),
   };
   const shortest = getShortestPaths(mod.machine, options) as Path[];
   const adjacency = getAdjacencyMap(mod.machine, options) as Record<
