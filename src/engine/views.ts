@@ -14,6 +14,7 @@ import { CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgenci
 import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
+import { flowOfEvents, flowOfSnapshot, flowSchema } from "./flow.ts";
 
 /** The insured person's name and ID number, decrypted (they are stored encrypted: docs/personal-data.md). */
 function insuredOf(ctx: EngineContext, c: Pick<CaseWithAgencies, "insuredName" | "insuredIdNumber">) {
@@ -62,6 +63,7 @@ export const caseViewSchema = z
     caseNumber: z.string(),
     type: caseTypeSchema,
     machineVersion: z.number().int(),
+    flow: flowSchema,
     state: z.string(),
     stateLabel: labelSchema,
     outcome: outcomeSchema,
@@ -138,6 +140,7 @@ export const caseStatusSchema = z
     insured: z.object({ name: z.string(), idNumber: z.string() }).meta({ description: "masked" }),
     fromAgency: z.object({ name: z.string(), region: z.string() }),
     toAgency: z.object({ name: z.string(), region: z.string() }),
+    flow: flowSchema,
     state: z.string(),
     progress: progressSchema,
     outcome: outcomeSchema,
@@ -217,6 +220,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     caseNumber: c.caseNumber,
     type: c.type as CaseType,
     machineVersion: c.machineVersion,
+    ...flowOfSnapshot(c, snapshot.context),
     state: c.state,
     stateLabel: meta.label,
     outcome: meta.outcome ?? null,
@@ -336,6 +340,7 @@ export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson 
     insured: { name: maskName(insured.name), idNumber: maskIdNumber(insured.idNumber) },
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },
+    ...flowOfEvents(c, c.timeline.map((e) => e.type)),
     state: c.state,
     progress: progressOf(mod, c.state),
     outcome: mod.states[c.state].outcome ?? null,
