@@ -20,6 +20,7 @@ import { metricsGuard, type Metrics } from "./metrics.ts";
 import type { ApiDeps } from "./deps.ts";
 import { authRoutes, loginLimiter } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { apiClientRoutes } from "./routes/apiClients.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -122,6 +123,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   publicRoutes(deps);
   caseRoutes(deps);
   adminRoutes(deps);
+  apiClientRoutes(deps);
   webhookRoutes(deps);
   reportRoutes(deps);
   app.use(router);

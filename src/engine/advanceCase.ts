@@ -16,6 +16,7 @@ import type { IdempotentWrite } from "./idempotency.ts";
 import { checkBackdateReason, checkOccurredOn } from "./occurredOn.ts";
 import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
+import { clientMay } from "./apiClients.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -63,7 +64,8 @@ async function advanceOnce(
   const c = await loadCase(ctx, caseId);
   const mod = moduleOf(ctx, c);
 
-  if (actor.kind !== "staff") throw problems.forbidden("Only agency staff record events on cases.");
+  if (actor.kind !== "staff" && actor.kind !== "client")
+    throw problems.forbidden("Only agency staff record events on cases.");
   const sides = sidesOf(actor, c);
   if (sides.length === 0) throw problems.forbidden("This case belongs to other agencies.");
   if (opts.ifMatch !== undefined && opts.ifMatch !== c.version) throw problems.preconditionFailed(c.version);
@@ -81,6 +83,7 @@ async function advanceOnce(
     const mine = definedHere.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
     throw problems.notAllowedNow(`${input.type} is not allowed in state ${c.state}.`, mine, c.state);
   }
+  if (!clientMay(actor, input.type)) throw problems.forbidden(`This API client may not record ${input.type}.`);
   if (!spec.recordedBy.some((s) => sides.includes(s))) {
     throw problems.forbidden(`${input.type} is recorded by the ${spec.recordedBy.join(" or ")} agency, not by yours.`);
   }

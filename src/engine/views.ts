@@ -125,7 +125,12 @@ export const caseEventSchema = z
     payload: json,
     occurredOn: chinaDateSchema,
     recordedAt: timestamp,
-    actor: z.object({ kind: z.enum(["staff", "admin", "system"]), username: z.string().nullable() }),
+    actor: z.object({
+      kind: z
+        .enum(["staff", "admin", "system", "client"])
+        .meta({ description: "client: an API client (service account)" }),
+      username: z.string().nullable().meta({ description: "the user's name, or the API client's" }),
+    }),
     backdateReason: z.string().nullable().meta({
       description:
         "why an act dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days back was recorded only then",
@@ -296,7 +301,7 @@ export function eventView(mod: CaseMachineModule, e: CaseEvent): CaseEventJson {
     payload: JSON.parse(e.payload),
     occurredOn: e.occurredOn,
     recordedAt: e.recordedAt.toISOString(),
-    actor: { kind: e.actorKind as "staff" | "admin" | "system", username: e.actorName },
+    actor: { kind: e.actorKind as "staff" | "admin" | "system" | "client", username: e.actorName },
     backdateReason: e.backdateReason,
   };
 }
@@ -340,7 +345,10 @@ export function statusView(ctx: EngineContext, c: StatusSource): CaseStatusJson 
     insured: { name: maskName(insured.name), idNumber: maskIdNumber(insured.idNumber) },
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },
-    ...flowOfEvents(c, c.timeline.map((e) => e.type)),
+    ...flowOfEvents(
+      c,
+      c.timeline.map((e) => e.type),
+    ),
     state: c.state,
     progress: progressOf(mod, c.state),
     outcome: mod.states[c.state].outcome ?? null,
