@@ -5,7 +5,7 @@
 // This is the ONLY list of case types: CaseType, the API's enums, case numbers, the web pages
 // (through GET /api/machines) and the tests all read it from here. See docs/case-types.md.
 import type { CaseMachineModule, Label } from "./types.ts";
-import { medicalTransfer } from "./medicalTransfer.ts";
+import { medicalTransfer, medicalTransferV2 } from "./medicalTransfer.ts";
 import { pensionTransfer, pensionTransferV2 } from "./pensionTransfer.ts";
 import { renewal, renewalV2 } from "./renewal.ts";
 
@@ -16,7 +16,7 @@ function byVersion(...mods: CaseMachineModule[]): Record<number, CaseMachineModu
 }
 
 export const machineRegistry = {
-  medicalTransfer: byVersion(medicalTransfer),
+  medicalTransfer: byVersion(medicalTransfer, medicalTransferV2),
   pensionTransfer: byVersion(pensionTransfer, pensionTransferV2),
   renewal: byVersion(renewal, renewalV2),
 } satisfies Record<string, Record<number, CaseMachineModule>>;
@@ -88,4 +88,4 @@ function checkRegistry(): void {
 }
 checkRegistry();
 
-export { medicalTransfer, pensionTransfer, pensionTransferV2, renewal, renewalV2 };
+export { medicalTransfer, medicalTransferV2, pensionTransfer, pensionTransferV2, renewal, renewalV2 };

@@ -24,7 +24,7 @@
  * Deadlines are data (StateMeta.deadline), counted by the engine in working days from the
  * occurredOn of the event that entered the state; the machine itself has no timers.
  */
-import { assertEvent, assign, setup } from "xstate";
+import { and, assertEvent, assign, setup } from "xstate";
 import { z } from "zod";
 import type { CaseMachineModule, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
 import {
@@ -34,10 +34,12 @@ import {
   fen,
   noPayload,
   reason,
+  refusalPayload,
   type Applicant,
   type CaseEventOf,
   type CaseInput,
   type Channel,
+  type RefusalReasonCode,
 } from "./runtime.ts";
 
 const VERSION = 1;
@@ -285,3 +287,352 @@ export const medicalTransfer: CaseMachineModule = {
     TRANSFER_OUT_DONE: "transferredFen must equal the certified account balance",
   },
 };
+
+// ===========================================================================
+// Version 2: the paper flow of version 1 (same states, events and payloads) with two changes, plus
+// the online flow of 医保办发〔2021〕43号.
+//
+// Paper flow (certificate first, application at a window), as in version 1, except:
+//   - REFUSE takes `refusalPayload()` (a reasonCode from REFUSAL_REASONS and/or the free-text
+//     reason; the reason alone means `other`); the context keeps the latest reasonCode.
+//   - REISSUE_CERTIFICATE may carry corrected figures (contributionMonths, accountBalanceFen,
+//     arrearsFen, each optional) and then needs a `reason`. The context keeps each correction's
+//     before and after (`certificateCorrections[].changes.<figure>.from / .to`), and every later check uses the latest figures:
+//     the outstanding arrears become max(0, corrected arrears − arrears already paid), and
+//     TRANSFER_OUT_DONE must move the corrected balance. Guard `correctsCertificate`: a correction
+//     must change at least one figure, and there must be a certificate (or record form) to correct.
+//
+// Online flow (the person or the employer applies on the national platform at the new place first):
+//   suspended --APPLY_ONLINE--> onlineApplicationFiled --ACCEPT (联系函 sent)--> onlineTransferOut
+//   onlineApplicationFiled --REFUSE--> onlineRefused --APPLY_ONLINE--> onlineApplicationFiled
+//   onlineTransferOut: ISSUE_RECORD_FORM (the electronic 参保信息表 in place of the paper
+//     certificate: the same figures; guard `noRecordFormYet`), ARREARS_PAID, REISSUE_CERTIFICATE
+//     (corrections of the form), then TRANSFER_OUT_DONE (guards noArrears and
+//     transfersCertifiedBalance: local cover ended, the form's balance moved) --> transferIn
+//   transferIn --TRANSFER_IN_DONE--> transferred (the same last steps as the paper flow)
+//   WITHDRAW from suspended, onlineApplicationFiled and onlineRefused --> withdrawn
+//
+// Deadlines (StateMeta data, counted by src/deadlines): onlineTransferOut carries the same limit
+// as the paper transferOut (medicalTransfer.transferOut, 10 working days from the acceptance, the
+// event that entered it; the record form and corrections are self-transitions and keep the clock),
+// transferIn 5 from the transfer-out, and the overall 15 from ACCEPT in both flows.
+//
+// `flow` in the context says which flow the case follows: null while only the suspension is
+// recorded, "paper" from ISSUE_CERTIFICATE, "online" from APPLY_ONLINE.
+
+const VERSION_2 = 2;
+
+export type MedicalTransferFlow = "paper" | "online";
+
+/** One REISSUE_CERTIFICATE with corrected figures: each corrected figure before (`from`) and after (`to`). */
+export interface CertificateCorrection {
+  occurredOn: string;
+  reason: string;
+  changes: Partial<Record<"contributionMonths" | "accountBalanceFen" | "arrearsFen", { from: number; to: number }>>;
+}
+
+export interface MedicalTransferV2Context extends MedicalTransferContext {
+  flow: MedicalTransferFlow | null;
+  /** arrears as stated on the latest certificate or record form (arrearsFen is what is still outstanding) */
+  certifiedArrearsFen: number | null;
+  /** code of the latest refusal (REFUSAL_REASONS; `other` when only a reason was given) */
+  refusalReasonCode: RefusalReasonCode | null;
+  certificateCorrections: CertificateCorrection[];
+}
+
+const certificateFigures = {
+  contributionMonths: contributionMonths(),
+  accountBalanceFen: fen(),
+  arrearsFen: fen(),
+};
+const correctedFields = ["contributionMonths", "accountBalanceFen", "arrearsFen"] as const;
+
+const eventsV2 = {
+  ...events,
+  REISSUE_CERTIFICATE: {
+    ...events.REISSUE_CERTIFICATE,
+    payload: z
+      .object({
+        contributionMonths: certificateFigures.contributionMonths.optional(),
+        accountBalanceFen: certificateFigures.accountBalanceFen.optional(),
+        arrearsFen: certificateFigures.arrearsFen.optional(),
+        reason: reason().optional(),
+      })
+      .strict()
+      .refine((p) => p.reason !== undefined || correctedFields.every((f) => p[f] === undefined), {
+        message: "a reissue with corrected figures needs a reason",
+        path: ["reason"],
+      }),
+    label: { zh: "补开或更正参保凭证", en: "Reissue or correct the certificate" },
+  },
+  REFUSE: { ...events.REFUSE, payload: refusalPayload() },
+  APPLY_ONLINE: {
+    payload: z.object({ applicant: applicant() }).strict(),
+    // filed on the national platform at the transfer-in agency (an API client, or its staff)
+    recordedBy: ["transferIn"],
+    label: { zh: "网上申请转移接续（国家医保服务平台）", en: "Apply online (national platform)" },
+    maxPerCase: 20,
+  },
+  ISSUE_RECORD_FORM: {
+    payload: z.object(certificateFigures).strict(),
+    recordedBy: ["transferOut"],
+    label: { zh: "生成参保信息表（电子）", en: "Issue the electronic record form" },
+  },
+} satisfies Record<string, EventSpec>;
+
+export type MedicalTransferV2Event = CaseEventOf<typeof eventsV2>;
+
+// The eligibility check has no national limit (医保办发〔2021〕43号 sets none); an agency may promise
+// one (its `medicalTransfer.review` limit), and only then the step has a due date. 15 working days,
+// the whole case's national ceiling, is the most it may set.
+const review = { key: "medicalTransfer.review", nationalMaxDays: 15, agency: "transferIn", agencyOnly: true } as const;
+
+const statesV2 = {
+  ...states,
+  applicationFiled: { ...states.applicationFiled, deadline: review },
+  onlineApplicationFiled: {
+    side: "transferIn",
+    step: 3,
+    label: { zh: "已网上申请，待转入地校验", en: "Applied online, awaiting eligibility check" },
+    deadline: review,
+  },
+  onlineRefused: { side: "insured", step: 3, label: { zh: "网上申请不予受理", en: "Online application refused" } },
+  onlineTransferOut: {
+    side: "transferOut",
+    step: 4,
+    label: {
+      zh: "已发联系函，转出地办理中（参保信息表、个人账户划转）",
+      en: "Contact letter sent, transfer-out in progress (record form, balance)",
+    },
+    // 10 working days from the acceptance, as the paper transferOut (the same agency setting)
+    deadline: states.transferOut.deadline,
+  },
+} satisfies Record<string, StateMeta>;
+
+const withdrawV2 = { target: "withdrawn", actions: "recordWithdrawal" } as const;
+const reissueV2 = { guard: "correctsCertificate", actions: "recordReissue" } as const;
+const fileV2 = { target: "applicationFiled", actions: "recordApplication" } as const;
+const applyOnline = { target: "onlineApplicationFiled", actions: "recordOnlineApplication" } as const;
+
+export const medicalTransferV2Machine = setup({
+  types: {
+    context: {} as MedicalTransferV2Context,
+    events: {} as MedicalTransferV2Event,
+    input: {} as CaseInput,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    noArrears: ({ context }) => context.arrearsFen === 0,
+    paysOutstandingArrears: ({ context, event }) =>
+      event.type === "ARREARS_PAID" && context.arrearsFen > 0 && event.paidFen === context.arrearsFen,
+    transfersCertifiedBalance: ({ context, event }) =>
+      event.type === "TRANSFER_OUT_DONE" && event.transferredFen === context.accountBalanceFen,
+    correctsCertificate: ({ context, event }) => {
+      if (event.type !== "REISSUE_CERTIFICATE" || context.accountBalanceFen === null) return false;
+      const given = correctedFields.filter((f) => event[f] !== undefined);
+      if (given.length === 0) return true; // a plain reissue of a lost certificate
+      const current = {
+        contributionMonths: context.contributionMonths,
+        accountBalanceFen: context.accountBalanceFen,
+        arrearsFen: context.certifiedArrearsFen,
+      };
+      return given.some((f) => event[f] !== current[f]);
+    },
+    noRecordFormYet: ({ context }) => context.accountBalanceFen === null,
+  },
+  actions: {
+    recordCertificate: assign(({ event }) => {
+      assertEvent(event, ["ISSUE_CERTIFICATE", "ISSUE_RECORD_FORM"]);
+      return {
+        contributionMonths: event.contributionMonths,
+        accountBalanceFen: event.accountBalanceFen,
+        arrearsFen: event.arrearsFen,
+        certifiedArrearsFen: event.arrearsFen,
+      };
+    }),
+    startPaperFlow: assign({ flow: "paper" as const }),
+    recordReissue: assign(({ context, event }) => {
+      assertEvent(event, "REISSUE_CERTIFICATE");
+      const reissueCount = context.reissueCount + 1;
+      const current = {
+        contributionMonths: context.contributionMonths ?? 0,
+        accountBalanceFen: context.accountBalanceFen ?? 0,
+        arrearsFen: context.certifiedArrearsFen ?? 0,
+      };
+      const changes: CertificateCorrection["changes"] = {};
+      for (const f of correctedFields) {
+        const corrected = event[f];
+        if (corrected !== undefined && corrected !== current[f]) changes[f] = { from: current[f], to: corrected };
+      }
+      if (Object.keys(changes).length === 0) return { reissueCount };
+      const certifiedArrearsFen = event.arrearsFen ?? current.arrearsFen;
+      return {
+        reissueCount,
+        contributionMonths: event.contributionMonths ?? current.contributionMonths,
+        accountBalanceFen: event.accountBalanceFen ?? current.accountBalanceFen,
+        certifiedArrearsFen,
+        arrearsFen: Math.max(0, certifiedArrearsFen - context.arrearsPaidFen),
+        certificateCorrections: [
+          ...context.certificateCorrections,
+          { occurredOn: event.occurredOn, reason: event.reason ?? "", changes },
+        ],
+      };
+    }),
+    recordArrearsPaid: assign(({ context, event }) => {
+      assertEvent(event, "ARREARS_PAID");
+      return { arrearsFen: 0, arrearsPaidFen: context.arrearsPaidFen + event.paidFen };
+    }),
+    recordApplication: assign(({ context, event }) => {
+      assertEvent(event, "FILE_APPLICATION");
+      return { channel: event.channel, applicant: event.applicant, applicationCount: context.applicationCount + 1 };
+    }),
+    recordOnlineApplication: assign(({ context, event }) => {
+      assertEvent(event, "APPLY_ONLINE");
+      return {
+        flow: "online" as const,
+        channel: "online" as const,
+        applicant: event.applicant,
+        applicationCount: context.applicationCount + 1,
+      };
+    }),
+    recordRefusal: assign(({ event }) => {
+      assertEvent(event, "REFUSE");
+      return { refusalReason: event.reason ?? null, refusalReasonCode: event.reasonCode ?? ("other" as const) };
+    }),
+    recordTransferOut: assign(({ event }) => {
+      assertEvent(event, "TRANSFER_OUT_DONE");
+      return { transferredFen: event.transferredFen };
+    }),
+    recordWithdrawal: assign(({ event }) => {
+      assertEvent(event, "WITHDRAW");
+      return { withdrawalReason: event.reason };
+    }),
+  },
+}).createMachine({
+  id: "medicalTransfer",
+  version: String(VERSION_2),
+  initial: "suspended",
+  context: ({ input }) => ({
+    openedOn: input.openedOn,
+    flow: null,
+    contributionMonths: null,
+    accountBalanceFen: null,
+    arrearsFen: 0,
+    certifiedArrearsFen: null,
+    arrearsPaidFen: 0,
+    reissueCount: 0,
+    certificateCorrections: [],
+    applicationCount: 0,
+    channel: null,
+    applicant: null,
+    refusalReason: null,
+    refusalReasonCode: null,
+    transferredFen: null,
+    withdrawalReason: null,
+  }),
+  states: {
+    suspended: {
+      meta: statesV2.suspended,
+      on: {
+        ISSUE_CERTIFICATE: { target: "certificateIssued", actions: ["recordCertificate", "startPaperFlow"] },
+        APPLY_ONLINE: applyOnline,
+        WITHDRAW: withdrawV2,
+      },
+    },
+    // --- paper flow (version 1's states and events)
+    certificateIssued: {
+      meta: statesV2.certificateIssued,
+      on: {
+        FILE_APPLICATION: fileV2,
+        REISSUE_CERTIFICATE: reissueV2,
+        ARREARS_PAID: { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" },
+        WITHDRAW: withdrawV2,
+      },
+    },
+    applicationFiled: {
+      meta: statesV2.applicationFiled,
+      on: {
+        ACCEPT: { target: "transferOut", guard: "noArrears" },
+        REFUSE: { target: "refused", actions: "recordRefusal" },
+        REISSUE_CERTIFICATE: reissueV2,
+        ARREARS_PAID: { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" },
+        WITHDRAW: withdrawV2,
+      },
+    },
+    refused: {
+      meta: statesV2.refused,
+      on: {
+        FILE_APPLICATION: fileV2,
+        REISSUE_CERTIFICATE: reissueV2,
+        ARREARS_PAID: { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" },
+        WITHDRAW: withdrawV2,
+      },
+    },
+    transferOut: {
+      meta: statesV2.transferOut,
+      on: {
+        TRANSFER_OUT_DONE: { target: "transferIn", guard: "transfersCertifiedBalance", actions: "recordTransferOut" },
+      },
+    },
+    // --- online flow (医保办发〔2021〕43号)
+    onlineApplicationFiled: {
+      meta: statesV2.onlineApplicationFiled,
+      on: {
+        // the eligibility check passed: the contact letter (联系函) goes to the transfer-out agency
+        ACCEPT: { target: "onlineTransferOut" },
+        REFUSE: { target: "onlineRefused", actions: "recordRefusal" },
+        WITHDRAW: withdrawV2,
+      },
+    },
+    onlineRefused: {
+      meta: statesV2.onlineRefused,
+      on: { APPLY_ONLINE: applyOnline, WITHDRAW: withdrawV2 },
+    },
+    onlineTransferOut: {
+      meta: statesV2.onlineTransferOut,
+      on: {
+        ISSUE_RECORD_FORM: { guard: "noRecordFormYet", actions: "recordCertificate" },
+        REISSUE_CERTIFICATE: reissueV2,
+        ARREARS_PAID: { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" },
+        TRANSFER_OUT_DONE: {
+          target: "transferIn",
+          guard: and(["noArrears", "transfersCertifiedBalance"]),
+          actions: "recordTransferOut",
+        },
+      },
+    },
+    // --- both flows
+    transferIn: {
+      meta: statesV2.transferIn,
+      on: { TRANSFER_IN_DONE: { target: "transferred" } },
+    },
+    transferred: { type: "final", meta: statesV2.transferred },
+    withdrawn: { type: "final", meta: statesV2.withdrawn },
+  },
+});
+
+export const medicalTransferV2: CaseMachineModule = {
+  ...medicalTransfer,
+  version: VERSION_2,
+  machine: medicalTransferV2Machine,
+  events: eventsV2,
+  states: statesV2,
+  steps,
+  overall,
+  refusals: {
+    ACCEPT: "the arrears stated on the certificate are unpaid; record ARREARS_PAID first",
+    ARREARS_PAID: "paidFen must equal the outstanding arrears, and there must be arrears to pay",
+    TRANSFER_OUT_DONE:
+      "transferredFen must equal the certified account balance (the latest certificate or record form), " +
+      "and in the online flow the record form must be issued and its arrears paid",
+    REISSUE_CERTIFICATE:
+      "a correction must change at least one figure, and there must be a certificate or record form to correct",
+    ISSUE_RECORD_FORM: "the record form is issued once; correct it with REISSUE_CERTIFICATE",
+  },
+};
+
+/** Which flow a medical transfer case follows: version 1 knows only the paper flow. */
+export function medicalTransferFlow(version: number, context: Record<string, unknown>): MedicalTransferFlow | null {
+  if (version < VERSION_2) return "paper";
+  return context.flow === "paper" || context.flow === "online" ? context.flow : null;
+}

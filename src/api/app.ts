@@ -21,6 +21,7 @@ import { metricsGuard, type Metrics } from "./metrics.ts";
 import type { ApiDeps } from "./deps.ts";
 import { authRoutes, loginLimiter } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { apiClientRoutes } from "./routes/apiClients.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { caseImportRoutes } from "./routes/caseImport.ts";
 import { assessmentRoutes } from "./routes/assessment.ts";
@@ -149,6 +150,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   caseImportRoutes(deps);
   assessmentRoutes(deps);
   adminRoutes(deps);
+  apiClientRoutes(deps);
   webhookRoutes(deps);
   reportRoutes(deps);
   documentRoutes(deps);

@@ -8,6 +8,7 @@ import type { Actor } from "../engine/context.ts";
 import { problems } from "../problems.ts";
 import { activeActor } from "../engine/users.ts";
 import type { Access } from "./route.ts";
+import { authenticateApiClient, isApiClientKey } from "../engine/apiClients.ts";
 
 export function authGuards(
   db: Db,
@@ -17,6 +18,8 @@ export function authGuards(
     const header = req.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw problems.unauthorized();
+    // API clients (service accounts) have keys of their own shape: src/engine/apiClients.ts
+    if (isApiClientKey(match[1])) return (res.locals.actor = await authenticateApiClient(db, match[1]));
     const claims = await tokens.verify(match[1]);
     if (!claims) throw problems.unauthorized("The token is invalid or has expired.");
     const found = await activeActor(db, claims);
@@ -44,9 +47,16 @@ export function authGuards(
 
   return {
     public: (_req, _res, next) => next(),
-    user: guard(() => {}),
+    user: guard((a) => {
+      if (a.kind === "client") throw problems.forbidden("This is not for API clients.");
+    }),
+    userOrClient: guard(() => {}),
     staff: guard((a) => {
       if (a.kind !== "staff") throw problems.forbidden("This is for agency staff.");
+    }),
+    // staff, or an API client (what it may do on a case is checked by the engine)
+    client: guard((a) => {
+      if (a.kind !== "staff" && a.kind !== "client") throw problems.forbidden("This is for agency staff.");
     }),
     admin: guard((a) => {
       if (a.kind !== "admin") throw problems.forbidden("This is for administrators.");

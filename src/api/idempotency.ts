@@ -54,7 +54,8 @@ export async function withIdempotency<T>(
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
     throw problems.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.");
   }
-  const scope = `user:${actor.userId}`;
+  // users and API clients have ids of their own: never the same scope
+  const scope = actor.kind === "client" ? `client:${actor.userId}` : `user:${actor.userId}`;
   const fingerprint = createHash("sha256")
     .update(`${req.method} ${req.path}\n${req.get("if-match") ?? ""}\n${JSON.stringify(req.body ?? null)}`)
     .digest("hex");

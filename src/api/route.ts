@@ -6,7 +6,11 @@ import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openap
 import { problems, type FieldError } from "../problems.ts";
 import type { Actor } from "../engine/context.ts";
 
-export type Access = "public" | "user" | "staff" | "admin";
+/**
+ * who may call a route. "user": staff or administrators (not API clients); "client": staff or an
+ * API client (src/engine/apiClients.ts); "userOrClient": any of the three.
+ */
+export type Access = "public" | "user" | "staff" | "client" | "userOrClient" | "admin";
 
 /**
  * A success answer as documented: its JSON body's zod schema (the schema the answer is built to,
@@ -124,7 +128,7 @@ export function errorStatuses(
   // A path parameter that does not parse names nothing: 404 (parsePart).
   if (spec.params) errs.add(404);
   if (spec.access !== "public") errs.add(401);
-  if (spec.access === "staff" || spec.access === "admin") errs.add(403);
+  if (spec.access !== "public") errs.add(403); // every non-public route refuses someone (API clients at least)
   return [...errs].sort((a, b) => a - b);
 }
 

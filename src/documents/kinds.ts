@@ -295,8 +295,12 @@ const certificateKind = (c: Pick<DocumentCase, "type">): DocumentKind =>
  */
 export const documentForEvent: Record<string, (e: DocumentEvent, c: DocumentCase) => DocumentKind | null> = {
   FILE_APPLICATION: () => "receipt",
+  // an application filed online (medicalTransfer v2) is acknowledged like one filed at a window
+  APPLY_ONLINE: () => "receipt",
   ISSUE_CERTIFICATE: (_e, c) => certificateKind(c),
   REISSUE_CERTIFICATE: (_e, c) => certificateKind(c),
+  // the online flow (medicalTransfer v2): the electronic record form in place of the certificate
+  ISSUE_RECORD_FORM: () => "recordForm",
   ACCEPT: (_e, c) => (c.type === "pensionTransfer" ? "acceptanceLetter" : null),
   REFUSE: () => "refusalNotice",
   ASSESS_ARREARS: () => "assessmentNotice",

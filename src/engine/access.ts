@@ -7,10 +7,11 @@ import { problems } from "../problems.ts";
 import { moduleOf } from "./caseMachine.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { CaseWithAgencies } from "./types.ts";
+import { clientMay } from "./apiClients.ts";
 
 /** The sides of a case the actor's agency stands on (both when one agency handles both ends). */
 export function sidesOf(actor: Actor, c: Pick<Case, "fromAgencyId" | "toAgencyId">): RecordingSide[] {
-  if (actor.kind !== "staff" || actor.agencyId === null) return [];
+  if ((actor.kind !== "staff" && actor.kind !== "client") || actor.agencyId === null) return [];
   const sides: RecordingSide[] = [];
   if (c.fromAgencyId === actor.agencyId) sides.push("transferOut");
   if (c.toAgencyId === actor.agencyId) sides.push("transferIn");
@@ -29,7 +30,7 @@ export function allowedEventsFor(ctx: EngineContext, c: CaseWithAgencies, actor:
   const mod = moduleOf(ctx, c);
   const sides = sidesOf(actor, c);
   if (sides.length === 0) return [];
-  return eventsDefinedIn(mod, restore(mod, c.snapshot)).filter((t) =>
-    mod.events[t].recordedBy.some((s) => sides.includes(s)),
+  return eventsDefinedIn(mod, restore(mod, c.snapshot)).filter(
+    (t) => mod.events[t].recordedBy.some((s) => sides.includes(s)) && clientMay(actor, t),
   );
 }

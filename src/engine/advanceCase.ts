@@ -19,6 +19,7 @@ import { loadCase } from "./readCase.ts";
 import { computedPayloadFor } from "./computedPayloads.ts";
 import type { z } from "zod";
 import { assertRequiredDocuments } from "./caseFiles.ts";
+import { clientMay } from "./apiClients.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -66,7 +67,8 @@ async function advanceOnce(
   const c = await loadCase(ctx, caseId);
   const mod = moduleOf(ctx, c);
 
-  if (actor.kind !== "staff") throw problems.forbidden("Only agency staff record events on cases.");
+  if (actor.kind !== "staff" && actor.kind !== "client")
+    throw problems.forbidden("Only agency staff record events on cases.");
   const sides = sidesOf(actor, c);
   if (sides.length === 0) throw problems.forbidden("This case belongs to other agencies.");
   if (opts.ifMatch !== undefined && opts.ifMatch !== c.version) throw problems.preconditionFailed(c.version);
@@ -84,6 +86,7 @@ async function advanceOnce(
     const mine = definedHere.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
     throw problems.notAllowedNow(`${input.type} is not allowed in state ${c.state}.`, mine, c.state);
   }
+  if (!clientMay(actor, input.type)) throw problems.forbidden(`This API client may not record ${input.type}.`);
   if (!spec.recordedBy.some((s) => sides.includes(s))) {
     throw problems.forbidden(`${input.type} is recorded by the ${spec.recordedBy.join(" or ")} agency, not by yours.`);
   }

@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   "webhook.created",
   "webhook.changed",
   "webhook.deleted",
+  "apiClient.created",
+  "apiClient.revoked",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

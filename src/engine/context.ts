@@ -22,10 +22,16 @@ export interface EngineContext {
   backdateReasonAfterWorkingDays?: number;
 }
 
-/** Who is acting. Insured persons never act through the engine: staff record what they bring. */
+/**
+ * Who is acting. Insured persons never act through the engine: staff record what they bring, or
+ * an API client of an agency (a service account, src/engine/apiClients.ts) sends it; for a client
+ * `userId` is the client's id, `username` its name, `events` what it may record.
+ */
 export interface Actor {
-  kind: "staff" | "admin";
+  kind: "staff" | "admin" | "client";
   userId: number;
   username: string;
   agencyId: number | null;
+  /** API clients only: the event types it may record (CASE_OPENED: it may open cases) */
+  events?: string[];
 }

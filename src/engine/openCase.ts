@@ -16,6 +16,7 @@ import { findIdempotent, storeIdempotent, type IdempotentWrite } from "./idempot
 import { checkOccurredOn } from "./occurredOn.ts";
 import { CASE_OPENED, type CaseWithAgencies } from "./types.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
+import { clientMay, OPEN_SCOPE } from "./apiClients.ts";
 
 export interface OpenCaseInput {
   type: CaseType;
@@ -31,7 +32,10 @@ export async function openCase(
   input: OpenCaseInput,
   idem?: IdempotentWrite,
 ): Promise<CaseWithAgencies> {
-  if (actor.kind !== "staff" || actor.agencyId === null) throw problems.forbidden("Only agency staff open cases.");
+  if (actor.kind === "client" && !clientMay(actor, OPEN_SCOPE))
+    throw problems.forbidden(`This API client may not open cases (it is not scoped to ${OPEN_SCOPE}).`);
+  if ((actor.kind !== "staff" && actor.kind !== "client") || actor.agencyId === null)
+    throw problems.forbidden("Only agency staff open cases.");
   const toCode = input.toAgency ?? input.fromAgency;
   const [from, to] = await Promise.all([
     ctx.db.agency.findUnique({ where: { code: input.fromAgency } }),

@@ -26,6 +26,7 @@ function withPaymentDue(type: string, state: string, context: Record<string, unk
   const paymentDue = context === undefined ? undefined : paymentDueOf(type, state, context);
   return paymentDue === undefined ? {} : { paymentDue };
 }
+import { flowOfEvents, flowOfSnapshot, flowSchema } from "./flow.ts";
 
 /** The insured person's name and ID number, decrypted (they are stored encrypted: docs/personal-data.md). */
 function insuredOf(ctx: EngineContext, c: Pick<CaseWithAgencies, "insuredName" | "insuredIdNumber">) {
@@ -74,6 +75,7 @@ export const caseViewSchema = z
     caseNumber: z.string(),
     type: caseTypeSchema,
     machineVersion: z.number().int(),
+    flow: flowSchema,
     state: z.string(),
     stateLabel: labelSchema,
     outcome: outcomeSchema,
@@ -140,7 +142,12 @@ export const caseEventSchema = z
     payload: json,
     occurredOn: chinaDateSchema,
     recordedAt: timestamp,
-    actor: z.object({ kind: z.enum(["staff", "admin", "system"]), username: z.string().nullable() }),
+    actor: z.object({
+      kind: z
+        .enum(["staff", "admin", "system", "client"])
+        .meta({ description: "client: an API client (service account)" }),
+      username: z.string().nullable().meta({ description: "the user's name, or the API client's" }),
+    }),
     backdateReason: z.string().nullable().meta({
       description:
         "why an act dated more than BACKDATE_REASON_AFTER_WORKING_DAYS working days back was recorded only then",
@@ -155,6 +162,7 @@ export const caseStatusSchema = z
     insured: z.object({ name: z.string(), idNumber: z.string() }).meta({ description: "masked" }),
     fromAgency: z.object({ name: z.string(), region: z.string() }),
     toAgency: z.object({ name: z.string(), region: z.string() }),
+    flow: flowSchema,
     state: z.string(),
     progress: progressSchema,
     outcome: outcomeSchema,
@@ -237,6 +245,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     caseNumber: c.caseNumber,
     type: c.type as CaseType,
     machineVersion: c.machineVersion,
+    ...flowOfSnapshot(c, snapshot.context),
     state: c.state,
     stateLabel: meta.label,
     outcome: meta.outcome ?? null,
@@ -315,7 +324,7 @@ export function eventView(mod: CaseMachineModule, e: CaseEvent): CaseEventJson {
     payload: JSON.parse(e.payload),
     occurredOn: e.occurredOn,
     recordedAt: e.recordedAt.toISOString(),
-    actor: { kind: e.actorKind as "staff" | "admin" | "system", username: e.actorName },
+    actor: { kind: e.actorKind as "staff" | "admin" | "system" | "client", username: e.actorName },
     backdateReason: e.backdateReason,
   };
 }
@@ -363,6 +372,10 @@ export function statusView(ctx: EngineContext, c: StatusSource, context?: Record
     insured: { name: maskName(insured.name), idNumber: maskIdNumber(insured.idNumber) },
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },
+    ...flowOfEvents(
+      c,
+      c.timeline.map((e) => e.type),
+    ),
     state: c.state,
     progress: progressOf(mod, c.state),
     outcome: mod.states[c.state].outcome ?? null,

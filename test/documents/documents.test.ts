@@ -109,7 +109,16 @@ describe("which documents events produce", () => {
 
   it("is one table keyed by event type: an event nobody listed produces nothing", () => {
     expect(Object.keys(documentForEvent).sort()).toEqual(
-      ["ACCEPT", "ASSESS_ARREARS", "FILE_APPLICATION", "ISSUE_CERTIFICATE", "REFUSE", "REISSUE_CERTIFICATE"].sort(),
+      [
+        "ACCEPT",
+        "APPLY_ONLINE",
+        "ASSESS_ARREARS",
+        "FILE_APPLICATION",
+        "ISSUE_CERTIFICATE",
+        "ISSUE_RECORD_FORM",
+        "REFUSE",
+        "REISSUE_CERTIFICATE",
+      ].sort(),
     );
     seq = 0;
     expect(

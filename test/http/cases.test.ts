@@ -159,7 +159,8 @@ describe("refusal, re-filing, arrears and withdrawal", () => {
     });
     let r = await send(tokens.in, c.id, { type: "REFUSE", occurredOn: "2026-09-04" });
     expect(r.status).toBe(422);
-    expect(r.body.errors.map((e: any) => e.path)).toContain("reason");
+    // version 2: a reasonCode (REFUSAL_REASONS) or a reason is needed
+    expect(r.body.errors.map((e: any) => e.path)).toContain("reasonCode");
     r = await send(tokens.in, c.id, {
       type: "REFUSE",
       reason: "not yet enrolled at the new place",
@@ -251,7 +252,8 @@ describe("errors change nothing", () => {
     expect(r.body).toMatchObject({
       type: "/problems/event-not-allowed",
       state: "suspended",
-      allowedEvents: ["WITHDRAW"],
+      // the transfer-in agency may take an online application (medicalTransfer version 2)
+      allowedEvents: ["WITHDRAW", "APPLY_ONLINE"],
     });
 
     // Bad payloads: 422 with field errors.
@@ -427,7 +429,7 @@ describe("operations", () => {
       expect.arrayContaining([
         {
           type: "medicalTransfer",
-          latestVersion: 1,
+          latestVersion: 2,
           label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" },
           singleAgency: false,
           caseNumberPrefix: "MT",

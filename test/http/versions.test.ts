@@ -2,22 +2,23 @@
 import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { startServer } from "../../src/server.ts";
-import { medicalTransfer, getMachine, latestMachine, caseTypes } from "../../machines/index.ts";
+import { medicalTransferV2, getMachine, latestMachine, caseTypes } from "../../machines/index.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
 import type { MachineCatalog } from "../../src/engine/context.ts";
 import { replayCase } from "../../src/engine/replay.ts";
 import { ADMIN, client, person, setUpAgencies, tempDir } from "../support/server.ts";
 import { medicalCertificate } from "../support/fixtures.ts";
 
-// Version 2 of the medical transfer, for this test: acceptance no longer waits for arrears.
-const medicalV2: CaseMachineModule = {
-  ...medicalTransfer,
-  version: 2,
-  machine: medicalTransfer.machine.provide({ guards: { noArrears: () => true } }),
+// A next version of the medical transfer (3, beside the installed 1 and 2), for this test only:
+// acceptance no longer waits for arrears.
+const medicalNext: CaseMachineModule = {
+  ...medicalTransferV2,
+  version: 3,
+  machine: medicalTransferV2.machine.provide({ guards: { noArrears: () => true } }),
 };
-const withV2: MachineCatalog = {
-  get: (type, version) => (type === "medicalTransfer" && version === 2 ? medicalV2 : getMachine(type, version)),
-  latest: (type) => (type === "medicalTransfer" ? medicalV2 : latestMachine(type)),
+const withNext: MachineCatalog = {
+  get: (type, version) => (type === "medicalTransfer" && version === 3 ? medicalNext : getMachine(type, version)),
+  latest: (type) => (type === "medicalTransfer" ? medicalNext : latestMachine(type)),
   types: caseTypes,
 };
 
@@ -53,15 +54,15 @@ describe("machine versions", () => {
     let api = client(server.url, { checkAnswers: true });
     const tokens = await setUpAgencies(api);
     const old = (await api.call("POST", "/api/cases", { token: tokens.out, body: open })).body;
-    expect(old.machineVersion).toBe(1);
+    expect(old.machineVersion).toBe(2);
     await api.call("POST", `/api/cases/${old.id}/events`, { token: tokens.out, body: certificate });
     await api.call("POST", `/api/cases/${old.id}/events`, { token: tokens.in, body: filing });
     await server.close();
 
-    server = await startServer(env, { machines: withV2 });
+    server = await startServer(env, { machines: withNext });
     api = client(server.url, { checkAnswers: true });
     const fresh = (await api.call("POST", "/api/cases", { token: tokens.out, body: open })).body;
-    expect(fresh.machineVersion).toBe(2);
+    expect(fresh.machineVersion).toBe(3);
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: certificate });
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.in, body: filing });
 
@@ -69,21 +70,21 @@ describe("machine versions", () => {
       token: tokens.in,
       body: { type: "ACCEPT", occurredOn: "2026-09-04" },
     });
-    expect(oldAccept.status).toBe(409); // version 1: arrears block acceptance
+    expect(oldAccept.status).toBe(409); // version 2: arrears block acceptance
     const freshAccept = await api.call("POST", `/api/cases/${fresh.id}/events`, {
       token: tokens.in,
       body: { type: "ACCEPT", occurredOn: "2026-09-04" },
     });
-    expect(freshAccept.status).toBe(200); // version 2: they do not
+    expect(freshAccept.status).toBe(200); // version 3: they do not
     expect(freshAccept.body.state).toBe("transferOut");
 
     // Both logs replay through their own version.
     for (const id of [old.id, fresh.id]) {
       const c = await server.ctx.db.case.findUniqueOrThrow({ where: { id } });
       const events = await server.ctx.db.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: "asc" } });
-      expect(replayCase(withV2, c, events)).toBeUndefined();
+      expect(replayCase(withNext, c, events)).toBeUndefined();
     }
-    // Without version 2 installed, the new case cannot be advanced rather than being run on the wrong rules.
+    // Without version 3 installed, the new case cannot be advanced rather than being run on the wrong rules.
     await server.close();
     server = await startServer(env);
     api = client(server.url, { checkAnswers: true });

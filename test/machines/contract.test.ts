@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { CaseType } from "../../machines/index.ts";
+import type { CaseMachineModule, CaseType } from "../../machines/index.ts";
 import {
   caseTypeInfo,
   caseTypes,
@@ -22,9 +22,6 @@ import {
   type CaseEvent,
 } from "../../machines/runtime.ts";
 import { happyPaths, inputs, on, payloadOf, samples } from "./samples.ts";
-
-// Version 1 of each type (the later versions: test/machines/versions-v2.test.ts).
-const machineV1 = (type: CaseType) => getMachine(type, 1)!;
 
 const dir = new URL("../../machines/", import.meta.url);
 const source = (file: string) => readFileSync(new URL(file, dir), "utf8");
@@ -45,18 +42,16 @@ function imports(code: string): string[] {
 const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
 
 describe("registry", () => {
-  it("lists the three case types; new cases get the highest version", () => {
+  it("lists the three case types with their versions (1 and 2 of each)", () => {
     expect([...caseTypes].sort()).toEqual(["medicalTransfer", "pensionTransfer", "renewal"]);
     for (const type of caseTypes) {
-      const versions = Object.keys(machineRegistry[type]).map(Number);
-      expect(versions[0]).toBe(1);
+      const versions = ["1", "2"];
       expect(latestMachine(type).type).toBe(type);
-      expect(latestMachine(type).version).toBe(Math.max(...versions));
-      expect(getMachine(type, latestMachine(type).version)).toBe(latestMachine(type));
-      expect(getMachine(type, 99)).toBeUndefined();
+      expect(latestMachine(type).version).toBe(Number(versions.at(-1)));
+      expect(getMachine(type, Number(versions.at(-1)))).toBe(latestMachine(type));
+      expect(getMachine(type, versions.length + 1)).toBeUndefined();
+      expect(Object.keys(machineRegistry[type])).toEqual(versions);
     }
-    expect(Object.keys(machineRegistry.renewal)).toEqual(["1", "2"]);
-    expect(Object.keys(machineRegistry.pensionTransfer)).toEqual(["1", "2"]);
     expect(getMachine("nope" as CaseType, 1)).toBeUndefined();
     expect(() => latestMachine("nope" as CaseType)).toThrow();
   });
@@ -121,8 +116,18 @@ describe("purity", () => {
   );
 });
 
-describe.each(caseTypes)("%s: contract", (type) => {
-  const mod = machineV1(type);
+// renewal v2 and pensionTransfer v2 have their model paths, allowed events and guards in
+// versions-v2.test.ts (their payloads are the service-computed ones); every other version is here.
+const inVersionsV2Test = (type: string, version: number) =>
+  (type === "renewal" || type === "pensionTransfer") && version === 2;
+// every installed version of every type (but those of versions-v2.test.ts)
+const modules = caseTypes.flatMap((type) =>
+  Object.values(machineRegistry[type] as Record<number, CaseMachineModule>)
+    .filter((mod) => !inVersionsV2Test(type, mod.version))
+    .map((mod) => [`${type} v${mod.version}`, type, mod] as const),
+);
+
+describe.each(modules)("%s: contract", (_name, type: CaseType, mod) => {
   const root = mod.machine.root;
 
   it("machine id/version match the module; flat, no timers, no invoked actors", () => {
@@ -240,21 +245,36 @@ const allowedTables: Record<CaseType, Record<string, string[]>> = {
   },
 };
 
-describe.each(caseTypes)("%s: allowedEvents per state", (type) => {
-  const mod = machineV1(type);
-  const context = initialSnapshot(mod, inputs[type]).context;
-  it.each(Object.entries(allowedTables[type]))("%s → %j", (state, expected) => {
-    const snapshot = mod.machine.resolveState({ value: state, context });
-    expect([...allowedEvents(mod, snapshot)].sort()).toEqual([...expected].sort());
-  });
-  it("the table covers every state", () => {
-    expect(Object.keys(allowedTables[type]).sort()).toEqual(Object.keys(mod.states).sort());
-  });
-});
+// Later versions' tables, keyed "type@version".
+const laterTables: Record<string, Record<string, string[]>> = {
+  "medicalTransfer@2": {
+    ...allowedTables.medicalTransfer,
+    suspended: ["ISSUE_CERTIFICATE", "APPLY_ONLINE", "WITHDRAW"],
+    onlineApplicationFiled: ["ACCEPT", "REFUSE", "WITHDRAW"],
+    onlineRefused: ["APPLY_ONLINE", "WITHDRAW"],
+    onlineTransferOut: ["ISSUE_RECORD_FORM", "REISSUE_CERTIFICATE", "ARREARS_PAID", "TRANSFER_OUT_DONE"],
+  },
+};
+const tableOf = (type: CaseType, mod: CaseMachineModule) =>
+  mod.version === 1 ? allowedTables[type] : laterTables[`${type}@${mod.version}`]!;
+
+describe.each(modules.filter(([, type, mod]) => !inVersionsV2Test(type, mod.version)))(
+  "%s: allowedEvents per state",
+  (_name, type: CaseType, mod) => {
+    const context = initialSnapshot(mod, inputs[type]).context;
+    it.each(Object.entries(tableOf(type, mod)))("%s → %j", (state, expected) => {
+      const snapshot = mod.machine.resolveState({ value: state, context });
+      expect([...allowedEvents(mod, snapshot)].sort()).toEqual([...expected].sort());
+    });
+    it("the table covers every state", () => {
+      expect(Object.keys(tableOf(type, mod)).sort()).toEqual(Object.keys(mod.states).sort());
+    });
+  },
+);
 
 describe("module-level facts from the brief", () => {
   it("medicalTransfer deadlines, sides, recordedBy, steps", () => {
-    const m = machineV1("medicalTransfer");
+    const m = getMachine("medicalTransfer", 1)!;
     expect(m.steps).toBe(6);
     expect(m.overall).toEqual({
       startsWith: "ACCEPT",
@@ -309,7 +329,7 @@ describe("module-level facts from the brief", () => {
   });
 
   it("pensionTransfer deadlines and overall", () => {
-    const p = machineV1("pensionTransfer");
+    const p = latestMachine("pensionTransfer");
     expect(p.overall).toEqual({
       startsWith: "FILE_APPLICATION",
       key: "pensionTransfer.overall",
@@ -334,7 +354,7 @@ describe("module-level facts from the brief", () => {
   });
 
   it("renewal: one agency, no working-day deadlines", () => {
-    const r = machineV1("renewal");
+    const r = latestMachine("renewal");
     expect(r.overall).toBeUndefined();
     expect(r.steps).toBe(4);
     for (const meta of Object.values(r.states)) {
@@ -344,8 +364,47 @@ describe("module-level facts from the brief", () => {
     for (const spec of Object.values(r.events)) expect(spec.recordedBy).toEqual(["agency"]);
   });
 
-  it("medicalTransfer: WITHDRAW only before transferOut; refused may file again", () => {
-    const m = machineV1("medicalTransfer");
+  it("medicalTransfer v2: the paper flow's metadata unchanged, the online states beside it", () => {
+    const v1 = getMachine("medicalTransfer", 1)!;
+    const v2 = getMachine("medicalTransfer", 2)!;
+    expect(v2.steps).toBe(v1.steps);
+    expect(v2.overall).toEqual(v1.overall);
+    // the same metadata, but the eligibility check may have an agency's own limit (agencyOnly)
+    for (const [name, meta] of Object.entries(v1.states)) {
+      const { deadline, ...rest } = v2.states[name]!;
+      const { deadline: v1Deadline, ...v1Rest } = meta;
+      expect(rest, name).toEqual(v1Rest);
+      if (name === "applicationFiled")
+        expect(deadline).toMatchObject({ key: "medicalTransfer.review", agencyOnly: true });
+      else expect(deadline, name).toEqual(v1Deadline);
+    }
+    expect(v2.states.onlineApplicationFiled!.deadline).toEqual(v2.states.applicationFiled!.deadline);
+    expect(v2.states.onlineTransferOut!.deadline).toEqual(v1.states.transferOut!.deadline);
+    expect(v2.states.onlineApplicationFiled).toMatchObject({ side: "transferIn", step: 3 });
+    expect(v2.states.onlineRefused).toMatchObject({ side: "insured", step: 3 });
+    expect(v2.states.onlineTransferOut).toMatchObject({ side: "transferOut", step: 4 });
+    for (const type of Object.keys(v1.events))
+      expect(v2.events[type]!.recordedBy, type).toEqual(v1.events[type]!.recordedBy);
+    expect(v2.events.APPLY_ONLINE!.recordedBy).toEqual(["transferIn"]);
+    expect(v2.events.ISSUE_RECORD_FORM!.recordedBy).toEqual(["transferOut"]);
+    // the payloads that changed: REFUSE (codes), REISSUE_CERTIFICATE (corrections); the others are v1's
+    for (const type of Object.keys(v1.events).filter((t) => t !== "REFUSE" && t !== "REISSUE_CERTIFICATE")) {
+      expect(v2.events[type]!.payload, type).toBe(v1.events[type]!.payload);
+    }
+    const refuse = v2.events.REFUSE!.payload;
+    expect(refuse.safeParse({ reason: "未参保" }).success).toBe(true);
+    expect(refuse.safeParse({ reasonCode: "documentsIncomplete" }).success).toBe(true);
+    expect(refuse.safeParse({ reasonCode: "other" }).success).toBe(false);
+    expect(refuse.safeParse({}).success).toBe(false);
+    const reissue = v2.events.REISSUE_CERTIFICATE!.payload;
+    expect(reissue.safeParse({}).success).toBe(true);
+    expect(reissue.safeParse({ accountBalanceFen: 1 }).success).toBe(false); // a correction needs a reason
+    expect(reissue.safeParse({ accountBalanceFen: 1, reason: "更正" }).success).toBe(true);
+    expect(reissue.safeParse({ accountBalanceFen: 1.5, reason: "更正" }).success).toBe(false);
+  });
+
+  it.each([1, 2])("medicalTransfer v%i: WITHDRAW only before transfer-out; refused may file again", (version) => {
+    const m = getMachine("medicalTransfer", version)!;
     const withdraw: CaseEvent = { type: "WITHDRAW", occurredOn: on, reason: "不再转移" };
     for (const [state, meta] of Object.entries(m.states)) {
       const s = m.machine.resolveState({ value: state, context: initialSnapshot(m, inputs.medicalTransfer).context });

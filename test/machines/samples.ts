@@ -38,6 +38,21 @@ export const samples: Record<CaseType, (ctx: Ctx) => CaseEvent[]> = {
       arrearsFen: 5_000,
     },
     { type: "TRANSFER_OUT_DONE", occurredOn: on, transferredFen: num(ctx.accountBalanceFen) },
+    // version 2: the online flow, corrected certificates and refusal codes (version 1 takes none
+    // of these: its guards never see them)
+    { type: "APPLY_ONLINE", occurredOn: on, applicant: "individual" },
+    { type: "ISSUE_RECORD_FORM", occurredOn: on, contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 0 },
+    {
+      type: "ISSUE_RECORD_FORM",
+      occurredOn: on,
+      contributionMonths: 36,
+      accountBalanceFen: 123_456,
+      arrearsFen: 5_000,
+    },
+    { type: "REISSUE_CERTIFICATE", occurredOn: on, accountBalanceFen: 120_000, reason: "个人账户余额核算有误" },
+    { type: "REISSUE_CERTIFICATE", occurredOn: on, arrearsFen: 0, reason: "欠费已在原单位结清" },
+    { type: "REFUSE", occurredOn: on, reasonCode: "notEnrolledAtNewPlace" },
+    // last of their type: the payloads version 1 accepts (the contract test takes the last sample)
     ...common(ctx),
   ],
   pensionTransfer: (ctx) => [
@@ -94,6 +109,25 @@ export function payloadOf(event: CaseEvent): Record<string, unknown> {
   const { type: _type, occurredOn: _on, ...payload } = event;
   return payload;
 }
+
+/** Version 2 of the medical transfer, online: applied at the new place, accepted, record form, transfer. */
+export const onlineHappyPath: CaseEvent[] = [
+  { type: "APPLY_ONLINE", occurredOn: "2026-03-02", applicant: "employer" },
+  { type: "REFUSE", occurredOn: "2026-03-03", reasonCode: "documentsIncomplete" },
+  { type: "APPLY_ONLINE", occurredOn: "2026-03-04", applicant: "employer" },
+  { type: "ACCEPT", occurredOn: "2026-03-05" },
+  {
+    type: "ISSUE_RECORD_FORM",
+    occurredOn: "2026-03-09",
+    contributionMonths: 36,
+    accountBalanceFen: 123_456,
+    arrearsFen: 5_000,
+  },
+  { type: "REISSUE_CERTIFICATE", occurredOn: "2026-03-10", accountBalanceFen: 120_000, reason: "余额更正" },
+  { type: "ARREARS_PAID", occurredOn: "2026-03-11", paidFen: 5_000 },
+  { type: "TRANSFER_OUT_DONE", occurredOn: "2026-03-12", transferredFen: 120_000 },
+  { type: "TRANSFER_IN_DONE", occurredOn: "2026-03-16" },
+];
 
 /** A complete run per type, with a detour (reissue, arrears, refusal, reassessment). */
 export const happyPaths: Record<CaseType, CaseEvent[]> = {

@@ -13,7 +13,7 @@ import {
   openStore,
   type Api,
 } from "../support/reliability.ts";
-import { medicalTransfer } from "../../machines/medicalTransfer.ts";
+import { medicalTransferV2 } from "../../machines/medicalTransfer.ts";
 import { definitionJson } from "../../machines/runtime.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
@@ -432,6 +432,39 @@ const rows: Row[] = [
     expect: adminOnly(200),
     send: (role) => call(role, "GET", "/api/admin/audit-log?action=user.created&limit=5"),
   },
+  // ---- API clients (online channel)
+  {
+    method: "POST",
+    path: "/api/admin/api-clients",
+    expect: adminOnly(201),
+    send: (role) =>
+      call(role, "POST", "/api/admin/api-clients", {
+        name: `platform-${++serial}`,
+        agencyCode: "XM",
+        events: ["APPLY_ONLINE"],
+      }),
+    check: (_role, r) => expect(r.body.key).toMatch(/^sitk_/),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/api-clients",
+    expect: adminOnly(200),
+    send: (role) => call(role, "GET", "/api/admin/api-clients"),
+    check: (_role, r) => expect(JSON.stringify(r.body)).not.toContain('"key"'),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/api-clients/{id}/events",
+    // no client 999: the administrator is told so
+    expect: adminOnly(404),
+    send: (role) => call(role, "GET", "/api/admin/api-clients/999/events"),
+  },
+  {
+    method: "DELETE",
+    path: "/api/admin/api-clients/{id}",
+    expect: adminOnly(404),
+    send: (role) => call(role, "DELETE", "/api/admin/api-clients/999"),
+  },
   {
     method: "GET",
     path: "/api/admin/audit-log.csv",
@@ -684,6 +717,9 @@ const recorders: Record<string, ("transferOut" | "transferIn")[]> = {
   ACCEPT: ["transferIn"],
   REFUSE: ["transferIn"],
   TRANSFER_IN_DONE: ["transferIn"],
+  // version 2's online flow
+  APPLY_ONLINE: ["transferIn"],
+  ISSUE_RECORD_FORM: ["transferOut"],
 };
 
 function expectedForEvent(role: Role, type: string): number {
@@ -702,15 +738,16 @@ function expectedForEvent(role: Role, type: string): number {
   }
 }
 
-const definition = definitionJson(medicalTransfer);
+// the latest version, which new cases get: the paper flow of version 1 and the online flow
+const definition = definitionJson(medicalTransferV2);
 const cells = Object.entries(definition.states).flatMap(([state, s]) =>
   Object.keys(s.on).map((type) => ({ state, type })),
 );
 
 describe("every medical-transfer event in every state that defines it × every role", () => {
   it("the table of recorders is the machine's", () => {
-    expect(Object.keys(recorders).sort()).toEqual(Object.keys(medicalTransfer.events).sort());
-    for (const [type, spec] of Object.entries(medicalTransfer.events))
+    expect(Object.keys(recorders).sort()).toEqual(Object.keys(medicalTransferV2.events).sort());
+    for (const [type, spec] of Object.entries(medicalTransferV2.events))
       expect([...spec.recordedBy].sort()).toEqual([...recorders[type]].sort());
     expect(cells.length).toBeGreaterThanOrEqual(17);
   });
@@ -720,13 +757,7 @@ describe("every medical-transfer event in every state that defines it × every r
       const expected = expectedForEvent(role, type);
       it(`${type} in ${state} as ${role} → ${expected}`, async () => {
         const arrears = type === "ARREARS_PAID" ? 35_000 : 0;
-        const c = await medicalCaseIn(
-          api,
-          { out: token.transferOutStaff!, in: token.transferInStaff! },
-          state,
-          nextPerson(),
-          arrears,
-        );
+        const c = await inStateFor(state, type, arrears);
         const r = await expectCell(expected, () =>
           call(role, "POST", `/api/cases/${c.id}/events`, medicalEventBody(type, arrears)),
         );
@@ -742,6 +773,214 @@ describe("every medical-transfer event in every state that defines it × every r
         } else {
           expect(events).toHaveLength(c.version);
         }
+      });
+    }
+  }
+});
+
+/**
+ * A case in `state` where `type` can pass its guards: in the online transfer-out, every event but
+ * the record form itself comes after the record form (stating `arrearsFen`).
+ */
+async function inStateFor(state: string, type: string, arrearsFen: number) {
+  const c = await medicalCaseIn(
+    api,
+    { out: token.transferOutStaff!, in: token.transferInStaff! },
+    state,
+    nextPerson(),
+    arrearsFen,
+  );
+  if (state !== "onlineTransferOut" || type === "ISSUE_RECORD_FORM") return c;
+  const r = await call(
+    "transferOutStaff",
+    "POST",
+    `/api/cases/${c.id}/events`,
+    medicalEventBody("ISSUE_RECORD_FORM", arrearsFen),
+  );
+  expect(r.status).toBe(200);
+  return r.body as typeof c;
+}
+
+// ------------------------------------------------------------------ API clients (online channel)
+// Service accounts (src/engine/apiClients.ts) against every endpoint and every event of the latest
+// medical transfer: only their scoped events, only on their agency's side, never a staff page.
+
+const clientKinds = ["xmPlatform", "fzClient", "xmNarrow", "revoked"] as const;
+type ClientKind = (typeof clientKinds)[number];
+const clientSpec: Record<ClientKind, { agencyCode: string; events: string[] }> = {
+  xmPlatform: { agencyCode: "XM", events: ["CASE_OPENED", "APPLY_ONLINE", "WITHDRAW"] },
+  fzClient: {
+    agencyCode: "FZ",
+    events: ["ISSUE_RECORD_FORM", "REISSUE_CERTIFICATE", "ARREARS_PAID", "TRANSFER_OUT_DONE"],
+  },
+  xmNarrow: { agencyCode: "XM", events: ["WITHDRAW"] },
+  revoked: { agencyCode: "XM", events: ["CASE_OPENED", "APPLY_ONLINE", "ACCEPT", "WITHDRAW"] },
+};
+const clientKey: Partial<Record<ClientKind, string>> = {};
+const clientId: Partial<Record<ClientKind, number>> = {};
+
+describe("API clients × every endpoint and every event", () => {
+  // An authenticated request notes the client's last use (ApiClient.lastUsedAt, once a minute): the
+  // refused calls are checked against every other table.
+  let others: ReturnType<typeof openStore>;
+  const expectClientCell = async (expected: number, send: () => Promise<Reply>) => {
+    const before = others.fingerprint();
+    const r = await send();
+    expect(r.status, JSON.stringify(r.body).slice(0, 400)).toBe(expected);
+    if (expected >= 400) {
+      expectProblem(r);
+      expect(others.fingerprint(), "a refused call changed the database").toBe(before);
+    }
+    return r;
+  };
+  afterAll(() => others?.close());
+
+  beforeAll(async () => {
+    const tables = (
+      store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+      }[]
+    ).map((t) => t.name);
+    others = openStore(server.databaseUrl, { only: tables.filter((t) => t !== "ApiClient") });
+    const admin = await api.login(ADMIN.username, ADMIN.password);
+    for (const kind of clientKinds) {
+      const r = await api.call("POST", "/api/admin/api-clients", {
+        token: admin,
+        body: { name: `client-${kind}`, ...clientSpec[kind] },
+      });
+      expect(r.status).toBe(201);
+      clientKey[kind] = r.body.key;
+      clientId[kind] = r.body.id;
+    }
+    expect((await api.call("DELETE", `/api/admin/api-clients/${clientId.revoked}`, { token: admin })).status).toBe(200);
+  });
+
+  const asClient = (kind: ClientKind, method: string, path: string, body?: unknown) =>
+    api.call(method, path, { token: clientKey[kind], body });
+  //                                  xmPlatform fzClient xmNarrow revoked
+  const c4 = (...s: number[]) => Object.fromEntries(clientKinds.map((k, i) => [k, s[i]])) as Record<ClientKind, number>;
+  const endpoints: {
+    method: string;
+    path: string;
+    expect: Record<ClientKind, number>;
+    send: (k: ClientKind) => Promise<Reply>;
+  }[] = [
+    { method: "GET", path: "/api/me", expect: c4(403, 403, 403, 401), send: (k) => asClient(k, "GET", "/api/me") },
+    {
+      method: "GET",
+      path: "/api/cases",
+      expect: c4(403, 403, 403, 401),
+      send: (k) => asClient(k, "GET", `/api/cases?q=${ref.caseNumber}`),
+    },
+    {
+      method: "POST",
+      path: "/api/cases",
+      expect: c4(201, 403, 403, 401),
+      send: (k) =>
+        asClient(k, "POST", "/api/cases", {
+          type: "medicalTransfer",
+          insured: nextPerson(),
+          fromAgency: "FZ",
+          toAgency: "XM",
+        }),
+    },
+    {
+      method: "POST",
+      path: "/api/cases",
+      // not for its agency
+      expect: c4(403, 403, 403, 401),
+      send: (k) =>
+        asClient(k, "POST", "/api/cases", {
+          type: "medicalTransfer",
+          insured: nextPerson(),
+          fromAgency: "FZ",
+          toAgency: "SZ",
+        }),
+    },
+    {
+      method: "GET",
+      path: "/api/cases/{id}",
+      expect: c4(200, 200, 200, 401),
+      send: (k) => asClient(k, "GET", `/api/cases/${ref.id}`),
+    },
+    {
+      method: "GET",
+      path: "/api/cases/{id}/events",
+      expect: c4(200, 200, 200, 401),
+      send: (k) => asClient(k, "GET", `/api/cases/${ref.id}/events`),
+    },
+    {
+      method: "POST",
+      path: "/api/admin/api-clients",
+      expect: c4(403, 403, 403, 401),
+      send: (k) =>
+        asClient(k, "POST", "/api/admin/api-clients", { name: "self-made", agencyCode: "XM", events: ["ACCEPT"] }),
+    },
+    {
+      method: "GET",
+      path: "/api/admin/api-clients",
+      expect: c4(403, 403, 403, 401),
+      send: (k) => asClient(k, "GET", "/api/admin/api-clients"),
+    },
+    {
+      method: "GET",
+      path: "/api/admin/api-clients/{id}/events",
+      expect: c4(403, 403, 403, 401),
+      send: (k) => asClient(k, "GET", `/api/admin/api-clients/${clientId[k]}/events`),
+    },
+    {
+      method: "DELETE",
+      path: "/api/admin/api-clients/{id}",
+      expect: c4(403, 403, 403, 401),
+      send: (k) => asClient(k, "DELETE", `/api/admin/api-clients/${clientId[k]}`),
+    },
+    {
+      method: "GET",
+      path: "/api/admin/users",
+      expect: c4(403, 403, 403, 401),
+      send: (k) => asClient(k, "GET", "/api/admin/users"),
+    },
+    {
+      method: "POST",
+      path: "/api/status",
+      // public: a key is neither needed nor looked at
+      expect: c4(200, 200, 200, 200),
+      send: (k) =>
+        api
+          .call("POST", "/api/status", { body: { caseNumber: ref.caseNumber, idNumber: ref.idNumber }, headers: {} })
+          .then((r) => (void k, r)),
+    },
+  ];
+  for (const row of endpoints) {
+    for (const kind of clientKinds) {
+      it(`${row.method} ${row.path} as the API client ${kind} → ${row.expect[kind]}`, async () => {
+        await expectClientCell(row.expect[kind], () => row.send(kind));
+      });
+    }
+  }
+
+  const expectedForClient = (kind: ClientKind, type: string): number => {
+    if (kind === "revoked") return 401;
+    const side = clientSpec[kind].agencyCode === "FZ" ? "transferOut" : "transferIn";
+    return clientSpec[kind].events.includes(type) && recorders[type]!.includes(side) ? 200 : 403;
+  };
+  for (const { state, type } of cells) {
+    for (const kind of clientKinds) {
+      const expected = expectedForClient(kind, type);
+      it(`${type} in ${state} as the API client ${kind} → ${expected}`, async () => {
+        const arrears = type === "ARREARS_PAID" ? 35_000 : 0;
+        const c = await inStateFor(state, type, arrears);
+        await expectClientCell(expected, () =>
+          asClient(kind, "POST", `/api/cases/${c.id}/events`, medicalEventBody(type, arrears)),
+        );
+        const events = (await call("transferOutStaff", "GET", `/api/cases/${c.id}/events`)).body.items;
+        if (expected === 200) {
+          expect(events.at(-1)).toMatchObject({
+            type,
+            fromState: state,
+            actor: { kind: "client", username: `client-${kind}` },
+          });
+        } else expect(events).toHaveLength(c.version);
       });
     }
   }

@@ -7,9 +7,18 @@ import fs from "node:fs";
 import fc from "fast-check";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { ADMIN, client, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
-import { makePeople, medicalCaseIn, openStore, rawRequest, type Api, type RawReply } from "../support/reliability.ts";
+import {
+  dbFile,
+  makePeople,
+  medicalCaseIn,
+  openStore,
+  rawRequest,
+  type Api,
+  type RawReply,
+} from "../support/reliability.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
-import { medicalTransfer } from "../../machines/medicalTransfer.ts";
+// the latest medical transfer (version 2: the paper flow and the online flow)
+import { medicalTransferV2 as medicalTransfer } from "../../machines/medicalTransfer.ts";
 import { caseTypes } from "../../machines/index.ts";
 import { documentKindNames } from "../../src/documents/kinds.ts";
 
@@ -27,7 +36,7 @@ let tokens: Record<string, string>;
 /** tokens of an account of their own, for the logout property to end */
 const throwaway: string[] = [];
 const cases: { id: string; caseNumber: string; idNumber: string }[] = [];
-const people = makePeople(12, 23);
+const people = makePeople(14, 23);
 const stats = { requests: 0, byStatus: new Map<number, number>(), byEndpoint: new Map<string, Map<number, number>>() };
 let current = "";
 
@@ -74,6 +83,20 @@ beforeAll(async () => {
       .setExpirationTime(now + 600)
       .encode(),
   };
+  // ---- online channel: an API client of XM (the national platform), a revoked one, a forged key
+  const apiClient = async (name: string) => {
+    const r = await api.call("POST", "/api/admin/api-clients", {
+      token: t.admin,
+      body: { name, agencyCode: "XM", events: ["CASE_OPENED", "APPLY_ONLINE", "WITHDRAW"] },
+    });
+    expect(r.status).toBe(201);
+    return r.body as { id: number; key: string };
+  };
+  tokens.client = (await apiClient("platform")).key;
+  const revoked = await apiClient("revoked-platform");
+  expect((await api.call("DELETE", `/api/admin/api-clients/${revoked.id}`, { token: t.admin })).status).toBe(200);
+  tokens.revokedClient = revoked.key;
+  tokens.forgedClient = `sitk_1_${"A".repeat(43)}`;
   // A pool of cases in several states for the path parameters to hit.
   for (const [i, state] of [
     "suspended",
@@ -84,6 +107,8 @@ beforeAll(async () => {
     "transferIn",
     "suspended",
     "applicationFiled",
+    "onlineApplicationFiled",
+    "onlineTransferOut",
   ].entries()) {
     const c = await medicalCaseIn(api, t, state, people[i], i === 7 ? 1_000 : 0);
     cases.push({ id: c.id, caseNumber: c.caseNumber, idNumber: people[i].idNumber });
@@ -116,7 +141,15 @@ beforeAll(async () => {
   expect(renewalCase.status).toBe(201);
   renewalIds.push(renewalCase.body.id);
   // --- end renewal assessments
-  store = openStore(server.databaseUrl);
+  // every table but ApiClient, whose lastUsedAt notes each authenticated request, refused ones too
+  const tables = (await import("better-sqlite3")).default(dbFile(server.databaseUrl), { readonly: true });
+  const names = (
+    tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+      name: string;
+    }[]
+  ).map((x) => x.name);
+  tables.close();
+  store = openStore(server.databaseUrl, { only: names.filter((n) => n !== "ApiClient") });
   fingerprint = store.fingerprint();
 });
 
@@ -276,6 +309,26 @@ const eventFields: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   TRANSFER_OUT_DONE: { transferredFen: mostly(fc.constant(52_000), fenArb) },
   TRANSFER_IN_DONE: {},
   WITHDRAW: { reason: mostly(fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }), weirdString) },
+  // ---- online channel (medicalTransfer version 2)
+  APPLY_ONLINE: { applicant: mostly(fc.constantFrom("employer", "individual"), weirdString) },
+  ISSUE_RECORD_FORM: {
+    contributionMonths: mostly(fc.nat({ max: 1200 }), numberish),
+    accountBalanceFen: mostly(fc.constant(52_000), fenArb),
+    arrearsFen: mostly(fc.constantFrom(0, 1_000), fenArb),
+  },
+};
+// version 2's REFUSE codes and REISSUE_CERTIFICATE corrections (every field may be left out)
+const leftOut = <T>(arb: fc.Arbitrary<T>, percent: number) =>
+  fc.oneof({ weight: 100 - percent, arbitrary: fc.constant(undefined) }, { weight: percent, arbitrary: arb });
+eventFields.REFUSE!.reasonCode = leftOut(
+  mostly(fc.constantFrom("notEnrolledAtNewPlace", "documentsIncomplete", "other"), weirdString),
+  50,
+);
+eventFields.REFUSE!.reason = leftOut(eventFields.REFUSE!.reason!, 70);
+eventFields.REISSUE_CERTIFICATE = {
+  accountBalanceFen: leftOut(fenArb, 30),
+  arrearsFen: leftOut(fenArb, 20),
+  reason: leftOut(mostly(fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }), weirdString), 40),
 };
 function eventBodyFor(type: string): fc.Arbitrary<unknown> {
   const fields: Record<string, fc.Arbitrary<unknown>> = {
@@ -551,11 +604,15 @@ const headerArb = fc.record({
     fc.oneof(
       {
         weight: 10,
-        arbitrary: fc.constantFrom("out", "in", "out", "in", "other", "admin").map((k) => `Bearer ${tokens[k]}`),
+        arbitrary: fc
+          .constantFrom("out", "in", "out", "in", "other", "admin", "client")
+          .map((k) => `Bearer ${tokens[k]}`),
       },
       {
         weight: 2,
-        arbitrary: fc.constantFrom("expired", "otherSecret", "hs512", "none").map((k) => `Bearer ${tokens[k]}`),
+        arbitrary: fc
+          .constantFrom("expired", "otherSecret", "hs512", "none", "revokedClient", "forgedClient")
+          .map((k) => `Bearer ${tokens[k]}`),
       },
       { weight: 1, arbitrary: weirdString.map((s) => `Bearer ${s}`) },
       { weight: 1, arbitrary: weirdString },
@@ -959,6 +1016,34 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
       .map(([c, a]) => `/api/cases/${c}/attachments/${a}`),
   },
   // --- end clerk tools
+  // ---- online channel: API clients
+  {
+    name: "create API client",
+    method: "POST",
+    path: fc.constant("/api/admin/api-clients"),
+    body: bodyArb(
+      fc.record(
+        {
+          name: weirdString,
+          agencyCode: agencyish,
+          events: fc.oneof(fc.array(eventType, { maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+  },
+  { name: "list API clients", method: "GET", path: fc.constant("/api/admin/api-clients") },
+  {
+    name: "API client events",
+    method: "GET",
+    path: segment(["1", "2", "3", "999"]).map((s) => `/api/admin/api-clients/${s}/events`),
+    query: queryArb(["limit"]),
+  },
+  {
+    name: "revoke API client",
+    method: "DELETE",
+    path: segment(["2", "3", "4", "999"]).map((s) => `/api/admin/api-clients/${s}`),
+  },
 ];
 
 /** Multipart bodies with the boundary "x" (the content type the header arbitrary sometimes sends). */
@@ -1037,6 +1122,10 @@ const documentedByName = [
   "GET /api/cases/{id}/attachments",
   "GET /api/cases/{id}/attachments/{attachmentId}",
   // --- end clerk tools
+  "POST /api/admin/api-clients",
+  "GET /api/admin/api-clients",
+  "GET /api/admin/api-clients/{id}/events",
+  "DELETE /api/admin/api-clients/{id}",
 ];
 
 const endpointNames = [
@@ -1089,6 +1178,10 @@ const endpointNames = [
   "GET list attachments",
   "GET download attachment",
   // --- end clerk tools
+  "POST create API client",
+  "GET list API clients",
+  "GET API client events",
+  "DELETE revoke API client",
 ];
 
 describe("fuzzing every endpoint", () => {

@@ -159,6 +159,11 @@ export function medicalEventBody(type: string, arrearsFen = 0): Record<string, u
       return { type, transferredFen: 52_000 };
     case "WITHDRAW":
       return { type, reason: "stays with the old employer" };
+    // version 2's online flow
+    case "APPLY_ONLINE":
+      return { type, applicant: "employer" };
+    case "ISSUE_RECORD_FORM":
+      return { ...medicalCertificate({ arrearsFen }), type };
     default:
       throw new Error(`no body for ${type}`);
   }
@@ -187,6 +192,16 @@ export const pathTo: Record<string, { type: string; by: "out" | "in" }[]> = {
     { type: "FILE_APPLICATION", by: "in" },
     { type: "ACCEPT", by: "in" },
     { type: "TRANSFER_OUT_DONE", by: "out" },
+  ],
+  // version 2's online flow (the record form is not yet issued in onlineTransferOut)
+  onlineApplicationFiled: [{ type: "APPLY_ONLINE", by: "in" }],
+  onlineRefused: [
+    { type: "APPLY_ONLINE", by: "in" },
+    { type: "REFUSE", by: "in" },
+  ],
+  onlineTransferOut: [
+    { type: "APPLY_ONLINE", by: "in" },
+    { type: "ACCEPT", by: "in" },
   ],
 };
 

@@ -12,6 +12,7 @@ import { calendarView } from "./admin-calendar.js";
 import { policiesView } from "./admin-policies.js";
 import { slaView } from "./admin-sla.js";
 import { auditView } from "./admin-audit.js";
+import { apiClientsView } from "./admin-api-clients.js";
 import "./account.js";
 
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -47,6 +48,7 @@ const VIEWS = {
   policies: policiesView,
   sla: slaView,
   audit: auditView,
+  "api-clients": apiClientsView,
 };
 
 /** @param {{ keepFocus?: boolean }} [opts] */
@@ -58,6 +60,6 @@ function route(opts = {}) {
     if (a.getAttribute("href") === `#/${page}`) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
-  document.title = `${t(`admin.nav.${page}`)} — ${t("admin.brand")}`;
+  document.title = `${t(page === "api-clients" ? "admin.nav.apiClients" : `admin.nav.${page}`)} — ${t("admin.brand")}`;
   void VIEWS[page](opts);
 }

@@ -1,6 +1,7 @@
 // Staff console: the queue of my agency's cases, a case page (timeline, diagram, one button per
 // allowed event with its form), and opening a case. Hash routes: #/ · #/case/<id> · #/new.
 // Nothing personal goes into the URL: the search text stays in memory.
+import { flowText } from "./flow.js";
 import { api } from "./api.js";
 import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
@@ -473,6 +474,7 @@ function fact(term, value, key = null) {
 function caseSummary(c) {
   return [
     fact(t("case.type"), [typeLabel(c.type), detailOnly(` (v${c.machineVersion})`)]),
+    flowText(c) ? fact(t("flow.label"), flowText(c), "flow") : null,
     fact(t("case.state"), h("strong", null, pick(c.stateLabel)), "state"),
     fact(t("case.waitingFor"), sideLabel(c.actingSide)),
     fact(t("case.from"), [c.fromAgency.name, detailOnly(` (${c.fromAgency.code})`)]),

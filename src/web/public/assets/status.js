@@ -5,6 +5,7 @@ import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { initPage, showMessage, clearMessage, problemMessage, formatDate, typeLabel, sideLabel } from "./ui.js";
 import { getCaseTypes, getDefinition, happyPath } from "./machines.js";
+import { flowText, pathOf } from "./flow.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 import { hideInsuredDocuments, showInsuredDocuments } from "./status-documents.js";
 import { paymentDueNote } from "./status-payment.js";
@@ -98,12 +99,13 @@ form.addEventListener(
  */
 function renderResult(st, def) {
   const p = st.progress;
-  const main = def ? happyPath(def) : [];
+  const main = def ? pathOf(def, happyPath(def), st.timeline, st) : [];
   const steps = [];
   for (let i = 1; i <= p.steps; i++) {
     let text;
     if (i === p.step) text = pick(p.label);
-    else if (def && main[i - 1]) text = pick(def.states[main[i - 1]].label);
+    else if (def && main[i - 1] === null) text = t("flow.notOnline");
+    else if (def && main[i - 1]) text = pick(def.states[/** @type {string} */ (main[i - 1])].label);
     else text = t("status.stepN", { n: i });
     const state = i < p.step || (i === p.step && st.final) ? "done" : i === p.step ? "current" : "todo";
     steps.push(
@@ -122,6 +124,7 @@ function renderResult(st, def) {
   const fact = (/** @type {string} */ term, /** @type {any} */ value, cls = "") =>
     facts.push(h("div", { class: `fact ${cls}` }, h("dt", null, term), h("dd", null, value)));
   fact(t("case.type"), typeLabel(st.type));
+  if (flowText(st)) fact(t("flow.label"), flowText(st));
   fact(t("case.from"), `${st.fromAgency.name}`);
   fact(t("case.to"), `${st.toAgency.name}`);
   fact(t("case.insured"), `${st.insured.name} · ${st.insured.idNumber}`);
