@@ -30,6 +30,7 @@ export default defineConfig({
           include: [
             "test/http/cases.test.ts",
             "test/http/admin.test.ts",
+            "test/http/parties.test.ts",
             "test/db/direct-sql.test.ts",
             "test/db/case-list.test.ts",
             "test/db/status-read.test.ts",

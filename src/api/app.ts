@@ -24,6 +24,7 @@ import { caseRoutes } from "./routes/cases.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { reportRoutes } from "./routes/reports.ts";
+import { partiesRoutes } from "./routes/parties.ts";
 
 export interface AppServices {
   ctx: EngineContext;
@@ -124,6 +125,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   adminRoutes(deps);
   webhookRoutes(deps);
   reportRoutes(deps);
+  partiesRoutes(deps);
   app.use(router);
 
   const document = generateDocument(registry);

@@ -21,6 +21,7 @@ export const TABLES = [
   "CalendarYear",
   "RegionalPolicy",
   "Case",
+  "OpenEnrolment",
   "CaseEvent",
   "IdempotencyKey",
   "DeadlineNotice",

@@ -40,6 +40,9 @@ interface DemoCase {
   to: string;
   openedWorkingDaysAgo: number;
   acts: Act[];
+  /** the parties (src/engine/parties.ts): scheme (default employee) and employer */
+  scheme?: "employee" | "flexible" | "resident";
+  employer?: { name: string; creditCode: string };
 }
 
 const medicalCertificate = {
@@ -72,6 +75,8 @@ const demoCases: DemoCase[] = [
     insured: { name: "陈美玲", idNumber: makeTestIdNumber("350203", "19851111", "246") },
     from: "FZ-YB",
     to: "XM-YB",
+    // fictitious employer; its code's check character is real (GB 32100-2015)
+    employer: { name: "厦门鹭岛示例科技有限公司", creditCode: "91350200MA2Y00001N" },
     openedWorkingDaysAgo: 15,
     acts: [
       ["FZ-YB", medicalCertificate, 14],
@@ -97,6 +102,7 @@ const demoCases: DemoCase[] = [
     insured: { name: "张丽", idNumber: makeTestIdNumber("350104", "19950102", "468") },
     from: "FZ-YB",
     to: "XM-YB",
+    scheme: "flexible",
     openedWorkingDaysAgo: 9,
     acts: [
       ["FZ-YB", medicalCertificate, 8],
@@ -111,6 +117,7 @@ const demoCases: DemoCase[] = [
     insured: { name: "黄志强", idNumber: makeTestIdNumber("440305", "19720815", "579") },
     from: "SZ-SB",
     to: "FZ-YB",
+    employer: { name: "福州闽江示例制造有限公司", creditCode: "91350100MA3K00002E" },
     openedWorkingDaysAgo: 12,
     acts: [
       ["SZ-SB", pensionCertificate, 11],
@@ -224,9 +231,11 @@ async function main() {
     const day = (n: number) => workingDaysBefore(ctx.calendar, today, n);
     const listed: { caseNumber: string; idNumber: string; type: string; state: string; created: boolean }[] = [];
     for (const d of demoCases) {
-      // ID numbers are stored encrypted; the blind index finds them (src/privacy/).
+      // ID numbers are stored encrypted; the blind index finds them (src/privacy/). A person has
+      // at most one open case of a kind (src/engine/parties.ts): the demo opens none beside one.
       const existing = await db.case.findFirst({
         where: { type: d.type, insuredIdIndex: dataKeyOf(db).idIndex(d.insured.idNumber) },
+        orderBy: { final: "asc" },
       });
       if (existing) {
         listed.push({
@@ -244,6 +253,8 @@ async function main() {
         fromAgency: d.from,
         toAgency: d.to,
         occurredOn: day(d.openedWorkingDaysAgo),
+        ...(d.scheme ? { scheme: d.scheme } : {}),
+        ...(d.employer ? { employer: d.employer } : {}),
       });
       let state = opened.state;
       for (const [agency, { type, ...payload }, ago] of d.acts) {

@@ -17,6 +17,7 @@ import { checkBackdateReason, checkOccurredOn } from "./occurredOn.ts";
 import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
 import { loadCase } from "./readCase.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
+import { checkApplicant } from "./parties.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
 export interface AdvanceInput {
@@ -90,6 +91,8 @@ async function advanceOnce(
   // before the machine sees it, so the machines' payload schemas (and versions) stay as they are.
   const unsafe = unsafePayloadText(parsed.data);
   if (unsafe) throw problems.invalid([unsafe]);
+  // Who may file follows the case's scheme (a case column, not the machine's payload).
+  checkApplicant(c, input.type, parsed.data);
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
   const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
 

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   "agency.created",
   "agency.renamed",
   "agency.limits_changed",
+  "agency.region_changed",
   "calendar.published",
   "policy.added",
   "webhook.created",

@@ -4,6 +4,7 @@ import { hashPassword } from "../../auth/passwords.ts";
 import { isChinaDate, SUPPORTED_YEARS } from "../../calendar/index.ts";
 import { validateAgencyLimits } from "../../deadlines/index.ts";
 import { regionalPolicySchema } from "../../domain/policy.ts";
+import { regionCodeSchema } from "../../domain/region.ts";
 import { problems } from "../../problems.ts";
 import { safeText } from "../../domain/text.ts";
 import { recordAudit } from "../../engine/audit.ts";
@@ -41,15 +42,14 @@ const agencyBody = z
   .object({
     code,
     name: safeText(100),
-    region: z
-      .string()
-      .trim()
-      .regex(/^\d{2}(\d{4})?$/, "a 2- or 6-digit region code"),
+    region: regionCodeSchema,
     limits: limits.optional(),
   })
   .strict()
   .meta({ id: "CreateAgency" });
-const agencyPatch = z.object({ name: safeText(100).optional(), limits: limits.optional() }).strict();
+const agencyPatch = z
+  .object({ name: safeText(100).optional(), region: regionCodeSchema.optional(), limits: limits.optional() })
+  .strict();
 
 const userBody = z
   .object({
@@ -172,8 +172,9 @@ export function adminRoutes(deps: ApiDeps) {
     handler: async ({ params, body, actor }) => {
       const a = await db.agency.findUnique({ where: { code: params.code } });
       if (!a) throw problems.notFound(`Agency ${params.code}`);
-      const data: { name?: string; limits?: string } = {};
+      const data: { name?: string; region?: string; limits?: string } = {};
       if (body.name) data.name = body.name;
+      if (body.region) data.region = body.region;
       if (body.limits) data.limits = JSON.stringify(checkLimits(body.limits));
       return agencyView(
         await db.$transaction(async (tx) => {
@@ -185,6 +186,14 @@ export function adminRoutes(deps: ApiDeps) {
               target,
               before: { name: a.name },
               after: { name: v.name },
+            });
+          }
+          if (data.region !== undefined && v.region !== a.region) {
+            await recordAudit(tx, actor!, {
+              action: "agency.region_changed",
+              target,
+              before: { region: a.region },
+              after: { region: v.region },
             });
           }
           if (data.limits !== undefined && v.limits !== a.limits) {

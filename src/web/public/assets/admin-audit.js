@@ -19,6 +19,7 @@ const ACTIONS = [
   "agency.created",
   "agency.renamed",
   "agency.limits_changed",
+  "agency.region_changed",
   "calendar.published",
   "policy.added",
   "webhook.created",
