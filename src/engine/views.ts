@@ -61,7 +61,7 @@ const insuranceSchema = z
   .meta({ id: "Insurance", description: "the insurance the case is about" });
 const schemeSchema = z
   .enum(["employee", "flexible", "resident"])
-  .meta({ id: "Scheme", description: "employee (职工), flexible (灵活就业) or resident (城乡居民)" });
+  .meta({ description: "employee (职工), flexible (灵活就业) or resident (城乡居民)" });
 const employerSchema = z
   .object({ name: z.string(), creditCode: z.string().meta({ description: "unified social credit code" }) })
   .nullable()
