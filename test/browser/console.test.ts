@@ -4,7 +4,7 @@
 // whose case types come from GET /api/machines.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
+import { client, freshPerson, person, setUpAgencies, type TestServer } from "../support/server.ts";
 import { WorkingCalendar } from "../../src/calendar/index.ts";
 import { makeTestIdNumber } from "../../src/domain/idNumber.ts";
 import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
@@ -33,7 +33,7 @@ afterAll(async () => {
 async function openCase(): Promise<{ id: string; caseNumber: string }> {
   const r = await api.call("POST", "/api/cases", {
     token: tokens.out,
-    body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" },
+    body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "XM" },
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
@@ -84,7 +84,7 @@ async function dueSoonCase(today: string) {
     if (days < 0 || days > 3) continue;
     const m = await api.call("POST", "/api/cases", {
       token: tokens.out,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: d },
+      body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "XM", occurredOn: d },
     });
     await send(tokens.out, m.body.id, {
       type: "ISSUE_CERTIFICATE",

@@ -1,7 +1,7 @@
 // Shared steps for the deadline, notification and report tests (the general ones are in
 // test/support/fixtures.ts).
 import { expect } from "vitest";
-import { person } from "../support/server.ts";
+import { freshPerson } from "../support/server.ts";
 import { advance, medicalCertificate, openCase, type Api, type Tokens } from "../support/fixtures.ts";
 
 export { advance as send, eventsOf as events, type Api, type Tokens } from "../support/fixtures.ts";
@@ -11,7 +11,7 @@ export async function medicalInTransferOut(
   api: Api,
   tokens: Tokens,
   dates: { openedOn: string; acceptOn: string },
-  insured = person,
+  insured: { name: string; idNumber: string } = freshPerson(),
 ) {
   const { id } = await openCase(api, tokens.out, { insured, occurredOn: dates.openedOn });
   await advance(
@@ -30,6 +30,7 @@ export async function medicalInTransferOut(
   expect(c.state).toBe("transferOut");
   return c as {
     id: string;
+    insured: { name: string; idNumber: string };
     caseNumber: string;
     stepDueOn: string;
     dueOn: string;

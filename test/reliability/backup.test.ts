@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import { ADMIN, client, runVerify, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import {
+  ADMIN,
+  client,
+  freshPerson,
+  runVerify,
+  setUpAgencies,
+  startService,
+  tempDir,
+  type TestServer,
+} from "../support/server.ts";
 import { checkFile, makePeople, medicalEventBody, openStore, runCli, sleep, type Api } from "../support/reliability.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
@@ -47,7 +56,7 @@ async function load(stop: { now: boolean }, workers = 4) {
           token: tokens.out,
           body: {
             type: "medicalTransfer",
-            insured: people[serial++ % people.length],
+            insured: freshPerson(people[serial++ % people.length].name), // one open case of a kind per person
             fromAgency: "FZ",
             toAgency: "XM",
           },

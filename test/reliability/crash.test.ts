@@ -6,7 +6,16 @@
 // (idempotency records and events agree). At the end: exactly one event per action.
 import { afterAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
-import { ADMIN, client, runVerify, startService, tempDir, type Reply, type TestServer } from "../support/server.ts";
+import {
+  ADMIN,
+  client,
+  freshPerson,
+  runVerify,
+  startService,
+  tempDir,
+  type Reply,
+  type TestServer,
+} from "../support/server.ts";
 import { checkFile, dbFile, makePeople, medicalEventBody, openStore, sleep, type Api } from "../support/reliability.ts";
 
 // Real servers, real files, many requests: generous limits for a busy 2-core machine.
@@ -146,7 +155,7 @@ describe("crash under load", () => {
               path: "/api/cases",
               body: {
                 type: "medicalTransfer",
-                insured: people[serial % people.length],
+                insured: freshPerson(people[serial % people.length].name), // one open case of a kind per person
                 fromAgency: "FZ",
                 toAgency: "XM",
               },

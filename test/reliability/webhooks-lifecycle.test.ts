@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import type { LookupAddress } from "node:dns";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { client, person, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import { client, freshPerson, person, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
 import { dbFile, expectProblem, makePeople } from "../support/reliability.ts";
 import { medicalInTransferOut, waitFor } from "../deadlines-acting/helpers.ts";
 import {
@@ -98,7 +98,7 @@ async function receiver(hold: (path: string) => number = () => 0) {
   return { hits, state, port: (server.address() as AddressInfo).port };
 }
 
-const open = (api: ReturnType<typeof client>, token: string, insured = person) =>
+const open = (api: ReturnType<typeof client>, token: string, insured = freshPerson()) =>
   api.call("POST", "/api/cases", {
     token,
     body: { type: "medicalTransfer", insured, fromAgency: "FZ", toAgency: "XM" },
