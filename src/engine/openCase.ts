@@ -74,7 +74,9 @@ export async function openCase(
   const kind = enrolmentKind(input.type, insurance);
   const scheme = input.scheme ?? "employee";
   if (input.toScheme !== undefined && input.toScheme === scheme) {
-    throw problems.invalid([{ path: "toScheme", message: "the scheme moved to must differ from scheme (leave it out)" }]);
+    throw problems.invalid([
+      { path: "toScheme", message: "the scheme moved to must differ from scheme (leave it out)" },
+    ]);
   }
   const insuredColumns = dataKeyOf(ctx.db).caseColumns(input.insured);
   const personKey = insuredColumns.insuredIdIndex;

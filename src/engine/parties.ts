@@ -15,13 +15,15 @@
 // transaction.
 import { Prisma } from "../generated/prisma/client.ts";
 import { directSqlOf, type Db } from "../db/client.ts";
-import type { DirectQueryable } from "../db/direct.ts";
+import { kindOf } from "./enrolments.ts";
 import { Problem, problems } from "../problems.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { sidesOf } from "./access.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { caseColumns, toCase, withAgencies } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
+
+export { releaseEnrolments } from "./enrolments.ts";
 
 export const INSURANCES = ["medical", "pension"] as const;
 export type Insurance = (typeof INSURANCES)[number];
@@ -31,11 +33,13 @@ export type Scheme = (typeof SCHEMES)[number];
 /** The insurance a case of this type is about; a renewal says which (default medical). */
 export function insuranceFor(type: string, given: Insurance | undefined): Insurance {
   if (type === "pensionTransfer") {
-    if (given && given !== "pension") throw problems.invalid([{ path: "insurance", message: "a pension transfer is about pension insurance" }]);
+    if (given && given !== "pension")
+      throw problems.invalid([{ path: "insurance", message: "a pension transfer is about pension insurance" }]);
     return "pension";
   }
   if (type === "medicalTransfer") {
-    if (given && given !== "medical") throw problems.invalid([{ path: "insurance", message: "a medical transfer is about medical insurance" }]);
+    if (given && given !== "medical")
+      throw problems.invalid([{ path: "insurance", message: "a medical transfer is about medical insurance" }]);
     return "medical";
   }
   return given ?? "medical";
@@ -45,10 +49,6 @@ export function insuranceFor(type: string, given: Insurance | undefined): Insura
 export function enrolmentKind(type: string, insurance: string): string {
   return `${type === "renewal" ? "renewal" : "transfer"}:${insurance}`;
 }
-
-/** The same, as SQL over a case row `c` (the migration writes the same expression). */
-const kindOf = (alias: string) =>
-  Prisma.raw(`((CASE WHEN ${alias}."type" = 'renewal' THEN 'renewal:' ELSE 'transfer:' END) || ${alias}."insurance")`);
 
 /** Inside the opening transaction: claims (person, kind) for the case; false when another open case holds it. */
 export async function claimEnrolment(
@@ -109,25 +109,6 @@ export async function openCaseExistsProblem(ctx: EngineContext, actor: Actor, e:
 }
 
 /**
- * In the transaction that makes cases final: their enrolments end. When a database held duplicate
- * open cases from before the rule (the migration kept the earliest's claim), the next open one of
- * the same person and kind takes the claim over, so that no new case can be opened beside it.
- */
-export async function releaseEnrolments(tx: DirectQueryable, caseIds: string[]): Promise<void> {
-  if (caseIds.length === 0) return;
-  const released = await tx.query<{ personKey: string; kind: string }>(Prisma.sql`
-    DELETE FROM "OpenEnrolment" WHERE "caseId" IN (${Prisma.join(caseIds)}) RETURNING "personKey", "kind"`);
-  for (const r of released) {
-    await tx.execute(Prisma.sql`INSERT INTO "OpenEnrolment" ("personKey", "kind", "caseId", "createdAt")
-      SELECT c."insuredIdIndex", ${r.kind}, c."id", ${new Date()} FROM "Case" c
-      WHERE c."insuredIdIndex" = ${r.personKey} AND c."final" = false AND ${kindOf("c")} = ${r.kind}
-        AND c."id" NOT IN (SELECT "caseId" FROM "OpenEnrolment")
-      ORDER BY c."openedOn", c."id" LIMIT 1
-      ON CONFLICT DO NOTHING`);
-  }
-}
-
-/**
  * Brings OpenEnrolment in line with the cases after their blind indexes were (re)computed: rows
  * encrypted at start-up (written before encryption, no index at migration time) and a change of
  * data key (npm run rekey). Idempotent.
@@ -161,7 +142,10 @@ export interface DuplicateOpenCase {
  * the demo seed made). Staff see the ones of their agency, administrators and `npm run verify` all.
  */
 export async function duplicateOpenCases(db: Db, agencyId?: number): Promise<DuplicateOpenCase[]> {
-  const scope = agencyId === undefined ? Prisma.sql`1 = 1` : Prisma.sql`(c."fromAgencyId" = ${agencyId} OR c."toAgencyId" = ${agencyId})`;
+  const scope =
+    agencyId === undefined
+      ? Prisma.sql`1 = 1`
+      : Prisma.sql`(c."fromAgencyId" = ${agencyId} OR c."toAgencyId" = ${agencyId})`;
   const rows = await directSqlOf(db).query<{
     id: string;
     caseNumber: string;
@@ -259,7 +243,13 @@ export async function checkPersonName(
 }
 
 /** Inside the opening transaction: the person's other cases take the corrected name. */
-export async function renameCases(ctx: EngineContext, tx: Pick<Db, "$executeRaw">, ids: string[], name: string, idNumber: string) {
+export async function renameCases(
+  ctx: EngineContext,
+  tx: Pick<Db, "$executeRaw">,
+  ids: string[],
+  name: string,
+  idNumber: string,
+) {
   if (ids.length === 0) return;
   const c = dataKeyOf(ctx.db).caseColumns({ name, idNumber });
   // Each row gets its own ciphertext (a fresh IV): one statement per case.

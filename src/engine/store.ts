@@ -20,7 +20,7 @@ import { messageBody, outboxWritten, type MessageInput } from "../notifications/
 import type { CaseWithAgencies } from "./types.ts";
 import { countRecordedEvents } from "./eventTally.ts";
 import { DataKey } from "../privacy/dataKey.ts";
-import { releaseEnrolments } from "./parties.ts";
+import { releaseEnrolments } from "./enrolments.ts";
 
 const nextTurn = (cb: () => void) => setImmediate(cb);
 

@@ -68,7 +68,9 @@ const employerSchema = z
   .meta({ id: "Employer", description: "the employer (用人单位), when one was named" });
 
 /** The parties' columns as the views show them (src/engine/parties.ts). */
-function partiesOf(c: Pick<CaseWithAgencies, "insurance" | "scheme" | "toScheme" | "employerName" | "employerCreditCode">) {
+function partiesOf(
+  c: Pick<CaseWithAgencies, "insurance" | "scheme" | "toScheme" | "employerName" | "employerCreditCode">,
+) {
   return {
     insurance: c.insurance as z.output<typeof insuranceSchema>,
     scheme: c.scheme as z.output<typeof schemeSchema>,

@@ -2,7 +2,15 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, freshPerson, person, runVerify, setUpAgencies, startService, type TestServer } from "../support/server.ts";
+import {
+  client,
+  freshPerson,
+  person,
+  runVerify,
+  setUpAgencies,
+  startService,
+  type TestServer,
+} from "../support/server.ts";
 import { Webhook } from "standardwebhooks";
 import { verifySignature } from "../../src/notifications/signing.ts";
 import { medicalInTransferOut, waitFor, type Api, type Tokens } from "./helpers.ts";
@@ -351,7 +359,13 @@ describe("notifications", () => {
     const openMedical = async () => {
       const x = await api.call("POST", "/api/cases", {
         token: tokens.out,
-        body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+        body: {
+          type: "medicalTransfer",
+          insured: freshPerson(),
+          fromAgency: "FZ",
+          toAgency: "XM",
+          occurredOn: "2026-10-14",
+        },
       });
       expect(x.status).toBe(201);
       return x.body.id as string;
@@ -387,7 +401,13 @@ describe("notifications", () => {
     const hook = r.body.id;
     const opened = await api.call("POST", "/api/cases", {
       token: tokens.out,
-      body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+      body: {
+        type: "medicalTransfer",
+        insured: freshPerson(),
+        fromAgency: "FZ",
+        toAgency: "XM",
+        occurredOn: "2026-10-14",
+      },
     });
     expect(opened.status).toBe(201);
     const failing = await waitFor("a few refused attempts", async () => {
@@ -449,7 +469,13 @@ describe("notifications", () => {
     const hook = r.body.id;
     const opened = await api.call("POST", "/api/cases", {
       token: tokens.out,
-      body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+      body: {
+        type: "medicalTransfer",
+        insured: freshPerson(),
+        fromAgency: "FZ",
+        toAgency: "XM",
+        occurredOn: "2026-10-14",
+      },
     });
     expect(opened.status).toBe(201);
     const got = await waitFor("the delivery", () =>

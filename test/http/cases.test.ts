@@ -1,7 +1,16 @@
 // The service end to end: a real server process on a real SQLite file, driven over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseTypes } from "../../machines/index.ts";
-import { client, execSql, freshPerson, person, runVerify, startService, testDatabase, type TestServer } from "../support/server.ts";
+import {
+  client,
+  execSql,
+  freshPerson,
+  person,
+  runVerify,
+  startService,
+  testDatabase,
+  type TestServer,
+} from "../support/server.ts";
 import {
   startWithAgencies,
   eventsOf,

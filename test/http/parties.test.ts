@@ -68,7 +68,12 @@ describe("no double enrolment", () => {
     expect(second.status).toBe(409);
     expect(second.body.openCase).toMatchObject({ fromAgency: { code: "SZ" } });
     expect(second.body.openCase).not.toHaveProperty("caseNumber");
-    const pensionRenewal = await open(tokens.out, { type: "renewal", insured: p, fromAgency: "FZ", insurance: "pension" });
+    const pensionRenewal = await open(tokens.out, {
+      type: "renewal",
+      insured: p,
+      fromAgency: "FZ",
+      insurance: "pension",
+    });
     expect(pensionRenewal.status).toBe(201);
     expect(pensionRenewal.body.insurance).toBe("pension");
 
@@ -105,7 +110,12 @@ describe("one ID number, one name", () => {
     const p = freshPerson("林晓明");
     const c = (await open(tokens.out, medical(p))).body;
     const renamed = { ...p, name: "林小明" };
-    const refused = await open(tokens.out, { type: "pensionTransfer", insured: renamed, fromAgency: "FZ", toAgency: "XM" });
+    const refused = await open(tokens.out, {
+      type: "pensionTransfer",
+      insured: renamed,
+      fromAgency: "FZ",
+      toAgency: "XM",
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(["insured.name"]);
 
@@ -135,7 +145,9 @@ describe("one ID number, one name", () => {
     expect(JSON.stringify(opening.payload)).not.toContain("林晓明");
     // the earlier case carries the corrected name, and the name search finds it by it
     expect((await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out })).body.insured.name).toBe("林小明");
-    const byName = await api.call("GET", `/api/cases?q=${encodeURIComponent("林小明")}&limit=200`, { token: tokens.out });
+    const byName = await api.call("GET", `/api/cases?q=${encodeURIComponent("林小明")}&limit=200`, {
+      token: tokens.out,
+    });
     expect(byName.body.items.map((i: { id: string }) => i.id)).toContain(c.id);
     // and the old name is now the wrong one
     expect((await open(tokens.out, { type: "renewal", insured: p, fromAgency: "FZ" })).status).toBe(422);
@@ -161,7 +173,10 @@ describe("the person's other cases", () => {
 
 describe("the employer", () => {
   it("checks the credit code, stores it and finds the employer's cases in the caller's scope", async () => {
-    const bad = await open(tokens.out, medical(freshPerson(), { employer: { name: "某公司", creditCode: "91350100M000100Y44" } }));
+    const bad = await open(
+      tokens.out,
+      medical(freshPerson(), { employer: { name: "某公司", creditCode: "91350100M000100Y44" } }),
+    );
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(["employer.creditCode"]);
     const employer = { name: "福州示例有限公司", creditCode: "91350100m000100y43" };
@@ -178,6 +193,18 @@ describe("the employer", () => {
     // not personal data: an administrator may search it
     const admin = await api.call("GET", "/api/cases?q=91350100M000100Y43", { token: tokens.admin });
     expect(admin.body.items.map((i: { id: string }) => i.id)).toEqual([c.body.id]);
+
+    // the audit export carries the employer when asked (its existing columns keep their places)
+    const plain = await api.call("GET", "/api/admin/audit?from=2026-10-12&to=2026-10-12", { token: tokens.admin });
+    expect(plain.body.split("\r\n")[0].split(",").at(-1)).toBe("backdateReason");
+    const csv = await api.call("GET", "/api/admin/audit?from=2026-10-12&to=2026-10-12&parties=true", {
+      token: tokens.admin,
+    });
+    const lines: string[] = csv.body.trim().split("\r\n");
+    expect(lines[0]).toMatch(/,backdateReason,insurance,scheme,employerName,employerCreditCode$/);
+    expect(lines.filter((l) => l.includes(c.body.caseNumber))).toEqual([
+      expect.stringMatching(/,medical,employee,福州示例有限公司,91350100M000100Y43$/),
+    ]);
   });
 });
 
@@ -260,7 +287,10 @@ describe("agencies", () => {
     expect((await create("QZ", "3505")).status).toBe(201);
     expect((await create("JJ", "350582")).status).toBe(201);
     expect((await create("FJ0", "350000")).status).toBe(201);
-    const patched = await api.call("PATCH", "/api/admin/agencies/QZ", { token: tokens.admin, body: { region: "350500" } });
+    const patched = await api.call("PATCH", "/api/admin/agencies/QZ", {
+      token: tokens.admin,
+      body: { region: "350500" },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.region).toBe("350500");
     const badPatch = await api.call("PATCH", "/api/admin/agencies/QZ", { token: tokens.admin, body: { region: "00" } });

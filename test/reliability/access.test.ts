@@ -427,7 +427,12 @@ const rows: Row[] = [
     // the same person again: the open case's agencies' staff learn its number, nobody opens a second
     expect: by(401, 401, 409, 409, 403, 401, 403),
     send: (role) =>
-      call(role, "POST", "/api/cases", { type: "medicalTransfer", insured: refInsured, fromAgency: "FZ", toAgency: "XM" }),
+      call(role, "POST", "/api/cases", {
+        type: "medicalTransfer",
+        insured: refInsured,
+        fromAgency: "FZ",
+        toAgency: "XM",
+      }),
   },
   {
     method: "GET",

@@ -15,7 +15,15 @@ import type { AddressInfo } from "node:net";
 import type { LookupAddress } from "node:dns";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { client, freshPerson, person, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import {
+  client,
+  freshPerson,
+  person,
+  setUpAgencies,
+  startService,
+  tempDir,
+  type TestServer,
+} from "../support/server.ts";
 import { dbFile, expectProblem, makePeople } from "../support/reliability.ts";
 import { medicalInTransferOut, waitFor } from "../deadlines-acting/helpers.ts";
 import {

@@ -210,7 +210,7 @@ let freshPeople = 0;
  */
 export function freshPerson(name = person.name): { name: string; idNumber: string } {
   const n = freshPeople++;
-  const birth = `19${String(50 + Math.floor(n / 1000) % 50).padStart(2, "0")}0101`;
+  const birth = `19${String(50 + (Math.floor(n / 1000) % 50)).padStart(2, "0")}0101`;
   return { name, idNumber: makeTestIdNumber("350103", birth, String(n % 1000).padStart(3, "0")) };
 }
 

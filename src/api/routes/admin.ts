@@ -81,7 +81,15 @@ const calendarBody = z
 const yearParam = z.object({ year: z.coerce.number().int().min(SUPPORTED_YEARS.min).max(SUPPORTED_YEARS.max) });
 
 const auditQuery = z
-  .object({ from: chinaDate, to: chinaDate, agency: code.optional() })
+  .object({
+    from: chinaDate,
+    to: chinaDate,
+    agency: code.optional(),
+    parties: z.enum(["true", "false"]).optional().meta({
+      description:
+        "true: four more columns after backdateReason: the case's insurance, scheme (scheme→toScheme when it changes), employer name and credit code (docs/parties.md)",
+    }),
+  })
   .strict()
   .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] });
 
@@ -460,6 +468,11 @@ export function adminRoutes(deps: ApiDeps) {
             select: {
               caseNumber: true,
               type: true,
+              insurance: true,
+              scheme: true,
+              toScheme: true,
+              employerName: true,
+              employerCreditCode: true,
               fromAgency: { select: { code: true } },
               toAgency: { select: { code: true } },
             },
@@ -481,6 +494,8 @@ export function adminRoutes(deps: ApiDeps) {
         "actorKind",
         "actorName",
         "backdateReason",
+        // the parties (docs/parties.md), when asked for: after the existing columns, which keep their places
+        ...(query.parties === "true" ? ["insurance", "scheme", "employerName", "employerCreditCode"] : []),
       ];
       const lines = events.map((e) =>
         [
@@ -498,6 +513,14 @@ export function adminRoutes(deps: ApiDeps) {
           e.actorKind,
           e.actorName,
           e.backdateReason,
+          ...(query.parties === "true"
+            ? [
+                e.case.insurance,
+                e.case.toScheme ? `${e.case.scheme}->${e.case.toScheme}` : e.case.scheme,
+                e.case.employerName,
+                e.case.employerCreditCode,
+              ]
+            : []),
         ]
           .map(csvCell)
           .join(","),

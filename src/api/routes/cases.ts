@@ -68,10 +68,9 @@ export const createCaseBody = z
       description:
         "medical or pension: a renewal's insurance (default medical); a transfer's follows its type. One open transfer and one open renewal per person and insurance",
     }),
-    scheme: z
-      .enum(SCHEMES)
-      .optional()
-      .meta({ description: "employee (default), flexible or resident: flexible employees and residents file for themselves" }),
+    scheme: z.enum(SCHEMES).optional().meta({
+      description: "employee (default), flexible or resident: flexible employees and residents file for themselves",
+    }),
     toScheme: z.enum(SCHEMES).optional().meta({ description: "the scheme the person moves to, when it changes" }),
     employer: z
       .object({ name: safeText(100), creditCode: creditCodeSchema })

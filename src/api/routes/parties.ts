@@ -23,7 +23,9 @@ export const duplicateListSchema = z
         id: z.uuid(),
         caseNumber: z.string(),
         type: caseTypeSchema,
-        kind: z.string().meta({ description: "transfer:medical, transfer:pension, renewal:medical or renewal:pension" }),
+        kind: z
+          .string()
+          .meta({ description: "transfer:medical, transfer:pension, renewal:medical or renewal:pension" }),
         fromAgency: z.string().meta({ description: "agency code" }),
         toAgency: z.string().meta({ description: "agency code" }),
         holdsEnrolment: z.boolean().meta({ description: "the case the person's open enrolment is recorded for" }),
@@ -52,12 +54,9 @@ export const agencyPickSchema = z
 
 const agencyQuery = z
   .object({
-    q: z
-      .string()
-      .trim()
-      .max(64)
-      .optional()
-      .meta({ description: "part of the code or the name (厦门 finds 厦门市医保中心), or the beginning of the region code" }),
+    q: z.string().trim().max(64).optional().meta({
+      description: "part of the code or the name (厦门 finds 厦门市医保中心), or the beginning of the region code",
+    }),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z
       .string()

@@ -23,13 +23,23 @@ import { formatFen } from "./money.js";
 import { chinaToday, isDueSoon, DUE_SOON_DAYS } from "./dates.js";
 import { newIdempotencyKey } from "./keys.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
+import {
+  duplicatesNotice,
+  nameCorrectionOf,
+  openCaseExistsMessage,
+  partiesCard,
+  partyBody,
+  partyFields,
+  schemeFilterField,
+} from "./console-parties.js";
+import { attachAgencyPickers } from "./console-agency-picker.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
 
 /** @type {any} */
 let me = null;
-const filters = { mine: true, type: "", state: "", overdue: "", q: "" };
+const filters = { mine: true, type: "", state: "", overdue: "", q: "", scheme: "" };
 /** @type {Record<string, any>} */
 const defs = {};
 
@@ -158,7 +168,15 @@ async function queueView(opts) {
   const filterForm = h(
     "form",
     { class: "filters card", role: "search", "aria-label": t("queue.filtersLabel"), novalidate: true },
-    h("div", { class: "filter-grid" }, typeField, stateField, overdueField, qField),
+    h(
+      "div",
+      { class: "filter-grid" },
+      typeField,
+      stateField,
+      overdueField,
+      schemeFilterField(fields, filters.scheme),
+      qField,
+    ),
     mineField,
     h(
       "p",
@@ -171,7 +189,7 @@ async function queueView(opts) {
           type: "button",
           class: "secondary",
           onClick: () => {
-            Object.assign(filters, { mine: true, type: "", state: "", overdue: "", q: "" });
+            Object.assign(filters, { mine: true, type: "", state: "", overdue: "", q: "", scheme: "" });
             void queueView({});
           },
         },
@@ -184,6 +202,7 @@ async function queueView(opts) {
     filters.type = String(fields.value("type") ?? "");
     filters.state = String(fields.value("state") ?? "");
     filters.overdue = String(fields.value("overdue") ?? "");
+    filters.scheme = String(fields.value("scheme") ?? "");
     filters.q = String(fields.value("q") ?? "").trim();
     filters.mine = mineField ? Boolean(fields.value("mine")) : false;
     void loadQueue(tableSlot, null);
@@ -197,6 +216,7 @@ async function queueView(opts) {
     view,
     h("h1", { tabindex: "-1" }, heading),
     me.role !== "staff" ? h("p", { class: "note note-info" }, t("queue.adminNote")) : null,
+    duplicatesNotice(),
     filterForm,
     h(
       "ul",
@@ -233,6 +253,7 @@ async function loadQueue(slot, more) {
   if (filters.type) params.set("type", filters.type);
   if (filters.state) params.set("state", filters.state);
   if (filters.overdue) params.set("overdue", filters.overdue);
+  if (filters.scheme) params.set("scheme", filters.scheme);
   if (filters.q) params.set("q", filters.q);
   if (more) params.set("cursor", more.cursor);
   if (!more) replace(slot, h("p", { class: "muted", role: "status" }, t("common.loading")));
@@ -393,6 +414,7 @@ function renderCase(c, events, def, opts) {
       ),
       caseActions(c, events, def, pageMessages),
     ),
+    partiesCard(c),
     h(
       "section",
       { class: "card", "aria-labelledby": "sec-diagram" },
@@ -762,6 +784,7 @@ async function newCaseView(opts) {
       hint: t("hint.occurredOn", { today }),
       attrs: { max: today },
     }),
+    partyFields(fields),
     messagesSlot,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("newCase.submit"))),
   );
@@ -775,10 +798,15 @@ async function newCaseView(opts) {
       const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
       const body = {
         type: v("type"),
-        insured: { name: v("insured.name"), idNumber: normalizeIdNumber(v("insured.idNumber")) },
+        insured: {
+          name: v("insured.name"),
+          idNumber: normalizeIdNumber(v("insured.idNumber")),
+          ...nameCorrectionOf(v),
+        },
         fromAgency: v("fromAgency"),
         ...(v("toAgency") ? { toAgency: v("toAgency") } : {}),
         ...(v("occurredOn") ? { occurredOn: v("occurredOn") } : {}),
+        ...partyBody(v, v("type")),
       };
       let ok = true;
       const fail = (/** @type {string} */ name, /** @type {string} */ message) => {
@@ -811,9 +839,10 @@ async function newCaseView(opts) {
           details: unmatched.map((x) => `${x.path}: ${x.message}`),
         });
         fields.focusFirstError();
-      } else showMessage(messagesSlot, { ...problemMessage(r), focus: true });
+      } else showMessage(messagesSlot, openCaseExistsMessage(r) ?? { ...problemMessage(r), focus: true });
     }),
   );
+  attachAgencyPickers(form);
   replace(view, backLink(), h("h1", { tabindex: "-1" }, t("newCase.heading")), h("p", null, t("newCase.intro")), form);
   focusHeading(opts);
 }

@@ -4,6 +4,8 @@
 // Static HTML: <el data-i18n="key"> sets the text; data-i18n-attr="aria-label:key;title:key"
 // sets attributes. Dynamic parts call t(key, { name: value }) and re-render on language change.
 
+import { strings as partiesStrings } from "./i18n-parties.js";
+
 /** @type {Record<"zh-CN" | "en", Record<string, string>>} */
 export const dictionaries = {
   "zh-CN": {
@@ -855,7 +857,7 @@ export const dictionaries = {
 // Features keep their strings in their own files (i18n-<feature>.js, each exporting
 // `strings = { "zh-CN": {...}, en: {...} }`) and are listed here; a key defined twice is a mistake.
 /** @type {Array<Record<"zh-CN" | "en", Record<string, string>>>} */
-const parts = [];
+const parts = [partiesStrings];
 for (const part of parts) {
   for (const language of /** @type {const} */ (["zh-CN", "en"])) {
     for (const [key, text] of Object.entries(part[language])) {
