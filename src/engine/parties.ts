@@ -165,7 +165,7 @@ export async function duplicateOpenCases(db: Db, agencyId?: number): Promise<Dup
       ON d."personKey" = c."insuredIdIndex" AND d."kind" = ${kindOf("c")}
     LEFT JOIN "OpenEnrolment" o ON o."caseId" = c."id"
     WHERE c."final" = false AND ${scope}
-    ORDER BY c."insuredIdIndex", ${kindOf("c")}, c."openedOn", c."id"`);
+    ORDER BY c."insuredIdIndex", ${kindOf("c")}, (o."caseId" IS NULL), c."openedOn", c."id"`);
   const groups = new Map<string, number>();
   return rows.map((r) => {
     const g = `${r.personKey}\u0000${r.kind}`;
