@@ -70,14 +70,14 @@ export function partyFields(fields) {
 /**
  * The parts of the POST /api/cases body the fields above give.
  * @param {(name: string) => string} v trimmed value of a field
- * @param {string} type the case type chosen
  */
-export function partyBody(v, type) {
+export function partyBody(v) {
   /** @type {Record<string, unknown>} */
   const body = {};
   if (v("scheme") && v("scheme") !== "employee") body.scheme = v("scheme");
   if (v("toScheme")) body.toScheme = v("toScheme");
-  if (v("insurance") && type === "renewal") body.insurance = v("insurance");
+  // a transfer's insurance follows its type: the server refuses a mismatch on this field (422)
+  if (v("insurance")) body.insurance = v("insurance");
   if (v("employer.name") || v("employer.creditCode"))
     body.employer = { name: v("employer.name"), creditCode: v("employer.creditCode").toUpperCase() };
   return body;

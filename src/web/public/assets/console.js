@@ -806,7 +806,7 @@ async function newCaseView(opts) {
         fromAgency: v("fromAgency"),
         ...(v("toAgency") ? { toAgency: v("toAgency") } : {}),
         ...(v("occurredOn") ? { occurredOn: v("occurredOn") } : {}),
-        ...partyBody(v, v("type")),
+        ...partyBody(v),
       };
       let ok = true;
       const fail = (/** @type {string} */ name, /** @type {string} */ message) => {
