@@ -101,7 +101,7 @@ export async function openCaseExistsProblem(ctx: EngineContext, actor: Actor, e:
         ? {
             fromAgency: agency(open.fromAgency),
             toAgency: agency(open.toAgency),
-            ...(visible ? { id: open.id, caseNumber: open.caseNumber, href: `/console#/cases/${open.id}` } : {}),
+            ...(visible ? { id: open.id, caseNumber: open.caseNumber, href: `/console#/case/${open.id}` } : {}),
           }
         : null,
     },
