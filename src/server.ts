@@ -19,6 +19,7 @@ import { storeFor } from "./engine/store.ts";
 import { startJobs } from "./jobs/index.ts";
 import { DataKeyError, loadDataKey, type DataKey } from "./privacy/dataKey.ts";
 import { attachDataKey, checkDataKey, encryptPlaintextRows } from "./privacy/atRest.ts";
+import { syncOpenEnrolments } from "./engine/parties.ts";
 
 /**
  * A relative `file:` URL made absolute against the working directory, so child tools agree on the
@@ -86,7 +87,11 @@ export async function startServer(
     attachDataKey(db, dataKey);
     await checkDataKey(db, dataKey);
     const encrypted = await encryptPlaintextRows(db, dataKey);
-    if (encrypted > 0) log.info({ cases: encrypted }, "personal data of existing cases encrypted");
+    if (encrypted > 0) {
+      log.info({ cases: encrypted }, "personal data of existing cases encrypted");
+      // their blind indexes exist now: their open enrolments can be recorded (src/engine/parties.ts)
+      await syncOpenEnrolments(db);
+    }
   } catch (e) {
     await closeDatabase(db);
     if (created && e instanceof DataKeyError) {

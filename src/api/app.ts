@@ -30,6 +30,7 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { clerkRoutes } from "./routes/clerk.ts";
+import { partiesRoutes } from "./routes/parties.ts";
 
 export interface AppServices {
   ctx: EngineContext;
@@ -155,6 +156,7 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   reportRoutes(deps);
   documentRoutes(deps);
   clerkRoutes(deps);
+  partiesRoutes(deps);
   app.use(router);
 
   const document = generateDocument(registry);

@@ -24,6 +24,7 @@ export const TABLES = [
   "CalendarYear",
   "RegionalPolicy",
   "Case",
+  "OpenEnrolment",
   "CaseEvent",
   "CaseAssignment",
   "CaseNote",

@@ -11,6 +11,7 @@
 // Exit codes: 0 done, 1 failed, 2 bad arguments or configuration.
 import { parseArgs } from "node:util";
 import path from "node:path";
+import { syncOpenEnrolments } from "../engine/parties.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { closeDatabase, directSqlOf, openDatabase } from "../db/client.ts";
@@ -79,6 +80,8 @@ async function rekey(databaseUrl: string, current: DataKey, next: DataKey): Prom
       after = rows[rows.length - 1].id;
     }
     await rekeyClerkFiles(db, current, next);
+    // the open enrolments are keyed by the ID number's blind index, which the new key changed
+    await syncOpenEnrolments(db);
     const secret = await db.setting.findUnique({ where: { key: TOKEN_SECRET_SETTING } });
     if (secret) {
       let plain: string;

@@ -40,6 +40,9 @@ interface DemoCase {
   to: string;
   openedWorkingDaysAgo: number;
   acts: Act[];
+  /** the parties (src/engine/parties.ts): scheme (default employee) and employer */
+  scheme?: "employee" | "flexible" | "resident";
+  employer?: { name: string; creditCode: string };
 }
 
 const medicalCertificate = {
@@ -92,7 +95,9 @@ const demo = (
   person: DemoCase["insured"],
   openedWorkingDaysAgo: number,
   acts: Act[],
+  parties: Pick<DemoCase, "scheme" | "employer"> = {},
 ): DemoCase => ({
+  ...parties,
   type,
   insured: person,
   ...routes[type],
@@ -111,10 +116,14 @@ const demoCases: DemoCase[] = [
   // a medical transfer just opened: the transfer-out agency is to issue the certificate
   demo("medicalTransfer", insured("林晓明", "350102", "19900307", "123"), 1, []),
   // application filed: the transfer-in agency reviews it
-  demo("medicalTransfer", insured("陈美玲", "350203", "19851111", "246"), 15, [
-    ["FZ-YB", medicalCertificate, 14],
-    filed("XM-YB", "online", "employer", 13),
-  ]),
+  demo(
+    "medicalTransfer",
+    insured("陈美玲", "350203", "19851111", "246"),
+    15,
+    [["FZ-YB", medicalCertificate, 14], filed("XM-YB", "online", "employer", 13)],
+    // fictitious employer; its code's check character is real (GB 32100-2015)
+    { employer: { name: "厦门鹭岛示例科技有限公司", creditCode: "91350200MA2Y00001N" } },
+  ),
   // accepted 20 working days ago: the transfer-out step (10 working days) is overdue
   demo("medicalTransfer", insured("王建国", "440304", "19780520", "357"), 22, [
     ["FZ-YB", medicalCertificate, 22],
@@ -122,17 +131,26 @@ const demoCases: DemoCase[] = [
     ["XM-YB", { type: "ACCEPT" }, 20],
   ]),
   // transferred out 3 working days ago: the transfer-in step (5 working days) is due soon
-  demo("medicalTransfer", insured("张丽", "350104", "19950102", "468"), 9, [
-    ["FZ-YB", medicalCertificate, 8],
-    filed("XM-YB", "online", "individual", 7),
-    ["XM-YB", { type: "ACCEPT" }, 6],
-    ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 123_456 }, 3],
-  ]),
+  demo(
+    "medicalTransfer",
+    insured("张丽", "350104", "19950102", "468"),
+    9,
+    [
+      ["FZ-YB", medicalCertificate, 8],
+      filed("XM-YB", "online", "individual", 7),
+      ["XM-YB", { type: "ACCEPT" }, 6],
+      ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 123_456 }, 3],
+    ],
+    { scheme: "flexible" },
+  ),
   // a pension transfer under review by the transfer-in agency
-  demo("pensionTransfer", insured("黄志强", "440305", "19720815", "579"), 12, [
-    ["SZ-SB", pensionCertificate, 11],
-    filed("FZ-YB", "offline", "employer", 5),
-  ]),
+  demo(
+    "pensionTransfer",
+    insured("黄志强", "440305", "19720815", "579"),
+    12,
+    [["SZ-SB", pensionCertificate, 11], filed("FZ-YB", "offline", "employer", 5)],
+    { employer: { name: "福州闽江示例制造有限公司", creditCode: "91350100MA3K00002E" } },
+  ),
   // a pension transfer accepted: the transfer-out agency moves the account and the pooled share
   demo("pensionTransfer", insured("刘海燕", "350102", "19680203", "681"), 30, [
     ["SZ-SB", pensionCertificate, 29],
@@ -217,9 +235,11 @@ async function main() {
     const day = (n: number) => workingDaysBefore(ctx.calendar, today, n);
     const listed: { caseNumber: string; idNumber: string; type: string; state: string; created: boolean }[] = [];
     for (const d of demoCases) {
-      // ID numbers are stored encrypted; the blind index finds them (src/privacy/).
+      // ID numbers are stored encrypted; the blind index finds them (src/privacy/). A person has
+      // at most one open case of a kind (src/engine/parties.ts): the demo opens none beside one.
       const existing = await db.case.findFirst({
         where: { type: d.type, insuredIdIndex: dataKeyOf(db).idIndex(d.insured.idNumber) },
+        orderBy: { final: "asc" },
       });
       if (existing) {
         listed.push({
@@ -237,6 +257,8 @@ async function main() {
         fromAgency: d.from,
         toAgency: d.to,
         occurredOn: day(d.openedWorkingDaysAgo),
+        ...(d.scheme ? { scheme: d.scheme } : {}),
+        ...(d.employer ? { employer: d.employer } : {}),
       });
       let state = opened.state;
       let assessedTotal = 0;

@@ -6,6 +6,7 @@ import { openDatabase, sqliteFilePath } from "../db/client.ts";
 import { absoluteSqliteUrl } from "../server.ts";
 import { defaultCatalog } from "../engine/limits.ts";
 import { replayAll } from "../engine/replay.ts";
+import { duplicateOpenCases } from "../engine/parties.ts";
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -23,6 +24,17 @@ async function main(): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write("\n");
     for (const m of mismatches) process.stdout.write(`MISMATCH ${m.caseNumber} (${m.caseId}): ${m.problem}\n`);
     process.stdout.write(`verify: ${done} cases replayed, ${mismatches.length} mismatched\n`);
+    // Open cases of one person and kind beyond the first (from before the rule; src/engine/parties.ts):
+    // listed for staff to resolve, not a replay failure.
+    const duplicates = await duplicateOpenCases(db);
+    for (const d of duplicates)
+      process.stdout.write(
+        `DUPLICATE group ${d.group} ${d.kind}: ${d.caseNumber} (${d.id}) ${d.fromAgency} -> ${d.toAgency}${d.holdsEnrolment ? " [holds the enrolment]" : ""}\n`,
+      );
+    if (duplicates.length > 0)
+      process.stdout.write(
+        `verify: ${duplicates.length} open cases share a person and kind with another (重复参保): resolve them (GET /api/enrolments/duplicates)\n`,
+      );
     return mismatches.length === 0 ? 0 : 1;
   } finally {
     await db.$disconnect();

@@ -1,6 +1,8 @@
 // Reading a batch-filing file (docs/import.md): a CSV (csv-parse) or an XLSX workbook (exceljs,
 // its streaming reader, so a workbook with too many rows is given up early) into rows of text
 // cells keyed by column. No I/O beyond the bytes given, no clock.
+import { creditCodeSchema } from "./creditCode.ts";
+import { SCHEMES } from "./schemes.ts";
 import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse/sync";
 import ExcelJS from "exceljs";
@@ -197,11 +199,11 @@ function cellText(cell: ExcelJS.Cell): string {
 // ---------------------------------------------------------------------------
 // One row, checked
 
-/** The unified social credit code's shape (GB 32100-2015): 18 characters, no I, O, S, V, Z. */
+/** The unified social credit code (GB 32100-2015), its check character verified; spaces forgiven. */
 const creditCodeShape = z
   .string()
-  .transform((s) => s.replace(/\s+/g, "").toUpperCase())
-  .pipe(z.string().regex(/^[0-9A-HJ-NP-RTUW-Y]{18}$/, "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z"));
+  .transform((s) => s.replace(/\s+/g, ""))
+  .pipe(creditCodeSchema);
 
 const chinaDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD");
 
@@ -218,7 +220,7 @@ export const importRowSchema = z.object({
   employerCreditCode: creditCodeShape.optional(),
   fromAgency: z.string().trim().min(1, "is required").max(32),
   toAgency: z.string().trim().min(1).max(32).optional(),
-  scheme: z.string().trim().min(1).max(32).optional(),
+  scheme: z.enum(SCHEMES).optional(),
   occurredOn: chinaDate.optional(),
 });
 export type ImportRow = z.output<typeof importRowSchema>;

@@ -21,6 +21,7 @@ import type { z } from "zod";
 import { assertRequiredDocuments } from "./caseFiles.ts";
 import { clientMay } from "./apiClients.ts";
 import { indexedUnchanged, storeFor } from "./store.ts";
+import { checkApplicant } from "./parties.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
 export interface AdvanceInput {
@@ -98,6 +99,8 @@ async function advanceOnce(
   // before the machine sees it, so the machines' payload schemas (and versions) stay as they are.
   const unsafe = unsafePayloadText(requested.data);
   if (unsafe) throw problems.invalid([unsafe]);
+  // Who may file follows the case's scheme (a case column, not the machine's payload).
+  checkApplicant(c, input.type, requested.data);
   const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
   const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
 

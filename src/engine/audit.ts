@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   "agency.renamed",
   "agency.limits_changed",
   "agency.required_documents_changed",
+  "agency.region_changed",
   "calendar.published",
   "policy.added",
   "webhook.created",

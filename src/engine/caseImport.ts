@@ -45,8 +45,6 @@ interface Checked {
   row: number;
   key?: string;
   input?: OpenCaseInput;
-  /** the columns openCase does not take yet (docs/import.md): passed on once it does */
-  extra?: Pick<ImportRow, "employerName" | "employerCreditCode" | "scheme">;
   errors?: FieldError[];
 }
 
@@ -110,8 +108,11 @@ export function checkRows(ctx: EngineContext, rows: RawRow[]): Checked[] {
         fromAgency: r.fromAgency,
         toAgency,
         ...(r.occurredOn ? { occurredOn: r.occurredOn } : {}),
+        ...(r.scheme ? { scheme: r.scheme } : {}),
+        ...(r.employerName && r.employerCreditCode
+          ? { employer: { name: r.employerName, creditCode: r.employerCreditCode } }
+          : {}),
       },
-      extra: { employerName: r.employerName, employerCreditCode: r.employerCreditCode, scheme: r.scheme },
     };
   });
 }
@@ -188,7 +189,6 @@ async function openRow(ctx: EngineContext, actor: Actor, importId: string, c: Ch
     respond: (opened) => ({ status: 201, body: { caseId: opened.id, caseNumber: opened.caseNumber } }),
   };
   try {
-    // employer and scheme (c.extra) are not taken by openCase yet: see docs/import.md
     const opened = await openCase(ctx, actor, c.input, idem);
     await ctx.db.caseImportRow
       .create({ data: { key, caseId: opened.id, importId, rowNumber: c.row } })

@@ -14,6 +14,7 @@ import type { Actor, EngineContext } from "./context.ts";
 import { SIDES, type Side } from "../../machines/types.ts";
 import { caseColumns, toCase, withAgencies } from "./store.ts";
 import { problems } from "../problems.ts";
+import { isValidCreditCode } from "../domain/creditCode.ts";
 import { DataKey, NAME_PREFIXES } from "../privacy/dataKey.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 
@@ -30,6 +31,8 @@ export interface CaseListQuery {
   dueBefore?: string;
   /** the clerk (User.id) who holds the agency's side; null: nobody (src/engine/assignment.ts) */
   assignedTo?: number | null;
+  /** only cases of this scheme (employee, flexible, resident) */
+  scheme?: string;
   q?: string;
   sort: "due" | "recent";
   limit: number;
@@ -114,6 +117,7 @@ function filters(q: CaseListQuery, today: string, dueSoonCutoff: string): Prisma
   const dueSoon = dueSoonSql(today, dueSoonCutoff);
   if (q.dueSoon === true) f.push(dueSoon);
   if (q.dueSoon === false) f.push(Prisma.sql`NOT ${dueSoon}`);
+  if (q.scheme) f.push(Prisma.sql`c."scheme" = ${q.scheme}`);
   if (q.dueBefore) f.push(Prisma.sql`(c."stepDueOn" IS NOT NULL AND c."stepDueOn" < ${q.dueBefore})`);
   return f;
 }
@@ -122,7 +126,7 @@ function filters(q: CaseListQuery, today: string, dueSoonCutoff: string): Prisma
 interface TextSearch {
   where: Prisma.Sql;
   /** a name prefix longer than NAME_PREFIXES: the rows found by its first characters are narrowed by decrypting */
-  longName?: { prefix: string; idIndex?: string; caseNumber: (n: string) => boolean };
+  longName?: { prefix: string; idIndex?: string; creditCode?: string; caseNumber: (n: string) => boolean };
 }
 
 /**
@@ -145,6 +149,10 @@ function textSearch(text: string, actor: Actor, key: DataKey): TextSearch {
     terms.push(Prisma.sql`c."caseNumber" LIKE ${`%${upper}%`}`);
     caseNumber = (n) => n.includes(upper);
   }
+  // An employer's unified social credit code (not personal data: administrators may search it too),
+  // from its index.
+  const creditCode = isValidCreditCode(upper) ? upper : undefined;
+  if (creditCode) terms.push(Prisma.sql`c."employerCreditCode" = ${creditCode}`);
   if (actor.kind === "admin") {
     if (terms.length === 0) {
       throw problems.forbidden(
@@ -165,7 +173,7 @@ function textSearch(text: string, actor: Actor, key: DataKey): TextSearch {
   );
   return {
     where: Prisma.sql`(${Prisma.join(terms, " OR ")})`,
-    longName: chars.length > NAME_PREFIXES ? { prefix: text, idIndex, caseNumber } : undefined,
+    longName: chars.length > NAME_PREFIXES ? { prefix: text, idIndex, creditCode, caseNumber } : undefined,
   };
 }
 
@@ -286,6 +294,7 @@ export async function listCases(
   const keep = (c: CaseWithAgencies) =>
     (long.idIndex !== undefined && c.insuredIdIndex === long.idIndex) ||
     long.caseNumber(c.caseNumber) ||
+    (long.creditCode !== undefined && c.employerCreditCode === long.creditCode) ||
     key.decrypt(c.insuredName, "insuredName").startsWith(long.prefix);
   const kept: CaseWithAgencies[] = [];
   let from = after;

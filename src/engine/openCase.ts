@@ -17,13 +17,32 @@ import { checkOccurredOn } from "./occurredOn.ts";
 import { CASE_OPENED, type CaseWithAgencies } from "./types.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { clientMay, OPEN_SCOPE } from "./apiClients.ts";
+import {
+  checkPersonName,
+  claimEnrolment,
+  enrolmentKind,
+  insuranceFor,
+  OpenCaseExists,
+  openCaseExistsProblem,
+  renameCases,
+  type Insurance,
+  type NameCorrection,
+  type Scheme,
+} from "./parties.ts";
 
 export interface OpenCaseInput {
   type: CaseType;
-  insured: { name: string; idNumber: string };
+  insured: { name: string; idNumber: string; nameCorrection?: NameCorrection };
   fromAgency: string;
   toAgency?: string;
   occurredOn?: string;
+  /** a renewal's insurance (default medical); a transfer's follows its type */
+  insurance?: Insurance;
+  /** the person's scheme (default employee) and the one they move to, if it changes */
+  scheme?: Scheme;
+  toScheme?: Scheme;
+  /** the employer, with its unified social credit code (already validated: src/domain/creditCode.ts) */
+  employer?: { name: string; creditCode: string };
 }
 
 export async function openCase(
@@ -53,6 +72,19 @@ export async function openCase(
     throw problems.forbidden("Staff open cases only for their own agency.");
   }
   const occurredOn = checkOccurredOn(ctx, input.occurredOn);
+  // The parties (src/engine/parties.ts): the insurance and scheme, one name per ID number, and the
+  // enrolment claimed in the transaction below.
+  const insurance = insuranceFor(input.type, input.insurance);
+  const kind = enrolmentKind(input.type, insurance);
+  const scheme = input.scheme ?? "employee";
+  if (input.toScheme !== undefined && input.toScheme === scheme) {
+    throw problems.invalid([
+      { path: "toScheme", message: "the scheme moved to must differ from scheme (leave it out)" },
+    ]);
+  }
+  const insuredColumns = dataKeyOf(ctx.db).caseColumns(input.insured);
+  const personKey = insuredColumns.insuredIdIndex;
+  const { rename } = await checkPersonName(ctx, personKey, input.insured.name, input.insured.nameCorrection);
   const snapshot = persist(initialSnapshot(mod, { openedOn: occurredOn }));
   const final = snapshot.status === "done";
   const state = snapshot.value;
@@ -73,6 +105,10 @@ export async function openCase(
     const caseNumber = randomCaseNumber(mod, occurredOn);
     try {
       const opened = await ctx.db.$transaction(async (tx) => {
+        // The claim first (SQLite takes the write lock at once; PostgreSQL makes a concurrent claim
+        // of the same person and kind wait for this transaction, then find the row).
+        if (!final && !(await claimEnrolment(tx, personKey, kind, id))) throw new OpenCaseExists(personKey, kind);
+        await renameCases(ctx, tx, rename, input.insured.name, input.insured.idNumber);
         const created = await tx.case.create({
           data: {
             id,
@@ -86,7 +122,12 @@ export async function openCase(
             fromAgencyId: from!.id,
             toAgencyId: to!.id,
             // encrypted, with the blind indexes the search and the status lookup use (docs/personal-data.md)
-            ...dataKeyOf(ctx.db).caseColumns(input.insured),
+            ...insuredColumns,
+            insurance,
+            scheme,
+            toScheme: input.toScheme ?? null,
+            employerName: input.employer?.name ?? null,
+            employerCreditCode: input.employer?.creditCode ?? null,
             ...deadlines,
             nextDueOn: nextDueOn(deadlines, final),
             stepSeq: deadlines.stepStartedOn !== null ? 1 : null,
@@ -106,6 +147,14 @@ export async function openCase(
               machineVersion: mod.version,
               fromAgency: from!.code,
               toAgency: to!.code,
+              insurance,
+              scheme,
+              ...(input.toScheme ? { toScheme: input.toScheme } : {}),
+              ...(input.employer ? { employer: input.employer } : {}),
+              // the correction of the person's name (the names stay out of the log: they are personal data)
+              ...(input.insured.nameCorrection
+                ? { nameCorrection: { reason: input.insured.nameCorrection.reason, casesRenamed: rename.length } }
+                : {}),
             }),
             fromState: null,
             toState: state,
@@ -127,6 +176,12 @@ export async function openCase(
       countRecordedEvents(ctx.db, input.type, CASE_OPENED);
       return opened;
     } catch (e) {
+      if (e instanceof OpenCaseExists) {
+        if (idem && (await findIdempotent(ctx, idem))) {
+          throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
+        }
+        throw await openCaseExistsProblem(ctx, actor, e);
+      }
       // A random case number may collide (rarely): draw another. When the collision is on the
       // idempotency key, the same request was completed concurrently (another request or node):
       // answer 409 so the caller replays the stored response instead of failing.

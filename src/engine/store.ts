@@ -20,6 +20,7 @@ import { messageBody, outboxWritten, type MessageInput } from "../notifications/
 import type { CaseWithAgencies } from "./types.ts";
 import { countRecordedEvents } from "./eventTally.ts";
 import { DataKey } from "../privacy/dataKey.ts";
+import { releaseEnrolments } from "./enrolments.ts";
 
 const nextTurn = (cb: () => void) => setImmediate(cb);
 
@@ -50,6 +51,11 @@ const caseFields = [
   "lastOccurredOn",
   "fromAssigneeId",
   "toAssigneeId",
+  "insurance",
+  "scheme",
+  "toScheme",
+  "employerName",
+  "employerCreditCode",
   "createdAt",
   "updatedAt",
   // the blind indexes (src/privacy/dataKey.ts): nothing shows them, the search and status lookup compare them
@@ -108,6 +114,8 @@ const statusCaseFields = [
   "dueOn",
   "provisional",
   "final",
+  "scheme",
+  "toScheme",
 ] as const satisfies readonly (keyof Case)[];
 const statusColumns = Prisma.raw(
   [
@@ -454,7 +462,14 @@ export class GroupCommitter {
       }
       if (won.length === 0) return;
 
-      // 4. The events (the unique (caseId, seq) would stop a double write), then the outbox.
+      // 4. Cases that became final end their person's open enrolment (src/engine/parties.ts): the
+      // only place where an event moves a case to a new state, so the only place it ends.
+      await releaseEnrolments(
+        tx,
+        won.filter((w) => w.data.final && !w.indexedUnchanged).map((w) => w.caseId),
+      );
+
+      // 5. The events (the unique (caseId, seq) would stop a double write), then the outbox.
       await tx.execute(Prisma.sql`
         INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "actorId", "actorName", "recordedAt", "occurredOn", "stepDueOn", "backdateReason")
         VALUES ${Prisma.join(

@@ -69,6 +69,32 @@ export const progressSchema = z
 
 const agencyRef = z.object({ code: z.string(), name: z.string(), region: z.string() });
 
+const insuranceSchema = z
+  .enum(["medical", "pension"])
+  .meta({ id: "Insurance", description: "the insurance the case is about" });
+const schemeSchema = z
+  .enum(["employee", "flexible", "resident"])
+  .meta({ description: "employee (职工), flexible (灵活就业) or resident (城乡居民)" });
+const employerSchema = z
+  .object({ name: z.string(), creditCode: z.string().meta({ description: "unified social credit code" }) })
+  .nullable()
+  .meta({ id: "Employer", description: "the employer (用人单位), when one was named" });
+
+/** The parties' columns as the views show them (src/engine/parties.ts). */
+function partiesOf(
+  c: Pick<CaseWithAgencies, "insurance" | "scheme" | "toScheme" | "employerName" | "employerCreditCode">,
+) {
+  return {
+    insurance: c.insurance as z.output<typeof insuranceSchema>,
+    scheme: c.scheme as z.output<typeof schemeSchema>,
+    toScheme: c.toScheme as z.output<typeof schemeSchema> | null,
+    employer:
+      c.employerName !== null && c.employerCreditCode !== null
+        ? { name: c.employerName, creditCode: c.employerCreditCode }
+        : null,
+  };
+}
+
 export const caseViewSchema = z
   .object({
     id: z.uuid(),
@@ -88,6 +114,10 @@ export const caseViewSchema = z
       idNumber: z.string().meta({ description: "in full for staff of the case's agencies, masked otherwise" }),
       idNumberMasked: z.string(),
     }),
+    insurance: insuranceSchema,
+    scheme: schemeSchema,
+    toScheme: schemeSchema.nullable().meta({ description: "the scheme the person moves to; null: the same" }),
+    employer: employerSchema,
     openedOn: chinaDateSchema,
     lastOccurredOn: chinaDateSchema,
     stepStartedOn: chinaDateSchema.nullable(),
@@ -122,11 +152,14 @@ export const caseSummarySchema = z
     toAgency: z.string().meta({ description: "agency code" }),
     insuredName: z.string().meta({ description: "masked" }),
     insuredIdNumber: z.string().meta({ description: "masked" }),
+    insurance: insuranceSchema,
+    scheme: schemeSchema,
     stepDueOn: chinaDateSchema.nullable(),
     dueOn: chinaDateSchema.nullable(),
     provisional: z.boolean(),
     overdue: z.boolean(),
     final: z.boolean(),
+    openedOn: chinaDateSchema,
     updatedAt: timestamp,
     ...queueHintsShape,
   })
@@ -160,6 +193,8 @@ export const caseStatusSchema = z
     caseNumber: z.string(),
     type: caseTypeSchema,
     insured: z.object({ name: z.string(), idNumber: z.string() }).meta({ description: "masked" }),
+    scheme: schemeSchema,
+    toScheme: schemeSchema.nullable(),
     fromAgency: z.object({ name: z.string(), region: z.string() }),
     toAgency: z.object({ name: z.string(), region: z.string() }),
     flow: flowSchema,
@@ -254,6 +289,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     fromAgency: { code: c.fromAgency.code, name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { code: c.toAgency.code, name: c.toAgency.name, region: c.toAgency.region },
     insured: insuredView(ctx, c, actor),
+    ...partiesOf(c),
     openedOn: c.openedOn,
     lastOccurredOn: c.lastOccurredOn,
     stepStartedOn: c.stepStartedOn,
@@ -289,11 +325,14 @@ export function caseSummary(ctx: EngineContext, c: CaseWithAgencies, dueSoonCuto
     toAgency: c.toAgency.code,
     insuredName: maskName(insured.name),
     insuredIdNumber: maskIdNumber(insured.idNumber),
+    insurance: c.insurance as z.output<typeof insuranceSchema>,
+    scheme: c.scheme as z.output<typeof schemeSchema>,
     stepDueOn: c.stepDueOn,
     dueOn: c.dueOn,
     provisional: c.provisional,
     overdue: isOverdue(c, ctx.today()),
     final: c.final,
+    openedOn: c.openedOn,
     updatedAt: c.updatedAt.toISOString(),
     ...queueHints(ctx, c, ctx.today(), dueSoonCutoff),
   };
@@ -370,6 +409,8 @@ export function statusView(ctx: EngineContext, c: StatusSource, context?: Record
     caseNumber: c.caseNumber,
     type: c.type as CaseType,
     insured: { name: maskName(insured.name), idNumber: maskIdNumber(insured.idNumber) },
+    scheme: c.scheme as z.output<typeof schemeSchema>,
+    toScheme: c.toScheme as z.output<typeof schemeSchema> | null,
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },
     ...flowOfEvents(

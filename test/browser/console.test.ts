@@ -4,7 +4,7 @@
 // whose case types come from GET /api/machines.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { person, type TestServer } from "../support/server.ts";
+import { freshPerson, type TestServer } from "../support/server.ts";
 import {
   advance,
   medicalCertificate,
@@ -39,7 +39,7 @@ async function overdueCase() {
     api,
     tokens,
     { openedOn: "2026-09-01", certificateOn: "2026-09-02", filedOn: "2026-09-10", acceptOn: "2026-09-28" },
-    person,
+    freshPerson(),
     { contributionMonths: 1, accountBalanceFen: 1 },
   );
   expect(after).toMatchObject({ state: "transferOut", overdue: true });
@@ -58,7 +58,7 @@ async function dueSoonCase(today: string) {
     const due = calendar.addWorkingDays(d, 10).value;
     const days = (Date.parse(due) - Date.parse(today)) / 86_400_000;
     if (days < 0 || days > 3) continue;
-    const after = await medicalInTransferOut(api, tokens, { openedOn: d, acceptOn: d }, person, {
+    const after = await medicalInTransferOut(api, tokens, { openedOn: d, acceptOn: d }, freshPerson(), {
       contributionMonths: 1,
       accountBalanceFen: 1,
     });

@@ -99,6 +99,9 @@ describe(`status lookup read (${testDatabase})`, () => {
       dueOn: null,
       provisional: true,
       final: false,
+      // the scheme the status page shows (docs/parties.md)
+      scheme: "employee",
+      toScheme: null,
       fromAgency: { name: "厦门市医保中心", region: "350200" },
       toAgency: { name: "福州市医保中心", region: "350100" },
       timeline: [
@@ -128,10 +131,12 @@ describe(`status lookup read (${testDatabase})`, () => {
         "insuredName",
         "machineVersion",
         "provisional",
+        "scheme",
         "state",
         "stepDueOn",
         "timeline",
         "toAgency",
+        "toScheme",
         "type",
       ].sort(),
     );

@@ -1,6 +1,6 @@
 // A step's due date passes while the service is stopped: the start-up sweep flags it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { person, runVerify, type TestServer } from "../support/server.ts";
+import { runVerify, type TestServer } from "../support/server.ts";
 import { advance, eventsOf, medicalInTransferOut, restart, startWithAgencies, waitFor } from "../support/fixtures.ts";
 import type { Api, Tokens } from "../support/fixtures.ts";
 
@@ -43,7 +43,7 @@ describe("a deadline that passes while the service is down", () => {
     r = await api.call("GET", "/api/cases?overdue=true", { token: tokens.out });
     expect(r.body.items.map((i: any) => i.id)).toContain(c.id);
     expect(r.body.items.find((i: any) => i.id === c.id).overdue).toBe(true);
-    r = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: person.idNumber } });
+    r = await api.call("POST", "/api/status", { body: { caseNumber: c.caseNumber, idNumber: c.insured.idNumber } });
     expect(r.body.overdue).toBe(true);
     expect(r.body.timeline.at(-1)).toMatchObject({
       label: { zh: "期限已过", en: "Deadline passed" },

@@ -20,8 +20,10 @@ beforeAll(async () => {
     dueEarly.push(
       (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-28" }, insured)).id,
     );
+    // another person: one open case of a kind per person (docs/parties.md)
+    const other = { name: `测试${i}`, idNumber: makeTestIdNumber("350102", "19800102", String(100 + i)) };
     dueLate.push(
-      (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-10-20" }, insured)).id,
+      (await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-10-20" }, other)).id,
     );
   }
   await server.stop();

@@ -2,7 +2,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { person, runVerify, type TestServer } from "../support/server.ts";
+import { freshPerson, person, runVerify, type TestServer } from "../support/server.ts";
 import { medicalInTransferOut, startWithAgencies, waitFor } from "../support/fixtures.ts";
 import type { Api, Tokens } from "../support/fixtures.ts";
 import { Webhook } from "standardwebhooks";
@@ -169,7 +169,8 @@ describe("notifications", () => {
     const wSz = r.body.id;
 
     // Today is Wed 14 Oct 2026. A: due Fri 16 Oct (within 3 working days). B: due 28 Sep (missed).
-    const a = await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-28" });
+    // a is the fixed test person, whose name and ID number the deliveries must not carry
+    const a = await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-28" }, person);
     const b = await medicalInTransferOut(api, tokens, { openedOn: "2026-09-01", acceptOn: "2026-09-14" });
     expect(a.stepDueOn).toBe("2026-10-16");
     expect(b.stepDueOn).toBe("2026-09-28");
@@ -337,7 +338,13 @@ describe("notifications", () => {
     const openMedical = async () => {
       const x = await api.call("POST", "/api/cases", {
         token: tokens.out,
-        body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+        body: {
+          type: "medicalTransfer",
+          insured: freshPerson(),
+          fromAgency: "FZ",
+          toAgency: "XM",
+          occurredOn: "2026-10-14",
+        },
       });
       expect(x.status).toBe(201);
       return x.body.id as string;
@@ -373,7 +380,13 @@ describe("notifications", () => {
     const hook = r.body.id;
     const opened = await api.call("POST", "/api/cases", {
       token: tokens.out,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+      body: {
+        type: "medicalTransfer",
+        insured: freshPerson(),
+        fromAgency: "FZ",
+        toAgency: "XM",
+        occurredOn: "2026-10-14",
+      },
     });
     expect(opened.status).toBe(201);
     const failing = await waitFor("a few refused attempts", async () => {
@@ -428,7 +441,13 @@ describe("notifications", () => {
     const hook = r.body.id;
     const opened = await api.call("POST", "/api/cases", {
       token: tokens.out,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-10-14" },
+      body: {
+        type: "medicalTransfer",
+        insured: freshPerson(),
+        fromAgency: "FZ",
+        toAgency: "XM",
+        occurredOn: "2026-10-14",
+      },
     });
     expect(opened.status).toBe(201);
     const got = await waitFor("the delivery", () =>

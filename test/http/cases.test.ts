@@ -1,7 +1,16 @@
 // The service end to end: a real server process on a real SQLite file, driven over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseTypes } from "../../machines/index.ts";
-import { client, execSql, person, runVerify, startService, testDatabase, type TestServer } from "../support/server.ts";
+import {
+  client,
+  execSql,
+  freshPerson,
+  person,
+  runVerify,
+  startService,
+  testDatabase,
+  type TestServer,
+} from "../support/server.ts";
 import {
   startWithAgencies,
   eventsOf,
@@ -27,14 +36,16 @@ afterAll(async () => {
 });
 
 // The fixtures on this file's service (which a restart replaces).
-const openMedical = (occurredOn = "2026-09-01", insured = person) => openCase(api, tokens.out, { occurredOn, insured });
+// one open case of a kind per person (docs/parties.md): each case is opened for a fresh person
+const openMedical = (occurredOn = "2026-09-01", insured: { name: string; idNumber: string } = freshPerson()) =>
+  openCase(api, tokens.out, { occurredOn, insured });
 const send = (token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
   sendEvent(api, token, id, body, headers);
 const eventCount = async (id: string) => (await eventsOf(api, tokens.out, id)).length;
 
 describe("a medical transfer from suspended to transferred", () => {
   it("is advanced by the right staff of each agency, with statutory due dates", async () => {
-    const c = await openMedical("2026-09-01");
+    const c = await openMedical("2026-09-01", person);
     expect(c.caseNumber).toMatch(/^MT2026-[0-9A-HJKMNP-TV-Z]{8}$/);
     expect(c).toMatchObject({
       state: "suspended",
@@ -519,6 +530,7 @@ describe("restart and verify", () => {
 describe("status lookup", () => {
   it("answers a wrong pair exactly like an unknown case", async () => {
     const c = await openMedical();
+    const idNumber: string = c.insured.idNumber;
     const wrong = await api.call("POST", "/api/status", {
       body: { caseNumber: c.caseNumber, idNumber: makeTestIdNumber("110105", "19491231", "002") },
     });
@@ -530,7 +542,7 @@ describe("status lookup", () => {
     const strip = (b: any) => ({ ...b, instance: undefined });
     expect(strip(wrong.body)).toEqual(strip(unknown.body));
     const right = await api.call("POST", "/api/status", {
-      body: { caseNumber: c.caseNumber, idNumber: person.idNumber.toLowerCase() },
+      body: { caseNumber: c.caseNumber, idNumber: idNumber.toLowerCase() },
     });
     expect(right.status).toBe(200);
   });

@@ -6,7 +6,7 @@ import { medicalTransferV2, getMachine, latestMachine, caseTypes } from "../../m
 import type { CaseMachineModule } from "../../machines/types.ts";
 import type { MachineCatalog } from "../../src/engine/context.ts";
 import { replayCase } from "../../src/engine/replay.ts";
-import { ADMIN, client, person, setUpAgencies, tempDir } from "../support/server.ts";
+import { ADMIN, client, freshPerson, person, setUpAgencies, tempDir } from "../support/server.ts";
 import { medicalCertificate } from "../support/fixtures.ts";
 
 // A next version of the medical transfer (3, beside the installed 1 and 2), for this test only:
@@ -61,7 +61,10 @@ describe("machine versions", () => {
 
     server = await startServer(env, { machines: withNext });
     api = client(server.url, { checkAnswers: true });
-    const fresh = (await api.call("POST", "/api/cases", { token: tokens.out, body: open })).body;
+    // another person: one open case of a kind per person (docs/parties.md)
+    const fresh = (
+      await api.call("POST", "/api/cases", { token: tokens.out, body: { ...open, insured: freshPerson() } })
+    ).body;
     expect(fresh.machineVersion).toBe(3);
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: certificate });
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.in, body: filing });

@@ -7,6 +7,7 @@ import pg from "pg";
 import {
   client,
   freshPgDatabase,
+  freshPerson,
   person,
   root,
   setUpAgencies,
@@ -29,7 +30,14 @@ describe("copy:pg", () => {
     for (let i = 0; i < 5; i++) {
       const c = await api.call("POST", "/api/cases", {
         token: tokens.out,
-        body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
+        // one open case of a kind per person: the first for `person`, the others for fresh people
+        body: {
+          type: "medicalTransfer",
+          insured: i === 0 ? person : freshPerson(),
+          fromAgency: "FZ",
+          toAgency: "XM",
+          occurredOn: "2026-09-01",
+        },
       });
       expect(c.status).toBe(201);
       ids.push(c.body.id);

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import {
   client,
-  person,
+  freshPerson,
   runVerify,
   setUpAgencies,
   startService,
@@ -89,7 +89,13 @@ describe("two nodes on one PostgreSQL database", () => {
     for (let i = 0; i < 8; i++) {
       const r = await (i % 2 ? apiA : apiB).call("POST", "/api/cases", {
         token: tokens.out,
-        body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM", occurredOn: "2026-09-01" },
+        body: {
+          type: "medicalTransfer",
+          insured: freshPerson(), // one open case of a kind per person
+          fromAgency: "FZ",
+          toAgency: "XM",
+          occurredOn: "2026-09-01",
+        },
       });
       expect(r.status).toBe(201);
       cases.push(r.body.id);

@@ -47,6 +47,8 @@ const people = makePeople(200, 7);
 let personIndex = 0;
 const nextPerson = () => people[personIndex++ % people.length];
 let ref: { id: string; caseNumber: string; idNumber: string };
+let refInsured: { name: string; idNumber: string };
+let employerCaseId: string;
 let calendar2026: { holidays: string[]; workdays: string[] };
 let serial = 0;
 /** webhooks made in beforeAll: one to change, and one per role to try to delete */
@@ -97,6 +99,19 @@ beforeAll(async () => {
     insured,
   );
   ref = { id: c.id, caseNumber: c.caseNumber, idNumber: insured.idNumber };
+  refInsured = insured;
+  const employed = await api.call("POST", "/api/cases", {
+    token: token.transferOutStaff,
+    body: {
+      type: "medicalTransfer",
+      insured: nextPerson(),
+      fromAgency: "FZ",
+      toAgency: "XM",
+      employer: { name: "福州示例有限公司", creditCode: "91350100M000100Y43" },
+    },
+  });
+  expect(employed.status).toBe(201);
+  employerCaseId = employed.body.id;
   calendar2026 = (await api.call("GET", "/api/admin/calendar/2026", { token: admin })).body;
   // Webhooks to a public name, switched off (and no jobs run here): nothing is ever sent.
   const hook = async () => {
@@ -622,6 +637,50 @@ const rows: Row[] = [
     },
   },
   // --- end clerk tools
+  // ---- parties (issue #15: docs/parties.md) ----
+  {
+    method: "POST",
+    path: "/api/cases",
+    // the same person again: the open case's agencies' staff learn its number, nobody opens a second
+    expect: by(401, 401, 409, 409, 403, 401, 403),
+    send: (role) =>
+      call(role, "POST", "/api/cases", {
+        type: "medicalTransfer",
+        insured: refInsured,
+        fromAgency: "FZ",
+        toAgency: "XM",
+      }),
+  },
+  {
+    method: "GET",
+    path: "/api/cases/{id}/related",
+    expect: caseReader,
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/related`),
+  },
+  {
+    method: "GET",
+    path: "/api/enrolments/duplicates",
+    expect: anyUser,
+    send: (role) => call(role, "GET", "/api/enrolments/duplicates"),
+    check: (_role, r) => expect(r.body.items).toEqual([]),
+  },
+  {
+    method: "GET",
+    path: "/api/agencies",
+    expect: anyUser,
+    send: (role) => call(role, "GET", `/api/agencies?q=${encodeURIComponent("厦门")}`),
+    check: (_role, r) => expect(r.body.items.map((a: any) => a.code)).toEqual(["XM"]),
+  },
+  {
+    method: "GET",
+    path: "/api/cases",
+    // an employer's credit code is not personal data: administrators may search it
+    expect: anyUser,
+    send: (role) => call(role, "GET", "/api/cases?limit=200&q=91350100M000100Y43"),
+    check: (role, r) =>
+      expect(r.body.items.map((i: any) => i.id)).toEqual(role === "unrelatedStaff" ? [] : [employerCaseId]),
+  },
+  // ---- end of parties ----
 ];
 
 /** Batch filing (importui): a one-row CSV upload as `role`. */

@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import { ADMIN, client, runVerify, setUpAgencies, startService, tempDir, type TestServer } from "../support/server.ts";
+import {
+  ADMIN,
+  client,
+  freshPerson,
+  runVerify,
+  setUpAgencies,
+  startService,
+  tempDir,
+  type TestServer,
+} from "../support/server.ts";
 import { medicalEventBody, openCase, send, startWithAgencies, type Tokens } from "../support/fixtures.ts";
 import { checkFile, makePeople, openStore, runCli, sleep, type Api } from "../support/reliability.ts";
 
@@ -42,7 +51,9 @@ async function load(stop: { now: boolean }, workers = 4) {
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
       for (let n = 0; n < 3_000 && !stop.now;) {
-        const open = await openCase(api, tokens.out, { insured: people[serial++ % people.length] });
+        const open = await openCase(api, tokens.out, {
+          insured: freshPerson(people[serial++ % people.length].name), // one open case of a kind per person
+        });
         acks.push({ at: Date.now(), caseId: open.id, seq: 1, type: "CASE_OPENED" });
         for (const [type, who] of [
           ["ISSUE_CERTIFICATE", "out"],

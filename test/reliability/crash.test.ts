@@ -6,7 +6,16 @@
 // (idempotency records and events agree). At the end: exactly one event per action.
 import { afterAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
-import { ADMIN, client, createAgencies, createStaff, runVerify, startService, tempDir } from "../support/server.ts";
+import {
+  ADMIN,
+  client,
+  createAgencies,
+  freshPerson,
+  createStaff,
+  runVerify,
+  startService,
+  tempDir,
+} from "../support/server.ts";
 import type { Reply, TestServer } from "../support/server.ts";
 import { openBody, sendKeyed } from "../support/fixtures.ts";
 import { checkFile, dbFile, makePeople, medicalEventBody, openStore, sleep, type Api } from "../support/reliability.ts";
@@ -125,7 +134,7 @@ describe("crash under load", () => {
               worker: w,
               token: "fz",
               path: "/api/cases",
-              body: openBody({ insured: people[serial % people.length] }),
+              body: openBody({ insured: freshPerson(people[serial % people.length].name) }), // one open case of a kind per person
               key: `w${w}-${++serial}`,
             };
         let r: Reply;

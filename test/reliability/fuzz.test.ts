@@ -374,6 +374,14 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
         fc.record({
           name: mostly(fc.constantFrom(...people.map((p) => p.name)), weirdString),
           idNumber: mostly(fc.constantFrom(...people.map((p) => p.idNumber)), idNumberish),
+          // parties (issue #15): a name correction
+          nameCorrection: sometimes(
+            mostly(
+              fc.record({ reason: fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }) }),
+              fc.jsonValue({ maxDepth: 2 }),
+            ),
+            15,
+          ),
         }),
         fc.oneof(
           fc.record({ name: weirdString, idNumber: idNumberish }, { requiredKeys: [] }),
@@ -384,6 +392,27 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
       toAgency: mostly(fc.constantFrom("XM", "FZ", "SZ"), agencyish),
       occurredOn: sometimes(dateish, 30),
       extra: sometimes(fc.jsonValue({ maxDepth: 2 }), 10),
+      // ---- parties (issue #15): insurance, scheme, employer ----
+      insurance: sometimes(mostly(fc.constantFrom("medical", "pension"), weirdString), 20),
+      scheme: sometimes(mostly(fc.constantFrom("employee", "flexible", "resident"), weirdString), 30),
+      toScheme: sometimes(mostly(fc.constantFrom("employee", "flexible", "resident"), weirdString), 15),
+      employer: sometimes(
+        mostly(
+          fc.record({
+            name: mostly(fc.constantFrom("福州示例有限公司", "某公司"), weirdString),
+            creditCode: mostly(
+              fc.constantFrom("91350100M000100Y43", "91350100m000100y43", "914403001922038216"),
+              fc.oneof(
+                fc.constantFrom("91350100M000100Y44", "91350100M000100O43", "9135"),
+                fc.stringMatching(/^[0-9A-Z]{18}$/),
+                weirdString,
+              ),
+            ),
+          }),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+        25,
+      ),
     },
     { requiredKeys: ["type", "insured", "fromAgency"] },
   ),
@@ -439,7 +468,12 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
     { requiredKeys: [] },
   ),
   agencyPatch: fc.record(
-    { name: weirdString, limits: fc.oneof(fc.dictionary(weirdString, numberish), fc.jsonValue({ maxDepth: 2 })) },
+    {
+      name: weirdString,
+      // parties (issue #15): a GB/T 2260 region
+      region: fc.oneof(fc.constantFrom("35", "3501", "350100", "99", "350099", ""), weirdString),
+      limits: fc.oneof(fc.dictionary(weirdString, numberish), fc.jsonValue({ maxDepth: 2 })),
+    },
     { requiredKeys: [] },
   ),
   user: fc.record(
@@ -867,6 +901,7 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
       "mine",
       "overdue",
       "dueBefore",
+      "scheme", // parties (issue #15)
       "q",
       "sort",
       "limit",

@@ -322,7 +322,7 @@ describe("the engine under concurrent duplicates (in-process, below the API's pe
             openCase(
               traced.ctx,
               actor,
-              { type: "medicalTransfer", insured: people[35], fromAgency: "FZ", toAgency: "XM" },
+              { type: "medicalTransfer", insured: people[35 + round], fromAgency: "FZ", toAgency: "XM" },
               idem,
             ),
           ),

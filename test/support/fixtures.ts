@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import { decodeJwt, type JWTPayload } from "jose";
 import { caseTypeInfo, type CaseType } from "../../machines/index.ts";
-import { client, person, setUpAgencies, startService, type Reply, type TestServer } from "./server.ts";
+import { client, freshPerson, setUpAgencies, startService, type Reply, type TestServer } from "./server.ts";
 
 export type Api = ReturnType<typeof client>;
 /** The tokens of setUpAgencies: the administrator and one clerk each of FZ (out), XM (in) and SZ (other). */
@@ -51,13 +51,16 @@ export interface OpenCase {
   occurredOn?: string;
 }
 
-/** The body of `POST /api/cases`: a medical transfer FZ → XM for `person` unless told otherwise. */
+/**
+ * The body of `POST /api/cases`: a medical transfer FZ → XM for a fresh person (freshPerson(): one
+ * open case of a kind per person) unless told otherwise.
+ */
 export function openBody(o: OpenCase = {}): Record<string, unknown> {
   const type = o.type ?? "medicalTransfer";
   const from = o.from ?? "FZ";
   const body: Record<string, unknown> = {
     type,
-    insured: o.insured ?? person,
+    insured: o.insured ?? freshPerson(),
     fromAgency: from,
     toAgency: o.to ?? (caseTypeInfo(type).singleAgency ? from : "XM"),
   };
@@ -237,7 +240,7 @@ export async function medicalInTransferOut(
   api: Api,
   tokens: { out: string; in: string },
   dates: { openedOn: string; acceptOn: string; certificateOn?: string; filedOn?: string },
-  insured: Insured = person,
+  insured: Insured = freshPerson(),
   certificate: Fields = {},
 ) {
   const { id } = await openCase(api, tokens.out, { insured, occurredOn: dates.openedOn });
@@ -262,6 +265,7 @@ export async function medicalInTransferOut(
   expect(c.state).toBe("transferOut");
   return c as {
     id: string;
+    insured: { name: string; idNumber: string };
     caseNumber: string;
     stepDueOn: string;
     dueOn: string;

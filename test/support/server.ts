@@ -227,6 +227,18 @@ export async function discard(server: TestServer | undefined): Promise<void> {
 
 export const person = { name: "林小明", idNumber: makeTestIdNumber("350102", "19900307", "123") };
 
+let freshPeople = 0;
+/**
+ * Another person each call (same name as `person`, another ID number): a person has at most one
+ * open case of a kind (no double enrolment, docs/parties.md), so tests that open several cases
+ * open them for different people.
+ */
+export function freshPerson(name = person.name): { name: string; idNumber: string } {
+  const n = freshPeople++;
+  const birth = `19${String(50 + (Math.floor(n / 1000) % 50)).padStart(2, "0")}0101`;
+  return { name, idNumber: makeTestIdNumber("350103", birth, String(n % 1000).padStart(3, "0")) };
+}
+
 export async function runVerify(databaseUrl: string): Promise<{ code: number; stdout: string }> {
   try {
     const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/verify.ts"], {

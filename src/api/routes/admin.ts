@@ -5,6 +5,7 @@ import { isChinaDate, SUPPORTED_YEARS } from "../../calendar/index.ts";
 import { validateAgencyLimits } from "../../deadlines/index.ts";
 import { regionalPolicySchema } from "../../domain/policy.ts";
 import { policyOfRow, rowOfPolicy } from "../../engine/policies.ts";
+import { regionCodeSchema } from "../../domain/region.ts";
 import { problems } from "../../problems.ts";
 import { safeText } from "../../domain/text.ts";
 import { recordAudit } from "../../engine/audit.ts";
@@ -42,16 +43,18 @@ const agencyBody = z
   .object({
     code,
     name: safeText(100),
-    region: z
-      .string()
-      .trim()
-      .regex(/^\d{2}(\d{4})?$/, "a 2- or 6-digit region code"),
+    region: regionCodeSchema,
     limits: limits.optional(),
   })
   .strict()
   .meta({ id: "CreateAgency" });
 const agencyPatch = z
-  .object({ name: safeText(100).optional(), limits: limits.optional(), requireDocuments: z.boolean().optional() })
+  .object({
+    name: safeText(100).optional(),
+    region: regionCodeSchema.optional(),
+    limits: limits.optional(),
+    requireDocuments: z.boolean().optional(),
+  })
   .strict();
 
 const userBody = z
@@ -84,7 +87,15 @@ const calendarBody = z
 const yearParam = z.object({ year: z.coerce.number().int().min(SUPPORTED_YEARS.min).max(SUPPORTED_YEARS.max) });
 
 const auditQuery = z
-  .object({ from: chinaDate, to: chinaDate, agency: code.optional() })
+  .object({
+    from: chinaDate,
+    to: chinaDate,
+    agency: code.optional(),
+    parties: z.enum(["true", "false"]).optional().meta({
+      description:
+        "true: four more columns after backdateReason: the case's insurance, scheme (scheme→toScheme when it changes), employer name and credit code (docs/parties.md)",
+    }),
+  })
   .strict()
   .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] });
 
@@ -192,9 +203,10 @@ export function adminRoutes(deps: ApiDeps) {
     handler: async ({ params, body, actor }) => {
       const a = await db.agency.findUnique({ where: { code: params.code } });
       if (!a) throw problems.notFound(`Agency ${params.code}`);
-      const data: { name?: string; limits?: string; requireDocuments?: boolean } = {};
+      const data: { name?: string; region?: string; limits?: string; requireDocuments?: boolean } = {};
       if (body.requireDocuments !== undefined) data.requireDocuments = body.requireDocuments;
       if (body.name) data.name = body.name;
+      if (body.region) data.region = body.region;
       if (body.limits) data.limits = JSON.stringify(checkLimits(body.limits));
       return agencyView(
         await db.$transaction(async (tx) => {
@@ -214,6 +226,14 @@ export function adminRoutes(deps: ApiDeps) {
               target,
               before: { requireDocuments: a.requireDocuments },
               after: { requireDocuments: v.requireDocuments },
+            });
+          }
+          if (data.region !== undefined && v.region !== a.region) {
+            await recordAudit(tx, actor!, {
+              action: "agency.region_changed",
+              target,
+              before: { region: a.region },
+              after: { region: v.region },
             });
           }
           if (data.limits !== undefined && v.limits !== a.limits) {
@@ -480,6 +500,11 @@ export function adminRoutes(deps: ApiDeps) {
             select: {
               caseNumber: true,
               type: true,
+              insurance: true,
+              scheme: true,
+              toScheme: true,
+              employerName: true,
+              employerCreditCode: true,
               fromAgency: { select: { code: true } },
               toAgency: { select: { code: true } },
             },
@@ -501,6 +526,8 @@ export function adminRoutes(deps: ApiDeps) {
         "actorKind",
         "actorName",
         "backdateReason",
+        // the parties (docs/parties.md), when asked for: after the existing columns, which keep their places
+        ...(query.parties === "true" ? ["insurance", "scheme", "employerName", "employerCreditCode"] : []),
       ];
       const lines = events.map((e) =>
         [
@@ -518,6 +545,14 @@ export function adminRoutes(deps: ApiDeps) {
           e.actorKind,
           e.actorName,
           e.backdateReason,
+          ...(query.parties === "true"
+            ? [
+                e.case.insurance,
+                e.case.toScheme ? `${e.case.scheme}->${e.case.toScheme}` : e.case.scheme,
+                e.case.employerName,
+                e.case.employerCreditCode,
+              ]
+            : []),
         ]
           .map(csvCell)
           .join(","),

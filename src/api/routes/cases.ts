@@ -14,6 +14,8 @@ import { assigneeFilter } from "../../engine/assignment.ts";
 import { SIDES } from "../../../machines/types.ts";
 import { caseTypes } from "../../../machines/index.ts";
 import { problems } from "../../problems.ts";
+import { creditCodeSchema } from "../../domain/creditCode.ts";
+import { INSURANCES, SCHEMES } from "../../engine/parties.ts";
 import type { ApiDeps } from "../deps.ts";
 import { withIdempotency } from "../idempotency.ts";
 import { caseEventLogSchema, casePageSchema, caseViewSchema } from "../schemas.ts";
@@ -53,8 +55,29 @@ export const createCaseBody = z
       .object({
         name: safeText(100),
         idNumber: idNumberSchema,
+        nameCorrection: z
+          .object({ reason: safeText(500, { multiline: true }) })
+          .strict()
+          .optional()
+          .meta({
+            description:
+              "needed when the ID number is on record under another name: why the name changes (recorded in the opening event); the person's other cases then carry this name",
+          }),
       })
       .strict(),
+    insurance: z.enum(INSURANCES).optional().meta({
+      description:
+        "medical or pension: a renewal's insurance (default medical); a transfer's follows its type. One open transfer and one open renewal per person and insurance",
+    }),
+    scheme: z.enum(SCHEMES).optional().meta({
+      description: "employee (default), flexible or resident: flexible employees and residents file for themselves",
+    }),
+    toScheme: z.enum(SCHEMES).optional().meta({ description: "the scheme the person moves to, when it changes" }),
+    employer: z
+      .object({ name: safeText(100), creditCode: creditCodeSchema })
+      .strict()
+      .optional()
+      .meta({ description: "the employer (用人单位), with its unified social credit code" }),
     fromAgency: agencyCode,
     toAgency: agencyCode.optional().meta({
       description: "defaults to fromAgency (for the types handled by one agency, GET /api/machines singleAgency)",
@@ -87,6 +110,7 @@ const listQuery = z
         description:
           "me, none or a clerk's username: the cases whose side of the clerk's agency (or the agency filter's) that clerk holds, or nobody holds",
       }),
+    scheme: z.enum(SCHEMES).optional().meta({ description: "only cases of this scheme" }),
     q: z
       .string()
       .trim()
@@ -95,7 +119,8 @@ const listQuery = z
       .optional()
       .meta({
         description:
-          "a case number (whole or any part), the insured person's full ID number, or the beginning of their name " +
+          "a case number (whole or any part), the insured person's full ID number, the beginning of their name, " +
+          "or an employer's unified social credit code " +
           "(staff only: administrators search by case number, 403 otherwise); throttled per user (429)",
       }),
     sort: z
@@ -172,7 +197,8 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
         headers: writeHeaders({ Location: z.string().meta({ description: "/api/cases/{id} of the new case" }) }),
       },
     },
-    // unknown agencies are 422 (field errors), not 404; 409: the same Idempotency-Key completed at the same time
+    // unknown agencies are 422 (field errors), not 404; 409: the same Idempotency-Key completed at the
+    // same time, or open-case-exists (the person has an open case of this kind: src/engine/parties.ts)
     errors: [409],
     handler: async ({ body, actor, req, res }) =>
       withIdempotency(ctx, req, res, actor!, async (idem) => {

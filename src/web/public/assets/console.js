@@ -40,13 +40,23 @@ import { assessmentCard, certificateCard, factLabel, previewFirst, structuredFac
 import { assignmentCard, mergeIntoTimeline, queueTabs } from "./console-assignment.js";
 import { notesCard } from "./console-notes.js";
 import { attachmentsCard, missingDocumentsMessage } from "./console-attachments.js";
+import {
+  duplicatesNotice,
+  nameCorrectionOf,
+  openCaseExistsMessage,
+  partiesCard,
+  partyBody,
+  partyFields,
+  schemeFilterField,
+} from "./console-parties.js";
+import { attachAgencyPickers } from "./console-agency-picker.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
 
 /** @type {any} */
 let me = null;
-const filters = { mine: true, type: "", state: "", overdue: "", q: "", assignedTo: "" };
+const filters = { mine: true, type: "", state: "", overdue: "", q: "", assignedTo: "", scheme: "" };
 /** @type {Record<string, any>} */
 const defs = {};
 
@@ -181,7 +191,15 @@ async function queueView(opts) {
   const filterForm = h(
     "form",
     { class: "filters card", role: "search", "aria-label": t("queue.filtersLabel"), novalidate: true },
-    h("div", { class: "filter-grid" }, typeField, stateField, overdueField, qField),
+    h(
+      "div",
+      { class: "filter-grid" },
+      typeField,
+      stateField,
+      overdueField,
+      schemeFilterField(fields, filters.scheme),
+      qField,
+    ),
     mineField,
     h(
       "p",
@@ -194,7 +212,7 @@ async function queueView(opts) {
           type: "button",
           class: "secondary",
           onClick: () => {
-            Object.assign(filters, { mine: true, type: "", state: "", overdue: "", q: "" });
+            Object.assign(filters, { mine: true, type: "", state: "", overdue: "", q: "", scheme: "" });
             void queueView({});
           },
         },
@@ -207,6 +225,7 @@ async function queueView(opts) {
     filters.type = String(fields.value("type") ?? "");
     filters.state = String(fields.value("state") ?? "");
     filters.overdue = String(fields.value("overdue") ?? "");
+    filters.scheme = String(fields.value("scheme") ?? "");
     filters.q = String(fields.value("q") ?? "").trim();
     filters.mine = mineField ? Boolean(fields.value("mine")) : false;
     void loadQueue(tableSlot, null);
@@ -221,6 +240,7 @@ async function queueView(opts) {
     h("h1", { tabindex: "-1" }, heading),
     me.role !== "staff" ? h("p", { class: "note note-info" }, t("queue.adminNote")) : null,
     me.role === "staff" ? queueTabs(filters, () => void loadQueue(tableSlot, null)) : null,
+    duplicatesNotice(),
     filterForm,
     h(
       "ul",
@@ -251,6 +271,7 @@ async function loadQueue(slot, more) {
   if (filters.type) params.set("type", filters.type);
   if (filters.state) params.set("state", filters.state);
   if (filters.overdue) params.set("overdue", filters.overdue);
+  if (filters.scheme) params.set("scheme", filters.scheme);
   if (filters.q) params.set("q", filters.q);
   if (filters.assignedTo && me.role === "staff") params.set("assignedTo", filters.assignedTo);
   if (more) params.set("cursor", more.cursor);
@@ -419,6 +440,7 @@ function renderCase(c, events, def, opts) {
     ),
     assessmentCard(c),
     certificateCard(c),
+    partiesCard(c),
     h(
       "div",
       { class: "case-grid" },
@@ -833,6 +855,7 @@ async function newCaseView(opts) {
       hint: t("hint.occurredOn", { today }),
       attrs: { max: today },
     }),
+    partyFields(fields),
     messagesSlot,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("newCase.submit"))),
   );
@@ -846,10 +869,15 @@ async function newCaseView(opts) {
       const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
       const body = {
         type: v("type"),
-        insured: { name: v("insured.name"), idNumber: normalizeIdNumber(v("insured.idNumber")) },
+        insured: {
+          name: v("insured.name"),
+          idNumber: normalizeIdNumber(v("insured.idNumber")),
+          ...nameCorrectionOf(v),
+        },
         fromAgency: v("fromAgency"),
         ...(v("toAgency") ? { toAgency: v("toAgency") } : {}),
         ...(v("occurredOn") ? { occurredOn: v("occurredOn") } : {}),
+        ...partyBody(v),
       };
       let ok = true;
       const fail = (/** @type {string} */ name, /** @type {string} */ message) => {
@@ -882,9 +910,10 @@ async function newCaseView(opts) {
           details: unmatched.map((x) => `${x.path}: ${x.message}`),
         });
         fields.focusFirstError();
-      } else showMessage(messagesSlot, { ...problemMessage(r), focus: true });
+      } else showMessage(messagesSlot, openCaseExistsMessage(r) ?? { ...problemMessage(r), focus: true });
     }),
   );
+  attachAgencyPickers(form);
   replace(view, backLink(), h("h1", { tabindex: "-1" }, t("newCase.heading")), h("p", null, t("newCase.intro")), form);
   focusHeading(opts);
 }

@@ -12,6 +12,8 @@ import { strings as moneyStrings } from "./i18n-money.js";
 import { strings as clerkStrings } from "./i18n-clerk.js";
 import { strings as onlineStrings } from "./i18n-online.js";
 
+import { strings as partiesStrings } from "./i18n-parties.js";
+
 /** @type {Record<"zh-CN" | "en", Record<string, string>>} */
 export const dictionaries = {
   "zh-CN": {
@@ -863,7 +865,15 @@ export const dictionaries = {
 // Features keep their strings in their own files (i18n-<feature>.js, each exporting
 // `strings = { "zh-CN": {...}, en: {...} }`) and are listed here; a key defined twice is a mistake.
 /** @type {Array<Record<"zh-CN" | "en", Record<string, string>>>} */
-const parts = [documentStrings, consoleStrings, adminUxStrings, moneyStrings, clerkStrings, onlineStrings];
+const parts = [
+  documentStrings,
+  consoleStrings,
+  adminUxStrings,
+  moneyStrings,
+  clerkStrings,
+  onlineStrings,
+  partiesStrings,
+];
 for (const part of parts) {
   for (const language of /** @type {const} */ (["zh-CN", "en"])) {
     for (const [key, text] of Object.entries(part[language])) {

@@ -1,5 +1,6 @@
 // Status page for insured persons: case number + ID number (sent in a POST body, never in
 // the URL) → progress, due dates, provisional note, overdue warning, timeline.
+import { schemeText } from "./console-parties.js";
 import { api } from "./api.js";
 import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
@@ -127,6 +128,7 @@ function renderResult(st, def) {
   if (flowText(st)) fact(t("flow.label"), flowText(st));
   fact(t("case.from"), `${st.fromAgency.name}`);
   fact(t("case.to"), `${st.toAgency.name}`);
+  if (st.scheme) fact(t("parties.scheme"), schemeText(st));
   fact(t("case.insured"), `${st.insured.name} · ${st.insured.idNumber}`);
   if (!st.final) {
     fact(t("case.waitingFor"), sideLabel(p.side));
