@@ -219,9 +219,12 @@ export const documentKinds = {
     body: (input) => {
       const p = input.event.payload;
       const blocks: DocumentBlock[] = [field("核定日期", chinaDateText(input.event.occurredOn))];
-      const lines = Array.isArray(p.lines) ? (p.lines as Record<string, unknown>[]) : null;
-      if (lines) {
-        // version 2: the month-by-month lines as the agency computed them
+      // version 2 records the request with the computed `assessment` (src/engine/renewalAssessment.ts)
+      const a =
+        typeof p.assessment === "object" && p.assessment !== null ? (p.assessment as Record<string, unknown>) : null;
+      const lines = a && Array.isArray(a.lines) ? (a.lines as Record<string, unknown>[]) : null;
+      if (a && lines) {
+        // version 2: the month-by-month lines as the service computed them
         blocks.push({
           kind: "table",
           head: ["月份", "缴费基数", "应缴金额", "滞纳天数", "滞纳金"],
@@ -234,10 +237,11 @@ export const documentKinds = {
             yuan(l.lateFeeFen),
           ]),
         });
-        blocks.push(field("合计应缴", yuan(p.totalFen)));
-        if (str(p.paysOn)) blocks.push(field("缴费截止日期", chinaDateText(p.paysOn as string)));
-        if (str(p.waitingPeriodEndsOn))
-          blocks.push(field("待遇等待期", `至 ${chinaDateText(p.waitingPeriodEndsOn as string)} 止`));
+        blocks.push(field("合计应缴", yuan(a.totalFen)));
+        const payBy = str(a.payBy) ?? str(p.paysOn);
+        if (payBy) blocks.push(field("缴费截止日期", chinaDateText(payBy)));
+        if (str(a.waitingPeriodEndsOn))
+          blocks.push(field("待遇等待期", `至 ${chinaDateText(a.waitingPeriodEndsOn as string)} 止`));
       } else {
         // version 1: months, principal, late fee
         const principal = num(p.principalFen);

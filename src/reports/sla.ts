@@ -331,7 +331,8 @@ async function refusalCounts(
   );
 }
 
-function reasonCodeOf(payload: string, machineVersion: number): string {
+/** A REFUSE event's reason code: its own, `other` for a later version's free text alone, `unspecified` before. */
+export function reasonCodeOf(payload: string, machineVersion: number): string {
   let p: { reasonCode?: unknown; reason?: unknown } = {};
   try {
     p = JSON.parse(payload) as typeof p;

@@ -88,7 +88,7 @@ describe("a clerk's day", () => {
 
     // take it
     await row.getByRole("link").click();
-    await xm.locator("svg.diagram").waitFor();
+    await xm.locator('[data-fact="state"]').waitFor();
     await xm.locator("[data-take]").click();
     await expect.poll(() => xm.locator('[data-assignee="XM"]').innerText()).toBe("xm-clerk");
 
@@ -137,7 +137,7 @@ describe("a clerk's day", () => {
 
     // advance (on the page as it is now)
     await xm.reload();
-    await xm.locator("svg.diagram").waitFor();
+    await xm.locator('[data-fact="state"]').waitFor();
     await xm.getByRole("button", { name: "File transfer application", exact: true }).click();
     await xm.getByLabel("Channel").selectOption("offline");
     await xm.getByLabel("Applicant").selectOption("individual");

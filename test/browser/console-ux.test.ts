@@ -4,7 +4,7 @@
 // month grid. Screenshots in artifacts/screenshots/console-ux-*.png.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { ADMIN, client, person, setUpAgencies, type TestServer } from "../support/server.ts";
+import { ADMIN, client, freshPerson, person, setUpAgencies, type TestServer } from "../support/server.ts";
 import { makePeople } from "../support/reliability.ts";
 import { a11yProblems, shot, startServiceAndBrowser, watch } from "./support.ts";
 
@@ -47,13 +47,13 @@ async function send(token: string, id: string, body: Record<string, unknown>) {
   return r.body;
 }
 
-/** A case accepted today: a running step and overall deadline, four events. */
+/** A case accepted today for a new person (one open case per person): a running step and overall deadline, four events. */
 async function acceptedCase() {
   const r = await api.call("POST", "/api/cases", {
     token: tokens.out,
-    body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" },
+    body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "XM" },
   });
-  expect(r.status).toBe(201);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
   await send(tokens.out, r.body.id, {
     type: "ISSUE_CERTIFICATE",
     contributionMonths: 36,

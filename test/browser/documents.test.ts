@@ -112,7 +112,7 @@ describe("documents", () => {
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(`${server.url}/`);
-    await page.getByLabel("案件编号").fill(c.caseNumber);
+    await page.getByLabel("业务编号").fill(c.caseNumber);
     await page.getByLabel("身份证号码").fill(person.idNumber);
     await page.getByRole("button", { name: "查询" }).click();
     const rows = page.locator("#documents li");

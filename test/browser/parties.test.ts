@@ -65,7 +65,7 @@ describe("the parties in the console", () => {
 
     await page.locator("details.party-fields summary").click();
     await page.locator('select[name="scheme"]').selectOption("flexible");
-    await page.getByRole("button", { name: "立案" }).click();
+    await page.getByRole("button", { name: "登记", exact: true }).click();
     const alert = page.locator(".form-messages .msg-error");
     await alert.waitFor();
     expect(await alert.textContent()).toContain("不能重复参保");

@@ -156,21 +156,62 @@ describe("the next machine versions' payloads", () => {
     const text = bodyText(
       "assessmentNotice",
       c,
+      // as recorded: the clerk's request and the computed assessment (src/engine/renewalAssessment.ts)
       ev("ASSESS_ARREARS", "arrearsAssessed", "2026-03-02", {
-        lines: [
-          { month: "2026-01", baseFen: 560_000, contributionFen: 56_000, daysLate: 30, lateFeeFen: 840 },
-          { month: "2026-02", baseFen: 560_000, contributionFen: 56_000, daysLate: 2, lateFeeFen: 56 },
-        ],
-        totalFen: 112_896,
-        waitingPeriodEndsOn: "2026-09-30",
+        firstMissedMonth: "2026-01",
+        lastMissedMonth: "2026-02",
+        payer: "employer",
         paysOn: "2026-03-16",
+        assessment: {
+          monthsMissed: 2,
+          principalFen: 112_000,
+          lateFeeFen: 896,
+          totalFen: 112_896,
+          backPayable: true,
+          waitingPeriodMonths: 0,
+          waitingPeriodEndsOn: null,
+          payBy: "2026-03-16",
+          lines: [
+            { month: "2026-01", baseFen: 560_000, contributionFen: 56_000, daysLate: 30, lateFeeFen: 840 },
+            { month: "2026-02", baseFen: 560_000, contributionFen: 56_000, daysLate: 2, lateFeeFen: 56 },
+          ],
+          policy: { region: "350100", effectiveFrom: "2026-01-01" },
+          continuity: { continuous: true, continuousMonths: null, reimbursementRatioPercent: null },
+        },
       }),
     );
     expect(text).toContain("2026年1月|¥5,600.00|¥560.00|30|¥8.40");
     expect(text).toContain("2026年2月|¥5,600.00|¥560.00|2|¥0.56");
     expect(text).toContain("合计应缴:¥1,128.96");
     expect(text).toContain("缴费截止日期:2026年3月16日");
-    expect(text).toContain("待遇等待期:至 2026年9月30日 止");
+    expect(text).not.toContain("待遇等待期");
+    // not back-payable: nothing to pay, no lines, the waiting period of the policy
+    const newEnrolment = bodyText(
+      "assessmentNotice",
+      c,
+      ev("ASSESS_ARREARS", "arrearsAssessed", "2026-03-02", {
+        firstMissedMonth: "2025-12",
+        lastMissedMonth: "2026-02",
+        payer: "flexible",
+        paysOn: "2026-03-31",
+        assessment: {
+          monthsMissed: 3,
+          principalFen: 0,
+          lateFeeFen: 0,
+          totalFen: 0,
+          backPayable: false,
+          waitingPeriodMonths: 6,
+          waitingPeriodEndsOn: "2026-09-30",
+          payBy: "2026-03-31",
+          lines: [],
+          policy: { region: "350100", effectiveFrom: "2026-01-01" },
+          continuity: { continuous: false, continuousMonths: 0, reimbursementRatioPercent: 60 },
+        },
+      }),
+    );
+    expect(newEnrolment).toContain("合计应缴:¥0.00");
+    expect(newEnrolment).toContain("缴费截止日期:2026年3月31日");
+    expect(newEnrolment).toContain("待遇等待期:至 2026年9月30日 止");
   });
 
   it("renewal v1: months, principal, late fee, their total, and the waiting period when not back-payable", () => {

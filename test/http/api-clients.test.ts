@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, client, person, root, startService, type TestServer } from "../support/server.ts";
+import { ADMIN, client, freshPerson, person, root, startService, type TestServer } from "../support/server.ts";
 import { setUpAgencies } from "../support/server.ts";
 import type { Api, Tokens } from "../support/fixtures.ts";
 import { openStore } from "../support/reliability.ts";
@@ -138,15 +138,16 @@ describe("API clients and the online flow", () => {
       body: { type: "ACCEPT", occurredOn: "2026-09-22" },
     });
     expect(accept.status).toBe(403);
-    // not its agency: a case FZ → SZ
+    // not its agency: a case FZ → SZ (for another person: `person` has an open medical case)
     const elsewhere = await api.call("POST", "/api/cases", {
       token: key,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "SZ" },
+      body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "SZ" },
     });
     expect(elsewhere.status).toBe(403);
     const other = await api.call("POST", "/api/cases", {
       token: tokens.other,
-      body: { type: "renewal", insured: { ...person, name: "王五" }, fromAgency: "SZ" },
+      // another person (one name per ID number: `person`'s number is 林小明's)
+      body: { type: "renewal", insured: freshPerson("王五"), fromAgency: "SZ" },
     });
     expect(other.status).toBe(201);
     expect((await api.call("GET", `/api/cases/${other.body.id}`, { token: key })).status).toBe(403);
@@ -164,9 +165,10 @@ describe("API clients and the online flow", () => {
       token: tokens.admin,
       body: { name: "status-only", agencyCode: "XM", events: ["WITHDRAW"] },
     });
+    expect(narrow.status).toBe(201);
     const refused = await api.call("POST", "/api/cases", {
       token: narrow.body.key,
-      body: { type: "medicalTransfer", insured: person, fromAgency: "FZ", toAgency: "XM" },
+      body: { type: "medicalTransfer", insured: freshPerson(), fromAgency: "FZ", toAgency: "XM" },
     });
     expect(refused.status).toBe(403);
     // keys that are not keys

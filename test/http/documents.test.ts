@@ -318,16 +318,50 @@ describe("a pension transfer's and a renewal's documents", () => {
   });
 
   it("renewal: the assessment notice with months, principal, late fee and total in yuan, then completion", async () => {
+    // Renewal v2 computes the assessment from the regional policy of the agency's region (FZ: 350100):
+    // the lowest base 8,000.00 × 70 % = 5,600.00 (above the 5,000.00 given), 10 %: 560.00 a month.
+    const policy = await api.call("POST", "/api/admin/policies", {
+      token: tokens.admin,
+      body: {
+        region: "350100",
+        effectiveFrom: "2026-01-01",
+        contributionBaseFen: 500_000,
+        rateBasisPoints: 1000,
+        lateFeePerDayPpm: 500,
+        lateFeeAppliesToFlexible: false,
+        maxBackPayMonths: 2,
+        waitingPeriodMonths: 6,
+        flexibleRateBasisPoints: 800,
+        averageWageFen: 800_000,
+        baseFloorPercent: 70,
+        baseCeilingPercent: 300,
+      },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
     const c = await openCase(api, tokens.out, { type: "renewal", occurredOn: "2026-03-02" });
-    await advance(api, tokens.out, c.id, {
+    expect(c.machineVersion).toBe(2);
+    const assessed = await advance(api, tokens.out, c.id, {
       type: "ASSESS_ARREARS",
-      monthsMissed: 3,
-      principalFen: 168_000,
-      lateFeeFen: 1_234,
-      backPayable: true,
+      firstMissedMonth: "2026-03",
+      lastMissedMonth: "2026-04",
+      payer: "employer",
+      paysOn: "2026-06-01",
       occurredOn: "2026-06-01",
     });
-    await advance(api, tokens.out, c.id, { type: "PAYMENT_RECEIVED", amountFen: 169_234, occurredOn: "2026-06-03" });
+    // March is due 31 Mar: 62 days late on 1 June, 560.00 × 0.05 % × 62 = 17.36; April 32 days: 8.96.
+    expect(assessed.assessment).toMatchObject({
+      monthsMissed: 2,
+      principalFen: 112_000,
+      lateFeeFen: 2_632,
+      totalFen: 114_632,
+      backPayable: true,
+      payBy: "2026-06-01",
+      lines: [
+        { month: "2026-03", baseFen: 560_000, contributionFen: 56_000, daysLate: 62, lateFeeFen: 1_736 },
+        { month: "2026-04", baseFen: 560_000, contributionFen: 56_000, daysLate: 32, lateFeeFen: 896 },
+      ],
+    });
+    await advance(api, tokens.out, c.id, { type: "PAYMENT_RECEIVED", amountFen: 114_632, occurredOn: "2026-06-03" });
     await advance(api, tokens.out, c.id, { type: "RESTORE", occurredOn: "2026-06-04" });
     const items = await list(tokens.out, c.id);
     expect(items.map((d) => [d.kind, d.issuedOn])).toEqual([
@@ -335,9 +369,26 @@ describe("a pension transfer's and a renewal's documents", () => {
       ["completionNotice", "2026-06-04"],
     ]);
     const notice = await staffPdf(tokens.out, c.id, "assessmentNotice");
-    for (const s of ["补缴核定通知", c.caseNumber, "2026年6月1日", "3 个月", "¥1,680.00", "¥12.34", "¥1,692.34"])
+    // the computed lines (month, base, contribution, days late, late fee), the total and the date to pay by
+    for (const s of [
+      "补缴核定通知",
+      c.caseNumber,
+      "2026年6月1日",
+      "2026年3月",
+      "2026年4月",
+      "¥5,600.00",
+      "¥560.00",
+      "¥17.36",
+      "¥8.96",
+      "合计应缴",
+      "¥1,146.32",
+      "缴费截止日期",
+    ])
       expect(notice.text).toContain(s);
-    expect(notice.text).toContain(maskIdNumber(person.idNumber));
+    // back-payable: no waiting period
+    expect(notice.text).not.toContain("待遇等待期");
+    expect(notice.text).toContain(maskIdNumber(c.insured.idNumber));
+    expect(notice.text).not.toContain(c.insured.idNumber);
     const done = await staffPdf(tokens.out, c.id, "completionNotice");
     expect(done.text).toContain("已恢复参保");
     // the case's only agency issues both

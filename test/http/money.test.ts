@@ -315,6 +315,18 @@ describe("pension v2: the pooled share is computed; refusals carry a code", () =
     });
     expect(csv.status).toBe(200);
     expect(String(csv.body)).toContain("XM,pensionTransfer,documentsIncomplete,材料不齐全,Documents incomplete,1");
+    // the audit export names each refusal's code in a last column when asked (refusals=true)
+    const audit = await api.call("GET", "/api/admin/audit?from=2026-11-01&to=2026-11-30&refusals=true", {
+      token: tokens.admin,
+    });
+    expect(audit.status).toBe(200);
+    const [header, ...rows] = String(audit.body).trim().split("\r\n");
+    expect(header!.split(",").at(-1)).toBe("reasonCode");
+    const refusals = rows.filter((r) => r.split(",")[6] === "REFUSE");
+    expect(refusals.map((r) => r.split(",").at(-1))).toEqual(["documentsIncomplete"]);
+    expect(rows.filter((r) => r.split(",")[6] !== "REFUSE").every((r) => r.endsWith(","))).toBe(true);
+    const plain = await api.call("GET", "/api/admin/audit?from=2026-11-01&to=2026-11-30", { token: tokens.admin });
+    expect(String(plain.body).split("\r\n")[0]).not.toContain("reasonCode");
   });
 
   it("the OpenAPI document shows the request schema of ASSESS_ARREARS, not the recorded one", async () => {

@@ -43,7 +43,7 @@ let server: TestServer;
 let api: Api;
 let store: ReturnType<typeof openStore>;
 const token: Partial<Record<Role, string>> = {};
-const people = makePeople(200, 7);
+const people = makePeople(1000, 7);
 let personIndex = 0;
 const nextPerson = () => people[personIndex++ % people.length];
 let ref: { id: string; caseNumber: string; idNumber: string };

@@ -22,7 +22,7 @@ const storedBodies = () =>
 
 describe("idempotent answers", () => {
   it("replay exactly as first answered, with neither the name nor the ID number stored", async () => {
-    const open = openBody();
+    const open = openBody({ insured: person });
     const first = await api.call("POST", "/api/cases", {
       token: tokens.out,
       body: open,

@@ -501,7 +501,9 @@ describe("the event log is append-only", () => {
     const doc = (await api.call("GET", "/api/openapi.json")).body;
     for (const [p, ops] of Object.entries<any>(doc.paths)) {
       const methods = Object.keys(ops);
-      if (p.startsWith("/api/cases"))
+      // Who holds a case (PUT .../assignee) is not part of the case's log: each change is a new
+      // row of the append-only CaseAssignment history, and the case's state and events stay as they are.
+      if (p.startsWith("/api/cases") && p !== "/api/cases/{id}/assignee")
         expect(
           methods.every((m) => m === "get" || m === "post"),
           `${p}: ${methods}`,

@@ -5,6 +5,7 @@ import { isChinaDate, SUPPORTED_YEARS } from "../../calendar/index.ts";
 import { validateAgencyLimits } from "../../deadlines/index.ts";
 import { regionalPolicySchema } from "../../domain/policy.ts";
 import { policyOfRow, rowOfPolicy } from "../../engine/policies.ts";
+import { reasonCodeOf } from "../../reports/sla.ts";
 import { regionCodeSchema } from "../../domain/region.ts";
 import { problems } from "../../problems.ts";
 import { safeText } from "../../domain/text.ts";
@@ -94,6 +95,10 @@ const auditQuery = z
     parties: z.enum(["true", "false"]).optional().meta({
       description:
         "true: four more columns after backdateReason: the case's insurance, scheme (scheme→toScheme when it changes), employer name and credit code (docs/parties.md)",
+    }),
+    refusals: z.enum(["true", "false"]).optional().meta({
+      description:
+        "true: a last column, reasonCode: a refusal's reason code (REFUSAL_REASONS; `other` for free text alone, `unspecified` on first versions), empty for other events, so that refusals can be counted per code",
     }),
   })
   .strict()
@@ -500,6 +505,7 @@ export function adminRoutes(deps: ApiDeps) {
             select: {
               caseNumber: true,
               type: true,
+              machineVersion: true,
               insurance: true,
               scheme: true,
               toScheme: true,
@@ -528,6 +534,7 @@ export function adminRoutes(deps: ApiDeps) {
         "backdateReason",
         // the parties (docs/parties.md), when asked for: after the existing columns, which keep their places
         ...(query.parties === "true" ? ["insurance", "scheme", "employerName", "employerCreditCode"] : []),
+        ...(query.refusals === "true" ? ["reasonCode"] : []),
       ];
       const lines = events.map((e) =>
         [
@@ -552,6 +559,9 @@ export function adminRoutes(deps: ApiDeps) {
                 e.case.employerName,
                 e.case.employerCreditCode,
               ]
+            : []),
+          ...(query.refusals === "true"
+            ? [e.type === "REFUSE" ? reasonCodeOf(e.payload, e.case.machineVersion) : ""]
             : []),
         ]
           .map(csvCell)

@@ -440,7 +440,6 @@ function renderCase(c, events, def, opts) {
     ),
     assessmentCard(c),
     certificateCard(c),
-    partiesCard(c),
     h(
       "div",
       { class: "case-grid" },
@@ -457,6 +456,8 @@ function renderCase(c, events, def, opts) {
         h("dl", { class: "facts" }, caseFacts(c)),
       ),
     ),
+    // after the timeline, not between it and the summary: the latest event stays on the first screen
+    partiesCard(c),
     me.role === "staff" ? clerkTools(c, events) : null,
     documentsSection(c),
     // folded, after the timeline: the summary, actions and latest events come first
@@ -698,10 +699,11 @@ function reloadedNotice() {
   return { kind: "info", text: t("case.reloaded") };
 }
 
-/** What the case has recorded so far (except the opening date, already in the summary). @param {any} c */
+/** What the case has recorded so far (except the opening date and the flow, already in the summary). @param {any} c */
 function caseFacts(c) {
+  // openedOn and flow are in the summary (flow in words; here it would show the code "paper")
   return Object.entries(c.facts ?? {})
-    .filter(([k]) => k !== "openedOn" && !structuredFacts.has(k))
+    .filter(([k]) => k !== "openedOn" && k !== "flow" && !structuredFacts.has(k))
     .map(([k, v]) => fact(fieldLabel(k), formatValue(k, v), k));
 }
 
@@ -778,6 +780,8 @@ function formatValue(key, v) {
   if (typeof v === "number" && /Fen$/.test(key)) return formatFen(v);
   if (typeof v === "string" && (key === "channel" || key === "applicant")) return enumLabel(key, v);
   if (typeof v === "string" && key === "type") return typeLabel(v);
+  if (typeof v === "string" && (key === "scheme" || key === "toScheme")) return t(`parties.scheme.${v}`);
+  if (typeof v === "string" && key === "insurance") return t(`parties.insurance.${v}`);
   if (typeof v === "string" && /On$/.test(key)) return formatDate(v);
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- facts are scalars; anything else prints as JS does
   return String(v);

@@ -1,7 +1,7 @@
 // Strings of the clerk's tools (console-assignment.js, console-notes.js, console-attachments.js).
 export const strings = {
   "zh-CN": {
-    "clerk.queues": "案件队列",
+    "clerk.queues": "业务队列",
     "clerk.queueAll": "本机构全部",
     "clerk.queueMine": "我经办的",
     "clerk.queueUnassigned": "未分配",
@@ -89,7 +89,7 @@ export const strings = {
     "clerk.addNote": "Add note",
     "clerk.noteEmpty": "Write the note first.",
     "clerk.noteAdded": "Note added.",
-    "clerk.attachments": "Documents",
+    "clerk.attachments": "Attachments",
     "clerk.kind.idCard": "ID card",
     "clerk.kind.householdRegister": "Household register",
     "clerk.kind.laborContract": "Labour contract",
@@ -102,8 +102,8 @@ export const strings = {
     "clerk.upload": "Upload",
     "clerk.attachHint":
       "PDF, JPEG or PNG, at most 10 MB. Documents are never deleted; upload a new one to replace one.",
-    "clerk.checklist": "Documents the next steps expect:",
-    "clerk.checklistBinding": "Documents the next steps need (my agency records a step only when they are all here):",
+    "clerk.checklist": "Attachments the next steps expect:",
+    "clerk.checklistBinding": "Attachments the next steps need (my agency records a step only when they are all here):",
     "clerk.missing": "missing",
     "clerk.present": "present",
     "clerk.noAttachments": "No documents yet.",
@@ -112,7 +112,7 @@ export const strings = {
     "clerk.superseded": "replaced",
     "clerk.chooseFile": "Choose a file to upload.",
     "clerk.uploaded": "{name} uploaded.",
-    "clerk.missingTitle": "Documents missing: this step cannot be recorded yet",
-    "clerk.missingKinds": "Attach these under Documents below first: {kinds}.",
+    "clerk.missingTitle": "Attachments missing: this step cannot be recorded yet",
+    "clerk.missingKinds": "Attach these under Attachments below first: {kinds}.",
   },
 };

@@ -24,7 +24,7 @@ export const strings = {
     "verify.notFound": "没有与此验证码对应的文书。",
     "verify.notFoundHelp": "请核对验证码是否输入正确。",
     "verify.kind": "文书",
-    "verify.caseNumber": "案件编号",
+    "verify.caseNumber": "业务编号",
     "verify.agency": "出具机构",
     "verify.date": "出具日期",
     "verify.name": "姓名",

@@ -4,6 +4,9 @@
 export const strings = {
   "zh-CN": {
     "parties.heading": "参保人与用人单位",
+    "field.insurance": "险种",
+    "field.scheme": "参保类别",
+    "field.toScheme": "转入后参保类别",
     "parties.insurance": "险种",
     "parties.insurance.medical": "基本医疗保险",
     "parties.insurance.pension": "基本养老保险",
@@ -46,6 +49,9 @@ export const strings = {
   },
   en: {
     "parties.heading": "Person and employer",
+    "field.insurance": "Insurance",
+    "field.scheme": "Scheme",
+    "field.toScheme": "Scheme after the transfer",
     "parties.insurance": "Insurance",
     "parties.insurance.medical": "Basic medical insurance",
     "parties.insurance.pension": "Basic pension insurance",
