@@ -105,7 +105,7 @@ function reissueBlocks(input: BodyInput): DocumentBlock[] {
 
 /** What to do after a refusal, by reason code (REFUSAL_REASONS in machines/runtime.ts). */
 const refusalNextSteps: Record<string, string> = {
-  notEnrolledAtNewPlace: "请先在转入地办理参保登记（用人单位为职工办理增员），再凭本案件编号重新提出申请。",
+  notEnrolledAtNewPlace: "请先在转入地办理参保登记（用人单位为职工办理增员），再凭本业务编号重新提出申请。",
   coverNotSuspended: "请先到转出地经办机构办理中止参保手续，再重新提出申请。",
   documentsIncomplete: "请补齐所需材料（身份证件、参保凭证、申请表）后重新提交申请。",
   detailsDoNotMatch: "请核对姓名、身份证号码和参保日期等信息，更正后重新提出申请。",
@@ -142,7 +142,7 @@ export const documentKinds = {
         ...(str(p.channel) ? [field("申请渠道", channelText[p.channel as string] ?? String(p.channel))] : []),
         ...(str(p.applicant) ? [field("申请人", applicantText[p.applicant as string] ?? String(p.applicant))] : []),
         ...(filings > 1 ? [field("提交次数", `第 ${filings} 次提交`)] : []),
-        text(`您的申请已收到。请妥善保管本回执：凭案件编号 ${input.case.caseNumber} 和您的身份证号码，`),
+        text(`您的申请已收到。请妥善保管本回执：凭业务编号 ${input.case.caseNumber} 和您的身份证号码，`),
         text(`可在 ${input.statusAddress} 查询办理进度。`),
       ];
     },
@@ -208,7 +208,7 @@ export const documentKinds = {
         field("不予受理原因", [label, reason].filter(Boolean).join("：") || "—"),
         { kind: "heading", text: "下一步" },
         text(refusalNextSteps[code ?? "other"] ?? refusalNextSteps.other),
-        text(`本案件可重新提出申请，办理进度可凭案件编号在 ${input.statusAddress} 查询。`),
+        text(`本业务可重新提出申请，办理进度可凭业务编号在 ${input.statusAddress} 查询。`),
       ];
     },
   },
@@ -276,7 +276,7 @@ export const documentKinds = {
       if (num(out.personalAccountFen) !== null) blocks.push(field("转移个人账户储存额", yuan(out.personalAccountFen)));
       if (num(out.pooledFundFen) !== null) blocks.push(field("转移统筹基金", yuan(out.pooledFundFen)));
       if (num(p.amountFen) !== null) blocks.push(field("补缴金额", yuan(p.amountFen)));
-      blocks.push(text("您的案件已办结。如有疑问，请凭案件编号向经办机构咨询。"));
+      blocks.push(text("您的业务已办结。如有疑问，请凭业务编号向经办机构咨询。"));
       return blocks;
     },
   },

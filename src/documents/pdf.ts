@@ -109,7 +109,7 @@ export async function renderPdf(input: RenderInput): Promise<Buffer> {
   };
 
   rule();
-  fieldRow("案件编号", input.caseNumber);
+  fieldRow("业务编号", input.caseNumber);
   fieldRow("出具日期", chinaDateText(input.issuedOn));
   fieldRow("姓名", input.insuredName);
   fieldRow("身份证号码", input.idNumber);
