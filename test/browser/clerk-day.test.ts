@@ -111,7 +111,7 @@ describe("a clerk's day", () => {
     await xm.getByRole("button", { name: "Record: File transfer application" }).click();
     await xm.locator(".msg-error").first().waitFor();
     expect(await xm.locator("#view").innerText()).toContain(
-      "Attach these under Documents below first: Application form, ID card.",
+      "Attach these under Attachments below first: Application form, ID card.",
     );
     expect(await xm.getByRole("button", { name: "Reload the case" }).count()).toBe(0);
     await shot(xm, T, "03-refused-missing-documents");
