@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { person, type TestServer } from "../support/server.ts";
 import {
   advance,
+  fuzhouPolicy,
   medicalCertificate,
   openCase,
   pensionCertificate,
@@ -320,23 +321,7 @@ describe("a pension transfer's and a renewal's documents", () => {
   it("renewal: the assessment notice with months, principal, late fee and total in yuan, then completion", async () => {
     // Renewal v2 computes the assessment from the regional policy of the agency's region (FZ: 350100):
     // the lowest base 8,000.00 × 70 % = 5,600.00 (above the 5,000.00 given), 10 %: 560.00 a month.
-    const policy = await api.call("POST", "/api/admin/policies", {
-      token: tokens.admin,
-      body: {
-        region: "350100",
-        effectiveFrom: "2026-01-01",
-        contributionBaseFen: 500_000,
-        rateBasisPoints: 1000,
-        lateFeePerDayPpm: 500,
-        lateFeeAppliesToFlexible: false,
-        maxBackPayMonths: 2,
-        waitingPeriodMonths: 6,
-        flexibleRateBasisPoints: 800,
-        averageWageFen: 800_000,
-        baseFloorPercent: 70,
-        baseCeilingPercent: 300,
-      },
-    });
+    const policy = await api.call("POST", "/api/admin/policies", { token: tokens.admin, body: fuzhouPolicy });
     expect(policy.status, JSON.stringify(policy.body)).toBe(201);
     const c = await openCase(api, tokens.out, { type: "renewal", occurredOn: "2026-03-02" });
     expect(c.machineVersion).toBe(2);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   advance,
+  fuzhouPolicy,
   openCase,
   pensionCertificate,
   send,
@@ -18,25 +19,6 @@ let server: TestServer;
 let api: Api;
 let tokens: Tokens;
 
-/** Fuzhou (FZ's region): seed 000's 70 % of an average wage of 8,000.00 as the lowest base, 10 %. */
-const fuzhou = {
-  region: "350100",
-  effectiveFrom: "2026-01-01",
-  contributionBaseFen: 500_000,
-  rateBasisPoints: 1000,
-  lateFeePerDayPpm: 500,
-  lateFeeAppliesToFlexible: false,
-  maxBackPayMonths: 2,
-  waitingPeriodMonths: 6,
-  flexibleRateBasisPoints: 800,
-  averageWageFen: 800_000,
-  baseFloorPercent: 70,
-  baseCeilingPercent: 300,
-  reimbursementRatios: [
-    { minContinuousMonths: 0, ratioPercent: 60 },
-    { minContinuousMonths: 36, ratioPercent: 90 },
-  ],
-};
 let n = 0;
 const who = () => ({ name: `续保${++n}`, idNumber: makeTestIdNumber("350102", "19900307", String(600 + n)) });
 
@@ -45,9 +27,9 @@ beforeAll(async () => {
     { BACKDATE_REASON_AFTER_WORKING_DAYS: "100000" },
     { checkAnswers: true },
   ));
-  const r = await api.call("POST", "/api/admin/policies", { token: tokens.admin, body: fuzhou });
+  const r = await api.call("POST", "/api/admin/policies", { token: tokens.admin, body: fuzhouPolicy });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
-  expect(r.body).toMatchObject(fuzhou);
+  expect(r.body).toMatchObject(fuzhouPolicy);
 });
 afterAll(async () => {
   await server?.stop();
@@ -70,7 +52,7 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
     const r = await api.call("POST", "/api/admin/policies", {
       token: tokens.admin,
       body: {
-        ...fuzhou,
+        ...fuzhouPolicy,
         region: "350200",
         effectiveFrom: "2026-01-01",
         flexibleRateBasisPoints: undefined,
@@ -84,7 +66,7 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
     expect(r.body).toMatchObject({ region: "350200", averageWageFen: null, reimbursementRatios: null });
     const bad = await api.call("POST", "/api/admin/policies", {
       token: tokens.admin,
-      body: { ...fuzhou, effectiveFrom: "2026-02-01", averageWageFen: undefined },
+      body: { ...fuzhouPolicy, effectiveFrom: "2026-02-01", averageWageFen: undefined },
     });
     expect(bad.status).toBe(422);
   });

@@ -955,7 +955,12 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
   },
   { name: "add policy", method: "POST", path: fc.constant("/api/admin/policies"), body: bodyArb(shaped.policy) },
   { name: "list policies", method: "GET", path: fc.constant("/api/admin/policies"), query: queryArb(["region"]) },
-  { name: "audit", method: "GET", path: fc.constant("/api/admin/audit"), query: queryArb(["from", "to", "agency"]) },
+  {
+    name: "audit",
+    method: "GET",
+    path: fc.constant("/api/admin/audit"),
+    query: queryArb(["from", "to", "agency", "parties", "refusals"]),
+  },
   {
     name: "admin audit log",
     method: "GET",

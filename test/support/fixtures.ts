@@ -306,3 +306,25 @@ export function expectToken(
   expect(claims.exp! - claims.iat!).toBe(want.ttlMinutes * 60);
   return claims;
 }
+
+// ------------------------------------------------------------------ regional policies
+
+/** Fuzhou (FZ's region): seed 000's 70 % of an average wage of 8,000.00 as the lowest base, 10 %. */
+export const fuzhouPolicy = {
+  region: "350100",
+  effectiveFrom: "2026-01-01",
+  contributionBaseFen: 500_000,
+  rateBasisPoints: 1000,
+  lateFeePerDayPpm: 500,
+  lateFeeAppliesToFlexible: false,
+  maxBackPayMonths: 2,
+  waitingPeriodMonths: 6,
+  flexibleRateBasisPoints: 800,
+  averageWageFen: 800_000,
+  baseFloorPercent: 70,
+  baseCeilingPercent: 300,
+  reimbursementRatios: [
+    { minContinuousMonths: 0, ratioPercent: 60 },
+    { minContinuousMonths: 36, ratioPercent: 90 },
+  ],
+};
