@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Request, type Response, type NextFunction } from "express";
-import swaggerUi from "swagger-ui-express";
 import type { Config } from "../config.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { TokenService } from "../auth/tokens.ts";
@@ -159,11 +158,22 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   partiesRoutes(deps);
   app.use(router);
 
-  const document = generateDocument(registry);
+  // The OpenAPI document and the swagger-ui pages are made on their first request, not at start:
+  // together they hold some 15 MB that a node answering lookups never needs.
+  let document: ReturnType<typeof generateDocument> | undefined;
+  const openApiDocument = () => (document ??= generateDocument(registry));
   app.get("/api/openapi.json", (_req, res) => {
-    res.json(document);
+    res.json(openApiDocument());
   });
-  app.use("/docs", swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "Case tracker API" }));
+  let docsPages: Promise<express.Router> | undefined;
+  app.use("/docs", (req: Request, res: Response, next: NextFunction) => {
+    docsPages ??= import("swagger-ui-express").then(({ default: swaggerUi }) =>
+      express
+        .Router()
+        .use(swaggerUi.serve, swaggerUi.setup(openApiDocument(), { customSiteTitle: "Case tracker API" })),
+    );
+    docsPages.then((pages) => pages(req, res, next), next);
+  });
   app.get("/metrics", metricsGuard(config.METRICS_TOKEN), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

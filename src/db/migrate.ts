@@ -9,7 +9,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
-import { applyPgMigrations } from "./pgMigrate.ts";
 import { isPostgresUrl, sqliteFilePath } from "./urls.ts";
 import { createPrivateSqliteFile } from "./privateFiles.ts";
 
@@ -100,6 +99,8 @@ export interface MigrateOptions {
 
 export async function applyMigrations(databaseUrl: string, options: MigrateOptions = {}): Promise<string> {
   if (isPostgresUrl(databaseUrl)) {
+    // node-postgres is loaded only for a PostgreSQL database: a SQLite service never holds it in memory
+    const { applyPgMigrations } = await import("./pgMigrate.ts");
     const r = await applyPgMigrations(databaseUrl);
     return `applied ${r.applied.length} PostgreSQL migrations (${r.alreadyApplied} already applied)`;
   }

@@ -5,12 +5,17 @@
 // Deterministic: the same input gives the same bytes (the PDF's dates are the document's date).
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import PDFDocument from "pdfkit";
-import QRCode from "qrcode";
 import type { DocumentBlock } from "./kinds.ts";
 import { chinaDateText } from "./kinds.ts";
 
 const require = createRequire(import.meta.url);
+
+// pdfkit and qrcode (with their fonts and tables, some 20 MB of memory) are loaded when the first
+// document is rendered, not when the service starts: most nodes answer far more lookups than PDFs.
+const loadLibraries = () => Promise.all([import("pdfkit"), import("qrcode")]);
+let libraries: ReturnType<typeof loadLibraries> | undefined;
+const pdfLibraries = () => (libraries ??= loadLibraries());
+
 let fontBytes: Buffer | undefined;
 /** The font file, read once (about 10 MB; only the glyphs used end up in a document). */
 function font(): Buffer {
@@ -48,6 +53,7 @@ const GREY = "#555555";
 export async function renderPdf(input: RenderInput): Promise<Buffer> {
   // midnight China time of the document's date: no clock of the server is read
   const date = new Date(`${input.issuedOn}T00:00:00+08:00`);
+  const [{ default: PDFDocument }, { default: QRCode }] = await pdfLibraries();
   const doc = new PDFDocument({
     size: "A4",
     margin: MARGIN,

@@ -5,7 +5,7 @@ import { creditCodeSchema } from "./creditCode.ts";
 import { SCHEMES } from "./schemes.ts";
 import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { z } from "zod";
 import { idNumberSchema } from "./idNumber.ts";
 import { safeText } from "./text.ts";
@@ -151,8 +151,10 @@ export async function readImportFile(
   }
   const records: { row: number; values: string[] }[] = [];
   let header: string[] | undefined;
+  // exceljs (some 20 MB of memory) is loaded by the first XLSX import, not at start
+  const { default: Excel } = await import("exceljs");
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
       sharedStrings: "cache",
       hyperlinks: "ignore",
       styles: "cache",

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import multer from "multer";
-import ExcelJS from "exceljs";
+
 import { z } from "zod";
 import { caseTypes, latestMachine } from "../../../machines/index.ts";
 import {
@@ -121,6 +121,8 @@ export function templateCsv(): string {
 }
 
 export async function templateXlsx(): Promise<Buffer> {
+  // loaded on first use (src/domain/importFile.ts says why)
+  const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet("cases");
   sheet.columns = IMPORT_COLUMNS.map((c) => ({
