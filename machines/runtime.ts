@@ -4,7 +4,7 @@
 // The shared payload vocabulary (fen amounts, reasons, channel, applicant) lives here
 // too, so that the three machine files can stay dependency-free apart from
 // xstate, zod, ./types and this module.
-import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
+import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from "xstate";
 import { z } from "zod";
 import type { CaseMachineModule, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
 
@@ -141,8 +141,38 @@ export function nextFrom(
   if (!canTake(mod, before, event)) {
     return { snapshot: before, changed: false, state: stateOf(before) };
   }
-  const [after] = transition(mod.machine, before, event);
+  const after = mod.machine.transition(before, event, inertScope(mod.machine));
   return { snapshot: after, changed: true, state: stateOf(after) };
+}
+
+/**
+ * The actor scope a transition is computed in. xstate's `transition()` builds a new inert actor for
+ * every call, and the actor's constructor computes the machine's initial snapshot: under load that
+ * was two thirds of an advance's machine time. These machines spawn no child, schedule nothing and
+ * have no action to execute (their assigns are applied inside the transition), so one scope per
+ * machine, whose executor discards actions as `transition()`'s caller would, gives the same snapshot
+ * (test/machines/transition-scope.test.ts compares them).
+ */
+type TransitionScope = Parameters<AnyStateMachine["transition"]>[2];
+const scopes = new WeakMap<AnyStateMachine, TransitionScope>();
+function inertScope(machine: AnyStateMachine): TransitionScope {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    scope = {
+      self,
+      defer: () => {},
+      id: "",
+      logger: () => {},
+      sessionId: "",
+      stopChild: () => {},
+      system: self.system,
+      emit: () => {},
+      actionExecutor: () => {},
+    };
+    scopes.set(machine, scope);
+  }
+  return scope;
 }
 
 /**
