@@ -44,6 +44,9 @@ const envSchema = z.object({
   // Benchmark only (docs/performance.md, scenario 6): POST /api/bench/safeguarded-noop answers a
   // constant behind exactly the middleware the status lookup passes. Never on unless set to "on".
   BENCH_SAFEGUARDED_NOOP: z.enum(["on", "off"], "BENCH_SAFEGUARDED_NOOP must be on or off").default("off"),
+  // How far V8 lets the heap grow past what the last full collection kept, in percent (docs/performance.md,
+  // "Memory"); 0 leaves it to V8, which lets a busy service's heap reach four to five times its live data.
+  HEAP_GROWING_PERCENT: intFrom("HEAP_GROWING_PERCENT", 0, 1000).default(100),
   STATUS_FAILURES_PER_CASE_PER_HOUR: intFrom("STATUS_FAILURES_PER_CASE_PER_HOUR", 1, 100000).default(10),
   TRUST_PROXY: z
     .enum(["true", "false"])

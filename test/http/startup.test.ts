@@ -45,6 +45,8 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://localhost/x" }, "DATABASE_URL must be"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ TOKEN_SECRET: "too-short" }, "TOKEN_SECRET must be at least 32 characters"],
+    [{ HEAP_GROWING_PERCENT: "-5" }, "HEAP_GROWING_PERCENT must be a whole number"],
+    [{ HEAP_GROWING_PERCENT: "5000" }, "HEAP_GROWING_PERCENT must be at most 1000"],
   ])("refuses %j with a clear message", (env, message) => {
     const r = startWith(env);
     expect(r.status).toBe(2);
