@@ -1,12 +1,13 @@
 // `npm start`: run the service until SIGINT/SIGTERM.
 import { ConfigError, loadConfig } from "./config.ts";
-import { startServer } from "./server.ts";
 import { DataKeyError } from "./privacy/dataKey.ts";
 import { setHeapGrowth } from "./runtime/heap.ts";
 
 try {
-  // process-wide, so set here (the service's own process), not by startServer (tests run it in theirs)
+  // process-wide, so set here (the service's own process), not by startServer (tests run it in
+  // theirs); before the service's modules are loaded, so that loading them grows the heap that way too
   setHeapGrowth(loadConfig(process.env).HEAP_GROWING_PERCENT);
+  const { startServer } = await import("./server.ts");
   const server = await startServer();
   process.stdout.write(`Case tracker listening on ${server.url} (API reference at ${server.url}/docs)\n`);
   const stop = async () => {
