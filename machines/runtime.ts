@@ -148,7 +148,7 @@ export function nextFrom(
 /**
  * The actor scope a transition is computed in. xstate's `transition()` builds a new inert actor for
  * every call, and the actor's constructor computes the machine's initial snapshot: under load that
- * was two thirds of an advance's machine time. These machines spawn no child, schedule nothing and
+ * was four fifths of an advance's machine time. These machines spawn no child, schedule nothing and
  * have no action to execute (their assigns are applied inside the transition), so one scope per
  * machine, whose executor discards actions as `transition()`'s caller would, gives the same snapshot
  * (test/machines/transition-scope.test.ts compares them).

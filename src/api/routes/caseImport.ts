@@ -3,7 +3,6 @@
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import multer from "multer";
-
 import { z } from "zod";
 import { caseTypes, latestMachine } from "../../../machines/index.ts";
 import {
