@@ -22,6 +22,7 @@ import {
   type CaseEvent,
 } from "../../machines/runtime.ts";
 import { happyPaths, inputs, on, payloadOf, samples } from "./samples.ts";
+import { inVersionsV2Test } from "./samples-v2.ts";
 
 const dir = new URL("../../machines/", import.meta.url);
 const source = (file: string) => readFileSync(new URL(file, dir), "utf8");
@@ -116,10 +117,7 @@ describe("purity", () => {
   );
 });
 
-// renewal v2 and pensionTransfer v2 have their model paths, allowed events and guards in
-// versions-v2.test.ts (their payloads are the service-computed ones); every other version is here.
-const inVersionsV2Test = (type: string, version: number) =>
-  (type === "renewal" || type === "pensionTransfer") && version === 2;
+// renewal v2 and pensionTransfer v2 are in versions-v2.test.ts; every other version is here.
 // every installed version of every type (but those of versions-v2.test.ts)
 const modules = caseTypes.flatMap((type) =>
   Object.values(machineRegistry[type] as Record<number, CaseMachineModule>)

@@ -6,6 +6,7 @@ import { getAdjacencyMap, getShortestPaths, type AdjacencyValue, type StatePath 
 import { caseTypes, latestMachine, machineRegistry, type CaseType } from "../../machines/index.ts";
 import { canTake, initialSnapshot, nextSnapshot, persist, type CaseEvent } from "../../machines/runtime.ts";
 import { inputs, payloadOf, samples } from "./samples.ts";
+import { inVersionsV2Test } from "./samples-v2.ts";
 
 type Path = StatePath<AnyMachineSnapshot, CaseEvent>;
 
@@ -31,10 +32,7 @@ function definitionEdges(mod: ReturnType<typeof latestMachine>): Set<string> {
   return edges;
 }
 
-// renewal v2 and pensionTransfer v2 have their model paths, allowed events and guards in
-// versions-v2.test.ts (their payloads are the service-computed ones); every other version is here.
-const inVersionsV2Test = (type: string, version: number) =>
-  (type === "renewal" || type === "pensionTransfer") && version === 2;
+// renewal v2 and pensionTransfer v2 are in versions-v2.test.ts; every other version is here.
 // every installed version of every type: old versions keep running for the cases opened on them
 const modules = caseTypes.flatMap((type) =>
   Object.values(machineRegistry[type] as Record<number, ReturnType<typeof latestMachine>>)

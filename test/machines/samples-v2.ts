@@ -1,5 +1,6 @@
 // Sample events of the second versions of renewal and pensionTransfer (their payloads are the
 // service-computed ones), for versions-v2.test.ts and transition-scope.test.ts.
+import type { CaseType } from "../../machines/index.ts";
 import type { CaseEvent } from "../../machines/runtime.ts";
 import type { RenewalAssessment } from "../../machines/renewal.ts";
 
@@ -95,3 +96,15 @@ export const pensionSamples = (ctx: Ctx): CaseEvent[] => [
   { type: "TRANSFER_IN_DONE", occurredOn: on },
   { type: "WITHDRAW", occurredOn: on, reason: "本人申请撤回" },
 ];
+
+/** The sample events of the versions whose payloads are the service-computed ones, by case type. */
+export const v2Samples: Partial<Record<CaseType, (ctx: Ctx) => CaseEvent[]>> = {
+  renewal: renewalSamples,
+  pensionTransfer: pensionSamples,
+};
+
+/**
+ * renewal v2 and pensionTransfer v2 have their model paths, allowed events and guards in
+ * versions-v2.test.ts (their payloads are the service-computed ones); the other suites leave them out.
+ */
+export const inVersionsV2Test = (type: CaseType, version: number) => version === 2 && v2Samples[type] !== undefined;

@@ -9,15 +9,11 @@ import { caseTypes, machineRegistry, type CaseType } from "../../machines/index.
 import { canTake, initialSnapshot, nextFrom, persist, type CaseEvent } from "../../machines/runtime.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
 import { inputs, payloadOf, samples } from "./samples.ts";
-import { pensionSamples, renewalSamples, type Ctx } from "./samples-v2.ts";
+import { inVersionsV2Test, v2Samples, type Ctx } from "./samples-v2.ts";
 
 /** The sample events for a version: the second versions of renewal and pension take computed payloads. */
 const samplesFor = (type: CaseType, version: number): ((ctx: Ctx) => CaseEvent[]) =>
-  version === 2 && type === "renewal"
-    ? renewalSamples
-    : version === 2 && type === "pensionTransfer"
-      ? pensionSamples
-      : samples[type];
+  inVersionsV2Test(type, version) ? v2Samples[type]! : samples[type];
 
 const modules = caseTypes.flatMap((type) =>
   Object.values(machineRegistry[type] as Record<number, CaseMachineModule>).map(
