@@ -2,7 +2,7 @@
 // Nothing here does I/O or reads a clock; the engine persists what these return.
 //
 // The shared payload vocabulary (fen amounts, reasons, channel, applicant) lives here
-// too, so that the three machine files can stay dependency-free apart from
+// too, so that each machine file can stay dependency-free apart from
 // xstate, zod, ./types and this module.
 import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from "xstate";
 import { z } from "zod";
@@ -181,7 +181,7 @@ function inertScope(machine: AnyStateMachine): TransitionScope {
  * (`StateNode.ownEvents`, which already leaves out forbidden/no-op transitions). This is
  * what the UI offers as buttons; whether the payload passes the guards is `canTake`.
  */
-export function allowedEvents(mod: CaseMachineModule, snapshot: AnyMachineSnapshot): string[] {
+export function eventsDefinedIn(mod: CaseMachineModule, snapshot: AnyMachineSnapshot): string[] {
   if (snapshot.status !== "active") return [];
   const own = new Set(snapshot._nodes.flatMap((node) => node.ownEvents as string[]));
   return Object.keys(mod.events).filter((type) => own.has(type));

@@ -10,7 +10,7 @@ import { applyMigrations, isPostgresUrl } from "./db/migrate.ts";
 import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
 import { hashPassword, generatePassword, passwordWeakness } from "./auth/passwords.ts";
 import { TokenService, resolveTokenSecret } from "./auth/tokens.ts";
-import { defaultCatalog } from "./engine/limits.ts";
+import { defaultCatalog } from "./engine/machineCatalog.ts";
 import type { EngineContext, MachineCatalog } from "./engine/context.ts";
 import { answerClientError, createApp } from "./api/app.ts";
 import { createMetrics } from "./api/metrics.ts";

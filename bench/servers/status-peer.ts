@@ -7,7 +7,7 @@
 import express from "express";
 import { openDatabase } from "../../src/db/client.ts";
 import { WorkingCalendar } from "../../src/calendar/index.ts";
-import { defaultCatalog } from "../../src/engine/limits.ts";
+import { defaultCatalog } from "../../src/engine/machineCatalog.ts";
 import { statusView } from "../../src/engine/views.ts";
 import { createLogger } from "../../src/log.ts";
 import { loadDataKey } from "../../src/privacy/dataKey.ts";

@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { SingleBar, Presets } from "cli-progress";
 import { applyPgMigrations } from "../db/pgMigrate.ts";
 import { openDatabase, sqliteFilePath } from "../db/client.ts";
-import { defaultCatalog } from "../engine/limits.ts";
+import { defaultCatalog } from "../engine/machineCatalog.ts";
 import { replayAll } from "../engine/replay.ts";
 
 /** Parents before children, so foreign keys hold at every insert. */

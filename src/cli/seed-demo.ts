@@ -11,7 +11,7 @@ import { applyMigrations } from "../db/migrate.ts";
 import { absoluteSqliteUrl, loadCalendar, ensureAdministrator } from "../server.ts";
 import { hashPassword, generatePassword } from "../auth/passwords.ts";
 import { chinaToday, addCalendarDays, type ChinaDate, type WorkingCalendar } from "../calendar/index.ts";
-import { defaultCatalog } from "../engine/limits.ts";
+import { defaultCatalog } from "../engine/machineCatalog.ts";
 import { advanceCase } from "../engine/advanceCase.ts";
 import { openCase } from "../engine/openCase.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { loadConfig, ConfigError } from "../config.ts";
 import { openDatabase, sqliteFilePath } from "../db/client.ts";
 import { absoluteSqliteUrl } from "../server.ts";
-import { defaultCatalog } from "../engine/limits.ts";
+import { defaultCatalog } from "../engine/machineCatalog.ts";
 import { replayAll } from "../engine/replay.ts";
 import { duplicateOpenCases } from "../engine/parties.ts";
 

@@ -3,7 +3,7 @@
 // the same transaction lock, the same schema and migrations. What it skips is the client's
 // per-call machinery (request building, the wasm query compiler's raw-query path, the
 // interactive-transaction manager), which the benchmark showed to cost more than SQLite itself
-// (README "Performance"). Everything else keeps using the PrismaClient.
+// (docs/performance.md). Everything else keeps using the PrismaClient.
 //
 // Statements are Prisma.Sql values (Prisma.sql`…`), so parameters are always bound, never spliced.
 import {

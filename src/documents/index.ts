@@ -5,7 +5,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { directSqlOf } from "../db/client.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { CaseWithAgencies } from "../engine/types.ts";
-import { moduleOf } from "../engine/caseMachine.ts";
+import { moduleOf } from "../engine/machineCatalog.ts";
 import { storeFor } from "../engine/store.ts";
 import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";

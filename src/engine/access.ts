@@ -2,9 +2,9 @@
 // administrators read everything and record nothing.
 import type { Case } from "../generated/prisma/client.ts";
 import type { RecordingSide } from "../../machines/types.ts";
-import { allowedEvents as eventsDefinedIn, restore } from "../../machines/runtime.ts";
+import { eventsDefinedIn, restore } from "../../machines/runtime.ts";
 import { problems } from "../problems.ts";
-import { moduleOf } from "./caseMachine.ts";
+import { moduleOf } from "./machineCatalog.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { CaseWithAgencies } from "./types.ts";
 import { clientMay } from "./apiClients.ts";

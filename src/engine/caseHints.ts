@@ -5,7 +5,7 @@ import { z } from "zod";
 import { canTake, restore } from "../../machines/runtime.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor } from "./access.ts";
-import { moduleOf } from "./caseMachine.ts";
+import { moduleOf } from "./machineCatalog.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { CaseWithAgencies } from "./types.ts";
 

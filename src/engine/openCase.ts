@@ -7,7 +7,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
 import { enqueueMessage, outboxWritten } from "../notifications/outbox.ts";
 import { problems, type FieldError } from "../problems.ts";
-import { parseLimits } from "./caseMachine.ts";
+import { parseLimits } from "./agencyLimits.ts";
 import { randomCaseNumber } from "./caseNumbers.ts";
 import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";

@@ -8,7 +8,8 @@
 import type { CaseDeadlines } from "../deadlines/index.ts";
 import { nextDueOn, recomputeDeadlines } from "../deadlines/index.ts";
 import { DEADLINES_RECOMPUTED } from "./types.ts";
-import { machineInstalled, moduleOf, parseLimits } from "./caseMachine.ts";
+import { machineInstalled, moduleOf } from "./machineCatalog.ts";
+import { parseLimits } from "./agencyLimits.ts";
 import type { EngineContext } from "./context.ts";
 import { recordSystemEvent } from "./systemEvents.ts";
 import { findCase } from "./readCase.ts";

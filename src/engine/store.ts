@@ -1,6 +1,6 @@
 // The hot path's data access: batched reads and group-committed writes, as hand-written SQL on
 // the PrismaClient's own driver adapter (src/db/direct.ts; the ORM's per-call cost is the limit
-// here, not SQLite; see README "Performance").
+// here, not SQLite; see docs/performance.md).
 //
 // Reads: requests that arrive in the same turn of the event loop share one query (DataLoader,
 // no caching: every request sees the database as it is).
@@ -280,7 +280,7 @@ export interface CaseWrite {
     actorName: string | null;
     occurredOn: string;
     stepDueOn: string | null;
-    /** why an act dated well before today is recorded only now (src/engine/cases.ts) */
+    /** why an act dated well before today is recorded only now (checkBackdateReason, src/engine/occurredOn.ts) */
     backdateReason?: string | null;
   };
   messages: { id: string; input: MessageInput }[];

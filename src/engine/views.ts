@@ -9,7 +9,7 @@ import { SIDES, type CaseMachineModule, type Side } from "../../machines/types.t
 import { caseTypes, type CaseType } from "../../machines/index.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor, sidesOf } from "./access.ts";
-import { moduleOf } from "./caseMachine.ts";
+import { moduleOf } from "./machineCatalog.ts";
 import { CASE_OPENED, DEADLINE_MISSED, DEADLINES_RECOMPUTED, type CaseWithAgencies } from "./types.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import type { StatusSource } from "./store.ts";

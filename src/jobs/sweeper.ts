@@ -23,10 +23,10 @@ import { caseRef } from "../engine/caseRef.ts";
 import { DEADLINE_MISSED } from "../engine/types.ts";
 import type { EngineContext } from "../engine/context.ts";
 import { recordDeadlineReminder, recordSystemEvent } from "../engine/systemEvents.ts";
-import { machineInstalled } from "../engine/caseMachine.ts";
+import { machineInstalled } from "../engine/machineCatalog.ts";
 import { findCase } from "../engine/readCase.ts";
 import { yieldToEventLoop } from "../runtime/eventLoop.ts";
-import { isolated } from "./db.ts";
+import { isolated } from "./isolated.ts";
 import { recomputeAfterPublication, recomputedMarker } from "../engine/recompute.ts";
 
 export interface SweepOptions {

@@ -30,7 +30,7 @@
 import type { CaseMachineModule, StateMeta, Label } from "../../machines/types.ts";
 import type { CaseType } from "../../machines/index.ts";
 import { applicableLimit } from "../deadlines/index.ts";
-import { parseLimits } from "../engine/caseMachine.ts";
+import { parseLimits } from "../engine/agencyLimits.ts";
 import { DEADLINE_MISSED } from "../engine/types.ts";
 import { REFUSAL_REASONS, type RefusalReasonCode } from "../../machines/runtime.ts";
 import type { EngineContext } from "../engine/context.ts";

@@ -13,7 +13,7 @@ import {
   machineRegistry,
 } from "../../machines/index.ts";
 import {
-  allowedEvents,
+  eventsDefinedIn,
   canTake,
   definitionJson,
   initialSnapshot,
@@ -262,7 +262,7 @@ describe.each(modules.filter(([, type, mod]) => !inVersionsV2Test(type, mod.vers
     const context = initialSnapshot(mod, inputs[type]).context;
     it.each(Object.entries(tableOf(type, mod)))("%s → %j", (state, expected) => {
       const snapshot = mod.machine.resolveState({ value: state, context });
-      expect([...allowedEvents(mod, snapshot)].sort()).toEqual([...expected].sort());
+      expect([...eventsDefinedIn(mod, snapshot)].sort()).toEqual([...expected].sort());
     });
     it("the table covers every state", () => {
       expect(Object.keys(tableOf(type, mod)).sort()).toEqual(Object.keys(mod.states).sort());

@@ -9,7 +9,7 @@ import { createLogger } from "../../src/log.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { ensureAdministrator, loadCalendar } from "../../src/server.ts";
 import { TokenService, resolveTokenSecret } from "../../src/auth/tokens.ts";
-import { defaultCatalog } from "../../src/engine/limits.ts";
+import { defaultCatalog } from "../../src/engine/machineCatalog.ts";
 import { chinaToday } from "../../src/calendar/index.ts";
 import { answerClientError, createApp } from "../../src/api/app.ts";
 import { createMetrics } from "../../src/api/metrics.ts";

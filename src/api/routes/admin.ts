@@ -13,7 +13,7 @@ import { recordAudit } from "../../engine/audit.ts";
 import { requireStrongPassword } from "./auth.ts";
 import { auditLogRoutes } from "./auditLog.ts";
 import { csvCell } from "../csv.ts";
-import { allLimitSpecs } from "../../engine/limits.ts";
+import { allLimitSpecs } from "../../engine/agencyLimits.ts";
 import { publishCalendarYear } from "../../engine/calendarPublication.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { Agency, RegionalPolicy, User } from "../../generated/prisma/client.ts";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { assessArrearsRequestSchema, assessmentSchema } from "../../../machines/renewal.ts";
 import { sidesOf } from "../../engine/access.ts";
-import { moduleOf } from "../../engine/caseMachine.ts";
+import { moduleOf } from "../../engine/machineCatalog.ts";
 import { computedPayloadFor } from "../../engine/computedPayloads.ts";
 import { loadCase } from "../../engine/readCase.ts";
 import { problems } from "../../problems.ts";

@@ -6,7 +6,7 @@ import { isChinaDate } from "../../calendar/index.ts";
 import { advanceCase } from "../../engine/advanceCase.ts";
 import { assertCanRead } from "../../engine/access.ts";
 import { loadCase } from "../../engine/readCase.ts";
-import { moduleOf } from "../../engine/caseMachine.ts";
+import { moduleOf } from "../../engine/machineCatalog.ts";
 import { openCase } from "../../engine/openCase.ts";
 import { caseSummary, caseView, eventView } from "../../engine/views.ts";
 import { listCases } from "../../engine/caseList.ts";

@@ -1,11 +1,12 @@
-// What a stored case runs on: the machine module of its type and version, and its agencies'
-// configured limits.
+// The machine catalog the service runs (the registry's versions, or a test's), and the module a
+// stored case runs on: the one of its type and version, never another.
 import type { Case } from "../generated/prisma/client.ts";
+import { caseTypes, getMachine, latestMachine, type CaseType } from "../../machines/index.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
-import type { CaseType } from "../../machines/index.ts";
-import type { AgencyLimits } from "../deadlines/index.ts";
 import { Problem } from "../problems.ts";
-import type { EngineContext } from "./context.ts";
+import type { EngineContext, MachineCatalog } from "./context.ts";
+
+export const defaultCatalog: MachineCatalog = { get: getMachine, latest: latestMachine, types: caseTypes };
 
 /** The module a stored case must be advanced with; a 500 problem when it is not installed. */
 export function moduleOf(ctx: EngineContext, c: Pick<Case, "type" | "machineVersion">): CaseMachineModule {
@@ -39,14 +40,4 @@ export function machineInstalled(ctx: EngineContext, c: Pick<Case, "id" | "type"
     );
   }
   return false;
-}
-
-/** An agency's stored limits (Agency.limits, JSON); {} when unreadable. */
-export function parseLimits(json: string): AgencyLimits {
-  try {
-    const v = JSON.parse(json);
-    return v && typeof v === "object" ? (v as AgencyLimits) : {};
-  } catch {
-    return {};
-  }
 }

@@ -1,4 +1,4 @@
-// Small database helpers shared by the jobs.
+// One case at a time in the jobs: a failure on one case is logged and does not stop the others.
 import type { EngineContext } from "../engine/context.ts";
 
 /** One case's failure (a damaged row, a bug) is logged and must not stop the sweep for the others. */
