@@ -6,6 +6,21 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * The field errors of a failed zod parse: the one mapping from zod's issues to what a 422 lists.
+ * `prefix` goes before every path (a query's or a form's name); `whole` names an issue of the whole
+ * input (no path). zod's messages name the problem, never the value (no personal data in answers).
+ */
+export function fieldErrorsOf(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  opts: { prefix?: string; whole?: string } = {},
+): FieldError[] {
+  return issues.map((i) => ({
+    path: [opts.prefix, ...i.path.map(String)].filter(Boolean).join(".") || (opts.whole ?? "(body)"),
+    message: i.message,
+  }));
+}
+
 export class Problem extends Error {
   constructor(
     public readonly status: number,

@@ -3,7 +3,7 @@
 import type { Request, Response, NextFunction, Router } from "express";
 import { z } from "zod";
 import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { problems, type FieldError } from "../problems.ts";
+import { fieldErrorsOf, problems, type FieldError } from "../problems.ts";
 import type { Actor } from "../engine/context.ts";
 
 /**
@@ -99,10 +99,7 @@ const errorText: Record<number, string> = {
 };
 
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter(Boolean).join(".") || "(body)",
-    message: i.message,
-  }));
+  return fieldErrorsOf(error.issues, { prefix });
 }
 
 function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {

@@ -7,7 +7,7 @@ import { directSqlOf } from "../db/client.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
 import { eventsDefinedIn, nextFrom, persist, restore } from "../../machines/runtime.ts";
 import { nextDeadlines, nextDueOn, type CaseDeadlines } from "../deadlines/index.ts";
-import { Problem, problems, type FieldError } from "../problems.ts";
+import { fieldErrorsOf, Problem, problems, type FieldError } from "../problems.ts";
 import { sidesOf } from "./access.ts";
 import { moduleOf } from "./machineCatalog.ts";
 import { parseLimits } from "./agencyLimits.ts";
@@ -95,7 +95,7 @@ async function advanceOnce(
   // Some events' recorded payload is computed by the service from the request (./computedPayloads.ts).
   const hook = computedPayloadFor(mod, input.type);
   const requested = (hook?.request ?? spec.payload).safeParse(input.payload);
-  if (!requested.success) throw problems.invalid(zodErrors(requested.error.issues));
+  if (!requested.success) throw problems.invalid(fieldErrorsOf(requested.error.issues));
   // Free text in a payload (a refusal or withdrawal reason) is read back by people: checked here,
   // before the machine sees it, so the machines' payload schemas (and versions) stay as they are.
   const unsafe = unsafePayloadText(requested.data);
@@ -260,10 +260,6 @@ function recordedPayload(spec: { payload: z.ZodObject }, payload: Record<string,
 function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {
   const why = mod.refusals?.[type];
   return why ? `${type} is refused in state ${state}: ${why}` : `${type} is refused by the rules in state ${state}.`;
-}
-
-function zodErrors(issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
-  return issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
 }
 
 /** The first string field of a validated payload with a refused character (src/domain/text.ts). */

@@ -9,7 +9,7 @@ import { CalendarError } from "../calendar/index.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { importRowSchema, type ImportFormat, type ImportRow, type RawRow } from "../domain/importFile.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
-import { Problem, type FieldError } from "../problems.ts";
+import { fieldErrorsOf, Problem, type FieldError } from "../problems.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { findIdempotent, type IdempotentWrite } from "./idempotency.ts";
 import { openCase, type OpenCaseInput } from "./openCase.ts";
@@ -80,11 +80,7 @@ export function checkRows(ctx: EngineContext, rows: RawRow[]): Checked[] {
     if (!parsed.success) {
       return {
         row,
-        errors: parsed.error.issues.map((i) => ({
-          path: i.path.map(String).join(".") || "(row)",
-          // zod's messages name the problem, never the value (no personal data in results)
-          message: i.message,
-        })),
+        errors: fieldErrorsOf(parsed.error.issues, { whole: "(row)" }),
       };
     }
     const r = parsed.data;

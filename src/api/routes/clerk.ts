@@ -22,6 +22,7 @@ import type { EngineContext } from "../../engine/context.ts";
 import { loadCase } from "../../engine/readCase.ts";
 import type { CaseWithAgencies } from "../../engine/types.ts";
 import { Problem, problems } from "../../problems.ts";
+import { fieldErrors } from "../route.ts";
 import type { ApiDeps } from "../deps.ts";
 
 const caseId = z.object({ id: z.string().uuid() });
@@ -299,10 +300,7 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
       caseAgencyOf(actor!, c);
       await parseUpload(req, res);
       const fields = uploadFields.safeParse({ ...(req.body as object) });
-      if (!fields.success)
-        throw problems.invalid(
-          fields.error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: i.message })),
-        );
+      if (!fields.success) throw problems.invalid(fieldErrors(fields.error));
       const file = req.file;
       if (!file) throw problems.invalid([{ path: "file", message: "a file is required" }]);
       if (file.size === 0) throw problems.invalid([{ path: "file", message: "the file is empty" }]);
