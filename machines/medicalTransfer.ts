@@ -26,7 +26,8 @@
  */
 import { and, assertEvent, assign, setup } from "xstate";
 import { z } from "zod";
-import type { CaseMachineModule, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
+import type { CaseMachineModule, CaseTypeDefinition, EventSpec, Flow, OverallDeadline, StateMeta } from "./types.ts";
+import { type CaseEventOf, type CaseInput } from "./runtime.ts";
 import {
   applicant,
   channel,
@@ -36,11 +37,9 @@ import {
   reason,
   refusalPayload,
   type Applicant,
-  type CaseEventOf,
-  type CaseInput,
   type Channel,
   type RefusalReasonCode,
-} from "./runtime.ts";
+} from "./vocabulary.ts";
 
 const VERSION = 1;
 
@@ -273,9 +272,6 @@ export const medicalTransferMachine = setup({
 export const medicalTransfer: CaseMachineModule = {
   type: "medicalTransfer",
   version: VERSION,
-  label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" },
-  caseNumberPrefix: "MT",
-  singleAgency: false,
   machine: medicalTransferMachine,
   events,
   states,
@@ -322,7 +318,7 @@ export const medicalTransfer: CaseMachineModule = {
 
 const VERSION_2 = 2;
 
-export type MedicalTransferFlow = "paper" | "online";
+export type MedicalTransferFlow = Flow;
 
 /** One REISSUE_CERTIFICATE with corrected figures: each corrected figure before (`from`) and after (`to`). */
 export interface CertificateCorrection {
@@ -636,3 +632,43 @@ export function medicalTransferFlow(version: number, context: Record<string, unk
   if (version < VERSION_2) return "paper";
   return context.flow === "paper" || context.flow === "online" ? context.flow : null;
 }
+
+/** The same from the types of the events recorded (the status lookup reads events, not facts). */
+function flowOfEvents(version: number, eventTypes: readonly string[]): MedicalTransferFlow | null {
+  if (version < VERSION_2) return "paper";
+  if (eventTypes.includes("APPLY_ONLINE")) return "online";
+  return eventTypes.includes("ISSUE_CERTIFICATE") ? "paper" : null;
+}
+
+// ===========================================================================
+
+/** The case type (docs/case-types.md): its versions and everything the service does for it. */
+export const medicalTransferType = {
+  type: "medicalTransfer",
+  label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" },
+  noun: "medical transfer",
+  caseNumberPrefix: "MT",
+  singleAgency: false,
+  versions: [medicalTransfer, medicalTransferV2],
+  insurance: { fixed: "medical" },
+  enrolment: "transfer",
+  requiredDocuments: {
+    // the application at the transfer-in agency: ID, application form and the certificate
+    FILE_APPLICATION: ["applicationForm", "idCard"],
+    ACCEPT: ["applicationForm", "idCard"],
+  },
+  documents: {
+    FILE_APPLICATION: "receipt",
+    // an application filed online is acknowledged like one filed at a window
+    APPLY_ONLINE: "receipt",
+    ISSUE_CERTIFICATE: "insuranceCertificate",
+    REISSUE_CERTIFICATE: "insuranceCertificate",
+    // the online flow: the electronic record form in place of the certificate
+    ISSUE_RECORD_FORM: "recordForm",
+    REFUSE: "refusalNotice",
+  },
+  view: {
+    detail: (version, facts) => ({ flow: medicalTransferFlow(version, facts) }),
+    status: (version, _state, eventTypes) => ({ flow: flowOfEvents(version, eventTypes) }),
+  },
+} satisfies CaseTypeDefinition<keyof typeof eventsV2>;

@@ -28,7 +28,8 @@
  */
 import { and, assertEvent, assign, setup } from "xstate";
 import { z } from "zod";
-import type { CaseMachineModule, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
+import type { CaseMachineModule, CaseTypeDefinition, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
+import { type CaseEventOf, type CaseInput } from "./runtime.ts";
 import {
   applicant,
   channel,
@@ -38,11 +39,9 @@ import {
   reason,
   refusalPayload,
   type Applicant,
-  type CaseEventOf,
-  type CaseInput,
   type Channel,
   type RefusalReasonCode,
-} from "./runtime.ts";
+} from "./vocabulary.ts";
 
 const VERSION = 1;
 
@@ -286,9 +285,6 @@ export const pensionTransferMachine = setup({
 export const pensionTransfer: CaseMachineModule = {
   type: "pensionTransfer",
   version: VERSION,
-  label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
-  caseNumberPrefix: "PT",
-  singleAgency: false,
   machine: pensionTransferMachine,
   events,
   states,
@@ -567,9 +563,6 @@ export const pensionTransferMachineV2 = setup({
 export const pensionTransferV2: CaseMachineModule = {
   type: "pensionTransfer",
   version: VERSION_2,
-  label: pensionTransfer.label,
-  caseNumberPrefix: "PT",
-  singleAgency: false,
   machine: pensionTransferMachineV2,
   events: eventsV2,
   states,
@@ -581,3 +574,29 @@ export const pensionTransferV2: CaseMachineModule = {
       "the arrears must be settled first (ARREARS_PAID), personalAccountFen must equal the certified personal account and pooledFundFen the computed pooled share (12 % of contributionWagesSince1998Fen, half up)",
   },
 };
+
+// ===========================================================================
+
+/** The case type (docs/case-types.md): its versions and everything the service does for it. */
+export const pensionTransferType = {
+  type: "pensionTransfer",
+  label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
+  noun: "pension transfer",
+  caseNumberPrefix: "PT",
+  singleAgency: false,
+  versions: [pensionTransfer, pensionTransferV2],
+  insurance: { fixed: "pension" },
+  enrolment: "transfer",
+  requiredDocuments: {
+    // the new employer registers the person first (增员表) and applies in writing
+    FILE_APPLICATION: ["applicationForm", "idCard", "employerForm"],
+    ACCEPT: ["applicationForm", "idCard"],
+  },
+  documents: {
+    FILE_APPLICATION: "receipt",
+    ISSUE_CERTIFICATE: "contributionCertificate",
+    REISSUE_CERTIFICATE: "contributionCertificate",
+    ACCEPT: "acceptanceLetter",
+    REFUSE: "refusalNotice",
+  },
+} satisfies CaseTypeDefinition<keyof typeof eventsV2>;

@@ -21,35 +21,30 @@
  */
 import { assertEvent, assign, setup } from "xstate";
 import { z } from "zod";
-import type { CaseMachineModule, EventSpec, StateMeta } from "./types.ts";
-import { fen, noPayload, reason, type CaseEventOf, type CaseInput } from "./runtime.ts";
+import type {
+  AssessmentView,
+  CaseMachineModule,
+  CaseTypeDefinition,
+  EventSpec,
+  PaymentDue,
+  StateMeta,
+} from "./types.ts";
+import { type CaseEventOf, type CaseInput } from "./runtime.ts";
+import {
+  fen,
+  noPayload,
+  reason,
+  addCalendarMonths,
+  assessArrearsRequestSchema,
+  assessmentSchema,
+  dateSchema,
+  type ArrearsAssessment,
+} from "./vocabulary.ts";
 
 const VERSION = 1;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/**
- * "YYYY-MM-DD" + n calendar months, day clamped to the target month's end. Pure string
- * arithmetic (no Date: its result depends on the process time zone). Null if malformed.
- */
-export function addCalendarMonths(date: string, months: number): string | null {
-  const m = DATE.exec(date);
-  if (!m) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  const index = year * 12 + (month - 1) + months;
-  const y = Math.floor(index / 12);
-  const mo = index - y * 12 + 1;
-  const d = Math.min(day, daysInMonth(y, mo));
-  return `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-}
-
-/** Case facts. Amounts in fen; null until assessed / paid. */
 export interface RenewalContext {
   /** case opened = cover lapsed */
   openedOn: string;
@@ -242,9 +237,6 @@ export const renewalMachine = setup({
 export const renewal: CaseMachineModule = {
   type: "renewal",
   version: VERSION,
-  label: { zh: "断缴后续保", en: "Renewal after a lapse" },
-  caseNumberPrefix: "RN",
-  singleAgency: true,
   machine: renewalMachine,
   events,
   states,
@@ -270,8 +262,6 @@ export const renewal: CaseMachineModule = {
 
 const VERSION_2 = 2;
 const MONTH = /^(\d{4})-(\d{2})$/;
-const monthSchema = () => z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
-const dateSchema = () => z.string().regex(DATE, "must be a date as YYYY-MM-DD");
 
 /** "YYYY-MM" → months since year 0, or null if malformed. */
 function monthNumber(month: string): number | null {
@@ -280,56 +270,8 @@ function monthNumber(month: string): number | null {
   return Number(m[1]) * 12 + Number(m[2]) - 1;
 }
 
-export const assessmentLineSchema = z
-  .object({
-    month: monthSchema(),
-    baseFen: fen(),
-    contributionFen: fen(),
-    daysLate: z.number().int().nonnegative().max(100_000),
-    lateFeeFen: fen(),
-  })
-  .strict();
-
-/** The assessment as the service computed it (src/engine/renewalAssessment.ts). */
-export const assessmentSchema = z
-  .object({
-    monthsMissed: z.number().int().min(1).max(600),
-    principalFen: fen(),
-    lateFeeFen: fen(),
-    totalFen: fen(),
-    backPayable: z.boolean(),
-    waitingPeriodMonths: z.number().int().min(0).max(12),
-    /** null when no waiting period applies */
-    waitingPeriodEndsOn: dateSchema().nullable(),
-    /** the total is due on this date (the late fee was computed up to it) */
-    payBy: dateSchema(),
-    lines: z.array(assessmentLineSchema).max(600),
-    policy: z.object({ region: z.string().max(6), effectiveFrom: dateSchema() }).strict(),
-    continuity: z
-      .object({
-        /** a back-paid gap keeps the record continuous; one that cannot be back-paid starts it again */
-        continuous: z.boolean(),
-        /** continuous months after restoration; null when the months before the lapse are not known */
-        continuousMonths: z.number().int().min(0).max(1200).nullable(),
-        /** the policy's reimbursement ratio for those months; null when it lists none or months unknown */
-        reimbursementRatioPercent: z.number().int().min(0).max(100).nullable(),
-      })
-      .strict(),
-  })
-  .strict();
-export type RenewalAssessment = z.infer<typeof assessmentSchema>;
-
-/** What the clerk gives (the API's request for ASSESS_ARREARS from version 2 on). */
-export const assessArrearsRequestSchema = z
-  .object({
-    firstMissedMonth: monthSchema(),
-    lastMissedMonth: monthSchema(),
-    payer: z.enum(["employer", "flexible"]),
-    paysOn: dateSchema().optional(),
-    declaredBaseFen: fen().optional(),
-    continuousMonthsBefore: z.number().int().min(0).max(1200).optional(),
-  })
-  .strict();
+/** The assessment as the service computed it (machines/vocabulary.ts). */
+export type RenewalAssessment = ArrearsAssessment;
 
 export interface RenewalContextV2 {
   openedOn: string;
@@ -494,13 +436,11 @@ export const renewalMachineV2 = setup({
 export const renewalV2: CaseMachineModule = {
   type: "renewal",
   version: VERSION_2,
-  label: renewal.label,
-  caseNumberPrefix: "RN",
-  singleAgency: true,
   machine: renewalMachineV2,
   events: eventsV2,
   states: statesV2,
   steps,
+  computed: { ASSESS_ARREARS: { request: assessArrearsRequestSchema, computedBy: "arrearsAssessment" } },
   refusals: {
     CONTINUE_BY_EMPLOYER: "continuation by a new employer must come within 3 months of the lapse",
     ASSESS_ARREARS: "the assessment must add up (months, lines, sums) and no month may lie before the lapse",
@@ -509,3 +449,69 @@ export const renewalV2: CaseMachineModule = {
     RESTORE: "cover is restored without payment only when the assessment has nothing to pay (not back-payable)",
   },
 };
+
+// ===========================================================================
+// The renewal as a case type: what the service does for it that it does for no other.
+
+/**
+ * The assessment as the answers show it. Version 2 cases carry the service's full assessment
+ * (recorded in the log); a version 1 case shows what the clerk recorded then: the amounts and
+ * backPayable, no lines, no policy, no waiting period end (v1 did not know them). Null before one.
+ */
+export function assessmentOf(facts: Record<string, unknown>): AssessmentView | null {
+  const a = facts.assessment as AssessmentView | null | undefined;
+  if (a !== undefined) return a ?? null;
+  const { monthsMissed, principalFen, lateFeeFen, backPayable } = facts as Record<string, number | boolean | null>;
+  if (typeof monthsMissed !== "number" || typeof principalFen !== "number" || typeof lateFeeFen !== "number")
+    return null;
+  return {
+    monthsMissed,
+    principalFen,
+    lateFeeFen,
+    totalFen: principalFen + lateFeeFen,
+    backPayable: backPayable === true,
+    waitingPeriodMonths: null,
+    waitingPeriodEndsOn: null,
+    payBy: null,
+    policy: null,
+  };
+}
+
+/** What the insured person is shown of an assessment while it is to be paid. */
+function paymentDueOf(facts: Record<string, unknown>): PaymentDue | undefined {
+  const a = assessmentOf(facts);
+  if (!a) return undefined;
+  return {
+    totalFen: a.totalFen,
+    payBy: a.payBy,
+    backPayable: a.backPayable,
+    waitingPeriodEndsOn: a.waitingPeriodEndsOn,
+  };
+}
+
+/** The case type (docs/case-types.md): its versions and everything the service does for it. */
+export const renewalType = {
+  type: "renewal",
+  label: { zh: "断缴后续保", en: "Renewal after a lapse" },
+  noun: "renewal",
+  caseNumberPrefix: "RN",
+  singleAgency: true,
+  versions: [renewal, renewalV2],
+  // a renewal says which insurance lapsed
+  insurance: { chosen: { default: "medical" } },
+  enrolment: "renewal",
+  requiredDocuments: {
+    // a cancelled record: the person re-applies with ID and household register
+    REAPPLY: ["idCard", "householdRegister"],
+  },
+  documents: { ASSESS_ARREARS: "assessmentNotice" },
+  view: {
+    detail: (_version, facts) => ({ assessment: assessmentOf(facts) }),
+    // a renewal awaiting payment shows the total due
+    status: (_version, state, _eventTypes, facts) => {
+      const paymentDue = state === "arrearsAssessed" && facts ? paymentDueOf(facts) : undefined;
+      return paymentDue ? { paymentDue } : {};
+    },
+    statusReadsFacts: ["arrearsAssessed"],
+  },
+} satisfies CaseTypeDefinition<keyof typeof eventsV2>;

@@ -1,63 +1,10 @@
 // Pure helpers around the case machines: start, restore, step, inspect, describe.
 // Nothing here does I/O or reads a clock; the engine persists what these return.
-//
-// The shared payload vocabulary (fen amounts, reasons, channel, applicant) lives here
-// too, so that each machine file can stay dependency-free apart from
-// xstate, zod, ./types and this module.
+// The payload vocabulary the machines share (fen amounts, reasons, channel, applicant) is in
+// ./vocabulary.ts.
 import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from "xstate";
 import { z } from "zod";
 import type { CaseMachineModule, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
-
-// ---------------------------------------------------------------------------
-// Shared payload vocabulary
-
-/** Money in integer fen (分); never floating point, never negative. */
-export const fen = () => z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-/** A free-text reason (refusal, withdrawal), trimmed, 1..500 characters. */
-export const reason = () => z.string().trim().min(1).max(500);
-/** Online = national medical insurance service platform; offline = a service window. */
-export const channel = () => z.enum(["online", "offline"]);
-/** Employees usually apply through their employer; flexible employees and residents apply themselves. */
-export const applicant = () => z.enum(["employer", "individual"]);
-/** Contribution months on a certificate: up to 100 years is more than anyone has. */
-export const contributionMonths = () => z.number().int().nonnegative().max(1200);
-/** A payload with no fields; `.strict()` so that a typo is an error, not silently ignored. */
-export const noPayload = () => z.object({}).strict();
-
-/**
- * Why an application is refused (不予受理的原因), the same list for every transfer type from their
- * second versions on. `other` needs the free-text `reason`; with any other code it is optional.
- * The labels are shown to the insured person (status page, refusal notice) and to staff.
- */
-export const REFUSAL_REASONS = {
-  notEnrolledAtNewPlace: { zh: "未在转入地参保", en: "Not enrolled at the new place" },
-  coverNotSuspended: { zh: "转出地参保关系未中止", en: "Cover at the old place not suspended" },
-  documentsIncomplete: { zh: "材料不齐全", en: "Documents incomplete" },
-  detailsDoNotMatch: { zh: "信息不一致", en: "Details do not match" },
-  other: { zh: "其他原因", en: "Other" },
-} as const satisfies Record<string, { zh: string; en: string }>;
-export type RefusalReasonCode = keyof typeof REFUSAL_REASONS;
-export const refusalReasonCodes = Object.keys(REFUSAL_REASONS) as [RefusalReasonCode, ...RefusalReasonCode[]];
-
-/**
- * The REFUSE payload from the second versions on: a `reasonCode` from REFUSAL_REASONS and the
- * free-text `reason`. The reason alone is still accepted (it then means `other`); `other` needs it.
- */
-export const refusalPayload = () =>
-  z
-    .object({ reasonCode: z.enum(refusalReasonCodes).optional(), reason: reason().optional() })
-    .strict()
-    .refine((p) => p.reasonCode !== undefined || p.reason !== undefined, {
-      message: "reasonCode or reason is required",
-      path: ["reasonCode"],
-    })
-    .refine((p) => p.reasonCode !== "other" || p.reason !== undefined, {
-      message: "reason is required with reasonCode other",
-      path: ["reason"],
-    });
-
-export type Channel = z.infer<ReturnType<typeof channel>>;
-export type Applicant = z.infer<ReturnType<typeof applicant>>;
 
 /** `input` of every case machine. `openedOn` is a China date, "YYYY-MM-DD". */
 export interface CaseInput {

@@ -8,7 +8,7 @@ import express from "express";
 import { openDatabase } from "../../src/db/client.ts";
 import { WorkingCalendar } from "../../src/calendar/index.ts";
 import { defaultCatalog } from "../../src/engine/machineCatalog.ts";
-import { statusView } from "../../src/engine/views.ts";
+import { statusView } from "../../src/api/caseViews.ts";
 import { createLogger } from "../../src/log.ts";
 import { loadDataKey } from "../../src/privacy/dataKey.ts";
 import { attachDataKey } from "../../src/privacy/atRest.ts";

@@ -11,7 +11,7 @@ import { Problem, problems } from "../problems.ts";
 import { findIdempotent, type IdempotentWrite } from "../engine/idempotency.ts";
 import type { CaseWithAgencies } from "../engine/types.ts";
 import { loadCase } from "../engine/readCase.ts";
-import { insuredView } from "../engine/views.ts";
+import { insuredView } from "./caseViews.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 
 type IdemFactory = (r: { status: number; view: (c: CaseWithAgencies) => unknown }) => IdempotentWrite;

@@ -14,7 +14,7 @@ export type Access = "public" | "user" | "staff" | "client" | "userOrClient" | "
 
 /**
  * A success answer as documented: its JSON body's zod schema (the schema the answer is built to,
- * see src/engine/views.ts and src/api/schemas.ts), other media types through `content`, or no body.
+ * see src/api/caseViewSchemas.ts and src/api/schemas.ts), other media types through `content`, or no body.
  */
 export type Answer = {
   description: string;

@@ -1,8 +1,9 @@
 // Schemas of the API's success answers, registered as named components of the OpenAPI document.
-// The case views' schemas live beside the views (src/engine/views.ts); the answers built in the
+// The case views' schemas are in ./caseViewSchemas.ts, beside the views; the answers built in the
 // route modules are typed with these (z.output<...>), so what a handler builds and what the
 // document says cannot drift apart. test/support/openapi-check.ts checks real answers against them.
 import { z } from "zod";
+import { allLimitSpecs } from "../engine/agencyLimits.ts";
 import {
   caseEventSchema,
   caseSummarySchema,
@@ -10,9 +11,9 @@ import {
   chinaDateSchema,
   labelSchema,
   sideSchema,
-} from "../engine/views.ts";
+} from "./caseViewSchemas.ts";
 
-export { caseViewSchema, caseSummarySchema, caseEventSchema, caseStatusSchema } from "../engine/views.ts";
+export { caseViewSchema, caseSummarySchema, caseEventSchema, caseStatusSchema } from "./caseViewSchemas.ts";
 
 const timestamp = z.iso.datetime().meta({ description: "UTC timestamp (ISO 8601)" });
 const role = z.enum(["staff", "admin"]);
@@ -62,7 +63,7 @@ export const machineListSchema = z
   .meta({ id: "MachineList", description: "Case types and the version new cases get" });
 
 const limitSpec = z.object({
-  key: z.string().meta({ description: "the agencies' limit setting, e.g. medicalTransfer.transferOut" }),
+  key: z.string().meta({ description: `the agencies' limit setting, e.g. ${allLimitSpecs()[0]!.key}` }),
   nationalMaxDays: z.number().int().meta({ description: "national ceiling in working days" }),
   agency: z.enum(["transferOut", "transferIn"]).meta({ description: "whose agency's setting applies" }),
   agencyOnly: z.boolean().optional().meta({

@@ -1,14 +1,9 @@
-// Which documents a case has: computed from its event log with the tables of ./kinds.ts. Pure:
-// the same events give the same list, on any node, at any time.
+// Which documents a case has: computed from its event log, with the documents its case type
+// declares for its events (machines/<type>.ts) and the table of kinds (./kinds.ts). Pure: the same
+// events give the same list, on any node, at any time.
+import { definitionOf, type CaseType } from "../../machines/index.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
-import {
-  documentForEvent,
-  documentKinds,
-  endsCase,
-  type DocumentCase,
-  type DocumentEvent,
-  type DocumentKind,
-} from "./kinds.ts";
+import { documentKinds, endsCase, type DocumentCase, type DocumentEvent, type DocumentKind } from "./kinds.ts";
 
 export interface DerivedDocument {
   kind: DocumentKind;
@@ -22,10 +17,10 @@ export interface DerivedDocument {
 
 /** The documents of a case, oldest first. `mod` is the case's own machine version. */
 export function deriveDocuments(mod: CaseMachineModule, c: DocumentCase, events: DocumentEvent[]): DerivedDocument[] {
+  const byEvent: Partial<Record<string, DocumentKind>> = definitionOf(c.type as CaseType).documents;
   const docs: DerivedDocument[] = [];
   for (const e of events) {
-    const rule = Object.hasOwn(documentForEvent, e.type) ? documentForEvent[e.type] : undefined;
-    const kind = rule?.(e, c) ?? null;
+    const kind = Object.hasOwn(byEvent, e.type) ? byEvent[e.type] : undefined;
     if (kind) docs.push({ kind, seq: e.seq, issuedOn: e.occurredOn, supersededBy: null });
     if (mod.states[e.toState]?.outcome !== undefined && e.type !== "CASE_OPENED")
       docs.push({ kind: endsCase, seq: e.seq, issuedOn: e.occurredOn, supersededBy: null });

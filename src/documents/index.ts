@@ -6,6 +6,7 @@ import { directSqlOf } from "../db/client.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { CaseWithAgencies } from "../engine/types.ts";
 import { moduleOf } from "../engine/machineCatalog.ts";
+import { caseTypeInfo, type CaseType } from "../../machines/index.ts";
 import { storeFor } from "../engine/store.ts";
 import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
@@ -28,12 +29,13 @@ export interface CaseDocuments {
 
 function documentCase(ctx: EngineContext, c: CaseWithAgencies): DocumentCase {
   const key = dataKeyOf(ctx.db);
-  const mod = moduleOf(ctx, c);
+  // the case's own machine version must be installed (else 500 machine-version-missing)
+  const { type } = moduleOf(ctx, c);
   return {
     id: c.id,
     caseNumber: c.caseNumber,
     type: c.type,
-    typeLabel: mod.label,
+    typeLabel: caseTypeInfo(type as CaseType).label,
     fromAgency: { name: c.fromAgency.name, region: c.fromAgency.region },
     toAgency: { name: c.toAgency.name, region: c.toAgency.region },
     insured: {

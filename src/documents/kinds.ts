@@ -1,10 +1,11 @@
 // The documents a case produces (受理回执, 参保凭证, 同意接收函, 不予受理告知书, 补缴核定通知, 办结通知):
-// ONE table of document kinds, and one table from event types to the kind an event produces.
-// Both are data: a new machine event that produces paper is one line in `documentForEvent`, a new
-// kind of paper one entry in `documentKinds` (docs/documents.md). Everything a document says is
-// computed from the case's events, so the same document can always be produced again.
+// ONE table of document kinds, what each says and who issues it. Which event produces which kind
+// is declared by each case type (`documents` in machines/<type>.ts); the names of the kinds are the
+// vocabulary's list (machines/vocabulary.ts DOCUMENT_KINDS), so a kind without a body here does not
+// compile (docs/documents.md). Everything a document says is computed from the case's events, so
+// the same document can always be produced again.
 import type { Label } from "../../machines/types.ts";
-import { REFUSAL_REASONS } from "../../machines/runtime.ts";
+import { DOCUMENT_KINDS, REFUSAL_REASONS, type DocumentKind } from "../../machines/vocabulary.ts";
 import { formatFenZh } from "../domain/money.ts";
 
 /** What a document needs of its case (the insured person's data already decrypted). */
@@ -103,7 +104,7 @@ function reissueBlocks(input: BodyInput): DocumentBlock[] {
   ];
 }
 
-/** What to do after a refusal, by reason code (REFUSAL_REASONS in machines/runtime.ts). */
+/** What to do after a refusal, by reason code (REFUSAL_REASONS in machines/vocabulary.ts). */
 const refusalNextSteps: Record<string, string> = {
   notEnrolledAtNewPlace: "请先在转入地办理参保登记（用人单位为职工办理增员），再凭本业务编号重新提出申请。",
   coverNotSuspended: "请先到转出地经办机构办理中止参保手续，再重新提出申请。",
@@ -219,7 +220,7 @@ export const documentKinds = {
     body: (input) => {
       const p = input.event.payload;
       const blocks: DocumentBlock[] = [field("核定日期", chinaDateText(input.event.occurredOn))];
-      // version 2 records the request with the computed `assessment` (src/engine/renewalAssessment.ts)
+      // version 2 records the request with the computed `assessment` (src/engine/arrearsAssessment.ts)
       const a =
         typeof p.assessment === "object" && p.assessment !== null ? (p.assessment as Record<string, unknown>) : null;
       const lines = a && Array.isArray(a.lines) ? (a.lines as Record<string, unknown>[]) : null;
@@ -280,35 +281,15 @@ export const documentKinds = {
       return blocks;
     },
   },
-} as const satisfies Record<string, DocumentKindSpec>;
+} as const satisfies Record<DocumentKind, DocumentKindSpec>;
 
-export type DocumentKind = keyof typeof documentKinds;
-export const documentKindNames = Object.keys(documentKinds) as [DocumentKind, ...DocumentKind[]];
+export type { DocumentKind };
+/** Every kind, in the vocabulary's order. */
+export const documentKindNames = DOCUMENT_KINDS;
 
 export function isDocumentKind(s: unknown): s is DocumentKind {
   return typeof s === "string" && Object.hasOwn(documentKinds, s);
 }
-
-const certificateKind = (c: Pick<DocumentCase, "type">): DocumentKind =>
-  c.type === "pensionTransfer" ? "contributionCertificate" : "insuranceCertificate";
-
-/**
- * Which document an event produces, by event type (any machine, any version). A new event that
- * produces paper is one line here; an event not listed produces none. Completion notices come from
- * the state an event ends the case in (`endsCase`), not from the event type.
- */
-export const documentForEvent: Record<string, (e: DocumentEvent, c: DocumentCase) => DocumentKind | null> = {
-  FILE_APPLICATION: () => "receipt",
-  // an application filed online (medicalTransfer v2) is acknowledged like one filed at a window
-  APPLY_ONLINE: () => "receipt",
-  ISSUE_CERTIFICATE: (_e, c) => certificateKind(c),
-  REISSUE_CERTIFICATE: (_e, c) => certificateKind(c),
-  // the online flow (medicalTransfer v2): the electronic record form in place of the certificate
-  ISSUE_RECORD_FORM: () => "recordForm",
-  ACCEPT: (_e, c) => (c.type === "pensionTransfer" ? "acceptanceLetter" : null),
-  REFUSE: () => "refusalNotice",
-  ASSESS_ARREARS: () => "assessmentNotice",
-};
 
 /** The kind produced when an event ends a case (its target state is final). */
 export const endsCase: DocumentKind = "completionNotice";

@@ -1,7 +1,4 @@
-// The insurance a case is about and the scheme the person is insured under (docs/parties.md):
-// one list each, for the API's enums, the engine's rules and the batch filing's columns.
-export const INSURANCES = ["medical", "pension"] as const;
-export type Insurance = (typeof INSURANCES)[number];
-/** 职工医保 / 灵活就业 / 城乡居民医保 */
-export const SCHEMES = ["employee", "flexible", "resident"] as const;
-export type Scheme = (typeof SCHEMES)[number];
+// The insurance a case is about and the scheme the person is insured under (docs/parties.md): one
+// list each, in machines/vocabulary.ts (the case types name their insurance from it), for the API's
+// enums, the engine's rules and the batch filing's columns.
+export { INSURANCES, SCHEMES, type Insurance, type Scheme } from "../../machines/vocabulary.ts";

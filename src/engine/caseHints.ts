@@ -1,7 +1,7 @@
 // What the console shows beside a case, decided here so that the pages compute nothing about
 // deadlines or rules themselves: working days left (for the step and for the whole case), whether
 // a queue row is due soon (the queue's own rule), and the events the machine refuses right now.
-import { z } from "zod";
+// Their schemas are the API's (src/api/caseViewSchemas.ts).
 import { canTake, restore } from "../../machines/runtime.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor } from "./access.ts";
@@ -23,17 +23,6 @@ function daysTo(ctx: EngineContext, today: string, target: string | null): numbe
 
 // ---------------------------------------------------------------------------- queue rows
 
-export const queueHintsShape = {
-  workingDaysLeft: z.number().int().nullable().meta({
-    description:
-      "working days from today to the step's due date (the overall one when the step has none); negative when overdue; null when final or undated",
-  }),
-  dueSoon: z.boolean().meta({
-    description:
-      "the step is due within DUE_SOON_WORKING_DAYS working days and nothing is overdue (as dueSoon=true lists)",
-  }),
-};
-
 /** The queue's hints for one row; `dueSoonCutoff` is today plus DUE_SOON_WORKING_DAYS working days. */
 export function queueHints(ctx: EngineContext, c: Dates, today: string, dueSoonCutoff: string) {
   const next = nextDueOn(c, c.final);
@@ -49,26 +38,6 @@ export function queueHints(ctx: EngineContext, c: Dates, today: string, dueSoonC
 }
 
 // ---------------------------------------------------------------------------- the case page
-
-export const detailHintsShape = {
-  stepWorkingDaysLeft: z.number().int().nullable().meta({
-    description: "working days from today to the current step's due date (negative when overdue)",
-  }),
-  overallWorkingDaysLeft: z.number().int().nullable().meta({
-    description: "working days from today to the whole case's due date, while an overall limit runs",
-  }),
-  blockedEvents: z
-    .array(
-      z.object({
-        type: z.string(),
-        reason: z.string().meta({ description: "the machine's rule (refusals), in English; pages translate by type" }),
-      }),
-    )
-    .meta({
-      description:
-        "events of allowedEvents that the machine's rules refuse now, whatever is entered (e.g. ACCEPT with unpaid arrears)",
-    }),
-};
 
 /**
  * Events the actor could record in this state that the machine refuses now: asked of the machine

@@ -4,7 +4,7 @@
 // record written in the case's own transaction), so the same row uploaded again opens nothing.
 // Nothing personal is stored or logged: rows are named by their number.
 import { createHash, randomUUID } from "node:crypto";
-import { caseTypes, latestMachine, type CaseType } from "../../machines/index.ts";
+import { caseTypeInfo, caseTypes, type CaseType } from "../../machines/index.ts";
 import { CalendarError } from "../calendar/index.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { importRowSchema, type ImportFormat, type ImportRow, type RawRow } from "../domain/importFile.ts";
@@ -48,11 +48,11 @@ interface Checked {
   errors?: FieldError[];
 }
 
-/** The case type a cell names: its key (medicalTransfer) or its label in either language. */
+/** The case type a cell names: its key (its name in the registry) or its label in either language. */
 function caseTypeOf(cell: string): CaseType | undefined {
   const s = cell.trim().toLowerCase();
   return caseTypes.find((t) => {
-    const { label } = latestMachine(t);
+    const { label } = caseTypeInfo(t);
     return t.toLowerCase() === s || label.zh === cell.trim() || label.en.toLowerCase() === s;
   });
 }
@@ -154,10 +154,10 @@ export async function dryRunRows(ctx: EngineContext, actor: Actor, checked: Chec
     if (!from) errors.push({ path: "fromAgency", message: `no agency with code ${c.input.fromAgency}` });
     if (!to) errors.push({ path: "toAgency", message: `no agency with code ${c.input.toAgency}` });
     if (from && to) {
-      const mod = latestMachine(c.input.type);
-      if (!mod.singleAgency && from.id === to.id)
+      const { singleAgency } = caseTypeInfo(c.input.type);
+      if (!singleAgency && from.id === to.id)
         errors.push({ path: "toAgency", message: "a transfer needs two different agencies" });
-      if (mod.singleAgency && from.id !== to.id)
+      if (singleAgency && from.id !== to.id)
         errors.push({ path: "toAgency", message: "this case type is handled by one agency" });
       if (actor.agencyId !== from.id && actor.agencyId !== to.id)
         errors.push({ path: "fromAgency", message: "staff open cases only for their own agency" });

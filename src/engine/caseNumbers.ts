@@ -1,8 +1,7 @@
-// Case numbers: the type's prefix (machine metadata), the year opened, 8 random characters,
+// Case numbers: the type's prefix (its declaration), the year opened, 8 random characters,
 // e.g. MT2026-7K3Q9X2P.
 import { randomInt } from "node:crypto";
-import type { CaseMachineModule } from "../../machines/types.ts";
-import { caseTypeInfo, caseTypes } from "../../machines/index.ts";
+import { caseTypeInfo, caseTypes, type CaseMachineModule, type CaseType } from "../../machines/index.ts";
 
 // Every type's prefix (two capital letters each, checked by the registry: nothing to escape).
 const caseNumberPattern = new RegExp(
@@ -15,8 +14,8 @@ export function isCaseNumber(s: string): boolean {
 }
 
 /** A new case number for a case of `mod`'s type opened on `openedOn` (it may collide, rarely). */
-export function randomCaseNumber(mod: Pick<CaseMachineModule, "caseNumberPrefix">, openedOn: string): string {
-  const prefix = mod.caseNumberPrefix;
+export function randomCaseNumber(mod: Pick<CaseMachineModule, "type">, openedOn: string): string {
+  const prefix = caseTypeInfo(mod.type as CaseType).caseNumberPrefix;
   // Crockford base32 without I, L, O, U: easy to read out over the phone.
   const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   let suffix = "";

@@ -2,42 +2,47 @@
 //
 // Most events are recorded as the clerk sent them (the machine's EventSpec.payload validates the
 // request and is what the log holds). Some facts are fixed by rules that need I/O (a regional
-// policy in the database): for those, the API accepts a smaller REQUEST schema, the service
-// computes the rest, and the machine receives and the log records request + result. The machine
-// stays pure, replays from the log alone, and checks that what it is given adds up.
-//
-// The hook is keyed by case type, machine version and event type, so that old versions (which
+// policy in the database): for those, a machine version declares the event in `computed` with a
+// smaller request schema and the name of the service's computation (machines/types.ts
+// ComputedPayloadSpec); the service computes the rest, and the machine receives and the log
+// records request + result. The machine stays pure, replays from the log alone, and checks that
+// what it is given adds up. The declaration is per machine version, so that old versions (which
 // recorded what the clerk typed) keep their payloads. The OpenAPI document shows `request` for the
-// latest version (src/api/openapi.ts); POST /api/cases/{id}/preview computes without recording.
+// latest version (src/api/openapi.ts).
 import type { z } from "zod";
 import type { CaseMachineModule } from "../../machines/types.ts";
-import { assessArrearsRequestSchema } from "../../machines/renewal.ts";
+import { assessArrearsRequestSchema, type ServiceComputation } from "../../machines/vocabulary.ts";
 import type { EngineContext } from "./context.ts";
-import { assessRenewal } from "./renewalAssessment.ts";
+import { assessArrears } from "./arrearsAssessment.ts";
 import type { CaseWithAgencies } from "./types.ts";
+
+type Computation = (
+  ctx: EngineContext,
+  c: CaseWithAgencies,
+  request: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
+/** The service's computations, one per name of the vocabulary (a missing one does not compile). */
+const computations: Record<ServiceComputation, { compute: Computation }> = {
+  arrearsAssessment: {
+    compute: async (ctx, c, request) => ({
+      ...(await assessArrears(ctx, c, assessArrearsRequestSchema.parse(request))),
+    }),
+  },
+};
 
 export interface ComputedPayload {
   /** what the API accepts for this event */
   request: z.ZodObject;
   /** the payload to record (validated afterwards with the machine's EventSpec.payload) */
-  compute(ctx: EngineContext, c: CaseWithAgencies, request: Record<string, unknown>): Promise<Record<string, unknown>>;
+  compute: Computation;
 }
 
-const computed: Record<string, ComputedPayload> = {
-  "renewal@2:ASSESS_ARREARS": {
-    request: assessArrearsRequestSchema,
-    compute: async (ctx, c, request) => ({
-      ...(await assessRenewal(ctx, c, assessArrearsRequestSchema.parse(request))),
-    }),
-  },
-};
-
-const keyOf = (type: string, version: number, event: string) => `${type}@${version}:${event}`;
-
 /** The hook for this event of this machine version, or undefined (the payload is recorded as sent). */
-export function computedPayloadFor(mod: Pick<CaseMachineModule, "type" | "version">, event: string) {
-  const key = keyOf(mod.type, mod.version, event);
-  return Object.hasOwn(computed, key) ? computed[key] : undefined;
+export function computedPayloadFor(mod: CaseMachineModule, event: string): ComputedPayload | undefined {
+  const spec = mod.computed && Object.hasOwn(mod.computed, event) ? mod.computed[event] : undefined;
+  if (!spec) return undefined;
+  return { request: spec.request, compute: computations[spec.computedBy].compute };
 }
 
 /** The schema the API validates an event's request with: the hook's request, or the machine's payload. */

@@ -1,7 +1,7 @@
 // Opening a case: the machine's initial state and first deadlines, recorded as the case's first
 // event (CASE_OPENED) in the transaction that creates it, with its outbox message.
 import { randomUUID } from "node:crypto";
-import type { CaseType } from "../../machines/index.ts";
+import { caseTypeInfo, type CaseType } from "../../machines/index.ts";
 import { initialSnapshot, persist } from "../../machines/runtime.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
@@ -65,7 +65,7 @@ export async function openCase(
   if (!to) missing.push({ path: "toAgency", message: `no agency with code ${toCode}` });
   if (missing.length) throw problems.invalid(missing);
   const mod = ctx.machines.latest(input.type);
-  if (!mod.singleAgency && from!.id === to!.id) {
+  if (!caseTypeInfo(input.type).singleAgency && from!.id === to!.id) {
     throw problems.invalid([{ path: "toAgency", message: "a transfer needs two different agencies" }]);
   }
   if (actor.agencyId !== from!.id && actor.agencyId !== to!.id) {

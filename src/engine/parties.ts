@@ -1,7 +1,7 @@
 // The parties of a case (docs/parties.md): the person, the employer, the scheme and the insurance.
 //
-// No double enrolment (重复参保): at most one open case per person and enrolment kind
-// ("transfer:medical", "transfer:pension", "renewal:medical", "renewal:pension"). The database
+// No double enrolment (重复参保): at most one open case per person and enrolment kind (the kind
+// each case type declares with its insurance, e.g. "transfer:medical"; ./enrolments.ts). The database
 // enforces it: the OpenEnrolment row (primary key (personKey, kind), personKey = the blind index of
 // the ID number) is inserted in the transaction that opens the case (claimEnrolment, from
 // openCase.ts) and deleted in the one that makes it final (releaseEnrolments, from the group
@@ -16,6 +16,7 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import { directSqlOf, type Db } from "../db/client.ts";
 import { kindOf } from "./enrolments.ts";
+import { definitionOf, type CaseType } from "../../machines/index.ts";
 import { Problem, problems } from "../problems.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { sidesOf } from "./access.ts";
@@ -23,29 +24,21 @@ import type { Actor, EngineContext } from "./context.ts";
 import { caseColumns, toCase, withAgencies } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
-export { releaseEnrolments } from "./enrolments.ts";
+export { enrolmentKind, releaseEnrolments } from "./enrolments.ts";
 
 import type { Insurance } from "../domain/schemes.ts";
 export { INSURANCES, SCHEMES, type Insurance, type Scheme } from "../domain/schemes.ts";
 
-/** The insurance a case of this type is about; a renewal says which (default medical). */
-export function insuranceFor(type: string, given: Insurance | undefined): Insurance {
-  if (type === "pensionTransfer") {
-    if (given && given !== "pension")
-      throw problems.invalid([{ path: "insurance", message: "a pension transfer is about pension insurance" }]);
-    return "pension";
-  }
-  if (type === "medicalTransfer") {
-    if (given && given !== "medical")
-      throw problems.invalid([{ path: "insurance", message: "a medical transfer is about medical insurance" }]);
-    return "medical";
-  }
-  return given ?? "medical";
-}
-
-/** The enrolment kind that may be open once per person. */
-export function enrolmentKind(type: string, insurance: string): string {
-  return `${type === "renewal" ? "renewal" : "transfer"}:${insurance}`;
+/**
+ * The insurance a case of this type is about, as its type declares: fixed by the type (another one
+ * given is a 422), or chosen when the case is opened (the type's default when none is given).
+ */
+export function insuranceFor(type: CaseType, given: Insurance | undefined): Insurance {
+  const { insurance, noun } = definitionOf(type);
+  if ("chosen" in insurance) return given ?? insurance.chosen.default;
+  if (given && given !== insurance.fixed)
+    throw problems.invalid([{ path: "insurance", message: `a ${noun} is about ${insurance.fixed} insurance` }]);
+  return insurance.fixed;
 }
 
 /** Inside the opening transaction: claims (person, kind) for the case; false when another open case holds it. */

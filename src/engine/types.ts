@@ -1,10 +1,13 @@
 // What the engine's parts share about a case: its row as read, and the types of the events the
 // engine itself records. No behaviour here, so every part of the engine (and the store beneath
 // it) can import it without importing each other.
-import type { Agency, Case } from "../generated/prisma/client.ts";
+import type { Agency, Case, CaseEvent } from "../generated/prisma/client.ts";
 
 /** A case row with both its agencies (one and the same for a case one agency handles). */
 export type CaseWithAgencies = Case & { fromAgency: Agency; toAgency: Agency };
+
+/** A row of a case's append-only event log. */
+export type CaseEventRow = CaseEvent;
 
 /** Event type of a case's first event: opening the case is recorded like every other change. */
 export const CASE_OPENED = "CASE_OPENED";

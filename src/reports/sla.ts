@@ -1,10 +1,9 @@
 // SLA report: how agencies keep their statutory step limits, computed from the event log.
 //
 // Definitions
-// - A *step* is a machine state with a deadline (StateMeta.deadline): medicalTransfer
-//   transferOut / transferIn; pensionTransfer applicationFiled (the review) / transferOut /
-//   transferIn. It belongs to the agency on its side: transferOut → the case's fromAgency,
-//   transferIn → the case's toAgency.
+// - A *step* is a machine state with a deadline (StateMeta.deadline, declared by each machine
+//   version: a transfer's review, transfer-out and transfer-in). It belongs to the agency on its
+//   side: transferOut → the case's fromAgency, transferIn → the case's toAgency.
 // - A *step instance* starts with the event that entered the state from another state (its
 //   occurredOn is the step's start, as for Case.stepStartedOn) and *completes* with the event
 //   that leaves it for another state, unless that event withdraws the case (a withdrawal is not
@@ -32,7 +31,7 @@ import type { CaseType } from "../../machines/index.ts";
 import { applicableLimit } from "../deadlines/index.ts";
 import { parseLimits } from "../engine/agencyLimits.ts";
 import { DEADLINE_MISSED } from "../engine/types.ts";
-import { REFUSAL_REASONS, type RefusalReasonCode } from "../../machines/runtime.ts";
+import { REFUSAL_REASONS, type RefusalReasonCode } from "../../machines/vocabulary.ts";
 import type { EngineContext } from "../engine/context.ts";
 
 export interface SlaRow {

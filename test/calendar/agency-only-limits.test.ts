@@ -24,9 +24,6 @@ const states: Record<string, StateMeta> = {
 const mod: CaseMachineModule = {
   type: "fake",
   version: 1,
-  label: label("fake"),
-  caseNumberPrefix: "FK",
-  singleAgency: false,
   machine: createMachine({
     id: "fake",
     initial: "certificateIssued",

@@ -62,9 +62,6 @@ const states: Record<string, StateMeta> = {
 const fakeModule: CaseMachineModule = {
   type: "medicalTransfer",
   version: 1,
-  label: label("fake transfer"),
-  caseNumberPrefix: "FT",
-  singleAgency: false,
   machine,
   events: {
     ACCEPT: event(["transferIn"]),

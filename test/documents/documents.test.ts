@@ -4,15 +4,10 @@ import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { medicalTransfer, pensionTransfer, renewal } from "../../machines/index.ts";
-import { REFUSAL_REASONS } from "../../machines/runtime.ts";
+import { REFUSAL_REASONS } from "../../machines/vocabulary.ts";
+import { caseTypes, definitionOf } from "../../machines/index.ts";
 import { deriveDocuments } from "../../src/documents/derive.ts";
-import {
-  documentForEvent,
-  documentKinds,
-  type DocumentCase,
-  type DocumentEvent,
-  type DocumentKind,
-} from "../../src/documents/kinds.ts";
+import { documentKinds, type DocumentCase, type DocumentEvent, type DocumentKind } from "../../src/documents/kinds.ts";
 import { normalizeCode } from "../../src/documents/index.ts";
 import { renderPdf } from "../../src/documents/pdf.ts";
 import { DataKey, DOCUMENT_CODE_ALPHABET } from "../../src/privacy/dataKey.ts";
@@ -107,8 +102,26 @@ describe("which documents events produce", () => {
     expect(deriveDocuments(renewal, theCase("renewal"), withdrawn).map((d) => d.kind)).toEqual(["completionNotice"]);
   });
 
-  it("is one table keyed by event type: an event nobody listed produces nothing", () => {
-    expect(Object.keys(documentForEvent).sort()).toEqual(
+  it("is declared by each case type, event by event: an event nobody listed produces nothing", () => {
+    expect(Object.fromEntries(caseTypes.map((t) => [t, definitionOf(t).documents]))).toEqual({
+      medicalTransfer: {
+        FILE_APPLICATION: "receipt",
+        APPLY_ONLINE: "receipt",
+        ISSUE_CERTIFICATE: "insuranceCertificate",
+        REISSUE_CERTIFICATE: "insuranceCertificate",
+        ISSUE_RECORD_FORM: "recordForm",
+        REFUSE: "refusalNotice",
+      },
+      pensionTransfer: {
+        FILE_APPLICATION: "receipt",
+        ISSUE_CERTIFICATE: "contributionCertificate",
+        REISSUE_CERTIFICATE: "contributionCertificate",
+        ACCEPT: "acceptanceLetter",
+        REFUSE: "refusalNotice",
+      },
+      renewal: { ASSESS_ARREARS: "assessmentNotice" },
+    });
+    expect([...new Set(caseTypes.flatMap((t) => Object.keys(definitionOf(t).documents)))].sort()).toEqual(
       [
         "ACCEPT",
         "APPLY_ONLINE",

@@ -1,11 +1,12 @@
 // Every named guard: one case where it refuses (event not taken, state and facts
-// unchanged, canTake false) and one where it lets the event through.
+// unchanged, canTake false) and one where it lets the event through (the cases are in each
+// type's tests, test/machines/types/<type>.ts); and the guards' finer points, type by type.
 import { describe, expect, it } from "vitest";
 import { transition } from "xstate";
 import type { CaseType } from "../../machines/index.ts";
 import { caseTypes, getMachine, machineRegistry } from "../../machines/index.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
-import { addCalendarMonths } from "../../machines/renewal.ts";
+import { addCalendarMonths } from "../../machines/vocabulary.ts";
 import {
   canTake,
   initialSnapshot,
@@ -15,24 +16,8 @@ import {
   type PersistedCaseSnapshot,
 } from "../../machines/runtime.ts";
 import { inputs, on } from "./samples.ts";
+import { typeTests } from "./typeTests.ts";
 import { inVersionsV2Test } from "./samples-v2.ts";
-
-interface GuardCase {
-  type: CaseType;
-  /** the machine version (default: 1) */
-  version?: number;
-  guard: string;
-  input?: { openedOn: string };
-  /** events that reach the state where the guard is evaluated */
-  before: CaseEvent[];
-  /** events the guard refuses there */
-  refused: CaseEvent[];
-  /** events that change the facts so that the guard passes (may be none) */
-  fix: CaseEvent[];
-  accepted: CaseEvent;
-  /** state after the accepted event */
-  to: string;
-}
 
 const ev = (type: string, fields: Record<string, unknown> = {}, occurredOn = on): CaseEvent => ({
   type,
@@ -41,209 +26,11 @@ const ev = (type: string, fields: Record<string, unknown> = {}, occurredOn = on)
 });
 const medCert = (arrearsFen: number) =>
   ev("ISSUE_CERTIFICATE", { contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen });
-const penCert = (arrearsFen: number) =>
-  ev("ISSUE_CERTIFICATE", { contributionMonths: 120, personalAccountFen: 4_567_800, arrearsFen });
 const file = ev("FILE_APPLICATION", { channel: "offline", applicant: "employer" });
 const assess = ev("ASSESS_ARREARS", { monthsMissed: 2, principalFen: 120_000, lateFeeFen: 600, backPayable: true });
 
-const cases: GuardCase[] = [
-  {
-    type: "medicalTransfer",
-    version: 1,
-    guard: "noArrears",
-    before: [medCert(5_000), file],
-    refused: [ev("ACCEPT")],
-    fix: [ev("ARREARS_PAID", { paidFen: 5_000 })],
-    accepted: ev("ACCEPT"),
-    to: "transferOut",
-  },
-  {
-    type: "medicalTransfer",
-    version: 1,
-    guard: "paysOutstandingArrears",
-    before: [medCert(5_000)],
-    refused: [ev("ARREARS_PAID", { paidFen: 4_999 }), ev("ARREARS_PAID", { paidFen: 5_001 })],
-    fix: [],
-    accepted: ev("ARREARS_PAID", { paidFen: 5_000 }),
-    to: "certificateIssued",
-  },
-  {
-    type: "medicalTransfer",
-    version: 1,
-    guard: "paysOutstandingArrears", // nothing outstanding: nothing to pay
-    before: [medCert(0), file],
-    refused: [ev("ARREARS_PAID", { paidFen: 0 })],
-    fix: [],
-    accepted: ev("ACCEPT"),
-    to: "transferOut",
-  },
-  {
-    type: "medicalTransfer",
-    version: 1,
-    guard: "transfersCertifiedBalance",
-    before: [medCert(0), file, ev("ACCEPT")],
-    refused: [ev("TRANSFER_OUT_DONE", { transferredFen: 123_455 }), ev("TRANSFER_OUT_DONE", { transferredFen: 0 })],
-    fix: [],
-    accepted: ev("TRANSFER_OUT_DONE", { transferredFen: 123_456 }),
-    to: "transferIn",
-  },
-  // --- medicalTransfer v2: the paper flow's guards, corrections and the online flow
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "noArrears",
-    before: [medCert(5_000), file],
-    refused: [ev("ACCEPT")],
-    fix: [ev("ARREARS_PAID", { paidFen: 5_000 })],
-    accepted: ev("ACCEPT"),
-    to: "transferOut",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "noArrears", // a correction that clears the arrears clears the way too
-    before: [medCert(5_000), file],
-    refused: [ev("ACCEPT")],
-    fix: [ev("REISSUE_CERTIFICATE", { arrearsFen: 0, reason: "欠费已结清，凭证有误" })],
-    accepted: ev("ACCEPT"),
-    to: "transferOut",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "paysOutstandingArrears", // the corrected arrears are what is owed
-    before: [medCert(5_000), ev("REISSUE_CERTIFICATE", { arrearsFen: 3_000, reason: "欠费金额更正" })],
-    refused: [ev("ARREARS_PAID", { paidFen: 5_000 })],
-    fix: [],
-    accepted: ev("ARREARS_PAID", { paidFen: 3_000 }),
-    to: "certificateIssued",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "transfersCertifiedBalance", // the latest certificate's balance, not the first
-    before: [
-      medCert(0),
-      file,
-      ev("REISSUE_CERTIFICATE", { accountBalanceFen: 100_000, reason: "余额更正" }),
-      ev("ACCEPT"),
-    ],
-    refused: [ev("TRANSFER_OUT_DONE", { transferredFen: 123_456 })],
-    fix: [],
-    accepted: ev("TRANSFER_OUT_DONE", { transferredFen: 100_000 }),
-    to: "transferIn",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "correctsCertificate",
-    before: [medCert(0)],
-    // a "correction" that changes nothing
-    refused: [
-      ev("REISSUE_CERTIFICATE", { accountBalanceFen: 123_456, reason: "无变化" }),
-      ev("REISSUE_CERTIFICATE", { contributionMonths: 36, arrearsFen: 0, reason: "无变化" }),
-    ],
-    fix: [],
-    accepted: ev("REISSUE_CERTIFICATE", { contributionMonths: 37, reason: "缴费月数漏记一个月" }),
-    to: "certificateIssued",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "correctsCertificate", // online: nothing to correct before the record form
-    before: [ev("APPLY_ONLINE", { applicant: "employer" }), ev("ACCEPT")],
-    refused: [ev("REISSUE_CERTIFICATE"), ev("REISSUE_CERTIFICATE", { accountBalanceFen: 1, reason: "更正" })],
-    fix: [ev("ISSUE_RECORD_FORM", { contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 0 })],
-    accepted: ev("REISSUE_CERTIFICATE", { accountBalanceFen: 1, reason: "更正" }),
-    to: "onlineTransferOut",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "noRecordFormYet",
-    before: [
-      ev("APPLY_ONLINE", { applicant: "individual" }),
-      ev("ACCEPT"),
-      ev("ISSUE_RECORD_FORM", { contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 0 }),
-    ],
-    refused: [ev("ISSUE_RECORD_FORM", { contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 0 })],
-    fix: [],
-    accepted: ev("TRANSFER_OUT_DONE", { transferredFen: 123_456 }),
-    to: "transferIn",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "transfersCertifiedBalance", // online: no record form yet, so no balance to move
-    before: [ev("APPLY_ONLINE", { applicant: "employer" }), ev("ACCEPT")],
-    refused: [ev("TRANSFER_OUT_DONE", { transferredFen: 0 }), ev("TRANSFER_OUT_DONE", { transferredFen: 123_456 })],
-    fix: [ev("ISSUE_RECORD_FORM", { contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 0 })],
-    accepted: ev("TRANSFER_OUT_DONE", { transferredFen: 123_456 }),
-    to: "transferIn",
-  },
-  {
-    type: "medicalTransfer",
-    version: 2,
-    guard: "noArrears", // online: the record form's arrears are settled before the transfer-out
-    before: [
-      ev("APPLY_ONLINE", { applicant: "employer" }),
-      ev("ACCEPT"),
-      ev("ISSUE_RECORD_FORM", { contributionMonths: 36, accountBalanceFen: 123_456, arrearsFen: 800 }),
-    ],
-    refused: [ev("TRANSFER_OUT_DONE", { transferredFen: 123_456 })],
-    fix: [ev("ARREARS_PAID", { paidFen: 800 })],
-    accepted: ev("TRANSFER_OUT_DONE", { transferredFen: 123_456 }),
-    to: "transferIn",
-  },
-  {
-    type: "pensionTransfer",
-    guard: "paysOutstandingArrears",
-    // arrears do not block acceptance in pension: they are settled during transfer-out
-    before: [penCert(9_900), file, ev("ACCEPT")],
-    refused: [ev("ARREARS_PAID", { paidFen: 9_000 })],
-    fix: [],
-    accepted: ev("ARREARS_PAID", { paidFen: 9_900 }),
-    to: "transferOut",
-  },
-  {
-    type: "pensionTransfer",
-    guard: "arrearsSettled",
-    before: [penCert(9_900), file, ev("ACCEPT")],
-    refused: [ev("TRANSFER_OUT_DONE", { personalAccountFen: 4_567_800, pooledFundFen: 1 })],
-    fix: [ev("ARREARS_PAID", { paidFen: 9_900 })],
-    accepted: ev("TRANSFER_OUT_DONE", { personalAccountFen: 4_567_800, pooledFundFen: 1 }),
-    to: "transferIn",
-  },
-  {
-    type: "pensionTransfer",
-    guard: "transfersCertifiedAccount",
-    before: [penCert(0), file, ev("ACCEPT")],
-    refused: [ev("TRANSFER_OUT_DONE", { personalAccountFen: 4_567_801, pooledFundFen: 0 })],
-    fix: [],
-    // the pooled share is whatever the agency computed
-    accepted: ev("TRANSFER_OUT_DONE", { personalAccountFen: 4_567_800, pooledFundFen: 987_654 }),
-    to: "transferIn",
-  },
-  {
-    type: "renewal",
-    guard: "withinThreeMonths",
-    input: { openedOn: "2026-11-30" }, // + 3 months = 2027-02-28 (clamped)
-    before: [],
-    refused: [ev("CONTINUE_BY_EMPLOYER", {}, "2027-03-01"), ev("CONTINUE_BY_EMPLOYER", {}, "not a date")],
-    fix: [],
-    accepted: ev("CONTINUE_BY_EMPLOYER", {}, "2027-02-28"),
-    to: "continued",
-  },
-  {
-    type: "renewal",
-    guard: "paysAssessedAmount",
-    before: [assess],
-    refused: [ev("PAYMENT_RECEIVED", { amountFen: 120_000 }), ev("PAYMENT_RECEIVED", { amountFen: 120_601 })],
-    fix: [],
-    accepted: ev("PAYMENT_RECEIVED", { amountFen: 120_600 }),
-    to: "paid",
-  },
-];
+/** Every guard case of the types' tests (test/machines/types/<type>.ts). */
+const cases = caseTypes.flatMap((type) => typeTests[type].guards.map((c) => ({ ...c, type })));
 
 const moduleOf = (type: CaseType, version?: number): CaseMachineModule => getMachine(type, version ?? 1)!;
 
@@ -272,7 +59,7 @@ describe("named guards", () => {
         .filter((mod) => !inVersionsV2Test(type, mod.version))
         .flatMap((mod) => Object.keys(mod.machine.implementations.guards).map((g) => `${type}@${mod.version}.${g}`));
     const all = [...new Set(caseTypes.flatMap(named))].sort();
-    const at = (c: GuardCase) => `${c.type}@${moduleOf(c.type, c.version).version}.${c.guard}`;
+    const at = (c: (typeof cases)[number]) => `${c.type}@${moduleOf(c.type, c.version).version}.${c.guard}`;
     expect([...new Set(cases.map(at))].sort()).toEqual(all);
   });
 

@@ -25,7 +25,7 @@ describe.each(modules)("%s: transitions in the reused scope", (_name, type: Case
   const sampleEvents = samplesFor(type, mod.version);
   it("give xstate's transition() snapshot on every edge within five steps", () => {
     let frontier: AnyMachineSnapshot[] = [initialSnapshot(mod, inputs[type])];
-    let edges = 0;
+    const taken = new Set<string>();
     for (let depth = 0; depth < 5 && frontier.length > 0; depth++) {
       const next: AnyMachineSnapshot[] = [];
       const seen = new Set<string>();
@@ -38,7 +38,7 @@ describe.each(modules)("%s: transitions in the reused scope", (_name, type: Case
           const [theirs] = transition(mod.machine, s, e);
           expect(ours.changed).toBe(true);
           expect(persist(ours.snapshot)).toEqual(persist(theirs));
-          edges++;
+          taken.add(e.type);
           const key = JSON.stringify(persist(ours.snapshot));
           if (!seen.has(key)) {
             seen.add(key);
@@ -48,7 +48,7 @@ describe.each(modules)("%s: transitions in the reused scope", (_name, type: Case
       }
       frontier = next;
     }
-    // every version has a walk of several steps (a scope compared on nothing would prove nothing)
-    expect(edges).toBeGreaterThan(10);
+    // every event of the version was compared, on some edge (a scope compared on nothing would prove nothing)
+    expect([...taken].sort()).toEqual(Object.keys(mod.events).sort());
   });
 });

@@ -1,7 +1,7 @@
 // The renewal assessment preview: what ASSESS_ARREARS would record, computed without recording
 // anything, so the console can show the clerk the result before they confirm.
 import { z } from "zod";
-import { assessArrearsRequestSchema, assessmentSchema } from "../../../machines/renewal.ts";
+import { assessArrearsRequestSchema, assessmentSchema } from "../../../machines/vocabulary.ts";
 import { sidesOf } from "../../engine/access.ts";
 import { moduleOf } from "../../engine/machineCatalog.ts";
 import { computedPayloadFor } from "../../engine/computedPayloads.ts";

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import multer from "multer";
 import { z } from "zod";
-import { caseTypes, latestMachine } from "../../../machines/index.ts";
+import { caseTypeInfo, caseTypes } from "../../../machines/index.ts";
 import {
   IMPORT_COLUMNS,
   IMPORT_HEADERS,
@@ -135,7 +135,7 @@ export async function templateXlsx(): Promise<Buffer> {
   help.columns = [{ width: 36 }, { width: 90 }];
   help.addRows([
     ["列 column", "说明 what to write"],
-    [IMPORT_HEADERS.type, caseTypes.map((t) => `${t} = ${latestMachine(t).label.zh}`).join("; ")],
+    [IMPORT_HEADERS.type, caseTypes.map((t) => `${t} = ${caseTypeInfo(t).label.zh}`).join("; ")],
     [IMPORT_HEADERS.idNumber, "18 位，末位可为 X；空格可有可无 / 18 characters, spaces are ignored"],
     [IMPORT_HEADERS.fromAgency, "经办机构代码 / the agency code"],
     [IMPORT_HEADERS.toAgency, "转移接续必填；断缴续保留空 / required for transfers, empty for renewals"],

@@ -8,7 +8,7 @@ import { assertCanRead } from "../../engine/access.ts";
 import { loadCase } from "../../engine/readCase.ts";
 import { moduleOf } from "../../engine/machineCatalog.ts";
 import { openCase } from "../../engine/openCase.ts";
-import { caseSummary, caseView, eventView } from "../../engine/views.ts";
+import { caseSummary, caseView, eventView } from "../caseViews.ts";
 import { listCases } from "../../engine/caseList.ts";
 import { assigneeFilter } from "../../engine/assignment.ts";
 import { SIDES } from "../../../machines/types.ts";

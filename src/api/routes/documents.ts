@@ -9,7 +9,7 @@ import { loadCase } from "../../engine/readCase.ts";
 import { storeFor } from "../../engine/store.ts";
 import type { CaseWithAgencies } from "../../engine/types.ts";
 import type { Actor } from "../../engine/context.ts";
-import { chinaDateSchema, labelSchema } from "../../engine/views.ts";
+import { chinaDateSchema, labelSchema } from "../caseViewSchemas.ts";
 import {
   caseDocuments,
   documentKindNames,

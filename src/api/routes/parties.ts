@@ -2,12 +2,13 @@
 // database held before the no-double-enrolment rule, and the agency picker's search.
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
+import { enrolmentKinds } from "../../engine/enrolments.ts";
 import { directSqlOf } from "../../db/client.ts";
 import { assertCanRead } from "../../engine/access.ts";
 import { loadCase } from "../../engine/readCase.ts";
-import { caseSummary } from "../../engine/views.ts";
+import { caseSummary } from "../caseViews.ts";
 import { duplicateOpenCases, relatedCases } from "../../engine/parties.ts";
-import { caseSummarySchema, caseTypeSchema } from "../../engine/views.ts";
+import { caseSummarySchema, caseTypeSchema } from "../caseViewSchemas.ts";
 import type { ApiDeps } from "../deps.ts";
 
 export const relatedCasesSchema = z
@@ -23,9 +24,7 @@ export const duplicateListSchema = z
         id: z.uuid(),
         caseNumber: z.string(),
         type: caseTypeSchema,
-        kind: z
-          .string()
-          .meta({ description: "transfer:medical, transfer:pension, renewal:medical or renewal:pension" }),
+        kind: z.string().meta({ description: orList(enrolmentKinds()) }),
         fromAgency: z.string().meta({ description: "agency code" }),
         toAgency: z.string().meta({ description: "agency code" }),
         holdsEnrolment: z.boolean().meta({ description: "the case the person's open enrolment is recorded for" }),
@@ -128,4 +127,9 @@ export function partiesRoutes({ ctx, config, add }: ApiDeps) {
       return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.code : null };
     },
   });
+}
+
+/** "a, b, c or d" */
+function orList(items: string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
 }

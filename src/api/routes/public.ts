@@ -2,13 +2,13 @@
 import { z } from "zod";
 import { rateLimit, ipKeyGenerator, MemoryStore, type Options } from "express-rate-limit";
 import { definitionJson } from "../../../machines/runtime.ts";
-import { caseTypes } from "../../../machines/index.ts";
+import { caseTypeInfo, caseTypes } from "../../../machines/index.ts";
 import { Problem, problems } from "../../problems.ts";
-import { statusView } from "../../engine/views.ts";
+import { statusReadsFacts, statusView } from "../caseViews.ts";
 import { storeFor } from "../../engine/store.ts";
 import type { ApiDeps } from "../deps.ts";
 import { computedPayloadFor } from "../../engine/computedPayloads.ts";
-import { needsStatusContext } from "../../engine/assessmentView.ts";
+
 import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
 import { dataKeyOf } from "../../privacy/atRest.ts";
 
@@ -98,7 +98,7 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
     handler: async ({ body }) => {
       const found = await lookUpForInsured(ctx, failures, body);
       // a renewal awaiting payment shows the total due: its facts are read for it alone
-      const context = needsStatusContext(found)
+      const context = statusReadsFacts(found)
         ? (
             JSON.parse(
               (
@@ -129,7 +129,8 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
     },
     handler: (): z.output<typeof machineListSchema> => ({
       items: ctx.machines.types.map((t) => {
-        const { version, label, singleAgency, caseNumberPrefix } = ctx.machines.latest(t);
+        const { version } = ctx.machines.latest(t);
+        const { label, singleAgency, caseNumberPrefix } = caseTypeInfo(t);
         return { type: t, latestVersion: version, label, singleAgency, caseNumberPrefix };
       }),
     }),

@@ -1,5 +1,6 @@
-// The renewal assessment (补缴核定), computed by the service from the regional policy: the I/O
-// half of ASSESS_ARREARS from renewal version 2 on (the machine checks that it adds up).
+// The arrears assessment (补缴核定), computed by the service from the regional policy: the service
+// computation "arrearsAssessment" (machines/vocabulary.ts) that an event whose payload the service
+// computes may declare; the I/O half of that event (the machine checks that it adds up).
 //
 // - Policy: the one of the handling agency's region in force on paysOn (default: today, China).
 //   None: 409 no-policy-in-force naming the region and the date.
@@ -15,7 +16,7 @@
 import { z } from "zod";
 import { computeArrears, reimbursementRatio } from "../domain/policy.ts";
 import { DomainError } from "../domain/errors.ts";
-import { addCalendarMonths, assessArrearsRequestSchema, type RenewalAssessment } from "../../machines/renewal.ts";
+import { addCalendarMonths, assessArrearsRequestSchema, type ArrearsAssessment } from "../../machines/vocabulary.ts";
 import { Problem, problems } from "../problems.ts";
 import type { EngineContext } from "./context.ts";
 import { policyInForce } from "./policies.ts";
@@ -25,10 +26,10 @@ export type AssessArrearsRequest = z.output<typeof assessArrearsRequestSchema>;
 
 export interface RecordedAssessment extends AssessArrearsRequest {
   paysOn: string;
-  assessment: RenewalAssessment;
+  assessment: ArrearsAssessment;
 }
 
-export async function assessRenewal(
+export async function assessArrears(
   ctx: EngineContext,
   c: Pick<CaseWithAgencies, "openedOn" | "fromAgency">,
   request: AssessArrearsRequest,

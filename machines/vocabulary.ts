@@ -1,0 +1,186 @@
+// The words the case types and the service share: one list per concept. A case type's declaration
+// (machines/<type>.ts) names its insurance, the attachments a step expects and the documents its
+// events produce from these lists; the service builds its API enums, checks and documents from
+// the same lists (src/domain/schemes.ts, src/domain/requiredDocuments.ts, src/documents/kinds.ts).
+// Pure data and pure functions: no I/O, no clock.
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------
+// Payload vocabulary the machines share
+
+/** Money in integer fen (分); never floating point, never negative. */
+export const fen = () => z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** A free-text reason (refusal, withdrawal), trimmed, 1..500 characters. */
+export const reason = () => z.string().trim().min(1).max(500);
+/** Online = national medical insurance service platform; offline = a service window. */
+export const channel = () => z.enum(["online", "offline"]);
+/** Employees usually apply through their employer; flexible employees and residents apply themselves. */
+export const applicant = () => z.enum(["employer", "individual"]);
+/** Contribution months on a certificate: up to 100 years is more than anyone has. */
+export const contributionMonths = () => z.number().int().nonnegative().max(1200);
+/** A payload with no fields; `.strict()` so that a typo is an error, not silently ignored. */
+export const noPayload = () => z.object({}).strict();
+
+/**
+ * Why an application is refused (不予受理的原因), the same list for every transfer type from their
+ * second versions on. `other` needs the free-text `reason`; with any other code it is optional.
+ * The labels are shown to the insured person (status page, refusal notice) and to staff.
+ */
+export const REFUSAL_REASONS = {
+  notEnrolledAtNewPlace: { zh: "未在转入地参保", en: "Not enrolled at the new place" },
+  coverNotSuspended: { zh: "转出地参保关系未中止", en: "Cover at the old place not suspended" },
+  documentsIncomplete: { zh: "材料不齐全", en: "Documents incomplete" },
+  detailsDoNotMatch: { zh: "信息不一致", en: "Details do not match" },
+  other: { zh: "其他原因", en: "Other" },
+} as const satisfies Record<string, { zh: string; en: string }>;
+export type RefusalReasonCode = keyof typeof REFUSAL_REASONS;
+export const refusalReasonCodes = Object.keys(REFUSAL_REASONS) as [RefusalReasonCode, ...RefusalReasonCode[]];
+
+/**
+ * The REFUSE payload from the second versions on: a `reasonCode` from REFUSAL_REASONS and the
+ * free-text `reason`. The reason alone is still accepted (it then means `other`); `other` needs it.
+ */
+export const refusalPayload = () =>
+  z
+    .object({ reasonCode: z.enum(refusalReasonCodes).optional(), reason: reason().optional() })
+    .strict()
+    .refine((p) => p.reasonCode !== undefined || p.reason !== undefined, {
+      message: "reasonCode or reason is required",
+      path: ["reasonCode"],
+    })
+    .refine((p) => p.reasonCode !== "other" || p.reason !== undefined, {
+      message: "reason is required with reasonCode other",
+      path: ["reason"],
+    });
+
+export type Channel = z.infer<ReturnType<typeof channel>>;
+export type Applicant = z.infer<ReturnType<typeof applicant>>;
+
+// ---------------------------------------------------------------------------
+// Lists
+
+/** The insurance a case is about. */
+export const INSURANCES = ["medical", "pension"] as const;
+export type Insurance = (typeof INSURANCES)[number];
+
+/** The scheme a person is insured under: 职工医保 / 灵活就业 / 城乡居民医保. */
+export const SCHEMES = ["employee", "flexible", "resident"] as const;
+export type Scheme = (typeof SCHEMES)[number];
+
+/** What a clerk attaches to a case (docs/clerk-tools.md). */
+export const ATTACHMENT_KINDS = [
+  "idCard",
+  "householdRegister",
+  "laborContract",
+  "certificate",
+  "applicationForm",
+  "employerForm",
+  "other",
+] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+/**
+ * The documents a case produces (docs/documents.md); each is rendered by src/documents/kinds.ts.
+ * The completion notice comes from a final state, never from an event.
+ */
+export const DOCUMENT_KINDS = [
+  "receipt",
+  "insuranceCertificate",
+  "recordForm",
+  "contributionCertificate",
+  "acceptanceLetter",
+  "refusalNotice",
+  "assessmentNotice",
+  "completionNotice",
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/**
+ * Computations the service performs for an event whose recorded payload depends on facts a pure
+ * machine cannot read (a regional policy in the database). An event declares which one
+ * (`CaseMachineModule.computed`); the engine holds one implementation per name
+ * (src/engine/computedPayloads.ts).
+ */
+export const SERVICE_COMPUTATIONS = ["arrearsAssessment"] as const;
+export type ServiceComputation = (typeof SERVICE_COMPUTATIONS)[number];
+
+// ---------------------------------------------------------------------------
+// The arrears assessment (补缴核定): what the clerk asks for, and what the service computes from
+// the regional policy (src/engine/arrearsAssessment.ts) and records in the event.
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const monthSchema = () => z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
+/** A China date as YYYY-MM-DD (checked for its shape only). */
+export const dateSchema = () => z.string().regex(DATE, "must be a date as YYYY-MM-DD");
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * "YYYY-MM-DD" + n calendar months, day clamped to the target month's end. Pure string
+ * arithmetic (no Date: its result depends on the process time zone). Null if malformed.
+ */
+export function addCalendarMonths(date: string, months: number): string | null {
+  const m = DATE.exec(date);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  const index = year * 12 + (month - 1) + months;
+  const y = Math.floor(index / 12);
+  const mo = index - y * 12 + 1;
+  const d = Math.min(day, daysInMonth(y, mo));
+  return `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+export const assessmentLineSchema = z
+  .object({
+    month: monthSchema(),
+    baseFen: fen(),
+    contributionFen: fen(),
+    daysLate: z.number().int().nonnegative().max(100_000),
+    lateFeeFen: fen(),
+  })
+  .strict();
+
+/** The assessment as the service computed it (src/engine/arrearsAssessment.ts). */
+export const assessmentSchema = z
+  .object({
+    monthsMissed: z.number().int().min(1).max(600),
+    principalFen: fen(),
+    lateFeeFen: fen(),
+    totalFen: fen(),
+    backPayable: z.boolean(),
+    waitingPeriodMonths: z.number().int().min(0).max(12),
+    /** null when no waiting period applies */
+    waitingPeriodEndsOn: dateSchema().nullable(),
+    /** the total is due on this date (the late fee was computed up to it) */
+    payBy: dateSchema(),
+    lines: z.array(assessmentLineSchema).max(600),
+    policy: z.object({ region: z.string().max(6), effectiveFrom: dateSchema() }).strict(),
+    continuity: z
+      .object({
+        /** a back-paid gap keeps the record continuous; one that cannot be back-paid starts it again */
+        continuous: z.boolean(),
+        /** continuous months after restoration; null when the months before the lapse are not known */
+        continuousMonths: z.number().int().min(0).max(1200).nullable(),
+        /** the policy's reimbursement ratio for those months; null when it lists none or months unknown */
+        reimbursementRatioPercent: z.number().int().min(0).max(100).nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+export type ArrearsAssessment = z.infer<typeof assessmentSchema>;
+
+/** What the clerk gives for an assessment the service computes (the API's request). */
+export const assessArrearsRequestSchema = z
+  .object({
+    firstMissedMonth: monthSchema(),
+    lastMissedMonth: monthSchema(),
+    payer: z.enum(["employer", "flexible"]),
+    paysOn: dateSchema().optional(),
+    declaredBaseFen: fen().optional(),
+    continuousMonthsBefore: z.number().int().min(0).max(1200).optional(),
+  })
+  .strict();

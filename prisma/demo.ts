@@ -1,0 +1,180 @@
+// The demo data of `npm run seed:demo` (src/cli/seed-demo.ts): agencies, staff, a regional policy
+// and cases of every type in different states. Data, as Prisma's examples keep their seed data
+// under prisma/: the command opens and advances these cases through the engine. A new case type
+// may add its demo cases here (a route and a few `demo(...)` rows); nothing fails without them.
+import type { CaseType } from "../machines/index.ts";
+import { makeTestIdNumber } from "../src/domain/idNumber.ts";
+
+export const agencies = [
+  { code: "FZ-YB", name: "福州市医疗保障事务中心", region: "350100" },
+  { code: "XM-YB", name: "厦门市医疗保障事务中心", region: "350200" },
+  { code: "SZ-SB", name: "深圳市社会保险基金管理局", region: "440300" },
+];
+export const staff = [
+  { username: "fz-clerk", agencyCode: "FZ-YB" },
+  { username: "xm-clerk", agencyCode: "XM-YB" },
+  { username: "sz-clerk", agencyCode: "SZ-SB" },
+];
+
+/** What an act's payload may be computed from, when it depends on the case as it went. */
+export interface ActContext {
+  /** the month of the case's opening (a renewal: the lapse) as YYYY-MM */
+  openedMonth: string;
+  /** the China date of the act itself */
+  on: string;
+  /** the total of the latest assessment recorded on the case (0 before one) */
+  assessedTotalFen: number;
+}
+
+/**
+ * One act of a demo case: who records it (agency code), the event (or a function of the case as
+ * it went, for a payload that depends on it), and how many working days ago.
+ */
+export type Act = [
+  agency: string,
+  event: Record<string, unknown> | ((c: ActContext) => Record<string, unknown>),
+  workingDaysAgo: number,
+];
+
+export interface DemoCase {
+  type: CaseType;
+  insured: { name: string; idNumber: string };
+  from: string;
+  to: string;
+  openedWorkingDaysAgo: number;
+  acts: Act[];
+  /** the parties (src/engine/parties.ts): scheme (default employee) and employer */
+  scheme?: "employee" | "flexible" | "resident";
+  employer?: { name: string; creditCode: string };
+}
+
+const medicalCertificate = {
+  type: "ISSUE_CERTIFICATE",
+  contributionMonths: 60,
+  accountBalanceFen: 123_456,
+  arrearsFen: 0,
+};
+const pensionCertificate = {
+  type: "ISSUE_CERTIFICATE",
+  contributionMonths: 144,
+  personalAccountFen: 3_456_700,
+  arrearsFen: 0,
+  contributionWagesSince1998Fen: 28_805_833,
+};
+
+/** The renewal policy of SZ-SB's region (renewal assessments are computed from it). */
+export const demoPolicy = {
+  region: "440300",
+  effectiveFrom: "2020-01-01",
+  contributionBaseFen: 700_000,
+  rateBasisPoints: 1000,
+  lateFeePerDayPpm: 500,
+  lateFeeAppliesToFlexible: false,
+  maxBackPayMonths: 3,
+  waitingPeriodMonths: 6,
+  flexibleRateBasisPoints: 600,
+  averageWageFen: 1_296_400,
+  baseFloorPercent: 60,
+  baseCeilingPercent: 300,
+  reimbursementRatios: JSON.stringify([
+    { minContinuousMonths: 0, ratioPercent: 60 },
+    { minContinuousMonths: 36, ratioPercent: 90 },
+  ]),
+};
+
+/** An insured person with a valid test ID number (region, birth date, sequence). */
+const insured = (name: string, region: string, birth: string, seq: string) => ({
+  name,
+  idNumber: makeTestIdNumber(region, birth, seq),
+});
+/** The demo's routes: medical transfers FZ → XM, pension transfers SZ → FZ, renewals at SZ. */
+const routes = {
+  medicalTransfer: { from: "FZ-YB", to: "XM-YB" },
+  pensionTransfer: { from: "SZ-SB", to: "FZ-YB" },
+  renewal: { from: "SZ-SB", to: "SZ-SB" },
+} satisfies Partial<Record<CaseType, { from: string; to: string }>>;
+const demo = (
+  type: keyof typeof routes,
+  person: DemoCase["insured"],
+  openedWorkingDaysAgo: number,
+  acts: Act[],
+  parties: Pick<DemoCase, "scheme" | "employer"> = {},
+): DemoCase => ({
+  ...parties,
+  type,
+  insured: person,
+  ...routes[type],
+  openedWorkingDaysAgo,
+  acts,
+});
+/** A renewal's assessment of the month of the lapse, paid on the day of the act. */
+const lapseMonthAssessed = (c: ActContext) => ({
+  type: "ASSESS_ARREARS",
+  firstMissedMonth: c.openedMonth,
+  lastMissedMonth: c.openedMonth,
+  paysOn: c.on,
+});
+const filed = (
+  agency: string,
+  channel: "online" | "offline",
+  applicant: "employer" | "individual",
+  ago: number,
+): Act => [agency, { type: "FILE_APPLICATION", channel, applicant }, ago];
+
+/** The demo cases, each in a different state; working days ago must not increase along a case. */
+export const demoCases: DemoCase[] = [
+  // a medical transfer just opened: the transfer-out agency is to issue the certificate
+  demo("medicalTransfer", insured("林晓明", "350102", "19900307", "123"), 1, []),
+  // application filed: the transfer-in agency reviews it
+  demo(
+    "medicalTransfer",
+    insured("陈美玲", "350203", "19851111", "246"),
+    15,
+    [["FZ-YB", medicalCertificate, 14], filed("XM-YB", "online", "employer", 13)],
+    // fictitious employer; its code's check character is real (GB 32100-2015)
+    { employer: { name: "厦门鹭岛示例科技有限公司", creditCode: "91350200MA2Y00001N" } },
+  ),
+  // accepted 20 working days ago: the transfer-out step (10 working days) is overdue
+  demo("medicalTransfer", insured("王建国", "440304", "19780520", "357"), 22, [
+    ["FZ-YB", medicalCertificate, 22],
+    filed("XM-YB", "offline", "individual", 21),
+    ["XM-YB", { type: "ACCEPT" }, 20],
+  ]),
+  // transferred out 3 working days ago: the transfer-in step (5 working days) is due soon
+  demo(
+    "medicalTransfer",
+    insured("张丽", "350104", "19950102", "468"),
+    9,
+    [
+      ["FZ-YB", medicalCertificate, 8],
+      filed("XM-YB", "online", "individual", 7),
+      ["XM-YB", { type: "ACCEPT" }, 6],
+      ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 123_456 }, 3],
+    ],
+    { scheme: "flexible" },
+  ),
+  // a pension transfer under review by the transfer-in agency
+  demo(
+    "pensionTransfer",
+    insured("黄志强", "440305", "19720815", "579"),
+    12,
+    [["SZ-SB", pensionCertificate, 11], filed("FZ-YB", "offline", "employer", 5)],
+    { employer: { name: "福州闽江示例制造有限公司", creditCode: "91350100MA3K00002E" } },
+  ),
+  // a pension transfer accepted: the transfer-out agency moves the account and the pooled share
+  demo("pensionTransfer", insured("刘海燕", "350102", "19680203", "681"), 30, [
+    ["SZ-SB", pensionCertificate, 29],
+    filed("FZ-YB", "online", "individual", 25),
+    ["FZ-YB", { type: "ACCEPT" }, 18],
+  ]),
+  // a renewal after a lapse: arrears assessed (the lapse's month, paid on the day), payment awaited
+  demo("renewal", insured("赵文博", "440303", "19880412", "792"), 10, [
+    ["SZ-SB", (c) => ({ ...lapseMonthAssessed(c), payer: "employer", continuousMonthsBefore: 40 }), 4],
+  ]),
+  // a renewal completed: cover restored (the amount paid is the assessed total)
+  demo("renewal", insured("周静怡", "440304", "19930630", "813"), 25, [
+    ["SZ-SB", (c) => ({ ...lapseMonthAssessed(c), payer: "flexible" }), 20],
+    ["SZ-SB", (c) => ({ type: "PAYMENT_RECEIVED", amountFen: c.assessedTotalFen }), 16],
+    ["SZ-SB", { type: "RESTORE" }, 15],
+  ]),
+];
