@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { checkpointerOf, closeDatabase, openDatabase, sqliteFilePath, type Db } from "./db/client.ts";
@@ -77,11 +78,52 @@ export async function startServer(
   const db = await openDatabase(databaseUrl, {
     backgroundCheckpoints: { onError: (message) => log.error({ message }, "background WAL checkpoint failed") },
   });
-  // Personal data at rest (docs/personal-data.md): the key is this database's, or the service stops.
+  const dataKey = await unlockPersonalData(db, { ...config, DATABASE_URL: databaseUrl }, log);
+  const calendar = await loadCalendar(db);
+  await ensureAdministrator(db, config, log, options.print ?? ((l) => process.stdout.write(l + "\n")));
+  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET, dataKey), config.TOKEN_TTL_MINUTES);
+  const ctx: EngineContext = {
+    db,
+    calendar,
+    machines: options.machines ?? defaultCatalog,
+    today: options.today ?? (config.TRACKER_TODAY ? () => config.TRACKER_TODAY! : () => chinaToday()),
+    log,
+    backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,
+  };
+  if (config.TRACKER_TODAY && !options.today)
+    log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
+  const checkpointer = checkpointerOf(db);
+  const metrics = createMetrics({
+    writeStats: () => storeFor(db).writer.stats,
+    checkpointStats: checkpointer && (() => checkpointer.stats),
+    recordedEvents: () => recordedEvents(db),
+  });
+  const { server, url } = await listen(createApp({ ctx, config, tokens, metrics }), config);
+  log.info({ url, database: isPostgresUrl(databaseUrl) ? "postgresql" : "sqlite" }, "listening");
+  // Deadline sweeper and webhook delivery (src/jobs, src/notifications); after listening so a
+  // slow first sweep never delays the service.
+  const jobs = config.JOBS === "on" ? startJobs(ctx, config) : undefined;
+  return {
+    url,
+    ctx,
+    close: async () => {
+      await jobs?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await closeDatabase(db);
+    },
+  };
+}
+
+/**
+ * Personal data at rest (docs/personal-data.md): the key is this database's, or the service stops
+ * (and the database is closed). Rows written in clear before encryption are encrypted now.
+ */
+async function unlockPersonalData(db: Db, config: Config, log: Logger): Promise<DataKey> {
   let dataKey: DataKey;
   let created: string | undefined;
   try {
-    const loaded = loadDataKey({ ...config, DATABASE_URL: databaseUrl });
+    const loaded = loadDataKey(config);
     dataKey = loaded.key;
     created = loaded.created;
     attachDataKey(db, dataKey);
@@ -106,26 +148,11 @@ export async function startServer(
     throw e;
   }
   if (created) log.warn({ file: created }, "data key file created: back it up separately from the database");
-  const calendar = await loadCalendar(db);
-  await ensureAdministrator(db, config, log, options.print ?? ((l) => process.stdout.write(l + "\n")));
-  const tokens = new TokenService(await resolveTokenSecret(db, config.TOKEN_SECRET, dataKey), config.TOKEN_TTL_MINUTES);
-  const ctx: EngineContext = {
-    db,
-    calendar,
-    machines: options.machines ?? defaultCatalog,
-    today: options.today ?? (config.TRACKER_TODAY ? () => config.TRACKER_TODAY! : () => chinaToday()),
-    log,
-    backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,
-  };
-  if (config.TRACKER_TODAY && !options.today)
-    log.warn({ today: config.TRACKER_TODAY }, "TRACKER_TODAY fixes today's date (tests and training only)");
-  const checkpointer = checkpointerOf(db);
-  const metrics = createMetrics({
-    writeStats: () => storeFor(db).writer.stats,
-    checkpointStats: checkpointer && (() => checkpointer.stats),
-    recordedEvents: () => recordedEvents(db),
-  });
-  const app = createApp({ ctx, config, tokens, metrics });
+  return dataKey;
+}
+
+/** Starts the HTTP server on the configured port and host; resolves once it is listening. */
+async function listen(app: ReturnType<typeof createApp>, config: Config): Promise<{ server: Server; url: string }> {
   const server = app.listen(config.PORT, config.HOST);
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
@@ -134,18 +161,5 @@ export async function startServer(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${port}`;
-  log.info({ url, database: isPostgresUrl(databaseUrl) ? "postgresql" : "sqlite" }, "listening");
-  // Deadline sweeper and webhook delivery (src/jobs, src/notifications); after listening so a
-  // slow first sweep never delays the service.
-  const jobs = config.JOBS === "on" ? startJobs(ctx, config) : undefined;
-  return {
-    url,
-    ctx,
-    close: async () => {
-      await jobs?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-      await closeDatabase(db);
-    },
-  };
+  return { server, url };
 }

@@ -94,90 +94,15 @@ export async function copyToPostgres(
   source.defaultSafeIntegers(true);
   const target = new pg.Client({ connectionString: to });
   await target.connect();
-  const rows: Record<string, number> = {};
   try {
-    const existing =
-      Number((await target.query(`SELECT count(*) AS n FROM "Case"`)).rows[0].n) +
-      Number((await target.query(`SELECT count(*) AS n FROM "User"`)).rows[0].n);
-    if (existing > 0) throw new UsageError("the PostgreSQL database already holds data; copy into an empty database");
-
-    // One read transaction: every table is read from the same snapshot of the file.
-    source.prepare("BEGIN").run();
-    const counts = Object.fromEntries(
-      TABLES.map((t) => [t, Number((source.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: bigint }).n)]),
-    );
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    const bar = progress
-      ? new SingleBar({ format: "copying {bar} {value}/{total} rows {percentage}% | {table}" }, Presets.shades_classic)
-      : undefined;
-    bar?.start(total, 0, { table: "" });
-    let done = 0;
-
-    await target.query("BEGIN");
-    for (const table of TABLES) {
-      const columns = (
-        await target.query<{ column_name: string; data_type: string }>(
-          `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
-          [table],
-        )
-      ).rows;
-      const names = columns.map((c) => c.column_name);
-      const convert = columns.map((c) => converterFor(c.data_type));
-      const select = source
-        .prepare(`SELECT ${names.map((n) => `"${n}"`).join(", ")} FROM "${table}" ORDER BY rowid`)
-        .raw(true);
-      // COPY FROM STDIN (pg-copy-streams): rows streamed in COPY's text format, far faster than
-      // multi-row INSERTs at a million cases.
-      const rowsOf = select.iterate() as Iterable<unknown[]>;
-      const lines = Readable.from(
-        (function* () {
-          let chunk: string[] = [];
-          for (const row of rowsOf) {
-            chunk.push(row.map((v, i) => copyText(convert[i](v))).join("\t") + "\n");
-            if (chunk.length >= BATCH) {
-              done += chunk.length;
-              bar?.update(done, { table });
-              yield chunk.join("");
-              chunk = [];
-            }
-          }
-          done += chunk.length;
-          bar?.update(done, { table });
-          if (chunk.length > 0) yield chunk.join("");
-        })(),
-      );
-      await pipeline(
-        lines,
-        target.query(copyFrom(`COPY "${table}" (${names.map((n) => `"${n}"`).join(", ")}) FROM STDIN`)),
-      );
-      // Serial ids were written explicitly: move each sequence past them.
-      if (names.includes("id") && columns.find((c) => c.column_name === "id")!.data_type === "integer") {
-        await target.query(
-          `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "${table}"`,
-        );
-      }
-    }
-    await target.query("COMMIT");
-    source.prepare("COMMIT").run();
-    bar?.stop();
-
-    for (const table of TABLES) {
-      rows[table] = Number((await target.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-    }
+    await refuseUnlessEmpty(target);
+    const counts = await copyTables(source, target, progress);
+    const rows = await rowCounts(target);
     const mismatches = TABLES.filter((t) => rows[t] !== counts[t]).map(
       (t) => `${t}: ${counts[t]} rows in SQLite, ${rows[t]} in PostgreSQL`,
     );
-
     // Replay every case from the copy (the benchmark, copying its own generated cases, skips it).
-    if (opts.replay !== false) {
-      const db = await openDatabase(to);
-      try {
-        const replay = await replayAll(db, defaultCatalog);
-        mismatches.push(...replay.mismatches.map((m) => `case ${m.caseNumber}: ${m.problem}`));
-      } finally {
-        await db.$disconnect();
-      }
-    }
+    if (opts.replay !== false) mismatches.push(...(await replayMismatches(to)));
     return { rows, mismatches };
   } catch (e) {
     await target.query("ROLLBACK").catch(() => undefined);
@@ -185,6 +110,110 @@ export async function copyToPostgres(
   } finally {
     source.close();
     await target.end();
+  }
+}
+
+async function refuseUnlessEmpty(target: pg.Client): Promise<void> {
+  const existing =
+    Number((await target.query(`SELECT count(*) AS n FROM "Case"`)).rows[0].n) +
+    Number((await target.query(`SELECT count(*) AS n FROM "User"`)).rows[0].n);
+  if (existing > 0) throw new UsageError("the PostgreSQL database already holds data; copy into an empty database");
+}
+
+/** Copies every table in one transaction on each side; returns the row counts read from SQLite. */
+async function copyTables(
+  source: Database.Database,
+  target: pg.Client,
+  progress: boolean,
+): Promise<Record<string, number>> {
+  // One read transaction: every table is read from the same snapshot of the file.
+  source.prepare("BEGIN").run();
+  const counts = Object.fromEntries(
+    TABLES.map((t) => [t, Number((source.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: bigint }).n)]),
+  );
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const bar = progress
+    ? new SingleBar({ format: "copying {bar} {value}/{total} rows {percentage}% | {table}" }, Presets.shades_classic)
+    : undefined;
+  bar?.start(total, 0, { table: "" });
+  let done = 0;
+  const copied = (table: string, n: number) => {
+    done += n;
+    bar?.update(done, { table });
+  };
+
+  await target.query("BEGIN");
+  for (const table of TABLES) await copyTable(source, target, table, copied);
+  await target.query("COMMIT");
+  source.prepare("COMMIT").run();
+  bar?.stop();
+  return counts;
+}
+
+/** One table, in the target's column order; `copied` hears of every batch of rows as it is sent. */
+async function copyTable(
+  source: Database.Database,
+  target: pg.Client,
+  table: string,
+  copied: (table: string, n: number) => void,
+): Promise<void> {
+  const columns = (
+    await target.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    )
+  ).rows;
+  const names = columns.map((c) => c.column_name);
+  const convert = columns.map((c) => converterFor(c.data_type));
+  const select = source
+    .prepare(`SELECT ${names.map((n) => `"${n}"`).join(", ")} FROM "${table}" ORDER BY rowid`)
+    .raw(true);
+  // COPY FROM STDIN (pg-copy-streams): rows streamed in COPY's text format, far faster than
+  // multi-row INSERTs at a million cases.
+  const rowsOf = select.iterate() as Iterable<unknown[]>;
+  const lines = Readable.from(
+    (function* () {
+      let chunk: string[] = [];
+      for (const row of rowsOf) {
+        chunk.push(row.map((v, i) => copyText(convert[i](v))).join("\t") + "\n");
+        if (chunk.length >= BATCH) {
+          copied(table, chunk.length);
+          yield chunk.join("");
+          chunk = [];
+        }
+      }
+      copied(table, chunk.length);
+      if (chunk.length > 0) yield chunk.join("");
+    })(),
+  );
+  await pipeline(
+    lines,
+    target.query(copyFrom(`COPY "${table}" (${names.map((n) => `"${n}"`).join(", ")}) FROM STDIN`)),
+  );
+  // Serial ids were written explicitly: move each sequence past them.
+  if (names.includes("id") && columns.find((c) => c.column_name === "id")!.data_type === "integer") {
+    await target.query(
+      `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "${table}"`,
+    );
+  }
+}
+
+async function rowCounts(target: pg.Client): Promise<Record<string, number>> {
+  const rows: Record<string, number> = {};
+  for (const table of TABLES) {
+    rows[table] = Number((await target.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+  }
+  return rows;
+}
+
+/** What replaying every case of the copy through its machine finds wrong, one line per case. */
+async function replayMismatches(to: string): Promise<string[]> {
+  const db = await openDatabase(to);
+  try {
+    const replay = await replayAll(db, defaultCatalog);
+    return replay.mismatches.map((m) => `case ${m.caseNumber}: ${m.problem}`);
+  } finally {
+    await db.$disconnect();
   }
 }
 

@@ -5,6 +5,7 @@
 // Deterministic: the same input gives the same bytes (the PDF's dates are the document's date).
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import type { QRCode } from "qrcode";
 import type { DocumentBlock } from "./kinds.ts";
 import { chinaDateText } from "./kinds.ts";
 
@@ -47,8 +48,12 @@ export function groupCode(code: string): string {
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 56;
+/** The width between the margins, which every line of text spans. */
+const TEXT_WIDTH = A4.width - 2 * MARGIN;
 const INK = "#1a1a1a";
 const GREY = "#555555";
+
+type Pdf = PDFKit.PDFDocument;
 
 export async function renderPdf(input: RenderInput): Promise<Buffer> {
   // midnight China time of the document's date: no clock of the server is read
@@ -68,110 +73,129 @@ export async function renderPdf(input: RenderInput): Promise<Buffer> {
       ModDate: date,
     },
   });
+  const bytes = bytesOf(doc);
+  doc.registerFont("sc", font());
+  doc.font("sc");
+  drawHeading(doc, input);
+  drawParticulars(doc, input);
+  for (const block of input.blocks) drawBlock(doc, block);
+  drawVerification(doc, input, QRCode.create(input.verificationUrl, { errorCorrectionLevel: "M" }));
+  doc.end();
+  return bytes;
+}
+
+/** The document's bytes, once it has ended. */
+function bytesOf(doc: Pdf): Promise<Buffer> {
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
+}
 
-  doc.registerFont("sc", font());
-  doc.font("sc");
-  const width = A4.width - 2 * MARGIN;
-
-  // Heading: issuing agency, title, English title
-  doc.fillColor(GREY).fontSize(11).text(input.issuer, MARGIN, MARGIN, { width, align: "center" });
+/** Issuing agency, title, English title; and the notice that a later document replaced this one. */
+function drawHeading(doc: Pdf, input: RenderInput): void {
+  doc.fillColor(GREY).fontSize(11).text(input.issuer, MARGIN, MARGIN, { width: TEXT_WIDTH, align: "center" });
   doc.moveDown(0.6);
-  doc.fillColor(INK).fontSize(22).text(input.title.zh, { width, align: "center" });
-  doc.fillColor(GREY).fontSize(10).text(input.title.en, { width, align: "center" });
+  doc.fillColor(INK).fontSize(22).text(input.title.zh, { width: TEXT_WIDTH, align: "center" });
+  doc.fillColor(GREY).fontSize(10).text(input.title.en, { width: TEXT_WIDTH, align: "center" });
   doc.moveDown(1);
   if (input.supersededOn) {
     doc
       .fillColor("#a00000")
       .fontSize(11)
-      .text(`本文书已于 ${chinaDateText(input.supersededOn)} 由补开的文书替代，已作废。`, { width, align: "center" });
+      .text(`本文书已于 ${chinaDateText(input.supersededOn)} 由补开的文书替代，已作废。`, {
+        width: TEXT_WIDTH,
+        align: "center",
+      });
     doc.moveDown(0.5);
   }
+}
 
-  const rule = () => {
-    const y = doc.y + 4;
-    doc
-      .moveTo(MARGIN, y)
-      .lineTo(MARGIN + width, y)
-      .lineWidth(0.6)
-      .strokeColor("#999999")
-      .stroke();
-    doc.y = y + 10;
-  };
-  const fieldRow = (label: string, value: string) => {
+/** Case number, date, the insured's name and ID number, between two rules. */
+function drawParticulars(doc: Pdf, input: RenderInput): void {
+  drawRule(doc);
+  drawField(doc, "业务编号", input.caseNumber);
+  drawField(doc, "出具日期", chinaDateText(input.issuedOn));
+  drawField(doc, "姓名", input.insuredName);
+  drawField(doc, "身份证号码", input.idNumber);
+  drawRule(doc);
+}
+
+/** A thin grey line across the page, below the text so far. */
+function drawRule(doc: Pdf): void {
+  const y = doc.y + 4;
+  doc
+    .moveTo(MARGIN, y)
+    .lineTo(MARGIN + TEXT_WIDTH, y)
+    .lineWidth(0.6)
+    .strokeColor("#999999")
+    .stroke();
+  doc.y = y + 10;
+}
+
+/** A label on the left, its value beside it; the next line starts below the longer of the two. */
+function drawField(doc: Pdf, label: string, value: string): void {
+  const y = doc.y;
+  doc.fillColor(GREY).fontSize(11).text(label, MARGIN, y, { width: 120 });
+  const afterLabel = doc.y;
+  doc
+    .fillColor(INK)
+    .fontSize(12)
+    .text(value, MARGIN + 130, y, { width: TEXT_WIDTH - 130 });
+  doc.y = Math.max(afterLabel, doc.y) + 4;
+}
+
+function drawBlock(doc: Pdf, block: DocumentBlock): void {
+  if (block.kind === "field") drawField(doc, block.label, block.value);
+  else if (block.kind === "heading") {
+    doc.moveDown(0.4);
+    doc.fillColor(INK).fontSize(13).text(block.text, MARGIN, doc.y, { width: TEXT_WIDTH });
+    doc.moveDown(0.2);
+  } else if (block.kind === "text") {
+    doc.fillColor(INK).fontSize(12).text(block.text, MARGIN, doc.y, { width: TEXT_WIDTH, lineGap: 3 });
+    doc.moveDown(0.3);
+  } else drawTable(doc, block);
+}
+
+/** A table across the page, its columns in proportion to `widths`; a row near the foot starts a new page. */
+function drawTable(doc: Pdf, table: Extract<DocumentBlock, { kind: "table" }>): void {
+  const total = table.widths.reduce((s, w) => s + w, 0);
+  const cols = table.widths.map((w) => (w / total) * TEXT_WIDTH);
+  const row = (cells: string[], head: boolean) => {
+    if (doc.y > A4.height - MARGIN - 200) doc.addPage();
     const y = doc.y;
-    doc.fillColor(GREY).fontSize(11).text(label, MARGIN, y, { width: 120 });
-    const afterLabel = doc.y;
-    doc
-      .fillColor(INK)
-      .fontSize(12)
-      .text(value, MARGIN + 130, y, { width: width - 130 });
-    doc.y = Math.max(afterLabel, doc.y) + 4;
+    let x = MARGIN;
+    doc.fillColor(head ? GREY : INK).fontSize(head ? 10 : 11);
+    cells.forEach((cell, i) => {
+      doc.text(cell, x + 2, y, { width: cols[i] - 4, align: i === 0 ? "left" : "right" });
+      x += cols[i];
+    });
+    doc.y = y + 18;
   };
+  doc.moveDown(0.3);
+  row(table.head, true);
+  for (const r of table.rows) row(r, false);
+  doc.moveDown(0.3);
+}
 
-  rule();
-  fieldRow("业务编号", input.caseNumber);
-  fieldRow("出具日期", chinaDateText(input.issuedOn));
-  fieldRow("姓名", input.insuredName);
-  fieldRow("身份证号码", input.idNumber);
-  rule();
-
-  for (const b of input.blocks) {
-    if (b.kind === "field") fieldRow(b.label, b.value);
-    else if (b.kind === "heading") {
-      doc.moveDown(0.4);
-      doc.fillColor(INK).fontSize(13).text(b.text, MARGIN, doc.y, { width });
-      doc.moveDown(0.2);
-    } else if (b.kind === "text") {
-      doc.fillColor(INK).fontSize(12).text(b.text, MARGIN, doc.y, { width, lineGap: 3 });
-      doc.moveDown(0.3);
-    } else {
-      const total = b.widths.reduce((s, w) => s + w, 0);
-      const cols = b.widths.map((w) => (w / total) * width);
-      const row = (cells: string[], head: boolean) => {
-        if (doc.y > A4.height - MARGIN - 200) doc.addPage();
-        const y = doc.y;
-        let x = MARGIN;
-        doc.fillColor(head ? GREY : INK).fontSize(head ? 10 : 11);
-        cells.forEach((cell, i) => {
-          doc.text(cell, x + 2, y, { width: cols[i] - 4, align: i === 0 ? "left" : "right" });
-          x += cols[i];
-        });
-        doc.y = y + 18;
-      };
-      doc.moveDown(0.3);
-      row(b.head, true);
-      for (const r of b.rows) row(r, false);
-      doc.moveDown(0.3);
-    }
-  }
-
-  // Verification: QR code of the address, the code, where to check; the issuer's line beneath.
+/**
+ * Verification, at the foot of the last page (or of a new one when the text reaches too far): the
+ * QR code of the address, the code, where to check; the issuer's line beneath.
+ */
+function drawVerification(doc: Pdf, input: RenderInput, qr: QRCode): void {
   const boxTop = Math.max(doc.y + 20, A4.height - MARGIN - 150);
   if (boxTop + 130 > A4.height - MARGIN + 10) doc.addPage();
   const top = boxTop + 130 > A4.height - MARGIN + 10 ? MARGIN : boxTop;
-  const qr = QRCode.create(input.verificationUrl, { errorCorrectionLevel: "M" });
-  const size = qr.modules.size;
   const side = 96;
-  const cell = side / (size + 8);
-  const qx = MARGIN;
-  const qy = top;
-  doc.rect(qx, qy, side, side).fill("#ffffff");
-  for (let r = 0; r < size; r++)
-    for (let c = 0; c < size; c++)
-      if (qr.modules.get(r, c)) doc.rect(qx + (c + 4) * cell, qy + (r + 4) * cell, cell, cell);
-  doc.fill(INK);
+  drawQrCode(doc, qr, MARGIN, top, side);
   const tx = MARGIN + side + 16;
-  const tw = width - side - 16;
+  const tw = TEXT_WIDTH - side - 16;
   doc
     .fillColor(GREY)
     .fontSize(10)
-    .text("验证码 Verification code", tx, qy + 6, { width: tw });
+    .text("验证码 Verification code", tx, top + 6, { width: tw });
   doc
     .fillColor(INK)
     .fontSize(16)
@@ -183,8 +207,19 @@ export async function renderPdf(input: RenderInput): Promise<Buffer> {
   doc
     .fillColor(INK)
     .fontSize(11)
-    .text(`${input.issuer}\u3000${chinaDateText(input.issuedOn)}`, MARGIN, qy + side + 14, { width, align: "right" });
+    .text(`${input.issuer}\u3000${chinaDateText(input.issuedOn)}`, MARGIN, top + side + 14, {
+      width: TEXT_WIDTH,
+      align: "right",
+    });
+}
 
-  doc.end();
-  return done;
+/** The QR code as vector squares on a white square `side` wide, with a quiet zone of 4 modules. */
+function drawQrCode(doc: Pdf, qr: QRCode, x: number, y: number, side: number): void {
+  const size = qr.modules.size;
+  const cell = side / (size + 8);
+  doc.rect(x, y, side, side).fill("#ffffff");
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++)
+      if (qr.modules.get(r, c)) doc.rect(x + (c + 4) * cell, y + (r + 4) * cell, cell, cell);
+  doc.fill(INK);
 }

@@ -180,6 +180,12 @@ function textSearch(text: string, actor: Actor, key: DataKey): TextSearch {
 /** MT2026-7K3Q9X2P: a fragment as long as a whole number (or longer) is not a fragment. */
 const CASE_NUMBER_LENGTH = 15;
 
+/** The sort key of the case a page follows. */
+interface After {
+  id: string;
+  nextDueOn: string | null;
+}
+
 export async function listCases(
   ctx: EngineContext,
   actor: Actor,
@@ -188,123 +194,149 @@ export async function listCases(
   dueSoonCutoff: string,
 ): Promise<{ items: CaseWithAgencies[]; nextCursor: string | null }> {
   const sql = directSqlOf(ctx.db);
-  const take = q.limit + 1;
   const common = filters(q, today, dueSoonCutoff);
 
   // The cursor case's sort key; an unknown cursor ends the list.
-  let after: { id: string; nextDueOn: string | null } | undefined;
+  let after: After | undefined;
   if (q.cursor) {
-    [after] = await sql.query<{ id: string; nextDueOn: string | null }>(
-      Prisma.sql`SELECT "id", "nextDueOn" FROM "Case" WHERE "id" = ${q.cursor}`,
-    );
+    [after] = await sql.query<After>(Prisma.sql`SELECT "id", "nextDueOn" FROM "Case" WHERE "id" = ${q.cursor}`);
     if (!after) return { items: [], nextCursor: null };
   }
 
-  const order =
-    q.sort === "due"
-      ? Prisma.sql`(c."nextDueOn" IS NULL), c."nextDueOn", c."id"`
-      : Prisma.sql`c."updatedAt" DESC, c."id"`;
   const search = q.q ? textSearch(q.q, actor, dataKeyOf(ctx.db)) : undefined;
-
-  // One page of an arm, in page order: only the keys, which the arm's index holds, so that the
-  // rows themselves are read once, for the cases on the page.
-  const keys = q.sort === "due" ? Prisma.sql`c."id", c."nextDueOn"` : Prisma.sql`c."id", c."updatedAt"`;
-  const page = (where: Prisma.Sql[], armOrder: Prisma.Sql) =>
-    Prisma.sql`SELECT * FROM (SELECT ${keys} FROM "Case" c WHERE ${and(where)} ORDER BY ${armOrder} LIMIT ${take}) AS a`;
-
-  /** Up to `take` cases in list order after `after`. */
-  const pageAfter = async (after: { id: string; nextDueOn: string | null } | undefined) => {
-    const parts: Prisma.Sql[] = [];
-    const addArm = (where: Prisma.Sql[]) => {
-      if (q.sort === "recent") {
-        const cur = after
-          ? [
-              Prisma.sql`(c."updatedAt" < (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id})
-              OR (c."updatedAt" = (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id}) AND c."id" > ${after.id}))`,
-            ]
-          : [];
-        parts.push(page([...where, ...cur], order));
-        return;
-      }
-      // Dated cases first, in (nextDueOn, id) order; then the undated ones, in id order.
-      if (!after || after.nextDueOn !== null) {
-        const cur = after ? [Prisma.sql`(c."nextDueOn", c."id") > (${after.nextDueOn}, ${after.id})`] : [];
-        parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NOT NULL`, ...cur], Prisma.sql`c."nextDueOn", c."id"`));
-      }
-      if (q.overdue !== true && q.dueSoon !== true) {
-        const cur = after && after.nextDueOn === null ? [Prisma.sql`c."id" > ${after.id}`] : [];
-        parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NULL`, ...cur], Prisma.sql`c."id"`));
-      }
-    };
-
-    if (search) {
-      // A search starts from the search indexes; the scope and filters only sift what they find.
-      const scope = scopeArms(actor, q).map((arm) =>
-        and([
-          ...arm.agency,
-          ...(arm.sides
-            ? [arm.sides.length ? Prisma.sql`c."actingSide" IN (${Prisma.join([...arm.sides])})` : Prisma.sql`1 = 0`]
-            : []),
-        ]),
-      );
-      addArm([
-        search.where,
-        Prisma.sql`(${Prisma.join(
-          scope.map((s) => Prisma.sql`(${s})`),
-          " OR ",
-        )})`,
-        ...common,
-      ]);
-    } else {
-      for (const arm of scopeArms(actor, q)) {
-        const dedupe = (side?: Side) => {
-          const other = arm.unlessAlsoFrom;
-          if (!other || (side && other.sides && !other.sides.includes(side)) || other.sides?.length === 0) return [];
-          if (!side && other.sides)
-            return [
-              Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`,
-            ];
-          return [Prisma.sql`c."fromAgencyId" <> ${other.agencyId}`];
-        };
-        // One arm per acting side, so that each reads one range of the [agency, actingSide, nextDueOn, id] index.
-        const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? SIDES : undefined);
-        if (!sides) addArm([...arm.agency, ...dedupe(), ...common]);
-        else
-          for (const side of sides)
-            addArm([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...dedupe(side), ...common]);
-      }
-    }
+  // The conditions of each arm; each arm is read a page at a time from its own index range.
+  const arms = search ? [searchArm(actor, q, search, common)] : scopedArms(actor, q, common);
+  /** Up to limit + 1 cases in list order after `from`. */
+  const pageAfter = async (from: After | undefined): Promise<CaseWithAgencies[]> => {
+    const parts = arms.flatMap((where) => armPages(q, where, from));
     if (parts.length === 0) return [];
     const rows = await sql.query<Record<string, unknown>>(Prisma.sql`
       SELECT ${caseColumns} FROM (${Prisma.join(parts, " UNION ALL ")}) k JOIN "Case" c ON c."id" = k."id" ${withAgencies}
-      ORDER BY ${order} LIMIT ${take}`);
+      ORDER BY ${listOrder(q)} LIMIT ${q.limit + 1}`);
     return rows.map(toCase);
   };
 
-  const long = search?.longName;
-  if (!long) {
-    const rows = await pageAfter(after);
-    const items = rows.slice(0, q.limit);
-    return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
+  const longName = search?.longName;
+  if (!longName) return pageOf(await pageAfter(after), q.limit);
+  return pageOf(await pagesNarrowedByName(pageAfter, after, q.limit, longName, dataKeyOf(ctx.db)), q.limit);
+}
+
+/** The first `limit` cases; the cursor of the next page when there are more. */
+function pageOf(rows: CaseWithAgencies[], limit: number): { items: CaseWithAgencies[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+}
+
+const listOrder = (q: CaseListQuery) =>
+  q.sort === "due"
+    ? Prisma.sql`(c."nextDueOn" IS NULL), c."nextDueOn", c."id"`
+    : Prisma.sql`c."updatedAt" DESC, c."id"`;
+
+/**
+ * A search starts from the search indexes; the scope and filters only sift what they find: one
+ * arm, whose conditions are the search, any of the scope's arms, and the filters.
+ */
+function searchArm(actor: Actor, q: CaseListQuery, search: TextSearch, common: Prisma.Sql[]): Prisma.Sql[] {
+  const scope = scopeArms(actor, q).map((arm) =>
+    and([
+      ...arm.agency,
+      ...(arm.sides
+        ? [arm.sides.length ? Prisma.sql`c."actingSide" IN (${Prisma.join([...arm.sides])})` : Prisma.sql`1 = 0`]
+        : []),
+    ]),
+  );
+  return [
+    search.where,
+    Prisma.sql`(${Prisma.join(
+      scope.map((s) => Prisma.sql`(${s})`),
+      " OR ",
+    )})`,
+    ...common,
+  ];
+}
+
+/**
+ * The conditions of each arm of a list without a search: one arm per acting side, so that each
+ * reads one range of the [agency, actingSide, nextDueOn, id] index.
+ */
+function scopedArms(actor: Actor, q: CaseListQuery, common: Prisma.Sql[]): Prisma.Sql[][] {
+  const arms: Prisma.Sql[][] = [];
+  for (const arm of scopeArms(actor, q)) {
+    const sides = arm.sides ?? (arm.agency.length > 0 && q.sort === "due" ? SIDES : undefined);
+    if (!sides) arms.push([...arm.agency, ...listedByTheFirstArm(arm), ...common]);
+    else
+      for (const side of sides)
+        arms.push([...arm.agency, Prisma.sql`c."actingSide" = ${side}`, ...listedByTheFirstArm(arm, side), ...common]);
   }
-  // A name prefix longer than the indexed ones: its first characters found the candidates (a
-  // few: the cases whose names begin with the same NAME_PREFIXES characters), which are narrowed
-  // by decrypting their names, page after page until one is full.
-  const key = dataKeyOf(ctx.db);
+  return arms;
+}
+
+/** The condition that leaves out the cases the first arm lists already (see Arm.unlessAlsoFrom). */
+function listedByTheFirstArm(arm: Arm, side?: Side): Prisma.Sql[] {
+  const other = arm.unlessAlsoFrom;
+  if (!other || (side && other.sides && !other.sides.includes(side)) || other.sides?.length === 0) return [];
+  if (!side && other.sides)
+    return [
+      Prisma.sql`NOT (c."fromAgencyId" = ${other.agencyId} AND c."actingSide" IN (${Prisma.join([...other.sides])}))`,
+    ];
+  return [Prisma.sql`c."fromAgencyId" <> ${other.agencyId}`];
+}
+
+/**
+ * One page of an arm after `after`, in page order: only the keys, which the arm's index holds, so
+ * that the rows themselves are read once, for the cases on the page. Sorted by due date, an arm
+ * is two ranges: the dated cases first, in (nextDueOn, id) order; then the undated ones, in id order.
+ */
+function armPages(q: CaseListQuery, where: Prisma.Sql[], after: After | undefined): Prisma.Sql[] {
+  const keys = q.sort === "due" ? Prisma.sql`c."id", c."nextDueOn"` : Prisma.sql`c."id", c."updatedAt"`;
+  const page = (conditions: Prisma.Sql[], armOrder: Prisma.Sql) =>
+    Prisma.sql`SELECT * FROM (SELECT ${keys} FROM "Case" c WHERE ${and(conditions)} ORDER BY ${armOrder} LIMIT ${q.limit + 1}) AS a`;
+  if (q.sort === "recent") {
+    const cur = after
+      ? [
+          Prisma.sql`(c."updatedAt" < (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id})
+              OR (c."updatedAt" = (SELECT x."updatedAt" FROM "Case" x WHERE x."id" = ${after.id}) AND c."id" > ${after.id}))`,
+        ]
+      : [];
+    return [page([...where, ...cur], listOrder(q))];
+  }
+  const parts: Prisma.Sql[] = [];
+  if (!after || after.nextDueOn !== null) {
+    const cur = after ? [Prisma.sql`(c."nextDueOn", c."id") > (${after.nextDueOn}, ${after.id})`] : [];
+    parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NOT NULL`, ...cur], Prisma.sql`c."nextDueOn", c."id"`));
+  }
+  if (q.overdue !== true && q.dueSoon !== true) {
+    const cur = after && after.nextDueOn === null ? [Prisma.sql`c."id" > ${after.id}`] : [];
+    parts.push(page([...where, Prisma.sql`c."nextDueOn" IS NULL`, ...cur], Prisma.sql`c."id"`));
+  }
+  return parts;
+}
+
+/**
+ * A name prefix longer than the indexed ones: its first characters found the candidates (a few:
+ * the cases whose names begin with the same NAME_PREFIXES characters), which are narrowed by
+ * decrypting their names, page after page until one is full (more than `limit`) or none is left.
+ */
+async function pagesNarrowedByName(
+  pageAfter: (from: After | undefined) => Promise<CaseWithAgencies[]>,
+  after: After | undefined,
+  limit: number,
+  longName: NonNullable<TextSearch["longName"]>,
+  key: DataKey,
+): Promise<CaseWithAgencies[]> {
   const keep = (c: CaseWithAgencies) =>
-    (long.idIndex !== undefined && c.insuredIdIndex === long.idIndex) ||
-    long.caseNumber(c.caseNumber) ||
-    (long.creditCode !== undefined && c.employerCreditCode === long.creditCode) ||
-    key.decrypt(c.insuredName, "insuredName").startsWith(long.prefix);
+    (longName.idIndex !== undefined && c.insuredIdIndex === longName.idIndex) ||
+    longName.caseNumber(c.caseNumber) ||
+    (longName.creditCode !== undefined && c.employerCreditCode === longName.creditCode) ||
+    key.decrypt(c.insuredName, "insuredName").startsWith(longName.prefix);
   const kept: CaseWithAgencies[] = [];
   let from = after;
   for (;;) {
     const rows = await pageAfter(from);
     kept.push(...rows.filter(keep));
-    if (kept.length > q.limit || rows.length < take) break;
+    if (kept.length > limit || rows.length < limit + 1) break;
     const last = rows[rows.length - 1];
     from = { id: last.id, nextDueOn: last.nextDueOn };
   }
-  const items = kept.slice(0, q.limit);
-  return { items, nextCursor: kept.length > q.limit ? items[items.length - 1].id : null };
+  return kept;
 }

@@ -54,6 +54,15 @@ export const USER_AGENT = "si-case-tracker-webhooks/1";
 
 type Claimed = WebhookDelivery & { message: OutboxMessage; webhook: Webhook };
 
+/** One request to a webhook, as its log row keeps it. */
+interface Attempt {
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  /** null: delivered (a 2xx answer) */
+  error: string | null;
+}
+
 export function parseKinds(json: string): string[] {
   try {
     const v = JSON.parse(json);
@@ -254,15 +263,39 @@ export class DeliveryWorker {
     return d ? { d, token } : null;
   }
 
+  /** One attempt at a claimed delivery: the request, then its outcome and log row (if the claim still holds). */
   async send(d: Claimed, token: string): Promise<void> {
-    const body = d.message.body;
     const startedAt = new Date();
+    const { statusCode, error } = await this.#post(d, startedAt);
+    const attempt: Attempt = { startedAt, durationMs: Date.now() - startedAt.getTime(), statusCode, error };
+    const failures = error === null ? 0 : d.failures + 1;
+    const exhausted = error !== null && failures >= this.#opts.maxAttempts;
+    try {
+      await this.#record(d, token, attempt, failures, exhausted);
+    } catch (e) {
+      // The claim expired and another worker took the delivery: it will record its own attempt.
+      this.#log.warn({ err: e, deliveryId: d.id }, "could not record a webhook attempt");
+      return;
+    }
+    const log = {
+      deliveryId: d.id,
+      webhookId: d.webhookId,
+      kind: d.message.kind,
+      attempt: d.attempts + 1,
+      statusCode,
+      error,
+    };
+    if (error === null) this.#log.debug(log, "webhook delivered");
+    else if (exhausted) this.#log.warn(log, "webhook delivery failed for good; an administrator may redeliver it");
+    else this.#log.info(log, "webhook attempt failed; will retry");
+  }
+
+  /** The signed request to the webhook's address: its status code, or why there is none (error null: a 2xx). */
+  async #post(d: Claimed, startedAt: Date): Promise<Pick<Attempt, "statusCode" | "error">> {
+    const body = d.message.body;
     const timestamp = Math.floor(startedAt.getTime() / 1000);
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    // Receivers' answers are not kept: only the status code is recorded.
-    const responseBody: string | null = null;
     const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
+    let statusCode: number | null = null;
     try {
       // An address literal is connected to without a lookup: check it here (names are checked by
       // the agent's lookup, on the address it connects to).
@@ -281,62 +314,41 @@ export class DeliveryWorker {
       statusCode = res.statusCode;
       // The body is read and dropped, never kept (redirects are not followed: a 3xx is a failure).
       await res.body.dump({ limit: 64 * 1024, signal: timeout }).catch(() => undefined);
-      if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
+      return { statusCode, error: statusCode < 200 || statusCode > 299 ? `HTTP ${statusCode}` : null };
     } catch (e) {
-      error = describeError(e, this.#opts.timeoutMs, timeout.aborted, this.#abort.signal.aborted);
+      return {
+        statusCode,
+        error: describeError(e, this.#opts.timeoutMs, timeout.aborted, this.#abort.signal.aborted),
+      };
     }
-    const ok = error === null;
-    const durationMs = Date.now() - startedAt.getTime();
-    const failures = ok ? 0 : d.failures + 1;
-    const exhausted = !ok && failures >= this.#opts.maxAttempts;
+  }
+
+  /** The delivery's new status and the attempt's log row, in one transaction guarded by the claim token. */
+  async #record(d: Claimed, token: string, attempt: Attempt, failures: number, exhausted: boolean): Promise<void> {
+    const ok = attempt.error === null;
     const now = new Date();
-    try {
-      await this.#db.$transaction(async (tx) => {
-        const { count } = await tx.webhookDelivery.updateMany({
-          where: { id: d.id, claimToken: token },
-          data: {
-            status: ok ? "delivered" : exhausted ? "failed" : "pending",
-            attempts: d.attempts + 1,
-            failures,
-            nextAttemptAt:
-              ok || exhausted ? d.nextAttemptAt : new Date(now.getTime() + retryDelayMs(failures, this.#opts)),
-            lockedUntil: null,
-            claimToken: null,
-            manual: false,
-            lastStatusCode: statusCode,
-            lastError: error,
-            ...(ok ? { deliveredAt: now } : {}),
-          },
-        });
-        if (count !== 1) throw new Error("claim lost");
-        await tx.webhookDeliveryAttempt.create({
-          data: {
-            deliveryId: d.id,
-            attemptNo: d.attempts + 1,
-            manual: d.manual,
-            startedAt,
-            durationMs,
-            statusCode,
-            error,
-            responseBody,
-          },
-        });
+    await this.#db.$transaction(async (tx) => {
+      const { count } = await tx.webhookDelivery.updateMany({
+        where: { id: d.id, claimToken: token },
+        data: {
+          status: ok ? "delivered" : exhausted ? "failed" : "pending",
+          attempts: d.attempts + 1,
+          failures,
+          nextAttemptAt:
+            ok || exhausted ? d.nextAttemptAt : new Date(now.getTime() + retryDelayMs(failures, this.#opts)),
+          lockedUntil: null,
+          claimToken: null,
+          manual: false,
+          lastStatusCode: attempt.statusCode,
+          lastError: attempt.error,
+          ...(ok ? { deliveredAt: now } : {}),
+        },
       });
-    } catch (e) {
-      // The claim expired and another worker took the delivery: it will record its own attempt.
-      this.#log.warn({ err: e, deliveryId: d.id }, "could not record a webhook attempt");
-      return;
-    }
-    const log = {
-      deliveryId: d.id,
-      webhookId: d.webhookId,
-      kind: d.message.kind,
-      attempt: d.attempts + 1,
-      statusCode,
-      error,
-    };
-    if (ok) this.#log.debug(log, "webhook delivered");
-    else if (exhausted) this.#log.warn(log, "webhook delivery failed for good; an administrator may redeliver it");
-    else this.#log.info(log, "webhook attempt failed; will retry");
+      if (count !== 1) throw new Error("claim lost");
+      // Receivers' answers are not kept: only the status code is recorded.
+      await tx.webhookDeliveryAttempt.create({
+        data: { deliveryId: d.id, attemptNo: d.attempts + 1, manual: d.manual, ...attempt, responseBody: null },
+      });
+    });
   }
 }

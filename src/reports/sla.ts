@@ -1,9 +1,12 @@
 // SLA report: how agencies keep their statutory step limits, computed from the event log.
 //
 // Definitions
-// - A *step* is a machine state with a deadline (StateMeta.deadline, declared by each machine
-//   version: a transfer's review, transfer-out and transfer-in). It belongs to the agency on its
-//   side: transferOut → the case's fromAgency, transferIn → the case's toAgency.
+// - A *step* is a machine state with a deadline: each case type's machine module declares its
+//   step limits on the states themselves (StateMeta.deadline: the national ceiling, and the key of
+//   the setting an agency may lower it with), so a new type's steps are reported with no change
+//   here. A step belongs to the agency on its side: transferOut → the case's fromAgency,
+//   transferIn → the case's toAgency; a state on neither side (a review, say) belongs to the
+//   agency its deadline names (LimitSpec.agency).
 // - A *step instance* starts with the event that entered the state from another state (its
 //   occurredOn is the step's start, as for Case.stepStartedOn) and *completes* with the event
 //   that leaves it for another state, unless that event withdraws the case (a withdrawal is not
@@ -26,13 +29,13 @@
 //   PERCENTILE.INC), 1 decimal; null if none.
 // Rows exist for every (agency, case type, step) with something to show (open or completed > 0),
 // sorted by agency code, case type and step order.
-import type { CaseMachineModule, StateMeta, Label } from "../../machines/types.ts";
+import type { StateMeta, Label } from "../../machines/types.ts";
 import type { CaseType } from "../../machines/index.ts";
 import { applicableLimit } from "../deadlines/index.ts";
 import { parseLimits } from "../engine/agencyLimits.ts";
 import { DEADLINE_MISSED } from "../engine/types.ts";
 import { REFUSAL_REASONS, type RefusalReasonCode } from "../../machines/vocabulary.ts";
-import type { EngineContext } from "../engine/context.ts";
+import type { EngineContext, MachineCatalog } from "../engine/context.ts";
 
 export interface SlaRow {
   agency: string;
@@ -113,6 +116,33 @@ function sideOf(meta: StateMeta): "transferOut" | "transferIn" {
   return meta.deadline!.agency;
 }
 
+/** The agency whose step it is: the case's agency at the step's end. */
+function stepAgencyOf(meta: StateMeta, c: { fromAgencyId: number; toAgencyId: number }): number {
+  return sideOf(meta) === "transferOut" ? c.fromAgencyId : c.toAgencyId;
+}
+
+/** The state's meta when the state is a step (it has a deadline) in that version of the type's machine. */
+function stepMetaOf(
+  machines: MachineCatalog,
+  type: string,
+  version: number,
+  state: string | null,
+): StateMeta | undefined {
+  if (state === null) return undefined;
+  const meta = machines.get(type as CaseType, version)?.states[state];
+  return meta?.deadline ? meta : undefined;
+}
+
+/** The names of every state that is a step in some type's latest machine. */
+function stepStatesOf(machines: MachineCatalog): string[] {
+  const states = new Set<string>();
+  for (const type of machines.types) {
+    for (const [state, meta] of Object.entries(machines.latest(type).states)) if (meta.deadline) states.add(state);
+  }
+  return [...states];
+}
+
+/** What is counted for one (agency, case type, step): a row of the report, before its figures are worked out. */
 interface Bucket {
   agencyId: number;
   caseType: string;
@@ -127,53 +157,59 @@ interface Bucket {
   days: number[];
 }
 
+type Buckets = Map<string, Bucket>;
+
+/** The bucket of (agency, case type, step), new and empty the first time. */
+function bucketOf(buckets: Buckets, agencyId: number, caseType: string, step: string, meta: StateMeta): Bucket {
+  const key = `${agencyId}\u0000${caseType}\u0000${step}`;
+  let b = buckets.get(key);
+  if (!b) {
+    b = {
+      agencyId,
+      caseType,
+      step,
+      order: meta.step,
+      label: meta.label,
+      open: 0,
+      overdue: 0,
+      onTime: 0,
+      late: 0,
+      backdated: 0,
+      days: [],
+    };
+    buckets.set(key, b);
+  }
+  return b;
+}
+
+type AgencyRow = { code: string; name: string; limits: string };
+
 export async function slaReport(
   ctx: EngineContext,
   q: { from: string; to: string; agency?: string },
 ): Promise<SlaReport> {
-  const { db } = ctx;
   const today = ctx.today();
-  const agencies = new Map((await db.agency.findMany()).map((a) => [a.id, a]));
-  const buckets = new Map<string, Bucket>();
-  const modOf = (type: string, version: number): CaseMachineModule | undefined =>
-    ctx.machines.get(type as CaseType, version);
-  const stepMeta = (type: string, version: number, state: string | null): StateMeta | undefined => {
-    if (state === null) return undefined;
-    const meta = modOf(type, version)?.states[state];
-    return meta?.deadline ? meta : undefined;
-  };
-  const bucket = (agencyId: number, caseType: string, step: string, meta: StateMeta): Bucket => {
-    const key = `${agencyId}\u0000${caseType}\u0000${step}`;
-    let b = buckets.get(key);
-    if (!b) {
-      b = {
-        agencyId,
-        caseType,
-        step,
-        order: meta.step,
-        label: meta.label,
-        open: 0,
-        overdue: 0,
-        onTime: 0,
-        late: 0,
-        backdated: 0,
-        days: [],
-      };
-      buckets.set(key, b);
-    }
-    return b;
-  };
-  const agencyFor = (meta: StateMeta, c: { fromAgencyId: number; toAgencyId: number }) =>
-    sideOf(meta) === "transferOut" ? c.fromAgencyId : c.toAgencyId;
+  const agencies = new Map((await ctx.db.agency.findMany()).map((a) => [a.id, a]));
+  const buckets: Buckets = new Map();
+  await countOpenSteps(ctx, today, buckets);
+  const stepStates = stepStatesOf(ctx.machines);
+  const completions = await completionsIn(ctx, q.from, q.to, stepStates);
+  const history = await stepHistoryOf(ctx, [...new Set(completions.map((e) => e.caseId))], stepStates);
+  for (const e of completions) judgeCompletion(ctx, e, history, agencies, buckets);
+  const rows = reportRows(buckets, agencies, q.agency);
+  const refusals = (await refusalCounts(ctx, q.from, q.to, agencies)).filter((r) => !q.agency || r.agency === q.agency);
+  return { from: q.from, to: q.to, asOf: today, rows, refusals };
+}
 
-  // Open and overdue, now.
+/** Open and overdue, now: the cases in each step, and those of them past the step's due date. */
+async function countOpenSteps(ctx: EngineContext, today: string, buckets: Buckets): Promise<void> {
   const by = ["type", "machineVersion", "state", "fromAgencyId", "toAgencyId"] as const;
-  const openGroups = await db.case.groupBy({
+  const openGroups = await ctx.db.case.groupBy({
     by: [...by],
     where: { final: false, stepDueOn: { not: null } },
     _count: { _all: true },
   });
-  const overdueGroups = await db.case.groupBy({
+  const overdueGroups = await ctx.db.case.groupBy({
     by: [...by],
     where: { final: false, stepDueOn: { lt: today } },
     _count: { _all: true },
@@ -183,85 +219,110 @@ export async function slaReport(
     [overdueGroups, "overdue"],
   ] as const) {
     for (const g of groups) {
-      const meta = stepMeta(g.type, g.machineVersion, g.state);
+      const meta = stepMetaOf(ctx.machines, g.type, g.machineVersion, g.state);
       if (!meta) continue;
-      bucket(agencyFor(meta, g), g.type, g.state, meta)[field] += g._count._all;
+      bucketOf(buckets, stepAgencyOf(meta, g), g.type, g.state, meta)[field] += g._count._all;
     }
   }
+}
 
-  // Completions in [from, to]: events leaving a step state for another state.
-  const stepStates = new Set<string>();
-  for (const type of ctx.machines.types) {
-    for (const [state, meta] of Object.entries(ctx.machines.latest(type).states))
-      if (meta.deadline) stepStates.add(state);
-  }
-  const leaving = (
-    await db.caseEvent.findMany({
-      where: { occurredOn: { gte: q.from, lte: q.to }, fromState: { in: [...stepStates] } },
-      select: {
-        caseId: true,
-        seq: true,
-        fromState: true,
-        toState: true,
-        occurredOn: true,
-        stepDueOn: true,
-        backdateReason: true,
-        case: { select: { type: true, machineVersion: true, fromAgencyId: true, toAgencyId: true } },
-      },
-    })
-  ).filter((e) => e.fromState !== e.toState && stepMeta(e.case.type, e.case.machineVersion, e.fromState));
+/** Completions in [from, to]: events leaving a step state for another state. */
+async function completionsIn(ctx: EngineContext, from: string, to: string, stepStates: string[]) {
+  const events = await ctx.db.caseEvent.findMany({
+    where: { occurredOn: { gte: from, lte: to }, fromState: { in: [...stepStates] } },
+    select: {
+      caseId: true,
+      seq: true,
+      fromState: true,
+      toState: true,
+      occurredOn: true,
+      stepDueOn: true,
+      backdateReason: true,
+      case: { select: { type: true, machineVersion: true, fromAgencyId: true, toAgencyId: true } },
+    },
+  });
+  return events.filter(
+    (e) => e.fromState !== e.toState && stepMetaOf(ctx.machines, e.case.type, e.case.machineVersion, e.fromState),
+  );
+}
 
-  // The start of each completed instance: the latest earlier event that entered that state.
-  const caseIds = [...new Set(leaving.map((e) => e.caseId))];
-  const entries = new Map<string, { seq: number; toState: string; occurredOn: string }[]>();
-  // The service's missed-deadline notes on those cases: case → [seq, state].
-  const missed = new Map<string, { seq: number; state: string }[]>();
+type Completion = Awaited<ReturnType<typeof completionsIn>>[number];
+
+/** What the event log says of the steps of some cases, by case. */
+interface StepHistory {
+  /** the events that entered a step state from another state, in order */
+  entries: Map<string, { seq: number; toState: string; occurredOn: string }[]>;
+  /** the service's missed-deadline notes: [seq, state] */
+  missed: Map<string, { seq: number; state: string }[]>;
+}
+
+/** The step history of those cases, read CHUNK cases at a time. */
+async function stepHistoryOf(ctx: EngineContext, caseIds: string[], stepStates: string[]): Promise<StepHistory> {
+  const history: StepHistory = { entries: new Map(), missed: new Map() };
   for (let i = 0; i < caseIds.length; i += CHUNK) {
-    const rows = await db.caseEvent.findMany({
+    const rows = await ctx.db.caseEvent.findMany({
       where: { caseId: { in: caseIds.slice(i, i + CHUNK) }, toState: { in: [...stepStates] } },
       select: { caseId: true, seq: true, type: true, fromState: true, toState: true, occurredOn: true },
       orderBy: [{ caseId: "asc" }, { seq: "asc" }],
     });
     for (const r of rows) {
       if (r.type === DEADLINE_MISSED) {
-        const notes = missed.get(r.caseId) ?? [];
+        const notes = history.missed.get(r.caseId) ?? [];
         notes.push({ seq: r.seq, state: r.toState });
-        missed.set(r.caseId, notes);
+        history.missed.set(r.caseId, notes);
       }
       if (r.fromState === r.toState) continue;
-      const list = entries.get(r.caseId) ?? [];
+      const list = history.entries.get(r.caseId) ?? [];
       list.push(r);
-      entries.set(r.caseId, list);
+      history.entries.set(r.caseId, list);
     }
   }
+  return history;
+}
 
-  for (const e of leaving) {
-    const mod = modOf(e.case.type, e.case.machineVersion)!;
-    const meta = mod.states[e.fromState!];
-    if (mod.states[e.toState]?.outcome === "withdrawn") continue;
-    const entered = (entries.get(e.caseId) ?? []).filter((x) => x.seq < e.seq && x.toState === e.fromState).at(-1);
-    const agencyId = agencyFor(meta, e.case);
-    let dueOn = e.stepDueOn;
-    if (dueOn === null && entered) {
-      const agency = agencies.get(agencyId);
-      const limit = applicableLimit(meta.deadline!, parseLimits(agency?.limits ?? "{}"));
-      if (limit !== null) dueOn = ctx.calendar.addWorkingDays(entered.occurredOn, limit).value;
-    }
-    const flagged = (missed.get(e.caseId) ?? []).some(
-      (m) => m.state === e.fromState && m.seq < e.seq && m.seq > (entered?.seq ?? 0),
-    );
-    if (dueOn === null && !flagged) continue; // neither recorded nor reconstructible: not judged
-    const b = bucket(agencyId, e.case.type, e.fromState!, meta);
-    if (!flagged && e.occurredOn <= dueOn!) b.onTime++;
-    else b.late++;
-    if (e.backdateReason !== null) b.backdated++;
-    if (entered) b.days.push(ctx.calendar.workingDaysBetween(entered.occurredOn, e.occurredOn).value);
+/**
+ * Counts one completion on time or late in its step's bucket, with its working days when its
+ * start is known. A withdrawal completes nothing; a completion whose due date is neither recorded
+ * nor reconstructible, and that was never flagged missed, is not judged.
+ */
+function judgeCompletion(
+  ctx: EngineContext,
+  e: Completion,
+  history: StepHistory,
+  agencies: Map<number, AgencyRow>,
+  buckets: Buckets,
+): void {
+  const mod = ctx.machines.get(e.case.type as CaseType, e.case.machineVersion)!;
+  const meta = mod.states[e.fromState!];
+  if (mod.states[e.toState]?.outcome === "withdrawn") return;
+  // The start of the instance: the latest earlier event that entered that state.
+  const entered = (history.entries.get(e.caseId) ?? [])
+    .filter((x) => x.seq < e.seq && x.toState === e.fromState)
+    .at(-1);
+  const agencyId = stepAgencyOf(meta, e.case);
+  let dueOn = e.stepDueOn;
+  if (dueOn === null && entered) {
+    const agency = agencies.get(agencyId);
+    const limit = applicableLimit(meta.deadline!, parseLimits(agency?.limits ?? "{}"));
+    if (limit !== null) dueOn = ctx.calendar.addWorkingDays(entered.occurredOn, limit).value;
   }
+  const flagged = (history.missed.get(e.caseId) ?? []).some(
+    (m) => m.state === e.fromState && m.seq < e.seq && m.seq > (entered?.seq ?? 0),
+  );
+  if (dueOn === null && !flagged) return; // neither recorded nor reconstructible: not judged
+  const b = bucketOf(buckets, agencyId, e.case.type, e.fromState!, meta);
+  if (!flagged && e.occurredOn <= dueOn!) b.onTime++;
+  else b.late++;
+  if (e.backdateReason !== null) b.backdated++;
+  if (entered) b.days.push(ctx.calendar.workingDaysBetween(entered.occurredOn, e.occurredOn).value);
+}
 
+/** The rows with something to show, of one agency or all, sorted by agency code, case type and step order. */
+function reportRows(buckets: Buckets, agencies: Map<number, AgencyRow>, agencyCode: string | undefined): SlaRow[] {
   const rows: (SlaRow & { order: number })[] = [];
   for (const b of buckets.values()) {
     const agency = agencies.get(b.agencyId);
-    if (!agency || (q.agency && agency.code !== q.agency)) continue;
+    if (!agency || (agencyCode && agency.code !== agencyCode)) continue;
     if (b.open === 0 && b.onTime + b.late === 0) continue;
     const days = [...b.days].sort((x, y) => x - y);
     const completed = b.onTime + b.late;
@@ -293,8 +354,7 @@ export async function slaReport(
             ? 1
             : a.order - b.order,
   );
-  const refusals = (await refusalCounts(ctx, q.from, q.to, agencies)).filter((r) => !q.agency || r.agency === q.agency);
-  return { from: q.from, to: q.to, asOf: today, rows: rows.map(({ order: _order, ...r }) => r), refusals };
+  return rows.map(({ order: _order, ...r }) => r);
 }
 
 async function refusalCounts(
