@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import express, { type Request, type Response, type NextFunction } from "express";
+import express, { type Express, type Request, type Response, type NextFunction } from "express";
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import type { Config } from "../config.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { TokenService } from "../auth/tokens.ts";
@@ -19,13 +20,13 @@ import { createRegistry, eventDocBody, generateDocument } from "./openapi.ts";
 import { metricsGuard, type Metrics } from "./metrics.ts";
 import type { ApiDeps } from "./deps.ts";
 import { authRoutes, loginLimiter } from "./routes/auth.ts";
-import { adminRoutes } from "./routes/admin.ts";
+import { adminRoutes } from "./routes/admin/index.ts";
 import { apiClientRoutes } from "./routes/apiClients.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { caseImportRoutes } from "./routes/caseImport.ts";
 import { assessmentRoutes } from "./routes/assessment.ts";
 import { publicRoutes, statusLimiter } from "./routes/public.ts";
-import { webhookRoutes } from "./routes/webhooks.ts";
+import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { clerkRoutes } from "./routes/clerk.ts";
@@ -38,12 +39,26 @@ export interface AppServices {
   metrics: Metrics;
 }
 
-export function createApp({ ctx, config, tokens, metrics }: AppServices) {
+export function createApp(services: AppServices) {
+  const { config } = services;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
   app.set("etag", false);
+  useRequestHandling(app, services);
+  useBodyChecks(app);
+  useLimiters(app, config);
+  const registry = createRegistry();
+  app.use(apiRouter(services, registry));
+  serveDocumentation(app, registry, services);
+  serveWebInterface(app);
+  app.use((req: Request, _res: Response, next: NextFunction) => next(problems.notFound(`${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}
 
+/** Security headers, the request log, the request-duration metric, no caching of API answers. */
+function useRequestHandling(app: Express, { ctx, metrics }: AppServices) {
   // No upgrade-insecure-requests: TLS is terminated in front of the service (or not at all on an
   // office LAN), and the directive would send the pages' own scripts to an https port that is not there.
   // Helmet's headers, computed once at start (src/api/headers.ts).
@@ -90,6 +105,10 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
+}
+
+/** The JSON body parser, then the checks every body passes before any route sees it. */
+function useBodyChecks(app: Express) {
   // The raw body tells, before parsing, which of the two walks below could find anything (bodyChecks).
   app.use(express.json({ limit: "64kb", strict: true, verify: noteBodyChecks }));
   // No request of this API nests deeper than a few levels; a deeper body (64 KiB allows 30 000
@@ -110,7 +129,10 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
         : problems.invalid([{ path: "(body)", message: "strings must be well-formed Unicode (no lone surrogates)" }]),
     );
   });
+}
 
+/** The rate limits that run before the routes (login, the status lookup), and the benchmark's no-op. */
+function useLimiters(app: Express, config: Config) {
   app.post("/api/auth/login", loginLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE));
   // one budget for the status lookup and the insured person's documents (the same check)
   app.post(
@@ -133,10 +155,15 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
     app.post("/api/bench/safeguarded-noop", statusLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE));
     app.use(noopRouter);
   }
+}
 
-  const registry = createRegistry();
+/**
+ * The API's routes, each registered in the OpenAPI registry as it is added. The order matters: it
+ * is Express's matching order and the order of the document's paths.
+ */
+function apiRouter({ ctx, config, tokens }: AppServices, registry: OpenAPIRegistry) {
   const router = express.Router();
-  const guards = authGuards(ctx.db, tokens);
+  const guards = authGuards(ctx, tokens);
   const deps: ApiDeps = {
     ctx,
     config,
@@ -156,8 +183,11 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   documentRoutes(deps);
   clerkRoutes(deps);
   partiesRoutes(deps);
-  app.use(router);
+  return router;
+}
 
+/** The OpenAPI document, the interactive reference (/docs) and the metrics (/metrics). */
+function serveDocumentation(app: Express, registry: OpenAPIRegistry, { config, metrics }: AppServices) {
   // The OpenAPI document and the swagger-ui pages are made on their first request, not at start:
   // together they hold some 15 MB that a node answering lookups never needs.
   let document: ReturnType<typeof generateDocument> | undefined;
@@ -177,18 +207,18 @@ export function createApp({ ctx, config, tokens, metrics }: AppServices) {
   app.get("/metrics", metricsGuard(config.METRICS_TOKEN), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+}
 
-  // Web interface: plain static files from src/web/public (no build step); /console and /admin
-  // are the staff console and the admin pages, / the insured person's status page.
+/**
+ * The web interface: plain static files from src/web/public (no build step); /console and /admin
+ * are the staff console and the admin pages, / the insured person's status page.
+ */
+function serveWebInterface(app: Express) {
   const webRoot = fileURLToPath(new URL("../web/public/", import.meta.url));
   app.use(express.static(webRoot, { index: "index.html", redirect: false }));
   for (const page of ["console", "admin"])
     app.get(`/${page}`, (_req, res) => res.sendFile(`${page}.html`, { root: webRoot }));
   app.get("/verify/:code", (_req, res) => res.sendFile("verify.html", { root: webRoot }));
-
-  app.use((req: Request, _res: Response, next: NextFunction) => next(problems.notFound(`${req.method} ${req.path}`)));
-  app.use(errorHandler);
-  return app;
 }
 
 const MAX_JSON_DEPTH = 32;

@@ -2,16 +2,15 @@
 // act (a disabled user's tokens stop working on the next request, on every node) and whether
 // the token itself still stands (not logged out, issued since the last password or role change).
 import type { Request, Response, NextFunction } from "express";
-import type { Db } from "../db/client.ts";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Actor } from "../engine/context.ts";
+import type { Actor, EngineContext } from "../engine/context.ts";
 import { problems } from "../problems.ts";
 import { activeActor } from "../engine/users.ts";
 import type { Access } from "./route.ts";
 import { authenticateApiClient, isApiClientKey } from "../engine/apiClients.ts";
 
 export function authGuards(
-  db: Db,
+  { db }: Pick<EngineContext, "db">,
   tokens: TokenService,
 ): Record<Access, (req: Request, res: Response, next: NextFunction) => void> {
   async function authenticate(req: Request, res: Response): Promise<Actor> {

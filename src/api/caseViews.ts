@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import type { CaseMachineModule, CaseViewAdditions, Side } from "../../machines/types.ts";
-import { definitionOf, isCaseType, type CaseType } from "../../machines/index.ts";
+import { definitionOf, type CaseType } from "../../machines/index.ts";
 import { nextDueOn } from "../deadlines/index.ts";
 import { allowedEventsFor, sidesOf } from "../engine/access.ts";
 import { moduleOf } from "../engine/machineCatalog.ts";
@@ -50,14 +50,6 @@ function detailAdditions(c: Pick<CaseWithAgencies, "type" | "machineVersion">, f
 /** One field of a type's additions, where the answer puts it; absent when the type adds none. */
 function only<K extends keyof CaseViewAdditions>(additions: CaseViewAdditions, key: K): Pick<CaseViewAdditions, K> {
   return (Object.hasOwn(additions, key) ? { [key]: additions[key] } : {}) as Pick<CaseViewAdditions, K>;
-}
-
-/**
- * Whether a status answer needs the case's machine facts (the lookup reads them only then): the
- * states its type lists in `view.statusReadsFacts` (a renewal awaiting payment shows the total due).
- */
-export function statusReadsFacts(c: { type: string; state: string }): boolean {
-  return isCaseType(c.type) && (definitionOf(c.type).view?.statusReadsFacts?.includes(c.state) ?? false);
 }
 
 export function progressOf(mod: CaseMachineModule, state: string): z.output<typeof progressSchema> {

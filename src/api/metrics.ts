@@ -8,7 +8,6 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, Response, NextFunction } from "express";
 import ipaddr from "ipaddr.js";
 import client from "prom-client";
-import type { CheckpointerStats } from "../db/checkpointer.ts";
 import { problems } from "../problems.ts";
 
 function isLoopback(address: string | undefined): boolean {
@@ -39,6 +38,14 @@ export function metricsGuard(token: string | undefined) {
         ? undefined
         : problems.forbidden("Metrics are served to local clients, or with the metrics token (METRICS_TOKEN)."),
     );
+}
+
+/** What the metrics read of SQLite's background checkpointer (src/db/checkpointer.ts, its stats). */
+export interface CheckpointerStats {
+  rounds: number;
+  fallbacks: number;
+  errors: number;
+  last?: { log: number };
 }
 
 export interface MetricsSources {

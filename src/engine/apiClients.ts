@@ -123,8 +123,11 @@ export async function createApiClient(
   return { client: apiClientView(created), key: `${API_CLIENT_KEY_PREFIX}${created.id}_${secret}` };
 }
 
-export async function listApiClients(db: Db): Promise<ApiClientJson[]> {
-  const rows = await db.apiClient.findMany({ orderBy: { id: "asc" }, include: { agency: { select: { code: true } } } });
+export async function listApiClients(ctx: EngineContext): Promise<ApiClientJson[]> {
+  const rows = await ctx.db.apiClient.findMany({
+    orderBy: { id: "asc" },
+    include: { agency: { select: { code: true } } },
+  });
   return rows.map(apiClientView);
 }
 
@@ -149,10 +152,10 @@ export async function revokeApiClient(ctx: EngineContext, admin: Actor, id: numb
 }
 
 /** The latest events a client recorded, newest first (what it did, for administrators). */
-export async function apiClientEvents(db: Db, id: number, limit: number) {
-  const client = await db.apiClient.findUnique({ where: { id }, select: { id: true } });
+export async function apiClientEvents(ctx: EngineContext, id: number, limit: number) {
+  const client = await ctx.db.apiClient.findUnique({ where: { id }, select: { id: true } });
   if (!client) throw problems.notFound(`API client ${id}`);
-  const rows = await db.caseEvent.findMany({
+  const rows = await ctx.db.caseEvent.findMany({
     where: { actorKind: "client", actorId: id },
     orderBy: { id: "desc" },
     take: limit,

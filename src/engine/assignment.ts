@@ -10,6 +10,8 @@ import { problems } from "../problems.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { loadCase } from "./readCase.ts";
 import { dueSoonSql, overdueSql } from "./caseList.ts";
+import { caseAgencyOf } from "./caseFiles.ts";
+import type { CaseWithAgencies } from "./types.ts";
 
 export interface Clerk {
   id: number;
@@ -199,4 +201,39 @@ export async function assigneeFilter(
   // staff see the holders of their own agency's sides only
   if (actor.kind === "staff" && u.agencyId !== actor.agencyId) return "nobody";
   return u.id;
+}
+
+/** A case and who holds its sides (assignmentOf), for the answer to a request about its assignment. */
+export interface CaseAssignment {
+  case: CaseWithAgencies;
+  holders: Awaited<ReturnType<typeof assignmentOf>>;
+}
+
+/** Sets (null: releases) the assignee of the actor's agency's side, then reads the assignment. */
+export async function assignCase(
+  ctx: EngineContext,
+  actor: Actor,
+  caseId: string,
+  username: string | null,
+): Promise<CaseAssignment> {
+  await setAssignee(ctx, actor, caseId, username);
+  const c = await loadCase(ctx, caseId);
+  return { case: c, holders: await assignmentOf(ctx, c.id) };
+}
+
+/** Who holds each side of a case of the actor's agency, and every change. */
+export async function caseAssignment(ctx: EngineContext, actor: Actor, caseId: string): Promise<CaseAssignment> {
+  const c = await loadCase(ctx, caseId);
+  caseAgencyOf(actor, c);
+  return { case: c, holders: await assignmentOf(ctx, c.id) };
+}
+
+/** The workload of the actor's own agency (agencyWorkload), "due soon" being within `dueSoonWorkingDays`. */
+export async function ownAgencyWorkload(ctx: EngineContext, actor: Actor, dueSoonWorkingDays: number) {
+  const home = homeAgency(actor);
+  const today = ctx.today();
+  const agency = await ctx.db.agency.findUniqueOrThrow({ where: { id: home }, select: { code: true } });
+  const dueSoonCutoff = ctx.calendar.addWorkingDays(today, dueSoonWorkingDays).value;
+  const w = await agencyWorkload(ctx, home, today, dueSoonCutoff);
+  return { agency: agency.code, dueSoonWorkingDays, ...w };
 }

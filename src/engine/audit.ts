@@ -1,8 +1,9 @@
 // The administrative audit: append-only rows (AdminAuditEntry), one per administrative change,
 // written inside the transaction that makes the change, so a change is never without its entry
 // and an entry never without its change. Rows are only ever inserted: no code updates or deletes them.
-import type { Prisma } from "../generated/prisma/client.ts";
-import type { Actor } from "./context.ts";
+import type { AdminAuditEntry, Prisma } from "../generated/prisma/client.ts";
+import type { Actor, EngineContext } from "./context.ts";
+import { problems } from "../problems.ts";
 
 export const AUDIT_ACTIONS = [
   "user.created",
@@ -82,3 +83,78 @@ export function auditedWebhook(w: {
     secret: w.secret,
   };
 }
+
+// Reading the audits: the administrative audit (above) and the case events recorded in a period.
+
+export type AuditEntryRow = AdminAuditEntry;
+
+/** Which entries of the administrative audit: one action, China dates from and to (inclusive). */
+export interface AuditFilter {
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+/** A China date's first instant (UTC+8, no daylight saving time). */
+const chinaMidnight = (d: string) => new Date(`${d}T00:00:00+08:00`);
+const dayAfter = (d: string) => new Date(chinaMidnight(d).getTime() + 86_400_000);
+
+function auditWhere(q: AuditFilter): Prisma.AdminAuditEntryWhereInput {
+  const at: Prisma.DateTimeFilter = {};
+  if (q.from) at.gte = chinaMidnight(q.from);
+  if (q.to) at.lt = dayAfter(q.to);
+  return { ...(q.action ? { action: q.action } : {}), ...(q.from || q.to ? { at } : {}) };
+}
+
+/** A page of the administrative audit, newest first: `limit` entries before the id `cursor`. */
+export async function auditPage(
+  ctx: EngineContext,
+  q: AuditFilter & { limit: number; cursor?: number },
+): Promise<{ items: AuditEntryRow[]; nextCursor: number | null }> {
+  const rows = await ctx.db.adminAuditEntry.findMany({
+    where: { ...auditWhere(q), ...(q.cursor ? { id: { lt: q.cursor } } : {}) },
+    orderBy: { id: "desc" },
+    take: q.limit + 1,
+  });
+  const items = rows.slice(0, q.limit);
+  return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
+}
+
+/** The administrative audit, oldest first, at most `max` entries. */
+export function auditEntries(ctx: EngineContext, q: AuditFilter, max: number): Promise<AuditEntryRow[]> {
+  return ctx.db.adminAuditEntry.findMany({ where: auditWhere(q), orderBy: { id: "asc" }, take: max });
+}
+
+const auditedCase = {
+  caseNumber: true,
+  type: true,
+  machineVersion: true,
+  insurance: true,
+  scheme: true,
+  toScheme: true,
+  employerName: true,
+  employerCreditCode: true,
+  fromAgency: { select: { code: true } },
+  toAgency: { select: { code: true } },
+} as const;
+
+/**
+ * The case events dated (occurredOn) from `from` to `to`, oldest first, each with its case; of the
+ * cases where the agency `agency` is either end, when given (a 422 on query.agency when there is none).
+ */
+export async function eventsInPeriod(ctx: EngineContext, q: { from: string; to: string; agency?: string }) {
+  let agencyFilter = {};
+  if (q.agency) {
+    // not ./agencies.ts's namedAgency: that module records its changes here
+    const a = await ctx.db.agency.findUnique({ where: { code: q.agency } });
+    if (!a) throw problems.invalid([{ path: "query.agency", message: `no agency with code ${q.agency}` }]);
+    agencyFilter = { case: { OR: [{ fromAgencyId: a.id }, { toAgencyId: a.id }] } };
+  }
+  return ctx.db.caseEvent.findMany({
+    where: { occurredOn: { gte: q.from, lte: q.to }, ...agencyFilter },
+    orderBy: { id: "asc" },
+    include: { case: { select: auditedCase } },
+  });
+}
+
+export type AuditedEvent = Awaited<ReturnType<typeof eventsInPeriod>>[number];

@@ -8,7 +8,9 @@ import type { CaseAttachment, CaseNote } from "../generated/prisma/client.ts";
 import { Problem, problems } from "../problems.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { missingKinds, requiredKinds, type AttachmentKind } from "../domain/requiredDocuments.ts";
+import { allowedEventsFor } from "./access.ts";
 import type { Actor, EngineContext } from "./context.ts";
+import { loadCase } from "./readCase.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
 /** The types an attachment may have, judged by its content. */
@@ -243,4 +245,34 @@ export async function assertRequiredDocuments(
     `${eventType} needs these documents attached to the case first: ${missing.join(", ")}.`,
     { eventType, missingKinds: missing, state: c.state },
   );
+}
+
+// The same, for a request that names the case by its id.
+
+export async function addCaseNote(ctx: EngineContext, actor: Actor, caseId: string, text: string): Promise<NoteView> {
+  return addNote(ctx, actor, await loadCase(ctx, caseId), text);
+}
+
+export async function caseNotes(ctx: EngineContext, actor: Actor, caseId: string): Promise<NoteView[]> {
+  return listNotes(ctx, actor, await loadCase(ctx, caseId));
+}
+
+/** The case a file is attached to, its access checked before a byte of the file is read (then addAttachment). */
+export async function attachableCase(ctx: EngineContext, actor: Actor, caseId: string): Promise<CaseWithAgencies> {
+  const c = await loadCase(ctx, caseId);
+  caseAgencyOf(actor, c);
+  return c;
+}
+
+/** A case's attachments, oldest first, and the checklist of the events the actor may record now. */
+export async function caseAttachments(ctx: EngineContext, actor: Actor, caseId: string) {
+  const c = await loadCase(ctx, caseId);
+  const agencyId = caseAgencyOf(actor, c);
+  const items = await listAttachments(ctx, actor, c);
+  const present = new Set(items.filter((a) => !a.supersededBy).map((a) => a.kind));
+  return { items, checklist: await checklist(ctx, c, agencyId, allowedEventsFor(ctx, c, actor), present) };
+}
+
+export async function caseAttachmentFile(ctx: EngineContext, actor: Actor, caseId: string, attachmentId: string) {
+  return readAttachment(ctx, actor, await loadCase(ctx, caseId), attachmentId);
 }

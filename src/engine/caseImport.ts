@@ -294,3 +294,26 @@ export function dryRunSummary(file: { sha256: string; format: ImportFormat }, re
     createdAt: null,
   };
 }
+
+/**
+ * An uploaded file's rows, filed: a dry run answers what would happen and writes nothing; a file of
+ * at most `syncMaxRows` rows is opened before the answer; a larger one runs on after it (its
+ * progress is in the database, so any node answers the poll), and `running` says so.
+ */
+export async function fileImport(
+  ctx: EngineContext,
+  actor: Actor,
+  file: { sha256: string; format: ImportFormat },
+  rows: RawRow[],
+  options: { dryRun: boolean; syncMaxRows: number },
+): Promise<{ summary: ImportSummary; running: boolean }> {
+  const checked = checkRows(ctx, rows);
+  if (options.dryRun) return { summary: dryRunSummary(file, await dryRunRows(ctx, actor, checked)), running: false };
+  const id = await createImport(ctx, actor, file, checked.length);
+  if (checked.length <= options.syncMaxRows) {
+    await runImport(ctx, actor, id, checked);
+    return { summary: (await importSummary(ctx, actor, id))!, running: false };
+  }
+  void runImport(ctx, actor, id, checked).catch(() => undefined);
+  return { summary: (await importSummary(ctx, actor, id))!, running: true };
+}

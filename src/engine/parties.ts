@@ -22,6 +22,7 @@ import { dataKeyOf } from "../privacy/atRest.ts";
 import { sidesOf } from "./access.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { caseColumns, toCase, withAgencies } from "./store.ts";
+import { readableCase } from "./readCase.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
 export { enrolmentKind, releaseEnrolments } from "./enrolments.ts";
@@ -272,4 +273,19 @@ export function checkApplicant(c: Pick<CaseWithAgencies, "scheme">, eventType: s
       "Flexible employees and residents file their own applications.",
     );
   }
+}
+
+/**
+ * The person's other cases the actor may read (relatedCases) of a case they may read, with the last
+ * China date counted as due soon (within `dueSoonWorkingDays`), for their summaries.
+ */
+export async function relatedCasesOf(ctx: EngineContext, actor: Actor, caseId: string, dueSoonWorkingDays: number) {
+  const c = await readableCase(ctx, actor, caseId);
+  const dueSoonCutoff = ctx.calendar.addWorkingDays(ctx.today(), dueSoonWorkingDays).value;
+  return { items: await relatedCases(ctx, actor, c), dueSoonCutoff };
+}
+
+/** The duplicate open cases the actor sees: staff those of their agency, administrators all. */
+export function duplicatesFor(ctx: EngineContext, actor: Actor): Promise<DuplicateOpenCase[]> {
+  return duplicateOpenCases(ctx.db, actor.kind === "staff" ? actor.agencyId! : undefined);
 }

@@ -1,7 +1,11 @@
 // Regional policies as stored (RegionalPolicy rows) and as the domain computes with them.
 import type { RegionalPolicy as PolicyRow } from "../generated/prisma/client.ts";
 import { selectPolicy, type RegionalPolicy, type ReimbursementTier } from "../domain/policy.ts";
-import type { EngineContext } from "./context.ts";
+import { problems } from "../problems.ts";
+import { recordAudit } from "./audit.ts";
+import type { Actor, EngineContext } from "./context.ts";
+
+export type { PolicyRow };
 
 function parseTiers(json: string | null): ReimbursementTier[] | null {
   if (json === null) return null;
@@ -57,4 +61,32 @@ export async function policyInForce(
     take: 2,
   });
   return selectPolicy(rows.map(policyOfRow), region, onDate);
+}
+
+/** Adds a policy version (effective from a date); 409 when the region has one from that date already. */
+export async function addPolicy(ctx: EngineContext, actor: Actor, policy: RegionalPolicy): Promise<PolicyRow> {
+  const exists = await ctx.db.regionalPolicy.findUnique({
+    where: { region_effectiveFrom: { region: policy.region, effectiveFrom: policy.effectiveFrom } },
+  });
+  if (exists)
+    throw problems.conflict(
+      `A policy for region ${policy.region} effective ${policy.effectiveFrom} already exists; add a new version with a later date.`,
+    );
+  return ctx.db.$transaction(async (tx) => {
+    const created = await tx.regionalPolicy.create({ data: rowOfPolicy(policy) });
+    await recordAudit(tx, actor, {
+      action: "policy.added",
+      target: `policy:${created.region}@${created.effectiveFrom}`,
+      after: created,
+    });
+    return created;
+  });
+}
+
+/** Every policy version (of one region when given), by region and date. */
+export function listPolicies(ctx: EngineContext, region?: string): Promise<PolicyRow[]> {
+  return ctx.db.regionalPolicy.findMany({
+    where: region ? { region } : {},
+    orderBy: [{ region: "asc" }, { effectiveFrom: "asc" }],
+  });
 }

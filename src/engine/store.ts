@@ -100,7 +100,7 @@ export function toCase(row: Record<string, unknown>): CaseWithAgencies {
 }
 
 /**
- * The case columns a status lookup answers from (src/engine/views.ts statusView). The name and ID
+ * The case columns a status lookup answers from (src/api/caseViews.ts statusView). The name and ID
  * number are ciphertext; the view decrypts them to show them masked.
  */
 const statusCaseFields = [

@@ -169,7 +169,7 @@ describe("the next machine versions' payloads", () => {
     const text = bodyText(
       "assessmentNotice",
       c,
-      // as recorded: the clerk's request and the computed assessment (src/engine/renewalAssessment.ts)
+      // as recorded: the clerk's request and the computed assessment (src/engine/arrearsAssessment.ts)
       ev("ASSESS_ARREARS", "arrearsAssessed", "2026-03-02", {
         firstMissedMonth: "2026-01",
         lastMissedMonth: "2026-02",

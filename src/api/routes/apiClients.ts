@@ -95,7 +95,7 @@ export function apiClientRoutes({ ctx, add }: ApiDeps) {
         schema: z.object({ items: z.array(apiClientSchema) }).meta({ id: "ApiClientList" }),
       },
     },
-    handler: async () => ({ items: await listApiClients(ctx.db) }),
+    handler: async () => ({ items: await listApiClients(ctx) }),
   });
 
   add({
@@ -114,7 +114,7 @@ export function apiClientRoutes({ ctx, add }: ApiDeps) {
       },
     },
     errors: [404],
-    handler: async ({ params, query }) => ({ items: await apiClientEvents(ctx.db, params.id, query.limit) }),
+    handler: async ({ params, query }) => ({ items: await apiClientEvents(ctx, params.id, query.limit) }),
   });
 
   add({

@@ -2,11 +2,7 @@
 // anything, so the console can show the clerk the result before they confirm.
 import { z } from "zod";
 import { assessArrearsRequestSchema, assessmentSchema } from "../../../machines/vocabulary.ts";
-import { sidesOf } from "../../engine/access.ts";
-import { moduleOf } from "../../engine/machineCatalog.ts";
-import { computedPayloadFor } from "../../engine/computedPayloads.ts";
-import { loadCase } from "../../engine/readCase.ts";
-import { problems } from "../../problems.ts";
+import { previewAssessment } from "../../engine/assessmentPreview.ts";
 import type { ApiDeps } from "../deps.ts";
 
 const previewSchema = z
@@ -34,15 +30,7 @@ export function assessmentRoutes({ ctx, add }: ApiDeps) {
     responses: { 200: { description: "What ASSESS_ARREARS would record now", schema: previewSchema } },
     // 409: not a renewal computed by the service (another type, or a version 1 case), or no policy in force
     errors: [403, 404, 409],
-    handler: async ({ params, body, actor }) => {
-      const c = await loadCase(ctx, params.id);
-      if (sidesOf(actor!, c).length === 0) throw problems.forbidden("This case belongs to other agencies.");
-      const hook = computedPayloadFor(moduleOf(ctx, c), "ASSESS_ARREARS");
-      if (!hook)
-        throw problems.conflict(
-          `This ${c.type} case (machine version ${c.machineVersion}) has no assessment computed by the service.`,
-        );
-      return (await hook.compute(ctx, c, body)) as z.output<typeof previewSchema>;
-    },
+    handler: async ({ params, body, actor }) =>
+      (await previewAssessment(ctx, actor!, params.id, body)) as z.output<typeof previewSchema>,
   });
 }

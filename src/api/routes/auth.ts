@@ -2,9 +2,8 @@
 import type { Request, Response, NextFunction } from "express";
 import { z } from "zod";
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
-import { decoyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from "../../auth/passwords.ts";
-import { recordAudit } from "../../engine/audit.ts";
 import type { VerifiedToken } from "../../auth/tokens.ts";
+import { changeOwnPassword, logIn, logOut, me, type IssuedToken } from "../../engine/sessions.ts";
 import { problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
 import { meSchema, tokenSchema } from "../schemas.ts";
@@ -126,13 +125,14 @@ export function loginLimiter(perMinute: number) {
   return [byClient, byAccount];
 }
 
-/** Refuses a blank or common password with a 422 naming the field and the reason. */
-export async function requireStrongPassword(password: string, path: string): Promise<void> {
-  const weak = await passwordWeakness(password);
-  if (weak) throw problems.invalid([{ path, message: weak }], "The password is refused.");
-}
+const tokenView = (t: IssuedToken): z.output<typeof tokenSchema> => ({
+  token: t.token,
+  tokenType: "Bearer",
+  expiresAt: t.expiresAt.toISOString(),
+  role: t.role,
+});
 
-export function authRoutes({ ctx, tokens, add }: ApiDeps) {
+function logInRoute({ ctx, tokens, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/auth/login",
@@ -143,28 +143,11 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
     body: loginBody,
     responses: { 200: { description: "A bearer token", schema: tokenSchema } },
     errors: [401, 429],
-    handler: async ({ body }) => {
-      const user = await ctx.db.user.findUnique({ where: { username: body.username } });
-      // Verify against a decoy when the user is unknown, so timing does not reveal usernames.
-      const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), body.password);
-      if (!user || !ok || user.disabled)
-        throw problems.unauthorized("Wrong username or password, or the account is disabled.");
-      const { token, expiresAt } = await tokens.issue({
-        userId: user.id,
-        role: user.role as "staff" | "admin",
-        version: user.tokenVersion,
-      });
-      const role = user.role as "staff" | "admin";
-      const answer: z.output<typeof tokenSchema> = {
-        token,
-        tokenType: "Bearer",
-        expiresAt: expiresAt.toISOString(),
-        role,
-      };
-      return answer;
-    },
+    handler: async ({ body }) => tokenView(await logIn(ctx, tokens, body)),
   });
+}
 
+function meRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/me",
@@ -173,17 +156,11 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
     tags: ["auth"],
     access: "user",
     responses: { 200: { description: "The current user", schema: meSchema } },
-    handler: async ({ actor }) => {
-      const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor!.userId }, include: { agency: true } });
-      return {
-        id: user.id,
-        username: user.username,
-        role: user.role as "staff" | "admin",
-        agency: user.agency ? { code: user.agency.code, name: user.agency.name } : null,
-      } satisfies z.output<typeof meSchema>;
-    },
+    handler: async ({ actor }) => (await me(ctx, actor!)) satisfies z.output<typeof meSchema>,
   });
+}
 
+function logOutRoute({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/auth/logout",
@@ -193,22 +170,14 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
     access: "user",
     responses: { 204: { description: "The token is ended", empty: true } },
     handler: async ({ res }) => {
-      const t = res.locals.token as VerifiedToken;
-      // Kept until the token would have expired anyway; expired rows are dropped on the way.
-      await ctx.db.revokedToken.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-      try {
-        await ctx.db.revokedToken.create({
-          data: { jti: t.jti, userId: t.userId, expiresAt: new Date(t.expiresAtMs) },
-        });
-      } catch (e) {
-        // the same token logged out twice at once: it is ended either way
-        if ((e as { code?: string }).code !== "P2002") throw e;
-      }
+      await logOut(ctx, res.locals.token as VerifiedToken);
       res.status(204).end();
       return undefined;
     },
   });
+}
 
+function changePasswordRoute({ ctx, tokens, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/me/password",
@@ -218,35 +187,13 @@ export function authRoutes({ ctx, tokens, add }: ApiDeps) {
     access: "user",
     body: passwordChangeBody,
     responses: { 200: { description: "A new bearer token (the presented one has ended)", schema: tokenSchema } },
-    handler: async ({ body, actor }) => {
-      const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor!.userId } });
-      if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
-        throw problems.invalid([{ path: "currentPassword", message: "is not your current password" }]);
-      }
-      if (body.newPassword === body.currentPassword)
-        throw problems.invalid([{ path: "newPassword", message: "must differ from the current password" }]);
-      await requireStrongPassword(body.newPassword, "newPassword");
-      const passwordHash = await hashPassword(body.newPassword);
-      const updated = await ctx.db.$transaction(async (tx) => {
-        const u = await tx.user.update({
-          where: { id: user.id },
-          data: { passwordHash, tokenVersion: { increment: 1 } },
-        });
-        await recordAudit(tx, actor!, { action: "user.password_changed", target: `user:${u.username}` });
-        return u;
-      });
-      const { token, expiresAt } = await tokens.issue({
-        userId: updated.id,
-        role: updated.role as "staff" | "admin",
-        version: updated.tokenVersion,
-      });
-      const answer: z.output<typeof tokenSchema> = {
-        token,
-        tokenType: "Bearer",
-        expiresAt: expiresAt.toISOString(),
-        role: updated.role as "staff" | "admin",
-      };
-      return answer;
-    },
+    handler: async ({ body, actor }) => tokenView(await changeOwnPassword(ctx, tokens, actor!, body)),
   });
+}
+
+export function authRoutes(deps: ApiDeps) {
+  logInRoute(deps);
+  meRoute(deps);
+  logOutRoute(deps);
+  changePasswordRoute(deps);
 }

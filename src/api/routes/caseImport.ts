@@ -12,14 +12,7 @@ import {
   readImportFile,
   type ImportFormat,
 } from "../../domain/importFile.ts";
-import {
-  checkRows,
-  createImport,
-  dryRunRows,
-  dryRunSummary,
-  importSummary,
-  runImport,
-} from "../../engine/caseImport.ts";
+import { fileImport, importSummary } from "../../engine/caseImport.ts";
 import { Problem, problems } from "../../problems.ts";
 import { csvCell } from "../csv.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -145,41 +138,53 @@ export async function templateXlsx(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export function caseImportRoutes({ ctx, config, add }: ApiDeps) {
-  const receive = receiveFile(config.IMPORT_MAX_BYTES);
+function templateRoute({ add }: ApiDeps, format: "csv" | "xlsx") {
+  add({
+    method: "get",
+    path: `/api/cases/import/template.${format}`,
+    operationId: format === "csv" ? "getCaseImportTemplateCsv" : "getCaseImportTemplateXlsx",
+    summary: `The batch-filing template as ${format.toUpperCase()}`,
+    tags: ["cases"],
+    access: "staff",
+    responses: {
+      200: {
+        description:
+          format === "csv" ? "The header row (UTF-8 with BOM)" : "The header row (text cells) and a help sheet",
+        content:
+          format === "csv"
+            ? { "text/csv": { schema: z.string() } }
+            : { [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }) } },
+      },
+    },
+    handler: async ({ res }) => {
+      if (format === "csv") {
+        res.type("text/csv; charset=utf-8").attachment("case-import-template.csv").send(templateCsv());
+      } else {
+        res
+          .type(XLSX_TYPE)
+          .attachment("case-import-template.xlsx")
+          .send(await templateXlsx());
+      }
+      return undefined;
+    },
+  });
+}
 
-  for (const format of ["csv", "xlsx"] as const) {
-    add({
-      method: "get",
-      path: `/api/cases/import/template.${format}`,
-      operationId: format === "csv" ? "getCaseImportTemplateCsv" : "getCaseImportTemplateXlsx",
-      summary: `The batch-filing template as ${format.toUpperCase()}`,
-      tags: ["cases"],
-      access: "staff",
-      responses: {
-        200: {
-          description:
-            format === "csv" ? "The header row (UTF-8 with BOM)" : "The header row (text cells) and a help sheet",
-          content:
-            format === "csv"
-              ? { "text/csv": { schema: z.string() } }
-              : { [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }) } },
-        },
-      },
-      handler: async ({ res }) => {
-        if (format === "csv") {
-          res.type("text/csv; charset=utf-8").attachment("case-import-template.csv").send(templateCsv());
-        } else {
-          res
-            .type(XLSX_TYPE)
-            .attachment("case-import-template.xlsx")
-            .send(await templateXlsx());
-        }
-        return undefined;
-      },
-    });
+/** The upload's rows and the SHA-256 of its bytes (a file that cannot be read is a problem). */
+async function readUpload(file: Express.Multer.File, maxRows: number) {
+  let format: ImportFormat;
+  let rows;
+  try {
+    ({ format, rows } = await readImportFile(file.buffer, maxRows));
+  } catch (e) {
+    throw fileProblem(e);
   }
+  const sha256 = createHash("sha256").update(file.buffer).digest("hex");
+  return { file: { sha256, format }, rows };
+}
 
+function importRoute({ ctx, config, add }: ApiDeps) {
+  const receive = receiveFile(config.IMPORT_MAX_BYTES);
   add({
     method: "post",
     path: "/api/cases/import",
@@ -208,29 +213,16 @@ export function caseImportRoutes({ ctx, config, add }: ApiDeps) {
     },
     errors: [413, 415],
     handler: async ({ query, actor, req, res }) => {
-      const file = await receive(req, res);
-      let format: ImportFormat;
-      let rows;
-      try {
-        ({ format, rows } = await readImportFile(file.buffer, config.IMPORT_MAX_ROWS));
-      } catch (e) {
-        throw fileProblem(e);
-      }
-      const sha256 = createHash("sha256").update(file.buffer).digest("hex");
-      const checked = checkRows(ctx, rows);
-      if (query.dryRun === "true") return dryRunSummary({ sha256, format }, await dryRunRows(ctx, actor!, checked));
-      const id = await createImport(ctx, actor!, { sha256, format }, checked.length);
-      if (checked.length <= config.IMPORT_SYNC_MAX_ROWS) {
-        await runImport(ctx, actor!, id, checked);
-        return (await importSummary(ctx, actor!, id))!;
-      }
-      // Runs on after the answer; its progress is in the database, so any node answers the poll.
-      void runImport(ctx, actor!, id, checked).catch(() => undefined);
-      res.status(202).location(`/api/case-imports/${id}`);
-      return (await importSummary(ctx, actor!, id))!;
+      const { file, rows } = await readUpload(await receive(req, res), config.IMPORT_MAX_ROWS);
+      const options = { dryRun: query.dryRun === "true", syncMaxRows: config.IMPORT_SYNC_MAX_ROWS };
+      const { summary, running } = await fileImport(ctx, actor!, file, rows, options);
+      if (running) res.status(202).location(`/api/case-imports/${summary.id}`);
+      return summary;
     },
   });
+}
 
+function getImportRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/case-imports/:id",
@@ -247,4 +239,10 @@ export function caseImportRoutes({ ctx, config, add }: ApiDeps) {
       return s;
     },
   });
+}
+
+export function caseImportRoutes(deps: ApiDeps) {
+  for (const format of ["csv", "xlsx"] as const) templateRoute(deps, format);
+  importRoute(deps);
+  getImportRoute(deps);
 }

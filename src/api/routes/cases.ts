@@ -4,13 +4,10 @@ import { idNumberSchema } from "../../domain/idNumber.ts";
 import { safeText } from "../../domain/text.ts";
 import { isChinaDate } from "../../calendar/index.ts";
 import { advanceCase } from "../../engine/advanceCase.ts";
-import { assertCanRead } from "../../engine/access.ts";
-import { loadCase } from "../../engine/readCase.ts";
-import { moduleOf } from "../../engine/machineCatalog.ts";
+import { caseEventPage, readableCase } from "../../engine/readCase.ts";
 import { openCase } from "../../engine/openCase.ts";
 import { caseSummary, caseView, eventView } from "../caseViews.ts";
-import { listCases } from "../../engine/caseList.ts";
-import { assigneeFilter } from "../../engine/assignment.ts";
+import { searchCases } from "../../engine/caseSearch.ts";
 import { SIDES } from "../../../machines/types.ts";
 import { caseTypes } from "../../../machines/index.ts";
 import { problems } from "../../problems.ts";
@@ -179,8 +176,7 @@ function parseIfMatch(raw: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
-export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
-  const searches = searchLimiter(config.SEARCH_RATE_LIMIT_PER_MINUTE);
+function openCaseRoute({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/cases",
@@ -212,7 +208,12 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
         return caseView(ctx, c, actor!);
       }),
   });
+}
 
+const bool = (v: "true" | "false" | undefined) => (v === undefined ? undefined : v === "true");
+
+function listCasesRoute({ ctx, config, add }: ApiDeps) {
+  const searches = searchLimiter(config.SEARCH_RATE_LIMIT_PER_MINUTE);
   add({
     method: "get",
     path: "/api/cases",
@@ -225,35 +226,19 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     errors: [403, 429],
     handler: async ({ query, actor, req, res }) => {
       if (query.q !== undefined) await searches(req, res);
-      let agencyId: number | undefined;
-      if (query.agency) {
-        const a = await ctx.db.agency.findUnique({ where: { code: query.agency } });
-        if (!a) return { items: [], nextCursor: null };
-        agencyId = a.id;
-      }
-      const assignedTo = await assigneeFilter(ctx, actor!, query.assignedTo);
-      if (assignedTo === "nobody") return { items: [], nextCursor: null };
-      const today = ctx.today();
-      const dueSoonCutoff = ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value;
-      const bool = (v: "true" | "false" | undefined) => (v === undefined ? undefined : v === "true");
-      const { items, nextCursor } = await listCases(
-        ctx,
-        actor!,
-        {
-          ...query,
-          agencyId,
-          assignedTo,
-          mine: query.mine === "true",
-          overdue: bool(query.overdue),
-          dueSoon: bool(query.dueSoon),
-        },
-        today,
-        dueSoonCutoff,
-      );
-      return { items: items.map((c) => caseSummary(ctx, c, dueSoonCutoff)), nextCursor };
+      const search = {
+        ...query,
+        mine: query.mine === "true",
+        overdue: bool(query.overdue),
+        dueSoon: bool(query.dueSoon),
+      };
+      const page = await searchCases(ctx, actor!, search, config.DUE_SOON_WORKING_DAYS);
+      return { items: page.items.map((c) => caseSummary(ctx, c, page.dueSoonCutoff)), nextCursor: page.nextCursor };
     },
   });
+}
 
+function getCaseRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id",
@@ -267,13 +252,14 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     },
     errors: [403, 404],
     handler: async ({ params, actor, res }) => {
-      const c = await loadCase(ctx, params.id);
-      assertCanRead(actor!, c);
+      const c = await readableCase(ctx, actor!, params.id);
       res.set("ETag", `"${c.version}"`);
       return caseView(ctx, c, actor!);
     },
   });
+}
 
+function recordEventRoute({ ctx, add, eventDocBody }: ApiDeps) {
   add({
     method: "post",
     path: "/api/cases/:id/events",
@@ -312,7 +298,9 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
       });
     },
   });
+}
 
+function listEventsRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/events",
@@ -325,18 +313,17 @@ export function caseRoutes({ ctx, config, add, eventDocBody }: ApiDeps) {
     responses: { 200: { description: "Events", schema: caseEventLogSchema } },
     errors: [403, 404],
     handler: async ({ params, query, actor }) => {
-      const c = await loadCase(ctx, params.id);
-      assertCanRead(actor!, c);
-      const mod = moduleOf(ctx, c);
       const after = query.after ?? (query.cursor !== undefined ? Number(query.cursor) : 0);
-      const events = await ctx.db.caseEvent.findMany({
-        where: { caseId: c.id, seq: { gt: after } },
-        orderBy: { seq: "asc" },
-        take: query.limit + 1,
-      });
-      const page = events.slice(0, query.limit);
-      const nextCursor = events.length > query.limit ? String(page.at(-1)!.seq) : null;
-      return { items: page.map((e) => eventView(mod, e)), nextCursor };
+      const page = await caseEventPage(ctx, actor!, params.id, { after, limit: query.limit });
+      return { items: page.items.map((e) => eventView(page.machine, e)), nextCursor: page.nextCursor };
     },
   });
+}
+
+export function caseRoutes(deps: ApiDeps) {
+  openCaseRoute(deps);
+  listCasesRoute(deps);
+  getCaseRoute(deps);
+  recordEventRoute(deps);
+  listEventsRoute(deps);
 }

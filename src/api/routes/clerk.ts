@@ -5,22 +5,23 @@ import multer from "multer";
 import { z } from "zod";
 import { safeText } from "../../domain/text.ts";
 import { ATTACHMENT_KINDS } from "../../domain/requiredDocuments.ts";
-import { allowedEventsFor } from "../../engine/access.ts";
-import { agencyWorkload, assignmentOf, homeAgency, reassignWorkload, setAssignee } from "../../engine/assignment.ts";
+import {
+  assignCase,
+  caseAssignment,
+  ownAgencyWorkload,
+  reassignWorkload,
+  type CaseAssignment,
+} from "../../engine/assignment.ts";
 import {
   ATTACHMENT_TYPES,
   addAttachment,
-  addNote,
-  caseAgencyOf,
-  checklist,
+  addCaseNote,
+  attachableCase,
+  caseAttachmentFile,
+  caseAttachments,
+  caseNotes,
   cleanFileName,
-  listAttachments,
-  listNotes,
-  readAttachment,
 } from "../../engine/caseFiles.ts";
-import type { EngineContext } from "../../engine/context.ts";
-import { loadCase } from "../../engine/readCase.ts";
-import type { CaseWithAgencies } from "../../engine/types.ts";
 import { Problem, problems } from "../../problems.ts";
 import { fieldErrors } from "../route.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -127,8 +128,8 @@ const uploadDoc = z
   })
   .meta({ id: "UploadAttachment" });
 
-async function assignmentView(ctx: EngineContext, c: CaseWithAgencies) {
-  const { case: row, users, history } = await assignmentOf(ctx, c.id);
+function assignmentView({ case: c, holders }: CaseAssignment): z.output<typeof assignmentSchema> {
+  const { case: row, users, history } = holders;
   const name = (id: number | null | undefined) => (id == null ? null : (users.get(id) ?? null));
   const sides =
     c.fromAgencyId === c.toAgencyId
@@ -183,9 +184,7 @@ function uploadParser(maxBytes: number) {
 const tooLarge = (maxBytes: number) =>
   new Problem(413, "too-large", "Payload too large", `An attachment may be at most ${maxBytes} bytes.`, { maxBytes });
 
-export function clerkRoutes({ ctx, config, add }: ApiDeps) {
-  const dueSoonCutoff = (today: string) => ctx.calendar.addWorkingDays(today, config.DUE_SOON_WORKING_DAYS).value;
-
+function setAssigneeRoute({ ctx, add }: ApiDeps) {
   add({
     method: "put",
     path: "/api/cases/:id/assignee",
@@ -197,12 +196,11 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
     body: assigneeBody,
     responses: { 200: { description: "Who holds the case now, and every change", schema: assignmentSchema } },
     errors: [404],
-    handler: async ({ params, body, actor }) => {
-      await setAssignee(ctx, actor!, params.id, body.username);
-      return assignmentView(ctx, await loadCase(ctx, params.id));
-    },
+    handler: async ({ params, body, actor }) => assignmentView(await assignCase(ctx, actor!, params.id, body.username)),
   });
+}
 
+function getAssignmentRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/assignment",
@@ -213,13 +211,11 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
     params: caseId,
     responses: { 200: { description: "The assignment", schema: assignmentSchema } },
     errors: [404],
-    handler: async ({ params, actor }) => {
-      const c = await loadCase(ctx, params.id);
-      caseAgencyOf(actor!, c);
-      return assignmentView(ctx, c);
-    },
+    handler: async ({ params, actor }) => assignmentView(await caseAssignment(ctx, actor!, params.id)),
   });
+}
 
+function workloadRoute({ ctx, config, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/agency/workload",
@@ -228,15 +224,11 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
     tags: ["clerk"],
     access: "staff",
     responses: { 200: { description: "The workload", schema: workloadSchema } },
-    handler: async ({ actor }) => {
-      const home = homeAgency(actor!);
-      const today = ctx.today();
-      const agency = await ctx.db.agency.findUniqueOrThrow({ where: { id: home }, select: { code: true } });
-      const w = await agencyWorkload(ctx, home, today, dueSoonCutoff(today));
-      return { agency: agency.code, dueSoonWorkingDays: config.DUE_SOON_WORKING_DAYS, ...w };
-    },
+    handler: async ({ actor }) => ownAgencyWorkload(ctx, actor!, config.DUE_SOON_WORKING_DAYS),
   });
+}
 
+function reassignRoute({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/agency/workload/reassign",
@@ -251,7 +243,9 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
       return { from: r.from.username, to: r.to.username, moved: r.moved };
     },
   });
+}
 
+function addNoteRoute({ ctx, add }: ApiDeps) {
   add({
     method: "post",
     path: "/api/cases/:id/notes",
@@ -263,13 +257,14 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
     body: noteBody,
     responses: { 201: { description: "The note", schema: noteSchema } },
     handler: async ({ params, body, actor, res }) => {
-      const c = await loadCase(ctx, params.id);
-      const n = await addNote(ctx, actor!, c, body.text);
+      const n = await addCaseNote(ctx, actor!, params.id, body.text);
       res.status(201);
       return n;
     },
   });
+}
 
+function listNotesRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/notes",
@@ -279,9 +274,11 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
     access: "staff",
     params: caseId,
     responses: { 200: { description: "Notes", schema: z.object({ items: z.array(noteSchema) }) } },
-    handler: async ({ params, actor }) => ({ items: await listNotes(ctx, actor!, await loadCase(ctx, params.id)) }),
+    handler: async ({ params, actor }) => ({ items: await caseNotes(ctx, actor!, params.id) }),
   });
+}
 
+function addAttachmentRoute({ ctx, config, add }: ApiDeps) {
   const parseUpload = uploadParser(config.ATTACHMENT_MAX_BYTES);
   add({
     method: "post",
@@ -296,8 +293,7 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
     errors: [409, 413, 415, 422],
     handler: async ({ params, actor, req, res }) => {
       // who may attach is decided before a byte of the body is read
-      const c = await loadCase(ctx, params.id);
-      caseAgencyOf(actor!, c);
+      const c = await attachableCase(ctx, actor!, params.id);
       await parseUpload(req, res);
       const fields = uploadFields.safeParse({ ...(req.body as object) });
       if (!fields.success) throw problems.invalid(fieldErrors(fields.error));
@@ -314,7 +310,9 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
       return a;
     },
   });
+}
 
+function listAttachmentsRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/attachments",
@@ -324,16 +322,13 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
     access: "staff",
     params: caseId,
     responses: { 200: { description: "Attachments", schema: attachmentListSchema } },
-    handler: async ({ params, actor }) => {
-      const c = await loadCase(ctx, params.id);
-      const agencyId = caseAgencyOf(actor!, c);
-      const items = await listAttachments(ctx, actor!, c);
-      const present = new Set(items.filter((a) => !a.supersededBy).map((a) => a.kind));
-      return { items, checklist: await checklist(ctx, c, agencyId, allowedEventsFor(ctx, c, actor!), present) };
-    },
+    handler: async ({ params, actor }) => caseAttachments(ctx, actor!, params.id),
   });
+}
 
-  const binary = { schema: z.string() };
+const binary = { schema: z.string() };
+
+function getAttachmentRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/attachments/:attachmentId",
@@ -349,8 +344,7 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
       },
     },
     handler: async ({ params, actor, res }) => {
-      const c = await loadCase(ctx, params.id);
-      const a = await readAttachment(ctx, actor!, c, params.attachmentId);
+      const a = await caseAttachmentFile(ctx, actor!, params.id, params.attachmentId);
       res.attachment(a.fileName);
       res.set({
         "Content-Type": a.mediaType,
@@ -361,4 +355,16 @@ export function clerkRoutes({ ctx, config, add }: ApiDeps) {
       res.status(200).end(a.bytes);
     },
   });
+}
+
+export function clerkRoutes(deps: ApiDeps) {
+  setAssigneeRoute(deps);
+  getAssignmentRoute(deps);
+  workloadRoute(deps);
+  reassignRoute(deps);
+  addNoteRoute(deps);
+  listNotesRoute(deps);
+  addAttachmentRoute(deps);
+  listAttachmentsRoute(deps);
+  getAttachmentRoute(deps);
 }

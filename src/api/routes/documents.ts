@@ -4,11 +4,11 @@
 import { z } from "zod";
 import type { Request, Response } from "express";
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
-import { sidesOf } from "../../engine/access.ts";
-import { loadCase } from "../../engine/readCase.ts";
-import { storeFor } from "../../engine/store.ts";
+import { ownAgencyCase } from "../../engine/readCase.ts";
+import { insuredCase } from "../../engine/statusLookup.ts";
 import type { CaseWithAgencies } from "../../engine/types.ts";
-import type { Actor } from "../../engine/context.ts";
+import type { EngineContext } from "../../engine/context.ts";
+import type { Config } from "../../config.ts";
 import { chinaDateSchema, labelSchema } from "../caseViewSchemas.ts";
 import {
   caseDocuments,
@@ -22,7 +22,7 @@ import {
 import { documentKinds } from "../../documents/kinds.ts";
 import { Problem, problems } from "../../problems.ts";
 import type { ApiDeps } from "../deps.ts";
-import { lookUpForInsured, statusBody, statusFailures } from "./public.ts";
+import { statusBody, statusFailures } from "./public.ts";
 
 const kindSchema = z.enum(documentKindNames).meta({
   id: "DocumentKind",
@@ -117,23 +117,11 @@ const listItem = (d: CaseDocument) => ({
   supersededOn: d.supersededBy?.issuedOn ?? null,
 });
 
-/** Staff of the case's own agencies; anyone else gets what a case they may not read gets. */
-function assertCaseStaff(actor: Actor, c: CaseWithAgencies) {
-  if (sidesOf(actor, c).length === 0) throw problems.forbidden("This case belongs to other agencies.");
-}
-
-export function documentRoutes({ ctx, config, add }: ApiDeps) {
-  const failures = statusFailures(ctx, config.STATUS_FAILURES_PER_CASE_PER_HOUR);
-  const verifications = verifyLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE);
+/** Sends one document of the case as a PDF; 404 when the case has no such document. */
+function pdfSender(ctx: EngineContext, config: Config) {
   const base = (req: Request) => config.PUBLIC_URL ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
-
-  const sendPdf = async (
-    req: Request,
-    res: Response,
-    c: CaseWithAgencies,
-    all: CaseDocuments,
-    doc: CaseDocument | undefined,
-  ) => {
+  return async (req: Request, res: Response, c: CaseWithAgencies, all: CaseDocuments) => {
+    const doc: CaseDocument | undefined = all.documents[0];
     if (!doc) throw new Problem(404, "not-found", "Not found", "This case has no such document.");
     const pdf = await documentPdf(ctx, c, all, doc, { base: base(req) });
     res
@@ -142,7 +130,11 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
       .set("Content-Disposition", `inline; filename="${c.caseNumber}-${doc.kind}-${doc.seq}.pdf"`)
       .send(pdf);
   };
+}
 
+// Staff of the case's own agencies (ownAgencyCase); anyone else gets what a case they may not read gets.
+
+function listDocumentsRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/documents",
@@ -154,13 +146,14 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
     responses: { 200: { description: "Documents, oldest first", schema: documentListSchema } },
     errors: [403, 404],
     handler: async ({ params, actor }) => {
-      const c = await loadCase(ctx, params.id);
-      assertCaseStaff(actor!, c);
-      const all = await caseDocuments(ctx, c);
+      const all = await caseDocuments(ctx, await ownAgencyCase(ctx, actor!, params.id));
       return { items: all.documents.map(listItem) } satisfies z.output<typeof documentListSchema>;
     },
   });
+}
 
+function getDocumentRoute({ ctx, config, add }: ApiDeps) {
+  const sendPdf = pdfSender(ctx, config);
   add({
     method: "get",
     path: "/api/cases/:id/documents/:kind",
@@ -173,25 +166,16 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
     responses: { 200: pdfAnswer },
     errors: [403, 404],
     handler: async ({ params, query, actor, req, res }) => {
-      const c = await loadCase(ctx, params.id);
-      assertCaseStaff(actor!, c);
-      const all = await caseDocuments(ctx, c, pick(params.kind, query.seq));
-      await sendPdf(req, res, c, all, all.documents[0]);
+      const c = await ownAgencyCase(ctx, actor!, params.id);
+      await sendPdf(req, res, c, await caseDocuments(ctx, c, pick(params.kind, query.seq)));
     },
   });
+}
 
-  /** The insured person's case, after the status lookup's check (the same statement, the same 404). */
-  const insuredCase = async (body: z.output<typeof statusBody>) => {
-    await lookUpForInsured(ctx, failures, body);
-    const row = await ctx.db.case.findUnique({
-      where: { caseNumber: body.caseNumber.toUpperCase() },
-      select: { id: true },
-    });
-    const c = row && (await storeFor(ctx.db).loaders.caseById.load(row.id));
-    if (!c) throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
-    return c;
-  };
+// The insured person's documents, after the status lookup's check (the same statement, the same 404).
 
+function listInsuredDocumentsRoute({ ctx, config, add }: ApiDeps) {
+  const failures = statusFailures(ctx, config.STATUS_FAILURES_PER_CASE_PER_HOUR);
   add({
     method: "post",
     path: "/api/status/documents",
@@ -203,12 +187,15 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
     responses: { 200: { description: "Documents, oldest first", schema: documentListSchema } },
     errors: [404, 429],
     handler: async ({ body }) => {
-      const c = await insuredCase(body);
-      const all = await caseDocuments(ctx, c);
+      const all = await caseDocuments(ctx, await insuredCase(ctx, failures, body));
       return { items: all.documents.map(listItem) } satisfies z.output<typeof documentListSchema>;
     },
   });
+}
 
+function getInsuredDocumentRoute({ ctx, config, add }: ApiDeps) {
+  const failures = statusFailures(ctx, config.STATUS_FAILURES_PER_CASE_PER_HOUR);
+  const sendPdf = pdfSender(ctx, config);
   add({
     method: "post",
     path: "/api/status/documents/pdf",
@@ -221,12 +208,14 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
     errors: [404, 429],
     handler: async ({ body, req, res }) => {
       const { kind, seq, ...lookup } = body;
-      const c = await insuredCase(lookup);
-      const all = await caseDocuments(ctx, c, pick(kind, seq));
-      await sendPdf(req, res, c, all, all.documents[0]);
+      const c = await insuredCase(ctx, failures, lookup);
+      await sendPdf(req, res, c, await caseDocuments(ctx, c, pick(kind, seq)));
     },
   });
+}
 
+function verifyRoute({ ctx, config, add }: ApiDeps) {
+  const verifications = verifyLimiter(config.STATUS_RATE_LIMIT_PER_MINUTE);
   add({
     method: "get",
     path: "/api/verify/:code",
@@ -244,4 +233,12 @@ export function documentRoutes({ ctx, config, add }: ApiDeps) {
       return v satisfies z.output<typeof verificationSchema>;
     },
   });
+}
+
+export function documentRoutes(deps: ApiDeps) {
+  listDocumentsRoute(deps);
+  getDocumentRoute(deps);
+  listInsuredDocumentsRoute(deps);
+  getInsuredDocumentRoute(deps);
+  verifyRoute(deps);
 }

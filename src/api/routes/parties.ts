@@ -1,13 +1,10 @@
 // The parties of a case (docs/parties.md): the person's other cases, the duplicate open cases a
 // database held before the no-double-enrolment rule, and the agency picker's search.
 import { z } from "zod";
-import { Prisma } from "../../generated/prisma/client.ts";
-import { enrolmentKinds } from "../../engine/enrolments.ts";
-import { directSqlOf } from "../../db/client.ts";
-import { assertCanRead } from "../../engine/access.ts";
-import { loadCase } from "../../engine/readCase.ts";
+import { searchAgencies } from "../../engine/agencies.ts";
 import { caseSummary } from "../caseViews.ts";
-import { duplicateOpenCases, relatedCases } from "../../engine/parties.ts";
+import { enrolmentKinds } from "../../engine/enrolments.ts";
+import { duplicatesFor, relatedCasesOf } from "../../engine/parties.ts";
 import { caseSummarySchema, caseTypeSchema } from "../caseViewSchemas.ts";
 import type { ApiDeps } from "../deps.ts";
 
@@ -65,10 +62,7 @@ const agencyQuery = z
   })
   .strict();
 
-/** `s` for a LIKE pattern, its wildcards escaped (with ESCAPE '\'). */
-const likeEscaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export function partiesRoutes({ ctx, config, add }: ApiDeps) {
+function relatedCasesRoute({ ctx, config, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/cases/:id/related",
@@ -80,13 +74,13 @@ export function partiesRoutes({ ctx, config, add }: ApiDeps) {
     responses: { 200: { description: "The person's other cases", schema: relatedCasesSchema } },
     errors: [403, 404],
     handler: async ({ params, actor }) => {
-      const c = await loadCase(ctx, params.id);
-      assertCanRead(actor!, c);
-      const dueSoonCutoff = ctx.calendar.addWorkingDays(ctx.today(), config.DUE_SOON_WORKING_DAYS).value;
-      return { items: (await relatedCases(ctx, actor!, c)).map((r) => caseSummary(ctx, r, dueSoonCutoff)) };
+      const related = await relatedCasesOf(ctx, actor!, params.id, config.DUE_SOON_WORKING_DAYS);
+      return { items: related.items.map((r) => caseSummary(ctx, r, related.dueSoonCutoff)) };
     },
   });
+}
 
+function duplicatesRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/enrolments/duplicates",
@@ -96,11 +90,13 @@ export function partiesRoutes({ ctx, config, add }: ApiDeps) {
     access: "user",
     responses: { 200: { description: "Duplicate open cases", schema: duplicateListSchema } },
     handler: async ({ actor }) => {
-      const rows = await duplicateOpenCases(ctx.db, actor!.kind === "staff" ? actor!.agencyId! : undefined);
+      const rows = await duplicatesFor(ctx, actor!);
       return { items: rows.map((r) => ({ ...r, type: r.type as z.output<typeof caseTypeSchema> })) };
     },
   });
+}
 
+function agencySearchRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/agencies",
@@ -110,23 +106,14 @@ export function partiesRoutes({ ctx, config, add }: ApiDeps) {
     access: "user",
     query: agencyQuery,
     responses: { 200: { description: "A page of agencies", schema: agencyPickSchema } },
-    handler: async ({ query }) => {
-      const where: Prisma.Sql[] = [];
-      if (query.q) {
-        const part = `%${likeEscaped(query.q.toLowerCase())}%`;
-        const start = `${likeEscaped(query.q)}%`;
-        where.push(Prisma.sql`(LOWER("code") LIKE ${part} ESCAPE '\\' OR LOWER("name") LIKE ${part} ESCAPE '\\'
-          OR "region" LIKE ${start} ESCAPE '\\')`);
-      }
-      if (query.cursor) where.push(Prisma.sql`"code" > ${query.cursor}`);
-      const rows = await directSqlOf(ctx.db).query<{ code: string; name: string; region: string }>(Prisma.sql`
-        SELECT "code", "name", "region" FROM "Agency"
-        WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`1 = 1`}
-        ORDER BY "code" LIMIT ${query.limit + 1}`);
-      const items = rows.slice(0, query.limit);
-      return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.code : null };
-    },
+    handler: async ({ query }) => searchAgencies(ctx, query),
   });
+}
+
+export function partiesRoutes(deps: ApiDeps) {
+  relatedCasesRoute(deps);
+  duplicatesRoute(deps);
+  agencySearchRoute(deps);
 }
 
 /** "a, b, c or d" */

@@ -3,14 +3,13 @@ import { z } from "zod";
 import { rateLimit, ipKeyGenerator, MemoryStore, type Options } from "express-rate-limit";
 import { definitionJson } from "../../../machines/runtime.ts";
 import { caseTypeInfo, caseTypes } from "../../../machines/index.ts";
-import { Problem, problems } from "../../problems.ts";
-import { statusReadsFacts, statusView } from "../caseViews.ts";
-import { storeFor } from "../../engine/store.ts";
+import { problems } from "../../problems.ts";
+import { statusView } from "../caseViews.ts";
 import type { ApiDeps } from "../deps.ts";
 import { computedPayloadFor } from "../../engine/computedPayloads.ts";
-
+import { insuredStatus, type LookupFailures } from "../../engine/statusLookup.ts";
+import { checkDatabase } from "../../engine/health.ts";
 import { caseStatusSchema, healthSchema, machineDefinitionSchema, machineListSchema } from "../schemas.ts";
-import { dataKeyOf } from "../../privacy/atRest.ts";
 
 export const statusBody = z
   .object({
@@ -37,7 +36,7 @@ export function statusLimiter(perMinute: number) {
  * any failure, so that guessing ID numbers for one case cannot go on, nor be told apart.
  * Counted in this node's memory (each node of a cluster counts its own).
  */
-export function caseFailureCounter(perHour: number) {
+export function caseFailureCounter(perHour: number): LookupFailures {
   const store = new MemoryStore();
   store.init({ windowMs: 3_600_000 } as Options);
   return {
@@ -58,32 +57,7 @@ export function statusFailures(ctx: ApiDeps["ctx"], perHour: number) {
   return counter;
 }
 
-/**
- * The insured person's check (case number + ID number), for the status lookup and for every route
- * that answers after it (the documents of src/api/routes/documents.ts): the case's status source,
- * or the one 404 that any failure gets.
- */
-export async function lookUpForInsured(
-  ctx: ApiDeps["ctx"],
-  failures: ReturnType<typeof caseFailureCounter>,
-  body: z.output<typeof statusBody>,
-) {
-  // One keyed hash of the ID number given, then one statement whose WHERE holds both the
-  // case number and that hash (src/engine/store.ts): a wrong ID number and an unknown case
-  // number run the same statement, which reads no event for either. A case number with too
-  // many failures fails whatever the ID number, with the same answer, after the same work.
-  const caseNumber = body.caseNumber.toUpperCase();
-  const idIndex = dataKeyOf(ctx.db).idIndex(body.idNumber);
-  const found = await storeFor(ctx.db).loaders.statusByNumber.load({ caseNumber, idIndex });
-  const blocked = await failures.blocked(caseNumber);
-  if (!found || blocked) {
-    await failures.failed(caseNumber);
-    throw new Problem(404, "not-found", "Not found", "No case matches this case number and ID number.");
-  }
-  return found;
-}
-
-export function publicRoutes({ ctx, config, add }: ApiDeps) {
+function statusRoute({ ctx, config, add }: ApiDeps) {
   const failures = statusFailures(ctx, config.STATUS_FAILURES_PER_CASE_PER_HOUR);
   add({
     method: "post",
@@ -96,24 +70,13 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
     responses: { 200: { description: "Progress, due date and timeline", schema: caseStatusSchema } },
     errors: [404, 429],
     handler: async ({ body }) => {
-      const found = await lookUpForInsured(ctx, failures, body);
-      // a renewal awaiting payment shows the total due: its facts are read for it alone
-      const context = statusReadsFacts(found)
-        ? (
-            JSON.parse(
-              (
-                await ctx.db.case.findUniqueOrThrow({
-                  where: { caseNumber: body.caseNumber.toUpperCase() },
-                  select: { snapshot: true },
-                })
-              ).snapshot,
-            ) as { context?: Record<string, unknown> }
-          ).context
-        : undefined;
+      const { found, context } = await insuredStatus(ctx, failures, body);
       return statusView(ctx, found, context);
     },
   });
+}
 
+function machinesRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/machines",
@@ -135,7 +98,9 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
       }),
     }),
   });
+}
 
+function machineDefinitionRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/api/machines/:type",
@@ -162,7 +127,9 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
       return { ...def, type: params.type } satisfies z.output<typeof machineDefinitionSchema>;
     },
   });
+}
 
+function healthRoute({ ctx, add }: ApiDeps) {
   add({
     method: "get",
     path: "/healthz",
@@ -172,8 +139,15 @@ export function publicRoutes({ ctx, config, add }: ApiDeps) {
     access: "public",
     responses: { 200: { description: "OK", schema: healthSchema } },
     handler: async () => {
-      await ctx.db.$queryRawUnsafe("SELECT 1");
+      await checkDatabase(ctx);
       return { status: "ok" } satisfies z.output<typeof healthSchema>;
     },
   });
+}
+
+export function publicRoutes(deps: ApiDeps) {
+  statusRoute(deps);
+  machinesRoute(deps);
+  machineDefinitionRoute(deps);
+  healthRoute(deps);
 }

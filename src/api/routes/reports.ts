@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { isChinaDate } from "../../calendar/index.ts";
 import { refusalsCsv, slaCsv, slaReport } from "../../reports/sla.ts";
-import { problems } from "../../problems.ts";
+import { namedAgency } from "../../engine/agencies.ts";
 import type { ApiDeps } from "../deps.ts";
 
 const chinaDate = z.string().refine(isChinaDate, "must be a date as YYYY-MM-DD");
@@ -87,9 +87,7 @@ export function reportRoutes({ ctx, add }: ApiDeps) {
       },
     },
     handler: async ({ query, res }) => {
-      if (query.agency && !(await ctx.db.agency.findUnique({ where: { code: query.agency } }))) {
-        throw problems.invalid([{ path: "query.agency", message: `no agency with code ${query.agency}` }]);
-      }
+      if (query.agency) await namedAgency(ctx, query.agency, "query.agency");
       const report = await slaReport(ctx, { from: query.from, to: query.to, agency: query.agency });
       if (query.format === "csv") {
         const refusals = query.part === "refusals";
