@@ -5,15 +5,13 @@
 import type { CaseMachineModule } from "../../machines/types.ts";
 import { nextFrom, persist } from "../../machines/runtime.ts";
 import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
-import type { MessageInput } from "../notifications/outbox.ts";
 import { Problem, problems } from "../problems.ts";
 import { recordableEvents } from "./access.ts";
 import { authorise, validate, type Advance, type AdvanceInput, type ValidAdvance } from "./advanceChecks.ts";
 import { parseLimits } from "./agencyLimits.ts";
-import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
-import type { CaseEventRow } from "./eventLog.ts";
-import type { IdempotentWrite } from "./idempotency.ts";
+import { stateChanged, type CaseEventRow } from "./eventLog.ts";
+import { storedAnswer, type IdempotentWrite } from "./idempotency.ts";
 import { moduleOf } from "./machineCatalog.ts";
 import { loadCase } from "./readCase.ts";
 import { indexedUnchanged, storeFor, type CaseWrite } from "./store.ts";
@@ -145,12 +143,7 @@ function planWrite(a: Advance, v: ValidAdvance, data: CaseWrite["data"], idem: I
     stepDueOn: c.stepDueOn,
     backdateReason: v.backdateReason,
   };
-  const { seq, type, fromState, toState, occurredOn } = event;
-  const messages: MessageInput[] =
-    toState !== fromState
-      ? [{ kind: "case.state_changed", case: caseRef(after), event: { seq, type, fromState, toState, occurredOn } }]
-      : [];
-  const response = idem?.respond(after);
+  const messages = data.state !== c.state ? [stateChanged(after, event)] : [];
   const write: CaseWrite = {
     caseId: c.id,
     caseType: c.type,
@@ -159,16 +152,7 @@ function planWrite(a: Advance, v: ValidAdvance, data: CaseWrite["data"], idem: I
     data,
     event,
     messages,
-    idempotency:
-      idem && response
-        ? {
-            scope: idem.scope,
-            key: idem.key,
-            fingerprint: idem.fingerprint,
-            status: response.status,
-            body: JSON.stringify(response.body),
-          }
-        : undefined,
+    idempotency: idem && storedAnswer(idem, after),
   };
   return { after, write };
 }

@@ -12,7 +12,9 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../db/client.ts";
 import type { DirectQueryable } from "../db/direct.ts";
 import { messageBody, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
+import { caseRef } from "./caseRef.ts";
 import { countRecordedEvents } from "./eventTally.ts";
+import type { CaseWithAgencies } from "./types.ts";
 
 /** A case event as written (CaseEvent's columns but its id and recordedAt, which is the transaction's `now`). */
 export interface CaseEventRow {
@@ -32,6 +34,16 @@ export interface CaseEventRow {
   stepDueOn: string | null;
   /** why an act dated well before today is recorded only now (checkBackdateReason, ./occurredOn.ts) */
   backdateReason?: string | null;
+}
+
+/** The transition a message reports (MessageInput.event): the event's seq, type, states and date. */
+export function transitionOf(e: CaseEventRow): NonNullable<MessageInput["event"]> {
+  return { seq: e.seq, type: e.type, fromState: e.fromState, toState: e.toState, occurredOn: e.occurredOn };
+}
+
+/** The message of an event that moved a case to a new state (or opened it), with the case as it is after it. */
+export function stateChanged(after: CaseWithAgencies, e: CaseEventRow): MessageInput {
+  return { kind: "case.state_changed", case: caseRef(after), event: transitionOf(e) };
 }
 
 /**

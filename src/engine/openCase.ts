@@ -13,9 +13,8 @@ import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
 import { problems, type FieldError } from "../problems.ts";
 import { parseLimits } from "./agencyLimits.ts";
 import { randomCaseNumber } from "./caseNumbers.ts";
-import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
-import { appendCaseEvents, caseEventsCommitted, type CaseEventRow } from "./eventLog.ts";
+import { appendCaseEvents, caseEventsCommitted, stateChanged, type CaseEventRow } from "./eventLog.ts";
 import { findIdempotent, storeIdempotent, type IdempotentWrite } from "./idempotency.ts";
 import { checkOccurredOn } from "./occurredOn.ts";
 import { CASE_OPENED, type CaseWithAgencies } from "./types.ts";
@@ -218,29 +217,28 @@ async function insertOpening(
       data: { id, caseNumber, ...row },
       include: { fromAgency: true, toAgency: true },
     });
-    const event: CaseEventRow = {
-      caseId: id,
-      seq: 1,
-      type: CASE_OPENED,
-      payload: o.payload,
-      fromState: null,
-      toState: row.state,
-      actorKind: actor.kind,
-      actorId: actor.userId,
-      actorName: actor.username,
-      occurredOn: o.occurredOn,
-      stepDueOn: null,
-    };
-    const { seq, type, fromState, toState, occurredOn } = event;
-    await appendCaseEvents(
-      prismaQueryable(tx),
-      [event],
-      [{ kind: "case.state_changed", case: caseRef(created), event: { seq, type, fromState, toState, occurredOn } }],
-      new Date(),
-    );
+    const event = openedEvent(o, actor, id);
+    await appendCaseEvents(prismaQueryable(tx), [event], [stateChanged(created, event)], new Date());
     if (idem) await storeIdempotent(tx, idem, created);
     return created;
   });
+}
+
+/** The case's first event: CASE_OPENED, from no state to the machine's initial one. */
+function openedEvent(o: Opening, actor: Actor, caseId: string): CaseEventRow {
+  return {
+    caseId,
+    seq: 1,
+    type: CASE_OPENED,
+    payload: o.payload,
+    fromState: null,
+    toState: o.row.state,
+    actorKind: actor.kind,
+    actorId: actor.userId,
+    actorName: actor.username,
+    occurredOn: o.occurredOn,
+    stepDueOn: null,
+  };
 }
 
 /**

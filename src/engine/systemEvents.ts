@@ -15,7 +15,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { MessageInput } from "../notifications/outbox.ts";
 import type { CaseWithAgencies, DEADLINE_MISSED, DEADLINES_RECOMPUTED } from "./types.ts";
 import type { EngineContext } from "./context.ts";
-import { appendCaseEvents, caseEventsCommitted, type CaseEventRow } from "./eventLog.ts";
+import { appendCaseEvents, caseEventsCommitted, transitionOf, type CaseEventRow } from "./eventLog.ts";
 
 /** A DeadlineNotice row: at most one per case, kind and step instance (its unique key). */
 export interface DeadlineNoticeRow {
@@ -74,8 +74,7 @@ export async function recordSystemEvent(
     // the step's due date when the event was recorded, as for every event
     stepDueOn: c.stepDueOn,
   };
-  const { seq, type, fromState, toState, occurredOn } = event;
-  const messages = ev.message ? [ev.message(after, { seq, type, fromState, toState, occurredOn })] : [];
+  const messages = ev.message ? [ev.message(after, transitionOf(event))] : [];
   try {
     await ctx.db.$transaction(async (tx) => {
       // Writes first (SQLite takes the write lock at once), the unique notice row before all.
