@@ -46,6 +46,15 @@ export interface DirectQueryable {
   execute(sql: Prisma.Sql): Promise<number>;
 }
 
+/**
+ * The same interface over a Prisma interactive transaction: for a transaction that writes through
+ * the ORM too (opening a case, the service's own notes) and hands its raw statements to a writer
+ * shared with the direct path (src/engine/eventLog.ts).
+ */
+export function prismaQueryable(tx: Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">): DirectQueryable {
+  return { query: <T>(sql: Prisma.Sql) => tx.$queryRaw<T[]>(sql), execute: (sql) => tx.$executeRaw(sql) };
+}
+
 export interface DirectSql extends DirectQueryable {
   /** One transaction; committed when `work` resolves, rolled back when it throws. */
   transaction<T>(work: (tx: DirectQueryable) => Promise<T>): Promise<T>;

@@ -1,6 +1,13 @@
 // Database errors the callers act on, the same on SQLite and PostgreSQL (Prisma's codes).
 
-/** Prisma's unique-constraint error (P2002): a row with the same unique key was written first. */
+/**
+ * A unique-constraint error: a row with the same unique key was written first. Prisma's P2002 from
+ * the ORM's calls; from a raw statement (P2010) the driver adapter's own kind.
+ */
 export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+  if (typeof e !== "object" || e === null) return false;
+  const { code, meta } = e as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return (
+    code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation")
+  );
 }

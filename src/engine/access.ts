@@ -1,7 +1,7 @@
 // Who may read a case and record which of its events: staff by the side their agency stands on,
 // administrators read everything and record nothing.
 import type { Case } from "../generated/prisma/client.ts";
-import type { RecordingSide } from "../../machines/types.ts";
+import type { CaseMachineModule, RecordingSide } from "../../machines/types.ts";
 import { eventsDefinedIn, restore } from "../../machines/runtime.ts";
 import { problems } from "../problems.ts";
 import { moduleOf } from "./machineCatalog.ts";
@@ -25,12 +25,24 @@ export function assertCanRead(actor: Actor, c: Pick<Case, "fromAgencyId" | "toAg
   if (sidesOf(actor, c).length === 0) throw problems.forbidden("This case belongs to other agencies.");
 }
 
-/** Events this actor may record on this case now (defined in the state, and theirs to record). */
+/**
+ * Of the events defined in a case's state (`defined`), those this actor may record: recorded by a
+ * side its agency stands on and, for an API client, within its scope. The one answer to "what may
+ * I record now": the case view, the console's hints and an advance's 409 answers all use it.
+ */
+export function recordableEvents(
+  mod: CaseMachineModule,
+  defined: readonly string[],
+  sides: readonly RecordingSide[],
+  actor: Actor,
+): string[] {
+  return defined.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)) && clientMay(actor, t));
+}
+
+/** Events this actor may record on this case now (recordableEvents of the case's current state). */
 export function allowedEventsFor(ctx: EngineContext, c: CaseWithAgencies, actor: Actor): string[] {
   const mod = moduleOf(ctx, c);
   const sides = sidesOf(actor, c);
   if (sides.length === 0) return [];
-  return eventsDefinedIn(mod, restore(mod, c.snapshot)).filter(
-    (t) => mod.events[t].recordedBy.some((s) => sides.includes(s)) && clientMay(actor, t),
-  );
+  return recordableEvents(mod, eventsDefinedIn(mod, restore(mod, c.snapshot)), sides, actor);
 }

@@ -1,45 +1,34 @@
-// Advancing a case by one event: load → authorize → validate → pure transition → one write that
-// updates the case only if its version is still the one read, and appends the event
-// (group-committed with the other advances of the moment, src/engine/store.ts).
-import { randomUUID } from "node:crypto";
-import { Prisma } from "../generated/prisma/client.ts";
-import { directSqlOf } from "../db/client.ts";
+// Advancing a case by one event: load → authorise → validate (./advanceChecks.ts) → the pure
+// transition → plan the one write → commit it: the case is updated only if its version is still
+// the one read, and the event appended (group-committed with the other advances of the moment,
+// src/engine/store.ts); a lost race is explained.
 import type { CaseMachineModule } from "../../machines/types.ts";
-import { eventsDefinedIn, nextFrom, persist, restore } from "../../machines/runtime.ts";
-import { nextDeadlines, nextDueOn, type CaseDeadlines } from "../deadlines/index.ts";
-import { fieldErrorsOf, Problem, problems, type FieldError } from "../problems.ts";
-import { sidesOf } from "./access.ts";
-import { moduleOf } from "./machineCatalog.ts";
+import { nextFrom, persist } from "../../machines/runtime.ts";
+import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
+import { Problem, problems } from "../problems.ts";
+import { recordableEvents } from "./access.ts";
+import { authorise, validate, type Advance, type AdvanceInput, type ValidAdvance } from "./advanceChecks.ts";
 import { parseLimits } from "./agencyLimits.ts";
-import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
-import type { IdempotentWrite } from "./idempotency.ts";
-import { checkBackdateReason, checkOccurredOn } from "./occurredOn.ts";
-import { unsafeCharacter, unsafeTextMessage } from "../domain/text.ts";
+import { stateChanged, type CaseEventRow } from "./eventLog.ts";
+import { storedAnswer, type IdempotentWrite } from "./idempotency.ts";
+import { moduleOf } from "./machineCatalog.ts";
 import { loadCase } from "./readCase.ts";
-import { computedPayloadFor } from "./computedPayloads.ts";
-import type { z } from "zod";
-import { assertRequiredDocuments } from "./caseFiles.ts";
-import { clientMay } from "./apiClients.ts";
-import { indexedUnchanged, storeFor } from "./store.ts";
-import { checkApplicant } from "./parties.ts";
+import { indexedUnchanged, storeFor, type CaseWrite } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
-export interface AdvanceInput {
-  type: string;
-  occurredOn?: unknown;
-  /** why an act dated more than ctx.backdateReasonAfterWorkingDays working days ago is recorded only now */
-  backdateReason?: unknown;
-  payload: Record<string, unknown>;
-}
+export type { AdvanceInput } from "./advanceChecks.ts";
+
+type AdvanceOptions = { ifMatch?: number; idempotency?: IdempotentWrite };
+type Advanced = { case: CaseWithAgencies; eventSeq: number };
 
 export async function advanceCase(
   ctx: EngineContext,
   actor: Actor,
   caseId: string,
   input: AdvanceInput,
-  opts: { ifMatch?: number; idempotency?: IdempotentWrite } = {},
-): Promise<{ case: CaseWithAgencies; eventSeq: number }> {
+  opts: AdvanceOptions = {},
+): Promise<Advanced> {
   // A note the service itself recorded meanwhile (a missed deadline, recomputed dates) changes
   // neither the state nor anything the clerk decided on: without If-Match, try again on the new
   // version rather than send the clerk back. A change by another person is a real conflict.
@@ -64,95 +53,69 @@ async function advanceOnce(
   actor: Actor,
   caseId: string,
   input: AdvanceInput,
-  opts: { ifMatch?: number; idempotency?: IdempotentWrite },
-): Promise<{ case: CaseWithAgencies; eventSeq: number }> {
+  opts: AdvanceOptions,
+): Promise<Advanced> {
   const c = await loadCase(ctx, caseId);
   const mod = moduleOf(ctx, c);
+  const sides = authorise(actor, c, opts.ifMatch);
+  const a: Advance = { ctx, actor, c, mod, sides, input };
+  const valid = await validate(a);
+  const next = transition(a, valid);
+  const planned = planWrite(a, valid, caseDataAfter(a, next, valid.occurredOn), opts.idempotency);
+  return commit(a, planned, opts);
+}
 
-  if (actor.kind !== "staff" && actor.kind !== "client")
-    throw problems.forbidden("Only agency staff record events on cases.");
-  const sides = sidesOf(actor, c);
-  if (sides.length === 0) throw problems.forbidden("This case belongs to other agencies.");
-  if (opts.ifMatch !== undefined && opts.ifMatch !== c.version) throw problems.preconditionFailed(c.version);
+/** The pure machine step. The guards run once: an event they refuse comes back unchanged, answered 409. */
+function transition(a: Advance, v: ValidAdvance) {
+  const { mod, c, input } = a;
+  const next = nextFrom(mod, v.snapshot, { ...v.payload, type: input.type, occurredOn: v.occurredOn });
+  if (next.changed) return next;
+  throw new Problem(409, "refused-by-rule", "Refused by the rules", refusalDetail(mod, c.state, input.type), {
+    state: c.state,
+    allowedEvents: recordableEvents(mod, v.defined, a.sides, a.actor),
+  });
+}
 
-  // Own keys only: "constructor" or "__proto__" must not find Object.prototype members.
-  const spec = Object.hasOwn(mod.events, input.type) ? mod.events[input.type] : undefined;
-  if (!spec) {
-    throw problems.invalid([
-      { path: "type", message: `unknown event type for a ${c.type} case: ${String(input.type)}` },
-    ]);
-  }
-  const snapshot = restore(mod, c.snapshot);
-  const definedHere = eventsDefinedIn(mod, snapshot);
-  if (!definedHere.includes(input.type)) {
-    const mine = definedHere.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
-    throw problems.notAllowedNow(`${input.type} is not allowed in state ${c.state}.`, mine, c.state);
-  }
-  if (!clientMay(actor, input.type)) throw problems.forbidden(`This API client may not record ${input.type}.`);
-  if (!spec.recordedBy.some((s) => sides.includes(s))) {
-    throw problems.forbidden(`${input.type} is recorded by the ${spec.recordedBy.join(" or ")} agency, not by yours.`);
-  }
-  // Some events' recorded payload is computed by the service from the request (./computedPayloads.ts).
-  const hook = computedPayloadFor(mod, input.type);
-  const requested = (hook?.request ?? spec.payload).safeParse(input.payload);
-  if (!requested.success) throw problems.invalid(fieldErrorsOf(requested.error.issues));
-  // Free text in a payload (a refusal or withdrawal reason) is read back by people: checked here,
-  // before the machine sees it, so the machines' payload schemas (and versions) stay as they are.
-  const unsafe = unsafePayloadText(requested.data);
-  if (unsafe) throw problems.invalid([unsafe]);
-  // Who may file follows the case's scheme (a case column, not the machine's payload).
-  checkApplicant(c, input.type, requested.data);
-  const occurredOn = checkOccurredOn(ctx, input.occurredOn, c.lastOccurredOn);
-  const backdateReason = checkBackdateReason(ctx, occurredOn, input.backdateReason);
+function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {
+  const why = mod.refusals?.[type];
+  return why ? `${type} is refused in state ${state}: ${why}` : `${type} is refused by the rules in state ${state}.`;
+}
 
-  await assertRequiredDocuments(ctx, actor, c, input.type);
-  await checkEventLimit(ctx, c, input.type, spec.maxPerCase);
-  const parsed = hook ? recordedPayload(spec, await hook.compute(ctx, c, requested.data)) : requested;
-
-  const event = { ...parsed.data, type: input.type, occurredOn };
-  // The guards run once: a refused event comes back unchanged.
-  const next = nextFrom(mod, snapshot, event);
-  if (!next.changed) {
-    const allowed = definedHere.filter((t) => mod.events[t].recordedBy.some((s) => sides.includes(s)));
-    throw new Problem(409, "refused-by-rule", "Refused by the rules", refusalDetail(mod, c.state, input.type), {
-      state: c.state,
-      allowedEvents: allowed,
-    });
-  }
+/** The case's columns after the event: state, snapshot, version, due dates, the step instance. */
+function caseDataAfter(a: Advance, next: ReturnType<typeof transition>, occurredOn: string): CaseWrite["data"] {
+  const { ctx, mod, c } = a;
   const stored = persist(next.snapshot);
   const toState = next.state;
-  const previous: CaseDeadlines = {
-    stepDueOn: c.stepDueOn,
-    dueOn: c.dueOn,
-    provisional: c.provisional,
-    stepStartedOn: c.stepStartedOn,
-    overallStartedOn: c.overallStartedOn,
-  };
   const deadlines = nextDeadlines({
     module: mod,
     calendar: ctx.calendar,
-    previous,
+    previous: {
+      stepDueOn: c.stepDueOn,
+      dueOn: c.dueOn,
+      provisional: c.provisional,
+      stepStartedOn: c.stepStartedOn,
+      overallStartedOn: c.overallStartedOn,
+    },
     fromState: c.state,
     toState,
-    eventType: input.type,
+    eventType: a.input.type,
     occurredOn,
     limitsFor: (side) => parseLimits((side === "transferOut" ? c.fromAgency : c.toAgency).limits),
   });
-  const newVersion = c.version + 1;
+  const version = c.version + 1;
   // The step instance: the seq of the event that started the running step clock (a new clock
   // starts exactly when nextDeadlines starts one). Deadline notices are keyed on it.
   const stepSeq =
     deadlines.stepStartedOn === null
       ? null
       : toState !== c.state || c.stepStartedOn === null
-        ? newVersion
-        : (c.stepSeq ?? newVersion);
-
+        ? version
+        : (c.stepSeq ?? version);
   const final = stored.status === "done";
-  const data = {
+  return {
     state: toState,
     snapshot: JSON.stringify(stored),
-    version: newVersion,
+    version,
     actingSide: mod.states[toState].side,
     ...deadlines,
     nextDueOn: nextDueOn(deadlines, final),
@@ -160,59 +123,56 @@ async function advanceOnce(
     final,
     lastOccurredOn: occurredOn,
   };
+}
+
+/** The one write of the advance: the case as it will be, its event, the message of a new state, the stored answer. */
+function planWrite(a: Advance, v: ValidAdvance, data: CaseWrite["data"], idem: IdempotentWrite | undefined) {
+  const { c, actor, input } = a;
   const after: CaseWithAgencies = { ...c, ...data, updatedAt: new Date() };
-  const idem = opts.idempotency;
-  const response = idem?.respond(after);
-  // Committed together with the other advances that arrive meanwhile (src/engine/store.ts), each
-  // under its own version check.
-  const outcome = await storeFor(ctx.db).writer.submit({
+  const event: CaseEventRow = {
+    caseId: c.id,
+    seq: data.version,
+    type: input.type,
+    payload: JSON.stringify(v.payload),
+    fromState: c.state,
+    toState: data.state,
+    actorKind: actor.kind,
+    actorId: actor.userId,
+    actorName: actor.username,
+    occurredOn: v.occurredOn,
+    stepDueOn: c.stepDueOn,
+    backdateReason: v.backdateReason,
+  };
+  const messages = data.state !== c.state ? [stateChanged(after, event)] : [];
+  const write: CaseWrite = {
     caseId: c.id,
     caseType: c.type,
     expectedVersion: c.version,
     indexedUnchanged: indexedUnchanged(c, data),
     data,
-    event: {
-      seq: newVersion,
-      type: input.type,
-      payload: JSON.stringify(parsed.data),
-      fromState: c.state,
-      toState,
-      actorKind: actor.kind,
-      actorId: actor.userId,
-      actorName: actor.username,
-      occurredOn,
-      stepDueOn: c.stepDueOn,
-      backdateReason,
-    },
-    messages:
-      toState !== c.state
-        ? [
-            {
-              id: randomUUID(),
-              input: {
-                kind: "case.state_changed",
-                case: caseRef(after),
-                event: { seq: newVersion, type: input.type, fromState: c.state, toState, occurredOn },
-              },
-            },
-          ]
-        : [],
-    idempotency:
-      idem && response
-        ? {
-            scope: idem.scope,
-            key: idem.key,
-            fingerprint: idem.fingerprint,
-            status: response.status,
-            body: JSON.stringify(response.body),
-          }
-        : undefined,
-  });
-  if (outcome === "committed") return { case: after, eventSeq: newVersion };
+    event,
+    messages,
+    idempotency: idem && storedAnswer(idem, after),
+  };
+  return { after, write };
+}
+
+/**
+ * Submits the write (committed together with the other advances that arrive meanwhile, each under
+ * its own version check) and answers for it: the case, or why it was not written.
+ */
+async function commit(a: Advance, planned: ReturnType<typeof planWrite>, opts: AdvanceOptions): Promise<Advanced> {
+  const outcome = await storeFor(a.ctx.db).writer.submit(planned.write);
+  if (outcome === "committed") return { case: planned.after, eventSeq: planned.write.data.version };
   if (outcome === "duplicate")
     throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
+  throw await explainConflict(a.ctx, a.c, opts.ifMatch);
+}
+
+/** Another change got in first: 412 with If-Match, else 409 with the case as it is now (retried when only system notes got in). */
+async function explainConflict(ctx: EngineContext, c: CaseWithAgencies, ifMatch: number | undefined) {
   const current = await storeFor(ctx.db).loaders.caseById.load(c.id);
-  if (opts.ifMatch !== undefined) throw problems.preconditionFailed(current?.version ?? c.version);
+  if (ifMatch !== undefined) return problems.preconditionFailed(current?.version ?? c.version);
   const problem = problems.conflict(
     `Another change was recorded on this case at the same time; it is now in state ${current?.state} (version ${current?.version}). Reload and try again.`,
     { currentVersion: current?.version, state: current?.state },
@@ -222,52 +182,7 @@ async function advanceOnce(
       where: { caseId: c.id, seq: { gt: c.version } },
       select: { actorKind: true },
     });
-    if (since.length > 0 && since.every((e) => e.actorKind === "system")) throw new SystemNoteConflict(problem);
+    if (since.length > 0 && since.every((e) => e.actorKind === "system")) return new SystemNoteConflict(problem);
   }
-  throw problem;
-}
-
-/**
- * Repeatable events are bounded per case (EventSpec.maxPerCase, docs/limits.md). The count is of
- * the events committed up to the version read or later, never fewer: the write's version check
- * refuses the advance if another one got in between.
- */
-async function checkEventLimit(ctx: EngineContext, c: CaseWithAgencies, type: string, maxPerCase: number | undefined) {
-  if (maxPerCase === undefined) return;
-  // Hand-written SQL on the client's own adapter, as the rest of the advance's reads: the ORM's
-  // per-call cost would be most of this check (see docs/performance.md).
-  const [row] = await directSqlOf(ctx.db).query<{ n: number | bigint | string }>(
-    Prisma.sql`SELECT COUNT(*) AS "n" FROM "CaseEvent" WHERE "caseId" = ${c.id} AND "type" = ${type}`,
-  );
-  const recorded = Number(row?.n ?? 0);
-  if (recorded < maxPerCase) return;
-  throw new Problem(
-    409,
-    "event-limit-reached",
-    "Event limit reached",
-    `${type} may be recorded at most ${maxPerCase} times on one case, and this case has ${recorded}.`,
-    { eventType: type, maxPerCase, recorded, state: c.state },
-  );
-}
-
-/** A computed payload must pass the machine's own schema: otherwise the service is wrong, not the clerk. */
-function recordedPayload(spec: { payload: z.ZodObject }, payload: Record<string, unknown>) {
-  const r = spec.payload.safeParse(payload);
-  if (!r.success) throw new Error(`computed payload does not match the event schema: ${r.error.message}`);
-  return r;
-}
-
-function refusalDetail(mod: CaseMachineModule, state: string, type: string): string {
-  const why = mod.refusals?.[type];
-  return why ? `${type} is refused in state ${state}: ${why}` : `${type} is refused by the rules in state ${state}.`;
-}
-
-/** The first string field of a validated payload with a refused character (src/domain/text.ts). */
-function unsafePayloadText(payload: unknown): FieldError | undefined {
-  if (payload === null || typeof payload !== "object") return undefined;
-  for (const [key, value] of Object.entries(payload)) {
-    const bad = typeof value === "string" ? unsafeCharacter(value, { multiline: true }) : undefined;
-    if (bad) return { path: key, message: unsafeTextMessage(bad) };
-  }
-  return undefined;
+  return problem;
 }

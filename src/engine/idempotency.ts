@@ -12,11 +12,15 @@ export interface IdempotentWrite {
   respond: (c: CaseWithAgencies) => { status: number; body: unknown };
 }
 
-export async function storeIdempotent(tx: Prisma.TransactionClient, idem: IdempotentWrite, c: CaseWithAgencies) {
+/** The IdempotencyKey row that stores `idem`'s answer for the case as the change leaves it. */
+export function storedAnswer(idem: IdempotentWrite, c: CaseWithAgencies) {
   const { status, body } = idem.respond(c);
-  await tx.idempotencyKey.create({
-    data: { scope: idem.scope, key: idem.key, fingerprint: idem.fingerprint, status, body: JSON.stringify(body) },
-  });
+  return { scope: idem.scope, key: idem.key, fingerprint: idem.fingerprint, status, body: JSON.stringify(body) };
+}
+
+/** Stores the answer inside the transaction of the change (a case opening; advances go through the group committer). */
+export async function storeIdempotent(tx: Prisma.TransactionClient, idem: IdempotentWrite, c: CaseWithAgencies) {
+  await tx.idempotencyKey.create({ data: storedAnswer(idem, c) });
 }
 
 export async function findIdempotent(ctx: EngineContext, idem: Pick<IdempotentWrite, "scope" | "key">) {

@@ -1,17 +1,20 @@
-// Opening a case: the machine's initial state and first deadlines, recorded as the case's first
-// event (CASE_OPENED) in the transaction that creates it, with its outbox message.
+// Opening a case: authorise → the agencies → the parties → the plan (the machine's initial state
+// and first deadlines) → one transaction that claims the person's enrolment, creates the case and
+// records its first event (CASE_OPENED) with its outbox message (./eventLog.ts), drawing another
+// case number on a collision; a second open case of the person is explained.
 import { randomUUID } from "node:crypto";
 import { caseTypeInfo, type CaseType } from "../../machines/index.ts";
+import type { CaseMachineModule } from "../../machines/types.ts";
 import { initialSnapshot, persist } from "../../machines/runtime.ts";
+import type { Agency } from "../generated/prisma/client.ts";
+import { prismaQueryable } from "../db/direct.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
-import { enqueueMessage, outboxWritten } from "../notifications/outbox.ts";
 import { problems, type FieldError } from "../problems.ts";
 import { parseLimits } from "./agencyLimits.ts";
 import { randomCaseNumber } from "./caseNumbers.ts";
-import { caseRef } from "./caseRef.ts";
 import type { Actor, EngineContext } from "./context.ts";
-import { countRecordedEvents } from "./eventTally.ts";
+import { appendCaseEvents, caseEventsCommitted, stateChanged, type CaseEventRow } from "./eventLog.ts";
 import { findIdempotent, storeIdempotent, type IdempotentWrite } from "./idempotency.ts";
 import { checkOccurredOn } from "./occurredOn.ts";
 import { CASE_OPENED, type CaseWithAgencies } from "./types.ts";
@@ -51,10 +54,26 @@ export async function openCase(
   input: OpenCaseInput,
   idem?: IdempotentWrite,
 ): Promise<CaseWithAgencies> {
+  authorise(actor);
+  const agencies = await loadAgencies(ctx, input);
+  const mod = ctx.machines.latest(input.type);
+  checkAgencies(actor, mod, agencies);
+  const occurredOn = checkOccurredOn(ctx, input.occurredOn);
+  const parties = await checkParties(ctx, input);
+  const plan = planOpening(ctx, { input, mod, ...agencies, occurredOn, parties });
+  return writeOpening(ctx, actor, plan, idem);
+}
+
+/** Agency staff, or an API client scoped to open cases. */
+function authorise(actor: Actor): void {
   if (actor.kind === "client" && !clientMay(actor, OPEN_SCOPE))
     throw problems.forbidden(`This API client may not open cases (it is not scoped to ${OPEN_SCOPE}).`);
   if ((actor.kind !== "staff" && actor.kind !== "client") || actor.agencyId === null)
     throw problems.forbidden("Only agency staff open cases.");
+}
+
+/** The case's agencies by code (the transfer-in one defaults to the transfer-out one). */
+async function loadAgencies(ctx: EngineContext, input: OpenCaseInput) {
   const toCode = input.toAgency ?? input.fromAgency;
   const [from, to] = await Promise.all([
     ctx.db.agency.findUnique({ where: { code: input.fromAgency } }),
@@ -63,17 +82,26 @@ export async function openCase(
   const missing: FieldError[] = [];
   if (!from) missing.push({ path: "fromAgency", message: `no agency with code ${input.fromAgency}` });
   if (!to) missing.push({ path: "toAgency", message: `no agency with code ${toCode}` });
-  if (missing.length) throw problems.invalid(missing);
-  const mod = ctx.machines.latest(input.type);
-  if (!caseTypeInfo(input.type).singleAgency && from!.id === to!.id) {
+  if (!from || !to) throw problems.invalid(missing);
+  return { from, to };
+}
+
+/** A transfer goes between two agencies, and staff open cases only for their own agency. */
+function checkAgencies(actor: Actor, mod: CaseMachineModule, { from, to }: { from: Agency; to: Agency }) {
+  if (!caseTypeInfo(mod.type as CaseType).singleAgency && from.id === to.id) {
     throw problems.invalid([{ path: "toAgency", message: "a transfer needs two different agencies" }]);
   }
-  if (actor.agencyId !== from!.id && actor.agencyId !== to!.id) {
+  if (actor.agencyId !== from.id && actor.agencyId !== to.id) {
     throw problems.forbidden("Staff open cases only for their own agency.");
   }
-  const occurredOn = checkOccurredOn(ctx, input.occurredOn);
-  // The parties (src/engine/parties.ts): the insurance and scheme, one name per ID number, and the
-  // enrolment claimed in the transaction below.
+}
+
+/**
+ * The parties (./parties.ts): the insurance and scheme, the person's columns (encrypted, with the
+ * blind indexes the search and the status lookup use: docs/personal-data.md), one name per ID
+ * number, and the enrolment to claim.
+ */
+async function checkParties(ctx: EngineContext, input: OpenCaseInput) {
   const insurance = insuranceFor(input.type, input.insurance);
   const kind = enrolmentKind(input.type, insurance);
   const scheme = input.scheme ?? "employee";
@@ -85,10 +113,25 @@ export async function openCase(
   const insuredColumns = dataKeyOf(ctx.db).caseColumns(input.insured);
   const personKey = insuredColumns.insuredIdIndex;
   const { rename } = await checkPersonName(ctx, personKey, input.insured.name, input.insured.nameCorrection);
+  return { insurance, kind, scheme, insuredColumns, personKey, rename };
+}
+
+interface Checked {
+  input: OpenCaseInput;
+  mod: CaseMachineModule;
+  from: Agency;
+  to: Agency;
+  occurredOn: string;
+  parties: Awaited<ReturnType<typeof checkParties>>;
+}
+type Opening = ReturnType<typeof planOpening>;
+
+/** The case as it opens (all but its id and number, drawn per attempt) and its first event's payload. */
+function planOpening(ctx: EngineContext, o: Checked) {
+  const { input, mod, from, to, occurredOn, parties } = o;
   const snapshot = persist(initialSnapshot(mod, { openedOn: occurredOn }));
   const final = snapshot.status === "done";
   const state = snapshot.value;
-  const meta = mod.states[state];
   const deadlines = nextDeadlines({
     module: mod,
     calendar: ctx.calendar,
@@ -97,101 +140,122 @@ export async function openCase(
     toState: state,
     eventType: CASE_OPENED,
     occurredOn,
-    limitsFor: (side) => parseLimits((side === "transferOut" ? from! : to!).limits),
+    limitsFor: (side) => parseLimits((side === "transferOut" ? from : to).limits),
   });
+  const row = {
+    type: input.type,
+    machineVersion: mod.version,
+    state,
+    snapshot: JSON.stringify(snapshot),
+    version: 1,
+    actingSide: mod.states[state].side,
+    fromAgencyId: from.id,
+    toAgencyId: to.id,
+    ...parties.insuredColumns,
+    insurance: parties.insurance,
+    scheme: parties.scheme,
+    toScheme: input.toScheme ?? null,
+    employerName: input.employer?.name ?? null,
+    employerCreditCode: input.employer?.creditCode ?? null,
+    ...deadlines,
+    nextDueOn: nextDueOn(deadlines, final),
+    stepSeq: deadlines.stepStartedOn !== null ? 1 : null,
+    final,
+    openedOn: occurredOn,
+    lastOccurredOn: occurredOn,
+  };
+  return { ...o, row, payload: openingPayload(o) };
+}
 
+function openingPayload({ input, mod, from, to, parties }: Checked): string {
+  return JSON.stringify({
+    type: input.type,
+    machineVersion: mod.version,
+    fromAgency: from.code,
+    toAgency: to.code,
+    insurance: parties.insurance,
+    scheme: parties.scheme,
+    ...(input.toScheme ? { toScheme: input.toScheme } : {}),
+    ...(input.employer ? { employer: input.employer } : {}),
+    // the correction of the person's name (the names stay out of the log: they are personal data)
+    ...(input.insured.nameCorrection
+      ? { nameCorrection: { reason: input.insured.nameCorrection.reason, casesRenamed: parties.rename.length } }
+      : {}),
+  });
+}
+
+/** Writes the opening, drawing another case number when a random one collides (rarely). */
+async function writeOpening(ctx: EngineContext, actor: Actor, o: Opening, idem: IdempotentWrite | undefined) {
   for (let attempt = 0; ; attempt++) {
-    const id = randomUUID();
-    const caseNumber = randomCaseNumber(mod, occurredOn);
     try {
-      const opened = await ctx.db.$transaction(async (tx) => {
-        // The claim first (SQLite takes the write lock at once; PostgreSQL makes a concurrent claim
-        // of the same person and kind wait for this transaction, then find the row).
-        if (!final && !(await claimEnrolment(tx, personKey, kind, id))) throw new OpenCaseExists(personKey, kind);
-        await renameCases(ctx, tx, rename, input.insured.name, input.insured.idNumber);
-        const created = await tx.case.create({
-          data: {
-            id,
-            caseNumber,
-            type: input.type,
-            machineVersion: mod.version,
-            state,
-            snapshot: JSON.stringify(snapshot),
-            version: 1,
-            actingSide: meta.side,
-            fromAgencyId: from!.id,
-            toAgencyId: to!.id,
-            // encrypted, with the blind indexes the search and the status lookup use (docs/personal-data.md)
-            ...insuredColumns,
-            insurance,
-            scheme,
-            toScheme: input.toScheme ?? null,
-            employerName: input.employer?.name ?? null,
-            employerCreditCode: input.employer?.creditCode ?? null,
-            ...deadlines,
-            nextDueOn: nextDueOn(deadlines, final),
-            stepSeq: deadlines.stepStartedOn !== null ? 1 : null,
-            final,
-            openedOn: occurredOn,
-            lastOccurredOn: occurredOn,
-          },
-          include: { fromAgency: true, toAgency: true },
-        });
-        await tx.caseEvent.create({
-          data: {
-            caseId: id,
-            seq: 1,
-            type: CASE_OPENED,
-            payload: JSON.stringify({
-              type: input.type,
-              machineVersion: mod.version,
-              fromAgency: from!.code,
-              toAgency: to!.code,
-              insurance,
-              scheme,
-              ...(input.toScheme ? { toScheme: input.toScheme } : {}),
-              ...(input.employer ? { employer: input.employer } : {}),
-              // the correction of the person's name (the names stay out of the log: they are personal data)
-              ...(input.insured.nameCorrection
-                ? { nameCorrection: { reason: input.insured.nameCorrection.reason, casesRenamed: rename.length } }
-                : {}),
-            }),
-            fromState: null,
-            toState: state,
-            actorKind: actor.kind,
-            actorId: actor.userId,
-            actorName: actor.username,
-            occurredOn,
-          },
-        });
-        await enqueueMessage(tx, {
-          kind: "case.state_changed",
-          case: caseRef(created),
-          event: { seq: 1, type: CASE_OPENED, fromState: null, toState: state, occurredOn },
-        });
-        if (idem) await storeIdempotent(tx, idem, created);
-        return created;
-      });
-      outboxWritten();
-      countRecordedEvents(ctx.db, input.type, CASE_OPENED);
+      const opened = await insertOpening(ctx, actor, o, idem, randomUUID(), randomCaseNumber(o.mod, o.occurredOn));
+      caseEventsCommitted(ctx.db, [{ caseType: o.input.type, type: CASE_OPENED }], true);
       return opened;
     } catch (e) {
-      if (e instanceof OpenCaseExists) {
-        if (idem && (await findIdempotent(ctx, idem))) {
-          throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
-        }
-        throw await openCaseExistsProblem(ctx, actor, e);
-      }
-      // A random case number may collide (rarely): draw another. When the collision is on the
-      // idempotency key, the same request was completed concurrently (another request or node):
-      // answer 409 so the caller replays the stored response instead of failing.
-      if (isUniqueViolation(e)) {
-        if (idem && (await findIdempotent(ctx, idem))) {
-          throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
-        }
-        if (attempt < 5) continue;
-      }
-      throw e;
+      if (!(await collidedOnCaseNumber(ctx, actor, e, idem)) || attempt >= 5) throw e;
     }
   }
+}
+
+/** One transaction: the enrolment claim, a name correction, the case, its first event and message, the stored answer. */
+async function insertOpening(
+  ctx: EngineContext,
+  actor: Actor,
+  o: Opening,
+  idem: IdempotentWrite | undefined,
+  id: string,
+  caseNumber: string,
+): Promise<CaseWithAgencies> {
+  const { input, parties, row } = o;
+  return ctx.db.$transaction(async (tx) => {
+    // The claim first (SQLite takes the write lock at once; PostgreSQL makes a concurrent claim
+    // of the same person and kind wait for this transaction, then find the row).
+    if (!row.final && !(await claimEnrolment(tx, parties.personKey, parties.kind, id)))
+      throw new OpenCaseExists(parties.personKey, parties.kind);
+    await renameCases(ctx, tx, parties.rename, input.insured.name, input.insured.idNumber);
+    const created = await tx.case.create({
+      data: { id, caseNumber, ...row },
+      include: { fromAgency: true, toAgency: true },
+    });
+    const event = openedEvent(o, actor, id);
+    await appendCaseEvents(prismaQueryable(tx), [event], [stateChanged(created, event)], new Date());
+    if (idem) await storeIdempotent(tx, idem, created);
+    return created;
+  });
+}
+
+/** The case's first event: CASE_OPENED, from no state to the machine's initial one. */
+function openedEvent(o: Opening, actor: Actor, caseId: string): CaseEventRow {
+  return {
+    caseId,
+    seq: 1,
+    type: CASE_OPENED,
+    payload: o.payload,
+    fromState: null,
+    toState: o.row.state,
+    actorKind: actor.kind,
+    actorId: actor.userId,
+    actorName: actor.username,
+    occurredOn: o.occurredOn,
+    stepDueOn: null,
+  };
+}
+
+/**
+ * Why an opening failed, when it is not a plain error: the person's open case (409), the same
+ * request completed concurrently (409, so the caller replays the stored answer), or a case number
+ * drawn twice (true: draw another).
+ */
+async function collidedOnCaseNumber(
+  ctx: EngineContext,
+  actor: Actor,
+  e: unknown,
+  idem: IdempotentWrite | undefined,
+): Promise<boolean> {
+  if (!(e instanceof OpenCaseExists) && !isUniqueViolation(e)) return false;
+  if (idem && (await findIdempotent(ctx, idem))) {
+    throw problems.conflict("The same request (Idempotency-Key) was completed at the same time.");
+  }
+  if (e instanceof OpenCaseExists) throw await openCaseExistsProblem(ctx, actor, e);
+  return true;
 }

@@ -7,8 +7,8 @@
 // Writes: advances that arrive while a transaction is committing wait for it and then commit
 // together, in ONE transaction of a few multi-row statements. Each advance keeps its own
 // guarantees: its case row is updated only if the version is still the one it read, its event,
-// outbox message and idempotency record are written only if that update happened, and a
-// duplicate idempotency key stops it before anything is changed.
+// outbox message (both written by ./eventLog.ts) and idempotency record are written only if that
+// update happened, and a duplicate idempotency key stops it before anything is changed.
 // The SQL is standard (CTE + UPDATE … FROM … RETURNING, INSERT … ON CONFLICT DO NOTHING) and runs
 // on SQLite ≥ 3.35 and PostgreSQL alike; parameters are cast so PostgreSQL knows their types.
 import DataLoader from "dataloader";
@@ -16,9 +16,9 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { Agency, Case, CaseEvent, User } from "../generated/prisma/client.ts";
 import { directSqlOf, type Db } from "../db/client.ts";
 import type { DirectQueryable } from "../db/direct.ts";
-import { messageBody, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
+import type { MessageInput } from "../notifications/outbox.ts";
 import type { CaseWithAgencies } from "./types.ts";
-import { countRecordedEvents } from "./eventTally.ts";
+import { appendCaseEvents, caseEventsCommitted, type CaseEventRow } from "./eventLog.ts";
 import { DataKey } from "../privacy/dataKey.ts";
 import { releaseEnrolments } from "./enrolments.ts";
 
@@ -269,21 +269,10 @@ export interface CaseWrite {
     final: boolean;
     lastOccurredOn: string;
   };
-  event: {
-    seq: number;
-    type: string;
-    payload: string;
-    fromState: string | null;
-    toState: string;
-    actorKind: string;
-    actorId: number | null;
-    actorName: string | null;
-    occurredOn: string;
-    stepDueOn: string | null;
-    /** why an act dated well before today is recorded only now (checkBackdateReason, src/engine/occurredOn.ts) */
-    backdateReason?: string | null;
-  };
-  messages: { id: string; input: MessageInput }[];
+  /** the event the advance appends (seq = data.version), written by ./eventLog.ts */
+  event: CaseEventRow;
+  /** the outbox messages reporting it */
+  messages: MessageInput[];
   idempotency?: { scope: string; key: string; fingerprint: string; status: number; body: string };
 }
 
@@ -361,6 +350,91 @@ function updateCases(
     RETURNING "Case"."id"`);
 }
 
+const keyOf = (k: { scope: string; key: string }) => `${k.scope}\u0000${k.key}`;
+
+/**
+ * Each write's outcome before the database is asked: within a batch the first advance on a case
+ * wins, as it would have if it had committed alone, and a key used twice is a duplicate.
+ */
+function firstInBatch(writes: CaseWrite[]): WriteOutcome[] {
+  const seenCase = new Set<string>();
+  const seenKey = new Set<string>();
+  return writes.map((w) => {
+    const key = w.idempotency && keyOf(w.idempotency);
+    if (key && seenKey.has(key)) return "duplicate";
+    if (seenCase.has(w.caseId)) return "conflict";
+    seenCase.add(w.caseId);
+    if (key) seenKey.add(key);
+    return "committed";
+  });
+}
+
+/** The writes still to commit, with their places in the batch. */
+const stillCommitted = (writes: CaseWrite[], outcomes: WriteOutcome[]) =>
+  writes.map((w, i) => [w, i] as const).filter(([, i]) => outcomes[i] === "committed");
+
+/** 1. Claims the idempotency keys first: a key someone else already used stops its advance here. */
+async function claimKeys(tx: DirectQueryable, writes: CaseWrite[], outcomes: WriteOutcome[], now: Date) {
+  const keyed = stillCommitted(writes, outcomes).filter(([w]) => w.idempotency);
+  if (keyed.length === 0) return;
+  const rows = await tx.query<{ scope: string; key: string }>(Prisma.sql`
+    INSERT INTO "IdempotencyKey" ("scope", "key", "fingerprint", "status", "body", "createdAt")
+    VALUES ${Prisma.join(keyed.map(([w]) => Prisma.sql`(${w.idempotency!.scope}, ${w.idempotency!.key}, ${w.idempotency!.fingerprint}, ${w.idempotency!.status}, ${w.idempotency!.body}, ${now})`))}
+    ON CONFLICT ("scope", "key") DO NOTHING RETURNING "scope", "key"`);
+  const claimed = new Set(rows.map(keyOf));
+  for (const [w, i] of keyed) if (!claimed.has(keyOf(w.idempotency!))) outcomes[i] = "duplicate";
+}
+
+/**
+ * 2. The version-checked case updates (one statement for the writes that move indexed columns, one
+ * for those that keep them); a write whose case moved is a conflict, and its claimed key is
+ * released. Returns the writes that won.
+ */
+async function updateVersionChecked(tx: DirectQueryable, writes: CaseWrite[], outcomes: WriteOutcome[], now: Date) {
+  const live = stillCommitted(writes, outcomes);
+  if (live.length === 0) return [];
+  const light = live.filter(([w]) => w.indexedUnchanged).map(([w]) => w);
+  const full = live.filter(([w]) => !w.indexedUnchanged).map(([w]) => w);
+  const updated = [
+    ...(full.length > 0 ? await updateCases(tx, full, caseDataColumns, now) : []),
+    ...(light.length > 0 ? await updateCases(tx, light, unindexedColumns, now) : []),
+  ];
+  const done = new Set(updated.map((r) => r.id));
+  const lost = live.filter(([w]) => !done.has(w.caseId));
+  for (const [, i] of lost) outcomes[i] = "conflict";
+  const release = lost.filter(([w]) => w.idempotency);
+  if (release.length > 0) {
+    await tx.execute(
+      Prisma.sql`DELETE FROM "IdempotencyKey" WHERE ${Prisma.join(
+        release.map(([w]) => Prisma.sql`("scope" = ${w.idempotency!.scope} AND "key" = ${w.idempotency!.key})`),
+        " OR ",
+      )}`,
+    );
+  }
+  return live.filter(([w]) => done.has(w.caseId)).map(([w]) => w);
+}
+
+/** The batch's transaction: keys, case updates, enrolments, then the events and their messages. Returns the writes that won. */
+async function commitBatch(tx: DirectQueryable, writes: CaseWrite[], outcomes: WriteOutcome[], now: Date) {
+  await claimKeys(tx, writes, outcomes, now);
+  const won = await updateVersionChecked(tx, writes, outcomes, now);
+  if (won.length === 0) return won;
+  // 3. Cases that became final end their person's open enrolment (src/engine/parties.ts): the
+  // only place where an event moves a case to a new state, so the only place it ends.
+  await releaseEnrolments(
+    tx,
+    won.filter((w) => w.data.final && !w.indexedUnchanged).map((w) => w.caseId),
+  );
+  // 4. The events (the unique (caseId, seq) would stop a double write), then the outbox.
+  await appendCaseEvents(
+    tx,
+    won.map((w) => w.event),
+    won.flatMap((w) => w.messages),
+    now,
+  );
+  return won;
+}
+
 export class GroupCommitter {
   private queue: Pending[] = [];
   private flushing = false;
@@ -404,97 +478,16 @@ export class GroupCommitter {
 
   /** One transaction for the whole batch; returns each write's outcome in order. */
   private async commit(writes: CaseWrite[]): Promise<WriteOutcome[]> {
-    const outcomes: WriteOutcome[] = writes.map(() => "committed");
-    // Within a batch the first advance on a case wins, as it would have if it had committed alone.
-    const seenCase = new Set<string>();
-    const seenKey = new Set<string>();
-    writes.forEach((w, i) => {
-      const key = w.idempotency && `${w.idempotency.scope}\u0000${w.idempotency.key}`;
-      if (key && seenKey.has(key)) outcomes[i] = "duplicate";
-      else if (seenCase.has(w.caseId)) outcomes[i] = "conflict";
-      else {
-        seenCase.add(w.caseId);
-        if (key) seenKey.add(key);
-      }
-    });
+    const outcomes = firstInBatch(writes);
     const now = new Date();
-
-    await directSqlOf(this.db).transaction(async (tx) => {
-      // 1. Claim the idempotency keys first: a key someone else already used stops its advance here.
-      const keyed = writes
-        .map((w, i) => [w, i] as const)
-        .filter(([w, i]) => w.idempotency && outcomes[i] === "committed");
-      const claimed = new Set<string>();
-      if (keyed.length > 0) {
-        const rows = await tx.query<{ scope: string; key: string }>(Prisma.sql`
-          INSERT INTO "IdempotencyKey" ("scope", "key", "fingerprint", "status", "body", "createdAt")
-          VALUES ${Prisma.join(keyed.map(([w]) => Prisma.sql`(${w.idempotency!.scope}, ${w.idempotency!.key}, ${w.idempotency!.fingerprint}, ${w.idempotency!.status}, ${w.idempotency!.body}, ${now})`))}
-          ON CONFLICT ("scope", "key") DO NOTHING RETURNING "scope", "key"`);
-        for (const r of rows) claimed.add(`${r.scope}\u0000${r.key}`);
-        for (const [w, i] of keyed)
-          if (!claimed.has(`${w.idempotency!.scope}\u0000${w.idempotency!.key}`)) outcomes[i] = "duplicate";
-      }
-
-      // 2. The version-checked case updates: one statement for the writes that move indexed
-      // columns, one for those that keep them.
-      const live = writes.map((w, i) => [w, i] as const).filter(([, i]) => outcomes[i] === "committed");
-      if (live.length === 0) return;
-      const light = live.filter(([w]) => w.indexedUnchanged).map(([w]) => w);
-      const full = live.filter(([w]) => !w.indexedUnchanged).map(([w]) => w);
-      const updated = [
-        ...(full.length > 0 ? await updateCases(tx, full, caseDataColumns, now) : []),
-        ...(light.length > 0 ? await updateCases(tx, light, unindexedColumns, now) : []),
-      ];
-      const done = new Set(updated.map((r) => r.id));
-      const lost = live.filter(([w]) => !done.has(w.caseId));
-      for (const [, i] of lost) outcomes[i] = "conflict";
-      const won = live.filter(([w]) => done.has(w.caseId)).map(([w]) => w);
-
-      // 3. Keys claimed by advances that lost the race are released.
-      const release = lost.filter(([w]) => w.idempotency);
-      if (release.length > 0) {
-        await tx.execute(
-          Prisma.sql`DELETE FROM "IdempotencyKey" WHERE ${Prisma.join(
-            release.map(([w]) => Prisma.sql`("scope" = ${w.idempotency!.scope} AND "key" = ${w.idempotency!.key})`),
-            " OR ",
-          )}`,
-        );
-      }
-      if (won.length === 0) return;
-
-      // 4. Cases that became final end their person's open enrolment (src/engine/parties.ts): the
-      // only place where an event moves a case to a new state, so the only place it ends.
-      await releaseEnrolments(
-        tx,
-        won.filter((w) => w.data.final && !w.indexedUnchanged).map((w) => w.caseId),
-      );
-
-      // 5. The events (the unique (caseId, seq) would stop a double write), then the outbox.
-      await tx.execute(Prisma.sql`
-        INSERT INTO "CaseEvent" ("caseId", "seq", "type", "payload", "fromState", "toState", "actorKind", "actorId", "actorName", "recordedAt", "occurredOn", "stepDueOn", "backdateReason")
-        VALUES ${Prisma.join(
-          won.map(
-            ({ caseId, event: e }) =>
-              Prisma.sql`(${caseId}, ${e.seq}, ${e.type}, ${e.payload}, ${e.fromState}, ${e.toState}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${now}, ${e.occurredOn}, ${e.stepDueOn}, ${e.backdateReason ?? null})`,
-          ),
-        )}`);
-      const messages = won.flatMap((w) => w.messages);
-      if (messages.length > 0) {
-        await tx.execute(Prisma.sql`
-          INSERT INTO "OutboxMessage" ("id", "kind", "caseId", "fromAgencyId", "toAgencyId", "body", "createdAt")
-          VALUES ${Prisma.join(
-            messages.map(
-              ({ id, input: m }) =>
-                Prisma.sql`(${id}, ${m.kind}, ${m.case.id}, ${m.case.fromAgency.id}, ${m.case.toAgency.id}, ${messageBody(id, now, m)}, ${now})`,
-            ),
-          )}`);
-      }
-    });
-
+    const won = await directSqlOf(this.db).transaction((tx) => commitBatch(tx, writes, outcomes, now));
     this.stats.batches++;
-    this.stats.writes += outcomes.filter((o) => o === "committed").length;
-    writes.forEach((w, i) => outcomes[i] === "committed" && countRecordedEvents(this.db, w.caseType, w.event.type));
-    if (writes.some((w, i) => outcomes[i] === "committed" && w.messages.length > 0)) outboxWritten();
+    this.stats.writes += won.length;
+    caseEventsCommitted(
+      this.db,
+      won.map((w) => ({ caseType: w.caseType, type: w.event.type })),
+      won.some((w) => w.messages.length > 0),
+    );
     return outcomes;
   }
 }

@@ -1,19 +1,21 @@
 // System events: what the service itself records on a case (actorKind "system", fromState =
 // toState), decided by the background jobs (src/jobs/) and written here, by the engine, like every
 // other change of a case: in ONE transaction, the case row is updated only if its version is still
-// the one read, the event is appended with seq = the new version, and the outbox message (and the
-// deadline notice row, for a missed deadline) is written with it. A system event bumps the case
-// version but never its lastOccurredOn, so it never stops staff from dating an act before it.
+// the one read, the event is appended with seq = the new version (./eventLog.ts, the one writer of
+// events), and the outbox message (and the deadline notice row, for a missed deadline) is written
+// with it. A system event bumps the case version but never its lastOccurredOn, so it never stops
+// staff from dating an act before it.
 //
 // Reminders ("deadline approaching") change no case: recordDeadlineReminder writes only their
 // notice row and outbox message, also in one transaction.
 import type { ChinaDate } from "../calendar/index.ts";
 import type { CaseDeadlines } from "../deadlines/index.ts";
+import { prismaQueryable } from "../db/direct.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { enqueueMessage, outboxWritten, type MessageInput } from "../notifications/outbox.ts";
+import type { MessageInput } from "../notifications/outbox.ts";
 import type { CaseWithAgencies, DEADLINE_MISSED, DEADLINES_RECOMPUTED } from "./types.ts";
 import type { EngineContext } from "./context.ts";
-import { countRecordedEvents } from "./eventTally.ts";
+import { appendCaseEvents, caseEventsCommitted, transitionOf, type CaseEventRow } from "./eventLog.ts";
 
 /** A DeadlineNotice row: at most one per case, kind and step instance (its unique key). */
 export interface DeadlineNoticeRow {
@@ -58,7 +60,21 @@ export async function recordSystemEvent(
 ): Promise<SystemEventOutcome> {
   const version = c.version + 1;
   const after: CaseWithAgencies = { ...c, ...ev.deadlines, version };
-  const event = { seq: version, type: ev.type, fromState: c.state, toState: c.state, occurredOn: ev.occurredOn };
+  const event: CaseEventRow = {
+    caseId: c.id,
+    seq: version,
+    type: ev.type,
+    payload: JSON.stringify(ev.payload),
+    fromState: c.state,
+    toState: c.state,
+    actorKind: "system",
+    actorId: null,
+    actorName: null,
+    occurredOn: ev.occurredOn,
+    // the step's due date when the event was recorded, as for every event
+    stepDueOn: c.stepDueOn,
+  };
+  const messages = ev.message ? [ev.message(after, transitionOf(event))] : [];
   try {
     await ctx.db.$transaction(async (tx) => {
       // Writes first (SQLite takes the write lock at once), the unique notice row before all.
@@ -68,30 +84,13 @@ export async function recordSystemEvent(
         data: { ...ev.deadlines, version },
       });
       if (count !== 1) throw new VersionMoved();
-      await tx.caseEvent.create({
-        data: {
-          caseId: c.id,
-          seq: version,
-          type: ev.type,
-          payload: JSON.stringify(ev.payload),
-          fromState: c.state,
-          toState: c.state,
-          actorKind: "system",
-          actorId: null,
-          actorName: null,
-          occurredOn: ev.occurredOn,
-          // the step's due date when the event was recorded, as for every event
-          stepDueOn: c.stepDueOn,
-        },
-      });
-      if (ev.message) await enqueueMessage(tx, ev.message(after, event));
+      await appendCaseEvents(prismaQueryable(tx), [event], messages, new Date());
     });
   } catch (e) {
     if (e instanceof VersionMoved || isUniqueViolation(e)) return "conflict";
     throw e;
   }
-  if (ev.message) outboxWritten();
-  countRecordedEvents(ctx.db, c.type, ev.type);
+  caseEventsCommitted(ctx.db, [{ caseType: c.type, type: ev.type }], messages.length > 0);
   return "recorded";
 }
 
@@ -108,12 +107,12 @@ export async function recordDeadlineReminder(
   try {
     await ctx.db.$transaction(async (tx) => {
       await tx.deadlineNotice.create({ data: { caseId: c.id, ...notice } });
-      await enqueueMessage(tx, message);
+      await appendCaseEvents(prismaQueryable(tx), [], [message], new Date());
     });
   } catch (e) {
     if (isUniqueViolation(e)) return false;
     throw e;
   }
-  outboxWritten();
+  caseEventsCommitted(ctx.db, [], true);
   return true;
 }
