@@ -26,7 +26,7 @@ async function listIn(find) {
   return Array.isArray(list) ? list : [];
 }
 
-/** The values the `action` filter of GET /api/admin/audit-log accepts (AUDIT_ACTIONS). */
+/** The values the `action` filter of GET /api/admin/audit-log accepts (AUDIT_ACTIONS, src/engine/audit.ts). */
 export const auditActions = () =>
   listIn(
     (doc) =>
@@ -35,14 +35,14 @@ export const auditActions = () =>
       ).find((p) => p.name === "action" && p.in === "query")?.schema?.enum,
   );
 
-/** The insurance a case is about: medical, pension (INSURANCES). */
+/** The insurances a case may be about (INSURANCES, src/domain/schemes.ts). */
 export const insurances = () => listIn((doc) => doc.components?.schemas?.Insurance?.enum);
 
-/** The schemes a person is insured under: employee, flexible, resident (SCHEMES). */
+/** The schemes a person may be insured under (SCHEMES, src/domain/schemes.ts). */
 export const schemes = () => listIn((doc) => doc.components?.schemas?.Case?.properties?.scheme?.enum);
 
-/** The kinds of document a clerk attaches to a case (ATTACHMENT_KINDS). */
+/** The kinds of document a clerk attaches to a case (ATTACHMENT_KINDS, src/domain/requiredDocuments.ts). */
 export const attachmentKinds = () => listIn((doc) => doc.components?.schemas?.UploadAttachment?.properties?.kind?.enum);
 
-/** The roles of an account: staff, admin. */
+/** The roles an account may have (POST /api/admin/users). */
 export const roles = () => listIn((doc) => doc.components?.schemas?.CreateUser?.properties?.role?.enum);
