@@ -1,6 +1,6 @@
 // The server's vocabularies (the values of its enums: audit actions, insurances, schemes,
 // attachment kinds, roles), read from the OpenAPI document it serves, so that no page keeps a
-// copy of a server list. The labels stay in the dictionaries (e.g. t("parties.scheme.<value>")).
+// copy of a server list. The labels stay in the dictionaries (the keys parties.scheme.*, role.*…).
 import { api } from "./api.js";
 
 /** @type {Promise<any> | undefined} */
