@@ -49,7 +49,7 @@ function countOpenApi(page: Page) {
   return seen;
 }
 
-describe("the server's lists in the web pages", () => {
+describe("the server's lists", () => {
   it("the served document holds the lists the pages read, and each value has its labels", async () => {
     const doc = (await api.call("GET", "/api/openapi.json")).body;
     expect(doc.components.schemas.Insurance.enum).toEqual([...INSURANCES]);
@@ -80,7 +80,9 @@ describe("the server's lists in the web pages", () => {
     });
     expect(copies).toEqual([]);
   });
+});
 
+describe("the pages offer them", () => {
   it("the console offers the server's schemes, insurances and attachment kinds, loading the document once", async () => {
     const open = await api.call("POST", "/api/cases", {
       token: tokens.out,
