@@ -68,15 +68,13 @@ function readLimits(/** @type {Fields} */ fields, /** @type {any[]} */ limits) {
   return ok ? out : null;
 }
 
-/** @param {ViewOpts} opts */
-export async function agenciesView(opts) {
-  opts.seq ??= nav.seq;
-  const [r, limits] = await Promise.all([api("GET", "/api/admin/agencies"), allLimits()]);
-  const region = h("div", { class: "messages", "aria-live": "polite" });
-  if (r.status !== 200) return (page(t("admin.nav.agencies"), opts, region), showProblem(region, r, null));
-  const labelOf = new Map(limits.map((l) => [l.key, l.label]));
-  const editSlot = h("div", { class: "form-slot" });
-  const rows = r.body.items.map((/** @type {any} */ a) => [
+/**
+ * One agency as a table row: code, name, region, its own limits, and the button that edits it.
+ * @param {any} a the agency @param {Map<string, string>} labelOf limit key → label
+ * @param {(a: any) => void} edit
+ */
+function agencyRow(a, labelOf, edit) {
+  return [
     a.code,
     a.name,
     a.region,
@@ -91,89 +89,118 @@ export async function agenciesView(opts) {
       : t("admin.limits.national"),
     h(
       "button",
-      { type: "button", class: "secondary small", onClick: () => editAgency(a) },
+      { type: "button", class: "secondary small", onClick: () => edit(a) },
       t("admin.agencies.edit", { code: a.code }),
     ),
-  ]);
+  ];
+}
 
-  function editAgency(/** @type {any} */ a) {
-    const fields = new Fields("agency-edit");
-    const msg = h("div", { class: "form-messages", "aria-live": "polite" });
-    const form = h(
-      "form",
-      { class: "card", novalidate: true },
-      h("h2", null, t("admin.agencies.editHeading", { code: a.code })),
-      fields.add({
-        name: "name",
-        label: t("admin.agencies.name"),
-        value: a.name,
-        required: true,
-        attrs: { maxlength: 100 },
-      }),
-      limitFields(fields, limits, a.limits),
-      msg,
-      h(
-        "p",
-        { class: "form-actions" },
-        h("button", { type: "submit", class: "primary" }, t("common.save")),
-        " ",
-        h("button", { type: "button", class: "secondary", onClick: () => replace(editSlot) }, t("common.cancel")),
-      ),
-    );
-    form.addEventListener(
-      "submit",
-      listener(async (e) => {
-        e.preventDefault();
-        fields.clearErrors();
-        const lim = readLimits(fields, limits);
-        const name = String(fields.value("name")).trim();
-        if (!name) fields.setError("name", t("val.required"));
-        if (!lim || !name) return void fields.focusFirstError();
-        const res = await api("PATCH", `/api/admin/agencies/${encodeURIComponent(a.code)}`, {
-          body: { name, limits: lim },
+/**
+ * The form that renames an agency and sets its limits, shown in `slot`.
+ * @param {any} a the agency @param {any[]} limits every configurable limit @param {HTMLElement} slot
+ */
+function editAgency(a, limits, slot) {
+  const fields = new Fields("agency-edit");
+  const msg = h("div", { class: "form-messages", "aria-live": "polite" });
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    h("h2", null, t("admin.agencies.editHeading", { code: a.code })),
+    fields.add({
+      name: "name",
+      label: t("admin.agencies.name"),
+      value: a.name,
+      required: true,
+      attrs: { maxlength: 100 },
+    }),
+    limitFields(fields, limits, a.limits),
+    msg,
+    h(
+      "p",
+      { class: "form-actions" },
+      h("button", { type: "submit", class: "primary" }, t("common.save")),
+      " ",
+      h("button", { type: "button", class: "secondary", onClick: () => replace(slot) }, t("common.cancel")),
+    ),
+  );
+  form.addEventListener(
+    "submit",
+    listener(async (e) => {
+      e.preventDefault();
+      fields.clearErrors();
+      const lim = readLimits(fields, limits);
+      const name = String(fields.value("name")).trim();
+      if (!name) fields.setError("name", t("val.required"));
+      if (!lim || !name) return void fields.focusFirstError();
+      const res = await api("PATCH", `/api/admin/agencies/${encodeURIComponent(a.code)}`, {
+        body: { name, limits: lim },
+      });
+      if (res.status === 200)
+        void agenciesView({
+          keepFocus: true,
+          notice: { kind: "success", text: t("admin.agencies.saved", { code: a.code }) },
         });
-        if (res.status === 200)
-          void agenciesView({
-            keepFocus: true,
-            notice: { kind: "success", text: t("admin.agencies.saved", { code: a.code }) },
-          });
-        else showProblem(msg, res, fields);
-      }),
-    );
-    replace(editSlot, form);
-    /** @type {HTMLElement} */ (form.querySelector("input"))?.focus();
-  }
+      else showProblem(msg, res, fields);
+    }),
+  );
+  replace(slot, form);
+  /** @type {HTMLElement} */ (form.querySelector("input"))?.focus();
+}
 
+/** The new agency's code, name and region. @param {Fields} fields */
+function newAgencyFields(fields) {
+  return h(
+    "div",
+    { class: "filter-grid" },
+    fields.add({
+      name: "code",
+      label: t("admin.agencies.code"),
+      hint: t("admin.agencies.codeHint"),
+      required: true,
+      attrs: { maxlength: 32, autocomplete: "off", spellcheck: "false" },
+    }),
+    fields.add({
+      name: "name",
+      label: t("admin.agencies.name"),
+      required: true,
+      attrs: { maxlength: 100, autocomplete: "off" },
+    }),
+    fields.add({
+      name: "region",
+      label: t("admin.agencies.region"),
+      hint: t("admin.regionHint"),
+      required: true,
+      attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" },
+    }),
+  );
+}
+
+/**
+ * The body of POST /api/admin/agencies; null when a field is invalid (shown next to it).
+ * @param {Fields} fields @param {any[]} limits
+ */
+function newAgencyBody(fields, limits) {
+  const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
+  let ok = true;
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(v("code")))
+    ok = !fields.setError("code", v("code") ? t("admin.agencies.codeHint") : t("val.required"));
+  if (!v("name")) ok = !fields.setError("name", t("val.required"));
+  if (!/^\d{2}(\d{4})?$/.test(v("region")))
+    ok = !fields.setError("region", v("region") ? t("admin.regionHint") : t("val.required"));
+  const lim = readLimits(fields, limits);
+  if (!ok || !lim) return null;
+  return { code: v("code"), name: v("name"), region: v("region"), limits: lim };
+}
+
+/** The form that creates an agency. @param {any[]} limits */
+function newAgencyForm(limits) {
   const fields = new Fields("agency-new");
   const msg = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("h2", null, t("admin.agencies.create")),
-    h(
-      "div",
-      { class: "filter-grid" },
-      fields.add({
-        name: "code",
-        label: t("admin.agencies.code"),
-        hint: t("admin.agencies.codeHint"),
-        required: true,
-        attrs: { maxlength: 32, autocomplete: "off", spellcheck: "false" },
-      }),
-      fields.add({
-        name: "name",
-        label: t("admin.agencies.name"),
-        required: true,
-        attrs: { maxlength: 100, autocomplete: "off" },
-      }),
-      fields.add({
-        name: "region",
-        label: t("admin.agencies.region"),
-        hint: t("admin.regionHint"),
-        required: true,
-        attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" },
-      }),
-    ),
+    newAgencyFields(fields),
     limitFields(fields, limits),
     msg,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.agencies.submit"))),
@@ -183,18 +210,9 @@ export async function agenciesView(opts) {
     listener(async (e) => {
       e.preventDefault();
       fields.clearErrors();
-      const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
-      let ok = true;
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(v("code")))
-        ok = !fields.setError("code", v("code") ? t("admin.agencies.codeHint") : t("val.required"));
-      if (!v("name")) ok = !fields.setError("name", t("val.required"));
-      if (!/^\d{2}(\d{4})?$/.test(v("region")))
-        ok = !fields.setError("region", v("region") ? t("admin.regionHint") : t("val.required"));
-      const lim = readLimits(fields, limits);
-      if (!ok || !lim) return void fields.focusFirstError();
-      const res = await api("POST", "/api/admin/agencies", {
-        body: { code: v("code"), name: v("name"), region: v("region"), limits: lim },
-      });
+      const body = newAgencyBody(fields, limits);
+      if (!body) return void fields.focusFirstError();
+      const res = await api("POST", "/api/admin/agencies", { body });
       if (res.status === 201)
         void agenciesView({
           keepFocus: true,
@@ -203,7 +221,20 @@ export async function agenciesView(opts) {
       else showProblem(msg, res, fields);
     }),
   );
+  return form;
+}
 
+/** @param {ViewOpts} opts */
+export async function agenciesView(opts) {
+  opts.seq ??= nav.seq;
+  const [r, limits] = await Promise.all([api("GET", "/api/admin/agencies"), allLimits()]);
+  const region = h("div", { class: "messages", "aria-live": "polite" });
+  if (r.status !== 200) return (page(t("admin.nav.agencies"), opts, region), showProblem(region, r, null));
+  const labelOf = new Map(limits.map((l) => [l.key, l.label]));
+  const editSlot = h("div", { class: "form-slot" });
+  const rows = r.body.items.map((/** @type {any} */ a) =>
+    agencyRow(a, labelOf, (/** @type {any} */ chosen) => editAgency(chosen, limits, editSlot)),
+  );
   page(
     t("admin.nav.agencies"),
     opts,
@@ -222,7 +253,7 @@ export async function agenciesView(opts) {
         )
       : h("p", { class: "empty" }, t("admin.agencies.empty")),
     editSlot,
-    form,
+    newAgencyForm(limits),
   );
   if (opts.notice && opts.seq === nav.seq) showMessage(region, { ...opts.notice, focus: true });
 }

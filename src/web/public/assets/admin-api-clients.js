@@ -16,14 +16,12 @@ function when(iso) {
   return iso ? `${formatDate(iso.slice(0, 10))} ${iso.slice(11, 16)} UTC` : t("apiClients.never");
 }
 
-/** @param {ViewOpts & { created?: any, eventsOf?: number }} opts */
-export async function apiClientsView(opts) {
-  opts.seq ??= nav.seq;
-  const r = await api("GET", "/api/admin/api-clients");
-  const region = h("div", { class: "messages", "aria-live": "polite" });
-  if (r.status !== 200) return (page(t("admin.nav.apiClients"), opts, region), showProblem(region, r, null));
-  const items = r.body.items;
-  const rows = items.map((/** @type {any} */ c) => [
+/**
+ * One client as a table row, with its buttons: the events it recorded, and revoke (while active).
+ * @param {any} c the client @param {HTMLElement} region where a refusal is shown
+ */
+function clientRow(c, region) {
+  return [
     c.name,
     c.agencyCode,
     c.events.join(", "),
@@ -44,47 +42,70 @@ export async function apiClientsView(opts) {
       c.active
         ? h(
             "button",
-            {
-              type: "button",
-              class: "danger",
-              onclick: listener(async () => {
-                if (!window.confirm(t("apiClients.confirmRevoke", { name: c.name }))) return;
-                const res = await api("DELETE", `/api/admin/api-clients/${c.id}`);
-                if (res.status === 200)
-                  void apiClientsView({
-                    keepFocus: true,
-                    notice: { kind: "success", text: t("apiClients.revoked", { name: c.name }) },
-                  });
-                else showProblem(region, res, null);
-              }),
-            },
+            { type: "button", class: "danger", onclick: listener(() => revoke(c, region)) },
             t("apiClients.revoke"),
           )
         : null,
     ),
-  ]);
+  ];
+}
 
-  // the events one client recorded
-  let eventsPart = null;
-  if (opts.eventsOf !== undefined) {
-    const client = items.find((/** @type {any} */ c) => c.id === opts.eventsOf);
-    const ev = await api("GET", `/api/admin/api-clients/${opts.eventsOf}/events?limit=100`);
-    if (ev.status === 200 && client) {
-      eventsPart = ev.body.items.length
-        ? table(
-            [t("apiClients.case"), t("apiClients.event"), t("apiClients.transition"), t("apiClients.occurredOn")],
-            ev.body.items.map((/** @type {any} */ e) => [
-              e.caseNumber,
-              e.type,
-              `${e.fromState ?? "—"} → ${e.toState}`,
-              formatDate(e.occurredOn),
-            ]),
-            t("apiClients.eventsCaption", { name: client.name }),
-          )
-        : h("p", { class: "empty" }, t("apiClients.noEvents", { name: client.name }));
-    }
-  }
+/** Revokes a client once confirmed. @param {any} c the client @param {HTMLElement} region */
+async function revoke(c, region) {
+  if (!window.confirm(t("apiClients.confirmRevoke", { name: c.name }))) return;
+  const res = await api("DELETE", `/api/admin/api-clients/${c.id}`);
+  if (res.status === 200)
+    void apiClientsView({
+      keepFocus: true,
+      notice: { kind: "success", text: t("apiClients.revoked", { name: c.name }) },
+    });
+  else showProblem(region, res, null);
+}
 
+/**
+ * The events one client recorded (the latest 100), or null when they cannot be had.
+ * @param {any[]} items the clients @param {number} id the client's id
+ */
+async function clientEvents(items, id) {
+  const client = items.find((/** @type {any} */ c) => c.id === id);
+  const ev = await api("GET", `/api/admin/api-clients/${id}/events?limit=100`);
+  if (ev.status !== 200 || !client) return null;
+  if (!ev.body.items.length) return h("p", { class: "empty" }, t("apiClients.noEvents", { name: client.name }));
+  return table(
+    [t("apiClients.case"), t("apiClients.event"), t("apiClients.transition"), t("apiClients.occurredOn")],
+    ev.body.items.map((/** @type {any} */ e) => [
+      e.caseNumber,
+      e.type,
+      `${e.fromState ?? "—"} → ${e.toState}`,
+      formatDate(e.occurredOn),
+    ]),
+    t("apiClients.eventsCaption", { name: client.name }),
+  );
+}
+
+/**
+ * The body of POST /api/admin/api-clients; null when a field is invalid (shown next to it).
+ * @param {Fields} fields
+ */
+function newClientBody(fields) {
+  const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
+  const body = {
+    name: v("name"),
+    agencyCode: v("agencyCode"),
+    events: v("events")
+      .split(/[\s,，]+/)
+      .filter(Boolean),
+  };
+  let ok = true;
+  if (!body.name) ok = !fields.setError("name", t("val.required"));
+  if (!body.agencyCode) ok = !fields.setError("agencyCode", t("val.required"));
+  if (body.events.length === 0 || !body.events.every((x) => EVENT_TYPE.test(x)))
+    ok = !fields.setError("events", body.events.length ? t("apiClients.eventsHint") : t("val.required"));
+  return ok ? body : null;
+}
+
+/** The form that creates a client: name, agency, the events it may record. */
+function newClientForm() {
   const fields = new Fields("api-client-new");
   const msg = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
@@ -118,42 +139,42 @@ export async function apiClientsView(opts) {
     listener(async (e) => {
       e.preventDefault();
       fields.clearErrors();
-      const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
-      const body = {
-        name: v("name"),
-        agencyCode: v("agencyCode"),
-        events: v("events")
-          .split(/[\s,，]+/)
-          .filter(Boolean),
-      };
-      let ok = true;
-      if (!body.name) ok = !fields.setError("name", t("val.required"));
-      if (!body.agencyCode) ok = !fields.setError("agencyCode", t("val.required"));
-      if (body.events.length === 0 || !body.events.every((x) => EVENT_TYPE.test(x)))
-        ok = !fields.setError("events", body.events.length ? t("apiClients.eventsHint") : t("val.required"));
-      if (!ok) return void fields.focusFirstError();
+      const body = newClientBody(fields);
+      if (!body) return void fields.focusFirstError();
       const res = await api("POST", "/api/admin/api-clients", { body });
       if (res.status === 201) void apiClientsView({ keepFocus: true, created: res.body });
       else showProblem(msg, res, fields);
     }),
   );
+  return form;
+}
 
-  // the key of a client just created: shown this once
-  const keyCard = opts.created
-    ? h(
-        "div",
-        { class: "card", role: "status", id: "api-client-key" },
-        h("h2", null, t("apiClients.keyTitle", { name: opts.created.name })),
-        h("p", null, t("apiClients.keyOnce")),
-        h("pre", { class: "secret" }, h("code", null, opts.created.key)),
-      )
-    : null;
+/** The key of a client just created: shown this once. @param {any} created */
+function keyCard(created) {
+  return h(
+    "div",
+    { class: "card", role: "status", id: "api-client-key" },
+    h("h2", null, t("apiClients.keyTitle", { name: created.name })),
+    h("p", null, t("apiClients.keyOnce")),
+    h("pre", { class: "secret" }, h("code", null, created.key)),
+  );
+}
 
+/** @param {ViewOpts & { created?: any, eventsOf?: number }} opts */
+export async function apiClientsView(opts) {
+  opts.seq ??= nav.seq;
+  const r = await api("GET", "/api/admin/api-clients");
+  const region = h("div", { class: "messages", "aria-live": "polite" });
+  if (r.status !== 200) return (page(t("admin.nav.apiClients"), opts, region), showProblem(region, r, null));
+  const items = r.body.items;
+  const rows = items.map((/** @type {any} */ c) => clientRow(c, region));
+  const eventsPart = opts.eventsOf !== undefined ? await clientEvents(items, opts.eventsOf) : null;
+  const form = newClientForm();
   page(
     t("admin.nav.apiClients"),
     opts,
     region,
-    keyCard,
+    opts.created ? keyCard(opts.created) : null,
     rows.length
       ? table(
           [

@@ -27,6 +27,79 @@ export function unpublishedWarning(published, today) {
 }
 
 /**
+ * One day's cell: its number and mark, coloured by kind; a click toggles it.
+ * @param {string} date @param {number} d day of month @param {boolean} weekend
+ * @param {"holiday" | "workday" | "weekend" | "normal"} kind
+ * @param {(date: string, weekend: boolean) => void} toggle
+ */
+function dayCell(date, d, weekend, kind, toggle) {
+  return h(
+    "td",
+    { class: `day day-${kind}` },
+    h(
+      "button",
+      {
+        type: "button",
+        "data-date": date,
+        "aria-label": `${date} ${t(`calGrid.kind.${kind}`)}`,
+        title: t(`calGrid.kind.${kind}`),
+        onClick: () => toggle(date, weekend),
+      },
+      String(d),
+      kind === "holiday" ? h("span", { class: "day-mark", "aria-hidden": "true" }, t("calGrid.markHoliday")) : null,
+      kind === "workday" ? h("span", { class: "day-mark", "aria-hidden": "true" }, t("calGrid.markWorkday")) : null,
+    ),
+  );
+}
+
+/**
+ * One month as a table, Monday first.
+ * @param {number} year @param {number} m @param {{ holidays: Set<string>, workdays: Set<string> }} lists
+ * @param {HTMLElement[]} heads the weekday headers (cloned) @param {(date: string, weekend: boolean) => void} toggle
+ */
+function monthTable(year, m, { holidays, workdays }, heads, toggle) {
+  const cells = [];
+  const lead = (weekday(year, m, 1) + 6) % 7; // Monday first
+  for (let i = 0; i < lead; i++) cells.push(h("td"));
+  for (let d = 1; d <= daysIn(year, m); d++) {
+    const date = `${year}-${pad(m)}-${pad(d)}`;
+    const weekend = [0, 6].includes(weekday(year, m, d));
+    const kind = holidays.has(date) ? "holiday" : workdays.has(date) ? "workday" : weekend ? "weekend" : "normal";
+    cells.push(dayCell(date, d, weekend, kind, toggle));
+  }
+  const rows = [];
+  for (let i = 0; i < cells.length; i += 7) rows.push(h("tr", null, cells.slice(i, i + 7)));
+  return h(
+    "table",
+    { class: "month" },
+    h("caption", null, t("calGrid.month", { year, month: m })),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        heads.map((x) => x.cloneNode(true)),
+      ),
+    ),
+    h("tbody", null, rows),
+  );
+}
+
+/** What the colours mean, and how to change a day. */
+function gridLegend() {
+  return h(
+    "p",
+    { class: "calendar-legend" },
+    h("span", { class: "day-holiday legend-swatch" }, t("calGrid.kind.holiday")),
+    h("span", { class: "day-workday legend-swatch" }, t("calGrid.kind.workday")),
+    h("span", { class: "day-weekend legend-swatch" }, t("calGrid.kind.weekend")),
+    " ",
+    t("calGrid.help"),
+  );
+}
+
+/**
  * The grid of `year` from the two lists; a click changes the lists (textareas) and redraws.
  * @param {HTMLTextAreaElement} holidaysArea @param {HTMLTextAreaElement} workdaysArea
  */
@@ -46,76 +119,13 @@ export function monthGrid(holidaysArea, workdaysArea) {
   function render(/** @type {string | number} */ y) {
     year = Number(y);
     if (!Number.isInteger(year) || year < 1900 || year > 9999) return void replace(slot);
-    const { holidays, workdays } = lists();
+    const current = lists();
     const heads = [1, 2, 3, 4, 5, 6, 0].map((d) =>
       h("th", { scope: "col", abbr: t(`weekday.${d}`) }, t(`calGrid.wd.${d}`)),
     );
     const months = [];
-    for (let m = 1; m <= 12; m++) {
-      const cells = [];
-      const lead = (weekday(year, m, 1) + 6) % 7; // Monday first
-      for (let i = 0; i < lead; i++) cells.push(h("td"));
-      for (let d = 1; d <= daysIn(year, m); d++) {
-        const date = `${year}-${pad(m)}-${pad(d)}`;
-        const weekend = [0, 6].includes(weekday(year, m, d));
-        const kind = holidays.has(date) ? "holiday" : workdays.has(date) ? "workday" : weekend ? "weekend" : "normal";
-        cells.push(
-          h(
-            "td",
-            { class: `day day-${kind}` },
-            h(
-              "button",
-              {
-                type: "button",
-                "data-date": date,
-                "aria-label": `${date} ${t(`calGrid.kind.${kind}`)}`,
-                title: t(`calGrid.kind.${kind}`),
-                onClick: () => toggle(date, weekend),
-              },
-              String(d),
-              kind === "holiday"
-                ? h("span", { class: "day-mark", "aria-hidden": "true" }, t("calGrid.markHoliday"))
-                : null,
-              kind === "workday"
-                ? h("span", { class: "day-mark", "aria-hidden": "true" }, t("calGrid.markWorkday"))
-                : null,
-            ),
-          ),
-        );
-      }
-      const rows = [];
-      for (let i = 0; i < cells.length; i += 7) rows.push(h("tr", null, cells.slice(i, i + 7)));
-      months.push(
-        h(
-          "table",
-          { class: "month" },
-          h("caption", null, t("calGrid.month", { year, month: m })),
-          h(
-            "thead",
-            null,
-            h(
-              "tr",
-              null,
-              heads.map((x) => x.cloneNode(true)),
-            ),
-          ),
-          h("tbody", null, rows),
-        ),
-      );
-    }
-    replace(
-      slot,
-      h(
-        "p",
-        { class: "calendar-legend" },
-        h("span", { class: "day-holiday legend-swatch" }, t("calGrid.kind.holiday")),
-        h("span", { class: "day-workday legend-swatch" }, t("calGrid.kind.workday")),
-        h("span", { class: "day-weekend legend-swatch" }, t("calGrid.kind.weekend")),
-        " ",
-        t("calGrid.help"),
-      ),
-      h("div", { class: "months" }, months),
-    );
+    for (let m = 1; m <= 12; m++) months.push(monthTable(year, m, current, heads, toggle));
+    replace(slot, gridLegend(), h("div", { class: "months" }, months));
   }
 
   function toggle(/** @type {string} */ date, /** @type {boolean} */ weekend) {

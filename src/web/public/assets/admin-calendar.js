@@ -11,23 +11,17 @@ import { monthGrid, unpublishedWarning } from "./admin-calendar-grid.js";
 
 // ------------------------------------------------------------------ calendar
 
-/** @param {ViewOpts} opts */
-export async function calendarView(opts) {
-  opts.seq ??= nav.seq;
-  const r = await api("GET", "/api/admin/calendar");
-  const region = h("div", { class: "messages", "aria-live": "polite" });
-  if (r.status !== 200) return (page(t("admin.nav.calendar"), opts, region), showProblem(region, r, null));
-  const published = /** @type {number[]} */ (r.body.published ?? []);
-  const fields = new Fields("calendar");
-  const msg = h("div", { class: "form-messages", "aria-live": "polite" });
-  const loadedNote = h("p", { class: "hint", role: "status" });
-  const nextYear = String(Number(chinaToday().slice(0, 4)) + 1);
+/**
+ * The year, holidays and make-up working days fields (the lists one date a line).
+ * @param {Fields} fields @param {string} year
+ */
+function scheduleFields(fields, year) {
   const yearField = fields.add({
     name: "year",
     label: t("admin.calendar.year"),
     hint: t("admin.calendar.yearHint"),
     required: true,
-    value: opts.year ?? nextYear,
+    value: year,
     attrs: { inputmode: "numeric", maxlength: 4, autocomplete: "off" },
   });
   const holidaysField = fields.add({
@@ -46,22 +40,115 @@ export async function calendarView(opts) {
   });
   /** @type {HTMLTextAreaElement} */ (fields.control("holidays")).rows = 6;
   /** @type {HTMLTextAreaElement} */ (fields.control("workdays")).rows = 4;
+  return { yearField, holidaysField, workdaysField };
+}
+
+/** The year typed, or null (and the field's error) when it is not four digits. @param {Fields} fields */
+function readYear(fields) {
+  const y = String(fields.value("year") ?? "").trim();
+  if (!/^\d{4}$/.test(y)) {
+    fields.setError("year", t("admin.calendar.yearHint"));
+    return null;
+  }
+  return y;
+}
+
+/**
+ * The schedule to publish, checked: every date valid and in the year, none in both lists; null
+ * when it is not (errors next to the fields).
+ * @param {Fields} fields
+ */
+function readSchedule(fields) {
+  const y = readYear(fields);
+  const hol = parseDateList(String(fields.value("holidays") ?? ""));
+  const wd = parseDateList(String(fields.value("workdays") ?? ""));
+  let ok = Boolean(y);
+  const check = (/** @type {string} */ name, /** @type {{ dates: string[], bad: string[] }} */ list) => {
+    const wrongYear = y ? list.dates.filter((d) => d.slice(0, 4) !== y) : [];
+    if (list.bad.length) ok = !fields.setError(name, t("admin.calendar.badDates", { dates: list.bad.join(", ") }));
+    else if (wrongYear.length)
+      ok = !fields.setError(name, t("admin.calendar.wrongYear", { year: y, dates: wrongYear.join(", ") }));
+  };
+  check("holidays", hol);
+  check("workdays", wd);
+  const both = hol.dates.filter((d) => wd.dates.includes(d));
+  if (both.length) ok = !fields.setError("workdays", t("admin.calendar.both", { dates: both.join(", ") }));
+  return ok ? { year: /** @type {string} */ (y), holidays: hol.dates, workdays: wd.dates } : null;
+}
+
+/**
+ * Publishes the schedule in the fields (PUT /api/admin/calendar/:year) and shows the view again.
+ * @param {Fields} fields @param {HTMLElement} msg
+ */
+async function publish(fields, msg) {
+  fields.clearErrors();
+  const schedule = readSchedule(fields);
+  if (!schedule) return void fields.focusFirstError();
+  const y = schedule.year;
+  const res = await api("PUT", `/api/admin/calendar/${y}`, {
+    body: { holidays: schedule.holidays, workdays: schedule.workdays },
+  });
+  if (res.status === 200) {
+    void calendarView({
+      keepFocus: true,
+      year: y,
+      notice: {
+        kind: "success",
+        text: t("admin.calendar.published", {
+          year: y,
+          holidays: res.body.holidays.length,
+          workdays: res.body.workdays.length,
+        }),
+      },
+    });
+  } else if (res.status === 422) {
+    // The server checks the schedule as a whole ("(body)"): show its reasons with the lists.
+    const errs = res.body?.errors ?? [];
+    showMessage(msg, {
+      kind: "error",
+      title: t("err.invalid"),
+      details: errs.map((/** @type {any} */ x) => x.message),
+      focus: true,
+    });
+  } else showProblem(msg, res, fields);
+}
+
+/** The years published so far. @param {number[]} published */
+function publishedYears(published) {
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "published-heading" },
+    h("h2", { id: "published-heading" }, t("admin.calendar.publishedHeading")),
+    h("p", null, t("admin.calendar.publishedIntro")),
+    h(
+      "ul",
+      { class: "years", "aria-label": t("admin.calendar.publishedHeading") },
+      published.map((y) => h("li", { "data-year": y }, String(y))),
+    ),
+  );
+}
+
+/** @param {ViewOpts} opts */
+export async function calendarView(opts) {
+  opts.seq ??= nav.seq;
+  const r = await api("GET", "/api/admin/calendar");
+  const region = h("div", { class: "messages", "aria-live": "polite" });
+  if (r.status !== 200) return (page(t("admin.nav.calendar"), opts, region), showProblem(region, r, null));
+  const published = /** @type {number[]} */ (r.body.published ?? []);
+  const fields = new Fields("calendar");
+  const msg = h("div", { class: "form-messages", "aria-live": "polite" });
+  const loadedNote = h("p", { class: "hint", role: "status" });
+  const nextYear = String(Number(chinaToday().slice(0, 4)) + 1);
+  const { yearField, holidaysField, workdaysField } = scheduleFields(fields, opts.year ?? nextYear);
   const grid = monthGrid(
     /** @type {HTMLTextAreaElement} */ (fields.control("holidays")),
     /** @type {HTMLTextAreaElement} */ (fields.control("workdays")),
   );
 
-  const readYear = () => {
-    const y = String(fields.value("year") ?? "").trim();
-    if (!/^\d{4}$/.test(y)) {
-      fields.setError("year", t("admin.calendar.yearHint"));
-      return null;
-    }
-    return y;
-  };
+  // the year's schedule as stored (published, or the rule-based provisional one) into the form
   const load = async () => {
     fields.clearErrors();
-    const y = readYear();
+    const y = readYear(fields);
     if (!y) return void fields.focusFirstError();
     const res = await api("GET", `/api/admin/calendar/${y}`);
     if (res.status !== 200) return showProblem(msg, res, fields);
@@ -95,46 +182,7 @@ export async function calendarView(opts) {
     "submit",
     listener(async (e) => {
       e.preventDefault();
-      fields.clearErrors();
-      const y = readYear();
-      const hol = parseDateList(String(fields.value("holidays") ?? ""));
-      const wd = parseDateList(String(fields.value("workdays") ?? ""));
-      let ok = Boolean(y);
-      const check = (/** @type {string} */ name, /** @type {{ dates: string[], bad: string[] }} */ list) => {
-        const wrongYear = y ? list.dates.filter((d) => d.slice(0, 4) !== y) : [];
-        if (list.bad.length) ok = !fields.setError(name, t("admin.calendar.badDates", { dates: list.bad.join(", ") }));
-        else if (wrongYear.length)
-          ok = !fields.setError(name, t("admin.calendar.wrongYear", { year: y, dates: wrongYear.join(", ") }));
-      };
-      check("holidays", hol);
-      check("workdays", wd);
-      const both = hol.dates.filter((d) => wd.dates.includes(d));
-      if (both.length) ok = !fields.setError("workdays", t("admin.calendar.both", { dates: both.join(", ") }));
-      if (!ok) return void fields.focusFirstError();
-      const res = await api("PUT", `/api/admin/calendar/${y}`, { body: { holidays: hol.dates, workdays: wd.dates } });
-      if (res.status === 200) {
-        void calendarView({
-          keepFocus: true,
-          year: y ?? undefined,
-          notice: {
-            kind: "success",
-            text: t("admin.calendar.published", {
-              year: y,
-              holidays: res.body.holidays.length,
-              workdays: res.body.workdays.length,
-            }),
-          },
-        });
-      } else if (res.status === 422) {
-        // The server checks the schedule as a whole ("(body)"): show its reasons with the lists.
-        const errs = res.body?.errors ?? [];
-        showMessage(msg, {
-          kind: "error",
-          title: t("err.invalid"),
-          details: errs.map((/** @type {any} */ x) => x.message),
-          focus: true,
-        });
-      } else showProblem(msg, res, fields);
+      await publish(fields, msg);
     }),
   );
 
@@ -143,17 +191,7 @@ export async function calendarView(opts) {
     opts,
     region,
     unpublishedWarning(published, chinaToday()),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "published-heading" },
-      h("h2", { id: "published-heading" }, t("admin.calendar.publishedHeading")),
-      h("p", null, t("admin.calendar.publishedIntro")),
-      h(
-        "ul",
-        { class: "years", "aria-label": t("admin.calendar.publishedHeading") },
-        published.map((y) => h("li", { "data-year": y }, String(y))),
-      ),
-    ),
+    publishedYears(published),
     form,
   );
   if (opts.notice && opts.seq === nav.seq) showMessage(region, { ...opts.notice, focus: true });

@@ -19,13 +19,9 @@ const POLICY_INTS = [
   ["waitingPeriodMonths", 0, 6],
 ];
 
-/** @param {ViewOpts} opts */
-export async function policiesView(opts) {
-  opts.seq ??= nav.seq;
-  const r = await api("GET", "/api/admin/policies");
-  const region = h("div", { class: "messages", "aria-live": "polite" });
-  if (r.status !== 200) return (page(t("admin.nav.policies"), opts, region), showProblem(region, r, null));
-  const rows = r.body.items.map((/** @type {any} */ p) => [
+/** One policy as a table row, rates in the units people use. @param {any} p */
+function policyRow(p) {
+  return [
     p.region,
     formatDate(p.effectiveFrom),
     formatFen(p.contributionBaseFen),
@@ -34,89 +30,167 @@ export async function policiesView(opts) {
     p.lateFeeAppliesToFlexible ? t("common.yes") : t("common.no"),
     String(p.maxBackPayMonths),
     String(p.waitingPeriodMonths),
-  ]);
+  ];
+}
+
+/** The new policy's fields (the late-fee checkbox comes after them). @param {Fields} fields */
+function policyFields(fields) {
+  /** @param {string} name @param {string} label @param {Record<string, any>} [more] */
+  const decimal = (name, label, more = {}) =>
+    fields.add({ name, label, ...more, attrs: { inputmode: "decimal", autocomplete: "off" } });
+  /** @param {string} name @param {string} label @param {Record<string, any>} [more] */
+  const numeric = (name, label, more = {}) =>
+    fields.add({ name, label, ...more, attrs: { inputmode: "numeric", autocomplete: "off" } });
+  return h(
+    "div",
+    { class: "filter-grid" },
+    fields.add({
+      name: "region",
+      label: t("admin.policies.region"),
+      hint: t("admin.regionHint"),
+      required: true,
+      attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" },
+    }),
+    fields.add({ name: "effectiveFrom", label: t("admin.policies.effectiveFrom"), kind: "date", required: true }),
+    decimal("contributionBaseFen", t("admin.policies.base"), { hint: t("hint.yuan"), required: true }),
+    decimal("rateBasisPoints", t("admin.policies.ratePercent"), {
+      hint: t("hint.integerRange", { min: 0.01, max: 100 }),
+      required: true,
+    }),
+    decimal("lateFeePerDayPpm", t("admin.policies.lateFeePerMyriad"), {
+      hint: t("hint.integerRange", { min: 0, max: 100 }),
+      required: true,
+      value: "5",
+    }),
+    decimal("flexibleRateBasisPoints", t("admin.policies.flexibleRate")),
+    decimal("averageWageFen", t("admin.policies.averageWage"), { hint: t("hint.yuan") }),
+    numeric("baseFloorPercent", t("admin.policies.baseFloor")),
+    numeric("baseCeilingPercent", t("admin.policies.baseCeiling")),
+    fields.add({
+      name: "reimbursementRatios",
+      label: t("admin.policies.ratios"),
+      attrs: { autocomplete: "off", maxlength: 200 },
+    }),
+    numeric("maxBackPayMonths", t("admin.policies.maxBackPay"), {
+      hint: t("hint.integerRange", { min: 0, max: 120 }),
+      required: true,
+      value: "3",
+    }),
+    numeric("waitingPeriodMonths", t("admin.policies.waiting"), {
+      hint: t("hint.integerRange", { min: 0, max: 6 }),
+      required: true,
+      value: "6",
+    }),
+  );
+}
+
+/**
+ * Reads the policy's fields one check at a time into `body`; `ok` turns false at the first
+ * invalid one (each shows its error next to its field, all are checked).
+ * @param {Fields} fields
+ */
+function policyReader(fields) {
+  const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
+  const r = {
+    v,
+    ok: true,
+    /** @type {Record<string, any>} */
+    body: {
+      region: v("region"),
+      effectiveFrom: v("effectiveFrom"),
+      lateFeeAppliesToFlexible: Boolean(fields.value("lateFeeAppliesToFlexible")),
+    },
+    /** @param {string} name @param {string} message */
+    fail(name, message) {
+      r.ok = !fields.setError(name, message);
+    },
+  };
+  return r;
+}
+/** @typedef {ReturnType<typeof policyReader>} PolicyReader */
+
+/** Region, effective date and contribution base (yuan). @param {PolicyReader} r */
+function readBasics(r) {
+  const { v, body } = r;
+  if (!/^\d{2}(\d{4})?$/.test(body.region)) r.fail("region", body.region ? t("admin.regionHint") : t("val.required"));
+  if (!isIsoDate(body.effectiveFrom)) r.fail("effectiveFrom", body.effectiveFrom ? t("val.date") : t("val.required"));
+  const base = parseYuan(v("contributionBaseFen"));
+  if (!base.ok) r.fail("contributionBaseFen", base.reason === "empty" ? t("val.required") : t("val.yuan"));
+  else body.contributionBaseFen = base.fen;
+}
+
+/** The rates, typed in hundredths: "10" % → 1000 basis points, "5" ‱ → 500 ppm, "7.5" → 750. @param {PolicyReader} r */
+function readRates(r) {
+  const hundredths = (/** @type {string} */ name, /** @type {number} */ max, /** @type {boolean} */ required) => {
+    const s = r.v(name);
+    if (s === "" && !required) return;
+    const x = parseYuan(s);
+    if (!x.ok || x.fen > max || (required && x.fen < 1 && name === "rateBasisPoints"))
+      r.fail(name, s ? t("val.range", { min: 0, max: max / 100 }) : t("val.required"));
+    else r.body[name] = x.fen;
+  };
+  hundredths("rateBasisPoints", 10000, true);
+  hundredths("lateFeePerDayPpm", 10000, true);
+  hundredths("flexibleRateBasisPoints", 10000, false);
+}
+
+/** The optional figures: average wage, base floor and ceiling (%), reimbursement tiers. @param {PolicyReader} r */
+function readOptional(r) {
+  const { v, body } = r;
+  if (v("averageWageFen")) {
+    const avg = parseYuan(v("averageWageFen"));
+    if (!avg.ok) r.fail("averageWageFen", t("val.yuan"));
+    else body.averageWageFen = avg.fen;
+  }
+  for (const name of ["baseFloorPercent", "baseCeilingPercent"]) {
+    const s = v(name);
+    if (s === "") continue;
+    if (!/^\d{1,4}$/.test(s) || Number(s) < 1 || Number(s) > 1000) r.fail(name, t("val.range", { min: 1, max: 1000 }));
+    else body[name] = Number(s);
+  }
+  if (v("reimbursementRatios")) {
+    const tiers = v("reimbursementRatios")
+      .split(/[,，;；\s]+/)
+      .filter(Boolean)
+      .map((x) => /^(\d{1,4})[:：](\d{1,3})$/.exec(x));
+    if (tiers.some((m) => m === null)) r.fail("reimbursementRatios", t("admin.policies.ratios"));
+    else
+      body.reimbursementRatios = tiers.map((m) => ({
+        minContinuousMonths: Number(/** @type {RegExpExecArray} */ (m)[1]),
+        ratioPercent: Number(/** @type {RegExpExecArray} */ (m)[2]),
+      }));
+  }
+}
+
+/** The whole months: back pay and waiting period. @param {PolicyReader} r */
+function readMonths(r) {
+  for (const [name, min, max] of POLICY_INTS) {
+    const s = r.v(/** @type {string} */ (name));
+    if (!/^\d{1,6}$/.test(s) || Number(s) < Number(min) || Number(s) > Number(max))
+      r.fail(/** @type {string} */ (name), s ? t("val.range", { min, max }) : t("val.required"));
+    else r.body[/** @type {string} */ (name)] = Number(s);
+  }
+}
+
+/** The body of POST /api/admin/policies; null when a field is invalid. @param {Fields} fields */
+function policyBody(fields) {
+  const r = policyReader(fields);
+  readBasics(r);
+  readRates(r);
+  readOptional(r);
+  readMonths(r);
+  return r.ok ? r.body : null;
+}
+
+/** The form that adds a policy. */
+function newPolicyForm() {
   const fields = new Fields("policy-new");
   const msg = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("h2", null, t("admin.policies.create")),
-    h(
-      "div",
-      { class: "filter-grid" },
-      fields.add({
-        name: "region",
-        label: t("admin.policies.region"),
-        hint: t("admin.regionHint"),
-        required: true,
-        attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" },
-      }),
-      fields.add({ name: "effectiveFrom", label: t("admin.policies.effectiveFrom"), kind: "date", required: true }),
-      fields.add({
-        name: "contributionBaseFen",
-        label: t("admin.policies.base"),
-        hint: t("hint.yuan"),
-        required: true,
-        attrs: { inputmode: "decimal", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "rateBasisPoints",
-        label: t("admin.policies.ratePercent"),
-        hint: t("hint.integerRange", { min: 0.01, max: 100 }),
-        required: true,
-        attrs: { inputmode: "decimal", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "lateFeePerDayPpm",
-        label: t("admin.policies.lateFeePerMyriad"),
-        hint: t("hint.integerRange", { min: 0, max: 100 }),
-        required: true,
-        value: "5",
-        attrs: { inputmode: "decimal", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "flexibleRateBasisPoints",
-        label: t("admin.policies.flexibleRate"),
-        attrs: { inputmode: "decimal", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "averageWageFen",
-        label: t("admin.policies.averageWage"),
-        hint: t("hint.yuan"),
-        attrs: { inputmode: "decimal", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "baseFloorPercent",
-        label: t("admin.policies.baseFloor"),
-        attrs: { inputmode: "numeric", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "baseCeilingPercent",
-        label: t("admin.policies.baseCeiling"),
-        attrs: { inputmode: "numeric", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "reimbursementRatios",
-        label: t("admin.policies.ratios"),
-        attrs: { autocomplete: "off", maxlength: 200 },
-      }),
-      fields.add({
-        name: "maxBackPayMonths",
-        label: t("admin.policies.maxBackPay"),
-        hint: t("hint.integerRange", { min: 0, max: 120 }),
-        required: true,
-        value: "3",
-        attrs: { inputmode: "numeric", autocomplete: "off" },
-      }),
-      fields.add({
-        name: "waitingPeriodMonths",
-        label: t("admin.policies.waiting"),
-        hint: t("hint.integerRange", { min: 0, max: 6 }),
-        required: true,
-        value: "6",
-        attrs: { inputmode: "numeric", autocomplete: "off" },
-      }),
-    ),
+    policyFields(fields),
     fields.add({ name: "lateFeeAppliesToFlexible", label: t("admin.policies.flexible"), kind: "checkbox" }),
     msg,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.policies.submit"))),
@@ -126,65 +200,8 @@ export async function policiesView(opts) {
     listener(async (e) => {
       e.preventDefault();
       fields.clearErrors();
-      const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
-      let ok = true;
-      /** @type {Record<string, any>} */
-      const body = {
-        region: v("region"),
-        effectiveFrom: v("effectiveFrom"),
-        lateFeeAppliesToFlexible: Boolean(fields.value("lateFeeAppliesToFlexible")),
-      };
-      if (!/^\d{2}(\d{4})?$/.test(body.region))
-        ok = !fields.setError("region", body.region ? t("admin.regionHint") : t("val.required"));
-      if (!isIsoDate(body.effectiveFrom))
-        ok = !fields.setError("effectiveFrom", body.effectiveFrom ? t("val.date") : t("val.required"));
-      const base = parseYuan(v("contributionBaseFen"));
-      if (!base.ok)
-        ok = !fields.setError("contributionBaseFen", base.reason === "empty" ? t("val.required") : t("val.yuan"));
-      else body.contributionBaseFen = base.fen;
-      // hundredths: "10" % → 1000 basis points, "5" ‱ → 500 ppm, "7.5" → 750
-      const hundredths = (/** @type {string} */ name, /** @type {number} */ max, /** @type {boolean} */ required) => {
-        const s = v(name);
-        if (s === "" && !required) return;
-        const r = parseYuan(s);
-        if (!r.ok || r.fen > max || (required && r.fen < 1 && name === "rateBasisPoints"))
-          ok = !fields.setError(name, s ? t("val.range", { min: 0, max: max / 100 }) : t("val.required"));
-        else body[name] = r.fen;
-      };
-      hundredths("rateBasisPoints", 10000, true);
-      hundredths("lateFeePerDayPpm", 10000, true);
-      hundredths("flexibleRateBasisPoints", 10000, false);
-      if (v("averageWageFen")) {
-        const avg = parseYuan(v("averageWageFen"));
-        if (!avg.ok) ok = !fields.setError("averageWageFen", t("val.yuan"));
-        else body.averageWageFen = avg.fen;
-      }
-      for (const name of ["baseFloorPercent", "baseCeilingPercent"]) {
-        const s = v(name);
-        if (s === "") continue;
-        if (!/^\d{1,4}$/.test(s) || Number(s) < 1 || Number(s) > 1000)
-          ok = !fields.setError(name, t("val.range", { min: 1, max: 1000 }));
-        else body[name] = Number(s);
-      }
-      if (v("reimbursementRatios")) {
-        const tiers = v("reimbursementRatios")
-          .split(/[,，;；\s]+/)
-          .filter(Boolean)
-          .map((x) => /^(\d{1,4})[:：](\d{1,3})$/.exec(x));
-        if (tiers.some((m) => m === null)) ok = !fields.setError("reimbursementRatios", t("admin.policies.ratios"));
-        else
-          body.reimbursementRatios = tiers.map((m) => ({
-            minContinuousMonths: Number(/** @type {RegExpExecArray} */ (m)[1]),
-            ratioPercent: Number(/** @type {RegExpExecArray} */ (m)[2]),
-          }));
-      }
-      for (const [name, min, max] of POLICY_INTS) {
-        const s = v(/** @type {string} */ (name));
-        if (!/^\d{1,6}$/.test(s) || Number(s) < Number(min) || Number(s) > Number(max))
-          ok = !fields.setError(/** @type {string} */ (name), s ? t("val.range", { min, max }) : t("val.required"));
-        else body[/** @type {string} */ (name)] = Number(s);
-      }
-      if (!ok) return void fields.focusFirstError();
+      const body = policyBody(fields);
+      if (!body) return void fields.focusFirstError();
       const res = await api("POST", "/api/admin/policies", { body });
       if (res.status === 201)
         void policiesView({
@@ -197,6 +214,17 @@ export async function policiesView(opts) {
       else showProblem(msg, res, fields);
     }),
   );
+  return form;
+}
+
+/** @param {ViewOpts} opts */
+export async function policiesView(opts) {
+  opts.seq ??= nav.seq;
+  const r = await api("GET", "/api/admin/policies");
+  const region = h("div", { class: "messages", "aria-live": "polite" });
+  if (r.status !== 200) return (page(t("admin.nav.policies"), opts, region), showProblem(region, r, null));
+  const rows = r.body.items.map(policyRow);
+  const form = newPolicyForm();
   page(
     t("admin.nav.policies"),
     opts,

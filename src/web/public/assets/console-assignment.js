@@ -136,6 +136,81 @@ async function showWorkload(slot, reload) {
   );
 }
 
+/** Who holds each side of the case. @param {any} a the assignment (GET /api/cases/:id/assignment) */
+function holders(a) {
+  return h(
+    "dl",
+    { class: "facts" },
+    a.sides.map((/** @type {any} */ s) =>
+      h("div", null, h("dt", null, s.agency), h("dd", { "data-assignee": s.agency }, s.assignee ?? t("clerk.nobody"))),
+    ),
+  );
+}
+
+/**
+ * My side's buttons: take it (unless I hold it), hand it over to a colleague, release it (when held).
+ * @param {any} mine my agency's side @param {any} me @param {any[]} clerks my agency's active clerks
+ * @param {(username: string | null) => void} put sets my side's assignee
+ */
+function sideActions(mine, me, clerks, put) {
+  const handover = /** @type {HTMLSelectElement} */ (
+    h(
+      "select",
+      { name: "handover", "aria-label": t("clerk.handoverTo") },
+      clerks
+        .filter((/** @type {any} */ k) => k.username !== mine.assignee)
+        .map((/** @type {any} */ k) => h("option", { value: k.username }, k.username)),
+    )
+  );
+  return h(
+    "p",
+    { class: "form-actions" },
+    mine.assignee !== me.username
+      ? h(
+          "button",
+          { type: "button", class: "primary", "data-take": "", onClick: () => put(me.username) },
+          t("clerk.take"),
+        )
+      : null,
+    " ",
+    handover,
+    " ",
+    h(
+      "button",
+      { type: "button", class: "secondary", "data-handover": "", onClick: () => put(handover.value) },
+      t("clerk.handover"),
+    ),
+    " ",
+    mine.assignee
+      ? h(
+          "button",
+          { type: "button", class: "secondary", "data-release": "", onClick: () => put(null) },
+          t("clerk.release"),
+        )
+      : null,
+  );
+}
+
+/** An assignment change as a timeline entry. @param {any} e */
+function historyEntry(e) {
+  return {
+    at: e.at,
+    node: h(
+      "li",
+      { class: "tl-assignment" },
+      h("time", { datetime: e.at }, formatInstant(e.at)),
+      h(
+        "span",
+        { class: "tl-label" },
+        e.to
+          ? t(e.from ? "clerk.tl.handedOver" : "clerk.tl.assigned", { agency: e.agency, from: e.from ?? "", to: e.to })
+          : t("clerk.tl.released", { agency: e.agency, from: e.from ?? "" }),
+      ),
+      h("span", { class: "tl-meta muted small" }, t("clerk.tl.by", { user: e.by })),
+    ),
+  };
+}
+
 /**
  * The case page's assignment card: who holds each side; take, hand over or release my side.
  * @param {any} c the case view
@@ -166,85 +241,8 @@ export function assignmentCard(c, me, toTimeline) {
       if (r.status !== 200) return showMessage(msg, problemMessage(r));
       await load();
     };
-    const handover = h(
-      "select",
-      { name: "handover", "aria-label": t("clerk.handoverTo") },
-      clerks
-        .filter((/** @type {any} */ k) => k.username !== mine?.assignee)
-        .map((/** @type {any} */ k) => h("option", { value: k.username }, k.username)),
-    );
-    replace(
-      body,
-      h(
-        "dl",
-        { class: "facts" },
-        a.sides.map((/** @type {any} */ s) =>
-          h(
-            "div",
-            null,
-            h("dt", null, s.agency),
-            h("dd", { "data-assignee": s.agency }, s.assignee ?? t("clerk.nobody")),
-          ),
-        ),
-      ),
-      mine
-        ? h(
-            "p",
-            { class: "form-actions" },
-            mine.assignee !== me.username
-              ? h(
-                  "button",
-                  { type: "button", class: "primary", "data-take": "", onClick: () => put(me.username) },
-                  t("clerk.take"),
-                )
-              : null,
-            " ",
-            handover,
-            " ",
-            h(
-              "button",
-              {
-                type: "button",
-                class: "secondary",
-                "data-handover": "",
-                onClick: () => put(/** @type {HTMLSelectElement} */ (handover).value),
-              },
-              t("clerk.handover"),
-            ),
-            " ",
-            mine.assignee
-              ? h(
-                  "button",
-                  { type: "button", class: "secondary", "data-release": "", onClick: () => put(null) },
-                  t("clerk.release"),
-                )
-              : null,
-          )
-        : null,
-      msg,
-    );
-    toTimeline(
-      a.history.map((/** @type {any} */ e) => ({
-        at: e.at,
-        node: h(
-          "li",
-          { class: "tl-assignment" },
-          h("time", { datetime: e.at }, formatInstant(e.at)),
-          h(
-            "span",
-            { class: "tl-label" },
-            e.to
-              ? t(e.from ? "clerk.tl.handedOver" : "clerk.tl.assigned", {
-                  agency: e.agency,
-                  from: e.from ?? "",
-                  to: e.to,
-                })
-              : t("clerk.tl.released", { agency: e.agency, from: e.from ?? "" }),
-          ),
-          h("span", { class: "tl-meta muted small" }, t("clerk.tl.by", { user: e.by })),
-        ),
-      })),
-    );
+    replace(body, holders(a), mine ? sideActions(mine, me, clerks, (u) => void put(u)) : null, msg);
+    toTimeline(a.history.map(historyEntry));
   };
   void load();
   return card;

@@ -1,19 +1,10 @@
 // Attachments on the case page (docs/clerk-tools.md): upload (kind + file), the list with
 // downloads, and the required-document checklist of the events I may record now.
 import { api, getSession } from "./api.js";
-import { h, listener, replace } from "./dom.js";
+import { append, h, listener, replace } from "./dom.js";
 import { lang, t } from "./i18n.js";
 import { formatInstant, problemMessage, showMessage } from "./ui.js";
-
-export const KINDS = [
-  "idCard",
-  "householdRegister",
-  "laborContract",
-  "certificate",
-  "applicationForm",
-  "employerForm",
-  "other",
-];
+import { attachmentKinds } from "./vocabulary.js";
 
 /** @param {string} kind */
 const kindLabel = (kind) => t(`clerk.kind.${kind}`);
@@ -57,22 +48,87 @@ async function download(path, name) {
   return true;
 }
 
-/** @param {any} c the case view @param {() => void} onChange */
-export function attachmentsCard(c, onChange) {
-  const list = h("div", { class: "attachment-list" }, h("p", { class: "muted" }, t("common.loading")));
-  const checklist = h("div", { class: "checklist" });
-  const msg = h("div", { class: "messages", "aria-live": "polite" });
-  const kind = /** @type {HTMLSelectElement} */ (
+/** The kind select, filled with the server's kinds once its OpenAPI document is in. */
+function kindSelect() {
+  const kind = /** @type {HTMLSelectElement} */ (h("select", { id: "attach-kind", name: "kind" }));
+  void attachmentKinds().then((kinds) =>
+    append(
+      kind,
+      kinds.map((k) => h("option", { value: k }, kindLabel(k))),
+    ),
+  );
+  return kind;
+}
+
+/** The required documents of the events I may record now, present or missing; null when none. @param {any} cl */
+function checklistNote(cl) {
+  if (cl.steps.length === 0) return null;
+  return h(
+    "div",
+    { class: cl.binding ? "note note-warning" : "note note-info" },
+    h("p", null, t(cl.binding ? "clerk.checklistBinding" : "clerk.checklist")),
     h(
-      "select",
-      { id: "attach-kind", name: "kind" },
-      KINDS.map((k) => h("option", { value: k }, kindLabel(k))),
-    )
+      "ul",
+      { class: "checklist-items" },
+      cl.steps.flatMap((/** @type {any} */ s) =>
+        s.required.map((/** @type {string} */ k) => {
+          const missing = s.missing.includes(k);
+          return h(
+            "li",
+            { "data-kind": k, "data-missing": String(missing) },
+            h(
+              "span",
+              { class: missing ? "badge badge-danger" : "badge badge-success" },
+              t(missing ? "clerk.missing" : "clerk.present"),
+            ),
+            " ",
+            kindLabel(k),
+          );
+        }),
+      ),
+    ),
   );
-  const file = /** @type {HTMLInputElement} */ (
-    h("input", { id: "attach-file", name: "file", type: "file", accept: "application/pdf,image/jpeg,image/png" })
+}
+
+/**
+ * One attachment: its name (a download button), kind, size, who and when, and whether a newer
+ * one replaced it.
+ * @param {any} c the case view @param {any} a the attachment @param {HTMLElement} msg
+ */
+function attachmentItem(c, a, msg) {
+  return h(
+    "li",
+    { "data-attachment": a.id, class: a.supersededBy ? "superseded" : "" },
+    h(
+      "button",
+      {
+        type: "button",
+        class: "link",
+        onClick: async () => {
+          if (!(await download(`/api/cases/${c.id}/attachments/${a.id}`, a.fileName)))
+            showMessage(msg, { kind: "error", title: t("clerk.downloadFailed") });
+        },
+      },
+      a.fileName,
+    ),
+    " ",
+    h("span", { class: "badge badge-info" }, kindLabel(a.kind)),
+    " ",
+    h(
+      "span",
+      { class: "muted small" },
+      t("clerk.attachMeta", { size: size(a.size), user: a.uploadedBy, at: formatInstant(a.createdAt) }),
+    ),
+    a.supersededBy ? h("span", { class: "muted small" }, ` — ${t("clerk.superseded")}`) : null,
   );
-  const form = h(
+}
+
+/**
+ * The upload form: kind and file.
+ * @param {HTMLSelectElement} kind @param {HTMLInputElement} file @param {HTMLElement} msg
+ */
+function uploadForm(kind, file, msg) {
+  return h(
     "form",
     { class: "attach-form", novalidate: true },
     h("label", { for: "attach-kind" }, t("clerk.attachKind")),
@@ -87,40 +143,23 @@ export function attachmentsCard(c, onChange) {
     h("p", { class: "hint muted small" }, t("clerk.attachHint")),
     msg,
   );
+}
+
+/** @param {any} c the case view @param {() => void} onChange */
+export function attachmentsCard(c, onChange) {
+  const list = h("div", { class: "attachment-list" }, h("p", { class: "muted" }, t("common.loading")));
+  const checklist = h("div", { class: "checklist" });
+  const msg = h("div", { class: "messages", "aria-live": "polite" });
+  const kind = kindSelect();
+  const file = /** @type {HTMLInputElement} */ (
+    h("input", { id: "attach-file", name: "file", type: "file", accept: "application/pdf,image/jpeg,image/png" })
+  );
+  const form = uploadForm(kind, file, msg);
   const load = async () => {
     const r = await api("GET", `/api/cases/${c.id}/attachments`);
     if (r.status !== 200) return showMessage(msg, problemMessage(r));
     const { items, checklist: cl } = r.body;
-    replace(
-      checklist,
-      cl.steps.length === 0
-        ? null
-        : h(
-            "div",
-            { class: cl.binding ? "note note-warning" : "note note-info" },
-            h("p", null, t(cl.binding ? "clerk.checklistBinding" : "clerk.checklist")),
-            h(
-              "ul",
-              { class: "checklist-items" },
-              cl.steps.flatMap((/** @type {any} */ s) =>
-                s.required.map((/** @type {string} */ k) => {
-                  const missing = s.missing.includes(k);
-                  return h(
-                    "li",
-                    { "data-kind": k, "data-missing": String(missing) },
-                    h(
-                      "span",
-                      { class: missing ? "badge badge-danger" : "badge badge-success" },
-                      t(missing ? "clerk.missing" : "clerk.present"),
-                    ),
-                    " ",
-                    kindLabel(k),
-                  );
-                }),
-              ),
-            ),
-          ),
-    );
+    replace(checklist, checklistNote(cl));
     replace(
       list,
       items.length === 0
@@ -128,33 +167,7 @@ export function attachmentsCard(c, onChange) {
         : h(
             "ul",
             { class: "attachments" },
-            items.map((/** @type {any} */ a) =>
-              h(
-                "li",
-                { "data-attachment": a.id, class: a.supersededBy ? "superseded" : "" },
-                h(
-                  "button",
-                  {
-                    type: "button",
-                    class: "link",
-                    onClick: async () => {
-                      if (!(await download(`/api/cases/${c.id}/attachments/${a.id}`, a.fileName)))
-                        showMessage(msg, { kind: "error", title: t("clerk.downloadFailed") });
-                    },
-                  },
-                  a.fileName,
-                ),
-                " ",
-                h("span", { class: "badge badge-info" }, kindLabel(a.kind)),
-                " ",
-                h(
-                  "span",
-                  { class: "muted small" },
-                  t("clerk.attachMeta", { size: size(a.size), user: a.uploadedBy, at: formatInstant(a.createdAt) }),
-                ),
-                a.supersededBy ? h("span", { class: "muted small" }, ` — ${t("clerk.superseded")}`) : null,
-              ),
-            ),
+            items.map((/** @type {any} */ a) => attachmentItem(c, a, msg)),
           ),
     );
   };

@@ -8,6 +8,55 @@ import { downloadFile, uploadFile } from "./download.js";
 
 const POLL_MS = 1000;
 
+/** A button that downloads the template in `format`; a failure is shown in `messages`. @param {"csv" | "xlsx"} format @param {HTMLElement} messages */
+function templateButton(format, messages) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      onClick: listener(async () => {
+        const status = await downloadFile(`/api/cases/import/template.${format}`, `case-import-template.${format}`);
+        if (status !== 200) showMessage(messages, problemMessage({ status, body: null, headers: null }));
+      }),
+    },
+    t(format === "csv" ? "import.templateCsv" : "import.templateXlsx"),
+  );
+}
+
+/**
+ * The form: the file, "check only" and "file".
+ * @param {HTMLInputElement} input @param {HTMLElement} messages @param {(dryRun: boolean) => void} submit
+ */
+function importForm(input, messages, submit) {
+  return h(
+    "form",
+    {
+      class: "card import-form",
+      novalidate: true,
+      onSubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        submit(false);
+      },
+    },
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "import-file" }, t("import.file")),
+      h("p", { class: "hint", id: "import-file-hint" }, t("import.fileHint")),
+      input,
+    ),
+    messages,
+    h(
+      "p",
+      { class: "form-actions" },
+      h("button", { type: "button", class: "secondary", onClick: () => submit(true) }, t("import.check")),
+      " ",
+      h("button", { type: "submit", class: "primary" }, t("import.run")),
+    ),
+  );
+}
+
 /**
  * Renders the page into `view`. `isCurrent()` is false once the user has moved on (stops polling).
  * @param {HTMLElement} view @param {() => boolean} isCurrent
@@ -25,19 +74,6 @@ export function importView(view, isCurrent) {
       "aria-describedby": "import-file-hint",
     })
   );
-  const template = (/** @type {"csv" | "xlsx"} */ format) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: "secondary",
-        onClick: listener(async () => {
-          const status = await downloadFile(`/api/cases/import/template.${format}`, `case-import-template.${format}`);
-          if (status !== 200) showMessage(messages, problemMessage({ status, body: null, headers: null }));
-        }),
-      },
-      t(format === "csv" ? "import.templateCsv" : "import.templateXlsx"),
-    );
 
   async function submit(/** @type {boolean} */ dryRun) {
     clearMessage(messages);
@@ -54,8 +90,8 @@ export function importView(view, isCurrent) {
     if (r.status !== 401) showMessage(messages, { ...problemMessage(r), focus: true });
   }
 
-  /** @param {any} job */
-  async function show(job) {
+  // the job as it runs (a large file): polled until it ends or the user moves on
+  async function show(/** @type {any} */ job) {
     renderJob(results, job);
     while (job.status === "running" && job.id && isCurrent()) {
       await new Promise((ok) => setTimeout(ok, POLL_MS));
@@ -75,33 +111,8 @@ export function importView(view, isCurrent) {
     h("p", { class: "back" }, h("a", { href: "#/" }, `← ${t("case.back")}`)),
     h("h1", { tabindex: "-1" }, t("import.heading")),
     h("p", null, t("import.intro")),
-    h("p", { class: "form-actions" }, template("xlsx"), " ", template("csv")),
-    h(
-      "form",
-      {
-        class: "card import-form",
-        novalidate: true,
-        onSubmit: (/** @type {Event} */ e) => {
-          e.preventDefault();
-          void submit(false);
-        },
-      },
-      h(
-        "div",
-        { class: "field" },
-        h("label", { for: "import-file" }, t("import.file")),
-        h("p", { class: "hint", id: "import-file-hint" }, t("import.fileHint")),
-        input,
-      ),
-      messages,
-      h(
-        "p",
-        { class: "form-actions" },
-        h("button", { type: "button", class: "secondary", onClick: () => void submit(true) }, t("import.check")),
-        " ",
-        h("button", { type: "submit", class: "primary" }, t("import.run")),
-      ),
-    ),
+    h("p", { class: "form-actions" }, templateButton("xlsx", messages), " ", templateButton("csv", messages)),
+    importForm(input, messages, (dryRun) => void submit(dryRun)),
     results,
   );
   /** @type {HTMLElement | null} */ (view.querySelector("h1"))?.focus();

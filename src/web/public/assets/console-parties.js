@@ -6,14 +6,27 @@ import { api } from "./api.js";
 import { h, replace } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { formatDate, typeLabel } from "./ui.js";
+import { insurances, schemes } from "./vocabulary.js";
 
-const SCHEMES = ["employee", "flexible", "resident"];
+/**
+ * The server's lists the open-case form offers (schemes, insurances), from its OpenAPI document.
+ * @typedef {{ schemes: string[], insurances: string[] }} PartyVocabulary
+ * @returns {Promise<PartyVocabulary>}
+ */
+export async function partyVocabulary() {
+  const [schemeList, insuranceList] = await Promise.all([schemes(), insurances()]);
+  return { schemes: schemeList, insurances: insuranceList };
+}
+
+/** @param {string[]} list */
+const schemeOptions = (list) => list.map((s) => ({ value: s, label: t(`parties.scheme.${s}`) }));
 
 /**
  * The open-case form's extra fields, in a disclosure (they are optional).
  * @param {import("./ui.js").Fields} fields
+ * @param {PartyVocabulary} vocabulary
  */
-export function partyFields(fields) {
+export function partyFields(fields, vocabulary) {
   return h(
     "details",
     { class: "party-fields" },
@@ -24,16 +37,13 @@ export function partyFields(fields) {
       kind: "select",
       hint: t("parties.schemeHint"),
       value: "employee",
-      options: SCHEMES.map((s) => ({ value: s, label: t(`parties.scheme.${s}`) })),
+      options: schemeOptions(vocabulary.schemes),
     }),
     fields.add({
       name: "toScheme",
       label: t("parties.toScheme"),
       kind: "select",
-      options: [
-        { value: "", label: t("parties.toSchemeSame") },
-        ...SCHEMES.map((s) => ({ value: s, label: t(`parties.scheme.${s}`) })),
-      ],
+      options: [{ value: "", label: t("parties.toSchemeSame") }, ...schemeOptions(vocabulary.schemes)],
     }),
     fields.add({
       name: "insurance",
@@ -42,8 +52,7 @@ export function partyFields(fields) {
       hint: t("parties.insuranceHint"),
       options: [
         { value: "", label: t("form.choose") },
-        { value: "medical", label: t("parties.insurance.medical") },
-        { value: "pension", label: t("parties.insurance.pension") },
+        ...vocabulary.insurances.map((i) => ({ value: i, label: t(`parties.insurance.${i}`) })),
       ],
     }),
     fields.add({
@@ -223,16 +232,14 @@ export function duplicatesNotice() {
  * The queue's scheme filter.
  * @param {import("./ui.js").Fields} fields
  * @param {string} value
+ * @param {string[]} schemeList the server's schemes (`schemes()` of vocabulary.js)
  */
-export function schemeFilterField(fields, value) {
+export function schemeFilterField(fields, value, schemeList) {
   return fields.add({
     name: "scheme",
     label: t("parties.filterScheme"),
     kind: "select",
     value,
-    options: [
-      { value: "", label: t("parties.allSchemes") },
-      ...SCHEMES.map((s) => ({ value: s, label: t(`parties.scheme.${s}`) })),
-    ],
+    options: [{ value: "", label: t("parties.allSchemes") }, ...schemeOptions(schemeList)],
   });
 }

@@ -47,9 +47,11 @@ import {
   partiesCard,
   partyBody,
   partyFields,
+  partyVocabulary,
   schemeFilterField,
 } from "./console-parties.js";
 import { attachAgencyPickers } from "./console-agency-picker.js";
+import { schemes } from "./vocabulary.js";
 
 const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -126,22 +128,22 @@ function focusHeading(/** @type {{ keepFocus?: boolean }} */ opts) {
 
 // ------------------------------------------------------------------ queue
 
-/** @param {{ keepFocus?: boolean }} opts */
-async function queueView(opts) {
-  const seq = navSeq;
-  document.title = `${t("queue.heading")} — ${t("console.brand")}`;
-  await loadDefinitions();
-  const caseTypes = await caseTypeNames();
-  if (seq !== navSeq) return;
-  const fields = new Fields("queue");
-  const stateOptions = () => {
-    const seen = new Map();
-    const types = filters.type ? [filters.type] : caseTypes;
-    for (const type of types)
-      for (const [name, st] of Object.entries(defs[type]?.states ?? {}))
-        if (!seen.has(name)) seen.set(name, pick(st.label));
-    return [{ value: "", label: t("queue.allStates") }, ...[...seen].map(([value, label]) => ({ value, label }))];
-  };
+/** The state filter's options: the states of the chosen type, or of every type. @param {string[]} caseTypes */
+function stateOptions(caseTypes) {
+  const seen = new Map();
+  const types = filters.type ? [filters.type] : caseTypes;
+  for (const type of types)
+    for (const [name, st] of Object.entries(defs[type]?.states ?? {}))
+      if (!seen.has(name)) seen.set(name, pick(st.label));
+  return [{ value: "", label: t("queue.allStates") }, ...[...seen].map(([value, label]) => ({ value, label }))];
+}
+
+/**
+ * The queue's filter fields, set to the current filters: type, state (follows the type), overdue,
+ * scheme (the server's schemes), search text, and "mine only" for staff.
+ * @param {Fields} fields @param {string[]} caseTypes @param {string[]} schemeList
+ */
+function queueFilterFields(fields, caseTypes, schemeList) {
   const typeField = fields.add({
     name: "type",
     label: t("queue.filterType"),
@@ -154,7 +156,7 @@ async function queueView(opts) {
     label: t("queue.filterState"),
     kind: "select",
     value: filters.state,
-    options: stateOptions(),
+    options: stateOptions(caseTypes),
   });
   const overdueField = fields.add({
     name: "overdue",
@@ -183,23 +185,23 @@ async function queueView(opts) {
     const sel = /** @type {HTMLSelectElement} */ (fields.control("state"));
     replace(
       sel,
-      stateOptions().map((o) => h("option", { value: o.value }, o.label)),
+      stateOptions(caseTypes).map((o) => h("option", { value: o.value }, o.label)),
     );
   });
+  const schemeField = schemeFilterField(fields, filters.scheme, schemeList);
+  return { grid: [typeField, stateField, overdueField, schemeField, qField], mineField };
+}
 
-  const tableSlot = h("div", { class: "table-slot" });
+/**
+ * The filter form: applying it keeps the filters and reloads the table; "reset" starts over.
+ * @param {Fields} fields @param {string[]} caseTypes @param {string[]} schemeList @param {HTMLElement} tableSlot
+ */
+function queueFilterForm(fields, caseTypes, schemeList, tableSlot) {
+  const { grid, mineField } = queueFilterFields(fields, caseTypes, schemeList);
   const filterForm = h(
     "form",
     { class: "filters card", role: "search", "aria-label": t("queue.filtersLabel"), novalidate: true },
-    h(
-      "div",
-      { class: "filter-grid" },
-      typeField,
-      stateField,
-      overdueField,
-      schemeFilterField(fields, filters.scheme),
-      qField,
-    ),
+    h("div", { class: "filter-grid" }, grid),
     mineField,
     h(
       "p",
@@ -230,7 +232,29 @@ async function queueView(opts) {
     filters.mine = mineField ? Boolean(fields.value("mine")) : false;
     void loadQueue(tableSlot, null);
   });
+  return filterForm;
+}
 
+/** What the badges in the table mean. */
+function queueLegend() {
+  return h(
+    "ul",
+    { class: "legend", "aria-label": t("queue.legendLabel") },
+    h("li", null, h("span", { class: "badge badge-danger" }, t("badge.overdue")), " ", t("queue.legendOverdue")),
+    h("li", null, h("span", { class: "badge badge-warning" }, t("badge.dueSoon")), " ", t("queue.legendDueSoon")),
+    h("li", null, h("span", { class: "badge badge-info" }, t("badge.provisional")), " ", t("queue.legendProvisional")),
+  );
+}
+
+/** @param {{ keepFocus?: boolean }} opts */
+async function queueView(opts) {
+  const seq = navSeq;
+  document.title = `${t("queue.heading")} — ${t("console.brand")}`;
+  const [caseTypes, schemeList] = await Promise.all([loadDefinitions().then(caseTypeNames), schemes()]);
+  if (seq !== navSeq) return;
+  const fields = new Fields("queue");
+  const tableSlot = h("div", { class: "table-slot" });
+  const filterForm = queueFilterForm(fields, caseTypes, schemeList, tableSlot);
   const heading =
     me.role === "staff" && filters.mine
       ? t("queue.headingMine", { agency: me.agency?.name ?? "" })
@@ -242,19 +266,7 @@ async function queueView(opts) {
     me.role === "staff" ? queueTabs(filters, () => void loadQueue(tableSlot, null)) : null,
     duplicatesNotice(),
     filterForm,
-    h(
-      "ul",
-      { class: "legend", "aria-label": t("queue.legendLabel") },
-      h("li", null, h("span", { class: "badge badge-danger" }, t("badge.overdue")), " ", t("queue.legendOverdue")),
-      h("li", null, h("span", { class: "badge badge-warning" }, t("badge.dueSoon")), " ", t("queue.legendDueSoon")),
-      h(
-        "li",
-        null,
-        h("span", { class: "badge badge-info" }, t("badge.provisional")),
-        " ",
-        t("queue.legendProvisional"),
-      ),
-    ),
+    queueLegend(),
     tableSlot,
   );
   focusHeading(opts);
@@ -542,40 +554,50 @@ function caseNotes(c) {
 }
 
 /**
+ * The button of one allowed event; one the rules refuse now (the server asked the machine) is
+ * shown, not offered.
+ * @param {any} c @param {any} def @param {string} ev
+ * @param {(ev: string, button: HTMLButtonElement) => void} openForm
+ */
+function eventButton(c, def, ev, openForm) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "event-button",
+      "data-event": ev,
+      "aria-expanded": "false",
+      "aria-controls": "event-form-slot",
+      disabled: blockedReason(c, ev) !== null,
+      "aria-describedby": blockedReason(c, ev) !== null ? `blocked-${ev}` : null,
+      onClick: (/** @type {MouseEvent} */ e) => openForm(ev, /** @type {HTMLButtonElement} */ (e.currentTarget)),
+    },
+    def ? pick(def.events[ev]?.label) || ev : ev,
+  );
+}
+
+/** What the actions card says above its buttons (or instead of them). @param {any} c @param {number} buttons */
+function actionIntro(c, buttons) {
+  if (buttons > 0) return h("p", null, t("case.actionsIntro"));
+  return h(
+    "p",
+    { class: "muted" },
+    c.final
+      ? t("case.noActionsFinal")
+      : me.role === "staff"
+        ? t("case.noActionsWaiting", { side: sideLabel(c.actingSide) })
+        : t("case.noActionsAdmin"),
+  );
+}
+
+/**
  * The actions card: one button per allowed event; the event's form opens below the buttons.
  * @param {any} c @param {any[]} events @param {any} def @param {HTMLElement} pageMessages
  */
 function caseActions(c, events, def, pageMessages) {
   const formSlot = h("div", { class: "form-slot", id: "event-form-slot" });
-  const buttons = (c.allowedEvents ?? []).map((/** @type {string} */ ev) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: "event-button",
-        "data-event": ev,
-        "aria-expanded": "false",
-        "aria-controls": "event-form-slot",
-        // refused by the rules now (the server asked the machine): shown, not offered
-        disabled: blockedReason(c, ev) !== null,
-        "aria-describedby": blockedReason(c, ev) !== null ? `blocked-${ev}` : null,
-        onClick: (/** @type {MouseEvent} */ e) => openForm(ev, /** @type {HTMLButtonElement} */ (e.currentTarget)),
-      },
-      def ? pick(def.events[ev]?.label) || ev : ev,
-    ),
-  );
-  const actionIntro =
-    buttons.length > 0
-      ? h("p", null, t("case.actionsIntro"))
-      : h(
-          "p",
-          { class: "muted" },
-          c.final
-            ? t("case.noActionsFinal")
-            : me.role === "staff"
-              ? t("case.noActionsWaiting", { side: sideLabel(c.actingSide) })
-              : t("case.noActionsAdmin"),
-        );
+  const buttons = (c.allowedEvents ?? []).map((/** @type {string} */ ev) => eventButton(c, def, ev, openForm));
+  const intro = actionIntro(c, buttons.length);
 
   let idemKey = "";
   let lastBody = "";
@@ -630,7 +652,7 @@ function caseActions(c, events, def, pageMessages) {
     "section",
     { class: "card actions", "aria-labelledby": "sec-actions" },
     h("h2", { id: "sec-actions" }, t("case.actions")),
-    actionIntro,
+    intro,
     buttons.length
       ? h("div", { class: "event-buttons", role: "group", "aria-label": t("case.actions") }, buttons)
       : null,
@@ -789,32 +811,15 @@ function formatValue(key, v) {
 
 // ------------------------------------------------------------------ opening a case
 
-/** @param {{ keepFocus?: boolean }} opts */
-async function newCaseView(opts) {
-  const seq = navSeq;
-  document.title = `${t("newCase.heading")} — ${t("console.brand")}`;
-  if (me.role !== "staff") {
-    replace(
-      view,
-      h("h1", { tabindex: "-1" }, t("newCase.heading")),
-      h("p", { class: "note note-info" }, t("newCase.staffOnly")),
-    );
-    return focusHeading(opts);
-  }
-  /** @type {import("./case-types.js").CaseTypeInfo[]} */
-  let caseTypes = [];
-  try {
-    caseTypes = await getCaseTypes();
-  } catch {
-    /* the form still opens; the server answers with the problem on submit */
-  }
-  if (seq !== navSeq) return;
-  const fields = new Fields("new");
-  const messagesSlot = h("div", { class: "form-messages", "aria-live": "polite" });
+/**
+ * The open-case form's fields: type (the server's types), the person, the agencies, the date,
+ * and the parties' fields (the server's schemes and insurances).
+ * @param {Fields} fields @param {import("./case-types.js").CaseTypeInfo[]} caseTypes
+ * @param {import("./console-parties.js").PartyVocabulary} vocabulary
+ */
+function newCaseFields(fields, caseTypes, vocabulary) {
   const today = chinaToday();
-  const form = h(
-    "form",
-    { class: "card", novalidate: true },
+  return [
     fields.add({
       name: "type",
       label: t("newCase.type"),
@@ -859,64 +864,125 @@ async function newCaseView(opts) {
       hint: t("hint.occurredOn", { today }),
       attrs: { max: today },
     }),
-    partyFields(fields),
+    partyFields(fields, vocabulary),
+  ];
+}
+
+/** The body of POST /api/cases. @param {(name: string) => string} v trimmed value of a field */
+function newCaseBody(v) {
+  return {
+    type: v("type"),
+    insured: {
+      name: v("insured.name"),
+      idNumber: normalizeIdNumber(v("insured.idNumber")),
+      ...nameCorrectionOf(v),
+    },
+    fromAgency: v("fromAgency"),
+    ...(v("toAgency") ? { toAgency: v("toAgency") } : {}),
+    ...(v("occurredOn") ? { occurredOn: v("occurredOn") } : {}),
+    ...partyBody(v),
+  };
+}
+
+/**
+ * What the browser can check before sending: required fields, the ID number's form and check
+ * digit, the receiving agency of a two-agency type, no date in the future. Errors go next to
+ * their fields; false when there is any.
+ * @param {Fields} fields @param {(name: string) => string} v
+ * @param {import("./case-types.js").CaseTypeInfo[]} caseTypes
+ */
+function checkNewCase(fields, v, caseTypes) {
+  let ok = true;
+  const fail = (/** @type {string} */ name, /** @type {string} */ message) => {
+    fields.setError(name, message);
+    ok = false;
+  };
+  for (const n of ["type", "insured.name", "insured.idNumber", "fromAgency"]) if (!v(n)) fail(n, t("val.required"));
+  const idProblem = v("insured.idNumber") ? idNumberProblem(v("insured.idNumber")) : null;
+  if (idProblem) fail("insured.idNumber", t(idProblem === "check" ? "val.idNumberCheck" : "val.idNumber"));
+  // A type handled by two agencies needs the receiving one (machine metadata: singleAgency).
+  const typeInfo = caseTypes.find((c) => c.type === v("type"));
+  if (typeInfo && typeInfo.singleAgency === false && !v("toAgency")) fail("toAgency", t("val.required"));
+  if (v("occurredOn") && v("occurredOn") > chinaToday())
+    fail("occurredOn", t("val.dateFuture", { today: chinaToday() }));
+  return ok;
+}
+
+/**
+ * Why the server did not open the case: field errors next to their fields, a double enrolment
+ * with who handles the open case, anything else as a message.
+ * @param {any} r the reply @param {Fields} fields @param {HTMLElement} messagesSlot
+ */
+function showNewCaseProblem(r, fields, messagesSlot) {
+  if (r.status === 422) {
+    const unmatched = fields.applyServerErrors(r.body?.errors ?? []);
+    showMessage(messagesSlot, {
+      kind: "error",
+      title: t("err.invalid"),
+      details: unmatched.map((x) => `${x.path}: ${x.message}`),
+    });
+    fields.focusFirstError();
+  } else showMessage(messagesSlot, openCaseExistsMessage(r) ?? { ...problemMessage(r), focus: true });
+}
+
+/**
+ * Sends the form: checks it, then POST /api/cases with an Idempotency-Key (a retry of the same
+ * body reuses its key: no second case), and opens the new case's page.
+ * @param {Fields} fields @param {import("./case-types.js").CaseTypeInfo[]} caseTypes @param {HTMLElement} messagesSlot
+ */
+function newCaseSubmitter(fields, caseTypes, messagesSlot) {
+  let key = newIdempotencyKey();
+  let lastBody = "";
+  return listener(async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    fields.clearErrors();
+    const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
+    const body = newCaseBody(v);
+    if (!checkNewCase(fields, v, caseTypes)) return void fields.focusFirstError();
+    const text = JSON.stringify(body);
+    if (text !== lastBody) key = newIdempotencyKey();
+    lastBody = text;
+    const r = await api("POST", "/api/cases", { body, headers: { "Idempotency-Key": key } });
+    if (r.status === 201) {
+      location.hash = `#/case/${r.body.id}`;
+      return;
+    }
+    if (r.status !== 401) showNewCaseProblem(r, fields, messagesSlot);
+  });
+}
+
+/** @param {{ keepFocus?: boolean }} opts */
+async function newCaseView(opts) {
+  const seq = navSeq;
+  document.title = `${t("newCase.heading")} — ${t("console.brand")}`;
+  if (me.role !== "staff") {
+    replace(
+      view,
+      h("h1", { tabindex: "-1" }, t("newCase.heading")),
+      h("p", { class: "note note-info" }, t("newCase.staffOnly")),
+    );
+    return focusHeading(opts);
+  }
+  /** @type {import("./case-types.js").CaseTypeInfo[]} */
+  let caseTypes = [];
+  const vocabulary = partyVocabulary(); // the OpenAPI document loads with the case types
+  try {
+    caseTypes = await getCaseTypes();
+  } catch {
+    /* the form still opens; the server answers with the problem on submit */
+  }
+  const parties = await vocabulary;
+  if (seq !== navSeq) return;
+  const fields = new Fields("new");
+  const messagesSlot = h("div", { class: "form-messages", "aria-live": "polite" });
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    newCaseFields(fields, caseTypes, parties),
     messagesSlot,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("newCase.submit"))),
   );
-  let key = newIdempotencyKey();
-  let lastBody = "";
-  form.addEventListener(
-    "submit",
-    listener(async (e) => {
-      e.preventDefault();
-      fields.clearErrors();
-      const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
-      const body = {
-        type: v("type"),
-        insured: {
-          name: v("insured.name"),
-          idNumber: normalizeIdNumber(v("insured.idNumber")),
-          ...nameCorrectionOf(v),
-        },
-        fromAgency: v("fromAgency"),
-        ...(v("toAgency") ? { toAgency: v("toAgency") } : {}),
-        ...(v("occurredOn") ? { occurredOn: v("occurredOn") } : {}),
-        ...partyBody(v),
-      };
-      let ok = true;
-      const fail = (/** @type {string} */ name, /** @type {string} */ message) => {
-        fields.setError(name, message);
-        ok = false;
-      };
-      for (const n of ["type", "insured.name", "insured.idNumber", "fromAgency"]) if (!v(n)) fail(n, t("val.required"));
-      const idProblem = v("insured.idNumber") ? idNumberProblem(v("insured.idNumber")) : null;
-      if (idProblem) fail("insured.idNumber", t(idProblem === "check" ? "val.idNumberCheck" : "val.idNumber"));
-      // A type handled by two agencies needs the receiving one (machine metadata: singleAgency).
-      const typeInfo = caseTypes.find((c) => c.type === body.type);
-      if (typeInfo && typeInfo.singleAgency === false && !v("toAgency")) fail("toAgency", t("val.required"));
-      if (v("occurredOn") && v("occurredOn") > chinaToday())
-        fail("occurredOn", t("val.dateFuture", { today: chinaToday() }));
-      if (!ok) return void fields.focusFirstError();
-      const text = JSON.stringify(body);
-      if (text !== lastBody) key = newIdempotencyKey();
-      lastBody = text;
-      const r = await api("POST", "/api/cases", { body, headers: { "Idempotency-Key": key } });
-      if (r.status === 201) {
-        location.hash = `#/case/${r.body.id}`;
-        return;
-      }
-      if (r.status === 401) return;
-      if (r.status === 422) {
-        const unmatched = fields.applyServerErrors(r.body?.errors ?? []);
-        showMessage(messagesSlot, {
-          kind: "error",
-          title: t("err.invalid"),
-          details: unmatched.map((x) => `${x.path}: ${x.message}`),
-        });
-        fields.focusFirstError();
-      } else showMessage(messagesSlot, openCaseExistsMessage(r) ?? { ...problemMessage(r), focus: true });
-    }),
-  );
+  form.addEventListener("submit", newCaseSubmitter(fields, caseTypes, messagesSlot));
   attachAgencyPickers(form);
   replace(view, backLink(), h("h1", { tabindex: "-1" }, t("newCase.heading")), h("p", null, t("newCase.intro")), form);
   focusHeading(opts);

@@ -63,75 +63,33 @@ function roundedPath(pts, r) {
   return `${d} L${last[0]},${last[1]}`;
 }
 
-/**
- * @param {any} def machine definition (GET /api/machines/:type)
- * @param {string} current current state name
- * @param {Set<string>} [visited] states the case has been in (from its events)
- */
-export function renderDiagram(def, current, visited = new Set()) {
-  const pos = layout(def);
-  const cols = def.steps;
-  const rows = Math.max(...[...pos.values()].map((p) => p.row)) + 1;
-  const width = 2 * M + cols * W + (cols - 1) * COL_GAP;
-  const height = TOP + rows * H + (rows - 1) * ROW_GAP + M;
-  const x = (/** @type {number} */ col) => M + col * (W + COL_GAP);
-  const y = (/** @type {number} */ row) => TOP + row * (H + ROW_GAP);
+/** Left edge of a column. @param {number} col */
+const x = (col) => M + col * (W + COL_GAP);
+/** Top edge of a row. @param {number} row */
+const y = (row) => TOP + row * (H + ROW_GAP);
 
-  const id = uniqueId("diagram");
-  const titleId = `${id}-title`;
-  const descId = `${id}-desc`;
-  const marker = `${id}-arrow`;
-  const markerMain = `${id}-arrow-main`;
-  const curLabel = pick(def.states[current]?.label);
-
-  const svg = s(
-    "svg",
+/** An arrowhead marker. @param {string} id @param {string} cls */
+function arrowMarker(id, cls) {
+  return s(
+    "marker",
     {
-      class: "diagram",
-      role: "img",
-      "aria-labelledby": `${titleId} ${descId}`,
-      viewBox: `0 0 ${width} ${height}`,
-      width: "100%",
-      preserveAspectRatio: "xMinYMin meet",
-      style: `max-width:${width}px`,
+      id,
+      viewBox: "0 0 10 10",
+      refX: "9",
+      refY: "5",
+      markerWidth: "7",
+      markerHeight: "7",
+      orient: "auto-start-reverse",
     },
-    s("title", { id: titleId }, t("diagram.title", { type: t(`type.${def.type}`), version: def.version })),
-    s("desc", { id: descId }, t("diagram.desc", { state: curLabel })),
-    s(
-      "defs",
-      null,
-      s(
-        "marker",
-        {
-          id: marker,
-          viewBox: "0 0 10 10",
-          refX: "9",
-          refY: "5",
-          markerWidth: "7",
-          markerHeight: "7",
-          orient: "auto-start-reverse",
-        },
-        s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }),
-      ),
-      s(
-        "marker",
-        {
-          id: markerMain,
-          viewBox: "0 0 10 10",
-          refX: "9",
-          refY: "5",
-          markerWidth: "7",
-          markerHeight: "7",
-          orient: "auto-start-reverse",
-        },
-        s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead-main" }),
-      ),
-    ),
+    s("path", { d: "M0,0 L10,5 L0,10 z", class: cls }),
   );
+}
 
-  // Edges first, so that nodes are drawn over them.
-  const edgeGroup = s("g", { class: "edges" });
-  let lowest = 0;
+/**
+ * The transitions between two different states, each pair once with every event that takes it.
+ * @param {any} def @returns {Map<string, { from: string, to: string, events: string[] }>}
+ */
+function transitionPairs(def) {
   const pairs = new Map();
   for (const name of Object.keys(def.states)) {
     for (const e of edgesFrom(def, name)) {
@@ -140,57 +98,77 @@ export function renderDiagram(def, current, visited = new Set()) {
       pairs.get(key).events.push(e.event);
     }
   }
-  for (const { from, to, events } of pairs.values()) {
+  return pairs;
+}
+
+/**
+ * The path of an arrow from box `a` to box `b`, and the lowest point it reaches.
+ * @param {{ col: number, row: number }} a @param {{ col: number, row: number }} b
+ */
+function edgePath(a, b) {
+  if (a.col === b.col) {
+    const down = b.row > a.row;
+    const dx = down ? W / 2 - 14 : W / 2 + 14;
+    const y1 = down ? y(a.row) + H : y(a.row);
+    const y2 = down ? y(b.row) : y(b.row) + H;
+    return { d: `M${x(a.col) + dx},${y1} L${x(b.col) + dx},${y2}`, lowest: 0 };
+  }
+  if (a.row === b.row && Math.abs(b.col - a.col) === 1) {
+    const fwd = b.col > a.col;
+    return {
+      d: `M${x(a.col) + (fwd ? W : 0)},${y(a.row) + H / 2} L${x(b.col) + (fwd ? 0 : W)},${y(b.row) + H / 2}`,
+      lowest: 0,
+    };
+  }
+  if (b.col > a.col) {
+    // Orthogonal route that never crosses a box: out of the source's bottom (or top) into
+    // the gap between rows, along it to the gap before the target's column, then into the
+    // target's left side.
+    const down = b.row >= a.row;
+    const sx = x(a.col) + W - 26;
+    const sy = down ? y(a.row) + H : y(a.row);
+    const laneY = down ? y(a.row) + H + ROW_GAP / 2 : y(a.row) - ROW_GAP / 2;
+    const gx = x(b.col) - COL_GAP / 2;
+    const ty = y(b.row) + H / 2;
+    const pts = [
+      [sx, sy],
+      [sx, laneY],
+      [gx, laneY],
+      [gx, ty],
+      [x(b.col), ty],
+    ];
+    return { d: roundedPath(pts, 8), lowest: laneY };
+  }
+  const sx = x(a.col);
+  const sy = y(a.row) + H / 2;
+  const tx = x(b.col) + W;
+  const ty = y(b.row) + H / 2;
+  return { d: `M${sx},${sy} C${sx - 30},${sy} ${tx + 30},${ty} ${tx},${ty}`, lowest: 0 };
+}
+
+/**
+ * The arrows (the happy path's in its own style), each titled with its events; and the lowest
+ * point a route reaches.
+ * @param {any} def @param {Map<string, any>} pos @param {{ marker: string, markerMain: string }} markers
+ */
+function edgesGroup(def, pos, markers) {
+  const group = s("g", { class: "edges" });
+  let lowest = 0;
+  for (const { from, to, events } of transitionPairs(def).values()) {
     const a = pos.get(from);
     const b = pos.get(to);
     if (!a || !b) continue;
     const main = a.main && b.main && b.col === a.col + 1;
-    let d;
-    if (a.col === b.col) {
-      const down = b.row > a.row;
-      const dx = down ? W / 2 - 14 : W / 2 + 14;
-      const y1 = down ? y(a.row) + H : y(a.row);
-      const y2 = down ? y(b.row) : y(b.row) + H;
-      d = `M${x(a.col) + dx},${y1} L${x(b.col) + dx},${y2}`;
-    } else if (a.row === b.row && Math.abs(b.col - a.col) === 1) {
-      const fwd = b.col > a.col;
-      d = `M${x(a.col) + (fwd ? W : 0)},${y(a.row) + H / 2} L${x(b.col) + (fwd ? 0 : W)},${y(b.row) + H / 2}`;
-    } else if (b.col > a.col) {
-      // Orthogonal route that never crosses a box: out of the source's bottom (or top) into
-      // the gap between rows, along it to the gap before the target's column, then into the
-      // target's left side.
-      const down = b.row >= a.row;
-      const sx = x(a.col) + W - 26;
-      const sy = down ? y(a.row) + H : y(a.row);
-      const laneY = down ? y(a.row) + H + ROW_GAP / 2 : y(a.row) - ROW_GAP / 2;
-      const gx = x(b.col) - COL_GAP / 2;
-      const ty = y(b.row) + H / 2;
-      d = roundedPath(
-        [
-          [sx, sy],
-          [sx, laneY],
-          [gx, laneY],
-          [gx, ty],
-          [x(b.col), ty],
-        ],
-        8,
-      );
-      lowest = Math.max(lowest, laneY);
-    } else {
-      const sx = x(a.col);
-      const sy = y(a.row) + H / 2;
-      const tx = x(b.col) + W;
-      const ty = y(b.row) + H / 2;
-      d = `M${sx},${sy} C${sx - 30},${sy} ${tx + 30},${ty} ${tx},${ty}`;
-    }
-    const names = events.map((/** @type {string} */ ev) => pick(def.events[ev]?.label) || ev).join(" / ");
-    edgeGroup.append(
+    const route = edgePath(a, b);
+    lowest = Math.max(lowest, route.lowest);
+    const names = events.map((ev) => pick(def.events[ev]?.label) || ev).join(" / ");
+    group.append(
       s(
         "path",
         {
-          d,
+          d: route.d,
           class: main ? "edge edge-main" : "edge",
-          "marker-end": `url(#${main ? markerMain : marker})`,
+          "marker-end": `url(#${main ? markers.markerMain : markers.marker})`,
           "data-from": from,
           "data-to": to,
         },
@@ -198,46 +176,53 @@ export function renderDiagram(def, current, visited = new Set()) {
       ),
     );
   }
-  svg.append(edgeGroup);
-  // A route below the last row of boxes needs room.
-  if (lowest + M > height) svg.setAttribute("viewBox", `0 0 ${width} ${lowest + M}`);
+  return { group, lowest };
+}
 
-  const nodeGroup = s("g", { class: "nodes" });
-  for (const [name, p] of pos) {
-    const st = def.states[name];
-    const isCurrent = name === current;
-    const classes = [
-      "node",
-      p.main ? "node-main" : "node-branch",
-      st.final ? "node-final" : "",
-      isCurrent ? "node-current" : "",
-      visited.has(name) && !isCurrent ? "node-visited" : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-    const g = s("g", { class: classes, "data-state": name, transform: `translate(${x(p.col)},${y(p.row)})` });
-    g.append(s("title", null, `${pick(st.label)} (${t(`side.${st.side}`)})`));
-    g.append(s("rect", { width: W, height: H, rx: 8, ry: 8, class: "node-box" }));
-    if (st.final) g.append(s("rect", { x: 4, y: 4, width: W - 8, height: H - 8, rx: 5, ry: 5, class: "node-inner" }));
-    const lines = wrap(pick(st.label));
-    const lh = 15;
-    const startY = H / 2 - ((lines.length - 1) * lh) / 2 + 4;
-    const text = s("text", { class: "node-text", x: W / 2, "text-anchor": "middle" });
-    lines.forEach((line, i) => text.append(s("tspan", { x: W / 2, y: startY + i * lh }, line)));
-    g.append(text);
-    if (selfEvents(def, name).length > 0) {
-      g.append(s("text", { class: "node-self", x: W - 8, y: 14, "text-anchor": "end", "aria-hidden": "true" }, "↻"));
-    }
-    if (isCurrent) {
-      g.append(s("text", { class: "current-tag", x: 0, y: -8 }, `▼ ${t("diagram.current")}`));
-    }
-    nodeGroup.append(g);
+/**
+ * One state's box: label in up to three lines, a double border when final, ↻ when events keep
+ * it where it is, and the "current" tag.
+ * @param {any} def @param {string} name @param {{ col: number, row: number, main: boolean }} p
+ * @param {string} current @param {Set<string>} visited
+ */
+function stateNode(def, name, p, current, visited) {
+  const st = def.states[name];
+  const isCurrent = name === current;
+  const classes = [
+    "node",
+    p.main ? "node-main" : "node-branch",
+    st.final ? "node-final" : "",
+    isCurrent ? "node-current" : "",
+    visited.has(name) && !isCurrent ? "node-visited" : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const g = s("g", { class: classes, "data-state": name, transform: `translate(${x(p.col)},${y(p.row)})` });
+  g.append(s("title", null, `${pick(st.label)} (${t(`side.${st.side}`)})`));
+  g.append(s("rect", { width: W, height: H, rx: 8, ry: 8, class: "node-box" }));
+  if (st.final) g.append(s("rect", { x: 4, y: 4, width: W - 8, height: H - 8, rx: 5, ry: 5, class: "node-inner" }));
+  const lines = wrap(pick(st.label));
+  const lh = 15;
+  const startY = H / 2 - ((lines.length - 1) * lh) / 2 + 4;
+  const text = s("text", { class: "node-text", x: W / 2, "text-anchor": "middle" });
+  lines.forEach((line, i) => text.append(s("tspan", { x: W / 2, y: startY + i * lh }, line)));
+  g.append(text);
+  if (selfEvents(def, name).length > 0) {
+    g.append(s("text", { class: "node-self", x: W - 8, y: 14, "text-anchor": "end", "aria-hidden": "true" }, "↻"));
   }
-  svg.append(nodeGroup);
+  if (isCurrent) {
+    g.append(s("text", { class: "current-tag", x: 0, y: -8 }, `▼ ${t("diagram.current")}`));
+  }
+  return g;
+}
 
-  // Text alternative: every state, who acts, and where each event leads.
+/**
+ * Text alternative: every state (by step, then row), who acts, and where each event leads.
+ * @param {any} def @param {Map<string, any>} pos @param {string} current
+ */
+function textAlternative(def, pos, current) {
   const order = [...pos.entries()].sort((a, b) => a[1].col - b[1].col || a[1].row - b[1].row).map(([n]) => n);
-  const list = h(
+  return h(
     "ul",
     { class: "diagram-list" },
     order.map((name) => {
@@ -267,12 +252,65 @@ export function renderDiagram(def, current, visited = new Set()) {
       );
     }),
   );
+}
+
+/**
+ * @param {any} def machine definition (GET /api/machines/:type)
+ * @param {string} current current state name
+ * @param {Set<string>} [visited] states the case has been in (from its events)
+ */
+export function renderDiagram(def, current, visited = new Set()) {
+  const pos = layout(def);
+  const cols = def.steps;
+  const rows = Math.max(...[...pos.values()].map((p) => p.row)) + 1;
+  const width = 2 * M + cols * W + (cols - 1) * COL_GAP;
+  const height = TOP + rows * H + (rows - 1) * ROW_GAP + M;
+
+  const id = uniqueId("diagram");
+  const titleId = `${id}-title`;
+  const descId = `${id}-desc`;
+  const markers = { marker: `${id}-arrow`, markerMain: `${id}-arrow-main` };
+  const curLabel = pick(def.states[current]?.label);
+
+  const svg = s(
+    "svg",
+    {
+      class: "diagram",
+      role: "img",
+      "aria-labelledby": `${titleId} ${descId}`,
+      viewBox: `0 0 ${width} ${height}`,
+      width: "100%",
+      preserveAspectRatio: "xMinYMin meet",
+      style: `max-width:${width}px`,
+    },
+    s("title", { id: titleId }, t("diagram.title", { type: t(`type.${def.type}`), version: def.version })),
+    s("desc", { id: descId }, t("diagram.desc", { state: curLabel })),
+    s("defs", null, arrowMarker(markers.marker, "arrowhead"), arrowMarker(markers.markerMain, "arrowhead-main")),
+  );
+
+  // Edges first, so that nodes are drawn over them.
+  const edges = edgesGroup(def, pos, markers);
+  svg.append(edges.group);
+  // A route below the last row of boxes needs room.
+  if (edges.lowest + M > height) svg.setAttribute("viewBox", `0 0 ${width} ${edges.lowest + M}`);
+  svg.append(
+    s(
+      "g",
+      { class: "nodes" },
+      [...pos].map(([name, p]) => stateNode(def, name, p, current, visited)),
+    ),
+  );
 
   return h(
     "figure",
     { class: "diagram-figure", lang: lang() },
     h("div", { class: "diagram-scroll", tabindex: "0", role: "group", "aria-label": t("diagram.scrollLabel") }, svg),
     h("figcaption", null, t("diagram.caption")),
-    h("details", { class: "diagram-details" }, h("summary", null, t("diagram.textAlternative")), list),
+    h(
+      "details",
+      { class: "diagram-details" },
+      h("summary", null, t("diagram.textAlternative")),
+      textAlternative(def, pos, current),
+    ),
   );
 }

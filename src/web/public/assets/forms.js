@@ -27,6 +27,74 @@ export function enumLabel(name, value) {
 }
 
 /**
+ * The field of one payload property, by its schema: a fen amount typed in yuan, an integer, an
+ * enum as a select, a boolean as a checkbox, or text (a reason or long text as a text area).
+ * @param {Fields} fields @param {string} name @param {any} ps the property's schema @param {boolean} req
+ */
+function payloadField(fields, name, ps, req) {
+  if (isFenField(name, ps)) {
+    return fields.add({
+      name,
+      label: t("form.yuanLabel", { label: fieldLabel(name) }),
+      hint: t("hint.yuan"),
+      required: req,
+      attrs: { inputmode: "decimal", autocomplete: "off" },
+    });
+  }
+  if (ps.type === "integer") {
+    const hint =
+      typeof ps.maximum === "number" && ps.maximum < 1_000_000
+        ? t("hint.integerRange", { min: ps.minimum ?? 0, max: ps.maximum })
+        : t("hint.integer");
+    return fields.add({
+      name,
+      label: fieldLabel(name),
+      hint,
+      required: req,
+      attrs: { inputmode: "numeric", autocomplete: "off" },
+    });
+  }
+  if (ps.type === "string" && Array.isArray(ps.enum)) {
+    const options = [
+      { value: "", label: t("form.choose") },
+      ...ps.enum.map((/** @type {string} */ v) => ({ value: v, label: enumLabel(name, v) })),
+    ];
+    return fields.add({ name, label: fieldLabel(name), kind: "select", options, required: req });
+  }
+  if (ps.type === "boolean") return fields.add({ name, label: fieldLabel(name), kind: "checkbox" });
+  const long = name === "reason" || (ps.maxLength ?? 0) > 100;
+  return fields.add({
+    name,
+    label: fieldLabel(name),
+    kind: long ? "textarea" : "text",
+    hint: ps.maxLength ? t("hint.maxLength", { max: ps.maxLength }) : undefined,
+    required: req,
+    attrs: { maxlength: ps.maxLength ?? null },
+  });
+}
+
+/** Every event's optional date (not in the future) and the reason for a backdated one. @param {Fields} fields */
+function dateFields(fields) {
+  const today = chinaToday();
+  return [
+    fields.add({
+      name: "occurredOn",
+      label: t("form.occurredOn"),
+      kind: "date",
+      hint: t("hint.occurredOn", { today }),
+      attrs: { max: today },
+    }),
+    fields.add({
+      name: "backdateReason",
+      label: t("form.backdateReason"),
+      kind: "text",
+      hint: t("hint.backdateReason"),
+      attrs: { maxlength: 500 },
+    }),
+  ];
+}
+
+/**
  * @param {any} def machine definition
  * @param {string} eventType
  * @param {{ onSubmit: (body: Record<string, unknown>, fields: Fields) => Promise<void> | void, onCancel: () => void }} handlers
@@ -36,76 +104,12 @@ export function eventForm(def, eventType, handlers) {
   const schema = spec.payload ?? { properties: {} };
   const required = new Set(schema.required ?? []);
   const fields = new Fields(`ev-${eventType}`);
+  /** @type {[string, any][]} */
   const props = Object.entries(schema.properties ?? {});
-  const controls = [];
-
-  for (const [name, ps] of props) {
-    const req = required.has(name);
-    if (isFenField(name, ps)) {
-      controls.push(
-        fields.add({
-          name,
-          label: t("form.yuanLabel", { label: fieldLabel(name) }),
-          hint: t("hint.yuan"),
-          required: req,
-          attrs: { inputmode: "decimal", autocomplete: "off" },
-        }),
-      );
-    } else if (ps.type === "integer") {
-      const hint =
-        typeof ps.maximum === "number" && ps.maximum < 1_000_000
-          ? t("hint.integerRange", { min: ps.minimum ?? 0, max: ps.maximum })
-          : t("hint.integer");
-      controls.push(
-        fields.add({
-          name,
-          label: fieldLabel(name),
-          hint,
-          required: req,
-          attrs: { inputmode: "numeric", autocomplete: "off" },
-        }),
-      );
-    } else if (ps.type === "string" && Array.isArray(ps.enum)) {
-      const options = [
-        { value: "", label: t("form.choose") },
-        ...ps.enum.map((/** @type {string} */ v) => ({ value: v, label: enumLabel(name, v) })),
-      ];
-      controls.push(fields.add({ name, label: fieldLabel(name), kind: "select", options, required: req }));
-    } else if (ps.type === "boolean") {
-      controls.push(fields.add({ name, label: fieldLabel(name), kind: "checkbox" }));
-    } else {
-      const long = name === "reason" || (ps.maxLength ?? 0) > 100;
-      controls.push(
-        fields.add({
-          name,
-          label: fieldLabel(name),
-          kind: long ? "textarea" : "text",
-          hint: ps.maxLength ? t("hint.maxLength", { max: ps.maxLength }) : undefined,
-          required: req,
-          attrs: { maxlength: ps.maxLength ?? null },
-        }),
-      );
-    }
-  }
-  const today = chinaToday();
-  controls.push(
-    fields.add({
-      name: "occurredOn",
-      label: t("form.occurredOn"),
-      kind: "date",
-      hint: t("hint.occurredOn", { today }),
-      attrs: { max: today },
-    }),
-  );
-  controls.push(
-    fields.add({
-      name: "backdateReason",
-      label: t("form.backdateReason"),
-      kind: "text",
-      hint: t("hint.backdateReason"),
-      attrs: { maxlength: 500 },
-    }),
-  );
+  const controls = [
+    ...props.map(([name, ps]) => payloadField(fields, name, ps, required.has(name))),
+    ...dateFields(fields),
+  ];
 
   const submit = /** @type {HTMLButtonElement} */ (
     h("button", { type: "submit", class: "primary" }, t("form.recordEvent", { event: pick(spec.label) }))

@@ -6,6 +6,37 @@ import { t } from "./i18n.js";
 import { showMessage, clearMessage, problemMessage } from "./ui.js";
 
 /**
+ * The login form's handler: POST /api/auth/login with the username and password; on success the
+ * token is kept for this tab and `enter` shows the page.
+ * @param {HTMLFormElement} loginForm @param {HTMLElement} loginMessages @param {() => Promise<void>} enter
+ */
+function loginSubmitter(loginForm, loginMessages, enter) {
+  return listener(async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    const username = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("username")).value.trim();
+    const password = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value;
+    if (!username || !password) {
+      showMessage(loginMessages, { kind: "error", text: t("login.missing"), focus: false });
+      return;
+    }
+    const button = /** @type {HTMLButtonElement} */ (loginForm.querySelector("button[type=submit]"));
+    button.disabled = true;
+    const r = await api("POST", "/api/auth/login", { body: { username, password }, auth: false });
+    button.disabled = false;
+    if (r.status === 200) {
+      setSession(r.body);
+      /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value = "";
+      clearMessage(loginMessages);
+      await enter();
+    } else if (r.status === 401) {
+      showMessage(loginMessages, { kind: "error", text: t("login.failed") });
+    } else {
+      showMessage(loginMessages, problemMessage(r));
+    }
+  });
+}
+
+/**
  * @param {{ onReady: (me: any) => void, onLoggedOut: () => void, accept?: (me: any) => boolean, refusedText?: () => string }} opts
  */
 export function startSession(opts) {
@@ -62,32 +93,7 @@ export function startSession(opts) {
 
   onUnauthorized(() => showLogin(t("session.expired")));
 
-  loginForm.addEventListener(
-    "submit",
-    listener(async (e) => {
-      e.preventDefault();
-      const username = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("username")).value.trim();
-      const password = /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value;
-      if (!username || !password) {
-        showMessage(loginMessages, { kind: "error", text: t("login.missing"), focus: false });
-        return;
-      }
-      const button = /** @type {HTMLButtonElement} */ (loginForm.querySelector("button[type=submit]"));
-      button.disabled = true;
-      const r = await api("POST", "/api/auth/login", { body: { username, password }, auth: false });
-      button.disabled = false;
-      if (r.status === 200) {
-        setSession(r.body);
-        /** @type {HTMLInputElement} */ (loginForm.elements.namedItem("password")).value = "";
-        clearMessage(loginMessages);
-        await enter();
-      } else if (r.status === 401) {
-        showMessage(loginMessages, { kind: "error", text: t("login.failed") });
-      } else {
-        showMessage(loginMessages, problemMessage(r));
-      }
-    }),
-  );
+  loginForm.addEventListener("submit", loginSubmitter(loginForm, loginMessages, enter));
 
   logout.addEventListener("click", () => {
     clearSession();

@@ -95,10 +95,10 @@ form.addEventListener(
 );
 
 /**
- * @param {any} st status answer
- * @param {any} def machine definition or null
+ * The steps of the case, done, current and to come, named by the machine when it is known.
+ * @param {any} st status answer @param {any} def machine definition or null
  */
-function renderResult(st, def) {
+function progressSteps(st, def) {
   const p = st.progress;
   const main = def ? pathOf(def, happyPath(def), st.timeline, st) : [];
   const steps = [];
@@ -119,7 +119,12 @@ function renderResult(st, def) {
       ),
     );
   }
+  return steps;
+}
 
+/** The case's facts: type, flow, agencies, scheme, the person, and while open who acts and by when. @param {any} st */
+function statusFacts(st) {
+  const p = st.progress;
   /** @type {HTMLElement[]} */
   const facts = [];
   const fact = (/** @type {string} */ term, /** @type {any} */ value, cls = "") =>
@@ -137,7 +142,11 @@ function renderResult(st, def) {
     if (st.workingDaysLeft !== null && st.workingDaysLeft !== undefined && !st.overdue)
       fact(t("case.workingDaysLeft"), t("case.workingDaysValue", { n: st.workingDaysLeft }));
   }
+  return facts;
+}
 
+/** The notes: how it ended or that it is the person's turn, overdue, provisional dates. @param {any} st */
+function statusNotes(st) {
   const notes = [];
   if (st.final) {
     const outcome = st.outcome ?? "completed";
@@ -148,7 +157,7 @@ function renderResult(st, def) {
         h("p", null, t(`status.outcome.${outcome}`)),
       ),
     );
-  } else if (p.side === "insured") {
+  } else if (st.progress.side === "insured") {
     notes.push(h("div", { class: "note note-info" }, h("p", null, t("status.yourTurn"))));
   }
   if (st.overdue) {
@@ -171,8 +180,12 @@ function renderResult(st, def) {
       ),
     );
   }
+  return notes;
+}
 
-  const timeline = h(
+/** What happened, as the person may see it. @param {any} st */
+function statusTimeline(st) {
+  return h(
     "ol",
     { class: "timeline" },
     st.timeline.map((/** @type {any} */ ev) =>
@@ -185,7 +198,32 @@ function renderResult(st, def) {
       ),
     ),
   );
+}
 
+/** The progress bar (step k of n). @param {any} st */
+function progressBar(st) {
+  const p = st.progress;
+  return h(
+    "div",
+    {
+      class: "progressbar",
+      role: "progressbar",
+      "aria-valuemin": "0",
+      "aria-valuemax": String(p.steps),
+      "aria-valuenow": String(p.step),
+      "aria-valuetext": t("status.progressText", { step: p.step, steps: p.steps, label: pick(p.label) }),
+      "aria-label": t("status.progressLabel"),
+    },
+    h("div", { class: `progressbar-fill${st.overdue ? " is-overdue" : ""}`, style: `width:${p.percent}%` }),
+  );
+}
+
+/**
+ * @param {any} st status answer
+ * @param {any} def machine definition or null
+ */
+function renderResult(st, def) {
+  const p = st.progress;
   replace(
     result,
     h("h2", { id: "result-heading", tabindex: "-1" }, t("status.resultHeading", { caseNumber: st.caseNumber })),
@@ -199,29 +237,21 @@ function renderResult(st, def) {
         " ",
         h("strong", null, pick(p.label)),
       ),
+      progressBar(st),
       h(
-        "div",
-        {
-          class: "progressbar",
-          role: "progressbar",
-          "aria-valuemin": "0",
-          "aria-valuemax": String(p.steps),
-          "aria-valuenow": String(p.step),
-          "aria-valuetext": t("status.progressText", { step: p.step, steps: p.steps, label: pick(p.label) }),
-          "aria-label": t("status.progressLabel"),
-        },
-        h("div", { class: `progressbar-fill${st.overdue ? " is-overdue" : ""}`, style: `width:${p.percent}%` }),
+        "ol",
+        { class: "steps", "aria-label": t("status.stepsLabel"), style: `--steps:${p.steps}` },
+        progressSteps(st, def),
       ),
-      h("ol", { class: "steps", "aria-label": t("status.stepsLabel"), style: `--steps:${p.steps}` }, steps),
-      notes,
+      statusNotes(st),
       paymentDueNote(st),
-      h("dl", { class: "facts" }, facts),
+      h("dl", { class: "facts" }, statusFacts(st)),
     ),
     h(
       "section",
       { class: "card", "aria-labelledby": "timeline-heading" },
       h("h3", { id: "timeline-heading" }, t("timeline.heading")),
-      timeline,
+      statusTimeline(st),
     ),
   );
   result.hidden = false;
