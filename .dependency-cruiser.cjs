@@ -24,6 +24,66 @@ module.exports = {
       from: { path: "^src/api/" },
       to: { path: ["^src/db/", "^src/generated/"] },
     },
+    // The layers of docs/architecture.md, top to bottom: the entry points (src/main.ts,
+    // src/server.ts, src/cli/); the HTTP layer (src/api/); what runs beside the requests or renders
+    // from the log (src/jobs/, src/reports/, src/documents/); the engine (src/engine/); what the
+    // engine writes through (src/notifications/ outbox and delivery, src/privacy/, src/db/); the
+    // rules (src/calendar/, src/domain/, src/deadlines/); the machines. Each imports only below it.
+    {
+      name: "entry-points-only-from-entry-points",
+      comment:
+        "src/server.ts, src/main.ts and src/cli/ assemble the service and the commands: nothing below them imports them.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/main\\.ts$", "^src/server\\.ts$", "^src/cli/"] },
+      to: { path: ["^src/main\\.ts$", "^src/server\\.ts$", "^src/cli/"] },
+    },
+    {
+      name: "beside-requests-not-to-api",
+      comment:
+        "src/jobs/, src/reports/ and src/documents/ are used by the HTTP layer and the entry points, never the reverse.",
+      severity: "error",
+      from: { path: ["^src/jobs/", "^src/reports/", "^src/documents/"] },
+      to: { path: ["^src/api/"] },
+    },
+    {
+      name: "engine-below-its-users",
+      comment:
+        "src/engine/ is used by the HTTP layer, the jobs, the reports, the documents and the commands: it imports none of them.",
+      severity: "error",
+      from: { path: "^src/engine/" },
+      to: { path: ["^src/api/", "^src/jobs/", "^src/reports/", "^src/documents/"] },
+    },
+    {
+      name: "storage-below-engine",
+      comment:
+        "src/notifications/ (the outbox and its delivery), src/privacy/ (personal data at rest) and src/db/ are what the engine writes through: they import no engine and nothing above it.",
+      severity: "error",
+      from: { path: ["^src/notifications/", "^src/privacy/", "^src/db/"] },
+      to: { path: ["^src/engine/", "^src/api/", "^src/jobs/", "^src/reports/", "^src/documents/"] },
+    },
+    {
+      name: "rules-are-pure",
+      comment:
+        "src/calendar/, src/domain/ and src/deadlines/ are the rules (working days, ID numbers, money, policies, due dates): plain computations on values, with no database, no engine and nothing above.",
+      severity: "error",
+      from: { path: ["^src/calendar/", "^src/domain/", "^src/deadlines/"] },
+      to: {
+        path: [
+          "^src/db/",
+          "^src/generated/",
+          "^src/privacy/",
+          "^src/notifications/",
+          "^src/engine/",
+          "^src/api/",
+          "^src/jobs/",
+          "^src/reports/",
+          "^src/documents/",
+          "^src/auth/",
+          "^src/runtime/",
+          "^src/config\\.ts$",
+        ],
+      },
+    },
     {
       name: "no-circular",
       comment: "No import cycles: a module's dependencies can be understood without the module itself.",
