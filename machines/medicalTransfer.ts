@@ -646,7 +646,7 @@ function flowOfEvents(version: number, eventTypes: readonly string[]): MedicalTr
 export const medicalTransferType = {
   type: "medicalTransfer",
   label: { zh: "基本医疗保险关系转移接续", en: "Medical insurance transfer" },
-  noun: "medical transfer",
+  noun: "a medical transfer",
   caseNumberPrefix: "MT",
   singleAgency: false,
   versions: [medicalTransfer, medicalTransferV2],

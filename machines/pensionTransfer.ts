@@ -581,7 +581,7 @@ export const pensionTransferV2: CaseMachineModule = {
 export const pensionTransferType = {
   type: "pensionTransfer",
   label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
-  noun: "pension transfer",
+  noun: "a pension transfer",
   caseNumberPrefix: "PT",
   singleAgency: false,
   versions: [pensionTransfer, pensionTransferV2],

@@ -493,7 +493,7 @@ function paymentDueOf(facts: Record<string, unknown>): PaymentDue | undefined {
 export const renewalType = {
   type: "renewal",
   label: { zh: "断缴后续保", en: "Renewal after a lapse" },
-  noun: "renewal",
+  noun: "a renewal",
   caseNumberPrefix: "RN",
   singleAgency: true,
   versions: [renewal, renewalV2],

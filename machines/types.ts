@@ -178,7 +178,7 @@ export interface CaseTypeDefinition<Event extends string = string> {
   type: string;
   /** what the type is called (the web shows it) */
   label: Label;
-  /** what the service's English messages call one case of this type, e.g. "medical transfer" */
+  /** what the service's English messages call one case of this type, with its article: "a medical transfer" */
   noun: string;
   /**
    * the letters that begin the type's case numbers, e.g. "MT" in MT2026-7K3Q9X2P: two capital

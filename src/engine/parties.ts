@@ -38,7 +38,7 @@ export function insuranceFor(type: CaseType, given: Insurance | undefined): Insu
   const { insurance, noun } = definitionOf(type);
   if ("chosen" in insurance) return given ?? insurance.chosen.default;
   if (given && given !== insurance.fixed)
-    throw problems.invalid([{ path: "insurance", message: `a ${noun} is about ${insurance.fixed} insurance` }]);
+    throw problems.invalid([{ path: "insurance", message: `${noun} is about ${insurance.fixed} insurance` }]);
   return insurance.fixed;
 }
 
