@@ -16,8 +16,11 @@ import type { AttachmentKind, DocumentKind, Insurance, ServiceComputation } from
 export const SIDES = ["transferOut", "transferIn", "agency", "insured", "none"] as const;
 export type Side = (typeof SIDES)[number];
 
+/** The two agencies of a transfer: whose setting a limit is, whose staff act. */
+export const AGENCY_SIDES = ["transferOut", "transferIn"] as const;
 /** Whose staff may record an event. */
-export type RecordingSide = "transferOut" | "transferIn" | "agency";
+export const RECORDING_SIDES = [...AGENCY_SIDES, "agency"] as const;
+export type RecordingSide = (typeof RECORDING_SIDES)[number];
 
 export interface Label {
   zh: string;
@@ -31,7 +34,7 @@ export interface LimitSpec {
   /** national ceiling in working days */
   nationalMaxDays: number;
   /** whose agency's setting applies */
-  agency: "transferOut" | "transferIn";
+  agency: (typeof AGENCY_SIDES)[number];
   /**
    * true: no national limit exists (e.g. the medical eligibility check, 医保办发〔2021〕43号 sets
    * none); the step has a due date only when the agency sets this key, its own promise.

@@ -3,6 +3,8 @@
 // route modules are typed with these (z.output<...>), so what a handler builds and what the
 // document says cannot drift apart. test/support/openapi-check.ts checks real answers against them.
 import { z } from "zod";
+import { AGENCY_SIDES, OUTCOMES, RECORDING_SIDES } from "../../machines/types.ts";
+import { ROLES } from "../engine/accounts.ts";
 import { allLimitSpecs } from "../engine/agencyLimits.ts";
 import {
   caseEventSchema,
@@ -16,7 +18,7 @@ import {
 export { caseViewSchema, caseSummarySchema, caseEventSchema, caseStatusSchema } from "./caseViewSchemas.ts";
 
 const timestamp = z.iso.datetime().meta({ description: "UTC timestamp (ISO 8601)" });
-const role = z.enum(["staff", "admin"]);
+const role = z.enum(ROLES);
 
 export const casePageSchema = z
   .object({
@@ -65,7 +67,7 @@ export const machineListSchema = z
 const limitSpec = z.object({
   key: z.string().meta({ description: `the agencies' limit setting, e.g. ${allLimitSpecs()[0]!.key}` }),
   nationalMaxDays: z.number().int().meta({ description: "national ceiling in working days" }),
-  agency: z.enum(["transferOut", "transferIn"]).meta({ description: "whose agency's setting applies" }),
+  agency: z.enum(AGENCY_SIDES).meta({ description: "whose agency's setting applies" }),
   agencyOnly: z.boolean().optional().meta({
     description:
       "no national limit: the step has a due date only when the agency sets the key (nationalMaxDays is then the most it may set)",
@@ -90,7 +92,7 @@ export const machineDefinitionSchema = z
         label: labelSchema,
         step: z.number().int().min(1),
         deadline: limitSpec.optional(),
-        outcome: z.enum(["completed", "withdrawn", "refused"]).optional(),
+        outcome: z.enum(OUTCOMES).optional(),
         final: z.boolean(),
         on: z.record(z.string(), z.array(z.object({ target: z.string().nullable(), guard: z.string().nullable() }))),
       }),
@@ -98,7 +100,7 @@ export const machineDefinitionSchema = z
     events: z.record(
       z.string(),
       z.object({
-        recordedBy: z.array(z.enum(["transferOut", "transferIn", "agency"])),
+        recordedBy: z.array(z.enum(RECORDING_SIDES)),
         label: labelSchema,
         payload: z.record(z.string(), z.unknown()).meta({ description: "JSON Schema of the event's payload" }),
         computed: z.literal(true).optional().meta({

@@ -9,9 +9,13 @@ import type { Db } from "../db/client.ts";
 import { isEncrypted, type DataKey } from "../privacy/dataKey.ts";
 import { dataKeyOf, openTokenSecret, sealTokenSecret, TOKEN_SECRET_SETTING } from "../privacy/atRest.ts";
 
+/** The roles of an account (a token names its holder's). */
+export const ROLES = ["staff", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface TokenClaims {
   userId: number;
-  role: "staff" | "admin";
+  role: Role;
   /** User.tokenVersion when the token was issued */
   version: number;
 }

@@ -11,7 +11,9 @@ import type { Actor, EngineContext } from "./context.ts";
 
 /** An account with its agency (null for administrators). */
 export type AccountRow = User & { agency: Agency | null };
-export type Role = "staff" | "admin";
+import type { Role } from "../auth/tokens.ts";
+
+export { ROLES, type Role } from "../auth/tokens.ts";
 
 export interface NewAccount {
   username: string;

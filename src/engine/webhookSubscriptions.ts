@@ -20,7 +20,9 @@ import type { Actor, EngineContext } from "./context.ts";
 export type WebhookRow = Webhook & { agency: Agency | null };
 /** A delivery with its message and every attempt, oldest first. */
 export type DeliveryRow = WebhookDelivery & { message: OutboxMessage; attemptLog: WebhookDeliveryAttempt[] };
-export type DeliveryStatus = "pending" | "delivered" | "failed";
+/** Where a webhook delivery stands (failed: retries exhausted; an administrator may redeliver). */
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type DeliveryCounts = Record<DeliveryStatus, number>;
 
 /** A subscription and how many of its deliveries are in each status. */

@@ -9,7 +9,7 @@ const previewSchema = z
   .object({
     firstMissedMonth: z.string(),
     lastMissedMonth: z.string(),
-    payer: z.enum(["employer", "flexible"]),
+    payer: assessArrearsRequestSchema.shape.payer,
     paysOn: z.iso.date(),
     declaredBaseFen: z.number().int().optional(),
     continuousMonthsBefore: z.number().int().optional(),

@@ -3,6 +3,7 @@
 import type { Request, Response } from "express";
 import multer from "multer";
 import { z } from "zod";
+import { RECORDING_SIDES } from "../../../machines/types.ts";
 import { safeText } from "../../domain/text.ts";
 import { ATTACHMENT_KINDS } from "../../domain/requiredDocuments.ts";
 import {
@@ -39,7 +40,7 @@ const assignmentSchema = z
   .object({
     sides: z.array(
       z.object({
-        side: z.enum(["transferOut", "transferIn", "agency"]),
+        side: z.enum(RECORDING_SIDES),
         agency: z.string(),
         assignee: z.string().nullable(),
       }),

@@ -1,7 +1,7 @@
 // Administration of accounts (staff and administrators): create, list, disable or enable, reset a
 // password, change a role or agency.
 import { z } from "zod";
-import { createAccount, listAccounts, updateAccount, type AccountRow } from "../../../engine/accounts.ts";
+import { createAccount, listAccounts, ROLES, updateAccount, type AccountRow } from "../../../engine/accounts.ts";
 import type { ApiDeps } from "../../deps.ts";
 import { userListSchema, userSchema, type UserJson } from "../../schemas.ts";
 import { agencyCode as code } from "./fields.ts";
@@ -10,7 +10,7 @@ const userBody = z
   .object({
     username: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, "3-64 letters, digits, _ . or -"),
     password: z.string().min(12, "at least 12 characters").max(256),
-    role: z.enum(["staff", "admin"]),
+    role: z.enum(ROLES),
     agencyCode: code.optional(),
   })
   .strict()
@@ -19,7 +19,7 @@ const userPatch = z
   .object({
     disabled: z.boolean().optional(),
     password: z.string().min(12, "at least 12 characters").max(256).optional(),
-    role: z.enum(["staff", "admin"]).optional(),
+    role: z.enum(ROLES).optional(),
     agencyCode: code.optional().meta({ description: "the agency of a user who becomes (or is) staff" }),
   })
   .strict()

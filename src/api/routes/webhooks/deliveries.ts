@@ -1,6 +1,12 @@
 // A webhook's delivery log, and manual redelivery. The engine: src/engine/webhookSubscriptions.ts.
 import { z } from "zod";
-import { listDeliveries, redeliver, type DeliveryRow } from "../../../engine/webhookSubscriptions.ts";
+import {
+  DELIVERY_STATUSES,
+  listDeliveries,
+  redeliver,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from "../../../engine/webhookSubscriptions.ts";
 import type { ApiDeps } from "../../deps.ts";
 import { webhookId } from "./subscriptions.ts";
 
@@ -8,7 +14,7 @@ const deliveryId = z.object({ id: z.string().uuid() });
 
 const deliveriesQuery = z
   .object({
-    status: z.enum(["pending", "delivered", "failed"]).optional(),
+    status: z.enum(DELIVERY_STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().uuid().optional(),
   })
@@ -35,7 +41,7 @@ const deliverySchema = z
     event: z.string(),
     caseId: z.string().nullable(),
     caseNumber: z.string().nullable(),
-    status: z.enum(["pending", "delivered", "failed"]),
+    status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
     failures: z.number().int(),
     nextAttemptAt: z.string().nullable(),
@@ -64,7 +70,7 @@ function deliveryView(d: DeliveryRow): z.output<typeof deliverySchema> {
     event: d.message.kind,
     caseId: d.message.caseId,
     caseNumber: caseNumberOf(d.message.body),
-    status: d.status as "pending" | "delivered" | "failed",
+    status: d.status as DeliveryStatus,
     attempts: d.attempts,
     failures: d.failures,
     nextAttemptAt: d.status === "pending" ? d.nextAttemptAt.toISOString() : null,
