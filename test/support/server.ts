@@ -74,7 +74,17 @@ export async function execSql(databaseUrl: string, sql: string): Promise<void> {
   }
 }
 
+/**
+ * The `unit` project's tests start no service (vitest.config.ts sets TEST_PROJECT=unit for them):
+ * a test file that does belongs to the `service` project (serviceTests in vitest.config.ts).
+ */
+export function refuseInUnitProject(what: string): void {
+  if (process.env.TEST_PROJECT === "unit")
+    throw new Error(`${what}: a unit test starts no service; list this file in vitest.config.ts's serviceTests`);
+}
+
 export async function startService(opts: { dir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  refuseInUnitProject("startService");
   const dir = opts.dir ?? tempDir();
   const databaseUrl = opts.env?.DATABASE_URL ?? (await databaseUrlFor(dir));
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
