@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
 import { pdfText } from "../support/pdf.ts";
 import { maskIdNumber } from "../../src/domain/idNumber.ts";
-import { SCREENSHOTS, a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { SCREENSHOTS, a11yProblems, logIn, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -52,14 +52,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function logIn(page: Page, username: string) {
-  await page.goto(`${server.url}/console`);
-  await page.locator("#login-username").fill(username);
-  await page.locator("#login-password").fill(PASSWORD);
-  await page.locator("#login-password").press("Enter");
-  await page.locator("#logout").waitFor({ state: "visible" });
-}
-
 /** Clicks a download button and returns the file's bytes. */
 async function download(page: Page, button: ReturnType<Page["locator"]>): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent("download"), button.click()]);
@@ -80,7 +72,7 @@ describe("documents", () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     const w = watch(page);
-    await logIn(page, "xm-clerk");
+    await logIn(page, server.url, "console", "xm-clerk", PASSWORD);
     await page.goto(`${server.url}/console#/case/${c.id}`);
     const rows = page.locator("#case-documents li");
     await rows.first().waitFor();

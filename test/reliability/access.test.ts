@@ -163,18 +163,12 @@ const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f5d8a80000000049454e44ae426082",
   "hex",
 );
-async function uploadAs(role: Role): Promise<Reply> {
-  const form = new FormData();
-  form.append("kind", "idCard");
-  form.append("file", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "id.png");
-  const t = token[role];
-  const res = await fetch(`${server.url}/api/cases/${ref.id}/attachments`, {
-    method: "POST",
-    headers: t ? { authorization: `Bearer ${t}` } : {},
-    body: form,
+function uploadAs(role: Role): Promise<Reply> {
+  return api.upload(`/api/cases/${ref.id}/attachments`, {
+    token: token[role],
+    fields: { kind: "idCard" },
+    file: { bytes: PNG, name: "id.png", type: "image/png" },
   });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : text, headers: res.headers };
 }
 
 const rows: Row[] = [
@@ -684,15 +678,12 @@ const rows: Row[] = [
 ];
 
 /** Batch filing (importui): a one-row CSV upload as `role`. */
-async function uploadImport(role: Role, p: { name: string; idNumber: string }): Promise<Reply> {
-  const form = new FormData();
+function uploadImport(role: Role, p: { name: string; idNumber: string }): Promise<Reply> {
   const csv = `type,name,idNumber,fromAgency,toAgency\nmedicalTransfer,${p.name},${p.idNumber},FZ,XM\n`;
-  form.append("file", new Blob([csv], { type: "text/csv" }), "cases.csv");
-  const headers: Record<string, string> = token[role] ? { authorization: `Bearer ${token[role]}` } : {};
-  const res = await fetch(`${server.url}/api/cases/import`, { method: "POST", headers, body: form });
-  const text = await res.text();
-  const body = (res.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
-  return { status: res.status, body, headers: res.headers };
+  return api.upload("/api/cases/import", {
+    token: token[role],
+    file: { bytes: csv, name: "cases.csv", type: "text/csv" },
+  });
 }
 let outImportId = "";
 beforeAll(async () => {
