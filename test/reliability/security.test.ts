@@ -311,7 +311,7 @@ describe("status lookup", () => {
   it("answers a wrong ID number exactly like an unknown case number, in the same time", async () => {
     const insured = people[4];
     const c = await medicalCaseIn(api, tokens, "applicationFiled", insured);
-    // A long history (316 events): reading it for a wrong ID number would take several times what
+    // A long history (315 events): reading it for a wrong ID number would take several times what
     // an unknown case number takes. The ID check comes first, so neither reads an event.
     await execSql(
       main.databaseUrl,
