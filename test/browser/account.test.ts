@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { ADMIN, type TestServer } from "../support/server.ts";
 import type { Api, Tokens } from "../support/fixtures.ts";
-import { a11yProblems, logIn as logInAt, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
+import { a11yProblems, logIn, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
 let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
 
@@ -13,9 +13,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => stopSuite({ browser, server }));
-
-const logIn = (page: Page, where: string, username: string, password: string) =>
-  logInAt(page, server.url, where, username, password);
 
 const sessionToken = (page: Page) =>
   page.evaluate(() => JSON.parse(sessionStorage.getItem("tracker.session") ?? "null")?.token as string | undefined);
@@ -31,7 +28,7 @@ describe("account controls", () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     const w = watch(page);
-    await logIn(page, "console", "pw-clerk", "staff-password-123");
+    await logIn(page, server.url, "console", "pw-clerk", "staff-password-123");
     const first = await sessionToken(page);
 
     await page.getByRole("button", { name: "修改密码" }).click();
@@ -65,7 +62,7 @@ describe("account controls", () => {
     const admin = await newContext(browser);
     const apage = await admin.newPage();
     const aw = watch(apage);
-    await logIn(apage, "admin", ADMIN.username, ADMIN.password);
+    await logIn(apage, server.url, "admin", ADMIN.username, ADMIN.password);
     await apage.getByRole("link", { name: "操作审计" }).click();
     await apage.getByRole("heading", { name: "操作审计" }).waitFor();
     await apage.locator("td", { hasText: "user:pw-clerk" }).first().waitFor();

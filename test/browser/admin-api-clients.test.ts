@@ -1,9 +1,9 @@
 // The admin page's API clients view in a real browser: create one (the key shown once), see it in
 // the list, revoke it; and the flow of an online medical transfer in the console facts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { ADMIN, client, setUpAgencies, type TestServer } from "../support/server.ts";
-import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { a11yProblems, logIn, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -20,21 +20,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function logInAdmin(page: Page) {
-  await page.goto(`${server.url}/admin`);
-  await page.getByLabel("用户名").fill(ADMIN.username);
-  await page.getByLabel("密码").fill(ADMIN.password);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.locator("#logout").waitFor({ state: "visible" });
-}
-
 describe("admin: API clients", () => {
   it("creates a client, shows its key once, lists it and revokes it", async () => {
     const T = "admin-api-clients";
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     const w = watch(page);
-    await logInAdmin(page);
+    await logIn(page, server.url, "admin", ADMIN.username, ADMIN.password);
     await page.getByRole("link", { name: "接口客户端" }).click();
     await page.getByText("尚无接口客户端。").waitFor();
     await page.getByLabel("名称").fill("national-platform");

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { ADMIN, client, person, setUpAgencies, type TestServer } from "../support/server.ts";
-import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { a11yProblems, logIn, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -49,16 +49,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function logIn(page: Page, username: string) {
-  await page.goto(`${server.url}/console`);
-  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("login-username");
-  await page.keyboard.type(username);
-  await page.keyboard.press("Tab");
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press("Enter");
-  await page.locator("#logout").waitFor({ state: "visible" });
-}
-
 describe("a clerk's day", () => {
   it("assign, note, attach, advance, hand over", async () => {
     const opened = await api.call("POST", "/api/cases", {
@@ -75,7 +65,7 @@ describe("a clerk's day", () => {
     const ctx = await newContext(browser);
     const xm = await ctx.newPage();
     const problems = watch(xm);
-    await logIn(xm, "xm-clerk");
+    await logIn(xm, server.url, "console", "xm-clerk", PASSWORD, { keyboard: true });
     await xm.getByRole("button", { name: "English" }).click();
 
     // the unassigned queue holds the case
@@ -162,7 +152,7 @@ describe("a clerk's day", () => {
     // the colleague's "mine" queue and the workload
     const ctx2 = await newContext(browser);
     const xm2 = await ctx2.newPage();
-    await logIn(xm2, "xm-clerk2");
+    await logIn(xm2, server.url, "console", "xm-clerk2", PASSWORD, { keyboard: true });
     await xm2.getByRole("button", { name: "English" }).click();
     await xm2.locator('button[data-queue="me"]').click();
     await xm2.locator('input[name="mine"]').setChecked(false);

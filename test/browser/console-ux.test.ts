@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { ADMIN, client, freshPerson, person, setUpAgencies, type TestServer } from "../support/server.ts";
 import { makePeople } from "../support/reliability.ts";
-import { a11yProblems, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { a11yProblems, logIn, shot, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -31,14 +31,6 @@ async function laptopPage() {
   const ctx = await browser.newContext({ viewport: LAPTOP, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
   ctx.setDefaultTimeout(10_000);
   return { ctx, page: await ctx.newPage() };
-}
-
-async function logIn(page: Page, where: "console" | "admin", username: string, password: string) {
-  await page.goto(`${server.url}/${where}`);
-  await page.locator("#login-username").fill(username);
-  await page.locator("#login-password").fill(password);
-  await page.locator("#login-form button[type=submit]").click();
-  await page.locator("#logout").waitFor({ state: "visible" });
 }
 
 async function send(token: string, id: string, body: Record<string, unknown>) {
@@ -72,7 +64,7 @@ describe("the case page at 1,366 px", () => {
     const c = await acceptedCase();
     const { ctx, page } = await laptopPage();
     const w = watch(page);
-    await logIn(page, "console", "xm-clerk", PASSWORD);
+    await logIn(page, server.url, "console", "xm-clerk", PASSWORD);
     await page.goto(`${server.url}/console#/case/${c.id}`);
     await page.locator('[data-fact="state"]').waitFor();
 
@@ -127,7 +119,7 @@ describe("batch filing in the console", () => {
     ].join("\n");
     const { ctx, page } = await laptopPage();
     const w = watch(page);
-    await logIn(page, "console", "fz-clerk", PASSWORD);
+    await logIn(page, server.url, "console", "fz-clerk", PASSWORD);
     await page.getByRole("link", { name: "批量登记" }).click();
     await page
       .locator("#import-file")
@@ -156,7 +148,7 @@ describe("the SLA page and the calendar at 1,366 px", () => {
     await acceptedCase();
     const { ctx, page } = await laptopPage();
     const w = watch(page);
-    await logIn(page, "admin", ADMIN.username, ADMIN.password);
+    await logIn(page, server.url, "admin", ADMIN.username, ADMIN.password);
     await page.goto(`${server.url}/admin#/sla`);
     await page.locator(".sla-out table, .sla-out .empty").first().waitFor();
     const today = await page.evaluate(() =>

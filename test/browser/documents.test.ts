@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
 import { pdfText } from "../support/pdf.ts";
 import { maskIdNumber } from "../../src/domain/idNumber.ts";
-import { SCREENSHOTS, a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
+import { SCREENSHOTS, a11yProblems, logIn, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -52,12 +52,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function logIn(page: Page, username: string) {
-  await page.goto(`${server.url}/console`);
-  await page.locator("#login-username").fill(username);
-  await page.locator("#login-password").fill(PASSWORD);
-  await page.locator("#login-password").press("Enter");
-  await page.locator("#logout").waitFor({ state: "visible" });
+/** The case's documents' verification codes by kind, as printed (XXXX-XXXX-XXXX). */
+async function printedCodes(): Promise<Record<string, string>> {
+  const r = await api.call("GET", `/api/cases/${c.id}/documents`, { token: tokens.in });
+  expect(r.status).toBe(200);
+  const items = r.body.items as { kind: string; verificationCode: string }[];
+  return Object.fromEntries(items.map((d) => [d.kind, d.verificationCode.replace(/(.{4})(?=.)/g, "$1-")]));
 }
 
 /** Clicks a download button and returns the file's bytes. */
@@ -80,14 +80,18 @@ describe("documents", () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     const w = watch(page);
-    await logIn(page, "xm-clerk");
+    await logIn(page, server.url, "console", "xm-clerk", PASSWORD);
     await page.goto(`${server.url}/console#/case/${c.id}`);
     const rows = page.locator("#case-documents li");
     await rows.first().waitFor();
     // newest first: refusal notice, receipt, certificate
     expect(await rows.count()).toBe(3);
-    expect(await rows.nth(0).innerText()).toContain("不予受理告知书");
-    expect(await rows.nth(2).innerText()).toContain("基本医疗保险参保凭证");
+    const code = await printedCodes();
+    expect(await rows.allInnerTexts()).toEqual([
+      `不予受理告知书\n出具日期 2026-09-14（周一） · 验证码 ${code.refusalNotice}\n下载 PDF`,
+      `受理回执\n出具日期 2026-09-10（周四） · 验证码 ${code.receipt}\n下载 PDF`,
+      `基本医疗保险参保凭证\n出具日期 2026-09-02（周三） · 验证码 ${code.insuranceCertificate}\n下载 PDF`,
+    ]);
     await page.locator("#case-documents").scrollIntoViewIfNeeded();
     await shot(page, "documents", "01-console-list");
     expect(await a11yProblems(page)).toEqual([]);
@@ -121,18 +125,31 @@ describe("documents", () => {
     await shot(page, "documents", "03-status-list");
     expect(await a11yProblems(page)).toEqual([]);
 
+    // the refusal notice, whole: the transfer-in agency's decision of 14 Sep, its reason and what to do next
     const pdf = await download(page, rows.nth(0).getByRole("button"));
     const text = (await pdfText(pdf)).text;
-    expect(text).toContain("不予受理告知书");
-    expect(text).toContain("转入地尚未办理参保登记");
-    expect(text).toContain(maskIdNumber(person.idNumber));
+    const code = await printedCodes();
+    expect(text).toBe(
+      `厦门市医保中心不予受理告知书Notice of refusal业务编号 ${c.caseNumber}出具日期 2026年9月14日` +
+        `姓名 ${person.name}身份证号码 ${maskIdNumber(person.idNumber)}` +
+        "申请事项 基本医疗保险关系转移接续决定日期 2026年9月14日不予受理原因 转入地尚未办理参保登记" +
+        "下一步请按上述原因办理后重新提出申请；如有疑问，请向转入地经办机构咨询。" +
+        `本业务可重新提出申请，办理进度可凭业务编号在 ${server.url}/ 查询。` +
+        `验证码 Verification code${code.refusalNotice}` +
+        `扫描二维码或访问以下地址核验本文书：${server.url}/verify/${code.refusalNotice.replaceAll("-", "")}` +
+        "厦门市医保中心 2026年9月14日",
+    );
     expect(text).not.toContain(person.idNumber);
     renderToImage(pdf, "documents-04-refusal-pdf");
 
     // English: the list follows the language
     await page.getByRole("button", { name: "English" }).click();
     expect(await page.locator("#documents h2").innerText()).toBe("Documents");
-    expect(await rows.nth(0).innerText()).toContain("Notice of refusal");
+    expect(await rows.allInnerTexts()).toEqual([
+      `Notice of refusal\nIssued on 2026-09-14 (Mon) · Verification code ${code.refusalNotice}\nDownload PDF`,
+      `Acknowledgement of application\nIssued on 2026-09-10 (Thu) · Verification code ${code.receipt}\nDownload PDF`,
+      `Medical insurance certificate\nIssued on 2026-09-02 (Wed) · Verification code ${code.insuranceCertificate}\nDownload PDF`,
+    ]);
     for (const url of requests) {
       expect(url).not.toContain(person.idNumber);
       expect(url.toUpperCase()).not.toContain(c.caseNumber);

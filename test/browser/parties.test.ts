@@ -3,9 +3,9 @@
 // refused with the agencies handling the open one and a button to it, and the case page lists the
 // person's other cases.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { client, freshPerson, setUpAgencies, type TestServer } from "../support/server.ts";
-import { a11yProblems, newContext, startServiceAndBrowser, watch } from "./support.ts";
+import { a11yProblems, logIn, newContext, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -21,14 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function logIn(page: Page, username: string) {
-  await page.goto(`${server.url}/console`);
-  await page.locator("#login-username").fill(username);
-  await page.locator("#login-password").fill("staff-password-123");
-  await page.keyboard.press("Enter");
-  await page.locator("#logout").waitFor({ state: "visible" });
-}
 
 describe("the parties in the console", () => {
   it("picks agencies by name, refuses a double enrolment with who handles it, and shows the person's other cases", async () => {
@@ -47,7 +39,7 @@ describe("the parties in the console", () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     const w = watch(page);
-    await logIn(page, "fz-clerk");
+    await logIn(page, server.url, "console", "fz-clerk", "staff-password-123");
     await page.goto(`${server.url}/console#/new`);
     await page.locator('select[name="type"]').selectOption("medicalTransfer");
     await page.locator('input[name="insured.name"]').fill(p.name);

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { client, root, setUpAgencies, startService, type TestServer } from "../support/server.ts";
 import type { Api, Tokens } from "../support/fixtures.ts";
 
@@ -71,12 +72,31 @@ export async function stopSuite(s: { browser?: Browser; server?: TestServer }): 
   await s.server?.stop();
 }
 
-/** Logs in through the login form of `/<where>` (console or admin) and waits for the logged-in page. */
-export async function logIn(page: Page, url: string, where: string, username: string, password: string) {
+/**
+ * Logs in through the login form of `/<where>` (console or admin) and waits for the logged-in page:
+ * the fields found by their labels, the 登录 button clicked. `keyboard`: with the keyboard only, as
+ * a keyboard user does: the username field has the focus on arrival, Tab to the password, Enter.
+ */
+export async function logIn(
+  page: Page,
+  url: string,
+  where: "console" | "admin",
+  username: string,
+  password: string,
+  opts: { keyboard?: boolean } = {},
+) {
   await page.goto(`${url}/${where}`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
+  if (opts.keyboard) {
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("login-username");
+    await page.keyboard.type(username);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(password);
+    await page.keyboard.press("Enter");
+  } else {
+    await page.getByLabel("用户名").fill(username);
+    await page.getByLabel("密码", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "登录" }).click();
+  }
   await page.locator("#logout").waitFor({ state: "visible" });
 }
 

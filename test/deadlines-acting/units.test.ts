@@ -83,8 +83,8 @@ describe("the retry schedule", () => {
     let total = 0;
     for (let failures = 1; failures < policy.maxAttempts; failures++)
       total += retryDelayMs(failures, policy, () => 0.5);
-    expect(total / 3_600_000).toBeGreaterThan(24);
-    expect(total / 3_600_000).toBeLessThan(26);
+    // 30 s doubling over nine failures (255.5 min), then seven at the 3 h cap: 25 h 15.5 min
+    expect(total).toBe(30_000 * (2 ** 9 - 1) + 7 * 3 * 3_600_000);
     // a receiver down for an hour is still being retried after it comes back
     let t = 0;
     let attempts = 1;

@@ -144,23 +144,39 @@ describe("the next machine versions' payloads", () => {
   it("a refusal shows the reason code's label, the free text, and what to do next for that reason", () => {
     seq = 0;
     const c = theCase("medicalTransfer");
+    const nextStep: Record<keyof typeof REFUSAL_REASONS, string> = {
+      notEnrolledAtNewPlace: "请先在转入地办理参保登记（用人单位为职工办理增员），再凭本业务编号重新提出申请。",
+      coverNotSuspended: "请先到转出地经办机构办理中止参保手续，再重新提出申请。",
+      documentsIncomplete: "请补齐所需材料（身份证件、参保凭证、申请表）后重新提交申请。",
+      detailsDoNotMatch: "请核对姓名、身份证号码和参保日期等信息，更正后重新提出申请。",
+      other: "请按上述原因办理后重新提出申请；如有疑问，请向转入地经办机构咨询。",
+    };
+    const notice = (reason: string, next: string) =>
+      [
+        "申请事项:断缴后续保",
+        "决定日期:2026年9月7日",
+        `不予受理原因:${reason}`,
+        "下一步",
+        next,
+        "本业务可重新提出申请，办理进度可凭业务编号在 https://si.example.gov.cn/ 查询。",
+      ].join("\n");
     for (const code of Object.keys(REFUSAL_REASONS) as (keyof typeof REFUSAL_REASONS)[]) {
       const text = bodyText(
         "refusalNotice",
         c,
         ev("REFUSE", "refused", "2026-09-07", { reasonCode: code, reason: "补充说明" }),
       );
-      expect(text).toContain(`不予受理原因:${REFUSAL_REASONS[code].zh}：补充说明`);
-      expect(text).toContain("下一步");
+      expect(text).toBe(notice(`${REFUSAL_REASONS[code].zh}：补充说明`, nextStep[code]));
     }
+    // version 1's free text alone: what to do for any other reason
     const v1 = bodyText("refusalNotice", c, ev("REFUSE", "refused", "2026-09-07", { reason: "转入地尚未参保" }));
-    expect(v1).toContain("不予受理原因:转入地尚未参保");
+    expect(v1).toBe(notice("转入地尚未参保", nextStep.other));
     const notEnrolled = bodyText(
       "refusalNotice",
       c,
       ev("REFUSE", "refused", "2026-09-07", { reasonCode: "notEnrolledAtNewPlace" }),
     );
-    expect(notEnrolled).toContain("请先在转入地办理参保登记");
+    expect(notEnrolled).toBe(notice("未在转入地参保", nextStep.notEnrolledAtNewPlace));
   });
 
   it("renewal v2: the monthly lines, the total, the payment date and the waiting period", () => {

@@ -150,10 +150,19 @@ describe("a medical transfer's documents", () => {
     expect(receipt.text).toContain("经办窗口");
     expect(receipt.text).toContain("https://si.example.gov.cn/");
 
+    // The refusal notice, whole: issued by the transfer-in agency, the decision's date, the reason
+    // as given (a reason without a reasonCode means "other"), and the next step for that reason.
     const refusal = await staffPdf(tokens.in, c.id, "refusalNotice");
-    expect(refusal.text).toContain("转入地尚未参保");
-    expect(refusal.text).toContain("下一步");
-    expect(refusal.text).toContain("2026年9月7日");
+    const code = (await list(tokens.in, c.id)).find((d) => d.kind === "refusalNotice")!.verificationCode;
+    expect(refusal.text).toBe(
+      `厦门市医保中心不予受理告知书Notice of refusal业务编号 ${c.caseNumber}出具日期 2026年9月7日` +
+        `姓名 ${insured.name}身份证号码 ${maskIdNumber(insured.idNumber)}` +
+        "申请事项 基本医疗保险关系转移接续决定日期 2026年9月7日不予受理原因 转入地尚未参保" +
+        "下一步请按上述原因办理后重新提出申请；如有疑问，请向转入地经办机构咨询。" +
+        "本业务可重新提出申请，办理进度可凭业务编号在 https://si.example.gov.cn/ 查询。" +
+        `验证码 Verification code${code.replace(/(.{4})(?=.)/g, "$1-")}` +
+        `扫描二维码或访问以下地址核验本文书：https://si.example.gov.cn/verify/${code}厦门市医保中心 2026年9月7日`,
+    );
     expect(refusal.text).not.toContain(insured.idNumber);
 
     const done = await staffPdf(tokens.out, c.id, "completionNotice");

@@ -22,17 +22,8 @@ const fileName = "欧阳秀英-身份证正面.pdf";
 const marker = "SCAN-OF-ID-CARD-OUYANG-XIUYING-4471";
 const pdf = Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
 
-async function upload(token: string, fields: Record<string, string>, bytes: Buffer, name: string) {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append("file", new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), name);
-  const res = await fetch(`${server.url}/api/cases/${caseId}/attachments`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const upload = (token: string, fields: Record<string, string>, bytes: Buffer, name: string) =>
+  api.upload(`/api/cases/${caseId}/attachments`, { token, fields, file: { bytes, name, type: "application/pdf" } });
 
 beforeAll(async () => {
   dir = tempDir("tracker-clerk-privacy-");

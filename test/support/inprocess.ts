@@ -15,7 +15,7 @@ import { answerClientError, createApp } from "../../src/api/app.ts";
 import { createMetrics } from "../../src/api/metrics.ts";
 import type { EngineContext } from "../../src/engine/context.ts";
 import type { Db } from "../../src/db/client.ts";
-import { ADMIN } from "./server.ts";
+import { ADMIN, refuseInUnitProject } from "./server.ts";
 
 /**
  * An engine context on `db` ("another node" of the service under test) whose today is `today`:
@@ -34,6 +34,7 @@ export async function engineContext(db: Db, today: string): Promise<EngineContex
 }
 
 export async function startTracedService(dir: string) {
+  refuseInUnitProject("startTracedService");
   const databaseUrl = `file:${path.join(dir, "traced.db")}`;
   const config = loadConfig({
     PORT: "0",

@@ -74,7 +74,17 @@ export async function execSql(databaseUrl: string, sql: string): Promise<void> {
   }
 }
 
+/**
+ * The `unit` project's tests start no service (vitest.config.ts sets TEST_PROJECT=unit for them):
+ * a test file that does belongs to the `service` project (serviceTests in vitest.config.ts).
+ */
+export function refuseInUnitProject(what: string): void {
+  if (process.env.TEST_PROJECT === "unit")
+    throw new Error(`${what}: a unit test starts no service; list this file in vitest.config.ts's serviceTests`);
+}
+
 export async function startService(opts: { dir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  refuseInUnitProject("startService");
   const dir = opts.dir ?? tempDir();
   const databaseUrl = opts.env?.DATABASE_URL ?? (await databaseUrlFor(dir));
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -137,9 +147,25 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
+/** A file to upload: its bytes (or text), its name, and its media type (application/octet-stream unless told). */
+export interface UploadFile {
+  bytes: Buffer | string;
+  name: string;
+  type?: string;
+}
+
 /** checkAnswers: every reply is checked against the service's OpenAPI document (test/support/openapi-check.ts). */
 export function client(baseUrl: string, opts: { checkAnswers?: boolean } = {}) {
   const check = opts.checkAnswers ? answerChecker(baseUrl) : undefined;
+  /** The answer's body parsed when it is JSON, its text otherwise; checked when asked for. */
+  async function reply<T>(method: string, p: string, res: Response): Promise<Reply<T>> {
+    const text = await res.text();
+    let body: any = text;
+    if ((res.headers.get("content-type") ?? "").includes("json")) body = JSON.parse(text);
+    const r = { status: res.status, body, headers: res.headers };
+    await check?.(method, p, r);
+    return r;
+  }
   async function call<T = any>(
     method: string,
     p: string,
@@ -153,19 +179,35 @@ export function client(baseUrl: string, opts: { checkAnswers?: boolean } = {}) {
       headers,
       body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
-    const text = await res.text();
-    let body: any = text;
-    if ((res.headers.get("content-type") ?? "").includes("json")) body = JSON.parse(text);
-    const reply = { status: res.status, body, headers: res.headers };
-    await check?.(method, p, reply);
-    return reply;
+    return reply<T>(method, p, res);
+  }
+  /**
+   * POSTs a multipart form, as a browser's file upload does: the text `fields`, then `file` as the
+   * field "file". Without a token, no Authorization header.
+   */
+  async function upload<T = any>(
+    p: string,
+    opts: { token?: string; fields?: Record<string, string>; file?: UploadFile } = {},
+  ): Promise<Reply<T>> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(opts.fields ?? {})) form.append(k, v);
+    if (opts.file) {
+      const { bytes, name, type = "application/octet-stream" } = opts.file;
+      form.append("file", new Blob([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], { type }), name);
+    }
+    const res = await fetch(baseUrl + p, {
+      method: "POST",
+      headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+      body: form,
+    });
+    return reply<T>("POST", p, res);
   }
   async function login(username: string, password: string): Promise<string> {
     const r = await call("POST", "/api/auth/login", { body: { username, password } });
     if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body.token;
   }
-  return { call, login };
+  return { call, upload, login };
 }
 
 /** The test agencies: FZ (transfer-out), XM (transfer-in) and SZ (unrelated). */
