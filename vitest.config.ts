@@ -60,6 +60,7 @@ export default defineConfig({
             "test/http/import.test.ts",
             "test/http/clerk-tools.test.ts",
             "test/http/api-clients.test.ts",
+            "test/http/api-client-scopes.test.ts",
             "test/http/parties.test.ts",
             "test/db/direct-sql.test.ts",
             "test/db/case-list.test.ts",
