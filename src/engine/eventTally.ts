@@ -1,7 +1,7 @@
 // How many case events were committed, by case type and event type, per database client: read by
 // the metrics endpoint (case_events_recorded_total). Every path that commits an event counts it
-// right after its commit (src/engine/store.ts for advances, case openings, the system events of
-// the deadline jobs), so the hot path pays one map update per event.
+// right after its commit (caseEventsCommitted in src/engine/eventLog.ts: advances, case openings,
+// the system events of the deadline jobs), so the hot path pays one map update per event.
 import type { Db } from "../db/client.ts";
 
 const tallies = new WeakMap<Db, Map<string, number>>();

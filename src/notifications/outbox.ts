@@ -1,13 +1,12 @@
 // The transactional outbox. A notification is written as an OutboxMessage row in the SAME
 // transaction as the change it reports (a case event, a deadline notice), so a message exists
 // if and only if the change was committed. The delivery worker (./worker.ts) fans committed
-// messages out into one WebhookDelivery per subscribed webhook and sends them after commit.
+// messages out into one WebhookDelivery per subscribed webhook and sends them after commit. The
+// rows are written by the one writer of case events (src/engine/eventLog.ts).
 //
 // Bodies carry no personal data: no names, no ID numbers — case id and number, type, states,
 // dates and the agencies' codes only.
 import { EventEmitter } from "node:events";
-import { randomUUID } from "node:crypto";
-import type { Prisma } from "../generated/prisma/client.ts";
 
 export const MESSAGE_KINDS = ["case.state_changed", "deadline.approaching", "deadline.missed"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -65,24 +64,6 @@ export function messageBody(id: string, createdAt: Date, m: MessageInput): strin
     transition: m.event ?? null,
     deadline: m.deadline ?? null,
   });
-}
-
-/** Writes one outbox message inside the caller's transaction. Call `outboxWritten()` after commit. */
-export async function enqueueMessage(tx: Prisma.TransactionClient, m: MessageInput): Promise<string> {
-  const id = randomUUID();
-  const createdAt = new Date();
-  await tx.outboxMessage.create({
-    data: {
-      id,
-      kind: m.kind,
-      caseId: m.case.id,
-      fromAgencyId: m.case.fromAgency.id,
-      toAgencyId: m.case.toAgency.id,
-      body: messageBody(id, createdAt, m),
-      createdAt,
-    },
-  });
-  return id;
 }
 
 // After-commit nudge, so delivery is prompt rather than waiting for the next poll. Only a hint:
