@@ -14,7 +14,7 @@ import {
   CASE_OPENED,
   DEADLINE_MISSED,
   DEADLINES_RECOMPUTED,
-  type CaseEventRow,
+  type StoredCaseEvent,
   type CaseWithAgencies,
 } from "../engine/types.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
@@ -185,7 +185,7 @@ export function eventLabel(mod: CaseMachineModule, type: string) {
   return (Object.hasOwn(mod.events, type) ? mod.events[type].label : undefined) ?? { zh: type, en: type };
 }
 
-export function eventView(mod: CaseMachineModule, e: CaseEventRow): CaseEventJson {
+export function eventView(mod: CaseMachineModule, e: StoredCaseEvent): CaseEventJson {
   return {
     seq: e.seq,
     type: e.type,

@@ -6,8 +6,8 @@ import type { Agency, Case, CaseEvent } from "../generated/prisma/client.ts";
 /** A case row with both its agencies (one and the same for a case one agency handles). */
 export type CaseWithAgencies = Case & { fromAgency: Agency; toAgency: Agency };
 
-/** A row of a case's append-only event log. */
-export type CaseEventRow = CaseEvent;
+/** An event of a case's append-only log, as stored (read back; eventLog.ts CaseEventRow is one to write). */
+export type StoredCaseEvent = CaseEvent;
 
 /** Event type of a case's first event: opening the case is recorded like every other change. */
 export const CASE_OPENED = "CASE_OPENED";
