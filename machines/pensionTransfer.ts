@@ -41,6 +41,7 @@ import {
   type Applicant,
   type Channel,
   type RefusalReasonCode,
+  pooledShareOf,
 } from "./vocabulary.ts";
 
 const VERSION = 1;
@@ -314,11 +315,7 @@ export const pensionTransfer: CaseMachineModule = {
 
 const VERSION_2 = 2;
 
-/** 12 % of the contribution wages since 1998, rounded half up to the fen (exact: BigInt). */
-export function pooledShareOf(contributionWagesSince1998Fen: number): number {
-  const q = (BigInt(contributionWagesSince1998Fen) * 12n * 2n + 100n) / 200n;
-  return Number(q);
-}
+export { pooledShareOf };
 
 interface CertificateFigures {
   contributionMonths: number;

@@ -104,6 +104,12 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export const SERVICE_COMPUTATIONS = ["arrearsAssessment"] as const;
 export type ServiceComputation = (typeof SERVICE_COMPUTATIONS)[number];
 
+/** A pension transfer's pooled share: 12 % of the contribution wages since 1998, half up to the fen (exact: BigInt). */
+export function pooledShareOf(contributionWagesSince1998Fen: number): number {
+  const q = (BigInt(contributionWagesSince1998Fen) * 12n * 2n + 100n) / 200n;
+  return Number(q);
+}
+
 // ---------------------------------------------------------------------------
 // The arrears assessment (补缴核定): what the clerk asks for, and what the service computes from
 // the regional policy (src/engine/arrearsAssessment.ts) and records in the event.

@@ -31,6 +31,7 @@ import { reportRoutes } from "./routes/reports.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { clerkRoutes } from "./routes/clerk.ts";
 import { partiesRoutes } from "./routes/parties.ts";
+import { contributionRoutes } from "./routes/contributions.ts";
 
 export interface AppServices {
   ctx: EngineContext;
@@ -183,6 +184,7 @@ function apiRouter({ ctx, config, tokens }: AppServices, registry: OpenAPIRegist
   documentRoutes(deps);
   clerkRoutes(deps);
   partiesRoutes(deps);
+  contributionRoutes(deps);
   return router;
 }
 

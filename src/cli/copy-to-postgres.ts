@@ -16,7 +16,7 @@ import { openDatabase, sqliteFilePath } from "../db/client.ts";
 import { defaultCatalog } from "../engine/machineCatalog.ts";
 import { replayAll } from "../engine/replay.ts";
 
-/** Parents before children, so foreign keys hold at every insert. */
+/** Every table of the schema (test/db/copy-tables.test.ts checks it), parents before children, so foreign keys hold at every insert. */
 export const TABLES = [
   "Agency",
   "User",
@@ -38,6 +38,12 @@ export const TABLES = [
   "RevokedToken",
   "AdminAuditEntry",
   "DocumentCode",
+  "CaseImport",
+  "CaseImportRow",
+  "ApiClient",
+  "ContributionPerson",
+  "ContributionMonth",
+  "ContributionOpeningBalance",
 ] as const;
 
 const BATCH = 5_000;

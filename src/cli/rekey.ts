@@ -1,5 +1,5 @@
 // `npm run rekey -- --new-key-file <file>`: re-encrypts the personal data (insured names and ID
-// numbers), recomputes their blind indexes and re-encrypts the stored token signing secret under a
+// numbers, of cases and of contribution records), recomputes their blind indexes and re-encrypts the stored token signing secret under a
 // new data key (docs/personal-data.md). Stop the service (every node) first.
 //
 // The current key is the one the service would use (DATA_KEY, DATA_KEY_FILE or the default key
@@ -12,6 +12,7 @@
 import { parseArgs } from "node:util";
 import path from "node:path";
 import { syncOpenEnrolments } from "../engine/parties.ts";
+import { rekeyContributionRecords } from "../engine/contributions.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { closeDatabase, directSqlOf, openDatabase } from "../db/client.ts";
@@ -80,6 +81,7 @@ async function rekey(databaseUrl: string, current: DataKey, next: DataKey): Prom
       after = rows[rows.length - 1].id;
     }
     await rekeyClerkFiles(db, current, next);
+    await rekeyContributionRecords(db, current, next);
     // the open enrolments are keyed by the ID number's blind index, which the new key changed
     await syncOpenEnrolments(db);
     const secret = await db.setting.findUnique({ where: { key: TOKEN_SECRET_SETTING } });

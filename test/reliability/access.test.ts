@@ -687,6 +687,20 @@ const rows: Row[] = [
       expect(r.body.items.map((i: any) => i.id)).toEqual(role === "unrelatedStaff" ? [] : [employerCaseId]),
   },
   // ---- end of parties ----
+  // ---- contribution records (issue #28: docs/contributions.md) ----
+  {
+    method: "GET",
+    path: "/api/cases/{id}/contributions",
+    expect: caseReader,
+    send: (role) => call(role, "GET", `/api/cases/${ref.id}/contributions`),
+    // staff see their agency's rows; administrators the totals of both agencies only
+    check: (role, r) => {
+      expect(r.body.totals.map((t: any) => t.agency)).toEqual(
+        role === "admin" ? ["FZ", "XM"] : [role === "transferOutStaff" ? "FZ" : "XM"],
+      );
+      expect(r.body.items).toEqual([]);
+    },
+  },
 ];
 
 /** Batch filing (importui): a one-row CSV upload as `role`. */

@@ -1056,6 +1056,12 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
       .map(([c, a]) => `/api/cases/${c}/attachments/${a}`),
   },
   // --- end clerk tools
+  {
+    name: "case contributions",
+    method: "GET",
+    path: segment(caseIds()).map((s) => `/api/cases/${s}/contributions`),
+    query: queryArb(["limit", "cursor"]),
+  },
   // ---- online channel: API clients
   {
     name: "create API client",
@@ -1162,6 +1168,7 @@ const documentedByName = [
   "GET /api/cases/{id}/attachments",
   "GET /api/cases/{id}/attachments/{attachmentId}",
   // --- end clerk tools
+  "GET /api/cases/{id}/contributions",
   "POST /api/admin/api-clients",
   "GET /api/admin/api-clients",
   "GET /api/admin/api-clients/{id}/events",
@@ -1218,6 +1225,7 @@ const endpointNames = [
   "GET list attachments",
   "GET download attachment",
   // --- end clerk tools
+  "GET case contributions",
   "POST create API client",
   "GET list API clients",
   "GET API client events",
