@@ -3,7 +3,7 @@
 // in the event (`occurredOn`, a China date chosen by the engine before transition).
 import type { AnyStateMachine } from "xstate";
 import type { z } from "zod";
-import type { AttachmentKind, DocumentKind, Insurance, ServiceComputation } from "./vocabulary.ts";
+import type { AttachmentKind, DocumentKind, Insurance, RecordEffect, ServiceComputation } from "./vocabulary.ts";
 
 /**
  * Who acts next in a state (queues, progress, authorization):
@@ -115,6 +115,8 @@ export interface CaseMachineModule {
   refusals?: Record<string, string>;
   /** events whose recorded payload the service computes (by event type) */
   computed?: Record<string, ComputedPayloadSpec>;
+  /** what an event adds to the person's contribution record, in the transaction that records it */
+  recordEffects?: Record<string, RecordEffect>;
 }
 
 // ---------------------------------------------------------------------------

@@ -104,6 +104,14 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export const SERVICE_COMPUTATIONS = ["arrearsAssessment"] as const;
 export type ServiceComputation = (typeof SERVICE_COMPUTATIONS)[number];
 
+/**
+ * What an event adds to a person's contribution record (docs/contributions.md), in the transaction
+ * that records the event: an event declares which (`CaseMachineModule.recordEffects`); the engine
+ * holds one implementation per name (src/engine/recordEffects.ts).
+ */
+export const RECORD_EFFECTS = [] as const;
+export type RecordEffect = (typeof RECORD_EFFECTS)[number];
+
 /** A pension transfer's pooled share: 12 % of the contribution wages since 1998, half up to the fen (exact: BigInt). */
 export function pooledShareOf(contributionWagesSince1998Fen: number): number {
   const q = (BigInt(contributionWagesSince1998Fen) * 12n * 2n + 100n) / 200n;

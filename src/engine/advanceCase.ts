@@ -14,6 +14,7 @@ import { stateChanged, type CaseEventRow } from "./eventLog.ts";
 import { storedAnswer, type IdempotentWrite } from "./idempotency.ts";
 import { moduleOf } from "./machineCatalog.ts";
 import { loadCase } from "./readCase.ts";
+import { plannedRecordAppends, type RecordAppend } from "./recordEffects.ts";
 import { indexedUnchanged, storeFor, type CaseWrite } from "./store.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -61,7 +62,12 @@ async function advanceOnce(
   const a: Advance = { ctx, actor, c, mod, sides, input };
   const valid = await validate(a);
   const next = transition(a, valid);
-  const planned = planWrite(a, valid, caseDataAfter(a, next, valid.occurredOn), opts.idempotency);
+  const records = await plannedRecordAppends(ctx, mod, c, {
+    type: input.type,
+    occurredOn: valid.occurredOn,
+    payload: valid.payload,
+  });
+  const planned = planWrite(a, valid, caseDataAfter(a, next, valid.occurredOn), opts.idempotency, records);
   return commit(a, planned, opts);
 }
 
@@ -126,7 +132,13 @@ function caseDataAfter(a: Advance, next: ReturnType<typeof transition>, occurred
 }
 
 /** The one write of the advance: the case as it will be, its event, the message of a new state, the stored answer. */
-function planWrite(a: Advance, v: ValidAdvance, data: CaseWrite["data"], idem: IdempotentWrite | undefined) {
+function planWrite(
+  a: Advance,
+  v: ValidAdvance,
+  data: CaseWrite["data"],
+  idem: IdempotentWrite | undefined,
+  records: RecordAppend[],
+) {
   const { c, actor, input } = a;
   const after: CaseWithAgencies = { ...c, ...data, updatedAt: new Date() };
   const event: CaseEventRow = {
@@ -152,6 +164,7 @@ function planWrite(a: Advance, v: ValidAdvance, data: CaseWrite["data"], idem: I
     data,
     event,
     messages,
+    ...(records.length > 0 ? { records } : {}),
     idempotency: idem && storedAnswer(idem, after),
   };
   return { after, write };

@@ -21,6 +21,8 @@ import type { CaseWithAgencies } from "./types.ts";
 import { appendCaseEvents, caseEventsCommitted, type CaseEventRow } from "./eventLog.ts";
 import { DataKey } from "../privacy/dataKey.ts";
 import { releaseEnrolments } from "./enrolments.ts";
+import { appendMonths } from "./contributions.ts";
+import type { RecordAppend } from "./recordEffects.ts";
 
 const nextTurn = (cb: () => void) => setImmediate(cb);
 
@@ -273,6 +275,8 @@ export interface CaseWrite {
   event: CaseEventRow;
   /** the outbox messages reporting it */
   messages: MessageInput[];
+  /** the months the event adds to contribution records (./recordEffects.ts), appended with it */
+  records?: RecordAppend[];
   idempotency?: { scope: string; key: string; fingerprint: string; status: number; body: string };
 }
 
@@ -432,6 +436,8 @@ async function commitBatch(tx: DirectQueryable, writes: CaseWrite[], outcomes: W
     won.flatMap((w) => w.messages),
     now,
   );
+  // 5. What the events add to contribution records (./contributions.ts: appended, never edited).
+  for (const { key, months } of won.flatMap((w) => w.records ?? [])) await appendMonths(tx, key, months, now);
   return won;
 }
 

@@ -6,7 +6,6 @@ import { directSqlOf } from "../../src/db/client.ts";
 import {
   appendMonths,
   appendOpeningBalance,
-  caseContributions,
   CorrectionWithoutReason,
   derivedRecordOf,
   notePeople,
@@ -16,6 +15,7 @@ import {
   type NewMonth,
   type RecordKey,
 } from "../../src/engine/contributions.ts";
+import { caseContributions } from "../../src/engine/caseContributions.ts";
 import { dataKeyOf } from "../../src/privacy/atRest.ts";
 import { DataKey } from "../../src/privacy/dataKey.ts";
 import { freshPerson } from "../support/server.ts";

@@ -2,7 +2,7 @@
 // holds them, with what they add up to.
 import { z } from "zod";
 import { CONTRIBUTION_PAYERS, CONTRIBUTION_SOURCES, CONTRIBUTION_STATUSES } from "../../domain/contributions.ts";
-import { caseContributions } from "../../engine/contributions.ts";
+import { caseContributions } from "../../engine/caseContributions.ts";
 import { chinaDateSchema, insuranceSchema } from "../caseViewSchemas.ts";
 import type { ApiDeps } from "../deps.ts";
 
