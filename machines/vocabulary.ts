@@ -79,6 +79,16 @@ export const ATTACHMENT_KINDS = [
 ] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
+/** A month of a contribution record: paid; arrears (owed, not paid); backPaid (paid late, 补缴); deemed (视同缴费: counted, nothing paid). */
+export const CONTRIBUTION_STATUSES = ["paid", "arrears", "backPaid", "deemed"] as const;
+export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
+/** Who paid a month. */
+export const CONTRIBUTION_PAYERS = ["employer", "flexible"] as const;
+export type ContributionPayer = (typeof CONTRIBUTION_PAYERS)[number];
+/** Where a month of a record came from: an agency's import, a renewal's payment, a transfer, a correction. */
+export const CONTRIBUTION_SOURCES = ["import", "renewal", "transfer", "correction"] as const;
+export type ContributionSource = (typeof CONTRIBUTION_SOURCES)[number];
+
 /**
  * The documents a case produces (docs/documents.md); each is rendered by src/documents/kinds.ts.
  * The completion notice comes from a final state, never from an event.

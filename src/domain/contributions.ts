@@ -2,17 +2,17 @@
 // (docs/contributions.md): months paid and deemed, continuity, gaps, arrears, the personal
 // account's balance, and for pension the contribution wages since 1998 and the pooled share.
 // Pure: plain values in, plain values out; months are `YYYY-MM`, amounts integer fen.
-import { pooledShareOf } from "../../machines/vocabulary.ts";
+import { pooledShareOf, type ContributionPayer, type ContributionStatus } from "../../machines/vocabulary.ts";
 import { monthFromIndex, monthIndex } from "./dateMath.ts";
 
-/** paid; arrears (owed, not paid); backPaid (paid late, 补缴); deemed (视同缴费: counted, nothing paid). */
-export const CONTRIBUTION_STATUSES = ["paid", "arrears", "backPaid", "deemed"] as const;
-export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
-export const CONTRIBUTION_PAYERS = ["employer", "flexible"] as const;
-export type ContributionPayer = (typeof CONTRIBUTION_PAYERS)[number];
-/** Where a row came from: an agency's import, a renewal's payment, a transfer, a correction. */
-export const CONTRIBUTION_SOURCES = ["import", "renewal", "transfer", "correction"] as const;
-export type ContributionSource = (typeof CONTRIBUTION_SOURCES)[number];
+export {
+  CONTRIBUTION_PAYERS,
+  CONTRIBUTION_SOURCES,
+  CONTRIBUTION_STATUSES,
+  type ContributionPayer,
+  type ContributionSource,
+  type ContributionStatus,
+} from "../../machines/vocabulary.ts";
 
 /** The month the pooled share counts from (国办发〔2009〕66号: contribution wages since 1998). */
 export const POOLED_SHARE_FROM = "1998-01";
