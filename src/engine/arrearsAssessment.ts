@@ -2,8 +2,9 @@
 // computation "arrearsAssessment" (machines/vocabulary.ts) that an event whose payload the service
 // computes may declare; the I/O half of that event (the machine checks that it adds up).
 //
-// - Policy: the one of the handling agency's region in force on paysOn (default: today, China).
-//   None: 409 no-policy-in-force naming the region and the date.
+// - Policy: the one of the case's insurance and the handling agency's region in force on paysOn
+//   (default: today, China): a pension renewal only with a pension policy. None: 409
+//   no-policy-in-force naming the region, the date and the insurance.
 // - Months: YYYY-MM, first ≤ last, none before the month of the lapse (the case's openedOn) and
 //   none after the current month: 422 otherwise. paysOn not before the lapse: 422.
 // - Amounts: src/domain/policy.ts computeArrears (integer fen, half up, per month).
@@ -18,6 +19,7 @@ import { computeArrears, reimbursementRatio } from "../domain/policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { addCalendarMonths, assessArrearsRequestSchema, type ArrearsAssessment } from "../../machines/vocabulary.ts";
 import { Problem, problems } from "../problems.ts";
+import type { Insurance } from "../domain/schemes.ts";
 import type { EngineContext } from "./context.ts";
 import { policyInForce } from "./policies.ts";
 import type { CaseWithAgencies } from "./types.ts";
@@ -29,9 +31,23 @@ export interface RecordedAssessment extends AssessArrearsRequest {
   assessment: ArrearsAssessment;
 }
 
+/**
+ * 409 no-policy-in-force: no policy of the case's insurance for the agency's region on the date (a
+ * pension renewal is never assessed with a medical policy).
+ */
+export function noPolicyInForce(region: string, date: string, insurance: Insurance): Problem {
+  return new Problem(
+    409,
+    "no-policy-in-force",
+    "No regional policy in force",
+    `No ${insurance} renewal policy for region ${region} is in force on ${date}; an administrator adds one (POST /api/admin/policies with "insurance": "${insurance}").`,
+    { region, date, insurance },
+  );
+}
+
 export async function assessArrears(
   ctx: EngineContext,
-  c: Pick<CaseWithAgencies, "openedOn" | "fromAgency">,
+  c: Pick<CaseWithAgencies, "openedOn" | "fromAgency" | "insurance">,
   request: AssessArrearsRequest,
 ): Promise<RecordedAssessment> {
   const today = ctx.today();
@@ -48,16 +64,9 @@ export async function assessArrears(
   if (errors.length > 0) throw problems.invalid(errors, "The months or the payment date are out of range.");
 
   const region = c.fromAgency.region;
-  const policy = await policyInForce(ctx, region, paysOn);
-  if (!policy) {
-    throw new Problem(
-      409,
-      "no-policy-in-force",
-      "No regional policy in force",
-      `No renewal policy for region ${region} is in force on ${paysOn}; an administrator adds one (POST /api/admin/policies).`,
-      { region, date: paysOn },
-    );
-  }
+  const insurance = c.insurance as Insurance;
+  const policy = await policyInForce(ctx, region, paysOn, insurance);
+  if (!policy) throw noPolicyInForce(region, paysOn, insurance);
   let r: ReturnType<typeof computeArrears>;
   try {
     r = computeArrears({
