@@ -62,6 +62,7 @@ export default defineConfig({
             "test/http/api-clients.test.ts",
             "test/http/api-client-scopes.test.ts",
             "test/http/parties.test.ts",
+            "test/http/insurances.test.ts",
             "test/db/direct-sql.test.ts",
             "test/db/case-list.test.ts",
             "test/db/status-read.test.ts",

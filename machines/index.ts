@@ -10,7 +10,7 @@ import type { CaseTypeDefinition } from "./types.ts";
 import { createRegistry } from "./registry.ts";
 import { medicalTransfer, medicalTransferType, medicalTransferV2 } from "./medicalTransfer.ts";
 import { pensionTransfer, pensionTransferType, pensionTransferV2 } from "./pensionTransfer.ts";
-import { renewal, renewalType, renewalV2 } from "./renewal.ts";
+import { renewal, renewalType, renewalV2, renewalV3 } from "./renewal.ts";
 
 export type { CaseMachineModule, CaseTypeDefinition } from "./types.ts";
 export type { CaseTypeInfo } from "./registry.ts";
@@ -35,4 +35,4 @@ export const {
   insurancesOf,
 } = createRegistry<CaseType>(caseTypeRegistry);
 
-export { medicalTransfer, medicalTransferV2, pensionTransfer, pensionTransferV2, renewal, renewalV2 };
+export { medicalTransfer, medicalTransferV2, pensionTransfer, pensionTransferV2, renewal, renewalV2, renewalV3 };

@@ -35,9 +35,11 @@ import {
   noPayload,
   reason,
   addCalendarMonths,
+  assessArrearsFromRecordRequestSchema,
   assessArrearsRequestSchema,
   assessmentSchema,
   dateSchema,
+  monthSchema,
   type ArrearsAssessment,
 } from "./vocabulary.ts";
 
@@ -450,6 +452,223 @@ export const renewalV2: CaseMachineModule = {
   },
 };
 
+// ---------------------------------------------------------------------------
+// Version 3: the contribution record (docs/contributions.md) is the source of the figures.
+//
+// ASSESS_ARREARS takes { firstMissedMonth?, lastMissedMonth?, payer, paysOn?, declaredBaseFen?,
+// continuousMonthsBefore? }: the service (computation "arrearsAssessmentFromRecord") fills the
+// months the clerk leaves out from the gap in the renewal agency's record since its last paid month,
+// and takes the continuity before the lapse from the record (the months without a break that end
+// with the month before the first missed one); a typed continuousMonthsBefore must be the record's.
+// It records the request so completed, `continuousMonthsBefore` (null when the agency holds no
+// record of the person), `monthsFromRecord`, and the assessment. The machine checks that it adds up
+// as in version 2, and that the continuity follows from it.
+//
+// PAYMENT_RECEIVED adds the assessed months to the record as back-paid (补缴) in the transaction
+// that records it (record effect "assessedMonthsBackPaid"). RESTORE after a payment is checked against
+// the record: the service records the assessed months the record holds as paid or back-paid then
+// (computation "restorationFromRecord": `monthsInRecord`), and the machine restores cover only when
+// every assessed month is among them (`recordHoldsAssessedMonths`): a correction that took a month
+// out of the record stops the restoration until it is back.
+
+const VERSION_3 = 3;
+
+/** The clerk's request of the latest assessment, completed from the record. */
+export interface AssessedForV3 {
+  firstMissedMonth: string;
+  lastMissedMonth: string;
+  payer: "employer" | "flexible";
+  /** true: the service took at least one of the months from the record */
+  monthsFromRecord: boolean;
+  /** the record's continuous months before the first missed month; null: the agency holds no record */
+  continuousMonthsBefore: number | null;
+}
+
+export interface RenewalContextV3 extends Omit<RenewalContextV2, "assessedFor"> {
+  assessedFor: AssessedForV3 | null;
+  /** the assessed months the record held as paid or back-paid when cover was restored */
+  monthsInRecord: string[] | null;
+}
+
+const eventsV3 = {
+  ...eventsV2,
+  ASSESS_ARREARS: {
+    payload: assessArrearsRequestSchema
+      .extend({
+        paysOn: dateSchema(),
+        continuousMonthsBefore: z.number().int().min(0).max(1200).nullable(),
+        monthsFromRecord: z.boolean(),
+        assessment: assessmentSchema,
+      })
+      .strict(),
+    recordedBy: ["agency"],
+    label: { zh: "核定补缴金额", en: "Assess arrears" },
+    maxPerCase: 20,
+  },
+  RESTORE: {
+    payload: z.object({ monthsInRecord: z.array(monthSchema()).max(600) }).strict(),
+    recordedBy: ["agency"],
+    label: { zh: "恢复参保（缴费年限合并计算）", en: "Restore cover (contribution years combined)" },
+  },
+} satisfies Record<string, EventSpec>;
+
+export type RenewalEventV3 = CaseEventOf<typeof eventsV3>;
+
+/** Version 2's sums, and the continuity that follows from the record's months before the gap. */
+export function assessmentAddsUpV3(
+  openedOn: string,
+  e: {
+    firstMissedMonth: string;
+    lastMissedMonth: string;
+    continuousMonthsBefore: number | null;
+    assessment: RenewalAssessment;
+  },
+): boolean {
+  if (!assessmentAddsUp(openedOn, e)) return false;
+  const { backPayable, monthsMissed, continuity } = e.assessment;
+  if (!backPayable) return continuity.continuousMonths === 0;
+  const expected = e.continuousMonthsBefore === null ? null : e.continuousMonthsBefore + monthsMissed;
+  return continuity.continuousMonths === expected;
+}
+
+const withdrawV3 = { target: "withdrawn", actions: "recordWithdrawal" } as const;
+const assessV3 = { target: "arrearsAssessed", guard: "assessmentAddsUp", actions: "recordAssessment" } as const;
+
+export const renewalMachineV3 = setup({
+  types: {
+    context: {} as RenewalContextV3,
+    events: {} as RenewalEventV3,
+    input: {} as CaseInput,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    withinThreeMonths: ({ context, event }) => {
+      const limit = addCalendarMonths(context.openedOn, 3);
+      return limit !== null && DATE.test(event.occurredOn) && event.occurredOn <= limit;
+    },
+    assessmentAddsUp: ({ context, event }) =>
+      event.type === "ASSESS_ARREARS" && assessmentAddsUpV3(context.openedOn, event),
+    paysAssessedAmount: ({ context, event }) =>
+      event.type === "PAYMENT_RECEIVED" &&
+      context.assessment !== null &&
+      context.assessment.totalFen > 0 &&
+      event.amountFen === context.assessment.totalFen,
+    nothingToPay: ({ context }) => context.assessment !== null && context.assessment.totalFen === 0,
+    recordHoldsAssessedMonths: ({ context, event }) =>
+      event.type === "RESTORE" &&
+      context.assessment !== null &&
+      context.assessment.lines.every((l) => event.monthsInRecord.includes(l.month)),
+  },
+  actions: {
+    recordContinuation: assign(({ event }) => ({ continuedOn: event.occurredOn })),
+    recordAssessment: assign(({ context, event }) => {
+      assertEvent(event, "ASSESS_ARREARS");
+      return {
+        assessment: event.assessment,
+        assessedFor: {
+          firstMissedMonth: event.firstMissedMonth,
+          lastMissedMonth: event.lastMissedMonth,
+          payer: event.payer,
+          monthsFromRecord: event.monthsFromRecord,
+          continuousMonthsBefore: event.continuousMonthsBefore,
+        },
+        assessmentCount: context.assessmentCount + 1,
+      };
+    }),
+    recordCancelled: assign({ recordCancelled: true }),
+    recordPayment: assign(({ event }) => {
+      assertEvent(event, "PAYMENT_RECEIVED");
+      return { paidFen: event.amountFen };
+    }),
+    recordRestoration: assign(({ event }) => {
+      assertEvent(event, "RESTORE");
+      return { monthsInRecord: event.monthsInRecord };
+    }),
+    recordWithdrawal: assign(({ event }) => {
+      assertEvent(event, "WITHDRAW");
+      return { withdrawalReason: event.reason };
+    }),
+  },
+}).createMachine({
+  id: "renewal",
+  version: String(VERSION_3),
+  initial: "lapsed",
+  context: ({ input }) => ({
+    openedOn: input.openedOn,
+    assessment: null,
+    assessedFor: null,
+    assessmentCount: 0,
+    paidFen: null,
+    recordCancelled: false,
+    continuedOn: null,
+    monthsInRecord: null,
+    withdrawalReason: null,
+  }),
+  states: {
+    lapsed: {
+      meta: statesV2.lapsed,
+      on: {
+        CONTINUE_BY_EMPLOYER: { target: "continued", guard: "withinThreeMonths", actions: "recordContinuation" },
+        ASSESS_ARREARS: assessV3,
+        RECORD_CANCELLED: { target: "cancelled", actions: "recordCancelled" },
+        WITHDRAW: withdrawV3,
+      },
+    },
+    arrearsAssessed: {
+      meta: statesV2.arrearsAssessed,
+      on: {
+        ASSESS_ARREARS: assessV3,
+        PAYMENT_RECEIVED: { target: "paid", guard: "paysAssessedAmount", actions: "recordPayment" },
+        // not back-payable: nothing to pay, the person is enrolled anew and serves the waiting period
+        RESTORE: { target: "restored", guard: "nothingToPay", actions: "recordRestoration" },
+        WITHDRAW: withdrawV3,
+      },
+    },
+    paid: {
+      meta: statesV2.paid,
+      on: {
+        // the payment's months are in the record (a correction may have taken one out since)
+        RESTORE: { target: "restored", guard: "recordHoldsAssessedMonths", actions: "recordRestoration" },
+        WITHDRAW: withdrawV3,
+      },
+    },
+    restored: { type: "final", meta: statesV2.restored },
+    cancelled: {
+      meta: statesV2.cancelled,
+      on: { REAPPLY: { target: "reapplied" }, WITHDRAW: withdrawV3 },
+    },
+    reapplied: {
+      meta: statesV2.reapplied,
+      on: { ASSESS_ARREARS: assessV3, WITHDRAW: withdrawV3 },
+    },
+    continued: { type: "final", meta: statesV2.continued },
+    withdrawn: { type: "final", meta: statesV2.withdrawn },
+  },
+});
+
+export const renewalV3: CaseMachineModule = {
+  type: "renewal",
+  version: VERSION_3,
+  machine: renewalMachineV3,
+  events: eventsV3,
+  states: statesV2,
+  steps,
+  computed: {
+    ASSESS_ARREARS: { request: assessArrearsFromRecordRequestSchema, computedBy: "arrearsAssessmentFromRecord" },
+    RESTORE: { request: noPayload(), computedBy: "restorationFromRecord" },
+  },
+  recordEffects: { PAYMENT_RECEIVED: "assessedMonthsBackPaid" },
+  refusals: {
+    CONTINUE_BY_EMPLOYER: "continuation by a new employer must come within 3 months of the lapse",
+    ASSESS_ARREARS:
+      "the assessment must add up (months, lines, sums, the continuity from the record) and no month may lie before the lapse",
+    PAYMENT_RECEIVED:
+      "amountFen must equal the assessed total (principal plus late fee), and there must be something to pay",
+    RESTORE:
+      "cover is restored after a payment only when the agency's contribution record holds every assessed month as paid or back-paid, and without payment only when the assessment has nothing to pay (not back-payable)",
+  },
+};
+
 // ===========================================================================
 // The renewal as a case type: what the service does for it that it does for no other.
 
@@ -496,7 +715,7 @@ export const renewalType = {
   noun: "a renewal",
   caseNumberPrefix: "RN",
   singleAgency: true,
-  versions: [renewal, renewalV2],
+  versions: [renewal, renewalV2, renewalV3],
   // a renewal says which insurance lapsed
   insurance: { chosen: { default: "medical" } },
   enrolment: "renewal",
@@ -514,4 +733,4 @@ export const renewalType = {
     },
     statusReadsFacts: ["arrearsAssessed"],
   },
-} satisfies CaseTypeDefinition<keyof typeof eventsV2>;
+} satisfies CaseTypeDefinition<keyof typeof eventsV3>;

@@ -111,7 +111,13 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
  * (`CaseMachineModule.computed`); the engine holds one implementation per name
  * (src/engine/computedPayloads.ts).
  */
-export const SERVICE_COMPUTATIONS = ["arrearsAssessment"] as const;
+export const SERVICE_COMPUTATIONS = [
+  "arrearsAssessment",
+  // renewal v3: the missed months and the continuity before them from the renewal agency's record
+  "arrearsAssessmentFromRecord",
+  // renewal v3: the assessed months the renewal agency's record holds as paid when cover is restored
+  "restorationFromRecord",
+] as const;
 export type ServiceComputation = (typeof SERVICE_COMPUTATIONS)[number];
 
 /**
@@ -119,8 +125,16 @@ export type ServiceComputation = (typeof SERVICE_COMPUTATIONS)[number];
  * that records the event: an event declares which (`CaseMachineModule.recordEffects`); the engine
  * holds one implementation per name (src/engine/recordEffects.ts).
  */
-export const RECORD_EFFECTS = [] as const;
+export const RECORD_EFFECTS = [
+  // renewal v3's payment: the assessed months, back-paid (补缴), in the renewal agency's record
+  "assessedMonthsBackPaid",
+] as const;
 export type RecordEffect = (typeof RECORD_EFFECTS)[number];
+
+/** The `source` of the months each record effect adds (docs/contributions.md: import, renewal, transfer, correction). */
+export const RECORD_EFFECT_SOURCES = {
+  assessedMonthsBackPaid: "renewal",
+} as const satisfies Record<RecordEffect, string>;
 
 /** A pension transfer's pooled share: 12 % of the contribution wages since 1998, half up to the fen (exact: BigInt). */
 export function pooledShareOf(contributionWagesSince1998Fen: number): number {
@@ -133,7 +147,8 @@ export function pooledShareOf(contributionWagesSince1998Fen: number): number {
 // the regional policy (src/engine/arrearsAssessment.ts) and records in the event.
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const monthSchema = () => z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
+/** A month as YYYY-MM. */
+export const monthSchema = () => z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
 /** A China date as YYYY-MM-DD (checked for its shape only). */
 export const dateSchema = () => z.string().regex(DATE, "must be a date as YYYY-MM-DD");
 
@@ -207,4 +222,13 @@ export const assessArrearsRequestSchema = z
     declaredBaseFen: fen().optional(),
     continuousMonthsBefore: z.number().int().min(0).max(1200).optional(),
   })
+  .strict();
+
+/**
+ * What the clerk gives for an assessment from the record (renewal v3): the missed months default to
+ * the gap in the renewal agency's record since the last paid month, and the continuity before them
+ * comes from the record (`continuousMonthsBefore`, when given, must be the record's).
+ */
+export const assessArrearsFromRecordRequestSchema = assessArrearsRequestSchema
+  .extend({ firstMissedMonth: monthSchema().optional(), lastMissedMonth: monthSchema().optional() })
   .strict();

@@ -3,17 +3,21 @@
 // under prisma/: the command opens and advances these cases through the engine. A new case type
 // may add its demo cases here (a route and a few `demo(...)` rows); nothing fails without them.
 import type { CaseType } from "../machines/index.ts";
+import type { Insurance } from "../machines/vocabulary.ts";
 import { makeTestIdNumber } from "../src/domain/idNumber.ts";
 
-export const agencies = [
-  { code: "FZ-YB", name: "福州市医疗保障事务中心", region: "350100" },
-  { code: "XM-YB", name: "厦门市医疗保障事务中心", region: "350200" },
-  { code: "SZ-SB", name: "深圳市社会保险基金管理局", region: "440300" },
+/** The medical insurance centres handle medical insurance, the social insurance agencies pension. */
+export const agencies: { code: string; name: string; region: string; insurances: Insurance[] }[] = [
+  { code: "FZ-YB", name: "福州市医疗保障事务中心", region: "350100", insurances: ["medical"] },
+  { code: "XM-YB", name: "厦门市医疗保障事务中心", region: "350200", insurances: ["medical"] },
+  { code: "SZ-SB", name: "深圳市社会保险基金管理局", region: "440300", insurances: ["pension"] },
+  { code: "FZ-SB", name: "福州市社会保险中心", region: "350100", insurances: ["pension"] },
 ];
 export const staff = [
   { username: "fz-clerk", agencyCode: "FZ-YB" },
   { username: "xm-clerk", agencyCode: "XM-YB" },
   { username: "sz-clerk", agencyCode: "SZ-SB" },
+  { username: "fz-sb-clerk", agencyCode: "FZ-SB" },
 ];
 
 /** What an act's payload may be computed from, when it depends on the case as it went. */
@@ -43,6 +47,8 @@ export interface DemoCase {
   to: string;
   openedWorkingDaysAgo: number;
   acts: Act[];
+  /** a renewal's insurance (default medical); a transfer's follows its type */
+  insurance?: Insurance;
   /** the parties (src/engine/parties.ts): scheme (default employee) and employer */
   scheme?: "employee" | "flexible" | "resident";
   employer?: { name: string; creditCode: string };
@@ -62,9 +68,10 @@ const pensionCertificate = {
   contributionWagesSince1998Fen: 28_805_833,
 };
 
-/** The renewal policy of SZ-SB's region (renewal assessments are computed from it). */
+/** The pension renewal policy of SZ-SB's region (its pension renewals are assessed with it). */
 export const demoPolicy = {
   region: "440300",
+  insurance: "pension",
   effectiveFrom: "2020-01-01",
   contributionBaseFen: 700_000,
   rateBasisPoints: 1000,
@@ -87,12 +94,15 @@ const insured = (name: string, region: string, birth: string, seq: string) => ({
   name,
   idNumber: makeTestIdNumber(region, birth, seq),
 });
-/** The demo's routes: medical transfers FZ → XM, pension transfers SZ → FZ, renewals at SZ. */
+/**
+ * The demo's routes: medical transfers between the medical insurance centres FZ-YB → XM-YB, pension
+ * transfers between the social insurance agencies SZ-SB → FZ-SB, pension renewals at SZ-SB.
+ */
 const routes = {
   medicalTransfer: { from: "FZ-YB", to: "XM-YB" },
-  pensionTransfer: { from: "SZ-SB", to: "FZ-YB" },
-  renewal: { from: "SZ-SB", to: "SZ-SB" },
-} satisfies Partial<Record<CaseType, { from: string; to: string }>>;
+  pensionTransfer: { from: "SZ-SB", to: "FZ-SB" },
+  renewal: { from: "SZ-SB", to: "SZ-SB", insurance: "pension" },
+} satisfies Partial<Record<CaseType, { from: string; to: string; insurance?: Insurance }>>;
 const demo = (
   type: keyof typeof routes,
   person: DemoCase["insured"],
@@ -158,20 +168,22 @@ export const demoCases: DemoCase[] = [
     "pensionTransfer",
     insured("黄志强", "440305", "19720815", "579"),
     12,
-    [["SZ-SB", pensionCertificate, 11], filed("FZ-YB", "offline", "employer", 5)],
+    [["SZ-SB", pensionCertificate, 11], filed("FZ-SB", "offline", "employer", 5)],
     { employer: { name: "福州闽江示例制造有限公司", creditCode: "91350100MA3K00002E" } },
   ),
   // a pension transfer accepted: the transfer-out agency moves the account and the pooled share
   demo("pensionTransfer", insured("刘海燕", "350102", "19680203", "681"), 30, [
     ["SZ-SB", pensionCertificate, 29],
-    filed("FZ-YB", "online", "individual", 25),
-    ["FZ-YB", { type: "ACCEPT" }, 18],
+    filed("FZ-SB", "online", "individual", 25),
+    ["FZ-SB", { type: "ACCEPT" }, 18],
   ]),
-  // a renewal after a lapse: arrears assessed (the lapse's month, paid on the day), payment awaited
+  // a pension renewal after a lapse: arrears assessed (the lapse's month, paid on the day; the
+  // continuity before it comes from the person's record at SZ-SB), payment awaited
   demo("renewal", insured("赵文博", "440303", "19880412", "792"), 10, [
-    ["SZ-SB", (c) => ({ ...lapseMonthAssessed(c), payer: "employer", continuousMonthsBefore: 40 }), 4],
+    ["SZ-SB", (c) => ({ ...lapseMonthAssessed(c), payer: "employer" }), 4],
   ]),
-  // a renewal completed: cover restored (the amount paid is the assessed total)
+  // a pension renewal completed: cover restored (the amount paid is the assessed total; the payment
+  // added the back-paid month to the record)
   demo("renewal", insured("周静怡", "440304", "19930630", "813"), 25, [
     ["SZ-SB", (c) => ({ ...lapseMonthAssessed(c), payer: "flexible" }), 20],
     ["SZ-SB", (c) => ({ type: "PAYMENT_RECEIVED", amountFen: c.assessedTotalFen }), 16],

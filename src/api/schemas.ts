@@ -4,6 +4,7 @@
 // document says cannot drift apart. test/support/openapi-check.ts checks real answers against them.
 import { z } from "zod";
 import { AGENCY_SIDES, OUTCOMES, RECORDING_SIDES } from "../../machines/types.ts";
+import { INSURANCES } from "../../machines/vocabulary.ts";
 import { ROLES } from "../engine/accounts.ts";
 import { allLimitSpecs } from "../engine/agencyLimits.ts";
 import {
@@ -124,6 +125,9 @@ export const agencySchema = z
     requireDocuments: z.boolean().meta({
       description: "the required documents of a step are binding for this agency's events (409 missing-documents)",
     }),
+    insurances: z.array(z.enum(INSURANCES)).meta({
+      description: "the insurances the agency handles: a case of another insurance is refused on it (422)",
+    }),
     createdAt: timestamp,
   })
   .meta({ id: "Agency" });
@@ -167,6 +171,9 @@ export const policySchema = z
   .object({
     id: z.number().int(),
     region: z.string(),
+    insurance: z.enum(INSURANCES).meta({
+      description: "the insurance the policy is for (policies from before insurances were named are medical)",
+    }),
     effectiveFrom: chinaDateSchema,
     contributionBaseFen: z.number().int(),
     rateBasisPoints: z.number().int(),

@@ -64,7 +64,7 @@ async function main() {
 async function seedAgencies(db: Db, print: Print) {
   for (const a of agencies) {
     const existing = await db.agency.findUnique({ where: { code: a.code } });
-    if (!existing) await db.agency.create({ data: a });
+    if (!existing) await db.agency.create({ data: { ...a, insurances: JSON.stringify(a.insurances) } });
     print(existing ? `agency ${a.code} exists` : `agency ${a.code} ${a.name} created`);
   }
 }
@@ -92,9 +92,10 @@ async function seedStaff(db: Db, print: Print): Promise<Record<string, Actor>> {
 }
 
 async function seedPolicy(db: Db, print: Print) {
-  if (await db.regionalPolicy.findFirst({ where: { region: demoPolicy.region } })) return;
+  const where = { region: demoPolicy.region, insurance: demoPolicy.insurance };
+  if (await db.regionalPolicy.findFirst({ where })) return;
   await db.regionalPolicy.create({ data: demoPolicy });
-  print(`renewal policy for region ${demoPolicy.region} created`);
+  print(`${demoPolicy.insurance} renewal policy for region ${demoPolicy.region} created`);
 }
 
 interface Listed {
@@ -122,6 +123,7 @@ async function seedCase(ctx: EngineContext, actors: Record<string, Actor>, d: De
     fromAgency: d.from,
     toAgency: d.to,
     occurredOn: day(d.openedWorkingDaysAgo),
+    ...(d.insurance ? { insurance: d.insurance } : {}),
     ...(d.scheme ? { scheme: d.scheme } : {}),
     ...(d.employer ? { employer: d.employer } : {}),
   });

@@ -35,9 +35,12 @@ import { z } from "zod";
 import { DomainError } from "./errors.ts";
 import { dayNumber, daysInMonth, isIsoDate, monthFromIndex, monthIndex } from "./dateMath.ts";
 import { mulRate, sumFen, type Fen } from "./money.ts";
+import { INSURANCES, type Insurance } from "./schemes.ts";
 
 export interface RegionalPolicy {
   region: string;
+  /** the insurance the policy is for (a pension renewal is assessed only with a pension policy); absent: medical */
+  insurance?: Insurance;
   effectiveFrom: string;
   contributionBaseFen: number;
   rateBasisPoints: number;
@@ -69,6 +72,11 @@ export const regionalPolicySchema = z
   .object({
     // A 6-digit GB/T 2260 code (350100 Fuzhou) or a 2-digit province code (35).
     region: z.string().regex(/^\d{2}(\d{4})?$/, { error: "region must be a 2- or 6-digit administrative code" }),
+    // the policies from before insurances were named are medical, and so is a policy that names none
+    insurance: z
+      .enum(INSURANCES)
+      .optional()
+      .meta({ description: "the insurance the policy is for; absent: medical (as before insurances were named)" }),
     effectiveFrom: z.string().refine(isIsoDate, { error: "effectiveFrom must be a valid YYYY-MM-DD date" }),
     // ≤ 10 million yuan a month: far above any real base, low enough that base × rate × months stays safe.
     contributionBaseFen: int().min(1).max(1_000_000_000),
@@ -115,16 +123,17 @@ function parsePolicy(policy: RegionalPolicy): RegionalPolicy {
 }
 
 /**
- * The policy of exactly this region with the latest effectiveFrom ≤ onDate
- * (a policy effective on onDate applies that day). No fallback from a city to
- * its province: which one governs is a configuration decision, not a guess.
- * Two versions with the same region and effectiveFrom are a configuration
- * error and throw DomainError("ambiguous_policy") when selected.
+ * The policy of exactly this region and insurance (default medical; a policy naming none is
+ * medical) with the latest effectiveFrom ≤ onDate (a policy effective on onDate applies that day).
+ * No fallback from a city to its province, nor from one insurance to another: which one governs is
+ * a configuration decision, not a guess. Two versions with the same region, insurance and
+ * effectiveFrom are a configuration error and throw DomainError("ambiguous_policy") when selected.
  */
 export function selectPolicy(
   policies: readonly RegionalPolicy[],
   region: string,
   onDate: string,
+  insurance: Insurance = "medical",
 ): RegionalPolicy | undefined {
   if (!isIsoDate(onDate))
     throw new DomainError("invalid_date", `not a valid YYYY-MM-DD date: ${JSON.stringify(onDate)}`);
@@ -132,7 +141,7 @@ export function selectPolicy(
   let tie = false;
   for (const p of policies) {
     // ISO dates compare correctly as strings.
-    if (p.region !== region || p.effectiveFrom > onDate) continue;
+    if (p.region !== region || (p.insurance ?? "medical") !== insurance || p.effectiveFrom > onDate) continue;
     if (best === undefined || p.effectiveFrom > best.effectiveFrom) {
       best = p;
       tie = false;
@@ -141,7 +150,10 @@ export function selectPolicy(
     }
   }
   if (tie) {
-    throw new DomainError("ambiguous_policy", `several policies for region ${region} effective ${best!.effectiveFrom}`);
+    throw new DomainError(
+      "ambiguous_policy",
+      `several policies for region ${region} (${insurance}) effective ${best!.effectiveFrom}`,
+    );
   }
   return best;
 }

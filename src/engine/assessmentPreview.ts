@@ -1,6 +1,7 @@
 // The renewal assessment preview: what ASSESS_ARREARS would record, computed without recording
-// anything, so the console can show the clerk the result before they confirm.
-import { problems } from "../problems.ts";
+// anything, so the console can show the clerk the result before they confirm (and, from version 3
+// on, the missed months the record gives when the request leaves them out).
+import { fieldErrorsOf, problems } from "../problems.ts";
 import { computedPayloadFor } from "./computedPayloads.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import { moduleOf } from "./machineCatalog.ts";
@@ -22,5 +23,8 @@ export async function previewAssessment(
     throw problems.conflict(
       `This ${c.type} case (machine version ${c.machineVersion}) has no assessment computed by the service.`,
     );
-  return hook.compute(ctx, c, request);
+  // the request of the case's own version (version 2 needs the months, version 3 takes them from the record)
+  const parsed = hook.request.safeParse(request);
+  if (!parsed.success) throw problems.invalid(fieldErrorsOf(parsed.error.issues));
+  return hook.compute(ctx, c, parsed.data);
 }

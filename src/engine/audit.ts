@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   "agency.limits_changed",
   "agency.required_documents_changed",
   "agency.region_changed",
+  "agency.insurances_changed",
   "calendar.published",
   "policy.added",
   "webhook.created",

@@ -11,8 +11,10 @@ import { importRowSchema, type ImportFormat, type ImportRow, type RawRow } from 
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { fieldErrorsOf, Problem, type FieldError } from "../problems.ts";
 import type { Actor, EngineContext } from "./context.ts";
+import { insuranceErrors } from "./agencies.ts";
 import { findIdempotent, type IdempotentWrite } from "./idempotency.ts";
 import { openCase, type OpenCaseInput } from "./openCase.ts";
+import { insuranceFor } from "./parties.ts";
 
 export type RowStatus = "valid" | "opened" | "existing" | "refused";
 
@@ -161,6 +163,8 @@ export async function dryRunRows(ctx: EngineContext, actor: Actor, checked: Chec
         errors.push({ path: "toAgency", message: "this case type is handled by one agency" });
       if (actor.agencyId !== from.id && actor.agencyId !== to.id)
         errors.push({ path: "fromAgency", message: "staff open cases only for their own agency" });
+      // each agency handles the case's insurance (openCase refuses it the same way in a real run)
+      errors.push(...insuranceErrors(from, to, insuranceFor(c.input.type, c.input.insurance), from.id === to.id));
     }
     if (errors.length) {
       out.push({ row: c.row, status: "refused", errors });

@@ -11,9 +11,14 @@
 // latest version (src/api/openapi.ts).
 import type { z } from "zod";
 import type { CaseMachineModule } from "../../machines/types.ts";
-import { assessArrearsRequestSchema, type ServiceComputation } from "../../machines/vocabulary.ts";
+import {
+  assessArrearsFromRecordRequestSchema,
+  assessArrearsRequestSchema,
+  type ServiceComputation,
+} from "../../machines/vocabulary.ts";
 import type { EngineContext } from "./context.ts";
-import { assessArrears } from "./arrearsAssessment.ts";
+import { assessArrears, assessArrearsFromRecord } from "./arrearsAssessment.ts";
+import { restorationFromRecord } from "./backPaidMonths.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
 type Computation = (
@@ -28,6 +33,14 @@ const computations: Record<ServiceComputation, { compute: Computation }> = {
     compute: async (ctx, c, request) => ({
       ...(await assessArrears(ctx, c, assessArrearsRequestSchema.parse(request))),
     }),
+  },
+  arrearsAssessmentFromRecord: {
+    compute: async (ctx, c, request) => ({
+      ...(await assessArrearsFromRecord(ctx, c, assessArrearsFromRecordRequestSchema.parse(request))),
+    }),
+  },
+  restorationFromRecord: {
+    compute: async (ctx, c) => ({ ...(await restorationFromRecord(ctx, c)) }),
   },
 };
 

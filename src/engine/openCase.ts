@@ -11,6 +11,7 @@ import { prismaQueryable } from "../db/direct.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { nextDeadlines, nextDueOn } from "../deadlines/index.ts";
 import { problems, type FieldError } from "../problems.ts";
+import { insuranceErrors } from "./agencies.ts";
 import { parseLimits } from "./agencyLimits.ts";
 import { randomCaseNumber } from "./caseNumbers.ts";
 import type { Actor, EngineContext } from "./context.ts";
@@ -60,6 +61,7 @@ export async function openCase(
   checkAgencies(actor, mod, agencies);
   const occurredOn = checkOccurredOn(ctx, input.occurredOn);
   const parties = await checkParties(ctx, input);
+  checkInsuranceHandled(agencies, parties.insurance);
   const plan = planOpening(ctx, { input, mod, ...agencies, occurredOn, parties });
   return writeOpening(ctx, actor, plan, idem);
 }
@@ -94,6 +96,13 @@ function checkAgencies(actor: Actor, mod: CaseMachineModule, { from, to }: { fro
   if (actor.agencyId !== from.id && actor.agencyId !== to.id) {
     throw problems.forbidden("Staff open cases only for their own agency.");
   }
+}
+
+/** Each agency of the case handles its insurance (Agency.insurances): a 422 on the one that does not. */
+function checkInsuranceHandled({ from, to }: { from: Agency; to: Agency }, insurance: Insurance) {
+  const errors = insuranceErrors(from, to, insurance, from.id === to.id);
+  if (errors.length > 0)
+    throw problems.invalid(errors, `An agency of the case does not handle ${insurance} insurance.`);
 }
 
 /**

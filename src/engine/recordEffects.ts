@@ -5,6 +5,7 @@
 // committed together or not at all.
 import type { CaseMachineModule } from "../../machines/types.ts";
 import type { RecordEffect } from "../../machines/vocabulary.ts";
+import { assessedMonthsBackPaid } from "./backPaidMonths.ts";
 import type { EngineContext } from "./context.ts";
 import type { NewMonth, RecordKey } from "./contributions.ts";
 import type { CaseWithAgencies } from "./types.ts";
@@ -25,7 +26,9 @@ export interface EffectEvent {
 type Effect = (ctx: EngineContext, c: CaseWithAgencies, event: EffectEvent) => Promise<RecordAppend[]>;
 
 /** One implementation per name of the vocabulary (a missing one does not compile). */
-const effects: Record<RecordEffect, Effect> = {};
+const effects: Record<RecordEffect, Effect> = {
+  assessedMonthsBackPaid: (ctx, c) => assessedMonthsBackPaid(ctx, c),
+};
 
 /** The months the event adds to contribution records (none for most events). */
 export async function plannedRecordAppends(

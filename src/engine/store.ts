@@ -78,6 +78,7 @@ const agencyFields = [
   "region",
   "limits",
   "requireDocuments",
+  "insurances",
   "createdAt",
 ] as const satisfies readonly (keyof Agency)[];
 /** A case row and both its agencies, from `"Case" c ${withAgencies}` (read back with toCase). */

@@ -82,9 +82,33 @@ describe("admin pages", () => {
     await v.getByRole("textbox", { name: "Name", exact: true }).fill("广州市医保中心");
     await v.getByRole("textbox", { name: "Region", exact: true }).fill("440100");
     await v.getByLabel("Medical insurance transfer — Transfer-out in progress").fill("8");
+    // the insurances it handles (issue #28): every one unless unchecked; none at all is refused
+    const medical = v.getByRole("checkbox", { name: "Basic medical insurance" }).last();
+    const pension = v.getByRole("checkbox", { name: "Basic pension insurance" }).last();
+    expect([await medical.isChecked(), await pension.isChecked()]).toEqual([true, true]);
+    await medical.uncheck();
+    await pension.uncheck();
+    await page.getByRole("button", { name: "Add agency" }).click();
+    expect(await page.locator(".has-error .field-error").innerText()).toBe("Choose at least one insurance");
+    await pension.check();
     await page.getByRole("button", { name: "Add agency" }).click();
     await page.getByText("Agency GZ added.").waitFor();
     expect(await page.locator("table.data").innerText()).toContain("8 working days");
+    const gzRow = page.locator("table.data tr", { hasText: "GZ" });
+    expect(await gzRow.innerText()).toContain("Basic pension insurance");
+    expect(await gzRow.innerText()).not.toContain("Basic medical insurance");
+    // the edit form shows them checked as they are, and changes them
+    await page.getByRole("button", { name: "Edit GZ" }).click();
+    const edit = page.locator("form", { has: page.getByRole("heading", { name: /GZ/ }) }).first();
+    expect(await edit.getByRole("checkbox", { name: "Basic medical insurance" }).isChecked()).toBe(false);
+    await edit.getByRole("checkbox", { name: "Basic medical insurance" }).check();
+    await shot(page, T, "00-agencies");
+    expect(await a11yProblems(page)).toEqual([]);
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Agency GZ saved.").waitFor();
+    expect((await api.call("GET", "/api/admin/agencies", { token: tokens.admin })).body.items).toContainEqual(
+      expect.objectContaining({ code: "GZ", insurances: ["medical", "pension"] }),
+    );
 
     await page.getByRole("link", { name: "Users" }).click();
     await page.getByRole("heading", { name: "Add an account" }).waitFor();
@@ -112,11 +136,29 @@ describe("admin pages", () => {
     await v.getByLabel("Lowest base (% of the average wage)").fill("70");
     await v.getByLabel("Highest base (% of the average wage)").fill("300");
     await v.getByLabel("Reimbursement ratio by continuous months (e.g. 0:60, 36:90)").fill("0:60, 36:90");
+    // the insurance: medical unless chosen (issue #28)
+    expect(await v.getByRole("combobox", { name: "Insurance", exact: true }).inputValue()).toBe("medical");
     await page.getByRole("button", { name: "Add policy" }).click();
-    await page.getByText("Policy for 350100 from 2026-01-01 added.").waitFor();
+    await page.getByText("Basic medical insurance policy for region 350100 added, effective 2026-01-01.").waitFor();
+    // a pension policy from the same date beside it
+    await v.getByRole("combobox", { name: "Insurance", exact: true }).selectOption("pension");
+    await v.getByRole("textbox", { name: "Region", exact: true }).fill("350100");
+    await v.getByLabel("Effective from").fill("2026-01-01");
+    await v.getByLabel("Contribution base (yuan per month)").fill("4567.89");
+    await v.getByLabel("Rate (%)").fill("16");
+    await page.getByRole("button", { name: "Add policy" }).click();
+    await page.getByText("Basic pension insurance policy for region 350100 added, effective 2026-01-01.").waitFor();
+    const table = await page.locator("table.data").innerText();
+    expect(table).toContain("Basic medical insurance");
+    expect(table).toContain("Basic pension insurance");
     const p = await api.call("GET", "/api/admin/policies", { token: tokens.admin });
+    expect(p.body.items.map((x: any) => [x.insurance, x.rateBasisPoints])).toEqual([
+      ["medical", 1000],
+      ["pension", 1600],
+    ]);
     expect(p.body.items[0]).toMatchObject({
       region: "350100",
+      insurance: "medical",
       contributionBaseFen: 456_789,
       rateBasisPoints: 1000,
       lateFeePerDayPpm: 500,

@@ -1,9 +1,10 @@
 // A renewal's arrears assessment in the staff console (issue 16): the clerk types the months and
 // the payer, sees what the service computed from the regional policy, and only then records it;
-// the insured person's status page shows the total due, by when.
+// the insured person's status page shows the total due, by when. From version 3 on (issue #28) the
+// form opens with the missed months the agency's contribution record gives.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { client, person, setUpAgencies, type TestServer } from "../support/server.ts";
+import { client, freshPerson, person, setUpAgencies, type TestServer } from "../support/server.ts";
 import { a11yProblems, newContext, shot, startServiceAndBrowser, watch } from "./support.ts";
 
 let server: TestServer;
@@ -80,6 +81,71 @@ describe("renewal assessment in the console", () => {
     expect(after.state).toBe("arrearsAssessed");
     expect(after.assessment.totalFen).toBe(112_896);
     await shot(page, "assessment", "02-recorded");
+    watched.assertClean();
+    await ctx.close();
+  });
+
+  it("opens the form with the missed months from the contribution record", async () => {
+    // a first lapse, back-paid (October) and restored: the payment put October in the agency's record
+    const insured = freshPerson();
+    const call = (method: string, path: string, body: unknown) =>
+      api.call(method, path, { token: tokens.out, body }).then((r) => {
+        expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+        return r.body;
+      });
+    const first = await call("POST", "/api/cases", {
+      type: "renewal",
+      insured,
+      fromAgency: "FZ",
+      occurredOn: "2026-10-15",
+    });
+    const events = `/api/cases/${first.id}/events`;
+    const assessed = await call("POST", events, {
+      type: "ASSESS_ARREARS",
+      firstMissedMonth: "2026-10",
+      lastMissedMonth: "2026-10",
+      payer: "employer",
+      paysOn: "2026-11-02",
+      occurredOn: "2026-11-02",
+    });
+    await call("POST", events, {
+      type: "PAYMENT_RECEIVED",
+      amountFen: assessed.assessment.totalFen,
+      occurredOn: "2026-11-02",
+    });
+    await call("POST", events, { type: "RESTORE", occurredOn: "2026-11-02" });
+    // the second lapse, in November: the record's gap starts after October
+    const c = await call("POST", "/api/cases", {
+      type: "renewal",
+      insured,
+      fromAgency: "FZ",
+      occurredOn: "2026-11-03",
+    });
+
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const watched = watch(page);
+    await page.goto(`${server.url}/console`);
+    await page.locator("#login-username").fill("fz-clerk");
+    await page.locator("#login-password").fill("staff-password-123");
+    await page.keyboard.press("Enter");
+    await page.locator("#logout").waitFor({ state: "visible" });
+    await page.goto(`${server.url}/console#/case/${c.id}`);
+    await page.getByRole("button", { name: "核定补缴金额" }).click();
+    const form = page.locator("form.event-form");
+    await form.getByText("断缴月份已按本机构的缴费记录填写").waitFor();
+    expect(await form.locator('[name="firstMissedMonth"]').inputValue()).toBe("2026-11");
+    expect(await form.locator('[name="lastMissedMonth"]').inputValue()).toMatch(/^20\d\d-\d\d$/);
+    expect(await form.textContent()).toContain("断缴前连续缴费 1 个月（按缴费记录）");
+    expect(await a11yProblems(page)).toEqual([]);
+    await shot(page, "assessment", "03-months-from-record");
+    await form.locator('[name="payer"]').selectOption("employer");
+    await form.locator('button[type="submit"]').click();
+    await page.locator(".assessment-preview").waitFor();
+    await page.locator(".assessment-preview").getByRole("button", { name: "确认并记录" }).click();
+    await page.locator("#sec-assessment").waitFor();
+    const after = (await api.call("GET", `/api/cases/${c.id}/events`, { token: tokens.out })).body.items.at(-1);
+    expect(after.payload).toMatchObject({ firstMissedMonth: "2026-11", continuousMonthsBefore: 1 });
     watched.assertClean();
     await ctx.close();
   });

@@ -26,6 +26,14 @@ function stored(file: string) {
       }[],
       users: (db.prepare(`SELECT count(*) AS n FROM User`).get() as { n: number }).n,
       agencies: (db.prepare(`SELECT count(*) AS n FROM Agency`).get() as { n: number }).n,
+      handled: db.prepare(`SELECT code, insurances FROM Agency ORDER BY code`).all(),
+      routes: db
+        .prepare(
+          `SELECT c.type, c.insurance, f.code AS fromAgency, t.code AS toAgency, count(*) AS n FROM "Case" c
+           JOIN Agency f ON f.id = c.fromAgencyId JOIN Agency t ON t.id = c.toAgencyId
+           GROUP BY c.type, c.insurance, f.code, t.code ORDER BY c.type`,
+        )
+        .all(),
     };
   } finally {
     db.close();
@@ -55,8 +63,22 @@ describe("npm run seed:demo", () => {
     expect(byType("medicalTransfer")).toEqual(["applicationFiled", "suspended", "transferIn", "transferOut"]);
     expect(byType("pensionTransfer")).toEqual(["applicationFiled", "transferOut"]);
     expect(byType("renewal")).toEqual(["arrearsAssessed", "restored"]);
-    expect(after1.agencies).toBe(3);
-    expect(after1.users).toBe(4); // the first administrator and three clerks
+    // the medical insurance centres FZ-YB and XM-YB, the social insurance agencies SZ-SB and FZ-SB
+    expect(after1.agencies).toBe(4);
+    expect(after1.users).toBe(5); // the first administrator and four clerks
+    // medical cases between the medical centres, pension cases (transfers, renewals) between the
+    // social insurance agencies: each agency handles the insurance of its cases
+    expect(after1.routes).toEqual([
+      { type: "medicalTransfer", insurance: "medical", fromAgency: "FZ-YB", toAgency: "XM-YB", n: 4 },
+      { type: "pensionTransfer", insurance: "pension", fromAgency: "SZ-SB", toAgency: "FZ-SB", n: 2 },
+      { type: "renewal", insurance: "pension", fromAgency: "SZ-SB", toAgency: "SZ-SB", n: 2 },
+    ]);
+    expect(after1.handled).toEqual([
+      { code: "FZ-SB", insurances: '["pension"]' },
+      { code: "FZ-YB", insurances: '["medical"]' },
+      { code: "SZ-SB", insurances: '["pension"]' },
+      { code: "XM-YB", insurances: '["medical"]' },
+    ]);
 
     const calendar = WorkingCalendar.official();
     // each case's opening and the acts that brought it to its state: medical 1 + 3 + 4 + 5,

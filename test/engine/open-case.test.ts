@@ -92,7 +92,7 @@ describe("a new case", () => {
     const renewal = await h.open({ type: "renewal", insurance: "pension", occurredOn: "2026-09-01" });
     expect(renewal.caseNumber).toMatch(/^RN2026-/);
     expect(renewal).toMatchObject({
-      machineVersion: 2,
+      machineVersion: 3,
       state: "lapsed",
       actingSide: "insured",
       insurance: "pension",

@@ -454,7 +454,7 @@ describe("operations", () => {
         },
         {
           type: "renewal",
-          latestVersion: 2,
+          latestVersion: 3,
           label: { zh: "断缴后续保", en: "Renewal after a lapse" },
           singleAgency: true,
           caseNumberPrefix: "RN",

@@ -328,12 +328,13 @@ describe("a pension transfer's and a renewal's documents", () => {
   });
 
   it("renewal: the assessment notice with months, principal, late fee and total in yuan, then completion", async () => {
-    // Renewal v2 computes the assessment from the regional policy of the agency's region (FZ: 350100):
-    // the lowest base 8,000.00 × 70 % = 5,600.00 (above the 5,000.00 given), 10 %: 560.00 a month.
+    // The renewal (version 3: months typed, as the agency holds no record of the person) computes the
+    // assessment from the regional policy of the agency's region (FZ: 350100): the lowest base
+    // 8,000.00 × 70 % = 5,600.00 (above the 5,000.00 given), 10 %: 560.00 a month.
     const policy = await api.call("POST", "/api/admin/policies", { token: tokens.admin, body: fuzhouPolicy });
     expect(policy.status, JSON.stringify(policy.body)).toBe(201);
     const c = await openCase(api, tokens.out, { type: "renewal", occurredOn: "2026-03-02" });
-    expect(c.machineVersion).toBe(2);
+    expect(c.machineVersion).toBe(3);
     const assessed = await advance(api, tokens.out, c.id, {
       type: "ASSESS_ARREARS",
       firstMissedMonth: "2026-03",

@@ -1,6 +1,7 @@
-// Money the service computes (issue 16): renewal assessments from the regional policy (v2), the
-// pension pooled share (v2), refusals with a reason code, through the real HTTP API. Every answer
-// is checked against the OpenAPI document.
+// Money the service computes (issue 16): renewal assessments from the regional policy (v2; new
+// renewals are on version 3, which takes the months and the continuity from the contribution record
+// when it can: issue #28), the pension pooled share (v2), refusals with a reason code, through the
+// real HTTP API. Every answer is checked against the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   advance,
@@ -73,7 +74,7 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
 
   it("previews, records the computed assessment, shows it, and takes exactly the total", async () => {
     const { c, insured } = await renewalAt();
-    expect(c.machineVersion).toBe(2);
+    expect(c.machineVersion).toBe(3);
     // 5,000.00 declared is below the floor 8,000.00 × 70 % = 5,600.00: 560.00 a month.
     // October is due 31 Oct: 31 days late on 1 Dec, 560.00 × 0.05 % × 31 = 8.68; November 1 day: 0.28.
     const expected = {
@@ -90,9 +91,10 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
         { month: "2026-11", baseFen: 560_000, contributionFen: 56_000, daysLate: 1, lateFeeFen: 28 },
       ],
       policy: { region: "350100", effectiveFrom: "2026-01-01" },
-      continuity: { continuous: true, continuousMonths: 42, reimbursementRatioPercent: 90 },
+      // the agency holds no record of the person: the continuity before the lapse is not known
+      continuity: { continuous: true, continuousMonths: null, reimbursementRatioPercent: null },
     };
-    const body = { ...request, continuousMonthsBefore: 40 };
+    const body = request;
     const preview = await api.call("POST", `/api/cases/${c.id}/assessment-preview`, { token: tokens.out, body });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     expect(preview.body.assessment).toEqual(expected);
@@ -107,7 +109,12 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
     expect(assessed.state).toBe("arrearsAssessed");
     expect(assessed.assessment).toEqual(expected);
     const log = await api.call("GET", `/api/cases/${c.id}/events`, { token: tokens.out });
-    expect(log.body.items.at(-1).payload).toEqual({ ...body, assessment: expected });
+    expect(log.body.items.at(-1).payload).toEqual({
+      ...body,
+      continuousMonthsBefore: null,
+      monthsFromRecord: false,
+      assessment: expected,
+    });
 
     const status = await api.call("POST", "/api/status", {
       body: { caseNumber: c.caseNumber, idNumber: insured.idNumber },
@@ -132,6 +139,62 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
       amountFen: 112_896,
     });
     expect(paid.state).toBe("paid");
+    // the payment added the two months to the agency's record, back-paid by this case
+    const record = await api.call("GET", `/api/cases/${c.id}/contributions`, { token: tokens.out });
+    expect(record.status).toBe(200);
+    expect(
+      record.body.items.map((m: any) => [m.month, m.status, m.source, m.caseId, m.baseFen, m.employerFen]),
+    ).toEqual([
+      ["2026-11", "backPaid", "renewal", c.id, 560_000, 56_000],
+      ["2026-10", "backPaid", "renewal", c.id, 560_000, 56_000],
+    ]);
+    const restored = await advance(api, tokens.out, c.id, { type: "RESTORE", occurredOn: "2026-12-02" });
+    expect(restored.state).toBe("restored");
+    expect(restored.facts.monthsInRecord).toEqual(["2026-10", "2026-11"]);
+
+    // a later lapse of the same person: the months and the continuity come from the record now
+    const again = await openCase(api, tokens.out, { type: "renewal", insured, occurredOn: "2026-12-01" });
+    const defaults = await api.call("POST", `/api/cases/${again.id}/assessment-preview`, {
+      token: tokens.out,
+      body: { payer: "employer", lastMissedMonth: "2026-12", paysOn: "2026-12-31" },
+    });
+    expect(defaults.status, JSON.stringify(defaults.body)).toBe(200);
+    expect(defaults.body).toMatchObject({
+      firstMissedMonth: "2026-12",
+      lastMissedMonth: "2026-12",
+      continuousMonthsBefore: 2,
+      monthsFromRecord: true,
+      assessment: { monthsMissed: 1, continuity: { continuousMonths: 3, reimbursementRatioPercent: 60 } },
+    });
+    const typed = await send(api, tokens.out, again.id, {
+      type: "ASSESS_ARREARS",
+      payer: "employer",
+      lastMissedMonth: "2026-12",
+      continuousMonthsBefore: 40,
+    });
+    expect(typed.status).toBe(422);
+    expect(typed.body.errors).toEqual([
+      {
+        path: "continuousMonthsBefore",
+        message: "the contribution record says 2 (the months without a break up to 2026-11); leave it out",
+      },
+    ]);
+  });
+
+  it("version 3 without a record of the person: the months are typed; left out: 409 contribution-record-missing", async () => {
+    const { c } = await renewalAt();
+    for (const body of [{ payer: "employer" }, { ...request, continuousMonthsBefore: 40 }]) {
+      const r = await send(api, tokens.out, c.id, { type: "ASSESS_ARREARS", ...body });
+      expect(r.status).toBe(409);
+      expect(r.body).toMatchObject({
+        type: "/problems/contribution-record-missing",
+        agency: "FZ",
+        insurance: "medical",
+      });
+      const p = await api.call("POST", `/api/cases/${c.id}/assessment-preview`, { token: tokens.out, body });
+      expect(p.status).toBe(409);
+    }
+    expect((await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out })).body.version).toBe(c.version);
   });
 
   it("flexible employees: their own rate, no late fee where the policy waives it; a declared base is clamped", async () => {
@@ -215,11 +278,16 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
     expect((await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out })).body.version).toBe(c.version);
   });
 
-  it("409 naming the region and the date when no policy is in force", async () => {
+  it("409 naming the region, the date and the insurance when no policy is in force", async () => {
     const { c } = await renewalAt("SZ");
     const r = await send(api, tokens.other, c.id, { type: "ASSESS_ARREARS", ...request });
     expect(r.status).toBe(409);
-    expect(r.body).toMatchObject({ type: "/problems/no-policy-in-force", region: "440300", date: "2026-12-01" });
+    expect(r.body).toMatchObject({
+      type: "/problems/no-policy-in-force",
+      region: "440300",
+      date: "2026-12-01",
+      insurance: "medical",
+    });
     const p = await api.call("POST", `/api/cases/${c.id}/assessment-preview`, { token: tokens.other, body: request });
     expect(p.status).toBe(409);
     // before the policy took effect in Fuzhou

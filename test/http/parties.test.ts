@@ -260,7 +260,9 @@ describe("agencies", () => {
   it("finds agencies by part of the name, the code or the region, a page at a time", async () => {
     const byName = await api.call("GET", `/api/agencies?q=${encodeURIComponent("厦门")}`, { token: tokens.other });
     expect(byName.status).toBe(200);
-    expect(byName.body.items).toEqual([{ code: "XM", name: "厦门市医保中心", region: "350200" }]);
+    expect(byName.body.items).toEqual([
+      { code: "XM", name: "厦门市医保中心", region: "350200", insurances: ["medical", "pension"] },
+    ]);
     const byCode = await api.call("GET", "/api/agencies?q=sz", { token: tokens.in });
     expect(byCode.body.items.map((a: { code: string }) => a.code)).toEqual(["SZ"]);
     const byRegion = await api.call("GET", "/api/agencies?q=35&limit=1", { token: tokens.admin });

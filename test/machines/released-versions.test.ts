@@ -1,7 +1,7 @@
 // A released machine version is never edited in place (docs/case-types.md): cases opened on it
 // replay its events forever. Each (type, version) is kept here as it was released: its states,
-// transitions and guards, its events' payload schemas, labels, sides and limits, its refusals and
-// computed payloads. A failing snapshot means a released version changed: put the change in a new
+// transitions and guards, its events' payload schemas, labels, sides and limits, its refusals,
+// computed payloads and record effects. A failing snapshot means a released version changed: put the change in a new
 // version instead. A NEW version's (or type's) snapshot is written by running this file once
 // (`npx vitest run --project unit test/machines/released-versions.test.ts`; CI writes none, so a
 // missing one fails there) and is committed with it.
@@ -25,6 +25,8 @@ function released(mod: CaseMachineModule) {
     maxPerCase: mapValues(mod.events, (spec) => spec.maxPerCase ?? null),
     refusals: mod.refusals ?? {},
     computed: mapValues(mod.computed ?? {}, (c) => ({ computedBy: c.computedBy, request: z.toJSONSchema(c.request) })),
+    // what its events add to contribution records (the versions that declare none are kept as they were)
+    ...(mod.recordEffects ? { recordEffects: mod.recordEffects } : {}),
   };
 }
 

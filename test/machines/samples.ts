@@ -14,3 +14,6 @@ export const inputs: Record<CaseType, CaseInput> = byType((t) => t.input);
 export const samples: Record<CaseType, (ctx: Ctx) => CaseEvent[]> = byType((t) => t.samples);
 /** A complete run per type, with a detour (reissue, arrears, refusal, reassessment). */
 export const happyPaths: Record<CaseType, CaseEvent[]> = byType((t) => t.happyPath);
+/** The complete run of a version: its own where its payloads differ (TypeTests.happyPathOf), else the type's. */
+export const happyPathOf = (type: CaseType, version: number): CaseEvent[] =>
+  typeTests[type].happyPathOf?.[version] ?? happyPaths[type];

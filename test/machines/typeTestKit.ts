@@ -50,12 +50,14 @@ export interface TypeTests {
   input: CaseInput;
   /**
    * valid sample events, built from the current facts where a guard compares with a recorded fact
-   * (so that the generated graph can take every guarded edge); the last sample of an event type is
-   * one every version takes
+   * (so that the generated graph can take every guarded edge); each version's payload schemas pick
+   * the samples it takes, and every event of a version has one (the contract test checks the last)
    */
   samples: (ctx: Ctx) => CaseEvent[];
   /** a complete run, with a detour (reissue, arrears, refusal, reassessment) */
   happyPath: CaseEvent[];
+  /** a version's own complete run, where its payloads differ from happyPath's (a service-computed payload) */
+  happyPathOf?: Partial<Record<number, CaseEvent[]>>;
   /**
    * the event types defined in each state, per version (ignoring payload and guards); a version
    * left out is tested in versions-v2.test.ts

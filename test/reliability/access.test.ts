@@ -307,8 +307,15 @@ const rows: Row[] = [
     method: "POST",
     path: "/api/admin/agencies",
     expect: adminOnly(201),
+    // issue #28: the insurances it handles
     send: (role) =>
-      call(role, "POST", "/api/admin/agencies", { code: `AG${++serial}`, name: "测试经办机构", region: "350100" }),
+      call(role, "POST", "/api/admin/agencies", {
+        code: `AG${++serial}`,
+        name: "测试经办机构",
+        region: "350100",
+        insurances: ["pension"],
+      }),
+    check: (_role, r) => expect(r.body.insurances).toEqual(["pension"]),
   },
   {
     method: "GET",
@@ -320,7 +327,12 @@ const rows: Row[] = [
     method: "PATCH",
     path: "/api/admin/agencies/{code}",
     expect: adminOnly(200),
-    send: (role) => call(role, "PATCH", "/api/admin/agencies/SZ", { name: `深圳市医保中心${++serial}` }),
+    send: (role) =>
+      call(role, "PATCH", "/api/admin/agencies/SZ", {
+        name: `深圳市医保中心${++serial}`,
+        insurances: ["medical", "pension"],
+      }),
+    check: (_role, r) => expect(r.body.insurances).toEqual(["medical", "pension"]),
   },
   {
     method: "POST",
@@ -382,13 +394,17 @@ const rows: Row[] = [
         lateFeeAppliesToFlexible: false,
         maxBackPayMonths: 3,
         waitingPeriodMonths: 6,
+        // issue #28: a policy names its insurance
+        insurance: "pension",
       }),
+    check: (_role, r) => expect(r.body.insurance).toBe("pension"),
   },
   {
     method: "GET",
     path: "/api/admin/policies",
     expect: adminOnly(200),
-    send: (role) => call(role, "GET", "/api/admin/policies"),
+    send: (role) => call(role, "GET", "/api/admin/policies?insurance=pension"),
+    check: (_role, r) => expect(r.body.items.every((p: any) => p.insurance === "pension")).toBe(true),
   },
   {
     method: "POST",
@@ -675,7 +691,8 @@ const rows: Row[] = [
     path: "/api/agencies",
     expect: anyUser,
     send: (role) => call(role, "GET", `/api/agencies?q=${encodeURIComponent("厦门")}`),
-    check: (_role, r) => expect(r.body.items.map((a: any) => a.code)).toEqual(["XM"]),
+    check: (_role, r) =>
+      expect(r.body.items.map((a: any) => [a.code, a.insurances])).toEqual([["XM", ["medical", "pension"]]]),
   },
   {
     method: "GET",

@@ -292,6 +292,11 @@ const eventType = fc.oneof(
 const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) =>
   fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: invalid });
 const fenArb = mostly(fc.nat({ max: 10_000_000 }), numberish);
+/** issue #28: the insurances an agency handles: lists of the known ones (repeated, empty) or anything. */
+const insurancesish = mostly(
+  fc.array(fc.constantFrom("medical", "pension"), { maxLength: 3 }),
+  fc.oneof(fc.array(weirdString, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })),
+);
 const eventFields: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   ISSUE_CERTIFICATE: {
     contributionMonths: mostly(fc.nat({ max: 1200 }), numberish),
@@ -464,6 +469,8 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
         fc.record({ "medicalTransfer.transferOut": numberish }),
         fc.jsonValue({ maxDepth: 2 }),
       ),
+      // issue #28: the insurances it handles
+      insurances: sometimes(insurancesish, 40),
     },
     { requiredKeys: [] },
   ),
@@ -473,6 +480,7 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
       // parties (issue #15): a GB/T 2260 region
       region: fc.oneof(fc.constantFrom("35", "3501", "350100", "99", "350099", ""), weirdString),
       limits: fc.oneof(fc.dictionary(weirdString, numberish), fc.jsonValue({ maxDepth: 2 })),
+      insurances: sometimes(insurancesish, 40),
     },
     { requiredKeys: [] },
   ),
@@ -560,6 +568,8 @@ const shapes = (): Record<string, fc.Arbitrary<unknown>> => ({
       lateFeeAppliesToFlexible: fc.oneof(fc.boolean(), numberish),
       maxBackPayMonths: numberish,
       waitingPeriodMonths: numberish,
+      // issue #28: a policy names its insurance (medical when absent)
+      insurance: sometimes(mostly(fc.constantFrom("medical", "pension"), weirdString), 40),
     },
     { requiredKeys: [] },
   ),
@@ -954,7 +964,12 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
     body: bodyArb(shaped.calendar),
   },
   { name: "add policy", method: "POST", path: fc.constant("/api/admin/policies"), body: bodyArb(shaped.policy) },
-  { name: "list policies", method: "GET", path: fc.constant("/api/admin/policies"), query: queryArb(["region"]) },
+  {
+    name: "list policies",
+    method: "GET",
+    path: fc.constant("/api/admin/policies"),
+    query: queryArb(["region", "insurance"]),
+  },
   {
     name: "audit",
     method: "GET",

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { searchAgencies } from "../../engine/agencies.ts";
 import { caseSummary } from "../caseViews.ts";
 import { enrolmentKinds } from "../../engine/enrolments.ts";
-import { duplicatesFor, relatedCasesOf } from "../../engine/parties.ts";
+import { duplicatesFor, INSURANCES, relatedCasesOf } from "../../engine/parties.ts";
 import { caseSummarySchema, caseTypeSchema } from "../caseViewSchemas.ts";
 import type { ApiDeps } from "../deps.ts";
 
@@ -42,6 +42,9 @@ export const agencyPickSchema = z
         code: z.string(),
         name: z.string(),
         region: z.string().meta({ description: "GB/T 2260 administrative division code" }),
+        insurances: z
+          .array(z.enum(INSURANCES))
+          .meta({ description: "the insurances the agency handles (a case of another one is refused on it)" }),
       }),
     ),
     nextCursor: z.string().nullable().meta({ description: "pass as cursor for the next page; null on the last" }),

@@ -1,8 +1,10 @@
-// Administration of agencies: create, list, rename, move, set their deadline limits and document rule.
+// Administration of agencies: create, list, rename, move, set their deadline limits, document rule and
+// the insurances they handle.
 import { z } from "zod";
+import { INSURANCES } from "../../../../machines/vocabulary.ts";
 import { regionCodeSchema } from "../../../domain/region.ts";
 import { safeText } from "../../../domain/text.ts";
-import { createAgency, listAgencies, updateAgency, type AgencyRow } from "../../../engine/agencies.ts";
+import { createAgency, insurancesOf, listAgencies, updateAgency, type AgencyRow } from "../../../engine/agencies.ts";
 import type { ApiDeps } from "../../deps.ts";
 import { agencyListSchema, agencySchema, type AgencyJson } from "../../schemas.ts";
 import { agencyCode as code } from "./fields.ts";
@@ -10,6 +12,15 @@ import { agencyCode as code } from "./fields.ts";
 const limits = z
   .record(z.string(), z.number())
   .meta({ description: "limit key -> working days, never above the national ceiling" });
+const insurances = z
+  .array(z.enum(INSURANCES))
+  .min(1)
+  .max(INSURANCES.length)
+  .refine((l) => new Set(l).size === l.length, { error: "must not name an insurance twice" })
+  .meta({
+    description:
+      "the insurances the agency handles (default: every one); a case of another insurance is refused on it (422)",
+  });
 
 const agencyBody = z
   .object({
@@ -17,6 +28,7 @@ const agencyBody = z
     name: safeText(100),
     region: regionCodeSchema,
     limits: limits.optional(),
+    insurances: insurances.optional(),
   })
   .strict()
   .meta({ id: "CreateAgency" });
@@ -26,6 +38,7 @@ const agencyPatch = z
     region: regionCodeSchema.optional(),
     limits: limits.optional(),
     requireDocuments: z.boolean().optional(),
+    insurances: insurances.optional(),
   })
   .strict();
 
@@ -37,6 +50,7 @@ function agencyView(a: AgencyRow): AgencyJson {
     region: a.region,
     limits: JSON.parse(a.limits),
     requireDocuments: a.requireDocuments,
+    insurances: insurancesOf(a),
     createdAt,
   };
 }
@@ -78,7 +92,7 @@ function updateAgencyRoute({ ctx, add }: ApiDeps) {
     method: "patch",
     path: "/api/admin/agencies/:code",
     operationId: "updateAgency",
-    summary: "Rename an agency or set its deadline limits",
+    summary: "Rename an agency, set its deadline limits, its document rule or the insurances it handles",
     tags: ["admin"],
     access: "admin",
     params: z.object({ code }),

@@ -1,6 +1,8 @@
-// Administration of regional policies: add a version (effective from a date), list them.
+// Administration of regional policies: add a version (effective from a date) of one insurance (medical
+// when the body names none, as before insurances were named), list them.
 import { z } from "zod";
 import { regionalPolicySchema } from "../../../domain/policy.ts";
+import { INSURANCES } from "../../../../machines/vocabulary.ts";
 import { addPolicy, listPolicies, policyOfRow, type PolicyRow } from "../../../engine/policies.ts";
 import type { ApiDeps } from "../../deps.ts";
 import { policyListSchema, policySchema, type PolicyJson } from "../../schemas.ts";
@@ -10,6 +12,7 @@ function policyView(p: PolicyRow): PolicyJson {
   const policy = policyOfRow(p);
   return {
     ...policy,
+    insurance: policy.insurance ?? "medical",
     id: p.id,
     flexibleRateBasisPoints: policy.flexibleRateBasisPoints ?? null,
     averageWageFen: policy.averageWageFen ?? null,
@@ -47,9 +50,14 @@ function listPoliciesRoute({ ctx, add }: ApiDeps) {
     summary: "List regional policies",
     tags: ["admin"],
     access: "admin",
-    query: z.object({ region: z.string().max(6).optional() }).strict(),
+    query: z
+      .object({
+        region: z.string().max(6).optional(),
+        insurance: z.enum(INSURANCES).optional().meta({ description: "only the policies of this insurance" }),
+      })
+      .strict(),
     responses: { 200: { description: "Policies", schema: policyListSchema } },
-    handler: async ({ query }) => ({ items: (await listPolicies(ctx, query.region)).map(policyView) }),
+    handler: async ({ query }) => ({ items: (await listPolicies(ctx, query)).map(policyView) }),
   });
 }
 

@@ -1,10 +1,11 @@
-// Administration: agencies and their deadline limits.
+// Administration: agencies, their deadline limits and the insurances they handle.
 import { api } from "./api.js";
 import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { showMessage, typeLabel, Fields } from "./ui.js";
 import { caseTypeNames, getDefinition, limitSpecs } from "./machines.js";
 import { nav, page, table, showProblem } from "./admin-common.js";
+import { insurances } from "./vocabulary.js";
 
 /** @typedef {import("./admin-common.js").ViewOpts} ViewOpts */
 
@@ -52,6 +53,37 @@ function limitFields(fields, limits, values = {}) {
   );
 }
 
+/** An insurance's name. @param {string} i */
+const insuranceLabel = (i) => t(`parties.insurance.${i}`);
+
+/**
+ * One checkbox per insurance of the server's list, checked when the agency handles it.
+ * @param {Fields} fields @param {string[]} insuranceList @param {string[]} handled
+ */
+function insuranceFields(fields, insuranceList, handled) {
+  return h(
+    "fieldset",
+    { class: "insurances" },
+    h("legend", null, t("admin.agencies.insurances")),
+    h("p", { class: "hint" }, t("admin.agencies.insurancesHint")),
+    insuranceList.map((i) =>
+      fields.add({ name: `insurances.${i}`, label: insuranceLabel(i), kind: "checkbox", value: handled.includes(i) }),
+    ),
+  );
+}
+
+/**
+ * The insurances checked; null (an error shown on the first box) when none is.
+ * @param {Fields} fields @param {string[]} insuranceList
+ * @returns {string[] | null}
+ */
+function readInsurances(fields, insuranceList) {
+  const checked = insuranceList.filter((i) => fields.value(`insurances.${i}`) === true);
+  if (checked.length > 0 || insuranceList.length === 0) return checked;
+  fields.setError(`insurances.${insuranceList[0]}`, t("admin.agencies.insurancesRequired"));
+  return null;
+}
+
 /** @returns {Record<string, number> | null} */
 function readLimits(/** @type {Fields} */ fields, /** @type {any[]} */ limits) {
   /** @type {Record<string, number>} */
@@ -78,6 +110,13 @@ function agencyRow(a, labelOf, edit) {
     a.code,
     a.name,
     a.region,
+    (a.insurances ?? []).length
+      ? h(
+          "ul",
+          { class: "plain" },
+          a.insurances.map((/** @type {string} */ i) => h("li", null, insuranceLabel(i))),
+        )
+      : t("common.none"),
     Object.keys(a.limits).length
       ? h(
           "ul",
@@ -96,10 +135,11 @@ function agencyRow(a, labelOf, edit) {
 }
 
 /**
- * The form that renames an agency and sets its limits, shown in `slot`.
+ * The form that renames an agency, sets the insurances it handles and its limits, shown in `slot`.
  * @param {any} a the agency @param {any[]} limits every configurable limit @param {HTMLElement} slot
+ * @param {string[]} insuranceList
  */
-function editAgency(a, limits, slot) {
+function editAgency(a, limits, slot, insuranceList) {
   const fields = new Fields("agency-edit");
   const msg = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
@@ -113,6 +153,7 @@ function editAgency(a, limits, slot) {
       required: true,
       attrs: { maxlength: 100 },
     }),
+    insuranceFields(fields, insuranceList, a.insurances ?? insuranceList),
     limitFields(fields, limits, a.limits),
     msg,
     h(
@@ -129,11 +170,12 @@ function editAgency(a, limits, slot) {
       e.preventDefault();
       fields.clearErrors();
       const lim = readLimits(fields, limits);
+      const handled = readInsurances(fields, insuranceList);
       const name = String(fields.value("name")).trim();
       if (!name) fields.setError("name", t("val.required"));
-      if (!lim || !name) return void fields.focusFirstError();
+      if (!lim || !name || !handled) return void fields.focusFirstError();
       const res = await api("PATCH", `/api/admin/agencies/${encodeURIComponent(a.code)}`, {
-        body: { name, limits: lim },
+        body: { name, limits: lim, ...(handled.length ? { insurances: handled } : {}) },
       });
       if (res.status === 200)
         void agenciesView({
@@ -177,9 +219,9 @@ function newAgencyFields(fields) {
 
 /**
  * The body of POST /api/admin/agencies; null when a field is invalid (shown next to it).
- * @param {Fields} fields @param {any[]} limits
+ * @param {Fields} fields @param {any[]} limits @param {string[]} insuranceList
  */
-function newAgencyBody(fields, limits) {
+function newAgencyBody(fields, limits, insuranceList) {
   const v = (/** @type {string} */ n) => String(fields.value(n) ?? "").trim();
   let ok = true;
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(v("code")))
@@ -188,12 +230,19 @@ function newAgencyBody(fields, limits) {
   if (!/^\d{2}(\d{4})?$/.test(v("region")))
     ok = !fields.setError("region", v("region") ? t("admin.regionHint") : t("val.required"));
   const lim = readLimits(fields, limits);
-  if (!ok || !lim) return null;
-  return { code: v("code"), name: v("name"), region: v("region"), limits: lim };
+  const handled = readInsurances(fields, insuranceList);
+  if (!ok || !lim || !handled) return null;
+  return {
+    code: v("code"),
+    name: v("name"),
+    region: v("region"),
+    limits: lim,
+    ...(handled.length ? { insurances: handled } : {}),
+  };
 }
 
-/** The form that creates an agency. @param {any[]} limits */
-function newAgencyForm(limits) {
+/** The form that creates an agency. @param {any[]} limits @param {string[]} insuranceList */
+function newAgencyForm(limits, insuranceList) {
   const fields = new Fields("agency-new");
   const msg = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
@@ -201,6 +250,8 @@ function newAgencyForm(limits) {
     { class: "card", novalidate: true },
     h("h2", null, t("admin.agencies.create")),
     newAgencyFields(fields),
+    // a new agency handles every insurance unless told otherwise
+    insuranceFields(fields, insuranceList, insuranceList),
     limitFields(fields, limits),
     msg,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.agencies.submit"))),
@@ -210,7 +261,7 @@ function newAgencyForm(limits) {
     listener(async (e) => {
       e.preventDefault();
       fields.clearErrors();
-      const body = newAgencyBody(fields, limits);
+      const body = newAgencyBody(fields, limits, insuranceList);
       if (!body) return void fields.focusFirstError();
       const res = await api("POST", "/api/admin/agencies", { body });
       if (res.status === 201)
@@ -227,13 +278,13 @@ function newAgencyForm(limits) {
 /** @param {ViewOpts} opts */
 export async function agenciesView(opts) {
   opts.seq ??= nav.seq;
-  const [r, limits] = await Promise.all([api("GET", "/api/admin/agencies"), allLimits()]);
+  const [r, limits, insuranceList] = await Promise.all([api("GET", "/api/admin/agencies"), allLimits(), insurances()]);
   const region = h("div", { class: "messages", "aria-live": "polite" });
   if (r.status !== 200) return (page(t("admin.nav.agencies"), opts, region), showProblem(region, r, null));
   const labelOf = new Map(limits.map((l) => [l.key, l.label]));
   const editSlot = h("div", { class: "form-slot" });
   const rows = r.body.items.map((/** @type {any} */ a) =>
-    agencyRow(a, labelOf, (/** @type {any} */ chosen) => editAgency(chosen, limits, editSlot)),
+    agencyRow(a, labelOf, (/** @type {any} */ chosen) => editAgency(chosen, limits, editSlot, insuranceList)),
   );
   page(
     t("admin.nav.agencies"),
@@ -245,6 +296,7 @@ export async function agenciesView(opts) {
             t("admin.agencies.code"),
             t("admin.agencies.name"),
             t("admin.agencies.region"),
+            t("admin.agencies.insurances"),
             t("admin.limits.legend"),
             t("common.actions"),
           ],
@@ -253,7 +305,7 @@ export async function agenciesView(opts) {
         )
       : h("p", { class: "empty" }, t("admin.agencies.empty")),
     editSlot,
-    newAgencyForm(limits),
+    newAgencyForm(limits, insuranceList),
   );
   if (opts.notice && opts.seq === nav.seq) showMessage(region, { ...opts.notice, focus: true });
 }

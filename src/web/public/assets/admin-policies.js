@@ -6,6 +6,7 @@ import { showMessage, Fields, formatDate } from "./ui.js";
 import { formatFen, parseYuan } from "./money.js";
 import { isIsoDate } from "./dates.js";
 import { nav, page, table, showProblem } from "./admin-common.js";
+import { insurances } from "./vocabulary.js";
 
 /** @typedef {import("./admin-common.js").ViewOpts} ViewOpts */
 
@@ -19,10 +20,14 @@ const POLICY_INTS = [
   ["waitingPeriodMonths", 0, 6],
 ];
 
+/** An insurance's name. @param {string} i */
+const insuranceLabel = (i) => t(`parties.insurance.${i}`);
+
 /** One policy as a table row, rates in the units people use. @param {any} p */
 function policyRow(p) {
   return [
     p.region,
+    insuranceLabel(p.insurance ?? "medical"),
     formatDate(p.effectiveFrom),
     formatFen(p.contributionBaseFen),
     t("admin.policies.rateValue", { pct: bpToPercent(p.rateBasisPoints) }),
@@ -33,8 +38,11 @@ function policyRow(p) {
   ];
 }
 
-/** The new policy's fields (the late-fee checkbox comes after them). @param {Fields} fields */
-function policyFields(fields) {
+/**
+ * The new policy's fields (the late-fee checkbox comes after them); the insurance from the server's list.
+ * @param {Fields} fields @param {string[]} insuranceList
+ */
+function policyFields(fields, insuranceList) {
   /** @param {string} name @param {string} label @param {Record<string, any>} [more] */
   const decimal = (name, label, more = {}) =>
     fields.add({ name, label, ...more, attrs: { inputmode: "decimal", autocomplete: "off" } });
@@ -50,6 +58,15 @@ function policyFields(fields) {
       hint: t("admin.regionHint"),
       required: true,
       attrs: { inputmode: "numeric", maxlength: 6, autocomplete: "off" },
+    }),
+    fields.add({
+      name: "insurance",
+      label: t("admin.policies.insurance"),
+      hint: t("admin.policies.insuranceHint"),
+      kind: "select",
+      required: true,
+      value: "medical",
+      options: insuranceList.map((i) => ({ value: i, label: insuranceLabel(i) })),
     }),
     fields.add({ name: "effectiveFrom", label: t("admin.policies.effectiveFrom"), kind: "date", required: true }),
     decimal("contributionBaseFen", t("admin.policies.base"), { hint: t("hint.yuan"), required: true }),
@@ -97,6 +114,8 @@ function policyReader(fields) {
     /** @type {Record<string, any>} */
     body: {
       region: v("region"),
+      // absent (an older page's form): medical, as before policies named their insurance
+      ...(v("insurance") ? { insurance: v("insurance") } : {}),
       effectiveFrom: v("effectiveFrom"),
       lateFeeAppliesToFlexible: Boolean(fields.value("lateFeeAppliesToFlexible")),
     },
@@ -182,15 +201,15 @@ function policyBody(fields) {
   return r.ok ? r.body : null;
 }
 
-/** The form that adds a policy. */
-function newPolicyForm() {
+/** The form that adds a policy. @param {string[]} insuranceList */
+function newPolicyForm(insuranceList) {
   const fields = new Fields("policy-new");
   const msg = h("div", { class: "form-messages", "aria-live": "polite" });
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("h2", null, t("admin.policies.create")),
-    policyFields(fields),
+    policyFields(fields, insuranceList),
     fields.add({ name: "lateFeeAppliesToFlexible", label: t("admin.policies.flexible"), kind: "checkbox" }),
     msg,
     h("p", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, t("admin.policies.submit"))),
@@ -208,7 +227,11 @@ function newPolicyForm() {
           keepFocus: true,
           notice: {
             kind: "success",
-            text: t("admin.policies.created", { region: body.region, date: body.effectiveFrom }),
+            text: t("admin.policies.createdFor", {
+              insurance: insuranceLabel(res.body.insurance ?? "medical"),
+              region: body.region,
+              date: body.effectiveFrom,
+            }),
           },
         });
       else showProblem(msg, res, fields);
@@ -220,11 +243,11 @@ function newPolicyForm() {
 /** @param {ViewOpts} opts */
 export async function policiesView(opts) {
   opts.seq ??= nav.seq;
-  const r = await api("GET", "/api/admin/policies");
+  const [r, insuranceList] = await Promise.all([api("GET", "/api/admin/policies"), insurances()]);
   const region = h("div", { class: "messages", "aria-live": "polite" });
   if (r.status !== 200) return (page(t("admin.nav.policies"), opts, region), showProblem(region, r, null));
   const rows = r.body.items.map(policyRow);
-  const form = newPolicyForm();
+  const form = newPolicyForm(insuranceList.length ? insuranceList : ["medical"]);
   page(
     t("admin.nav.policies"),
     opts,
@@ -233,6 +256,7 @@ export async function policiesView(opts) {
       ? table(
           [
             t("admin.policies.region"),
+            t("admin.policies.insurance"),
             t("admin.policies.effectiveFrom"),
             t("admin.policies.base"),
             t("admin.policies.ratePercent"),

@@ -2,6 +2,8 @@
 // - previewFirst: for an event the service computes (definition `computed: true`, e.g. a renewal's
 //   ASSESS_ARREARS), the first submit asks POST /api/cases/{id}/assessment-preview and shows the
 //   computed result; only "Confirm" records it (a changed form is previewed again).
+// - prefillFromRecord: where the missed months may be left out (renewal version 3, issue #28), the
+//   form opens with the months the preview takes from the agency's contribution record.
 // - assessmentCard: the case's assessment (months, lines, totals, waiting period, continuity).
 // - certificateCard: a pension case's pooled share and the corrections of its certificate.
 // - factLabel: reason codes, payers shown with their labels.
@@ -73,16 +75,58 @@ export function previewFirst(c, def, ev, getBuilt, submit) {
       });
       return;
     }
-    if (r.status === 409 && r.body?.type === "/problems/no-policy-in-force") {
-      showMessage(messages, {
-        kind: "error",
-        title: t("assessment.noPolicy", { region: r.body.region, date: formatDate(r.body.date) }),
-        focus: true,
-      });
-      return;
-    }
-    showMessage(messages, { ...problemMessage(r), focus: true });
+    const known = assessmentProblem(r);
+    showMessage(messages, { ...(known ? { kind: "error", title: known } : problemMessage(r)), focus: true });
   };
+}
+
+/**
+ * What the console says of the assessment's own 409s (no policy of the case's insurance in force,
+ * no contribution record to take the months from); null for any other answer.
+ * @param {any} r
+ */
+function assessmentProblem(r) {
+  if (r.status !== 409) return null;
+  const p = r.body ?? {};
+  const insurance = p.insurance ? t(`parties.insurance.${p.insurance}`) : "";
+  if (p.type === "/problems/no-policy-in-force")
+    return insurance
+      ? t("assessment.noPolicyFor", { region: p.region, date: formatDate(p.date), insurance })
+      : t("assessment.noPolicy", { region: p.region, date: formatDate(p.date) });
+  if (p.type === "/problems/contribution-record-missing") return t("assessment.recordMissing", { insurance });
+  return null;
+}
+
+/**
+ * When the form may leave the missed months out (the definition does not require them: renewal
+ * version 3), fills them in with the months the service takes from the agency's contribution record
+ * (the preview's defaults), and says so; a field the clerk has typed in is left alone.
+ * @param {any} c case view @param {any} def machine definition @param {string} ev event type
+ * @param {{ fields: any, messages: HTMLElement }} built the open form
+ */
+export async function prefillFromRecord(c, def, ev, built) {
+  const spec = def?.events?.[ev];
+  if (!spec?.computed || ev !== "ASSESS_ARREARS") return;
+  const required = spec.payload?.required ?? [];
+  if (!spec.payload?.properties?.firstMissedMonth || required.includes("firstMissedMonth")) return;
+  const payer = String(built.fields.value("payer") ?? "") || "employer";
+  const r = await api("POST", `/api/cases/${c.id}/assessment-preview`, { body: { payer } });
+  // the clerk may have gone on meanwhile (a preview of their own is shown): that stays as it is
+  const untouched = built.messages.childElementCount === 0;
+  if (r.status !== 200) {
+    const known = assessmentProblem(r);
+    if (known && untouched) showMessage(built.messages, { kind: "info", title: known });
+    return;
+  }
+  for (const name of ["firstMissedMonth", "lastMissedMonth"]) {
+    const control = built.fields.control(name);
+    if (control && !String(control.value ?? "").trim()) control.value = r.body[name];
+  }
+  const details =
+    typeof r.body.continuousMonthsBefore === "number"
+      ? [t("assessment.continuityFromRecord", { months: r.body.continuousMonthsBefore })]
+      : [];
+  if (untouched) showMessage(built.messages, { kind: "info", title: t("assessment.monthsFromRecord"), details });
 }
 
 /** @param {number} fen */

@@ -36,7 +36,14 @@ import {
   queueDaysText,
   workingDaysText,
 } from "./console-case.js";
-import { assessmentCard, certificateCard, factLabel, previewFirst, structuredFacts } from "./console-assessment.js";
+import {
+  assessmentCard,
+  certificateCard,
+  factLabel,
+  prefillFromRecord,
+  previewFirst,
+  structuredFacts,
+} from "./console-assessment.js";
 import { assignmentCard, mergeIntoTimeline, queueTabs } from "./console-assignment.js";
 import { notesCard } from "./console-notes.js";
 import { attachmentsCard, missingDocumentsMessage } from "./console-attachments.js";
@@ -644,6 +651,8 @@ function caseActions(c, events, def, pageMessages) {
       ),
     });
     replace(formSlot, built.form);
+    // a renewal's missed months from the agency's contribution record (issue #28)
+    void prefillFromRecord(c, def, ev, built);
     const first = built.form.querySelector("input, select, textarea");
     /** @type {HTMLElement} */ (first ?? built.form.querySelector("button"))?.focus();
   }

@@ -53,8 +53,10 @@ export const strings = {
     "payment.waitingUntil": "待遇等待期至 {date}。",
     "field.assessment": "补缴核定",
     "field.assessedFor": "核定依据（月份、缴费人）",
-    "refusal.renewal.ASSESS_ARREARS": "核定结果不一致：月份、逐月明细与合计须一致，且不得早于断缴月份。",
-    "refusal.renewal.RESTORE": "仅当核定结果无需补缴（超过可补缴期限）时，才可不经缴费直接恢复参保。",
+    "refusal.renewal.ASSESS_ARREARS":
+      "核定结果不一致：月份、逐月明细与合计须一致，连续缴费月数须与缴费记录相符，且不得早于断缴月份。",
+    "refusal.renewal.RESTORE":
+      "缴费后，须本机构缴费记录中已有核定的全部补缴月份才可恢复参保；未缴费时，仅当核定结果无需补缴（超过可补缴期限）才可直接恢复。",
     "admin.policies.flexibleRate": "灵活就业人员费率（%，空：同上）",
     "admin.policies.averageWage": "上年度平均工资（元/月）",
     "admin.policies.baseFloor": "缴费基数下限（平均工资的 %）",
@@ -117,9 +119,9 @@ export const strings = {
     "field.assessment": "Arrears assessment",
     "field.assessedFor": "Assessed for (months, payer)",
     "refusal.renewal.ASSESS_ARREARS":
-      "The assessment does not add up: the months, the lines and the sums must agree, and no month may lie before the lapse.",
+      "The assessment does not add up: the months, the lines and the sums must agree, the continuity must follow from the record, and no month may lie before the lapse.",
     "refusal.renewal.RESTORE":
-      "Cover is restored without a payment only when the assessment has nothing to pay (beyond the back-payment limit).",
+      "After a payment, cover is restored only when this agency's contribution record holds every assessed month as paid; without a payment, only when the assessment has nothing to pay (beyond the back-payment limit).",
     "admin.policies.flexibleRate": "Rate for flexible employees (%, empty: the same)",
     "admin.policies.averageWage": "Last year's average wage (yuan a month)",
     "admin.policies.baseFloor": "Lowest base (% of the average wage)",

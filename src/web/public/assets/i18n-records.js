@@ -1,0 +1,37 @@
+// Strings of issue #28 (the contribution record as the source of the figures): policies per
+// insurance, the insurances an agency handles, and the renewal assessed from the record.
+export const strings = {
+  "zh-CN": {
+    "admin.policies.insurance": "险种",
+    "admin.policies.insuranceHint": "续保按案件的险种选用政策：养老保险续保只按养老保险政策核定",
+    "admin.policies.createdFor": "已添加{insurance}政策：地区 {region}，{date} 起生效。",
+    "admin.agencies.insurances": "承办险种",
+    "admin.agencies.insurancesHint": "其他险种的案件不能由本机构办理（转出、转入或续保）",
+    "admin.agencies.insurancesRequired": "至少选择一个险种",
+    "assessment.noPolicyFor": "地区 {region} 在 {date} 没有生效的{insurance}续保政策，请管理员先添加。",
+    "assessment.recordMissing":
+      "本机构没有该参保人的{insurance}缴费明细，断缴月份和断缴前连续缴费月数无法从缴费记录得出：请先导入缴费明细，或填写断缴月份（不填断缴前连续缴费月数）。",
+    "assessment.monthsFromRecord": "断缴月份已按本机构的缴费记录填写（最后缴费月份的次月至上月），可修改。",
+    "assessment.continuityFromRecord": "断缴前连续缴费 {months} 个月（按缴费记录）",
+    "field.monthsFromRecord": "断缴月份取自缴费记录",
+    "field.monthsInRecord": "缴费记录中已补缴的月份",
+  },
+  en: {
+    "admin.policies.insurance": "Insurance",
+    "admin.policies.insuranceHint":
+      "A renewal is assessed with the policy of its insurance: a pension renewal only with a pension policy",
+    "admin.policies.createdFor": "{insurance} policy for region {region} added, effective {date}.",
+    "admin.agencies.insurances": "Insurances handled",
+    "admin.agencies.insurancesHint": "Cases of another insurance are refused on this agency (out, in or renewal)",
+    "admin.agencies.insurancesRequired": "Choose at least one insurance",
+    "assessment.noPolicyFor":
+      "No {insurance} renewal policy for region {region} is in force on {date}; an administrator must add one first.",
+    "assessment.recordMissing":
+      "This agency holds no {insurance} contribution months of the person, so the missed months and the continuity before them cannot come from the record: import the months first, or type the missed months (and leave the continuity out).",
+    "assessment.monthsFromRecord":
+      "The missed months are filled in from this agency's contribution record (the month after the last paid one up to last month); change them if needed.",
+    "assessment.continuityFromRecord": "{months} continuous months before the lapse (from the record)",
+    "field.monthsFromRecord": "Missed months from the record",
+    "field.monthsInRecord": "Back-paid months in the record",
+  },
+};
