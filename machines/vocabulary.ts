@@ -134,7 +134,7 @@ export type RecordEffect = (typeof RECORD_EFFECTS)[number];
 /** The `source` of the months each record effect adds (docs/contributions.md: import, renewal, transfer, correction). */
 export const RECORD_EFFECT_SOURCES = {
   assessedMonthsBackPaid: "renewal",
-} as const satisfies Record<RecordEffect, string>;
+} as const satisfies Record<RecordEffect, ContributionSource>;
 
 /** A pension transfer's pooled share: 12 % of the contribution wages since 1998, half up to the fen (exact: BigInt). */
 export function pooledShareOf(contributionWagesSince1998Fen: number): number {
