@@ -154,22 +154,90 @@ export async function appendMonths(
   now: Date,
 ): Promise<AppendOutcome[]> {
   if (months.length === 0) return [];
-  const latest = new Map(latestOfEachMonth(await rowsOf(tx, key)).map((r) => [r.month, r]));
-  const outcomes: AppendOutcome[] = [];
-  const inserts: Prisma.Sql[] = [];
-  for (const m of months) {
+  const [outcomes] = await appendMonthsOfMany(tx, key, [{ personKey: key.personKey, months }], now);
+  return outcomes!;
+}
+
+/** The months to append to one person's record (at most one row per month). */
+export interface MonthsOfPerson {
+  personKey: string;
+  months: readonly NewMonth[];
+}
+
+/** What appending a month would do, or that it needs a reason (other figures without one). */
+export type PlannedOutcome = AppendOutcome | "needsReason";
+
+/** What appending `months` would do to a record whose latest row of each month is in `latest` (no write). */
+export function plannedOutcomes(
+  latest: ReadonlyMap<string, MonthFigures>,
+  months: readonly (MonthFigures & { reason?: string | null })[],
+): PlannedOutcome[] {
+  return months.map((m) => {
     const before = latest.get(m.month);
-    if (before && sameFigures(before, m)) {
-      outcomes.push("unchanged");
-      continue;
+    if (!before) return "added";
+    if (sameFigures(before, m)) return "unchanged";
+    return m.reason ? "corrected" : "needsReason";
+  });
+}
+
+/**
+ * Every row (superseded ones too) of many people's records of one insurance at one agency, by
+ * person, each by month, oldest row first (one statement per 500 people, on the records' index).
+ */
+export async function rowsOfMany(
+  q: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  personKeys: readonly string[],
+): Promise<Map<string, StoredMonth[]>> {
+  const out = new Map<string, StoredMonth[]>();
+  const unique = [...new Set(personKeys)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await q.query<Record<string, unknown>>(Prisma.sql`SELECT "personKey", ${monthColumns}
+      FROM "ContributionMonth" WHERE "personKey" IN (${Prisma.join(unique.slice(i, i + 500))})
+      AND "insurance" = ${at.insurance} AND "agencyId" = ${at.agencyId} ORDER BY "personKey", "month", "id"`);
+    for (const r of rows) {
+      const key = String(r.personKey);
+      const list = out.get(key) ?? [];
+      if (list.length === 0) out.set(key, list);
+      list.push(toStoredMonth(r));
     }
-    if (before && !m.reason) throw new CorrectionWithoutReason(m.month);
-    outcomes.push(before ? "corrected" : "added");
-    const source = before && m.source === "import" ? "correction" : m.source;
-    inserts.push(Prisma.sql`(${key.agencyId}, ${key.personKey}, ${key.insurance}, ${m.month}, ${m.baseFen},
+  }
+  return out;
+}
+
+/**
+ * Inside the caller's transaction: appendMonths for many people of one insurance at one agency at
+ * once (the records read 500 people a statement, the rows inserted 500 a statement). Nothing is
+ * written when a month needs a reason it has not (CorrectionWithoutReason). Each person's
+ * outcomes, in order.
+ */
+export async function appendMonthsOfMany(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  people: readonly MonthsOfPerson[],
+  now: Date,
+): Promise<AppendOutcome[][]> {
+  const records = await rowsOfMany(
+    tx,
+    at,
+    people.filter((p) => p.months.length > 0).map((p) => p.personKey),
+  );
+  const inserts: Prisma.Sql[] = [];
+  const outcomes = people.map(({ personKey, months }) => {
+    const latest = new Map(latestOfEachMonth(records.get(personKey) ?? []).map((r) => [r.month, r]));
+    const planned = plannedOutcomes(latest, months);
+    const missing = planned.indexOf("needsReason");
+    if (missing >= 0) throw new CorrectionWithoutReason(months[missing]!.month);
+    months.forEach((m, i) => {
+      if (planned[i] === "unchanged") return;
+      const before = latest.get(m.month);
+      const source = before && m.source === "import" ? "correction" : m.source;
+      inserts.push(Prisma.sql`(${at.agencyId}, ${personKey}, ${at.insurance}, ${m.month}, ${m.baseFen},
       ${m.employerFen}, ${m.individualFen}, ${m.accountCreditFen}, ${m.status}, ${m.payer}, ${m.employerCreditCode ?? null},
       ${source}, ${m.fromAgencyId ?? null}, ${m.caseId ?? null}, ${m.reason ?? null}, ${before?.id ?? 0}, ${now})`);
-  }
+    });
+    return planned as AppendOutcome[];
+  });
   for (let i = 0; i < inserts.length; i += 500) {
     await tx.execute(Prisma.sql`INSERT INTO "ContributionMonth" ("agencyId", "personKey", "insurance", "month",
       "baseFen", "employerFen", "individualFen", "accountCreditFen", "status", "payer", "employerCreditCode",
@@ -189,22 +257,83 @@ export async function appendOpeningBalance(
   balance: OpeningBalance & { reason?: string | null },
   now: Date,
 ): Promise<AppendOutcome> {
-  const [before] = await tx.query<{ id: number; asOfMonth: string; balanceBroughtForwardFen: number | bigint }>(
-    Prisma.sql`SELECT "id", "asOfMonth", "balanceBroughtForwardFen" FROM "ContributionOpeningBalance"
-      WHERE "personKey" = ${key.personKey} AND "insurance" = ${key.insurance} AND "agencyId" = ${key.agencyId}
-      ORDER BY "id" DESC LIMIT 1`,
-  );
+  const [outcome] = await appendOpeningBalances(tx, key, [{ personKey: key.personKey, balance }], now);
+  return outcome!;
+}
+
+/** An opening balance as stored: the latest of a record counts. */
+export interface StoredOpeningBalance extends OpeningBalance {
+  id: number;
+}
+
+/** The opening balance in force (the latest) of many people's records of one insurance at one agency. */
+export async function openingBalancesOfMany(
+  q: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  personKeys: readonly string[],
+): Promise<Map<string, StoredOpeningBalance>> {
+  const out = new Map<string, StoredOpeningBalance>();
+  const unique = [...new Set(personKeys)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await q.query<{ id: number; personKey: string; asOfMonth: string; balanceBroughtForwardFen: number }>(
+      Prisma.sql`SELECT "id", "personKey", "asOfMonth", "balanceBroughtForwardFen" FROM "ContributionOpeningBalance"
+        WHERE "personKey" IN (${Prisma.join(unique.slice(i, i + 500))}) AND "insurance" = ${at.insurance}
+        AND "agencyId" = ${at.agencyId} ORDER BY "id"`,
+    );
+    for (const r of rows)
+      out.set(r.personKey, {
+        id: Number(r.id),
+        asOfMonth: r.asOfMonth,
+        balanceBroughtForwardFen: Number(r.balanceBroughtForwardFen),
+      });
+  }
+  return out;
+}
+
+/** What recording `balance` would do to a record whose opening balance in force is `before` (no write). */
+export function plannedOpeningOutcome(
+  before: OpeningBalance | undefined,
+  balance: OpeningBalance & { reason?: string | null },
+): PlannedOutcome {
+  if (!before) return "added";
   const same =
-    before !== undefined &&
-    before.asOfMonth === balance.asOfMonth &&
-    Number(before.balanceBroughtForwardFen) === balance.balanceBroughtForwardFen;
+    before.asOfMonth === balance.asOfMonth && before.balanceBroughtForwardFen === balance.balanceBroughtForwardFen;
   if (same) return "unchanged";
-  if (before && !balance.reason) throw new CorrectionWithoutReason(balance.asOfMonth);
-  await tx.execute(Prisma.sql`INSERT INTO "ContributionOpeningBalance" ("agencyId", "personKey", "insurance",
-    "asOfMonth", "balanceBroughtForwardFen", "source", "reason", "supersedesId", "recordedAt")
-    VALUES (${key.agencyId}, ${key.personKey}, ${key.insurance}, ${balance.asOfMonth}, ${balance.balanceBroughtForwardFen},
-      ${before ? "correction" : "import"}, ${balance.reason ?? null}, ${before ? Number(before.id) : 0}, ${now})`);
-  return before ? "corrected" : "added";
+  return balance.reason ? "corrected" : "needsReason";
+}
+
+/**
+ * Inside the caller's transaction: appendOpeningBalance for many people of one insurance at one
+ * agency at once (one balance per person). Nothing is written when one needs a reason it has not.
+ */
+export async function appendOpeningBalances(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  entries: readonly { personKey: string; balance: OpeningBalance & { reason?: string | null } }[],
+  now: Date,
+): Promise<AppendOutcome[]> {
+  const current = await openingBalancesOfMany(
+    tx,
+    at,
+    entries.map((e) => e.personKey),
+  );
+  const inserts: Prisma.Sql[] = [];
+  const outcomes = entries.map(({ personKey, balance }) => {
+    const before = current.get(personKey);
+    const outcome = plannedOpeningOutcome(before, balance);
+    if (outcome === "needsReason") throw new CorrectionWithoutReason(balance.asOfMonth);
+    if (outcome !== "unchanged")
+      inserts.push(Prisma.sql`(${at.agencyId}, ${personKey}, ${at.insurance}, ${balance.asOfMonth},
+        ${balance.balanceBroughtForwardFen}, ${before ? "correction" : "import"}, ${balance.reason ?? null},
+        ${before?.id ?? 0}, ${now})`);
+    return outcome;
+  });
+  for (let i = 0; i < inserts.length; i += 500) {
+    await tx.execute(Prisma.sql`INSERT INTO "ContributionOpeningBalance" ("agencyId", "personKey", "insurance",
+      "asOfMonth", "balanceBroughtForwardFen", "source", "reason", "supersedesId", "recordedAt")
+      VALUES ${Prisma.join(inserts.slice(i, i + 500))}`);
+  }
+  return outcomes;
 }
 
 // ---------------------------------------------------------------------------- a change of data key
