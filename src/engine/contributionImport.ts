@@ -20,23 +20,24 @@ import type { Insurance } from "../domain/schemes.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import type { Actor, EngineContext } from "./context.ts";
 import {
-  appendMonthsOfMany,
-  appendOpeningBalances,
-  CorrectionWithoutReason,
+  insertMonths,
+  insertOpeningBalances,
   latestOfEachMonth,
   notePeople,
   openingBalancesOfMany,
-  plannedOpeningOutcome,
-  plannedOutcomes,
+  planMonths,
+  planOpeningBalance,
   rowsOfMany,
-  type MonthsOfPerson,
-  type NewMonth,
+  type PlannedMonth,
+  type PlannedOpeningBalance,
 } from "./contributions.ts";
 
 /** The refused rows an answer lists (the first ones, in file order); `refused` counts them all. */
 export const LISTED_ROWS = 1000;
-/** People read from the records, and progress reported, in batches of this many. */
+/** People read from the records a batch (one statement each), and noted a transaction. */
 const BATCH_PEOPLE = 500;
+/** Rows checked on their own, and rows written, between two reports of progress. */
+const BATCH_ROWS = 2000;
 
 export type ContributionRawRow = TableRow<ContributionColumn>;
 
@@ -45,11 +46,14 @@ export interface RefusedRow {
   errors: FieldError[];
 }
 
+/** checking: each row on its own; comparing: with the records; writing: the people, then the records. */
+export type ImportPhase = "checking" | "comparing" | "writing" | "done";
+
 export interface ContributionImportSummary {
   id: string | null;
   dryRun: boolean;
   status: "running" | "done" | "failed";
-  phase: "checking" | "writing" | "done";
+  phase: ImportPhase;
   format: ImportFormat;
   fileSha256: string;
   total: number;
@@ -66,65 +70,92 @@ export interface ContributionImportSummary {
   createdAt: string | null;
 }
 
-/** A good row with its person's blind index. */
+/** A good row with its number and its person's blind index. */
 type Keyed = ContributionRow & { row: number; personKey: string };
 
-/** What a checked file would do: its counts, its refused rows, and the writes, by insurance. */
+/** What a checked file would do: its counts, its refused rows, and the rows to write, by insurance. */
 export interface Plan {
   added: number;
   corrected: number;
   unchanged: number;
   refused: RefusedRow[];
+  /** the records (person and insurance) the file names */
   people: number;
-  writes: Map<Insurance, { months: MonthsOfPerson[]; openings: { personKey: string; balance: OpeningOf }[] }>;
-  /** the ID numbers of the people whose records change (notePeople) */
-  idNumbers: string[];
+  months: Map<Insurance, PlannedMonth[]>;
+  openings: Map<Insurance, PlannedOpeningBalance[]>;
+  /** the ID numbers of the people who have no record yet anywhere (notePeople) */
+  newPeople: string[];
 }
-type OpeningOf = Extract<ContributionRow, { kind: "opening" }>["balance"] & { reason: string | null };
 
-/** Progress of a check: rows compared against the records so far. */
-type Progress = (processed: number) => Promise<void>;
+/** Progress of a phase: `done` of `of` units. */
+type Progress = (phase: ImportPhase, done: number, of: number) => Promise<void>;
+const noProgress: Progress = async () => {};
+
+/** Lets the process answer other requests between batches. */
+const yieldToOthers = () => new Promise((ok) => setImmediate(ok));
 
 // ------------------------------------------------------------------------------- the rows on their own
 
-/** Each row's cells, the agency it names, and a month (or an opening balance) twice in the file. */
-function checkCells(ctx: EngineContext, rows: ContributionRawRow[], agencyCode: string) {
-  const nowMonth = ctx.today().slice(0, 7);
-  const key = dataKeyOf(ctx.db);
-  const personKeys = new Map<string, string>();
-  const firstRow = new Map<string, number>();
-  const good: Keyed[] = [];
-  const refused: RefusedRow[] = [];
-  for (const { row, cells } of rows) {
-    const r = checkContributionRow(cells, nowMonth);
-    if (Array.isArray(r)) {
-      refused.push({ row, errors: r });
-      continue;
-    }
-    if (r.agency !== null && r.agency !== agencyCode) {
-      refused.push({ row, errors: [{ path: "agency", message: "staff import their own agency's records only" }] });
-      continue;
-    }
-    let personKey = personKeys.get(r.idNumber);
-    if (personKey === undefined) personKeys.set(r.idNumber, (personKey = key.idIndex(r.idNumber)));
+/** The rows' state while their cells are checked: the people seen and a month (or balance) twice. */
+class CellCheck {
+  readonly good: Keyed[] = [];
+  readonly refused: RefusedRow[] = [];
+  private readonly personKeys = new Map<string, string>();
+  private readonly firstRow = new Map<string, number>();
+  private readonly nowMonth: string;
+  private readonly dataKey;
+
+  constructor(
+    ctx: EngineContext,
+    private readonly agencyCode: string,
+  ) {
+    this.nowMonth = ctx.today().slice(0, 7);
+    this.dataKey = dataKeyOf(ctx.db);
+  }
+
+  /** A row's cells, the agency it names, and whether its month (or balance) came before in the file. */
+  check({ row, cells }: ContributionRawRow): void {
+    const r = checkContributionRow(cells, this.nowMonth);
+    if (Array.isArray(r)) return void this.refused.push({ row, errors: r });
+    if (r.agency !== null && r.agency !== this.agencyCode)
+      return void this.refused.push({
+        row,
+        errors: [{ path: "agency", message: "staff import their own agency's records only" }],
+      });
+    let personKey = this.personKeys.get(r.idNumber);
+    if (personKey === undefined) this.personKeys.set(r.idNumber, (personKey = this.dataKey.idIndex(r.idNumber)));
     const what = r.kind === "month" ? r.figures.month : "opening";
     const same = `${personKey}\u0000${r.insurance}\u0000${what}`;
-    const first = firstRow.get(same);
+    const first = this.firstRow.get(same);
     if (first !== undefined) {
-      const path = r.kind === "month" ? "month" : "openingBalance";
-      const message = `the same person, insurance and ${r.kind === "month" ? "month" : "opening balance"} as row ${first}`;
-      refused.push({ row, errors: [{ path, message }] });
-      continue;
+      const [path, noun] = r.kind === "month" ? ["month", "month"] : ["openingBalance", "opening balance"];
+      return void this.refused.push({
+        row,
+        errors: [{ path, message: `the same person, insurance and ${noun} as row ${first}` }],
+      });
     }
-    firstRow.set(same, row);
-    good.push({ ...r, row, personKey });
+    this.firstRow.set(same, row);
+    const keyed = r as Keyed;
+    keyed.row = row;
+    keyed.personKey = personKey;
+    this.good.push(keyed);
   }
-  return { good, refused };
+}
+
+async function checkCells(ctx: EngineContext, actor: Actor, rows: ContributionRawRow[], progress: Progress) {
+  const agency = await ctx.db.agency.findUniqueOrThrow({ where: { id: actor.agencyId! }, select: { code: true } });
+  const check = new CellCheck(ctx, agency.code);
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+    for (const r of rows.slice(i, i + BATCH_ROWS)) check.check(r);
+    await progress("checking", Math.min(i + BATCH_ROWS, rows.length), rows.length);
+    await yieldToOthers();
+  }
+  return check;
 }
 
 // -------------------------------------------------------------------------------- against the records
 
-/** The good rows of one insurance, by person (in file order). */
+/** The good rows by insurance, then by person (in file order). */
 function byPerson(good: readonly Keyed[]): Map<Insurance, Map<string, Keyed[]>> {
   const out = new Map<Insurance, Map<string, Keyed[]>>();
   for (const r of good) {
@@ -143,71 +174,101 @@ const NEEDS_REASON: FieldError = {
 };
 
 function emptyPlan(): Plan {
-  return { added: 0, corrected: 0, unchanged: 0, refused: [], people: 0, writes: new Map(), idNumbers: [] };
+  return {
+    added: 0,
+    corrected: 0,
+    unchanged: 0,
+    refused: [],
+    people: 0,
+    months: new Map(),
+    openings: new Map(),
+    newPeople: [],
+  };
 }
 
-/** One batch of people of one insurance compared with their records (read in one statement each). */
+/** The people among `personKeys` who have a record already somewhere (ContributionPerson). */
+async function notedAlready(ctx: EngineContext, personKeys: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < personKeys.length; i += 500) {
+    const rows = await directSqlOf(ctx.db).query<{ personKey: string }>(Prisma.sql`SELECT "personKey"
+      FROM "ContributionPerson" WHERE "personKey" IN (${Prisma.join(personKeys.slice(i, i + 500))})`);
+    for (const r of rows) found.add(r.personKey);
+  }
+  return found;
+}
+
+/** A batch of people of one insurance compared with their records (read 500 people a statement). */
 async function compareBatch(
   ctx: EngineContext,
   at: { agencyId: number; insurance: Insurance },
   people: [string, Keyed[]][],
   plan: Plan,
+  seen: Set<string>,
 ) {
   const sql = directSqlOf(ctx.db);
   const keys = people.map(([k]) => k);
-  const [records, openings] = await Promise.all([rowsOfMany(sql, at, keys), openingBalancesOfMany(sql, at, keys)]);
-  const writes = plan.writes.get(at.insurance) ?? { months: [], openings: [] };
-  plan.writes.set(at.insurance, writes);
+  const [records, openings, noted] = await Promise.all([
+    rowsOfMany(sql, at, keys),
+    openingBalancesOfMany(sql, at, keys),
+    notedAlready(ctx, keys),
+  ]);
+  const months = plan.months.get(at.insurance) ?? [];
+  plan.months.set(at.insurance, months);
+  const balances = plan.openings.get(at.insurance) ?? [];
+  plan.openings.set(at.insurance, balances);
   for (const [personKey, rows] of people) {
     const latest = new Map(latestOfEachMonth(records.get(personKey) ?? []).map((r) => [r.month, r]));
-    const months: NewMonth[] = [];
-    let changes = false;
+    const monthRows = rows.filter((r) => r.kind === "month");
+    const planned = planMonths(
+      latest,
+      personKey,
+      monthRows.map((r) => ({ ...r.figures, source: "import" as const, reason: r.reason })),
+    );
+    months.push(...planned.rows);
+    const outcomes = monthRows.map((r, i) => ({ row: r.row, outcome: planned.outcomes[i]! }));
     for (const r of rows) {
-      const outcome =
-        r.kind === "month"
-          ? plannedOutcomes(latest, [{ ...r.figures, reason: r.reason }])[0]!
-          : plannedOpeningOutcome(openings.get(personKey), { ...r.balance, reason: r.reason });
-      if (outcome === "needsReason") {
-        plan.refused.push({ row: r.row, errors: [NEEDS_REASON] });
-        continue;
-      }
-      plan[outcome]++;
-      if (outcome === "unchanged") continue;
-      changes = true;
-      if (r.kind === "month") months.push({ ...r.figures, source: "import", reason: r.reason });
-      else writes.openings.push({ personKey, balance: { ...r.balance, reason: r.reason } });
+      if (r.kind !== "opening") continue;
+      const { outcome, row } = planOpeningBalance(openings.get(personKey), personKey, {
+        ...r.balance,
+        reason: r.reason,
+      });
+      if (row) balances.push(row);
+      outcomes.push({ row: r.row, outcome });
     }
-    if (months.length > 0) writes.months.push({ personKey, months });
-    if (changes) plan.idNumbers.push(rows[0]!.idNumber);
+    for (const { row, outcome } of outcomes) {
+      if (outcome === "needsReason") plan.refused.push({ row, errors: [NEEDS_REASON] });
+      else plan[outcome]++;
+    }
+    const changes = outcomes.some((o) => o.outcome === "added" || o.outcome === "corrected");
+    if (changes && !noted.has(personKey) && !seen.has(personKey)) plan.newPeople.push(rows[0]!.idNumber);
+    if (changes) seen.add(personKey);
   }
 }
 
 /**
  * The rows checked (cells, agency, duplicates) and compared with the records: what writing the file
- * would do. `progress` hears the rows compared so far, batch after batch (between which the process
- * answers other requests).
+ * would do. `progress` hears of each batch; between batches the process answers other requests.
  */
 export async function checkFile(
   ctx: EngineContext,
   actor: Actor,
   rows: ContributionRawRow[],
-  progress: Progress = async () => {},
+  progress: Progress = noProgress,
 ): Promise<Plan> {
-  const agency = await ctx.db.agency.findUniqueOrThrow({ where: { id: actor.agencyId! }, select: { code: true } });
-  const { good, refused } = checkCells(ctx, rows, agency.code);
+  const { good, refused } = await checkCells(ctx, actor, rows, progress);
   const plan = emptyPlan();
   plan.refused.push(...refused);
-  let processed = refused.length;
-  await progress(processed);
+  const seen = new Set<string>();
+  let compared = 0;
   for (const [insurance, people] of byPerson(good)) {
     plan.people += people.size;
     const list = [...people];
     for (let i = 0; i < list.length; i += BATCH_PEOPLE) {
       const batch = list.slice(i, i + BATCH_PEOPLE);
-      await compareBatch(ctx, { agencyId: actor.agencyId!, insurance }, batch, plan);
-      processed += batch.reduce((n, [, r]) => n + r.length, 0);
-      await progress(processed);
-      await new Promise((ok) => setImmediate(ok));
+      await compareBatch(ctx, { agencyId: actor.agencyId!, insurance }, batch, plan, seen);
+      compared += batch.reduce((n, [, r]) => n + r.length, 0);
+      await progress("comparing", compared, good.length);
+      await yieldToOthers();
     }
   }
   plan.refused.sort((a, b) => a.row - b.row);
@@ -216,37 +277,42 @@ export async function checkFile(
 
 // ----------------------------------------------------------------------------------------- the write
 
-/** The record changed between the check and the write (a concurrent import or correction). */
+/** The record changed between the check and the write (a concurrent import of the same months). */
 const recordMoved = (e: unknown) =>
-  e instanceof CorrectionWithoutReason ||
-  isUniqueViolation(e) ||
-  (e as { cause?: { kind?: string } } | null)?.cause?.kind === "UniqueConstraintViolation";
+  isUniqueViolation(e) || (e as { cause?: { kind?: string } } | null)?.cause?.kind === "UniqueConstraintViolation";
 
 /**
- * Writes a plan with no refused row, in one transaction: the people noted, the months and opening
- * balances appended (each record read again inside the transaction: a month that changed since the
- * check throws, and nothing is written). `progress` hears the people written so far.
+ * Writes a plan with no refused row. First the people who have no record yet are noted
+ * (notePeople, 2,000 a transaction: it holds no figures and is idempotent); then every month and
+ * opening balance of the file is inserted in one transaction, as planned: a month another append
+ * took since the check breaks the records' unique key, and nothing of the records is written.
  */
 export async function writePlan(
   ctx: EngineContext,
   agencyId: number,
   plan: Plan,
-  progress: Progress = async () => {},
+  progress: Progress = noProgress,
 ): Promise<void> {
   const now = new Date();
-  await directSqlOf(ctx.db).transaction(async (tx) => {
-    await notePeople(ctx, tx, plan.idNumbers, now);
-    let written = 0;
-    for (const [insurance, writes] of plan.writes) {
-      const at = { agencyId, insurance };
-      for (let i = 0; i < writes.months.length; i += BATCH_PEOPLE * 4) {
-        const batch = writes.months.slice(i, i + BATCH_PEOPLE * 4);
-        await appendMonthsOfMany(tx, at, batch, now);
-        written += batch.reduce((n, p) => n + p.months.length, 0);
-        await progress(written);
+  const sql = directSqlOf(ctx.db);
+  const rows = [...plan.months.values(), ...plan.openings.values()].reduce((n, r) => n + r.length, 0);
+  const work = plan.newPeople.length + rows;
+  for (let i = 0; i < plan.newPeople.length; i += BATCH_PEOPLE) {
+    await sql.transaction((tx) => notePeople(ctx, tx, plan.newPeople.slice(i, i + BATCH_PEOPLE), now));
+    await progress("writing", Math.min(i + BATCH_PEOPLE, plan.newPeople.length), work);
+    await yieldToOthers();
+  }
+  await sql.transaction(async (tx) => {
+    let done = plan.newPeople.length;
+    for (const [insurance, months] of plan.months) {
+      for (let i = 0; i < months.length; i += BATCH_ROWS) {
+        await insertMonths(tx, { agencyId, insurance }, months.slice(i, i + BATCH_ROWS), now);
+        done += Math.min(BATCH_ROWS, months.length - i);
+        await progress("writing", done, work);
       }
-      await appendOpeningBalances(tx, at, writes.openings, now);
     }
+    for (const [insurance, balances] of plan.openings)
+      await insertOpeningBalances(tx, { agencyId, insurance }, balances, now);
   });
 }
 
@@ -265,14 +331,14 @@ export async function checkAndWrite(
   ctx: EngineContext,
   actor: Actor,
   rows: ContributionRawRow[],
-  opts: { dryRun: boolean; progress?: (phase: "checking" | "writing", n: number) => Promise<void>; id?: string },
+  opts: { dryRun: boolean; progress?: Progress; id?: string },
 ): Promise<Outcome> {
-  const progress = opts.progress ?? (async () => {});
+  const progress = opts.progress ?? noProgress;
   for (let attempt = 1; ; attempt++) {
-    const plan = await checkFile(ctx, actor, rows, (n) => progress("checking", n));
+    const plan = await checkFile(ctx, actor, rows, progress);
     if (plan.refused.length > 0 || opts.dryRun) return { plan, status: "done", failure: null };
     try {
-      await writePlan(ctx, actor.agencyId!, plan, (n) => progress("writing", n));
+      await writePlan(ctx, actor.agencyId!, plan, progress);
       return { plan, status: "done", failure: null };
     } catch (e) {
       const moved = recordMoved(e);
@@ -312,14 +378,15 @@ const summaryOf = (
   createdAt: null,
 });
 
-/** The job's stored progress: the phase at once, the rows every 2,000. */
-function progressWriter(ctx: EngineContext, id: string, total: number) {
-  let last = { phase: "", n: 0 };
-  return async (phase: "checking" | "writing", n: number) => {
-    if (phase === last.phase && n - last.n < 2000) return;
-    last = { phase, n };
+/**
+ * The job's stored progress: `processed` is the share of the phase done, in rows of the file. It
+ * is written outside any transaction (on PostgreSQL another connection: every node sees it).
+ */
+function progressWriter(ctx: EngineContext, id: string, total: number): Progress {
+  return async (phase, done, of) => {
+    const processed = of === 0 ? total : Math.min(total, Math.floor((total * done) / of));
     await directSqlOf(ctx.db).execute(Prisma.sql`UPDATE "ContributionImport" SET "phase" = ${phase},
-      "processed" = ${Math.min(n, total)}, "updatedAt" = ${new Date()} WHERE "id" = ${id}`);
+      "processed" = ${processed}, "updatedAt" = ${new Date()} WHERE "id" = ${id}`);
   };
 }
 

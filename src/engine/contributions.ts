@@ -167,17 +167,33 @@ export interface MonthsOfPerson {
 /** What appending a month would do, or that it needs a reason (other figures without one). */
 export type PlannedOutcome = AppendOutcome | "needsReason";
 
-/** What appending `months` would do to a record whose latest row of each month is in `latest` (no write). */
-export function plannedOutcomes(
-  latest: ReadonlyMap<string, MonthFigures>,
-  months: readonly (MonthFigures & { reason?: string | null })[],
-): PlannedOutcome[] {
-  return months.map((m) => {
+/** A row to insert: a month of a person's record and the row it supersedes (0: the month's first). */
+export interface PlannedMonth extends NewMonth {
+  personKey: string;
+  supersedesId: number;
+}
+
+/**
+ * What appending `months` to one person's record would do, its latest row of each month being in
+ * `latest` (no write): each month's outcome and the rows to insert. A month recorded with other
+ * figures is a correction (source `correction` for an import's row) when it has a reason, else
+ * `needsReason` (and no row).
+ */
+export function planMonths(
+  latest: ReadonlyMap<string, MonthFigures & { id: number }>,
+  personKey: string,
+  months: readonly NewMonth[],
+): { outcomes: PlannedOutcome[]; rows: PlannedMonth[] } {
+  const rows: PlannedMonth[] = [];
+  const outcomes = months.map((m): PlannedOutcome => {
     const before = latest.get(m.month);
-    if (!before) return "added";
-    if (sameFigures(before, m)) return "unchanged";
-    return m.reason ? "corrected" : "needsReason";
+    if (before && sameFigures(before, m)) return "unchanged";
+    if (before && !m.reason) return "needsReason";
+    const source = before && m.source === "import" ? "correction" : m.source;
+    rows.push({ ...m, source, personKey, supersedesId: before?.id ?? 0 });
+    return before ? "corrected" : "added";
   });
+  return { outcomes, rows };
 }
 
 /**
@@ -206,6 +222,30 @@ export async function rowsOfMany(
 }
 
 /**
+ * Inside the caller's transaction: inserts planned rows (500 a statement). A row whose month
+ * another append took since the record was read (the same `supersedesId`) breaks the unique key,
+ * and the transaction fails: a plan is written as it was made, or not at all.
+ */
+export async function insertMonths(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  rows: readonly PlannedMonth[],
+  now: Date,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map(
+      (m) => Prisma.sql`(${at.agencyId}, ${m.personKey}, ${at.insurance}, ${m.month}, ${m.baseFen},
+      ${m.employerFen}, ${m.individualFen}, ${m.accountCreditFen}, ${m.status}, ${m.payer}, ${m.employerCreditCode ?? null},
+      ${m.source}, ${m.fromAgencyId ?? null}, ${m.caseId ?? null}, ${m.reason ?? null}, ${m.supersedesId}, ${now})`,
+    );
+    await tx.execute(Prisma.sql`INSERT INTO "ContributionMonth" ("agencyId", "personKey", "insurance", "month",
+      "baseFen", "employerFen", "individualFen", "accountCreditFen", "status", "payer", "employerCreditCode",
+      "source", "fromAgencyId", "caseId", "reason", "supersedesId", "recordedAt")
+      VALUES ${Prisma.join(values)}`);
+  }
+}
+
+/**
  * Inside the caller's transaction: appendMonths for many people of one insurance at one agency at
  * once (the records read 500 people a statement, the rows inserted 500 a statement). Nothing is
  * written when a month needs a reason it has not (CorrectionWithoutReason). Each person's
@@ -222,28 +262,16 @@ export async function appendMonthsOfMany(
     at,
     people.filter((p) => p.months.length > 0).map((p) => p.personKey),
   );
-  const inserts: Prisma.Sql[] = [];
+  const inserts: PlannedMonth[] = [];
   const outcomes = people.map(({ personKey, months }) => {
     const latest = new Map(latestOfEachMonth(records.get(personKey) ?? []).map((r) => [r.month, r]));
-    const planned = plannedOutcomes(latest, months);
-    const missing = planned.indexOf("needsReason");
+    const plan = planMonths(latest, personKey, months);
+    const missing = plan.outcomes.indexOf("needsReason");
     if (missing >= 0) throw new CorrectionWithoutReason(months[missing]!.month);
-    months.forEach((m, i) => {
-      if (planned[i] === "unchanged") return;
-      const before = latest.get(m.month);
-      const source = before && m.source === "import" ? "correction" : m.source;
-      inserts.push(Prisma.sql`(${at.agencyId}, ${personKey}, ${at.insurance}, ${m.month}, ${m.baseFen},
-      ${m.employerFen}, ${m.individualFen}, ${m.accountCreditFen}, ${m.status}, ${m.payer}, ${m.employerCreditCode ?? null},
-      ${source}, ${m.fromAgencyId ?? null}, ${m.caseId ?? null}, ${m.reason ?? null}, ${before?.id ?? 0}, ${now})`);
-    });
-    return planned as AppendOutcome[];
+    inserts.push(...plan.rows);
+    return plan.outcomes as AppendOutcome[];
   });
-  for (let i = 0; i < inserts.length; i += 500) {
-    await tx.execute(Prisma.sql`INSERT INTO "ContributionMonth" ("agencyId", "personKey", "insurance", "month",
-      "baseFen", "employerFen", "individualFen", "accountCreditFen", "status", "payer", "employerCreditCode",
-      "source", "fromAgencyId", "caseId", "reason", "supersedesId", "recordedAt")
-      VALUES ${Prisma.join(inserts.slice(i, i + 500))}`);
-  }
+  await insertMonths(tx, at, inserts, now);
   return outcomes;
 }
 
@@ -264,6 +292,13 @@ export async function appendOpeningBalance(
 /** An opening balance as stored: the latest of a record counts. */
 export interface StoredOpeningBalance extends OpeningBalance {
   id: number;
+}
+
+/** An opening balance to insert, and the one it supersedes (0: the record's first). */
+export interface PlannedOpeningBalance {
+  personKey: string;
+  balance: OpeningBalance & { reason?: string | null };
+  supersedesId: number;
 }
 
 /** The opening balance in force (the latest) of many people's records of one insurance at one agency. */
@@ -291,15 +326,36 @@ export async function openingBalancesOfMany(
 }
 
 /** What recording `balance` would do to a record whose opening balance in force is `before` (no write). */
-export function plannedOpeningOutcome(
-  before: OpeningBalance | undefined,
+export function planOpeningBalance(
+  before: StoredOpeningBalance | undefined,
+  personKey: string,
   balance: OpeningBalance & { reason?: string | null },
-): PlannedOutcome {
-  if (!before) return "added";
+): { outcome: PlannedOutcome; row?: PlannedOpeningBalance } {
+  if (!before) return { outcome: "added", row: { personKey, balance, supersedesId: 0 } };
   const same =
     before.asOfMonth === balance.asOfMonth && before.balanceBroughtForwardFen === balance.balanceBroughtForwardFen;
-  if (same) return "unchanged";
-  return balance.reason ? "corrected" : "needsReason";
+  if (same) return { outcome: "unchanged" };
+  if (!balance.reason) return { outcome: "needsReason" };
+  return { outcome: "corrected", row: { personKey, balance, supersedesId: before.id } };
+}
+
+/** Inside the caller's transaction: inserts planned opening balances (as insertMonths, 500 a statement). */
+export async function insertOpeningBalances(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  rows: readonly PlannedOpeningBalance[],
+  now: Date,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map(
+      ({ personKey, balance, supersedesId }) => Prisma.sql`(${at.agencyId}, ${personKey}, ${at.insurance},
+        ${balance.asOfMonth}, ${balance.balanceBroughtForwardFen}, ${supersedesId ? "correction" : "import"},
+        ${balance.reason ?? null}, ${supersedesId}, ${now})`,
+    );
+    await tx.execute(Prisma.sql`INSERT INTO "ContributionOpeningBalance" ("agencyId", "personKey", "insurance",
+      "asOfMonth", "balanceBroughtForwardFen", "source", "reason", "supersedesId", "recordedAt")
+      VALUES ${Prisma.join(values)}`);
+  }
 }
 
 /**
@@ -317,22 +373,14 @@ export async function appendOpeningBalances(
     at,
     entries.map((e) => e.personKey),
   );
-  const inserts: Prisma.Sql[] = [];
+  const rows: PlannedOpeningBalance[] = [];
   const outcomes = entries.map(({ personKey, balance }) => {
-    const before = current.get(personKey);
-    const outcome = plannedOpeningOutcome(before, balance);
+    const { outcome, row } = planOpeningBalance(current.get(personKey), personKey, balance);
     if (outcome === "needsReason") throw new CorrectionWithoutReason(balance.asOfMonth);
-    if (outcome !== "unchanged")
-      inserts.push(Prisma.sql`(${at.agencyId}, ${personKey}, ${at.insurance}, ${balance.asOfMonth},
-        ${balance.balanceBroughtForwardFen}, ${before ? "correction" : "import"}, ${balance.reason ?? null},
-        ${before?.id ?? 0}, ${now})`);
+    if (row) rows.push(row);
     return outcome;
   });
-  for (let i = 0; i < inserts.length; i += 500) {
-    await tx.execute(Prisma.sql`INSERT INTO "ContributionOpeningBalance" ("agencyId", "personKey", "insurance",
-      "asOfMonth", "balanceBroughtForwardFen", "source", "reason", "supersedesId", "recordedAt")
-      VALUES ${Prisma.join(inserts.slice(i, i + 500))}`);
-  }
+  await insertOpeningBalances(tx, at, rows, now);
   return outcomes;
 }
 

@@ -24,13 +24,14 @@ export const contributionImportSchema = z
     id: z.uuid().nullable().meta({ description: "the job (null for a small dry run, which stores nothing)" }),
     dryRun: z.boolean(),
     status: z.enum(["running", "done", "failed"]),
-    phase: z.enum(["checking", "writing", "done"]).meta({
-      description: "checking: rows compared with the records (processed counts them); writing: the one transaction",
+    phase: z.enum(["checking", "comparing", "writing", "done"]).meta({
+      description:
+        "checking: each row on its own; comparing: with the records; writing: the people, then the records in one transaction",
     }),
     format: z.enum(["csv", "xlsx"]),
     fileSha256: z.string(),
     total: count.meta({ description: "data rows in the file" }),
-    processed: count.meta({ description: "rows done in the current phase" }),
+    processed: count.meta({ description: "how far the current phase is, in rows of the file (of total)" }),
     added: count.meta({ description: "rows that add a month or an opening balance (a dry run: would add)" }),
     corrected: count.meta({ description: "rows that correct a month or a balance, with their reason" }),
     unchanged: count.meta({ description: "rows the record holds already with the same figures" }),
