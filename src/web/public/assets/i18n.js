@@ -13,6 +13,7 @@ import { strings as clerkStrings } from "./i18n-clerk.js";
 import { strings as onlineStrings } from "./i18n-online.js";
 
 import { strings as partiesStrings } from "./i18n-parties.js";
+import { strings as contributionStrings } from "./i18n-contributions.js";
 
 /** @type {Record<"zh-CN" | "en", Record<string, string>>} */
 export const dictionaries = {
@@ -873,6 +874,7 @@ const parts = [
   clerkStrings,
   onlineStrings,
   partiesStrings,
+  contributionStrings,
 ];
 for (const part of parts) {
   for (const language of /** @type {const} */ (["zh-CN", "en"])) {
