@@ -228,9 +228,10 @@ describe("POST /api/contributions/import", () => {
     expect(text.startsWith("\uFEFF公民身份号码(idNumber),险种(insurance),费款所属期(month)")).toBe(true);
     const xlsx = await get("xlsx");
     expect(xlsx.status).toBe(200);
-    const bytes = Buffer.from(await xlsx.arrayBuffer());
+    const workbook = await xlsx.arrayBuffer();
+    const bytes = Buffer.from(workbook);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(bytes);
+    await wb.xlsx.load(workbook);
     expect(wb.worksheets.map((w) => w.name)).toEqual(["contributions", "说明 help"]);
     // both templates are read back as files without rows
     for (const [file, name] of [
