@@ -36,6 +36,8 @@ import {
 export const LISTED_ROWS = 1000;
 /** People read from the records a batch (one statement each), and noted a transaction. */
 const BATCH_PEOPLE = 500;
+/** A running job whose progress has not moved for this long was stopped (a restart). */
+const STOPPED_AFTER_MS = 10 * 60 * 1000;
 /** Rows checked on their own, and rows written, between two reports of progress. */
 const BATCH_ROWS = 2000;
 
@@ -423,10 +425,12 @@ export async function contributionImportSummary(
 ): Promise<ContributionImportSummary | null> {
   const j = await ctx.db.contributionImport.findUnique({ where: { id } });
   if (!j || actor.kind !== "staff" || j.agencyId !== actor.agencyId) return null;
+  // a job writes its progress every few seconds: one silent for long was stopped by a restart
+  const stopped = j.status === "running" && Date.now() - j.updatedAt.getTime() > STOPPED_AFTER_MS;
   return {
     id: j.id,
     dryRun: j.dryRun,
-    status: j.status as ContributionImportSummary["status"],
+    status: stopped ? "failed" : (j.status as ContributionImportSummary["status"]),
     phase: j.phase as ContributionImportSummary["phase"],
     format: j.format as ImportFormat,
     fileSha256: j.fileSha256,
@@ -439,7 +443,9 @@ export async function contributionImportSummary(
     people: j.people,
     written: !j.dryRun && j.status === "done" && j.phase === "done" && j.refused === 0,
     rows: JSON.parse(j.results) as RefusedRow[],
-    failure: j.failure,
+    failure: stopped
+      ? "The import stopped before it ended (the service restarted). Upload the file again: what was written is found unchanged."
+      : j.failure,
     createdAt: j.createdAt.toISOString(),
   };
 }

@@ -13,12 +13,7 @@ import {
   writePlan,
   type ContributionRawRow,
 } from "../../src/engine/contributionImport.ts";
-import {
-  appendMonths,
-  derivedRecordOf,
-  rowsOf,
-  type RecordKey,
-} from "../../src/engine/contributions.ts";
+import { appendMonths, derivedRecordOf, rowsOf, type RecordKey } from "../../src/engine/contributions.ts";
 import { dataKeyOf } from "../../src/privacy/atRest.ts";
 import { freshPerson } from "../support/server.ts";
 import { startEngine, type EngineHarness } from "../support/engine.ts";
@@ -202,6 +197,15 @@ describe("a file imported", () => {
     }
     expect(job).toMatchObject({ status: "done", phase: "done", processed: 60, added: 60, people: 30, written: true });
     expect(await contributionImportSummary(h.ctx, h.actors.in, summary.id!)).toBeNull();
+    // a job whose progress stood still for long was stopped by a restart: it says so
+    await h.db.contributionImport.update({
+      where: { id: summary.id! },
+      data: { status: "running", updatedAt: new Date(Date.now() - 11 * 60 * 1000) },
+    });
+    expect(await contributionImportSummary(h.ctx, h.actors.out, summary.id!)).toMatchObject({
+      status: "failed",
+      failure: expect.stringMatching(/Upload the file again/),
+    });
     expect(await contributionImportSummary(h.ctx, h.actors.admin, summary.id!)).toBeNull();
   });
 });
