@@ -92,13 +92,33 @@ async function fileBytes(rows: string[][]): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** The answer of an import (the fields read here). */
+interface Job {
+  id: string;
+  status: string;
+  refused: number;
+  added: number;
+  unchanged: number;
+  people: number;
+}
+
+/**
+ * One JSON call. A connection the server closed while it sat idle in the client's pool (the
+ * server's keep-alive timeout is 5 s; an upload can take longer) is retried on a new one.
+ */
 async function call(url: string, method: string, p: string, token?: string, body?: unknown) {
-  const r = await fetch(url + p, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json().catch(() => null)) as any };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await fetch(url + p, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, body: (await r.json().catch(() => null)) as Job & { token?: string } };
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
 
 async function setUp(url: string): Promise<string> {
@@ -144,7 +164,7 @@ async function importOnce(url: string, token: string, bytes: Buffer, dryRun: boo
     body: form,
   });
   const acceptedMs = performance.now() - started;
-  let job = (await r.json()) as any;
+  let job = (await r.json()) as Job;
   if (r.status !== 200 && r.status !== 202) throw new Error(`upload: ${r.status} ${JSON.stringify(job)}`);
   let polls = 0;
   while (job.status === "running") {
@@ -224,6 +244,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n${String((e as { cause?: unknown }).cause ?? "")}\n`);
+  const cause = (e as { cause?: Error }).cause;
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n${cause ? cause.message : ""}\n`);
   process.exit(1);
 });

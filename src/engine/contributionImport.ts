@@ -264,14 +264,24 @@ export async function checkFile(
   let compared = 0;
   for (const [insurance, people] of byPerson(good)) {
     plan.people += people.size;
-    const list = [...people];
-    for (let i = 0; i < list.length; i += BATCH_PEOPLE) {
-      const batch = list.slice(i, i + BATCH_PEOPLE);
+    // batches of at most 500 people and about 2,000 rows of the file (people with long histories
+    // are read fewer at a time)
+    let batch: [string, Keyed[]][] = [];
+    let rowsIn = 0;
+    const flush = async () => {
       await compareBatch(ctx, { agencyId: actor.agencyId!, insurance }, batch, plan, seen);
-      compared += batch.reduce((n, [, r]) => n + r.length, 0);
+      compared += rowsIn;
+      batch = [];
+      rowsIn = 0;
       await progress("comparing", compared, good.length);
       await yieldToOthers();
+    };
+    for (const entry of people) {
+      batch.push(entry);
+      rowsIn += entry[1].length;
+      if (batch.length >= BATCH_PEOPLE || rowsIn >= BATCH_ROWS) await flush();
     }
+    if (batch.length > 0) await flush();
   }
   plan.refused.sort((a, b) => a.row - b.row);
   return plan;
