@@ -202,7 +202,7 @@ async function readCsv(text: string, maxRows: number): Promise<string[][]> {
   const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: false, cast: false });
   let failed: unknown;
   parser.on("readable", () => {
-    for (let r: string[] | null; (r = parser.read() as string[] | null) !== null; ) records.push(r);
+    for (let r: string[] | null; (r = parser.read() as string[] | null) !== null;) records.push(r);
   });
   parser.on("error", (e) => (failed ??= e));
   const done = new Promise((ok) => parser.on("end", ok).on("error", ok));
@@ -216,7 +216,10 @@ async function readCsv(text: string, maxRows: number): Promise<string[][]> {
     await done;
   } else parser.destroy();
   if (failed !== undefined)
-    throw new ImportFileError(422, `The CSV file cannot be read: ${(failed as { code?: string }).code ?? "malformed"}.`);
+    throw new ImportFileError(
+      422,
+      `The CSV file cannot be read: ${(failed as { code?: string }).code ?? "malformed"}.`,
+    );
   return records.slice(0, maxRows + 2);
 }
 
