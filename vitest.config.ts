@@ -58,6 +58,7 @@ export default defineConfig({
             "test/http/admin.test.ts",
             "test/http/documents.test.ts",
             "test/http/import.test.ts",
+            "test/http/contribution-import.test.ts",
             "test/http/clerk-tools.test.ts",
             "test/http/api-clients.test.ts",
             "test/http/api-client-scopes.test.ts",

@@ -190,3 +190,76 @@ export const demoCases: DemoCase[] = [
     ["SZ-SB", { type: "RESTORE" }, 15],
   ]),
 ];
+
+/**
+ * A demo person's contribution record (docs/contributions.md) at the agency the case starts at (the
+ * transfer-out agency, or the renewal's), for the case's insurance: seed:demo writes it through the
+ * engine before it opens the case, so that the certificate is issued from the record. The months end
+ * with the month before the case's opening month (the person's last month there).
+ */
+export interface DemoRecord {
+  /** the months paid */
+  months: number;
+  /** the contribution base of each month (fen) */
+  baseFen: number;
+  /** basis points of the base: the employer's part, the individual's, and what goes to the personal account */
+  rates: { employer: number; individual: number; account: number };
+  payer: "employer" | "flexible";
+  employerCreditCode?: string;
+  /** the case's opening month owed and not paid (a renewal's lapse) */
+  arrearsInOpeningMonth?: boolean;
+  /** the personal account's balance brought forward at the end of the month before the first */
+  openingBalanceFen?: number;
+  /** pension: the bases add up to exactly this (the last month takes the remainder) */
+  wagesFen?: number;
+}
+
+/** seed 000's record: a base of 5,600.00 at 10 % (employer 8 %, individual 2 %) is 560.00 a month. */
+const medical5600 = { baseFen: 560_000, rates: { employer: 800, individual: 200, account: 300 } };
+const pensionRates = { employer: 1600, individual: 800, account: 800 };
+
+/** The demo people's records, by name (each demo person has one case). */
+export const demoRecords: Record<string, DemoRecord> = {
+  林晓明: { months: 60, ...medical5600, payer: "employer", employerCreditCode: "91350100MA3K00002E" },
+  陈美玲: {
+    months: 60,
+    ...medical5600,
+    payer: "employer",
+    employerCreditCode: "91350200MA2Y00001N",
+    openingBalanceFen: 234_500,
+  },
+  王建国: { months: 96, ...medical5600, payer: "employer", employerCreditCode: "91350100MA3K00002E" },
+  // a flexible worker pays it all herself, at 6 %, and nothing goes to a personal account
+  张丽: {
+    months: 48,
+    baseFen: 560_000,
+    rates: { employer: 0, individual: 600, account: 0 },
+    payer: "flexible",
+  },
+  // 144 months since 1998 whose bases add up to 1,234,567.89: a pooled share of 148,148.15
+  黄志强: {
+    months: 144,
+    baseFen: 857_338,
+    wagesFen: 123_456_789,
+    rates: pensionRates,
+    payer: "employer",
+    employerCreditCode: "91350100MA3K00002E",
+  },
+  刘海燕: {
+    months: 144,
+    baseFen: 700_000,
+    rates: pensionRates,
+    payer: "employer",
+    employerCreditCode: "91440300MA5F00003G",
+  },
+  // 40 months paid before the lapse, and the month of the lapse owed (the case assesses it)
+  赵文博: {
+    months: 40,
+    baseFen: 700_000,
+    rates: { employer: 800, individual: 200, account: 300 },
+    payer: "employer",
+    employerCreditCode: "91440300MA5F00003G",
+    arrearsInOpeningMonth: true,
+  },
+  周静怡: { months: 24, baseFen: 700_000, rates: { employer: 0, individual: 600, account: 0 }, payer: "flexible" },
+};

@@ -98,6 +98,12 @@ const envSchema = z.object({
   IMPORT_MAX_BYTES: intFrom("IMPORT_MAX_BYTES", 1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
   IMPORT_MAX_ROWS: intFrom("IMPORT_MAX_ROWS", 1, 100_000).default(5000),
   IMPORT_SYNC_MAX_ROWS: intFrom("IMPORT_SYNC_MAX_ROWS", 0, 100_000).default(100),
+  // importing contribution records (docs/contributions.md): a file of up to 100,000 month rows
+  CONTRIBUTION_IMPORT_MAX_BYTES: intFrom("CONTRIBUTION_IMPORT_MAX_BYTES", 1024, 256 * 1024 * 1024).default(
+    32 * 1024 * 1024,
+  ),
+  CONTRIBUTION_IMPORT_MAX_ROWS: intFrom("CONTRIBUTION_IMPORT_MAX_ROWS", 1, 1_000_000).default(100_000),
+  CONTRIBUTION_IMPORT_SYNC_MAX_ROWS: intFrom("CONTRIBUTION_IMPORT_SYNC_MAX_ROWS", 0, 100_000).default(1000),
   // the largest attachment accepted (bytes; docs/clerk-tools.md), 10 MB by default
   ATTACHMENT_MAX_BYTES: intFrom("ATTACHMENT_MAX_BYTES", 1024, 50 * 1024 * 1024).default(10 * 1024 * 1024),
 });

@@ -32,6 +32,7 @@ import { documentRoutes } from "./routes/documents.ts";
 import { clerkRoutes } from "./routes/clerk.ts";
 import { partiesRoutes } from "./routes/parties.ts";
 import { contributionRoutes } from "./routes/contributions.ts";
+import { contributionImportRoutes } from "./routes/contributionImport.ts";
 
 export interface AppServices {
   ctx: EngineContext;
@@ -185,6 +186,7 @@ function apiRouter({ ctx, config, tokens }: AppServices, registry: OpenAPIRegist
   clerkRoutes(deps);
   partiesRoutes(deps);
   contributionRoutes(deps);
+  contributionImportRoutes(deps);
   return router;
 }
 

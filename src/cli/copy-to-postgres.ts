@@ -44,6 +44,7 @@ export const TABLES = [
   "ContributionPerson",
   "ContributionMonth",
   "ContributionOpeningBalance",
+  "ContributionImport",
 ] as const;
 
 const BATCH = 5_000;

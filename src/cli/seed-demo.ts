@@ -3,7 +3,9 @@
 // Cases are opened and advanced through the engine, so their event logs are real, and every act is
 // dated on a working day of the official calendar (counted back from today, or TRACKER_TODAY).
 // Running it again creates nothing new: agencies, staff and cases that exist are reported and kept
-// (a demo case is known by its type and the insured person's ID number).
+// (a demo case is known by its type and the insured person's ID number). Each demo person's
+// contribution record is written through the engine before the case is opened, anchored on the
+// case's opening month, so the same months again add nothing.
 // Passwords are generated and printed (never fixed), unless DEMO_PASSWORD is set.
 import { loadConfig, ConfigError } from "../config.ts";
 import { createLogger } from "../log.ts";
@@ -17,8 +19,21 @@ import { advanceCase } from "../engine/advanceCase.ts";
 import { openCase } from "../engine/openCase.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
-import type { Db } from "../db/client.ts";
-import { agencies, demoCases, demoPolicy, staff, type DemoCase } from "../../prisma/demo.ts";
+import { directSqlOf, type Db } from "../db/client.ts";
+import { appendMonths, appendOpeningBalance, notePeople, type NewMonth } from "../engine/contributions.ts";
+import { insuranceFor } from "../engine/parties.ts";
+import { monthFromIndex, monthIndex } from "../domain/dateMath.ts";
+import { mulRate } from "../domain/money.ts";
+import type { ContributionStatus } from "../domain/contributions.ts";
+import {
+  agencies,
+  demoCases,
+  demoPolicy,
+  demoRecords,
+  staff,
+  type DemoCase,
+  type DemoRecord,
+} from "../../prisma/demo.ts";
 
 /** The working day `n` working days before the last working day on or before `today`. */
 function workingDaysBefore(calendar: WorkingCalendar, today: ChinaDate, n: number): ChinaDate {
@@ -104,6 +119,65 @@ interface Listed {
   type: string;
   state: string;
   created: boolean;
+  /** months and opening balances added to the person's contribution record */
+  recorded: number;
+}
+
+/** One month of a demo record: the parts of the base at the record's rates, half up to the fen. */
+function demoMonth(r: DemoRecord, month: string, baseFen: number, status: ContributionStatus): NewMonth {
+  const part = (bp: number) => mulRate(baseFen, bp, 10_000, "halfUp");
+  return {
+    month,
+    baseFen,
+    employerFen: part(r.rates.employer),
+    individualFen: part(r.rates.individual),
+    // an owed month credits nothing
+    accountCreditFen: status === "arrears" ? 0 : part(r.rates.account),
+    status,
+    payer: r.payer,
+    employerCreditCode: r.employerCreditCode ?? null,
+    source: "import",
+  };
+}
+
+/** A demo record's months: paid up to the month before `openedMonth`, then that month owed if so. */
+function demoMonths(r: DemoRecord, openedMonth: string): NewMonth[] {
+  const first = monthIndex(openedMonth) - r.months;
+  const months = Array.from({ length: r.months }, (_, i) => {
+    const last = i === r.months - 1;
+    const base = last && r.wagesFen !== undefined ? r.wagesFen - r.baseFen * (r.months - 1) : r.baseFen;
+    return demoMonth(r, monthFromIndex(first + i).text, base, "paid");
+  });
+  if (r.arrearsInOpeningMonth) months.push(demoMonth(r, openedMonth, r.baseFen, "arrears"));
+  return months;
+}
+
+/**
+ * The demo person's record at the agency the case starts at, for the case's insurance, through the
+ * engine in one transaction; what it added (nothing when it is there already).
+ */
+async function seedRecord(ctx: EngineContext, d: DemoCase, openedOn: string): Promise<number> {
+  const r = demoRecords[d.insured.name];
+  if (!r) return 0;
+  const agency = await ctx.db.agency.findUniqueOrThrow({ where: { code: d.from } });
+  const key = {
+    agencyId: agency.id,
+    personKey: dataKeyOf(ctx.db).idIndex(d.insured.idNumber),
+    insurance: insuranceFor(d.type, d.insurance),
+  };
+  const openedMonth = openedOn.slice(0, 7);
+  const now = new Date();
+  return directSqlOf(ctx.db).transaction(async (tx) => {
+    await notePeople(ctx, tx, [d.insured.idNumber], now);
+    const outcomes = await appendMonths(tx, key, demoMonths(r, openedMonth), now);
+    let added = outcomes.filter((o) => o !== "unchanged").length;
+    if (r.openingBalanceFen !== undefined) {
+      const asOfMonth = monthFromIndex(monthIndex(openedMonth) - r.months - 1).text;
+      const balance = { asOfMonth, balanceBroughtForwardFen: r.openingBalanceFen };
+      if ((await appendOpeningBalance(tx, key, balance, now)) !== "unchanged") added++;
+    }
+    return added;
+  });
 }
 
 /** One demo case: the one that exists for its type and person, or a new one with its acts recorded. */
@@ -114,9 +188,11 @@ async function seedCase(ctx: EngineContext, actors: Record<string, Actor>, d: De
     where: { type: d.type, insuredIdIndex: dataKeyOf(ctx.db).idIndex(d.insured.idNumber) },
     orderBy: { final: "asc" },
   });
-  const listed = { idNumber: d.insured.idNumber, type: d.type };
-  if (existing) return { ...listed, caseNumber: existing.caseNumber, state: existing.state, created: false };
   const day = (n: number) => workingDaysBefore(ctx.calendar, ctx.today(), n);
+  // the record first: the case's certificate is issued from it
+  const recorded = await seedRecord(ctx, d, existing?.openedOn ?? day(d.openedWorkingDaysAgo));
+  const listed = { idNumber: d.insured.idNumber, type: d.type, recorded };
+  if (existing) return { ...listed, caseNumber: existing.caseNumber, state: existing.state, created: false };
   const opened = await openCase(ctx, actors[d.from]!, {
     type: d.type,
     insured: d.insured,
@@ -154,6 +230,12 @@ function report(listed: Listed[], print: Print) {
   );
   for (const c of listed)
     print(`  ${c.caseNumber}  ${c.idNumber}  ${c.type} ${c.state}${c.created ? "" : " (existed)"}`);
+  const recorded = listed.reduce((n, c) => n + c.recorded, 0);
+  print(
+    recorded === 0
+      ? "the demo people's contribution records exist already; nothing added"
+      : `contribution records: ${recorded} months and opening balances added`,
+  );
 }
 
 main().catch((e) => {

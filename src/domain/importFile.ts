@@ -4,7 +4,7 @@
 import { creditCodeSchema } from "./creditCode.ts";
 import { SCHEMES } from "./schemes.ts";
 import { Readable } from "node:stream";
-import { parse as parseCsv } from "csv-parse/sync";
+import { parse as parseCsv } from "csv-parse";
 import type ExcelJS from "exceljs";
 import { z } from "zod";
 import { idNumberSchema } from "./idNumber.ts";
@@ -68,26 +68,37 @@ export class ImportFileError extends Error {
   }
 }
 
-/** One data row: its number as a spreadsheet shows it (the header is row 1) and its cells. */
-export interface RawRow {
-  row: number;
-  cells: Partial<Record<ImportColumn, string>>;
-}
+/** One data row of a batch-filing file. */
+export type RawRow = TableRow<ImportColumn>;
 
-/** The format the bytes are in, judged by their content, never by a name or a declared type. */
-export function sniffFormat(bytes: Buffer): ImportFormat | undefined {
-  // An XLSX workbook is a ZIP archive (local file header PK\x03\x04).
-  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return "xlsx";
-  // CSV: well-formed UTF-8 text (a BOM allowed) without NUL or other binary control characters.
+/** The text of a CSV file: UTF-8 (a BOM allowed), else, when allowed, GB18030; undefined if neither. */
+function csvText(bytes: Buffer, gb18030: boolean): string | undefined {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return undefined;
+    if (!gb18030) return undefined;
+    // Excel on Chinese Windows saves "CSV" in the ANSI code page, GBK, of which GB18030 is the superset
+    try {
+      text = new TextDecoder("gb18030", { fatal: true }).decode(bytes);
+    } catch {
+      return undefined;
+    }
   }
+  // no NUL or other binary control characters
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return undefined;
-  return text.trim().length > 0 ? "csv" : undefined;
+  return text.trim().length > 0 ? text : undefined;
+}
+
+/**
+ * The format the bytes are in, judged by their content, never by a name or a declared type.
+ * `gb18030`: a CSV that is not UTF-8 may be GB18030 (GBK) text.
+ */
+export function sniffFormat(bytes: Buffer, opts: { gb18030?: boolean } = {}): ImportFormat | undefined {
+  // An XLSX workbook is a ZIP archive (local file header PK\x03\x04).
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return "xlsx";
+  return csvText(bytes, opts.gb18030 ?? false) === undefined ? undefined : "csv";
 }
 
 function columnOf(header: string): ImportColumn | undefined {
@@ -98,57 +109,121 @@ function columnOf(header: string): ImportColumn | undefined {
   return byKey(h) ?? HEADER_ALIASES[h.replace(/[*＊\s]/g, "")];
 }
 
-function toRows(header: string[], records: { row: number; values: string[] }[]): RawRow[] {
-  const columns = header.map(columnOf);
-  if (!columns.includes("idNumber") || !columns.includes("type")) {
-    throw new ImportFileError(
-      422,
-      "The first row must name the columns (download the template): type and idNumber at least.",
-    );
-  }
-  const rows: RawRow[] = [];
+/** The columns of a kind of file: how a header names its column, and the columns that must be there. */
+export interface TableShape<C extends string> {
+  columnOf(header: string): C | undefined;
+  required: readonly C[];
+  /** the 422 message when a required column is missing */
+  missing: string;
+  /** a CSV that is not UTF-8 is read as GB18030 */
+  gb18030?: boolean;
+}
+
+/** One data row of a file: its number as a spreadsheet shows it (the header is row 1) and its cells. */
+export interface TableRow<C extends string> {
+  row: number;
+  cells: Partial<Record<C, string>>;
+}
+
+function toRows<C extends string>(
+  shape: TableShape<C>,
+  header: string[],
+  records: { row: number; values: string[] }[],
+): TableRow<C>[] {
+  const columns = header.map((h) => shape.columnOf(h));
+  if (!shape.required.every((c) => columns.includes(c))) throw new ImportFileError(422, shape.missing);
+  const rows: TableRow<C>[] = [];
   for (const r of records) {
-    const cells: RawRow["cells"] = {};
+    const cells: TableRow<C>["cells"] = {};
+    let any = false;
     columns.forEach((c, i) => {
       const v = (r.values[i] ?? "").trim();
-      if (c && v !== "") cells[c] = v;
+      if (c && v !== "") {
+        cells[c] = v;
+        any = true;
+      }
     });
-    if (Object.keys(cells).length > 0) rows.push({ row: r.row, cells });
+    if (any) rows.push({ row: r.row, cells });
   }
   return rows;
 }
 
-/** The rows of a file; throws ImportFileError (413 too many rows, 415 not CSV/XLSX, 422 unreadable). */
+const caseFile: TableShape<ImportColumn> = {
+  columnOf,
+  required: ["idNumber", "type"],
+  missing: "The first row must name the columns (download the template): type and idNumber at least.",
+};
+
+/** The rows of a batch-filing file; throws ImportFileError (413 too many rows, 415 not CSV/XLSX, 422 unreadable). */
 export async function readImportFile(
   bytes: Buffer,
   maxRows: number,
 ): Promise<{ format: ImportFormat; rows: RawRow[] }> {
-  const format = sniffFormat(bytes);
-  if (!format) throw new ImportFileError(415, "The file is neither a CSV file (UTF-8 text) nor an XLSX workbook.");
+  return readTable(bytes, maxRows, caseFile);
+}
+
+/** The rows of a CSV or XLSX file of the given shape; throws ImportFileError as readImportFile. */
+export async function readTable<C extends string>(
+  bytes: Buffer,
+  maxRows: number,
+  shape: TableShape<C>,
+): Promise<{ format: ImportFormat; rows: TableRow<C>[] }> {
+  const format = sniffFormat(bytes, { gb18030: shape.gb18030 ?? false });
+  if (!format)
+    throw new ImportFileError(
+      415,
+      `The file is neither a CSV file (${shape.gb18030 ? "UTF-8 or GB18030" : "UTF-8"} text) nor an XLSX workbook.`,
+    );
   const tooMany = () => new ImportFileError(413, `The file has more than ${maxRows} rows; split it.`);
   if (format === "csv") {
-    let records: string[][];
-    try {
-      records = parseCsv(bytes, {
-        bom: true,
-        relax_column_count: true,
-        skip_empty_lines: false,
-        to: maxRows + 2, // the header, the allowed rows, and one more to tell "too many"
-        cast: false,
-      }) as string[][];
-    } catch (e) {
-      throw new ImportFileError(422, `The CSV file cannot be read: ${(e as { code?: string }).code ?? "malformed"}.`);
-    }
+    const records = await readCsv(csvText(bytes, shape.gb18030 ?? false)!, maxRows);
     if (records.length > maxRows + 1) throw tooMany();
     const [header = [], ...data] = records;
     return {
       format,
       rows: toRows(
+        shape,
         header,
         data.map((values, i) => ({ row: i + 2, values })),
       ),
     };
   }
+  const { header, records } = await readXlsx(bytes, maxRows, tooMany);
+  return { format, rows: toRows(shape, header ?? [], records) };
+}
+
+/**
+ * The records of a CSV text: parsed a slice at a time, the process answering other requests in
+ * between (a 100,000-row file takes about a second to parse). At most maxRows + 2 records (the
+ * header, the allowed rows, and one more to tell "too many").
+ */
+async function readCsv(text: string, maxRows: number): Promise<string[][]> {
+  const records: string[][] = [];
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: false, cast: false });
+  let failed: unknown;
+  parser.on("readable", () => {
+    for (let r: string[] | null; (r = parser.read() as string[] | null) !== null;) records.push(r);
+  });
+  parser.on("error", (e) => (failed ??= e));
+  const done = new Promise((ok) => parser.on("end", ok).on("error", ok));
+  const SLICE = 256 * 1024;
+  for (let i = 0; i < text.length && failed === undefined && records.length <= maxRows + 1; i += SLICE) {
+    parser.write(text.slice(i, i + SLICE));
+    await new Promise((ok) => setImmediate(ok));
+  }
+  if (failed === undefined) {
+    parser.end();
+    await done;
+  } else parser.destroy();
+  if (failed !== undefined)
+    throw new ImportFileError(
+      422,
+      `The CSV file cannot be read: ${(failed as { code?: string }).code ?? "malformed"}.`,
+    );
+  return records.slice(0, maxRows + 2);
+}
+
+async function readXlsx(bytes: Buffer, maxRows: number, tooMany: () => ImportFileError) {
   const records: { row: number; values: string[] }[] = [];
   let header: string[] | undefined;
   // exceljs (some 20 MB of memory) is loaded by the first XLSX import, not at start
@@ -177,7 +252,7 @@ export async function readImportFile(
     if (e instanceof ImportFileError) throw e;
     throw new ImportFileError(422, "The XLSX workbook cannot be read.");
   }
-  return { format, rows: toRows(header ?? [], records) };
+  return { header, records };
 }
 
 function cellText(cell: ExcelJS.Cell): string {
@@ -185,9 +260,12 @@ function cellText(cell: ExcelJS.Cell): string {
   const scalar = (x: unknown): string =>
     x instanceof Date
       ? x.toISOString().slice(0, 10)
-      : typeof x === "string" || typeof x === "number" || typeof x === "boolean"
-        ? String(x)
-        : "";
+      : typeof x === "number"
+        ? // as Excel shows it: 15 significant digits (a sum such as 0.1 + 0.2 is 0.3, not 0.30000000000000004)
+          String(Number(x.toPrecision(15)))
+        : typeof x === "string" || typeof x === "boolean"
+          ? String(x)
+          : "";
   if (v === null || v === undefined) return "";
   if (typeof v === "object" && !(v instanceof Date)) {
     if ("richText" in v) return v.richText.map((t) => t.text).join("");

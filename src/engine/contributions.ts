@@ -154,28 +154,124 @@ export async function appendMonths(
   now: Date,
 ): Promise<AppendOutcome[]> {
   if (months.length === 0) return [];
-  const latest = new Map(latestOfEachMonth(await rowsOf(tx, key)).map((r) => [r.month, r]));
-  const outcomes: AppendOutcome[] = [];
-  const inserts: Prisma.Sql[] = [];
-  for (const m of months) {
+  const [outcomes] = await appendMonthsOfMany(tx, key, [{ personKey: key.personKey, months }], now);
+  return outcomes!;
+}
+
+/** The months to append to one person's record (at most one row per month). */
+export interface MonthsOfPerson {
+  personKey: string;
+  months: readonly NewMonth[];
+}
+
+/** What appending a month would do, or that it needs a reason (other figures without one). */
+export type PlannedOutcome = AppendOutcome | "needsReason";
+
+/** A row to insert: a month of a person's record and the row it supersedes (0: the month's first). */
+export interface PlannedMonth extends NewMonth {
+  personKey: string;
+  supersedesId: number;
+}
+
+/**
+ * What appending `months` to one person's record would do, its latest row of each month being in
+ * `latest` (no write): each month's outcome and the rows to insert. A month recorded with other
+ * figures is a correction (source `correction` for an import's row) when it has a reason, else
+ * `needsReason` (and no row).
+ */
+export function planMonths(
+  latest: ReadonlyMap<string, MonthFigures & { id: number }>,
+  personKey: string,
+  months: readonly NewMonth[],
+): { outcomes: PlannedOutcome[]; rows: PlannedMonth[] } {
+  const rows: PlannedMonth[] = [];
+  const outcomes = months.map((m): PlannedOutcome => {
     const before = latest.get(m.month);
-    if (before && sameFigures(before, m)) {
-      outcomes.push("unchanged");
-      continue;
-    }
-    if (before && !m.reason) throw new CorrectionWithoutReason(m.month);
-    outcomes.push(before ? "corrected" : "added");
+    if (before && sameFigures(before, m)) return "unchanged";
+    if (before && !m.reason) return "needsReason";
     const source = before && m.source === "import" ? "correction" : m.source;
-    inserts.push(Prisma.sql`(${key.agencyId}, ${key.personKey}, ${key.insurance}, ${m.month}, ${m.baseFen},
-      ${m.employerFen}, ${m.individualFen}, ${m.accountCreditFen}, ${m.status}, ${m.payer}, ${m.employerCreditCode ?? null},
-      ${source}, ${m.fromAgencyId ?? null}, ${m.caseId ?? null}, ${m.reason ?? null}, ${before?.id ?? 0}, ${now})`);
+    rows.push({ ...m, source, personKey, supersedesId: before?.id ?? 0 });
+    return before ? "corrected" : "added";
+  });
+  return { outcomes, rows };
+}
+
+/**
+ * Every row (superseded ones too) of many people's records of one insurance at one agency, by
+ * person, each by month, oldest row first (one statement per 500 people, on the records' index).
+ */
+export async function rowsOfMany(
+  q: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  personKeys: readonly string[],
+): Promise<Map<string, StoredMonth[]>> {
+  const out = new Map<string, StoredMonth[]>();
+  const unique = [...new Set(personKeys)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await q.query<Record<string, unknown>>(Prisma.sql`SELECT "personKey", ${monthColumns}
+      FROM "ContributionMonth" WHERE "personKey" IN (${Prisma.join(unique.slice(i, i + 500))})
+      AND "insurance" = ${at.insurance} AND "agencyId" = ${at.agencyId} ORDER BY "personKey", "month", "id"`);
+    for (const r of rows) {
+      const key = String(r.personKey);
+      const list = out.get(key) ?? [];
+      if (list.length === 0) out.set(key, list);
+      list.push(toStoredMonth(r));
+    }
   }
-  for (let i = 0; i < inserts.length; i += 500) {
+  return out;
+}
+
+/**
+ * Inside the caller's transaction: inserts planned rows (500 a statement). A row whose month
+ * another append took since the record was read (the same `supersedesId`) breaks the unique key,
+ * and the transaction fails: a plan is written as it was made, or not at all.
+ */
+export async function insertMonths(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  rows: readonly PlannedMonth[],
+  now: Date,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map(
+      (m) => Prisma.sql`(${at.agencyId}, ${m.personKey}, ${at.insurance}, ${m.month}, ${m.baseFen},
+      ${m.employerFen}, ${m.individualFen}, ${m.accountCreditFen}, ${m.status}, ${m.payer}, ${m.employerCreditCode ?? null},
+      ${m.source}, ${m.fromAgencyId ?? null}, ${m.caseId ?? null}, ${m.reason ?? null}, ${m.supersedesId}, ${now})`,
+    );
     await tx.execute(Prisma.sql`INSERT INTO "ContributionMonth" ("agencyId", "personKey", "insurance", "month",
       "baseFen", "employerFen", "individualFen", "accountCreditFen", "status", "payer", "employerCreditCode",
       "source", "fromAgencyId", "caseId", "reason", "supersedesId", "recordedAt")
-      VALUES ${Prisma.join(inserts.slice(i, i + 500))}`);
+      VALUES ${Prisma.join(values)}`);
   }
+}
+
+/**
+ * Inside the caller's transaction: appendMonths for many people of one insurance at one agency at
+ * once (the records read 500 people a statement, the rows inserted 500 a statement). Nothing is
+ * written when a month needs a reason it has not (CorrectionWithoutReason). Each person's
+ * outcomes, in order.
+ */
+export async function appendMonthsOfMany(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  people: readonly MonthsOfPerson[],
+  now: Date,
+): Promise<AppendOutcome[][]> {
+  const records = await rowsOfMany(
+    tx,
+    at,
+    people.filter((p) => p.months.length > 0).map((p) => p.personKey),
+  );
+  const inserts: PlannedMonth[] = [];
+  const outcomes = people.map(({ personKey, months }) => {
+    const latest = new Map(latestOfEachMonth(records.get(personKey) ?? []).map((r) => [r.month, r]));
+    const plan = planMonths(latest, personKey, months);
+    const missing = plan.outcomes.indexOf("needsReason");
+    if (missing >= 0) throw new CorrectionWithoutReason(months[missing]!.month);
+    inserts.push(...plan.rows);
+    return plan.outcomes as AppendOutcome[];
+  });
+  await insertMonths(tx, at, inserts, now);
   return outcomes;
 }
 
@@ -189,22 +285,103 @@ export async function appendOpeningBalance(
   balance: OpeningBalance & { reason?: string | null },
   now: Date,
 ): Promise<AppendOutcome> {
-  const [before] = await tx.query<{ id: number; asOfMonth: string; balanceBroughtForwardFen: number | bigint }>(
-    Prisma.sql`SELECT "id", "asOfMonth", "balanceBroughtForwardFen" FROM "ContributionOpeningBalance"
-      WHERE "personKey" = ${key.personKey} AND "insurance" = ${key.insurance} AND "agencyId" = ${key.agencyId}
-      ORDER BY "id" DESC LIMIT 1`,
-  );
+  const [outcome] = await appendOpeningBalances(tx, key, [{ personKey: key.personKey, balance }], now);
+  return outcome!;
+}
+
+/** An opening balance as stored: the latest of a record counts. */
+export interface StoredOpeningBalance extends OpeningBalance {
+  id: number;
+}
+
+/** An opening balance to insert, and the one it supersedes (0: the record's first). */
+export interface PlannedOpeningBalance {
+  personKey: string;
+  balance: OpeningBalance & { reason?: string | null };
+  supersedesId: number;
+}
+
+/** The opening balance in force (the latest) of many people's records of one insurance at one agency. */
+export async function openingBalancesOfMany(
+  q: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  personKeys: readonly string[],
+): Promise<Map<string, StoredOpeningBalance>> {
+  const out = new Map<string, StoredOpeningBalance>();
+  const unique = [...new Set(personKeys)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await q.query<{ id: number; personKey: string; asOfMonth: string; balanceBroughtForwardFen: number }>(
+      Prisma.sql`SELECT "id", "personKey", "asOfMonth", "balanceBroughtForwardFen" FROM "ContributionOpeningBalance"
+        WHERE "personKey" IN (${Prisma.join(unique.slice(i, i + 500))}) AND "insurance" = ${at.insurance}
+        AND "agencyId" = ${at.agencyId} ORDER BY "id"`,
+    );
+    for (const r of rows)
+      out.set(r.personKey, {
+        id: Number(r.id),
+        asOfMonth: r.asOfMonth,
+        balanceBroughtForwardFen: Number(r.balanceBroughtForwardFen),
+      });
+  }
+  return out;
+}
+
+/** What recording `balance` would do to a record whose opening balance in force is `before` (no write). */
+export function planOpeningBalance(
+  before: StoredOpeningBalance | undefined,
+  personKey: string,
+  balance: OpeningBalance & { reason?: string | null },
+): { outcome: PlannedOutcome; row?: PlannedOpeningBalance } {
+  if (!before) return { outcome: "added", row: { personKey, balance, supersedesId: 0 } };
   const same =
-    before !== undefined &&
-    before.asOfMonth === balance.asOfMonth &&
-    Number(before.balanceBroughtForwardFen) === balance.balanceBroughtForwardFen;
-  if (same) return "unchanged";
-  if (before && !balance.reason) throw new CorrectionWithoutReason(balance.asOfMonth);
-  await tx.execute(Prisma.sql`INSERT INTO "ContributionOpeningBalance" ("agencyId", "personKey", "insurance",
-    "asOfMonth", "balanceBroughtForwardFen", "source", "reason", "supersedesId", "recordedAt")
-    VALUES (${key.agencyId}, ${key.personKey}, ${key.insurance}, ${balance.asOfMonth}, ${balance.balanceBroughtForwardFen},
-      ${before ? "correction" : "import"}, ${balance.reason ?? null}, ${before ? Number(before.id) : 0}, ${now})`);
-  return before ? "corrected" : "added";
+    before.asOfMonth === balance.asOfMonth && before.balanceBroughtForwardFen === balance.balanceBroughtForwardFen;
+  if (same) return { outcome: "unchanged" };
+  if (!balance.reason) return { outcome: "needsReason" };
+  return { outcome: "corrected", row: { personKey, balance, supersedesId: before.id } };
+}
+
+/** Inside the caller's transaction: inserts planned opening balances (as insertMonths, 500 a statement). */
+export async function insertOpeningBalances(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  rows: readonly PlannedOpeningBalance[],
+  now: Date,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map(
+      ({ personKey, balance, supersedesId }) => Prisma.sql`(${at.agencyId}, ${personKey}, ${at.insurance},
+        ${balance.asOfMonth}, ${balance.balanceBroughtForwardFen}, ${supersedesId ? "correction" : "import"},
+        ${balance.reason ?? null}, ${supersedesId}, ${now})`,
+    );
+    await tx.execute(Prisma.sql`INSERT INTO "ContributionOpeningBalance" ("agencyId", "personKey", "insurance",
+      "asOfMonth", "balanceBroughtForwardFen", "source", "reason", "supersedesId", "recordedAt")
+      VALUES ${Prisma.join(values)}`);
+  }
+}
+
+/**
+ * Inside the caller's transaction: appendOpeningBalance for many people of one insurance at one
+ * agency at once (one balance per person). Nothing is written when one needs a reason it has not.
+ */
+export async function appendOpeningBalances(
+  tx: DirectQueryable,
+  at: Omit<RecordKey, "personKey">,
+  entries: readonly { personKey: string; balance: OpeningBalance & { reason?: string | null } }[],
+  now: Date,
+): Promise<AppendOutcome[]> {
+  const current = await openingBalancesOfMany(
+    tx,
+    at,
+    entries.map((e) => e.personKey),
+  );
+  const rows: PlannedOpeningBalance[] = [];
+  const outcomes = entries.map(({ personKey, balance }) => {
+    const { outcome, row } = planOpeningBalance(current.get(personKey), personKey, balance);
+    if (outcome === "needsReason") throw new CorrectionWithoutReason(balance.asOfMonth);
+    if (row) rows.push(row);
+    return outcome;
+  });
+  await insertOpeningBalances(tx, at, rows, now);
+  return outcomes;
 }
 
 // ---------------------------------------------------------------------------- a change of data key

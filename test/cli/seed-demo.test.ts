@@ -34,6 +34,15 @@ function stored(file: string) {
            GROUP BY c.type, c.insurance, f.code, t.code ORDER BY c.type`,
         )
         .all(),
+      // the demo people's contribution records (docs/contributions.md)
+      months: db
+        .prepare(
+          `SELECT insurance, status, count(*) AS n, sum(baseFen) AS bases FROM ContributionMonth
+           GROUP BY personKey, insurance, status ORDER BY insurance, status, n`,
+        )
+        .all() as { insurance: string; status: string; n: number; bases: number }[],
+      openingBalances: (db.prepare(`SELECT count(*) AS n FROM ContributionOpeningBalance`).get() as { n: number }).n,
+      people: (db.prepare(`SELECT count(*) AS n FROM ContributionPerson`).get() as { n: number }).n,
     };
   } finally {
     db.close();
@@ -88,11 +97,32 @@ describe("npm run seed:demo", () => {
     expect(notWorking).toEqual([]);
     // the count back really crossed the holiday: the make-up Saturday is a date of some act
     expect(after1.events.map((e) => e.occurredOn)).toContain("2026-10-10");
+    // every demo person has a record; the renewal's lapse is owed; a pension record's bases since
+    // 1998 add up to 1,234,567.89 (a pooled share of 148,148.15)
+    expect(after1.people).toBe(8);
+    expect(after1.openingBalances).toBe(1);
+    // the renewals are pension renewals: the one awaiting payment owes its lapse month, the restored
+    // one's payment added its lapse month back-paid (renewal v3's record effect)
+    expect(after1.months.map((m) => [m.insurance, m.status, m.n])).toEqual([
+      ["medical", "paid", 48],
+      ["medical", "paid", 60],
+      ["medical", "paid", 60],
+      ["medical", "paid", 96],
+      ["pension", "arrears", 1],
+      ["pension", "backPaid", 1],
+      ["pension", "paid", 24],
+      ["pension", "paid", 40],
+      ["pension", "paid", 144],
+      ["pension", "paid", 144],
+    ]);
+    expect(after1.months.map((m) => m.bases)).toContain(123_456_789);
+    expect(first.stdout).toContain("contribution records: 618 months and opening balances added");
 
     const second = await runCli("seed-demo", [], env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain("the 8 demo cases exist already; nothing created");
     expect(second.stdout).toContain("staff fz-clerk exists (password unchanged)");
+    expect(second.stdout).toContain("the demo people's contribution records exist already; nothing added");
     expect(second.stdout).not.toContain("password: ");
     for (const c of after1.cases) expect(second.stdout).toContain(`${c.caseNumber}`);
     expect(stored(file)).toEqual(after1);

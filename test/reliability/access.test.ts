@@ -718,7 +718,43 @@ const rows: Row[] = [
       expect(r.body.items).toEqual([]);
     },
   },
+  // importing contribution records (docs/contributions.md, "Importing"): staff, their agency's records
+  {
+    method: "POST",
+    path: "/api/contributions/import",
+    expect: by(401, 401, 200, 200, 200, 401, 403),
+    send: (role) => uploadContributions(role, nextPerson()),
+    check: (_role, r) => expect(r.body).toMatchObject({ added: 1, refused: 0, written: true }),
+  },
+  {
+    method: "GET",
+    path: "/api/contribution-imports/{id}",
+    // the transfer-out agency's import: other agencies' staff are told it does not exist
+    expect: by(401, 401, 200, 404, 404, 401, 403),
+    send: (role) => call(role, "GET", `/api/contribution-imports/${outContributionImportId}`),
+  },
+  ...(["csv", "xlsx"] as const).map((format) => ({
+    method: "GET",
+    path: `/api/contributions/import/template.${format}`,
+    expect: by(401, 401, 200, 200, 200, 401, 403),
+    send: (role: Role) => call(role, "GET", `/api/contributions/import/template.${format}`),
+  })),
 ];
+
+/** A one-month contributions CSV upload as `role` (for the role's own agency). */
+function uploadContributions(role: Role, p: { idNumber: string }): Promise<Reply> {
+  const csv = `idNumber,insurance,month,base,employer,individual,accountCredit,status,payer\n${p.idNumber},medical,2025-01,5600.00,448.00,112.00,168.00,paid,flexible\n`;
+  return api.upload("/api/contributions/import", {
+    token: token[role],
+    file: { bytes: csv, name: "contributions.csv", type: "text/csv" },
+  });
+}
+let outContributionImportId = "";
+beforeAll(async () => {
+  const r = await uploadContributions("transferOutStaff", nextPerson());
+  expect(r.status).toBe(200);
+  outContributionImportId = r.body.id as string;
+});
 
 /** Batch filing (importui): a one-row CSV upload as `role`. */
 function uploadImport(role: Role, p: { name: string; idNumber: string }): Promise<Reply> {

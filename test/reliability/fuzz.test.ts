@@ -1077,6 +1077,17 @@ const endpoints = (shaped = shapes()): Endpoint[] => [
     path: segment(caseIds()).map((s) => `/api/cases/${s}/contributions`),
     query: queryArb(["limit", "cursor"]),
   },
+  // importing contribution records (the upload itself: "fuzzing the contributions upload" below)
+  {
+    name: "contribution import job",
+    method: "GET",
+    path: segment(["00000000-0000-4000-8000-000000000000"]).map((s) => `/api/contribution-imports/${s}`),
+  },
+  {
+    name: "contribution import template",
+    method: "GET",
+    path: fc.constantFrom("csv", "xlsx", "json", "").map((f) => `/api/contributions/import/template.${f}`),
+  },
   // ---- online channel: API clients
   {
     name: "create API client",
@@ -1184,6 +1195,9 @@ const documentedByName = [
   "GET /api/cases/{id}/attachments/{attachmentId}",
   // --- end clerk tools
   "GET /api/cases/{id}/contributions",
+  "GET /api/contribution-imports/{id}",
+  "GET /api/contributions/import/template.csv",
+  "GET /api/contributions/import/template.xlsx",
   "POST /api/admin/api-clients",
   "GET /api/admin/api-clients",
   "GET /api/admin/api-clients/{id}/events",
@@ -1241,6 +1255,8 @@ const endpointNames = [
   "GET download attachment",
   // --- end clerk tools
   "GET case contributions",
+  "GET contribution import job",
+  "GET contribution import template",
   "POST create API client",
   "GET list API clients",
   "GET API client events",
@@ -1458,6 +1474,91 @@ describe("fuzzing the batch filing upload", () => {
               ["Content-Type", broken ? "multipart/form-data" : `multipart/form-data; boundary=${boundary}`],
             ],
             body: broken ? body.subarray(0, Math.floor(body.length / 2)) : body,
+          });
+        },
+      ),
+      { numRuns: RUNS, endOnFailure: false },
+    );
+  });
+});
+
+// ---- importing contribution records: multipart uploads of arbitrary files to POST /api/contributions/import
+describe("fuzzing the contributions upload", () => {
+  const HEADER =
+    "idNumber,insurance,month,base,employer,individual,accountCredit,status,payer,employerCreditCode,reason,openingBalance,asOfMonth,agency";
+  const cell = fc.oneof(
+    weirdString,
+    fc.constantFrom(
+      "medical",
+      "pension",
+      "医疗",
+      "2025-01",
+      "202502",
+      "2099-01",
+      "2025-13",
+      "5600.00",
+      "5,600.00",
+      "-1.00",
+      "0.001",
+      "99999999999.99",
+      "paid",
+      "arrears",
+      "deemed",
+      "employer",
+      "flexible",
+      "91350100MA3K00002E",
+      "FZ",
+      "XM",
+      '"',
+      ",",
+      "\n",
+      "=cmd|' /C calc'!A0",
+    ),
+    fc.constant(people[0].idNumber),
+  );
+  const csvArb = fc
+    .tuple(
+      fc.oneof({ weight: 3, arbitrary: fc.constant(HEADER) }, { weight: 1, arbitrary: weirdString }),
+      fc.array(
+        fc.array(cell, { maxLength: 14 }).map((cells) => cells.join(",")),
+        { maxLength: 6 },
+      ),
+    )
+    .map(([h, rows]) => Buffer.from([h, ...rows].join("\n")));
+  // the same text in GB18030 when it is not UTF-8: arbitrary bytes after the header
+  const fileArb = fc.oneof(
+    csvArb,
+    fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from(a)])),
+    fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.concat([Buffer.from("504b0304", "hex"), Buffer.from(a)])),
+  );
+  const boundary = "fuzz-boundary-contributions-3kq";
+  const multipart = (file: Buffer, field: string) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+      file,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+
+  it("never answers 5xx; a refused upload changes nothing", async () => {
+    current = "POST import contributions";
+    fingerprint = store.fingerprint();
+    await fc.assert(
+      fc.asyncProperty(
+        fileArb,
+        fc.constantFrom("file", "file", "attachment"),
+        fc.constantFrom("", "?dryRun=true", "?dryRun=false", "?dryRun=1"),
+        fc.constantFrom("out", "in", "admin"),
+        async (file, field, q, who) => {
+          await send({
+            method: "POST",
+            target: `/api/contributions/import${q}`,
+            headers: [
+              ["Authorization", `Bearer ${tokens[who]}`],
+              ["Content-Type", `multipart/form-data; boundary=${boundary}`],
+            ],
+            body: multipart(file, field),
           });
         },
       ),

@@ -53,10 +53,13 @@ const importQuery = z
   })
   .strict();
 
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/** The upload, read into memory by multer (one file, at most maxBytes; an error is a problem). */
-function receiveFile(maxBytes: number) {
+/**
+ * The upload, read into memory by multer (one file, at most maxBytes; an error is a problem that
+ * names the `setting` that sets the limit).
+ */
+export function receiveFile(maxBytes: number, setting = "IMPORT_MAX_BYTES") {
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: maxBytes, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
@@ -76,12 +79,12 @@ function receiveFile(maxBytes: number) {
       }
       const declared = Number(req.get("content-length") ?? 0);
       if (declared > maxBytes + 64 * 1024) {
-        reject(tooLarge(maxBytes));
+        reject(tooLarge(maxBytes, setting));
         return;
       }
       upload(req, res, (e?: unknown) => {
         if (e instanceof multer.MulterError) {
-          if (e.code === "LIMIT_FILE_SIZE") reject(tooLarge(maxBytes));
+          if (e.code === "LIMIT_FILE_SIZE") reject(tooLarge(maxBytes, setting));
           else
             reject(
               problems.invalid([{ path: "file", message: `the upload is not one file field named file (${e.code})` }]),
@@ -94,10 +97,11 @@ function receiveFile(maxBytes: number) {
     });
 }
 
-const tooLarge = (maxBytes: number) =>
-  new Problem(413, "too-large", "Payload too large", `The file exceeds ${maxBytes} bytes (IMPORT_MAX_BYTES).`);
+const tooLarge = (maxBytes: number, setting: string) =>
+  new Problem(413, "too-large", "Payload too large", `The file exceeds ${maxBytes} bytes (${setting}).`);
 
-function fileProblem(e: unknown): unknown {
+/** A file that cannot be read (ImportFileError) as the problem to answer; anything else as it is. */
+export function fileProblem(e: unknown): unknown {
   if (!(e instanceof ImportFileError)) return e;
   if (e.status === 422) return problems.invalid([{ path: "file", message: e.message }]);
   return new Problem(

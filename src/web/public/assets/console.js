@@ -26,6 +26,8 @@ import { newIdempotencyKey } from "./keys.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 import { documentsSection } from "./console-documents.js";
 import { importView } from "./console-import.js";
+import { contributionImportView } from "./console-contribution-import.js";
+import { contributionsCard } from "./console-contributions.js";
 import {
   blockedNotes,
   blockedReason,
@@ -76,6 +78,8 @@ const session = startSession({
     if (navNew) /** @type {HTMLElement} */ (navNew.parentElement).hidden = me.role !== "staff";
     const navImport = document.getElementById("nav-import");
     if (navImport) /** @type {HTMLElement} */ (navImport.parentElement).hidden = me.role !== "staff";
+    const navContrib = document.getElementById("nav-contributions-import");
+    if (navContrib) /** @type {HTMLElement} */ (navContrib.parentElement).hidden = me.role !== "staff";
     void route();
   },
   onLoggedOut: () => {
@@ -122,6 +126,10 @@ function route(opts = {}) {
   if (hash === "#/import" && me.role === "staff") {
     const at = navSeq;
     return importView(view, () => at === navSeq);
+  }
+  if (hash === "#/contributions/import" && me.role === "staff") {
+    const at = navSeq;
+    return contributionImportView(view, () => at === navSeq);
   }
   return queueView(opts);
 }
@@ -476,6 +484,7 @@ function renderCase(c, events, def, opts) {
       ),
     ),
     // after the timeline, not between it and the summary: the latest event stays on the first screen
+    contributionsCard(c, me.role),
     partiesCard(c),
     me.role === "staff" ? clerkTools(c, events) : null,
     documentsSection(c),

@@ -14,6 +14,7 @@ import { strings as onlineStrings } from "./i18n-online.js";
 
 import { strings as partiesStrings } from "./i18n-parties.js";
 import { strings as recordsStrings } from "./i18n-records.js";
+import { strings as contributionStrings } from "./i18n-contributions.js";
 
 /** @type {Record<"zh-CN" | "en", Record<string, string>>} */
 export const dictionaries = {
@@ -875,6 +876,7 @@ const parts = [
   onlineStrings,
   partiesStrings,
   recordsStrings,
+  contributionStrings,
 ];
 for (const part of parts) {
   for (const language of /** @type {const} */ (["zh-CN", "en"])) {
