@@ -23,6 +23,20 @@ export function positiveWholeNumbers<K extends string>(
   return numbers;
 }
 
+/** Each option as a number, which must be a whole number of at least 0. */
+export function wholeNumbers<K extends string>(
+  values: Record<K, string | undefined>,
+  fail: (message: string) => never,
+): Record<K, number> {
+  const numbers = {} as Record<K, number>;
+  for (const k of Object.keys(values) as K[]) {
+    const v = Number(values[k]);
+    if (!Number.isInteger(v) || v < 0) fail(`--${k} must be a whole number (0 or more)`);
+    numbers[k] = v;
+  }
+  return numbers;
+}
+
 /** --warmup: whole seconds of load before each measurement, 0 for none. */
 export function warmupSeconds(value: string | undefined, fail: (message: string) => never): number {
   const v = Number(value);

@@ -1,9 +1,15 @@
-// `npm run bench [-- --cases 1000000 --duration 10 --warmup 3 --connections 10 --rounds 3]`
+// `npm run bench [-- --cases 1000000 --duration 10 --warmup 3 --connections 10 --rounds 3]
+//   [--scenario all|http|records] [--people N --months N --long-people N --long-months N --reads 1000]
+//   [--records-database NAME]`
 // Seeds a fresh SQLite database, starts the real service and four comparison servers one at a
-// time on the same data, and measures them side by side in one run. Prints one table and writes
-// the same numbers as JSON under bench/results/.
+// time on the same data, and measures them side by side in one run (the HTTP scenarios). Then the
+// contribution records (bench/records.ts): people's month rows seeded into a database of their
+// own, and the certificate's read timed in-process. Prints one table and writes the same numbers
+// as JSON under bench/results/. `--scenario http` or `records` runs one part alone.
 // With DATABASE_URL=postgresql://… the same runs on PostgreSQL: the seeded cases are copied into a
 // fresh database created on that server (dropped at the end), and the reference uses node-postgres.
+// The records go into a fresh database too (dropped at the end), or with --records-database into
+// that one, seeded the first time and kept for the next run (drop it yourself).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -17,7 +23,25 @@ import { seedBenchmark, BENCH_PASSWORD } from "./seed.ts";
 import { copyToPostgres } from "../src/cli/copy-to-postgres.ts";
 import { isPostgresUrl } from "../src/db/urls.ts";
 import { cpuMicros, peakRssMb, root, serviceEnv, startProcess, stop } from "./processes.ts";
-import { failWith, parsedOr, positiveWholeNumbers, warmupSeconds } from "./options.ts";
+import { failWith, parsedOr, positiveWholeNumbers, warmupSeconds, wholeNumbers } from "./options.ts";
+import type { ChinaDate } from "../src/calendar/index.ts";
+import { monthIndex } from "../src/domain/dateMath.ts";
+import {
+  bytesNeeded,
+  freeBytes,
+  readPlan,
+  postgresStorage,
+  recordsDefaults,
+  recordsLines,
+  recordsTargets,
+  seededRecordsIn,
+  seedRecordsPostgres,
+  seedRecordsSqlite,
+  sqliteStorage,
+  timeCertificateReads,
+  type RecordsResult,
+  type RecordsSize,
+} from "./records.ts";
 
 const fail = failWith();
 const { values: args } = parsedOr(
@@ -30,10 +54,44 @@ const { values: args } = parsedOr(
         queries: { type: "string", default: "300" },
         rounds: { type: "string", default: "3" },
         warmup: { type: "string", default: "3" },
+        scenario: { type: "string", default: "all" },
+        // the contribution records (defaults: recordsDefaults in bench/records.ts)
+        people: { type: "string" },
+        months: { type: "string" },
+        "long-people": { type: "string" },
+        "long-months": { type: "string" },
+        reads: { type: "string", default: "1000" },
+        "records-database": { type: "string" },
       },
     }),
   fail,
 );
+if (!["all", "http", "records"].includes(args.scenario)) fail("--scenario must be all, http or records");
+const SCENARIO = args.scenario as "all" | "http" | "records";
+const POSTGRES_ADMIN =
+  process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
+const defaults = recordsDefaults(POSTGRES_ADMIN !== undefined);
+const RECORDS: RecordsSize = {
+  ...positiveWholeNumbers(
+    { people: args.people ?? String(defaults.people), months: args.months ?? String(defaults.months) },
+    fail,
+  ),
+  ...(() => {
+    const w = wholeNumbers(
+      {
+        "long-people": args["long-people"] ?? String(defaults.longPeople),
+        "long-months": args["long-months"] ?? String(defaults.longMonths),
+      },
+      fail,
+    );
+    return { longPeople: w["long-people"], longMonths: w["long-months"] };
+  })(),
+};
+const { reads: READS } = positiveWholeNumbers({ reads: args.reads }, fail);
+const RECORDS_DATABASE = args["records-database"];
+if (RECORDS_DATABASE !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(RECORDS_DATABASE))
+  fail("--records-database must be a PostgreSQL name: lower-case letters, digits and _");
+if (RECORDS_DATABASE !== undefined && !POSTGRES_ADMIN) fail("--records-database needs DATABASE_URL=postgresql://…");
 const {
   cases: CASES,
   duration: DURATION,
@@ -129,10 +187,16 @@ async function timeQueries(url: string, token: string, name: string, pathFor: ()
   };
 }
 
-async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-bench-"));
+interface Part {
+  lines: string[];
+  json: Record<string, unknown>;
+  /** answers that were not as expected */
+  wrong: number;
+}
+
+/** Scenarios 1–7 and the queries, on `CASES` seeded cases (in `dir`; on PostgreSQL, a copy dropped after). */
+async function httpScenarios(dir: string, today: ChinaDate): Promise<Part> {
   const file = path.join(dir, "bench.db");
-  const today = chinaToday();
   process.stderr.write(`bench: ${CASES} cases in ${file}\n`);
   await applyMigrations(`file:${file}`);
   const t0 = performance.now();
@@ -146,10 +210,7 @@ async function main() {
   fs.fsyncSync(fd);
   fs.closeSync(fd);
   execFileSync("sync");
-  const postgres =
-    process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL)
-      ? await freshPgDatabase(process.env.DATABASE_URL)
-      : undefined;
+  const postgres = POSTGRES_ADMIN ? await freshPgDatabase(POSTGRES_ADMIN) : undefined;
   if (postgres) {
     process.stderr.write(`  copying the cases into PostgreSQL database ${postgres.name}\n`);
     await copyToPostgres(`file:${file}`, postgres.url, process.stderr.isTTY, { replay: false });
@@ -330,49 +391,152 @@ async function main() {
     "targets:",
     ...targets.map(([t, ok]) => `  ${ok ? "met    " : "MISSED "} ${t}`),
   ];
-  process.stdout.write(lines.join("\n") + "\n");
-
-  const out = path.join(
-    root,
-    "bench",
-    "results",
-    `${new Date().toISOString().slice(0, 19).replaceAll(":", "")}-${CASES}${postgres ? "-postgresql" : ""}.json`,
-  );
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(
-    out,
-    JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        database: postgres ? "postgresql" : "sqlite",
-        rounds: rounds.map((r) => r.map((x) => x.requestsPerSec)),
-        roundsCpuPerRequest: rounds.map((r) => r.map((x) => x.cpuPerRequest)),
-        cases: CASES,
-        connections: CONNECTIONS,
-        durationSec: DURATION,
-        warmupSec: WARMUP,
-        node: process.version,
-        cpus: os.cpus().length,
-        results,
-        ratios,
-        queries,
-        targets: Object.fromEntries(targets),
-      },
-      null,
-      2,
-    ) + "\n",
-  );
-  process.stdout.write(`written ${path.relative(root, out)}\n`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (postgres) await pgQuery(process.env.DATABASE_URL!, `DROP DATABASE "${postgres.name}" WITH (FORCE)`);
+  if (postgres) await pgQuery(POSTGRES_ADMIN!, `DROP DATABASE "${postgres.name}" WITH (FORCE)`);
   // A fast wrong answer is not a measurement: any answer that was not 2xx, in any round, or a
   // query that did not find its rows, fails the run (the numbers are still written, for diagnosis).
   const wrong =
     rounds.flat().reduce((n, r) => n + r.non2xx + r.errors, 0) +
     queries.reduce((n, q) => n + q.failures, 0) +
     (sameAnswers ? 0 : 1);
+  return {
+    lines,
+    wrong,
+    json: {
+      rounds: rounds.map((r) => r.map((x) => x.requestsPerSec)),
+      roundsCpuPerRequest: rounds.map((r) => r.map((x) => x.cpuPerRequest)),
+      cases: CASES,
+      connections: CONNECTIONS,
+      durationSec: DURATION,
+      warmupSec: WARMUP,
+      results,
+      ratios,
+      queries,
+      targets: Object.fromEntries(targets),
+    },
+  };
+}
+
+/** The contribution records (bench/records.ts): seeded (or found kept), then the certificate's read timed. */
+async function recordsScenario(dir: string, today: ChinaDate): Promise<RecordsResult> {
+  const lastMonth = monthIndex(today.slice(0, 7)) - 1;
+  const progress = process.stderr.isTTY;
+  if (!POSTGRES_ADMIN) {
+    const file = path.join(dir, "records.db");
+    await enoughSpace(RECORDS, false, dir);
+    process.stderr.write(`bench: contribution records in ${file}\n`);
+    const seeded = await seedRecordsSqlite(file, RECORDS, lastMonth, progress);
+    execFileSync("sync");
+    const plans = [await readPlan(`file:${file}`, seeded, 0)];
+    const load = loadAverage();
+    const reads = await timeCertificateReads(`file:${file}`, seeded, today, READS);
+    return {
+      database: "sqlite",
+      seeded,
+      reused: false,
+      loadAverage: load,
+      reads,
+      storage: sqliteStorage(file, seeded.rows),
+      plans,
+      targets: recordsTargets("sqlite", seeded, reads),
+    };
+  }
+  const db = RECORDS_DATABASE
+    ? await namedPgDatabase(POSTGRES_ADMIN, RECORDS_DATABASE)
+    : await freshPgDatabase(POSTGRES_ADMIN);
+  try {
+    // A kept database gets the migrations committed since it was seeded (an index, say).
+    await applyMigrations(db.url);
+    const kept = await seededRecordsIn(db.url);
+    const reused =
+      kept !== null &&
+      kept.people === RECORDS.people &&
+      kept.months === RECORDS.months &&
+      kept.longPeople === RECORDS.longPeople &&
+      kept.longMonths === RECORDS.longMonths;
+    if (!reused) {
+      await enoughSpace(RECORDS, true, await pgSetting(POSTGRES_ADMIN, "data_directory"));
+      process.stderr.write(`bench: contribution records in PostgreSQL database ${db.name}\n`);
+    } else process.stderr.write(`bench: contribution records kept in PostgreSQL database ${db.name}\n`);
+    const seeded = reused ? kept : await seedRecordsPostgres(db.url, RECORDS, lastMonth, progress);
+    // A person not read before, for each group: what one read touches.
+    const plans = [await readPlan(db.url, seeded, 0)];
+    if (seeded.longPeople > 0) plans.push(await readPlan(db.url, seeded, 1));
+    const load = loadAverage();
+    const reads = await timeCertificateReads(db.url, seeded, today, READS);
+    return {
+      database: "postgresql",
+      seeded,
+      reused,
+      loadAverage: load,
+      reads,
+      storage: await postgresStorage(db.url, seeded.rows),
+      plans,
+      targets: recordsTargets("postgresql", seeded, reads),
+    };
+  } finally {
+    if (!RECORDS_DATABASE) await pgQuery(POSTGRES_ADMIN, `DROP DATABASE "${db.name}" WITH (FORCE)`);
+  }
+}
+
+const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** Stops before a seed that would not fit, and says what it needs. */
+async function enoughSpace(size: RecordsSize, postgres: boolean, dir: string) {
+  const need = bytesNeeded(size, postgres);
+  const free = freeBytes(dir);
+  const gb = (b: number) => (b / 1024 ** 3).toFixed(1);
+  process.stderr.write(
+    `  the records need about ${gb(need)} GB on the way; ${free === null ? "free space unknown" : `${gb(free)} GB free`} at ${dir}\n`,
+  );
+  if (free !== null && free < need) fail(`not enough space for the records at ${dir}: ${gb(need)} GB needed`);
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-bench-"));
+  const today = chinaToday();
+  const lines: string[] = [];
+  const json: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    database: POSTGRES_ADMIN ? "postgresql" : "sqlite",
+    node: process.version,
+    cpus: os.cpus().length,
+  };
+  let wrong = 0;
+  try {
+    if (SCENARIO !== "records") {
+      const http = await httpScenarios(dir, today);
+      lines.push(...http.lines);
+      Object.assign(json, http.json);
+      wrong += http.wrong;
+    }
+    if (SCENARIO !== "http") {
+      const records = await recordsScenario(dir, today);
+      lines.push(
+        ...recordsLines(records),
+        "targets (contribution records):",
+        ...records.targets.map(([t, ok]) => `  ${ok ? "met    " : "MISSED "} ${t}`),
+      );
+      json.records = records;
+      wrong += records.reads.reduce((n, r) => n + r.wrong, 0);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+  const name = SCENARIO === "records" ? `records-${RECORDS.people}x${RECORDS.months}` : String(CASES);
+  const out = path.join(
+    root,
+    "bench",
+    "results",
+    `${new Date().toISOString().slice(0, 19).replaceAll(":", "")}-${name}${POSTGRES_ADMIN ? "-postgresql" : ""}.json`,
+  );
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(json, null, 2) + "\n");
+  process.stdout.write(`written ${path.relative(root, out)}\n`);
   if (wrong > 0) {
-    process.stderr.write(`bench: ${wrong} answers were not as expected (non-2xx, errors or failed queries)\n`);
+    process.stderr.write(
+      `bench: ${wrong} answers were not as expected (non-2xx, errors, failed queries or wrong records)\n`,
+    );
     process.exitCode = 1;
   }
 }
@@ -385,6 +549,31 @@ async function pgQuery(url: string, sql: string) {
   } finally {
     await client.end();
   }
+}
+
+async function pgSetting(url: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return String((await client.query<{ v: string }>(`SELECT current_setting($1) AS v`, [name])).rows[0].v);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The database `name` on the server DATABASE_URL points to, created if it is not there. */
+async function namedPgDatabase(adminUrl: string, name: string): Promise<{ name: string; url: string }> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = (await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount;
+    if (!exists) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
 }
 
 /** A new, empty database on the server DATABASE_URL points to (whose own data is never touched). */

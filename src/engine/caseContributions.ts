@@ -4,7 +4,7 @@ import { directSqlOf } from "../db/client.ts";
 import { deriveRecord, type DerivedRecord } from "../domain/contributions.ts";
 import type { Insurance } from "../domain/schemes.ts";
 import type { Actor, EngineContext } from "./context.ts";
-import { latestOfEachMonth, openingBalanceOf, rowsOf, type StoredMonth } from "./contributions.ts";
+import { figuresOf, latestOfEachMonth, newestRowsOf, openingBalanceOf, type StoredMonth } from "./contributions.ts";
 import { readableCase } from "./readCase.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -37,16 +37,28 @@ export async function caseContributions(
   const agencies =
     actor.kind === "admin" ? uniqueAgencies(c) : [actor.agencyId === c.fromAgencyId ? c.fromAgency : c.toAgency];
   const sql = directSqlOf(ctx.db);
+  const keyAt = (agencyId: number) => ({ agencyId, personKey: c.insuredIdIndex ?? "", insurance });
+  // the totals from the records' figures (an index read, docs/performance.md), the page's rows alone in full
   const records = await Promise.all(
     agencies.map(async (a) => {
-      const key = { agencyId: a.id, personKey: c.insuredIdIndex ?? "", insurance };
-      const [rows, opening] = await Promise.all([rowsOf(sql, key), openingBalanceOf(sql, key)]);
-      return { agency: a, rows, derived: deriveRecord(latestOfEachMonth(rows), opening, asOf.slice(0, 7)) };
+      const [figures, opening] = await Promise.all([figuresOf(sql, keyAt(a.id)), openingBalanceOf(sql, keyAt(a.id))]);
+      return { agency: a, figures, derived: deriveRecord(latestOfEachMonth(figures), opening, asOf.slice(0, 7)) };
     }),
   );
   const totals = records.map((r) => ({ agency: r.agency.code, derived: r.derived }));
   if (actor.kind === "admin") return { insurance, asOf, totals, items: [], nextCursor: null };
-  return { insurance, asOf, totals, ...itemsPage(records[0]!.rows, await agencyCodes(ctx, records[0]!.rows), page) };
+  const { agency, figures } = records[0]!;
+  const start = page.cursor ?? 0;
+  const rows = await newestRowsOf(sql, keyAt(agency.id), start, page.limit);
+  const current = new Set(latestOfEachMonth(figures).map((r) => r.id));
+  const codes = await agencyCodes(ctx, rows);
+  const items = rows.map((r) => ({
+    ...r,
+    superseded: !current.has(r.id),
+    fromAgency: r.fromAgencyId === null ? null : (codes.get(r.fromAgencyId) ?? null),
+  }));
+  const next = start + page.limit;
+  return { insurance, asOf, totals, items, nextCursor: next < figures.length ? String(next) : null };
 }
 
 function uniqueAgencies(c: CaseWithAgencies) {
@@ -59,17 +71,4 @@ async function agencyCodes(ctx: EngineContext, rows: readonly StoredMonth[]): Pr
   if (ids.length === 0) return new Map();
   const found = await ctx.db.agency.findMany({ where: { id: { in: ids } }, select: { id: true, code: true } });
   return new Map(found.map((a) => [a.id, a.code]));
-}
-
-function itemsPage(rows: readonly StoredMonth[], codes: Map<number, string>, page: { cursor?: number; limit: number }) {
-  const current = new Set(latestOfEachMonth(rows).map((r) => r.id));
-  const newestFirst = [...rows].sort((a, b) => (a.month === b.month ? b.id - a.id : a.month < b.month ? 1 : -1));
-  const start = page.cursor ?? 0;
-  const items = newestFirst.slice(start, start + page.limit).map((r) => ({
-    ...r,
-    superseded: !current.has(r.id),
-    fromAgency: r.fromAgencyId === null ? null : (codes.get(r.fromAgencyId) ?? null),
-  }));
-  const next = start + page.limit;
-  return { items, nextCursor: next < newestFirst.length ? String(next) : null };
 }

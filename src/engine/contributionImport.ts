@@ -27,7 +27,7 @@ import {
   openingBalancesOfMany,
   planMonths,
   planOpeningBalance,
-  rowsOfMany,
+  figuresOfMany,
   type PlannedMonth,
   type PlannedOpeningBalance,
 } from "./contributions.ts";
@@ -210,7 +210,7 @@ async function compareBatch(
   const sql = directSqlOf(ctx.db);
   const keys = people.map(([k]) => k);
   const [records, openings, noted] = await Promise.all([
-    rowsOfMany(sql, at, keys),
+    figuresOfMany(sql, at, keys),
     openingBalancesOfMany(sql, at, keys),
     notedAlready(ctx, keys),
   ]);

@@ -63,7 +63,17 @@ const monthColumns = Prisma.raw(
   `"id", "month", "baseFen", "employerFen", "individualFen", "accountCreditFen", "status", "payer", "employerCreditCode", "source", "fromAgencyId", "caseId", "reason", "supersedesId", "recordedAt"`,
 );
 
-function toStoredMonth(r: Record<string, unknown>): StoredMonth {
+/** The columns of ContributionMonth_figures_idx a record's figures are read from. */
+const figureColumns = Prisma.raw(
+  `"id", "month", "baseFen", "employerFen", "individualFen", "accountCreditFen", "status", "payer", "employerCreditCode"`,
+);
+
+/** A row's figures and its id: what the derivation reads and an append compares. */
+export interface MonthRow extends MonthFigures {
+  id: number;
+}
+
+function toMonthRow(r: Record<string, unknown>): MonthRow {
   return {
     id: Number(r.id),
     month: String(r.month),
@@ -74,6 +84,12 @@ function toStoredMonth(r: Record<string, unknown>): StoredMonth {
     status: r.status as ContributionStatus,
     payer: r.payer as ContributionPayer,
     employerCreditCode: (r.employerCreditCode as string | null) ?? null,
+  };
+}
+
+function toStoredMonth(r: Record<string, unknown>): StoredMonth {
+  return {
+    ...toMonthRow(r),
     source: r.source as ContributionSource,
     fromAgencyId: r.fromAgencyId === null ? null : Number(r.fromAgencyId),
     caseId: (r.caseId as string | null) ?? null,
@@ -89,6 +105,31 @@ export async function rowsOf(q: DirectQueryable, key: RecordKey): Promise<Stored
     WHERE "personKey" = ${key.personKey} AND "insurance" = ${key.insurance} AND "agencyId" = ${key.agencyId}
     ORDER BY "month", "id"`);
   return rows.map(toStoredMonth);
+}
+
+/** A page of a record's rows in full, newest month first (a month's correction before the row it supersedes). */
+export async function newestRowsOf(
+  q: DirectQueryable,
+  key: RecordKey,
+  offset: number,
+  limit: number,
+): Promise<StoredMonth[]> {
+  const rows = await q.query<Record<string, unknown>>(Prisma.sql`SELECT ${monthColumns} FROM "ContributionMonth"
+    WHERE "personKey" = ${key.personKey} AND "insurance" = ${key.insurance} AND "agencyId" = ${key.agencyId}
+    ORDER BY "month" DESC, "id" DESC LIMIT ${limit} OFFSET ${offset}`);
+  return rows.map(toStoredMonth);
+}
+
+/**
+ * The figures of every row of a record (superseded ones too), in no particular order. These are
+ * the columns of the index ContributionMonth_figures_idx, so the read is that index alone: a
+ * record's rows arrive month by month, each on another table page, and their index entries lie
+ * side by side (docs/performance.md, issue #28).
+ */
+export async function figuresOf(q: DirectQueryable, key: RecordKey): Promise<MonthRow[]> {
+  const rows = await q.query<Record<string, unknown>>(Prisma.sql`SELECT ${figureColumns} FROM "ContributionMonth"
+    WHERE "personKey" = ${key.personKey} AND "insurance" = ${key.insurance} AND "agencyId" = ${key.agencyId}`);
+  return rows.map(toMonthRow);
 }
 
 /** The rows that count: the latest of each month. */
@@ -110,7 +151,7 @@ export async function openingBalanceOf(q: DirectQueryable, key: RecordKey): Prom
 /** What a record says as of a China date (its month and the months before). */
 export async function derivedRecordOf(ctx: EngineContext, key: RecordKey, asOf: string): Promise<DerivedRecord> {
   const sql = directSqlOf(ctx.db);
-  const [rows, opening] = await Promise.all([rowsOf(sql, key), openingBalanceOf(sql, key)]);
+  const [rows, opening] = await Promise.all([figuresOf(sql, key), openingBalanceOf(sql, key)]);
   return deriveRecord(latestOfEachMonth(rows), opening, asOf.slice(0, 7));
 }
 
@@ -197,25 +238,26 @@ export function planMonths(
 }
 
 /**
- * Every row (superseded ones too) of many people's records of one insurance at one agency, by
- * person, each by month, oldest row first (one statement per 500 people, on the records' index).
+ * The figures of every row (superseded ones too) of many people's records of one insurance at one
+ * agency, by person (one statement per 500 people, read from ContributionMonth_figures_idx alone,
+ * as figuresOf).
  */
-export async function rowsOfMany(
+export async function figuresOfMany(
   q: DirectQueryable,
   at: Omit<RecordKey, "personKey">,
   personKeys: readonly string[],
-): Promise<Map<string, StoredMonth[]>> {
-  const out = new Map<string, StoredMonth[]>();
+): Promise<Map<string, MonthRow[]>> {
+  const out = new Map<string, MonthRow[]>();
   const unique = [...new Set(personKeys)];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await q.query<Record<string, unknown>>(Prisma.sql`SELECT "personKey", ${monthColumns}
+    const rows = await q.query<Record<string, unknown>>(Prisma.sql`SELECT "personKey", ${figureColumns}
       FROM "ContributionMonth" WHERE "personKey" IN (${Prisma.join(unique.slice(i, i + 500))})
-      AND "insurance" = ${at.insurance} AND "agencyId" = ${at.agencyId} ORDER BY "personKey", "month", "id"`);
+      AND "insurance" = ${at.insurance} AND "agencyId" = ${at.agencyId}`);
     for (const r of rows) {
       const key = String(r.personKey);
       const list = out.get(key) ?? [];
       if (list.length === 0) out.set(key, list);
-      list.push(toStoredMonth(r));
+      list.push(toMonthRow(r));
     }
   }
   return out;
@@ -257,7 +299,7 @@ export async function appendMonthsOfMany(
   people: readonly MonthsOfPerson[],
   now: Date,
 ): Promise<AppendOutcome[][]> {
-  const records = await rowsOfMany(
+  const records = await figuresOfMany(
     tx,
     at,
     people.filter((p) => p.months.length > 0).map((p) => p.personKey),
