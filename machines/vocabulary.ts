@@ -117,6 +117,12 @@ export const SERVICE_COMPUTATIONS = [
   "arrearsAssessmentFromRecord",
   // renewal v3: the assessed months the renewal agency's record holds as paid when cover is restored
   "restorationFromRecord",
+  // transfers v3: a certificate's (or record form's) figures from the transfer-out agency's record
+  "certificateFromRecord",
+  // transfers v3: a reissue's figures from the record, with the record's corrections since
+  "certificateReissueFromRecord",
+  // medical transfer v3: the months between the last paid month at the old place and the first at the new
+  "applicationGap",
 ] as const;
 export type ServiceComputation = (typeof SERVICE_COMPUTATIONS)[number];
 
@@ -128,12 +134,15 @@ export type ServiceComputation = (typeof SERVICE_COMPUTATIONS)[number];
 export const RECORD_EFFECTS = [
   // renewal v3's payment: the assessed months, back-paid (补缴), in the renewal agency's record
   "assessedMonthsBackPaid",
+  // transfers v3's transfer-in: the months the transfer carried, in the transfer-in agency's record
+  "transferCarriedMonths",
 ] as const;
 export type RecordEffect = (typeof RECORD_EFFECTS)[number];
 
 /** The `source` of the months each record effect adds (docs/contributions.md: import, renewal, transfer, correction). */
 export const RECORD_EFFECT_SOURCES = {
   assessedMonthsBackPaid: "renewal",
+  transferCarriedMonths: "transfer",
 } as const satisfies Record<RecordEffect, ContributionSource>;
 
 /** A pension transfer's pooled share: 12 % of the contribution wages since 1998, half up to the fen (exact: BigInt). */
@@ -232,3 +241,82 @@ export const assessArrearsRequestSchema = z
 export const assessArrearsFromRecordRequestSchema = assessArrearsRequestSchema
   .extend({ firstMissedMonth: monthSchema().optional(), lastMissedMonth: monthSchema().optional() })
   .strict();
+
+// ---------------------------------------------------------------------------
+// Certificates from the contribution record (medical and pension transfers, version 3; issue #28):
+// the service reads the transfer-out agency's record of the person as of the event's date
+// (src/engine/certificateFromRecord.ts) and records what it found; the machine checks it adds up.
+
+/** A run of counted months with the same base, status and payer (the record form's periods). */
+export const recordPeriodSchema = z
+  .object({
+    from: monthSchema(),
+    to: monthSchema(),
+    months: z.number().int().min(1).max(1200),
+    status: z.enum(["paid", "backPaid", "deemed"]),
+    baseFen: fen(),
+    payer: z.enum(CONTRIBUTION_PAYERS),
+    employerCreditCode: z.string().max(18).nullable(),
+  })
+  .strict();
+export type RecordPeriod = z.infer<typeof recordPeriodSchema>;
+
+/** The figures a certificate states from the record, for either insurance. */
+export const certificateFromRecordFields = {
+  /** the record was read as of this month (the event's) */
+  recordAsOf: monthSchema(),
+  /** paid and back-paid months (实际缴费) */
+  contributionMonths: contributionMonths(),
+  /** deemed months (视同缴费) */
+  deemedMonths: contributionMonths(),
+  continuousMonths: contributionMonths(),
+  /** the first and last months counted; null without any */
+  firstMonth: monthSchema().nullable(),
+  lastMonth: monthSchema().nullable(),
+  arrearsFen: fen(),
+  arrears: z.array(z.object({ month: monthSchema(), amountFen: fen() }).strict()).max(1200),
+  periods: z.array(recordPeriodSchema).max(1200),
+};
+
+/** A correction of the record (a later row of a month, with its reason) that a reissue reprints. */
+export const recordCorrectionSchema = z.object({ month: monthSchema(), reason: z.string().max(500) }).strict();
+
+/** What a reissue from the record adds: the clerk's reason, if any, and the record's corrections. */
+export const reissueFromRecordFields = {
+  reason: reason().nullable(),
+  recordCorrections: z.array(recordCorrectionSchema).max(50),
+};
+
+/** Whether a certificate's months and arrears add up to its periods and arrears months (pure). */
+export function certificateAddsUp(p: {
+  contributionMonths: number;
+  deemedMonths: number;
+  arrearsFen: number;
+  arrears: { amountFen: number }[];
+  periods: RecordPeriod[];
+}): boolean {
+  const months = (deemed: boolean) =>
+    p.periods.filter((r) => (r.status === "deemed") === deemed).reduce((sum, r) => sum + r.months, 0);
+  return (
+    months(false) === p.contributionMonths &&
+    months(true) === p.deemedMonths &&
+    p.arrears.reduce((sum, a) => sum + a.amountFen, 0) === p.arrearsFen
+  );
+}
+
+/** A transfer's gap (medical v3): the months between the last paid month before and the first after. */
+export const applicationGapSchema = z
+  .object({
+    /** the last month counted at the transfer-out agency; null: it holds none */
+    lastMonthBefore: monthSchema().nullable(),
+    /** the first month counted at the transfer-in agency after it, else the application's month */
+    firstMonthAfter: monthSchema(),
+    /** null when lastMonthBefore is */
+    months: z.number().int().min(0).max(1200).nullable(),
+    /** more than 3 months: the transfer-in region's waiting period applies (待遇等待期) */
+    overThreeMonths: z.boolean(),
+    /** the transfer-in region's medical policy's waiting period; null: no policy in force */
+    waitingPeriodMonths: z.number().int().min(0).max(12).nullable(),
+  })
+  .strict();
+export type ApplicationGap = z.infer<typeof applicationGapSchema>;

@@ -67,7 +67,7 @@ export async function validate(a: Advance): Promise<ValidAdvance> {
   await assertRequiredDocuments(a.ctx, a.actor, a.c, a.input.type);
   await checkEventLimit(a.ctx, a.c, a.input.type, spec.maxPerCase);
   const payload = request.hook
-    ? recordedPayload(spec, await request.hook.compute(a.ctx, a.c, request.payload))
+    ? recordedPayload(spec, await request.hook.compute(a.ctx, a.c, request.payload, { occurredOn: request.occurredOn }))
     : request.payload;
   return { snapshot, defined, payload, occurredOn: request.occurredOn, backdateReason: request.backdateReason };
 }

@@ -26,5 +26,5 @@ export async function previewAssessment(
   // the request of the case's own version (version 2 needs the months, version 3 takes them from the record)
   const parsed = hook.request.safeParse(request);
   if (!parsed.success) throw problems.invalid(fieldErrorsOf(parsed.error.issues));
-  return hook.compute(ctx, c, parsed.data);
+  return hook.compute(ctx, c, parsed.data, { occurredOn: ctx.today() });
 }

@@ -19,12 +19,20 @@ import {
 import type { EngineContext } from "./context.ts";
 import { assessArrears, assessArrearsFromRecord } from "./arrearsAssessment.ts";
 import { restorationFromRecord } from "./backPaidMonths.ts";
+import { applicationGap } from "./applicationGap.ts";
+import { certificateFromRecord, certificateReissueFromRecord } from "./certificateFromRecord.ts";
 import type { CaseWithAgencies } from "./types.ts";
+
+/** The event being recorded: its date (China) is what a record is read as of. */
+export interface ComputedFor {
+  occurredOn: string;
+}
 
 type Computation = (
   ctx: EngineContext,
   c: CaseWithAgencies,
   request: Record<string, unknown>,
+  event: ComputedFor,
 ) => Promise<Record<string, unknown>>;
 
 /** The service's computations, one per name of the vocabulary (a missing one does not compile). */
@@ -41,6 +49,15 @@ const computations: Record<ServiceComputation, { compute: Computation }> = {
   },
   restorationFromRecord: {
     compute: async (ctx, c) => ({ ...(await restorationFromRecord(ctx, c)) }),
+  },
+  certificateFromRecord: {
+    compute: async (ctx, c, request, event) => ({ ...(await certificateFromRecord(ctx, c, request, event)) }),
+  },
+  certificateReissueFromRecord: {
+    compute: (ctx, c, request, event) => certificateReissueFromRecord(ctx, c, request, event),
+  },
+  applicationGap: {
+    compute: async (ctx, c, request, event) => ({ ...request, gap: await applicationGap(ctx, c, event) }),
   },
 };
 

@@ -7,6 +7,7 @@ import type { CaseMachineModule } from "../../machines/types.ts";
 import type { RecordEffect } from "../../machines/vocabulary.ts";
 import { assessedMonthsBackPaid } from "./backPaidMonths.ts";
 import type { EngineContext } from "./context.ts";
+import { transferCarriedMonths } from "./transferCarriedMonths.ts";
 import type { NewMonth, RecordKey } from "./contributions.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
@@ -28,6 +29,7 @@ type Effect = (ctx: EngineContext, c: CaseWithAgencies, event: EffectEvent) => P
 /** One implementation per name of the vocabulary (a missing one does not compile). */
 const effects: Record<RecordEffect, Effect> = {
   assessedMonthsBackPaid: (ctx, c) => assessedMonthsBackPaid(ctx, c),
+  transferCarriedMonths: (ctx, c, event) => transferCarriedMonths(ctx, c, event),
 };
 
 /** The months the event adds to contribution records (none for most events). */
