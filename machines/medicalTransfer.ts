@@ -30,8 +30,13 @@ import type { CaseMachineModule, CaseTypeDefinition, EventSpec, Flow, OverallDea
 import { type CaseEventOf, type CaseInput } from "./runtime.ts";
 import {
   applicant,
+  applicationGapSchema,
+  certificateAddsUp,
+  certificateFromRecordFields,
   channel,
   contributionMonths,
+  reissueFromRecordFields,
+  type ApplicationGap,
   fen,
   noPayload,
   reason,
@@ -641,6 +646,319 @@ function flowOfEvents(version: number, eventTypes: readonly string[]): MedicalTr
 }
 
 // ===========================================================================
+// Version 3: the figures from the contribution record (issue #28, docs/contributions.md).
+//
+// The states, flows, sides and deadlines of version 2. What changes is where the figures come from:
+//   - ISSUE_CERTIFICATE, ISSUE_RECORD_FORM and REISSUE_CERTIFICATE record what the transfer-out
+//     agency's record says as of the event's date (the service reads it: computation
+//     "certificateFromRecord" / "certificateReissueFromRecord"): months actual and deemed, the
+//     continuity, the periods (参保起止, base, payer), the arrears month by month, the balance. The
+//     clerk types no figure; one typed anyway must be the record's. The machine checks that the
+//     months and arrears add up to the periods and arrears months (`certificateAddsUp`).
+//   - A reissue states the record again: figures that changed since the last certificate are a
+//     correction (更正), with the clerk's reason or else the reasons of the record's corrections;
+//     unchanged figures are a plain reissue (a lost certificate). Guard `hasCertificate`.
+//   - FILE_APPLICATION and APPLY_ONLINE record the gap between the last month paid at the old
+//     place and the first at the new (computation "applicationGap"); over 3 months the transfer-in
+//     region's waiting period applies (the case, the status page and the completion notice say so).
+//     The gap never blocks the transfer: it is a consequence the person must be told of.
+//   - TRANSFER_IN_DONE adds the carried months to the transfer-in agency's record (record effect
+//     "transferCarriedMonths"), so that the years add up at the new place.
+
+const VERSION_3 = 3;
+
+export interface MedicalTransferV3Context extends MedicalTransferV2Context {
+  /** from the latest certificate or record form */
+  deemedMonths: number | null;
+  continuousMonths: number | null;
+  recordAsOf: string | null;
+  /** the gap found when the application was filed (the latest filing) */
+  gap: ApplicationGap | null;
+}
+
+const certificateV3 = z.object({ ...certificateFromRecordFields, accountBalanceFen: fen() }).strict();
+
+const eventsV3 = {
+  ...eventsV2,
+  ISSUE_CERTIFICATE: { ...eventsV2.ISSUE_CERTIFICATE, payload: certificateV3 },
+  ISSUE_RECORD_FORM: { ...eventsV2.ISSUE_RECORD_FORM, payload: certificateV3 },
+  REISSUE_CERTIFICATE: {
+    ...eventsV2.REISSUE_CERTIFICATE,
+    payload: certificateV3.extend(reissueFromRecordFields).strict(),
+  },
+  FILE_APPLICATION: {
+    ...eventsV2.FILE_APPLICATION,
+    payload: z.object({ channel: channel(), applicant: applicant(), gap: applicationGapSchema }).strict(),
+  },
+  APPLY_ONLINE: {
+    ...eventsV2.APPLY_ONLINE,
+    payload: z.object({ applicant: applicant(), gap: applicationGapSchema }).strict(),
+  },
+} satisfies Record<string, EventSpec>;
+
+export type MedicalTransferV3Event = CaseEventOf<typeof eventsV3>;
+
+/** What the clerk may still type on a certificate: each figure, to be checked against the record. */
+const typedFigures = z
+  .object({
+    contributionMonths: contributionMonths().optional(),
+    accountBalanceFen: fen().optional(),
+    arrearsFen: fen().optional(),
+  })
+  .strict();
+
+const withdrawV3 = { target: "withdrawn", actions: "recordWithdrawal" } as const;
+const reissueV3 = { guard: "hasCertificate", actions: "recordReissue" } as const;
+const fileV3 = { target: "applicationFiled", actions: "recordApplication" } as const;
+const applyOnlineV3 = { target: "onlineApplicationFiled", actions: "recordOnlineApplication" } as const;
+const payArrearsV3 = { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" } as const;
+
+type CertificateEventV3 = Extract<
+  MedicalTransferV3Event,
+  { type: "ISSUE_CERTIFICATE" | "ISSUE_RECORD_FORM" | "REISSUE_CERTIFICATE" }
+>;
+
+/** The context's figures from a certificate event (the outstanding arrears: certified minus paid). */
+function certifiedFigures(context: MedicalTransferV3Context, e: CertificateEventV3) {
+  return {
+    contributionMonths: e.contributionMonths,
+    deemedMonths: e.deemedMonths,
+    continuousMonths: e.continuousMonths,
+    recordAsOf: e.recordAsOf,
+    accountBalanceFen: e.accountBalanceFen,
+    certifiedArrearsFen: e.arrearsFen,
+    arrearsFen: Math.max(0, e.arrearsFen - context.arrearsPaidFen),
+  };
+}
+
+/** A reissue's changed figures (none: a plain reissue of a lost certificate). */
+function changesOf(context: MedicalTransferV3Context, e: CertificateEventV3): CertificateCorrection["changes"] {
+  const before = {
+    contributionMonths: context.contributionMonths ?? 0,
+    accountBalanceFen: context.accountBalanceFen ?? 0,
+    arrearsFen: context.certifiedArrearsFen ?? 0,
+  };
+  const changes: CertificateCorrection["changes"] = {};
+  for (const f of correctedFields) if (e[f] !== before[f]) changes[f] = { from: before[f], to: e[f] };
+  return changes;
+}
+
+/** Why a reissue corrects: the clerk's reason, else the record's corrections' reasons. */
+function correctionReason(e: { reason: string | null; recordCorrections: { reason: string }[] }): string {
+  if (e.reason !== null) return e.reason;
+  return [...new Set(e.recordCorrections.map((c) => c.reason))].join("；").slice(0, 500);
+}
+
+export const medicalTransferV3Machine = setup({
+  types: {
+    context: {} as MedicalTransferV3Context,
+    events: {} as MedicalTransferV3Event,
+    input: {} as CaseInput,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    noArrears: ({ context }) => context.arrearsFen === 0,
+    paysOutstandingArrears: ({ context, event }) =>
+      event.type === "ARREARS_PAID" && context.arrearsFen > 0 && event.paidFen === context.arrearsFen,
+    transfersCertifiedBalance: ({ context, event }) =>
+      event.type === "TRANSFER_OUT_DONE" && event.transferredFen === context.accountBalanceFen,
+    certificateAddsUp: ({ event }) =>
+      (event.type === "ISSUE_CERTIFICATE" || event.type === "ISSUE_RECORD_FORM") && certificateAddsUp(event),
+    hasCertificate: ({ context, event }) =>
+      event.type === "REISSUE_CERTIFICATE" && context.accountBalanceFen !== null && certificateAddsUp(event),
+    noRecordFormYet: ({ context, event }) =>
+      context.accountBalanceFen === null && event.type === "ISSUE_RECORD_FORM" && certificateAddsUp(event),
+  },
+  actions: {
+    recordCertificate: assign(({ context, event }) => {
+      assertEvent(event, ["ISSUE_CERTIFICATE", "ISSUE_RECORD_FORM"]);
+      return certifiedFigures(context, event);
+    }),
+    startPaperFlow: assign({ flow: "paper" as const }),
+    recordReissue: assign(({ context, event }) => {
+      assertEvent(event, "REISSUE_CERTIFICATE");
+      const changes = changesOf(context, event);
+      const corrected = Object.keys(changes).length > 0;
+      return {
+        ...certifiedFigures(context, event),
+        reissueCount: context.reissueCount + 1,
+        certificateCorrections: corrected
+          ? [
+              ...context.certificateCorrections,
+              { occurredOn: event.occurredOn, reason: correctionReason(event), changes },
+            ]
+          : context.certificateCorrections,
+      };
+    }),
+    recordArrearsPaid: assign(({ context, event }) => {
+      assertEvent(event, "ARREARS_PAID");
+      return { arrearsFen: 0, arrearsPaidFen: context.arrearsPaidFen + event.paidFen };
+    }),
+    recordApplication: assign(({ context, event }) => {
+      assertEvent(event, "FILE_APPLICATION");
+      return {
+        channel: event.channel,
+        applicant: event.applicant,
+        gap: event.gap,
+        applicationCount: context.applicationCount + 1,
+      };
+    }),
+    recordOnlineApplication: assign(({ context, event }) => {
+      assertEvent(event, "APPLY_ONLINE");
+      return {
+        flow: "online" as const,
+        channel: "online" as const,
+        applicant: event.applicant,
+        gap: event.gap,
+        applicationCount: context.applicationCount + 1,
+      };
+    }),
+    recordRefusal: assign(({ event }) => {
+      assertEvent(event, "REFUSE");
+      return { refusalReason: event.reason ?? null, refusalReasonCode: event.reasonCode ?? ("other" as const) };
+    }),
+    recordTransferOut: assign(({ event }) => {
+      assertEvent(event, "TRANSFER_OUT_DONE");
+      return { transferredFen: event.transferredFen };
+    }),
+    recordWithdrawal: assign(({ event }) => {
+      assertEvent(event, "WITHDRAW");
+      return { withdrawalReason: event.reason };
+    }),
+  },
+}).createMachine({
+  id: "medicalTransfer",
+  version: String(VERSION_3),
+  initial: "suspended",
+  context: ({ input }) => ({
+    openedOn: input.openedOn,
+    flow: null,
+    contributionMonths: null,
+    deemedMonths: null,
+    continuousMonths: null,
+    recordAsOf: null,
+    accountBalanceFen: null,
+    arrearsFen: 0,
+    certifiedArrearsFen: null,
+    arrearsPaidFen: 0,
+    reissueCount: 0,
+    certificateCorrections: [],
+    applicationCount: 0,
+    channel: null,
+    applicant: null,
+    gap: null,
+    refusalReason: null,
+    refusalReasonCode: null,
+    transferredFen: null,
+    withdrawalReason: null,
+  }),
+  states: {
+    suspended: {
+      meta: statesV2.suspended,
+      on: {
+        ISSUE_CERTIFICATE: {
+          target: "certificateIssued",
+          guard: "certificateAddsUp",
+          actions: ["recordCertificate", "startPaperFlow"],
+        },
+        APPLY_ONLINE: applyOnlineV3,
+        WITHDRAW: withdrawV3,
+      },
+    },
+    // --- paper flow
+    certificateIssued: {
+      meta: statesV2.certificateIssued,
+      on: {
+        FILE_APPLICATION: fileV3,
+        REISSUE_CERTIFICATE: reissueV3,
+        ARREARS_PAID: payArrearsV3,
+        WITHDRAW: withdrawV3,
+      },
+    },
+    applicationFiled: {
+      meta: statesV2.applicationFiled,
+      on: {
+        ACCEPT: { target: "transferOut", guard: "noArrears" },
+        REFUSE: { target: "refused", actions: "recordRefusal" },
+        REISSUE_CERTIFICATE: reissueV3,
+        ARREARS_PAID: payArrearsV3,
+        WITHDRAW: withdrawV3,
+      },
+    },
+    refused: {
+      meta: statesV2.refused,
+      on: {
+        FILE_APPLICATION: fileV3,
+        REISSUE_CERTIFICATE: reissueV3,
+        ARREARS_PAID: payArrearsV3,
+        WITHDRAW: withdrawV3,
+      },
+    },
+    transferOut: {
+      meta: statesV2.transferOut,
+      on: {
+        TRANSFER_OUT_DONE: { target: "transferIn", guard: "transfersCertifiedBalance", actions: "recordTransferOut" },
+      },
+    },
+    // --- online flow
+    onlineApplicationFiled: {
+      meta: statesV2.onlineApplicationFiled,
+      on: {
+        ACCEPT: { target: "onlineTransferOut" },
+        REFUSE: { target: "onlineRefused", actions: "recordRefusal" },
+        WITHDRAW: withdrawV3,
+      },
+    },
+    onlineRefused: { meta: statesV2.onlineRefused, on: { APPLY_ONLINE: applyOnlineV3, WITHDRAW: withdrawV3 } },
+    onlineTransferOut: {
+      meta: statesV2.onlineTransferOut,
+      on: {
+        ISSUE_RECORD_FORM: { guard: "noRecordFormYet", actions: "recordCertificate" },
+        REISSUE_CERTIFICATE: reissueV3,
+        ARREARS_PAID: payArrearsV3,
+        TRANSFER_OUT_DONE: {
+          target: "transferIn",
+          guard: and(["noArrears", "transfersCertifiedBalance"]),
+          actions: "recordTransferOut",
+        },
+      },
+    },
+    // --- both flows
+    transferIn: { meta: statesV2.transferIn, on: { TRANSFER_IN_DONE: { target: "transferred" } } },
+    transferred: { type: "final", meta: statesV2.transferred },
+    withdrawn: { type: "final", meta: statesV2.withdrawn },
+  },
+});
+
+export const medicalTransferV3: CaseMachineModule = {
+  ...medicalTransferV2,
+  version: VERSION_3,
+  machine: medicalTransferV3Machine,
+  events: eventsV3,
+  computed: {
+    ISSUE_CERTIFICATE: { request: typedFigures, computedBy: "certificateFromRecord" },
+    ISSUE_RECORD_FORM: { request: typedFigures, computedBy: "certificateFromRecord" },
+    REISSUE_CERTIFICATE: {
+      request: typedFigures.extend({ reason: reason().optional() }).strict(),
+      computedBy: "certificateReissueFromRecord",
+    },
+    FILE_APPLICATION: { request: eventsV2.FILE_APPLICATION.payload, computedBy: "applicationGap" },
+    APPLY_ONLINE: { request: eventsV2.APPLY_ONLINE.payload, computedBy: "applicationGap" },
+  },
+  recordEffects: { TRANSFER_IN_DONE: "transferCarriedMonths" },
+  refusals: {
+    ...medicalTransferV2.refusals,
+    REISSUE_CERTIFICATE: "there must be a certificate or record form to reissue",
+  },
+};
+
+/** The gap a medical transfer's application found (version 3), as the answers show it; null before one. */
+function gapOf(facts: Record<string, unknown> | undefined): ApplicationGap | null {
+  const parsed = applicationGapSchema.safeParse(facts?.gap);
+  return parsed.success ? parsed.data : null;
+}
+
+// ===========================================================================
 
 /** The case type (docs/case-types.md): its versions and everything the service does for it. */
 export const medicalTransferType = {
@@ -649,7 +967,7 @@ export const medicalTransferType = {
   noun: "a medical transfer",
   caseNumberPrefix: "MT",
   singleAgency: false,
-  versions: [medicalTransfer, medicalTransferV2],
+  versions: [medicalTransfer, medicalTransferV2, medicalTransferV3],
   insurance: { fixed: "medical" },
   enrolment: "transfer",
   requiredDocuments: {
@@ -668,7 +986,24 @@ export const medicalTransferType = {
     REFUSE: "refusalNotice",
   },
   view: {
-    detail: (version, facts) => ({ flow: medicalTransferFlow(version, facts) }),
-    status: (version, _state, eventTypes) => ({ flow: flowOfEvents(version, eventTypes) }),
+    detail: (version, facts) => ({
+      flow: medicalTransferFlow(version, facts),
+      ...(version >= VERSION_3 ? { gap: gapOf(facts) } : {}),
+    }),
+    status: (version, _state, eventTypes, facts) => ({
+      flow: flowOfEvents(version, eventTypes),
+      ...(version >= VERSION_3 && facts ? { gap: gapOf(facts) } : {}),
+    }),
+    // after a filing, the insured person is told of a gap over 3 months (version 3)
+    statusReadsFacts: [
+      "applicationFiled",
+      "refused",
+      "transferOut",
+      "transferIn",
+      "transferred",
+      "onlineApplicationFiled",
+      "onlineRefused",
+      "onlineTransferOut",
+    ],
   },
-} satisfies CaseTypeDefinition<keyof typeof eventsV2>;
+} satisfies CaseTypeDefinition<keyof typeof eventsV3>;

@@ -3,7 +3,14 @@
 // in the event (`occurredOn`, a China date chosen by the engine before transition).
 import type { AnyStateMachine } from "xstate";
 import type { z } from "zod";
-import type { AttachmentKind, DocumentKind, Insurance, RecordEffect, ServiceComputation } from "./vocabulary.ts";
+import type {
+  ApplicationGap,
+  AttachmentKind,
+  DocumentKind,
+  Insurance,
+  RecordEffect,
+  ServiceComputation,
+} from "./vocabulary.ts";
 
 /**
  * Who acts next in a state (queues, progress, authorization):
@@ -132,6 +139,8 @@ export interface CaseViewAdditions {
   assessment?: AssessmentView | null;
   /** what the insured person is to pay, while an assessment is to be paid */
   paymentDue?: PaymentDue;
+  /** a transfer's gap between the old place and the new (null before the application) */
+  gap?: ApplicationGap | null;
 }
 
 /** An arrears assessment as the case's answers show it (older versions recorded less of it). */

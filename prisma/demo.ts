@@ -54,12 +54,9 @@ export interface DemoCase {
   employer?: { name: string; creditCode: string };
 }
 
-const medicalCertificate = {
-  type: "ISSUE_CERTIFICATE",
-  contributionMonths: 60,
-  accountBalanceFen: 123_456,
-  arrearsFen: 0,
-};
+// The certificates state what the transfer-out agency's record of the person says (transfers version
+// 3: the figures come from the demo records below, none is typed).
+const medicalCertificate = { type: "ISSUE_CERTIFICATE" };
 const pensionCertificate = {
   type: "ISSUE_CERTIFICATE",
   contributionMonths: 144,
@@ -159,7 +156,8 @@ export const demoCases: DemoCase[] = [
       ["FZ-YB", medicalCertificate, 8],
       filed("XM-YB", "online", "individual", 7),
       ["XM-YB", { type: "ACCEPT" }, 6],
-      ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 123_456 }, 3],
+      // a flexible worker's record credits nothing to a personal account: there is no balance to move
+      ["FZ-YB", { type: "TRANSFER_OUT_DONE", transferredFen: 0 }, 3],
     ],
     { scheme: "flexible" },
   ),

@@ -54,6 +54,16 @@ const envSchema = z.object({
     .transform((v) => v === "true"),
   // Deadlines, notifications and reports (README: "Deadlines, notifications and reports")
   JOBS: z.enum(["on", "off"], "JOBS must be on or off").default("on"),
+  // The machine version new cases of a type open on, when not the latest (docs/operations.md): e.g.
+  // an agency that has not imported its contribution records yet keeps the typed certificates of the
+  // transfers' version 2 ("<type>=2,<type>=2"). Checked against the installed versions at start.
+  NEW_CASE_VERSIONS: z
+    .string()
+    .regex(
+      /^\s*([A-Za-z]+\s*=\s*\d+\s*(,\s*[A-Za-z]+\s*=\s*\d+\s*)*)?$/,
+      "NEW_CASE_VERSIONS must be a list of caseType=version separated by commas (GET /api/machines lists the types)",
+    )
+    .default(""),
   SWEEP_INTERVAL_MS: intFrom("SWEEP_INTERVAL_MS", 100, 60_000).default(60_000),
   DUE_SOON_WORKING_DAYS: intFrom("DUE_SOON_WORKING_DAYS", 0, 30).default(3),
   TRACKER_TODAY: z.string().refine(isChinaDate, "TRACKER_TODAY must be a real date written YYYY-MM-DD").optional(),

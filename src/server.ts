@@ -11,7 +11,7 @@ import { applyMigrations, isPostgresUrl } from "./db/migrate.ts";
 import { WorkingCalendar, chinaToday, type YearSchedule } from "./calendar/index.ts";
 import { hashPassword, generatePassword, passwordWeakness } from "./auth/passwords.ts";
 import { TokenService, resolveTokenSecret } from "./auth/tokens.ts";
-import { defaultCatalog } from "./engine/machineCatalog.ts";
+import { defaultCatalog, pinnedCatalog } from "./engine/machineCatalog.ts";
 import type { EngineContext, MachineCatalog } from "./engine/context.ts";
 import { answerClientError, createApp } from "./api/app.ts";
 import { createMetrics } from "./api/metrics.ts";
@@ -85,7 +85,7 @@ export async function startServer(
   const ctx: EngineContext = {
     db,
     calendar,
-    machines: options.machines ?? defaultCatalog,
+    machines: options.machines ?? pinnedCatalog(defaultCatalog, config.NEW_CASE_VERSIONS),
     today: options.today ?? (config.TRACKER_TODAY ? () => config.TRACKER_TODAY! : () => chinaToday()),
     log,
     backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,

@@ -11,6 +11,8 @@ import { INSURANCES, SCHEMES } from "../../machines/vocabulary.ts";
 
 /** A China calendar date, YYYY-MM-DD. */
 export const chinaDateSchema = z.iso.date().meta({ description: "China date YYYY-MM-DD" });
+/** A month, YYYY-MM. */
+const monthSchema = z.string().meta({ description: "YYYY-MM" });
 const timestamp = z.iso.datetime().meta({ description: "UTC timestamp (ISO 8601)" });
 const json = z.record(z.string(), z.unknown());
 
@@ -104,6 +106,28 @@ export const paymentDueSchema = z
   })
   .meta({ id: "PaymentDue", description: "A renewal's amount due, by when, and the end of any waiting period" });
 
+export const transferGapSchema = z
+  .object({
+    lastMonthBefore: monthSchema
+      .nullable()
+      .meta({ description: "the last month paid at the old place; null: none held" }),
+    firstMonthAfter: monthSchema.meta({
+      description: "the first month paid at the new place after it (else the application's month)",
+    }),
+    months: z.number().int().min(0).nullable().meta({ description: "the months between them; null when unknown" }),
+    overThreeMonths: z.boolean().meta({ description: "over 3 months: the new place's waiting period applies" }),
+    waitingPeriodMonths: z
+      .number()
+      .int()
+      .min(0)
+      .nullable()
+      .meta({ description: "the transfer-in region's waiting period (待遇等待期); null: no policy in force" }),
+  })
+  .meta({
+    id: "TransferGap",
+    description: "A transfer's gap between the old place and the new, found when the application was filed",
+  });
+
 export const queueHintsShape = {
   workingDaysLeft: z.number().int().nullable().meta({
     description:
@@ -172,6 +196,9 @@ export const caseViewSchema = z
     facts: json.meta({ description: "what the machine has recorded (its context)" }),
     assessment: assessmentViewSchema.nullable().optional().meta({
       description: "renewals: the arrears assessment (null before one)",
+    }),
+    gap: transferGapSchema.nullable().optional().meta({
+      description: "medical transfers (version 3): the gap found when the application was filed (null before)",
     }),
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -260,6 +287,9 @@ export const caseStatusSchema = z
     ),
     paymentDue: paymentDueSchema.optional().meta({
       description: "renewals awaiting payment: the total due, by when, and the waiting period's end",
+    }),
+    gap: transferGapSchema.nullable().optional().meta({
+      description: "medical transfers (version 3), once filed: the gap between the old place and the new",
     }),
     timelineOmitted: z
       .number()

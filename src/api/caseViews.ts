@@ -135,6 +135,7 @@ export function caseView(ctx: EngineContext, c: CaseWithAgencies, actor: Actor):
     allowedEvents: allowedEventsFor(ctx, c, actor),
     facts,
     ...only(additions, "assessment"),
+    ...only(additions, "gap"),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     ...detailHints(ctx, c, actor),
@@ -259,6 +260,7 @@ export function statusView(ctx: EngineContext, c: StatusSource, context?: Record
     final: c.final,
     timeline,
     ...only(additions, "paymentDue"),
+    ...only(additions, "gap"),
     ...(omitted > 0 ? { timelineOmitted: omitted } : {}),
   };
 }

@@ -6,18 +6,26 @@ import { medicalTransferV2, getMachine, latestMachine, caseTypes } from "../../m
 import type { CaseMachineModule } from "../../machines/types.ts";
 import type { MachineCatalog } from "../../src/engine/context.ts";
 import { replayCase } from "../../src/engine/replay.ts";
-import { ADMIN, client, freshPerson, person, setUpAgencies, tempDir } from "../support/server.ts";
+import {
+  ADMIN,
+  client,
+  freshPerson,
+  person,
+  setUpAgencies,
+  tempDir,
+  TYPED_FIGURE_VERSIONS,
+} from "../support/server.ts";
 import { medicalCertificate } from "../support/fixtures.ts";
 
-// A next version of the medical transfer (3, beside the installed 1 and 2), for this test only:
-// acceptance no longer waits for arrears.
+// A next version of the medical transfer (4, beside the installed 1, 2 and 3), for this test only:
+// version 2's rules, except that acceptance no longer waits for arrears.
 const medicalNext: CaseMachineModule = {
   ...medicalTransferV2,
-  version: 3,
+  version: 4,
   machine: medicalTransferV2.machine.provide({ guards: { noArrears: () => true } }),
 };
 const withNext: MachineCatalog = {
-  get: (type, version) => (type === "medicalTransfer" && version === 3 ? medicalNext : getMachine(type, version)),
+  get: (type, version) => (type === "medicalTransfer" && version === 4 ? medicalNext : getMachine(type, version)),
   latest: (type) => (type === "medicalTransfer" ? medicalNext : latestMachine(type)),
   types: caseTypes,
 };
@@ -34,6 +42,8 @@ describe("machine versions", () => {
       ADMIN_PASSWORD: ADMIN.password,
       // the acts below are dated in September: no backdating reason asked for (docs/limits.md)
       BACKDATE_REASON_AFTER_WORKING_DAYS: "100000",
+      // the certificate below is typed: new cases on version 2 (version 3 reads the record)
+      NEW_CASE_VERSIONS: TYPED_FIGURE_VERSIONS,
     };
     const certificate = medicalCertificate({
       contributionMonths: 24,
@@ -65,7 +75,7 @@ describe("machine versions", () => {
     const fresh = (
       await api.call("POST", "/api/cases", { token: tokens.out, body: { ...open, insured: freshPerson() } })
     ).body;
-    expect(fresh.machineVersion).toBe(3);
+    expect(fresh.machineVersion).toBe(4);
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.out, body: certificate });
     await api.call("POST", `/api/cases/${fresh.id}/events`, { token: tokens.in, body: filing });
 
@@ -78,7 +88,7 @@ describe("machine versions", () => {
       token: tokens.in,
       body: { type: "ACCEPT", occurredOn: "2026-09-04" },
     });
-    expect(freshAccept.status).toBe(200); // version 3: they do not
+    expect(freshAccept.status).toBe(200); // version 4: they do not
     expect(freshAccept.body.state).toBe("transferOut");
 
     // Both logs replay through their own version.
@@ -87,7 +97,7 @@ describe("machine versions", () => {
       const events = await server.ctx.db.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: "asc" } });
       expect(replayCase(withNext, c, events)).toBeUndefined();
     }
-    // Without version 3 installed, the new case cannot be advanced rather than being run on the wrong rules.
+    // Without version 4 installed, the new case cannot be advanced rather than being run on the wrong rules.
     await server.close();
     server = await startServer(env);
     api = client(server.url, { checkAnswers: true });

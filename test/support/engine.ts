@@ -11,7 +11,7 @@ import { caseTypeInfo } from "../../machines/index.ts";
 import { closeDatabase, openDatabase, type Db } from "../../src/db/client.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { loadCalendar } from "../../src/server.ts";
-import { defaultCatalog } from "../../src/engine/machineCatalog.ts";
+import { defaultCatalog, pinnedCatalog } from "../../src/engine/machineCatalog.ts";
 import { openCase, type OpenCaseInput } from "../../src/engine/openCase.ts";
 import { advanceCase, type AdvanceInput } from "../../src/engine/advanceCase.ts";
 import { loadCase } from "../../src/engine/readCase.ts";
@@ -22,7 +22,7 @@ import { createLogger } from "../../src/log.ts";
 import { Problem } from "../../src/problems.ts";
 import { attachDataKey } from "../../src/privacy/atRest.ts";
 import { DataKey } from "../../src/privacy/dataKey.ts";
-import { AGENCIES, freshPerson, root, tempDir } from "./server.ts";
+import { AGENCIES, freshPerson, root, tempDir, TYPED_FIGURE_VERSIONS } from "./server.ts";
 import { medicalEventBody, pathTo } from "./fixtures.ts";
 
 export type AgencyCode = keyof typeof AGENCIES;
@@ -155,7 +155,7 @@ async function createActors(db: Db, agencies: EngineHarness["agencies"]) {
  * as in the service tests (acts dated months back need no reason).
  */
 export async function startEngine(
-  opts: { today?: string; backdateReasonAfterWorkingDays?: number } = {},
+  opts: { today?: string; backdateReasonAfterWorkingDays?: number; latestVersions?: boolean } = {},
 ): Promise<EngineHarness> {
   const dir = tempDir("tracker-engine-");
   const file = path.join(dir, "tracker.db");
@@ -166,7 +166,9 @@ export async function startEngine(
   const ctx: EngineContext = {
     db,
     calendar: await loadCalendar(db),
-    machines: defaultCatalog,
+    // new transfers on the typed-figure versions, as in the service tests (TYPED_FIGURE_VERSIONS),
+    // unless the test reads certificates from records (`latestVersions`)
+    machines: opts.latestVersions ? defaultCatalog : pinnedCatalog(defaultCatalog, TYPED_FIGURE_VERSIONS),
     today: () => today,
     log: createLogger("silent"),
     backdateReasonAfterWorkingDays: opts.backdateReasonAfterWorkingDays ?? 100_000,

@@ -9,13 +9,13 @@ import { createLogger } from "../../src/log.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { ensureAdministrator, loadCalendar } from "../../src/server.ts";
 import { TokenService, resolveTokenSecret } from "../../src/auth/tokens.ts";
-import { defaultCatalog } from "../../src/engine/machineCatalog.ts";
+import { defaultCatalog, pinnedCatalog } from "../../src/engine/machineCatalog.ts";
 import { chinaToday } from "../../src/calendar/index.ts";
 import { answerClientError, createApp } from "../../src/api/app.ts";
 import { createMetrics } from "../../src/api/metrics.ts";
 import type { EngineContext } from "../../src/engine/context.ts";
 import type { Db } from "../../src/db/client.ts";
-import { ADMIN, refuseInUnitProject } from "./server.ts";
+import { ADMIN, refuseInUnitProject, TYPED_FIGURE_VERSIONS } from "./server.ts";
 
 /**
  * An engine context on `db` ("another node" of the service under test) whose today is `today`:
@@ -26,7 +26,8 @@ export async function engineContext(db: Db, today: string): Promise<EngineContex
   return {
     db,
     calendar: await loadCalendar(db),
-    machines: defaultCatalog,
+    // as the service under test (startService): new transfers on the typed-figure versions
+    machines: pinnedCatalog(defaultCatalog, TYPED_FIGURE_VERSIONS),
     today: () => today,
     log: createLogger("silent"),
     backdateReasonAfterWorkingDays: 100_000,
@@ -64,7 +65,7 @@ export async function startTracedService(dir: string) {
   const ctx: EngineContext = {
     db,
     calendar,
-    machines: defaultCatalog,
+    machines: pinnedCatalog(defaultCatalog, TYPED_FIGURE_VERSIONS),
     today: () => chinaToday(),
     log,
     backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,
