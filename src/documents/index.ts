@@ -12,7 +12,14 @@ import { maskIdNumber, maskName } from "../domain/idNumber.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { DOCUMENT_CODE_ALPHABET, DOCUMENT_CODE_LENGTH } from "../privacy/dataKey.ts";
 import { deriveDocuments, type DerivedDocument } from "./derive.ts";
-import { documentKinds, type DocumentCase, type DocumentEvent, type DocumentKind } from "./kinds.ts";
+import {
+  documentKinds,
+  type DocumentCase,
+  type DocumentEvent,
+  type DocumentFigure,
+  type DocumentKind,
+  type DocumentKindSpec,
+} from "./kinds.ts";
 import { renderPdf } from "./pdf.ts";
 
 export { documentKindNames, isDocumentKind, type DocumentKind } from "./kinds.ts";
@@ -168,6 +175,16 @@ export interface Verification {
   insuredName: string;
   status: "valid" | "superseded";
   supersededOn: string | null;
+  /** the amounts and months the document was issued with (none for a kind that states none) */
+  figures: DocumentFigure[];
+}
+
+/** The figures a document states, from its event and the events before it. */
+function figuresOf(all: CaseDocuments, doc: CaseDocument): DocumentFigure[] {
+  const figures = (documentKinds[doc.kind] as DocumentKindSpec).figures;
+  const event = all.events.find((e) => e.seq === doc.seq);
+  if (!figures || !event) return [];
+  return figures({ event, before: all.events.filter((e) => e.seq <= doc.seq) });
 }
 
 /** What anyone holding a document may learn by its code; null for a code that is no document's. */
@@ -194,5 +211,6 @@ export async function verifyCode(ctx: EngineContext, raw: string): Promise<Verif
     insuredName: maskName(all.case.insured.name),
     status: doc.supersededBy ? "superseded" : "valid",
     supersededOn: doc.supersededBy?.issuedOn ?? null,
+    figures: figuresOf(all, doc),
   };
 }

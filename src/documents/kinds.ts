@@ -7,41 +7,36 @@
 import type { Label } from "../../machines/types.ts";
 import { DOCUMENT_KINDS, REFUSAL_REASONS, type DocumentKind } from "../../machines/vocabulary.ts";
 import { formatFenZh } from "../domain/money.ts";
+import {
+  chinaDateText,
+  field,
+  figure,
+  monthText,
+  num,
+  str,
+  text,
+  yuan,
+  type DocumentBlock,
+  type DocumentCase,
+  type DocumentEvent,
+  type DocumentFigure,
+  type FigureInput,
+} from "./blocks.ts";
+import {
+  certificateAt,
+  certificateFigures,
+  monthBlocks,
+  pooledShareBlocks,
+  recordTables,
+  reissueBlocks,
+} from "./certificate.ts";
+import { gapBlocks, latestGapBlocks } from "./gap.ts";
 
-/** What a document needs of its case (the insured person's data already decrypted). */
-export interface DocumentCase {
-  id: string;
-  caseNumber: string;
-  type: string;
-  /** the case type's name, e.g. 基本医疗保险关系转移接续 */
-  typeLabel: Label;
-  fromAgency: { name: string; region: string };
-  toAgency: { name: string; region: string };
-  insured: { name: string; idNumber: string };
-}
-
-/** One event of the case's log, as the documents read it. */
-export interface DocumentEvent {
-  seq: number;
-  type: string;
-  occurredOn: string;
-  toState: string;
-  payload: Record<string, unknown>;
-}
-
-/** A block of a document's body. */
-export type DocumentBlock =
-  | { kind: "field"; label: string; value: string }
-  | { kind: "text"; text: string }
-  | { kind: "heading"; text: string }
-  | { kind: "table"; head: string[]; rows: string[][]; widths: number[] };
+export { chinaDateText, type DocumentBlock, type DocumentCase, type DocumentEvent, type DocumentFigure };
 
 /** What a kind's body is computed from. */
-export interface BodyInput {
+export interface BodyInput extends FigureInput {
   case: DocumentCase;
-  event: DocumentEvent;
-  /** every event of the case up to and including `event`, oldest first */
-  before: DocumentEvent[];
   /** the label of the state a case ended in (completion notices) */
   stateLabel: (state: string) => Label;
   /** the address where the insured person looks up progress (the status page) */
@@ -57,52 +52,15 @@ export interface DocumentKindSpec {
   /** documents of the same chain replace each other: a later one supersedes the earlier (a reissued certificate) */
   chain?: string;
   body: (input: BodyInput) => DocumentBlock[];
+  /** the amounts and months the document states (the verification's answer); none when absent */
+  figures?: (input: FigureInput) => DocumentFigure[];
 }
 
 // ---------------------------------------------------------------------------
 // Helpers for the bodies
 
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isSafeInteger(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
-const yuan = (v: unknown): string => {
-  const n = num(v);
-  return n === null ? "—" : formatFenZh(n);
-};
-
-/** "2026-03-02" → "2026年3月2日" (a China date, as written on Chinese official papers). */
-export function chinaDateText(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return date;
-  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
-}
-
-/** "2026-03" → "2026年3月". */
-function monthText(month: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  return m ? `${m[1]}年${Number(m[2])}月` : month;
-}
-
-const field = (label: string, value: string): DocumentBlock => ({ kind: "field", label, value });
-const text = (t: string): DocumentBlock => ({ kind: "text", text: t });
-
 const channelText: Record<string, string> = { online: "线上（国家医保服务平台等）", offline: "经办窗口" };
 const applicantText: Record<string, string> = { employer: "用人单位", individual: "本人" };
-
-/** The latest ISSUE_CERTIFICATE before (or at) the event: a reissue reprints its facts. */
-function certificateFacts(input: BodyInput): DocumentEvent | undefined {
-  return input.before.filter((e) => e.type === "ISSUE_CERTIFICATE").at(-1);
-}
-
-function reissueBlocks(input: BodyInput): DocumentBlock[] {
-  if (input.event.type !== "REISSUE_CERTIFICATE") return [];
-  const original = certificateFacts(input);
-  const n = input.before.filter((e) => e.type === "REISSUE_CERTIFICATE").length;
-  return [
-    field("补开", `第 ${n} 次补开（原凭证遗失）`),
-    ...(original ? [field("原凭证出具日期", chinaDateText(original.occurredOn))] : []),
-    text("本凭证补开后，此前出具的凭证作废。"),
-  ];
-}
 
 /** What to do after a refusal, by reason code (REFUSAL_REASONS in machines/vocabulary.ts). */
 const refusalNextSteps: Record<string, string> = {
@@ -117,17 +75,61 @@ const refusalNextSteps: Record<string, string> = {
 // The kinds
 
 const medicalCertificateBody = (input: BodyInput): DocumentBlock[] => {
-  const facts = certificateFacts(input)?.payload ?? input.event.payload;
+  const state = certificateAt(input);
+  const f = state.facts;
   return [
     field("转出地经办机构", input.case.fromAgency.name),
     field("转入地经办机构", input.case.toAgency.name),
-    field("缴费月数", num(facts.contributionMonths) === null ? "—" : `${num(facts.contributionMonths)} 个月`),
-    field("个人账户余额", yuan(facts.accountBalanceFen)),
-    field("欠费金额", yuan(facts.arrearsFen)),
-    ...reissueBlocks(input),
+    ...monthBlocks(f),
+    field("个人账户余额", yuan(f.accountBalanceFen)),
+    field("欠费金额", yuan(f.arrearsFen)),
+    ...reissueBlocks(input, state),
+    ...recordTables(f),
     text("本凭证用于办理基本医疗保险关系转移接续，请交转入地经办机构。"),
   ];
 };
+
+const pensionCertificateBody = (input: BodyInput): DocumentBlock[] => {
+  const state = certificateAt(input);
+  const f = state.facts;
+  return [
+    field("转出地经办机构", input.case.fromAgency.name),
+    ...monthBlocks(f),
+    field("个人账户储存额", yuan(f.personalAccountFen)),
+    field("欠费金额", yuan(f.arrearsFen)),
+    ...pooledShareBlocks(f),
+    ...reissueBlocks(input, state),
+    ...recordTables(f),
+    text("请在新就业地参保缴费后，由用人单位或本人向转入地经办机构提出转移接续书面申请。"),
+  ];
+};
+
+/** The assessment notice's total: version 2's computed total, else version 1's principal plus late fee. */
+function assessedTotal(p: Record<string, unknown>): number | null {
+  const a =
+    typeof p.assessment === "object" && p.assessment !== null ? (p.assessment as Record<string, unknown>) : null;
+  if (a) return num(a.totalFen);
+  const principal = num(p.principalFen);
+  const late = num(p.lateFeeFen);
+  return principal === null || late === null ? null : principal + late;
+}
+
+/** The amounts a completion notice states: what the transfer-out moved, what was paid. */
+function completionFigures(input: FigureInput): DocumentFigure[] {
+  const out = input.before.filter((e) => e.type === "TRANSFER_OUT_DONE").at(-1)?.payload ?? {};
+  return [
+    ...figure("transferredFen", "划转个人账户余额", "Personal account balance transferred", out.transferredFen, "fen"),
+    ...figure(
+      "personalAccountFen",
+      "转移个人账户储存额",
+      "Personal account transferred",
+      out.personalAccountFen,
+      "fen",
+    ),
+    ...figure("pooledFundFen", "转移统筹基金", "Pooled fund transferred", out.pooledFundFen, "fen"),
+    ...figure("amountFen", "补缴金额", "Amount paid", input.event.payload.amountFen, "fen"),
+  ];
+}
 
 export const documentKinds = {
   receipt: {
@@ -143,6 +145,7 @@ export const documentKinds = {
         ...(str(p.channel) ? [field("申请渠道", channelText[p.channel as string] ?? String(p.channel))] : []),
         ...(str(p.applicant) ? [field("申请人", applicantText[p.applicant as string] ?? String(p.applicant))] : []),
         ...(filings > 1 ? [field("提交次数", `第 ${filings} 次提交`)] : []),
+        ...gapBlocks(input.event),
         text(`您的申请已收到。请妥善保管本回执：凭业务编号 ${input.case.caseNumber} 和您的身份证号码，`),
         text(`可在 ${input.statusAddress} 查询办理进度。`),
       ];
@@ -154,6 +157,7 @@ export const documentKinds = {
     fullIdNumber: true,
     chain: "certificate",
     body: medicalCertificateBody,
+    figures: certificateFigures,
   },
   recordForm: {
     // the 2021 online flow's electronic record form, which replaces the paper certificate
@@ -162,23 +166,15 @@ export const documentKinds = {
     fullIdNumber: true,
     chain: "certificate",
     body: medicalCertificateBody,
+    figures: certificateFigures,
   },
   contributionCertificate: {
     title: { zh: "基本养老保险参保缴费凭证", en: "Pension contribution certificate" },
     issuer: "from",
     fullIdNumber: true,
     chain: "certificate",
-    body: (input) => {
-      const facts = certificateFacts(input)?.payload ?? input.event.payload;
-      return [
-        field("转出地经办机构", input.case.fromAgency.name),
-        field("缴费月数", num(facts.contributionMonths) === null ? "—" : `${num(facts.contributionMonths)} 个月`),
-        field("个人账户储存额", yuan(facts.personalAccountFen)),
-        field("欠费金额", yuan(facts.arrearsFen)),
-        ...reissueBlocks(input),
-        text("请在新就业地参保缴费后，由用人单位或本人向转入地经办机构提出转移接续书面申请。"),
-      ];
-    },
+    body: pensionCertificateBody,
+    figures: certificateFigures,
   },
   acceptanceLetter: {
     title: { zh: "基本养老保险关系转移接续同意接收函", en: "Pension transfer acceptance letter" },
@@ -260,6 +256,7 @@ export const documentKinds = {
       blocks.push(text("请按核定金额一次缴清；缴费到账后，经办机构为您恢复参保。"));
       return blocks;
     },
+    figures: (input) => [...figure("totalFen", "合计应缴", "Total due", assessedTotal(input.event.payload), "fen")],
   },
   completionNotice: {
     title: { zh: "办结通知", en: "Completion notice" },
@@ -277,9 +274,11 @@ export const documentKinds = {
       if (num(out.personalAccountFen) !== null) blocks.push(field("转移个人账户储存额", yuan(out.personalAccountFen)));
       if (num(out.pooledFundFen) !== null) blocks.push(field("转移统筹基金", yuan(out.pooledFundFen)));
       if (num(p.amountFen) !== null) blocks.push(field("补缴金额", yuan(p.amountFen)));
+      blocks.push(...latestGapBlocks(input.before));
       blocks.push(text("您的业务已办结。如有疑问，请凭业务编号向经办机构咨询。"));
       return blocks;
     },
+    figures: completionFigures,
   },
 } as const satisfies Record<DocumentKind, DocumentKindSpec>;
 

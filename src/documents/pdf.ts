@@ -159,24 +159,51 @@ function drawBlock(doc: Pdf, block: DocumentBlock): void {
   } else drawTable(doc, block);
 }
 
-/** A table across the page, its columns in proportion to `widths`; a row near the foot starts a new page. */
+/** The lowest a table row may reach on a page. */
+const TABLE_BOTTOM = A4.height - MARGIN;
+const CELL_PADDING = 2;
+
+/**
+ * A table across the page, its columns in proportion to `widths`. A row is as tall as its tallest
+ * cell (a long cell wraps); a row that would reach below the margin starts a new page, which
+ * repeats the head, so a long table (a record of hundreds of periods) runs over as many pages as it needs.
+ */
 function drawTable(doc: Pdf, table: Extract<DocumentBlock, { kind: "table" }>): void {
   const total = table.widths.reduce((s, w) => s + w, 0);
   const cols = table.widths.map((w) => (w / total) * TEXT_WIDTH);
-  const row = (cells: string[], head: boolean) => {
-    if (doc.y > A4.height - MARGIN - 200) doc.addPage();
+  const size = (head: boolean) => (head ? 10 : 11);
+  const heightOf = (cells: string[], head: boolean) => {
+    doc.fontSize(size(head));
+    const tallest = Math.max(
+      ...cells.map((cell, i) => doc.heightOfString(cell, { width: cols[i]! - 2 * CELL_PADDING })),
+    );
+    return Math.max(18, Math.ceil(tallest) + 4);
+  };
+  const row = (cells: string[], head: boolean, height: number) => {
     const y = doc.y;
     let x = MARGIN;
-    doc.fillColor(head ? GREY : INK).fontSize(head ? 10 : 11);
+    doc.fillColor(head ? GREY : INK).fontSize(size(head));
     cells.forEach((cell, i) => {
-      doc.text(cell, x + 2, y, { width: cols[i] - 4, align: i === 0 ? "left" : "right" });
-      x += cols[i];
+      const width = cols[i]! - 2 * CELL_PADDING;
+      doc.text(cell, x + CELL_PADDING, y, { width, align: i === 0 ? "left" : "right" });
+      x += cols[i]!;
     });
-    doc.y = y + 18;
+    doc.y = y + height;
   };
+  const headHeight = heightOf(table.head, true);
   doc.moveDown(0.3);
-  row(table.head, true);
-  for (const r of table.rows) row(r, false);
+  // the head stays with at least the first row
+  const first = table.rows[0] ? heightOf(table.rows[0], false) : 0;
+  if (doc.y + headHeight + first > TABLE_BOTTOM) doc.addPage();
+  row(table.head, true, headHeight);
+  for (const r of table.rows) {
+    const height = heightOf(r, false);
+    if (doc.y + height > TABLE_BOTTOM) {
+      doc.addPage();
+      row(table.head, true, headHeight);
+    }
+    row(r, false, height);
+  }
   doc.moveDown(0.3);
 }
 

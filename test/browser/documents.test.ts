@@ -173,8 +173,23 @@ describe("documents", () => {
     expect(result).toContain("2026-09-02");
     expect(result).toContain("林**");
     expect(result).not.toContain(person.idNumber);
+    // the figures the certificate was issued with, to compare with the paper
+    const figures = await page.locator("#figures").innerText();
+    expect(figures).toContain("缴费月数\n48 个月");
+    expect(figures).toContain("个人账户余额\n¥5,234.56");
+    expect(figures).toContain("欠费金额\n¥0.00");
+    expect(result).toContain("文书所载金额和月数");
     await shot(page, "documents", "05-verify-valid");
     expect(await a11yProblems(page)).toEqual([]);
+    // in English: the labels the answer gives in English, the months in English
+    await page.locator("#lang-switch").click();
+    await page.getByText("Amounts and months on the document").waitFor();
+    const english = await page.locator("#figures").innerText();
+    expect(english).toContain("Contribution months\n48 months");
+    expect(english).toContain("Personal account balance\n¥5,234.56");
+    await shot(page, "documents", "05b-verify-valid-en");
+    await page.locator("#lang-switch").click();
+    await page.getByText("文书所载金额和月数").waitFor();
 
     // a mistyped code: "no document has this code", nothing more
     await page.getByLabel("验证码").fill("2222-2222-2222");

@@ -4,10 +4,25 @@ import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { medicalTransfer, pensionTransfer, renewal } from "../../machines/index.ts";
-import { REFUSAL_REASONS } from "../../machines/vocabulary.ts";
+import { z } from "zod";
+import {
+  applicationGapSchema,
+  certificateAddsUp,
+  certificateFromRecordFields,
+  fen,
+  REFUSAL_REASONS,
+  reissueFromRecordFields,
+  type RecordPeriod,
+} from "../../machines/vocabulary.ts";
 import { caseTypes, definitionOf } from "../../machines/index.ts";
 import { deriveDocuments } from "../../src/documents/derive.ts";
-import { documentKinds, type DocumentCase, type DocumentEvent, type DocumentKind } from "../../src/documents/kinds.ts";
+import {
+  documentKinds,
+  type DocumentCase,
+  type DocumentEvent,
+  type DocumentKind,
+  type DocumentKindSpec,
+} from "../../src/documents/kinds.ts";
 import { normalizeCode } from "../../src/documents/index.ts";
 import { renderPdf } from "../../src/documents/pdf.ts";
 import { DataKey, DOCUMENT_CODE_ALPHABET } from "../../src/privacy/dataKey.ts";
@@ -262,6 +277,379 @@ describe("the next machine versions' payloads", () => {
   });
 });
 
+// Issue #28: certificates state the figures of the contribution record (transfers v3), a reissue
+// states the figures as corrected up to it, the application's gap, and the figures /verify answers.
+const fz = "91350100MA2Y00001A";
+const xm = "91350200MA2Y00002B";
+/** A medical v3 certificate's payload, checked against the vocabulary's schema and sums. */
+const medicalFromRecord = (o: Record<string, unknown> = {}) => {
+  const periods: RecordPeriod[] = [
+    {
+      from: "2022-01",
+      to: "2023-12",
+      months: 24,
+      status: "deemed",
+      baseFen: 300_000,
+      payer: "employer",
+      employerCreditCode: fz,
+    },
+    {
+      from: "2024-01",
+      to: "2024-12",
+      months: 12,
+      status: "paid",
+      baseFen: 600_000,
+      payer: "employer",
+      employerCreditCode: xm,
+    },
+    {
+      from: "2025-01",
+      to: "2025-01",
+      months: 1,
+      status: "backPaid",
+      baseFen: 600_000,
+      payer: "flexible",
+      employerCreditCode: null,
+    },
+    {
+      from: "2025-02",
+      to: "2026-06",
+      months: 17,
+      status: "paid",
+      baseFen: 650_000,
+      payer: "flexible",
+      employerCreditCode: null,
+    },
+  ];
+  const payload = {
+    recordAsOf: "2026-08",
+    contributionMonths: 30,
+    deemedMonths: 24,
+    continuousMonths: 18,
+    firstMonth: "2022-01",
+    lastMonth: "2026-06",
+    arrearsFen: 32_500,
+    arrears: [{ month: "2026-07", amountFen: 32_500 }],
+    periods,
+    accountBalanceFen: 1_234_567,
+    ...o,
+  };
+  const schema = z.object({ ...certificateFromRecordFields, accountBalanceFen: fen() }).strict();
+  const parsed = (o.reason === undefined ? schema : schema.extend(reissueFromRecordFields)).parse(payload);
+  expect(certificateAddsUp(parsed)).toBe(true);
+  return payload;
+};
+
+const figuresOf = (kind: DocumentKind, event: DocumentEvent, before: DocumentEvent[]) =>
+  ((documentKinds[kind] as DocumentKindSpec).figures?.({ event, before }) ?? []).map((f) => [
+    f.key,
+    f.label.zh,
+    f.value,
+    f.unit,
+  ]);
+
+describe("certificates from the contribution record and corrections (issue #28)", () => {
+  it("a v3 medical certificate: months paid, deemed and continuous, the months counted, arrears and periods", () => {
+    seq = 0;
+    const c = theCase("medicalTransfer");
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-08-20", medicalFromRecord());
+    expect(bodyText("insuranceCertificate", c, issue).split("\n")).toEqual([
+      "转出地经办机构:福州市医保中心",
+      "转入地经办机构:厦门市医保中心",
+      "缴费月数:54 个月",
+      "实际缴费月数:30 个月",
+      "视同缴费月数:24 个月",
+      "连续缴费月数:18 个月",
+      "缴费起止:2022年1月至2026年6月",
+      "记录截至:2026年8月",
+      "个人账户余额:¥12,345.67",
+      "欠费金额:¥325.00",
+      "欠费明细",
+      "欠费月份|欠费金额",
+      "2026年7月|¥325.00",
+      "缴费明细",
+      "起止年月|月数|缴费基数|缴费状态|缴费单位",
+      `2022年1月至2023年12月|24|¥3,000.00|视同缴费|${fz}`,
+      `2024年1月至2024年12月|12|¥6,000.00|正常缴费|${xm}`,
+      "2025年1月|1|¥6,000.00|补缴|灵活就业",
+      "2025年2月至2026年6月|17|¥6,500.00|正常缴费|灵活就业",
+      "本凭证用于办理基本医疗保险关系转移接续，请交转入地经办机构。",
+    ]);
+    // the record form (online flow) states the same
+    const form = ev("ISSUE_RECORD_FORM", "onlineTransferOut", "2026-08-20", medicalFromRecord());
+    expect(bodyText("recordForm", c, form)).toContain("视同缴费月数:24 个月");
+    expect(figuresOf("insuranceCertificate", issue, [issue])).toEqual([
+      ["contributionMonths", "实际缴费月数", 30, "months"],
+      ["deemedMonths", "视同缴费月数", 24, "months"],
+      ["accountBalanceFen", "个人账户余额", 1_234_567, "fen"],
+      ["arrearsFen", "欠费金额", 32_500, "fen"],
+    ]);
+  });
+
+  it("a v3 reissue after a correction of the record: its figures, the record's reasons, what changed", () => {
+    seq = 0;
+    const c = theCase("medicalTransfer");
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-08-20", medicalFromRecord());
+    const periods = medicalFromRecord().periods.map((p) => (p.status === "backPaid" ? { ...p, status: "paid" } : p));
+    const corrected = medicalFromRecord({
+      recordAsOf: "2026-09",
+      arrearsFen: 0,
+      arrears: [],
+      periods,
+      accountBalanceFen: 1_250_000,
+      reason: null,
+      recordCorrections: [
+        { month: "2026-07", reason: "单位补报" },
+        { month: "2025-01", reason: "按时缴费，非补缴" },
+        { month: "2024-11", reason: "单位补报" },
+      ],
+    });
+    const reissue = ev("REISSUE_CERTIFICATE", "certificateIssued", "2026-09-02", corrected);
+    const text = bodyText("insuranceCertificate", c, reissue, [issue, reissue]);
+    expect(text).toContain("补开:第 1 次补开（更正：单位补报；按时缴费，非补缴）");
+    expect(text).toContain("原凭证出具日期:2026年8月20日");
+    expect(text).toContain("个人账户余额|¥12,345.67|¥12,500.00");
+    expect(text).toContain("欠费金额|¥325.00|¥0.00");
+    expect(text).toContain("缴费明细|见原凭证|见本凭证");
+    expect(text).not.toContain("实际缴费月数|"); // unchanged figures are not listed
+    expect(text).toContain("记录截至:2026年9月");
+    expect(text).not.toContain("遗失");
+    // the clerk's reason comes first
+    const own = ev("REISSUE_CERTIFICATE", "certificateIssued", "2026-09-03", { ...corrected, reason: "档案核对" });
+    expect(bodyText("insuranceCertificate", c, own, [issue, own])).toContain("第 1 次补开（更正：档案核对）");
+    // the same figures again: a lost paper, whatever the record says about earlier corrections
+    const again = ev("REISSUE_CERTIFICATE", "certificateIssued", "2026-09-04", corrected);
+    const lost = bodyText("insuranceCertificate", c, again, [issue, reissue, again]);
+    expect(lost).toContain("补开:第 2 次补开（原凭证遗失）");
+    expect(lost).toContain("个人账户余额:¥12,500.00");
+    expect(lost).not.toContain("更正");
+  });
+
+  it("a v2 correction reissue prints the corrected figures and the reason; later papers keep them", () => {
+    seq = 0;
+    const c = theCase("medicalTransfer");
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-09-02", {
+      contributionMonths: 36,
+      accountBalanceFen: 52_000,
+      arrearsFen: 0,
+    });
+    const correction = ev("REISSUE_CERTIFICATE", "certificateIssued", "2026-09-08", {
+      contributionMonths: 39,
+      accountBalanceFen: 58_000,
+      reason: "漏记2019年3个月缴费",
+    });
+    const lost = ev("REISSUE_CERTIFICATE", "certificateIssued", "2026-09-09");
+    const events = [issue, correction, lost];
+    expect(bodyText("insuranceCertificate", c, correction, events.slice(0, 2)).split("\n")).toEqual([
+      "转出地经办机构:福州市医保中心",
+      "转入地经办机构:厦门市医保中心",
+      "缴费月数:39 个月",
+      "个人账户余额:¥580.00",
+      "欠费金额:¥0.00",
+      "补开:第 1 次补开（更正：漏记2019年3个月缴费）",
+      "原凭证出具日期:2026年9月2日",
+      "更正内容",
+      "项目|原|更正后",
+      "缴费月数|36 个月|39 个月",
+      "个人账户余额|¥520.00|¥580.00",
+      "本凭证补开后，此前出具的凭证作废。",
+      "本凭证用于办理基本医疗保险关系转移接续，请交转入地经办机构。",
+    ]);
+    // the original still states what it stated then
+    expect(bodyText("insuranceCertificate", c, issue, events.slice(0, 1))).toContain("缴费月数:36 个月");
+    // a lost paper after the correction: the corrected figures, 遗失
+    const third = bodyText("insuranceCertificate", c, lost, events);
+    expect(third).toContain("缴费月数:39 个月");
+    expect(third).toContain("补开:第 2 次补开（原凭证遗失）");
+    expect(figuresOf("insuranceCertificate", lost, events)).toEqual([
+      ["contributionMonths", "缴费月数", 39, "months"],
+      ["accountBalanceFen", "个人账户余额", 58_000, "fen"],
+      ["arrearsFen", "欠费金额", 0, "fen"],
+    ]);
+    expect(figuresOf("insuranceCertificate", issue, events)).toContainEqual([
+      "contributionMonths",
+      "缴费月数",
+      36,
+      "months",
+    ]);
+    // a correction without a reason (not possible in v2, but read gracefully): just 更正
+    const bare = ev("REISSUE_CERTIFICATE", "certificateIssued", "2026-09-10", { arrearsFen: 100 });
+    expect(bodyText("insuranceCertificate", c, bare, [issue, bare])).toContain("第 1 次补开（更正）");
+  });
+
+  it("a v1 reissue reprints the certificate's figures and still says 遗失", () => {
+    seq = 0;
+    const c = theCase("medicalTransfer");
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-09-02", {
+      contributionMonths: 36,
+      accountBalanceFen: 52_000,
+      arrearsFen: 1_000,
+    });
+    const accept = ev("ACCEPT", "transferOut", "2026-09-04");
+    const reissue = ev("REISSUE_CERTIFICATE", "transferOut", "2026-09-05");
+    const text = bodyText("insuranceCertificate", c, reissue, [issue, accept, reissue]);
+    expect(text.split("\n")).toEqual([
+      "转出地经办机构:福州市医保中心",
+      "转入地经办机构:厦门市医保中心",
+      "缴费月数:36 个月",
+      "个人账户余额:¥520.00",
+      "欠费金额:¥10.00",
+      "补开:第 1 次补开（原凭证遗失）",
+      "原凭证出具日期:2026年9月2日",
+      "本凭证补开后，此前出具的凭证作废。",
+      "本凭证用于办理基本医疗保险关系转移接续，请交转入地经办机构。",
+    ]);
+  });
+
+  it("a pension v2 certificate: the wages since 1998 and the pooled share, 12 % half up; a correction recomputes it", () => {
+    seq = 0;
+    const c = theCase("pensionTransfer");
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-09-02", {
+      contributionMonths: 120,
+      personalAccountFen: 4_567_800,
+      arrearsFen: 0,
+      contributionWagesSince1998Fen: 123_456_789,
+    });
+    const text = bodyText("contributionCertificate", c, issue);
+    expect(text).toContain("缴费月数:120 个月");
+    expect(text).toContain("个人账户储存额:¥45,678.00");
+    expect(text).toContain("1998年1月以来缴费工资总额:¥1,234,567.89");
+    expect(text).toContain("统筹基金（12%）:¥148,148.15");
+    expect(figuresOf("contributionCertificate", issue, [issue])).toEqual([
+      ["contributionMonths", "缴费月数", 120, "months"],
+      ["personalAccountFen", "个人账户储存额", 4_567_800, "fen"],
+      ["arrearsFen", "欠费金额", 0, "fen"],
+      ["contributionWagesSince1998Fen", "1998年1月以来缴费工资总额", 123_456_789, "fen"],
+      ["pooledShareFen", "统筹基金（12%）", 14_814_815, "fen"],
+    ]);
+    const correction = ev("REISSUE_CERTIFICATE", "certificateIssued", "2026-09-09", {
+      contributionWagesSince1998Fen: 100_000_000,
+      reason: "工资总额重算",
+    });
+    const corrected = bodyText("contributionCertificate", c, correction, [issue, correction]);
+    expect(corrected).toContain("第 1 次补开（更正：工资总额重算）");
+    expect(corrected).toContain("1998年1月以来缴费工资总额|¥1,234,567.89|¥1,000,000.00");
+    expect(corrected).toContain("统筹基金（12%）|¥148,148.15|¥120,000.00");
+    expect(corrected).toContain("统筹基金（12%）:¥120,000.00");
+    // version 1 states neither
+    const v1 = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-09-02", {
+      contributionMonths: 120,
+      personalAccountFen: 4_567_800,
+      arrearsFen: 0,
+    });
+    expect(bodyText("contributionCertificate", c, v1)).not.toContain("统筹基金");
+  });
+
+  it("a pension v3 certificate states the pooled share it recorded", () => {
+    seq = 0;
+    const { accountBalanceFen, ...common } = medicalFromRecord();
+    expect(accountBalanceFen).toBeGreaterThan(0);
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-08-20", {
+      ...common,
+      personalAccountFen: 2_000_000,
+      contributionWagesSince1998Fen: 30_000_000,
+      pooledShareFen: 3_600_000,
+    });
+    const text = bodyText("contributionCertificate", theCase("pensionTransfer"), issue);
+    for (const s of [
+      "实际缴费月数:30 个月",
+      "视同缴费月数:24 个月",
+      "个人账户储存额:¥20,000.00",
+      "1998年1月以来缴费工资总额:¥300,000.00",
+      "统筹基金（12%）:¥36,000.00",
+      "2025年1月|1|¥6,000.00|补缴|灵活就业",
+    ])
+      expect(text).toContain(s);
+    expect(figuresOf("contributionCertificate", issue, [issue]).map((f) => f[0])).toEqual([
+      "contributionMonths",
+      "deemedMonths",
+      "personalAccountFen",
+      "arrearsFen",
+      "contributionWagesSince1998Fen",
+      "pooledShareFen",
+    ]);
+  });
+
+  it("the gap (medical v3) on the receipt and the completion notice; over 3 months, the waiting period", () => {
+    seq = 0;
+    const c = theCase("medicalTransfer");
+    const gap = (o: Record<string, unknown>) =>
+      applicationGapSchema.parse({
+        lastMonthBefore: "2026-01",
+        firstMonthAfter: "2026-06",
+        months: 4,
+        overThreeMonths: true,
+        waitingPeriodMonths: 6,
+        ...o,
+      });
+    const filed = ev("FILE_APPLICATION", "applicationFiled", "2026-06-10", {
+      channel: "offline",
+      applicant: "individual",
+      gap: gap({}),
+    });
+    const receipt = bodyText("receipt", c, filed);
+    for (const s of [
+      "原参保地最后缴费月份:2026年1月",
+      "新参保地首个缴费月份:2026年6月",
+      "中断月数:4 个月",
+      "中断超过3个月，按转入地规定设置待遇等待期（6个月）",
+    ])
+      expect(receipt).toContain(s);
+    // no policy in force at the new place: its rules apply
+    const online = ev("APPLY_ONLINE", "onlineApplicationFiled", "2026-06-11", {
+      applicant: "employer",
+      gap: gap({ waitingPeriodMonths: null }),
+    });
+    expect(bodyText("receipt", c, online)).toContain("中断超过3个月，待遇等待期按转入地规定执行");
+    // 3 months or less: the months, no warning; nothing before: no months
+    const short = ev("FILE_APPLICATION", "applicationFiled", "2026-06-12", {
+      channel: "offline",
+      applicant: "individual",
+      gap: gap({ months: 3, overThreeMonths: false, firstMonthAfter: "2026-05" }),
+    });
+    expect(bodyText("receipt", c, short)).toContain("中断月数:3 个月");
+    expect(bodyText("receipt", c, short)).not.toContain("待遇等待期");
+    const none = ev("FILE_APPLICATION", "applicationFiled", "2026-06-12", {
+      gap: gap({ lastMonthBefore: null, months: null, overThreeMonths: false }),
+    });
+    expect(bodyText("receipt", c, none)).toContain("原参保地最后缴费月份:—");
+    // a receipt without a gap (v1, v2) says nothing of it
+    const v2 = ev("FILE_APPLICATION", "applicationFiled", "2026-06-12", { channel: "offline", applicant: "employer" });
+    expect(bodyText("receipt", c, v2)).not.toContain("中断");
+    // the completion notice: the latest application's gap
+    const done = ev("TRANSFER_IN_DONE", "transferred", "2026-07-01");
+    const notice = bodyText("completionNotice", c, done, [short, filed, done]);
+    expect(notice).toContain("中断月数:4 个月");
+    expect(notice).toContain("中断超过3个月，按转入地规定设置待遇等待期（6个月）");
+    expect(notice).not.toContain("中断月数:3 个月");
+    expect(figuresOf("receipt", filed, [filed])).toEqual([]);
+  });
+
+  it("the figures of the other kinds: the assessment's total, the completion notice's amounts", () => {
+    seq = 0;
+    const assessed = ev("ASSESS_ARREARS", "arrearsAssessed", "2026-03-02", {
+      monthsMissed: 7,
+      principalFen: 392_000,
+      lateFeeFen: 1_000,
+      backPayable: true,
+    });
+    expect(figuresOf("assessmentNotice", assessed, [assessed])).toEqual([["totalFen", "合计应缴", 393_000, "fen"]]);
+    const out = ev("TRANSFER_OUT_DONE", "transferIn", "2026-09-16", {
+      personalAccountFen: 4_567_800,
+      pooledFundFen: 2_345_600,
+    });
+    const done = ev("TRANSFER_IN_DONE", "transferred", "2026-09-18");
+    expect(figuresOf("completionNotice", done, [out, done])).toEqual([
+      ["personalAccountFen", "转移个人账户储存额", 4_567_800, "fen"],
+      ["pooledFundFen", "转移统筹基金", 2_345_600, "fen"],
+    ]);
+    const paid = ev("RESTORE", "restored", "2026-06-04", { amountFen: 114_632 });
+    expect(figuresOf("completionNotice", paid, [paid])).toEqual([["amountFen", "补缴金额", 114_632, "fen"]]);
+    for (const kind of ["receipt", "refusalNotice", "acceptanceLetter"] as const)
+      expect(figuresOf(kind, paid, [paid])).toEqual([]);
+  });
+});
+
 describe("verification codes", () => {
   const key = DataKey.generate("test").key;
   it("are 12 characters without 0/O/1/I, the same for the same document, different otherwise", () => {
@@ -324,6 +712,65 @@ describe("the PDF", () => {
     ])
       expect(read.text).toContain(s);
     expect(read.text).toContain(input.verificationUrl);
+  });
+  it("pages a record of 480 months, one period each, with the table's head on every page", async () => {
+    seq = 0;
+    const months = Array.from({ length: 480 }, (_, i) => {
+      const index = 1986 * 12 + 8 + i; // 1986-09 … 2026-08
+      return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+    });
+    const periods: RecordPeriod[] = months.map((month, i) => ({
+      from: month,
+      to: month,
+      months: 1,
+      status: "paid",
+      baseFen: i % 2 === 0 ? 500_000 : 650_000,
+      payer: "employer",
+      employerCreditCode: i === 479 ? "91350200LASTROW99X" : fz,
+    }));
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-09-02", {
+      ...medicalFromRecord(),
+      contributionMonths: 480,
+      deemedMonths: 0,
+      continuousMonths: 480,
+      firstMonth: "1986-09",
+      lastMonth: "2026-08",
+      recordAsOf: "2026-09",
+      arrearsFen: 0,
+      arrears: [],
+      periods,
+    });
+    const blocks = documentKinds.insuranceCertificate.body({
+      case: theCase("medicalTransfer"),
+      event: issue,
+      before: [issue],
+      stateLabel: (s) => ({ zh: s, en: s }),
+      statusAddress: "https://si.example.gov.cn/",
+    });
+    const pdf = await renderPdf({
+      title: documentKinds.insuranceCertificate.title,
+      caseNumber: "MT2026-7K3Q9X2P",
+      issuer: "福州市医保中心",
+      issuedOn: "2026-09-02",
+      insuredName: "林小明",
+      idNumber: "350102199003071235",
+      blocks,
+      verificationCode: "ABCDEFGHJKMN",
+      verificationUrl: "https://si.example.gov.cn/verify/ABCDEFGHJKMN",
+    });
+    expect(pdf.length).toBeGreaterThan(0);
+    const read = await pdfText(pdf);
+    expect(read.pages).toBeGreaterThan(10);
+    // every period once, the last one too, and the closing text and the code after the table
+    expect(read.text.split("正常缴费").length - 1).toBe(480);
+    expect(read.text).toContain("2026年8月 1 ¥6,500.00 正常缴费 91350200LASTROW99X");
+    expect(read.text).toContain("1986年9月 1 ¥5,000.00 正常缴费");
+    expect(read.text).toContain("本凭证用于办理基本医疗保险关系转移接续，请交转入地经办机构。");
+    expect(read.text).toContain("ABCD-EFGH-JKMN");
+    // the head on the table's first page and on every page it continues on
+    expect(read.text.split("起止年月 月数 缴费基数 缴费状态 缴费单位").length - 1).toBeGreaterThanOrEqual(
+      read.pages - 1,
+    );
   });
 });
 

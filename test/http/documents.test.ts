@@ -225,14 +225,66 @@ describe("a medical transfer's documents", () => {
       insuredName: maskName(insured.name),
       status: "superseded",
       supersededOn: "2026-09-11",
+      // the figures the certificate was issued with, to compare with the paper
+      figures: [
+        { key: "contributionMonths", label: { zh: "缴费月数", en: "Contribution months" }, value: 36, unit: "months" },
+        {
+          key: "accountBalanceFen",
+          label: { zh: "个人账户余额", en: "Personal account balance" },
+          value: 52_000,
+          unit: "fen",
+        },
+        { key: "arrearsFen", label: { zh: "欠费金额", en: "Arrears" }, value: 0, unit: "fen" },
+      ],
     });
     // typed as printed (hyphens), or in lower case
     const typed = items[4].verificationCode.replace(/(.{4})(?=.)/g, "$1-").toLowerCase();
     const reissued = await api.call("GET", `/api/verify/${typed}`);
     expect(reissued.body).toMatchObject({ status: "valid", supersededOn: null, issuedOn: "2026-09-11" });
+    expect(reissued.body.figures.map((f: { key: string; value: number }) => [f.key, f.value])).toEqual([
+      ["contributionMonths", 36],
+      ["accountBalanceFen", 52_000],
+      ["arrearsFen", 0],
+    ]);
     const receipt = await api.call("GET", `/api/verify/${items[1].verificationCode}`);
-    expect(receipt.body).toMatchObject({ kind: "receipt", issuingAgency: { name: "厦门市医保中心" } });
+    expect(receipt.body).toMatchObject({ kind: "receipt", issuingAgency: { name: "厦门市医保中心" }, figures: [] });
+    // the completion notice: the balance the transfer-out moved
+    const done = await api.call("GET", `/api/verify/${items[5].verificationCode}`);
+    expect(done.body).toMatchObject({ kind: "completionNotice" });
+    expect(done.body.figures).toEqual([
+      {
+        key: "transferredFen",
+        label: { zh: "划转个人账户余额", en: "Personal account balance transferred" },
+        value: 52_000,
+        unit: "fen",
+      },
+    ]);
     expect(JSON.stringify(receipt.body)).not.toContain(insured.idNumber);
+  });
+
+  it("a correcting reissue (v2): the PDF and the verification state the corrected figures and the reason", async () => {
+    const other = { name: "王建国", idNumber: "350102198505051239" };
+    const d = await openCase(api, tokens.out, { occurredOn: "2026-09-01", insured: other });
+    expect(d.machineVersion).toBe(2);
+    await advance(api, tokens.out, d.id, medicalCertificate({ occurredOn: "2026-09-02" }));
+    await advance(api, tokens.out, d.id, {
+      type: "REISSUE_CERTIFICATE",
+      contributionMonths: 39,
+      accountBalanceFen: 58_000,
+      reason: "漏记3个月缴费",
+      occurredOn: "2026-09-08",
+    });
+    const pdf = await staffPdf(tokens.out, d.id, "insuranceCertificate");
+    for (const s of ["第 1 次补开（更正：漏记3个月缴费）", "39 个月", "¥580.00", "更正内容", "¥520.00"])
+      expect(pdf.text).toContain(s);
+    expect(pdf.text).not.toContain("遗失");
+    const items = await list(tokens.out, d.id);
+    const original = await api.call("GET", `/api/verify/${items[0].verificationCode}`);
+    const corrected = await api.call("GET", `/api/verify/${items[1].verificationCode}`);
+    const values = (body: { figures: { key: string; value: number }[] }) =>
+      Object.fromEntries(body.figures.map((f) => [f.key, f.value]));
+    expect(values(original.body)).toEqual({ contributionMonths: 36, accountBalanceFen: 52_000, arrearsFen: 0 });
+    expect(values(corrected.body)).toEqual({ contributionMonths: 39, accountBalanceFen: 58_000, arrearsFen: 0 });
   });
 
   it("answers an unknown or malformed code with a 404 that says nothing more", async () => {
@@ -316,6 +368,17 @@ describe("a pension transfer's and a renewal's documents", () => {
     expect(items.map((d) => d.kind)).toEqual(["contributionCertificate", "receipt", "acceptanceLetter"]);
     const cert = await staffPdf(tokens.in, c.id, "contributionCertificate");
     expect(cert.text).toContain("基本养老保险参保缴费凭证");
+    // the wages since 1998 and the pooled share, 12 % of them
+    expect(cert.text).toContain("¥195,466.67");
+    expect(cert.text).toContain("¥23,456.00");
+    const verified = await api.call("GET", `/api/verify/${items[0].verificationCode}`);
+    expect(verified.body.figures.map((f: { key: string; value: number }) => [f.key, f.value])).toEqual([
+      ["contributionMonths", 120],
+      ["personalAccountFen", 4_567_800],
+      ["arrearsFen", 0],
+      ["contributionWagesSince1998Fen", 19_546_667],
+      ["pooledShareFen", 2_345_600],
+    ]);
     expect(cert.text).toContain("¥45,678.00");
     expect(cert.text).toContain("120 个月");
     expect(cert.text).toContain(insured.idNumber);

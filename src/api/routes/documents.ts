@@ -46,6 +46,15 @@ export const caseDocumentSchema = z
 
 const documentListSchema = z.object({ items: z.array(caseDocumentSchema) }).meta({ id: "CaseDocumentList" });
 
+const documentFigureSchema = z
+  .object({
+    key: z.string().meta({ description: "e.g. contributionMonths, accountBalanceFen, arrearsFen, totalFen" }),
+    label: labelSchema,
+    value: z.number().int().meta({ description: "integer fen (unit fen) or a number of months (unit months)" }),
+    unit: z.enum(["fen", "months"]),
+  })
+  .meta({ id: "DocumentFigure", description: "An amount or a number of months a document states" });
+
 export const verificationSchema = z
   .object({
     verificationCode: z.string(),
@@ -58,6 +67,10 @@ export const verificationSchema = z
     insuredName: z.string().meta({ description: "masked" }),
     status: z.enum(["valid", "superseded"]),
     supersededOn: chinaDateSchema.nullable(),
+    figures: z.array(documentFigureSchema).meta({
+      description:
+        "the amounts and months the document was issued with, to compare with the paper (empty for a kind that states none)",
+    }),
   })
   .meta({ id: "DocumentVerification", description: "What a document's verification code confirms" });
 

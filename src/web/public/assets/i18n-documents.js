@@ -29,6 +29,9 @@ export const strings = {
     "verify.date": "出具日期",
     "verify.name": "姓名",
     "verify.code": "验证码",
+    "verify.figures": "文书所载金额和月数",
+    "verify.figuresHint": "请与纸质文书逐项核对；任何一项不一致，该文书可能已被涂改。",
+    "verify.months": "{n} 个月",
   },
   en: {
     "docs.heading": "Documents",
@@ -59,5 +62,8 @@ export const strings = {
     "verify.date": "Issued on",
     "verify.name": "Name",
     "verify.code": "Verification code",
+    "verify.figures": "Amounts and months on the document",
+    "verify.figuresHint": "Compare each with the paper; if any differs, the paper may have been altered.",
+    "verify.months": "{n} months",
   },
 };

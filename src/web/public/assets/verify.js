@@ -1,10 +1,12 @@
 // The verification page, /verify/<code>: what the code confirms about a paper document (its kind,
-// case number, issuing agency, date, the masked name), or that no document has it.
+// case number, issuing agency, date, the masked name, the amounts and months it states), or that
+// no document has it.
 import { api } from "./api.js";
 import { h, replace, listener } from "./dom.js";
 import { t, label as pick } from "./i18n.js";
 import { initPage, showMessage, clearMessage, formatDate } from "./ui.js";
 import { groupCode } from "./documents-list.js";
+import { formatFen } from "./money.js";
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("verify-form"));
 const input = /** @type {HTMLInputElement} */ (document.getElementById("code"));
@@ -55,8 +57,6 @@ function render(r, focus = false) {
   }
   clearMessage(messages);
   const v = r.body;
-  const fact = (/** @type {string} */ term, /** @type {string} */ value) =>
-    h("div", { class: "fact" }, h("dt", null, term), h("dd", null, value));
   const superseded = v.status === "superseded";
   replace(
     result,
@@ -79,8 +79,36 @@ function render(r, focus = false) {
         fact(t("verify.name"), v.insuredName),
         fact(t("verify.code"), groupCode(v.verificationCode)),
       ),
+      figuresSection(v.figures),
     ),
   );
   result.hidden = false;
   if (focus) document.getElementById("result-heading")?.focus();
+}
+
+/** @param {string} term @param {string} value */
+function fact(term, value) {
+  return h("div", { class: "fact" }, h("dt", null, term), h("dd", null, value));
+}
+
+/**
+ * The amounts (yuan, from integer fen) and months the document was issued with, to compare with
+ * the paper; nothing for a document that states none.
+ * @param {{ key: string, label: { zh: string, en: string }, value: number, unit: "fen" | "months" }[] | undefined} figures
+ */
+function figuresSection(figures) {
+  if (!Array.isArray(figures) || figures.length === 0) return null;
+  return h(
+    "section",
+    { class: "verify-figures", "aria-labelledby": "figures-heading" },
+    h("h3", { id: "figures-heading" }, t("verify.figures")),
+    h("p", { class: "hint" }, t("verify.figuresHint")),
+    h(
+      "dl",
+      { class: "facts", id: "figures" },
+      ...figures.map((f) =>
+        fact(pick(f.label), f.unit === "fen" ? formatFen(f.value) : t("verify.months", { n: f.value })),
+      ),
+    ),
+  );
 }
