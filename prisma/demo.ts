@@ -60,13 +60,8 @@ const medicalCertificate = {
   accountBalanceFen: 123_456,
   arrearsFen: 0,
 };
-const pensionCertificate = {
-  type: "ISSUE_CERTIFICATE",
-  contributionMonths: 144,
-  personalAccountFen: 3_456_700,
-  arrearsFen: 0,
-  contributionWagesSince1998Fen: 28_805_833,
-};
+// the figures come from the demo record of the person (pension transfers, version 3)
+const pensionCertificate = { type: "ISSUE_CERTIFICATE" };
 
 /** The pension renewal policy of SZ-SB's region (its pension renewals are assessed with it). */
 export const demoPolicy = {
