@@ -1,5 +1,6 @@
 // Strings of issue #28 (the contribution record as the source of the figures): policies per
-// insurance, the insurances an agency handles, and the renewal assessed from the record.
+// insurance, the insurances an agency handles, the renewal assessed from the record, and the
+// certificates of transfers from the record.
 export const strings = {
   "zh-CN": {
     "admin.policies.insurance": "险种",
@@ -15,6 +16,19 @@ export const strings = {
     "assessment.continuityFromRecord": "断缴前连续缴费 {months} 个月（按缴费记录）",
     "field.monthsFromRecord": "断缴月份取自缴费记录",
     "field.monthsInRecord": "缴费记录中已补缴的月份",
+    // certificates from the record (transfers, version 3); the fields are shared by the insurances
+    "field.recordAsOf": "缴费记录截至",
+    "field.deemedMonths": "视同缴费月数",
+    "field.continuousMonths": "连续缴费月数",
+    "field.firstMonth": "首次缴费月份",
+    "field.lastMonth": "最后缴费月份",
+    "field.arrears": "欠费月份",
+    "field.periods": "缴费期间",
+    "field.recordCorrections": "缴费记录的更正",
+    "refusal.pensionTransfer.ISSUE_CERTIFICATE":
+      "凭证上的缴费月数和欠费必须与缴费期间、欠费月份相符，统筹基金必须为 1998 年以来缴费工资总额的 12%（四舍五入到分）。",
+    "refusal.pensionTransfer.REISSUE_CERTIFICATE":
+      "凭证上的缴费月数和欠费必须与缴费期间、欠费月份相符，统筹基金必须为 1998 年以来缴费工资总额的 12%（四舍五入到分）。",
   },
   en: {
     "admin.policies.insurance": "Insurance",
@@ -33,5 +47,17 @@ export const strings = {
     "assessment.continuityFromRecord": "{months} continuous months before the lapse (from the record)",
     "field.monthsFromRecord": "Missed months from the record",
     "field.monthsInRecord": "Back-paid months in the record",
+    "field.recordAsOf": "Record as of",
+    "field.deemedMonths": "Deemed months",
+    "field.continuousMonths": "Continuous months",
+    "field.firstMonth": "First month",
+    "field.lastMonth": "Last month",
+    "field.arrears": "Months in arrears",
+    "field.periods": "Contribution periods",
+    "field.recordCorrections": "Corrections of the record",
+    "refusal.pensionTransfer.ISSUE_CERTIFICATE":
+      "The certificate's months and arrears must add up to its periods and arrears months, and the pooled share must be 12 % of the contribution wages since 1998 (half up to the fen).",
+    "refusal.pensionTransfer.REISSUE_CERTIFICATE":
+      "The certificate's months and arrears must add up to its periods and arrears months, and the pooled share must be 12 % of the contribution wages since 1998 (half up to the fen).",
   },
 };
