@@ -32,12 +32,15 @@ import type { CaseMachineModule, CaseTypeDefinition, EventSpec, OverallDeadline,
 import { type CaseEventOf, type CaseInput } from "./runtime.ts";
 import {
   applicant,
+  certificateAddsUp,
+  certificateFromRecordFields,
   channel,
   contributionMonths,
   fen,
   noPayload,
   reason,
   refusalPayload,
+  reissueFromRecordFields,
   type Applicant,
   type Channel,
   type RefusalReasonCode,
@@ -572,6 +575,282 @@ export const pensionTransferV2: CaseMachineModule = {
   },
 };
 
+// ---------------------------------------------------------------------------
+// Version 3: the certificate comes from the contribution record (docs/contributions.md, issue #28).
+//
+// A clerk who typed the figures of a certificate copied them from the agency's own system, and a
+// mistyped figure surfaced only at the transfer-out (or never). The service now holds the
+// transfer-out agency's record of the person, so ISSUE_CERTIFICATE and REISSUE_CERTIFICATE state
+// what that record says as of the event's date (computations "certificateFromRecord" and
+// "certificateReissueFromRecord"): the clerk may leave every figure out; a typed one must be the
+// record's (422), and without any month of the person there is nothing to certify (409). The log
+// keeps what was certified (the periods, the arrears months, the record's month); the machine checks
+// that it adds up (`certificateAddsUp`: the months and arrears add up to the periods and arrears
+// months, the pooled share is 12 % of the wages since 1998) rather than trusting the service blindly.
+//
+// A reissue reprints the record as it is then: a correction of the record since (a later row of a
+// month, with its reason) becomes a correction of the certificate, whose reason is the clerk's or,
+// without one, the record's own reasons. So a reissue needs no typed reason any more.
+//
+// TRANSFER_IN_DONE adds the months the transfer carried to the transfer-in agency's record (record
+// effect "transferCarriedMonths"), so that the years add up at the new place.
+// The states, sides and deadlines are those of version 2; its other events are unchanged.
+
+const VERSION_3 = 3;
+
+/** A reissue's correction reason: the clerk's, else the record's corrections' reasons (≤ 500 characters). */
+export function correctionReasonOf(e: { reason: string | null; recordCorrections: { reason: string }[] }): string {
+  if (e.reason !== null) return e.reason;
+  return e.recordCorrections
+    .map((c) => c.reason)
+    .join("；")
+    .slice(0, 500);
+}
+
+export interface PensionTransferContextV3 extends PensionTransferContextV2 {
+  /** deemed months (视同缴费) on the latest certificate */
+  deemedMonths: number | null;
+  /** continuous months on the latest certificate */
+  continuousMonths: number | null;
+  /** the month the record was read as of for the latest certificate */
+  recordAsOf: string | null;
+}
+
+const certificateFromRecordPayload = {
+  ...certificateFromRecordFields,
+  personalAccountFen: fen(),
+  contributionWagesSince1998Fen: fen(),
+  pooledShareFen: fen(),
+};
+
+/** The figures a clerk may still type (each must be the record's). */
+const typedFigures = {
+  contributionMonths: contributionMonths().optional(),
+  personalAccountFen: fen().optional(),
+  arrearsFen: fen().optional(),
+  contributionWagesSince1998Fen: fen().optional(),
+};
+
+const eventsV3 = {
+  ...eventsV2,
+  ISSUE_CERTIFICATE: {
+    payload: z.object(certificateFromRecordPayload).strict(),
+    recordedBy: ["transferOut"],
+    label: { zh: "开具参保缴费凭证", en: "Issue contribution certificate" },
+  },
+  REISSUE_CERTIFICATE: {
+    payload: z.object({ ...certificateFromRecordPayload, ...reissueFromRecordFields }).strict(),
+    recordedBy: ["transferOut"],
+    label: { zh: "补开参保缴费凭证（按缴费记录）", en: "Reissue contribution certificate (from the record)" },
+    maxPerCase: 20,
+  },
+} satisfies Record<string, EventSpec>;
+
+export type PensionTransferEventV3 = CaseEventOf<typeof eventsV3>;
+
+type CertificateEventV3 = Extract<PensionTransferEventV3, { type: "ISSUE_CERTIFICATE" | "REISSUE_CERTIFICATE" }>;
+
+/** The certificate adds up to its periods and arrears months, and its pooled share to its wages. */
+function certificateFromRecordAddsUp(e: CertificateEventV3): boolean {
+  return certificateAddsUp(e) && e.pooledShareFen === pooledShareOf(e.contributionWagesSince1998Fen);
+}
+
+/** What the context takes from a certificate from the record. */
+function certifiedFigures(e: CertificateEventV3) {
+  return {
+    contributionMonths: e.contributionMonths,
+    deemedMonths: e.deemedMonths,
+    continuousMonths: e.continuousMonths,
+    recordAsOf: e.recordAsOf,
+    personalAccountFen: e.personalAccountFen,
+    certifiedArrearsFen: e.arrearsFen,
+    contributionWagesSince1998Fen: e.contributionWagesSince1998Fen,
+    pooledShareFen: e.pooledShareFen,
+  };
+}
+
+const withdrawV3 = { target: "withdrawn", actions: "recordWithdrawal" } as const;
+const reissueV3 = { guard: "certificateAddsUp", actions: "recordReissue" } as const;
+const payArrearsV3 = { guard: "paysOutstandingArrears", actions: "recordArrearsPaid" } as const;
+const fileV3 = { target: "applicationFiled", actions: "recordApplication" } as const;
+
+export const pensionTransferMachineV3 = setup({
+  types: {
+    context: {} as PensionTransferContextV3,
+    events: {} as PensionTransferEventV3,
+    input: {} as CaseInput,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    certificateAddsUp: ({ event }) =>
+      (event.type === "ISSUE_CERTIFICATE" || event.type === "REISSUE_CERTIFICATE") &&
+      certificateFromRecordAddsUp(event),
+    paysOutstandingArrears: ({ context, event }) =>
+      event.type === "ARREARS_PAID" && context.arrearsFen > 0 && event.paidFen === context.arrearsFen,
+    arrearsSettled: ({ context }) => context.arrearsFen === 0,
+    transfersCertifiedAmounts: ({ context, event }) =>
+      event.type === "TRANSFER_OUT_DONE" &&
+      event.personalAccountFen === context.personalAccountFen &&
+      event.pooledFundFen === context.pooledShareFen,
+  },
+  actions: {
+    recordCertificate: assign(({ event }) => {
+      assertEvent(event, "ISSUE_CERTIFICATE");
+      return { ...certifiedFigures(event), arrearsFen: event.arrearsFen };
+    }),
+    recordReissue: assign(({ context, event }) => {
+      assertEvent(event, "REISSUE_CERTIFICATE");
+      const before = figuresOf(context);
+      const corrected: CertificateFigures = {
+        contributionMonths: event.contributionMonths,
+        personalAccountFen: event.personalAccountFen,
+        arrearsFen: event.arrearsFen,
+        contributionWagesSince1998Fen: event.contributionWagesSince1998Fen,
+      };
+      const changed = (Object.keys(corrected) as (keyof CertificateFigures)[]).some((k) => corrected[k] !== before[k]);
+      return {
+        ...certifiedFigures(event),
+        reissueCount: context.reissueCount + 1,
+        arrearsFen: Math.max(0, event.arrearsFen - context.arrearsPaidFen),
+        corrections: changed
+          ? [
+              ...context.corrections,
+              { occurredOn: event.occurredOn, reason: correctionReasonOf(event), before, corrected },
+            ]
+          : context.corrections,
+      };
+    }),
+    recordArrearsPaid: assign(({ context, event }) => {
+      assertEvent(event, "ARREARS_PAID");
+      return { arrearsFen: 0, arrearsPaidFen: context.arrearsPaidFen + event.paidFen };
+    }),
+    recordApplication: assign(({ context, event }) => {
+      assertEvent(event, "FILE_APPLICATION");
+      return { channel: event.channel, applicant: event.applicant, applicationCount: context.applicationCount + 1 };
+    }),
+    recordRefusal: assign(({ event }) => {
+      assertEvent(event, "REFUSE");
+      return { refusalReasonCode: event.reasonCode ?? "other", refusalReason: event.reason ?? null };
+    }),
+    recordTransferOut: assign(({ event }) => {
+      assertEvent(event, "TRANSFER_OUT_DONE");
+      return { transferredPersonalAccountFen: event.personalAccountFen, pooledFundFen: event.pooledFundFen };
+    }),
+    recordWithdrawal: assign(({ event }) => {
+      assertEvent(event, "WITHDRAW");
+      return { withdrawalReason: event.reason };
+    }),
+  },
+}).createMachine({
+  id: "pensionTransfer",
+  version: String(VERSION_3),
+  initial: "suspended",
+  context: ({ input }) => ({
+    openedOn: input.openedOn,
+    contributionMonths: null,
+    deemedMonths: null,
+    continuousMonths: null,
+    recordAsOf: null,
+    personalAccountFen: null,
+    contributionWagesSince1998Fen: null,
+    pooledShareFen: null,
+    certifiedArrearsFen: 0,
+    arrearsFen: 0,
+    arrearsPaidFen: 0,
+    reissueCount: 0,
+    corrections: [],
+    applicationCount: 0,
+    channel: null,
+    applicant: null,
+    refusalReasonCode: null,
+    refusalReason: null,
+    transferredPersonalAccountFen: null,
+    pooledFundFen: null,
+    withdrawalReason: null,
+  }),
+  states: {
+    suspended: {
+      meta: states.suspended,
+      on: {
+        ISSUE_CERTIFICATE: { target: "certificateIssued", guard: "certificateAddsUp", actions: "recordCertificate" },
+        WITHDRAW: withdrawV3,
+      },
+    },
+    certificateIssued: {
+      meta: states.certificateIssued,
+      on: {
+        FILE_APPLICATION: fileV3,
+        REISSUE_CERTIFICATE: reissueV3,
+        ARREARS_PAID: payArrearsV3,
+        WITHDRAW: withdrawV3,
+      },
+    },
+    applicationFiled: {
+      meta: states.applicationFiled,
+      on: {
+        ACCEPT: { target: "transferOut" },
+        REFUSE: { target: "refused", actions: "recordRefusal" },
+        REISSUE_CERTIFICATE: reissueV3,
+        ARREARS_PAID: payArrearsV3,
+        WITHDRAW: withdrawV3,
+      },
+    },
+    refused: {
+      meta: states.refused,
+      on: {
+        FILE_APPLICATION: fileV3,
+        REISSUE_CERTIFICATE: reissueV3,
+        ARREARS_PAID: payArrearsV3,
+        WITHDRAW: withdrawV3,
+      },
+    },
+    transferOut: {
+      meta: states.transferOut,
+      on: {
+        ARREARS_PAID: payArrearsV3,
+        TRANSFER_OUT_DONE: {
+          target: "transferIn",
+          guard: and(["arrearsSettled", "transfersCertifiedAmounts"]),
+          actions: "recordTransferOut",
+        },
+      },
+    },
+    transferIn: {
+      meta: states.transferIn,
+      on: { TRANSFER_IN_DONE: { target: "transferred" } },
+    },
+    transferred: { type: "final", meta: states.transferred },
+    withdrawn: { type: "final", meta: states.withdrawn },
+  },
+});
+
+export const pensionTransferV3: CaseMachineModule = {
+  type: "pensionTransfer",
+  version: VERSION_3,
+  machine: pensionTransferMachineV3,
+  events: eventsV3,
+  states,
+  steps,
+  overall,
+  computed: {
+    ISSUE_CERTIFICATE: { request: z.object(typedFigures).strict(), computedBy: "certificateFromRecord" },
+    REISSUE_CERTIFICATE: {
+      request: z.object({ ...typedFigures, reason: reason().optional() }).strict(),
+      computedBy: "certificateReissueFromRecord",
+    },
+  },
+  recordEffects: { TRANSFER_IN_DONE: "transferCarriedMonths" },
+  refusals: {
+    ISSUE_CERTIFICATE:
+      "the certificate must add up: its months and arrears to the record's periods and arrears months, the pooled share to 12 % of contributionWagesSince1998Fen (half up)",
+    REISSUE_CERTIFICATE:
+      "the certificate must add up: its months and arrears to the record's periods and arrears months, the pooled share to 12 % of contributionWagesSince1998Fen (half up)",
+    ARREARS_PAID: "paidFen must equal the outstanding arrears, and there must be arrears to pay",
+    TRANSFER_OUT_DONE:
+      "the arrears must be settled first (ARREARS_PAID), personalAccountFen must equal the certified personal account and pooledFundFen the certified pooled share (12 % of the record's contribution wages since 1998, half up)",
+  },
+};
+
 // ===========================================================================
 
 /** The case type (docs/case-types.md): its versions and everything the service does for it. */
@@ -581,7 +860,7 @@ export const pensionTransferType = {
   noun: "a pension transfer",
   caseNumberPrefix: "PT",
   singleAgency: false,
-  versions: [pensionTransfer, pensionTransferV2],
+  versions: [pensionTransfer, pensionTransferV2, pensionTransferV3],
   insurance: { fixed: "pension" },
   enrolment: "transfer",
   requiredDocuments: {
@@ -596,4 +875,4 @@ export const pensionTransferType = {
     ACCEPT: "acceptanceLetter",
     REFUSE: "refusalNotice",
   },
-} satisfies CaseTypeDefinition<keyof typeof eventsV2>;
+} satisfies CaseTypeDefinition<keyof typeof eventsV3>;

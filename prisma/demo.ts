@@ -57,13 +57,7 @@ export interface DemoCase {
 // The certificates state what the transfer-out agency's record of the person says (transfers version
 // 3: the figures come from the demo records below, none is typed).
 const medicalCertificate = { type: "ISSUE_CERTIFICATE" };
-const pensionCertificate = {
-  type: "ISSUE_CERTIFICATE",
-  contributionMonths: 144,
-  personalAccountFen: 3_456_700,
-  arrearsFen: 0,
-  contributionWagesSince1998Fen: 28_805_833,
-};
+const pensionCertificate = { type: "ISSUE_CERTIFICATE" };
 
 /** The pension renewal policy of SZ-SB's region (its pension renewals are assessed with it). */
 export const demoPolicy = {

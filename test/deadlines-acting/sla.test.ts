@@ -7,6 +7,7 @@ import {
   eventsOf,
   medicalInTransferOut,
   openCase,
+  importPensionRecord,
   pensionCertificate,
   restart,
   startWithAgencies,
@@ -52,6 +53,7 @@ beforeAll(async () => {
 
   // A pension transfer: review (XM) refused on 4 Sep (3 wd, due 21 Sep: on time), filed again
   // 7 Sep, accepted 30 Sep (17 wd, due 28 Sep: late); transfer-out (FZ) due 27 Oct, open, overdue.
+  await importPensionRecord(api, tokens.out, who(6).idNumber, { contributionMonths: 100, personalAccountFen: 50_000 });
   const p = {
     body: await openCase(api, tokens.out, { type: "pensionTransfer", insured: who(6), occurredOn: "2026-08-28" }),
   };

@@ -81,7 +81,7 @@ describe("a new case", () => {
     const pension = await h.open({ type: "pensionTransfer", occurredOn: "2026-09-01" });
     expect(pension.caseNumber).toMatch(/^PT2026-/);
     expect(pension).toMatchObject({
-      machineVersion: 2,
+      machineVersion: 3,
       state: "suspended",
       actingSide: "transferOut",
       insurance: "pension",

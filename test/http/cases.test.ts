@@ -447,7 +447,7 @@ describe("operations", () => {
         },
         {
           type: "pensionTransfer",
-          latestVersion: 2,
+          latestVersion: 3,
           label: { zh: "基本养老保险关系转移接续", en: "Pension insurance transfer" },
           singleAgency: false,
           caseNumberPrefix: "PT",

@@ -7,6 +7,7 @@ import {
   fuzhouPolicy,
   medicalCertificate,
   openCase,
+  importPensionRecord,
   pensionCertificate,
   startWithAgencies,
   type Api,
@@ -355,6 +356,7 @@ describe("a medical transfer's documents", () => {
 describe("a pension transfer's and a renewal's documents", () => {
   it("pension: the contribution certificate and the acceptance letter to the transfer-out agency", async () => {
     const insured = { name: "陈思远", idNumber: "11010519491231002X" };
+    await importPensionRecord(api, tokens.out, insured.idNumber);
     const c = await openCase(api, tokens.out, { type: "pensionTransfer", occurredOn: "2026-08-03", insured });
     await advance(api, tokens.out, c.id, pensionCertificate({ occurredOn: "2026-08-04" }));
     await advance(api, tokens.in, c.id, {

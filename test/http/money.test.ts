@@ -1,11 +1,12 @@
 // Money the service computes (issue 16): renewal assessments from the regional policy (v2; new
 // renewals are on version 3, which takes the months and the continuity from the contribution record
-// when it can: issue #28), the pension pooled share (v2), refusals with a reason code, through the
+// when it can: issue #28), the pension pooled share (v2; from the record in v3), refusals with a reason code, through the
 // real HTTP API. Every answer is checked against the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   advance,
   fuzhouPolicy,
+  importPensionRecord,
   openCase,
   pensionCertificate,
   send,
@@ -312,10 +313,13 @@ describe("renewal v2: the assessment comes from the regional policy", () => {
   });
 });
 
-describe("pension v2: the pooled share is computed; refusals carry a code", () => {
+describe("pension: the pooled share is computed; refusals carry a code", () => {
   it("certificate → pooled share shown; TRANSFER_OUT_DONE moves exactly it; refusals per code in the SLA report", async () => {
-    const c = await openCase(api, tokens.out, { type: "pensionTransfer", insured: who(), occurredOn: "2026-11-02" });
-    expect(c.machineVersion).toBe(2);
+    const insured = who();
+    // version 3: the certificate's figures come from the transfer-out agency's record; typed, they must be its
+    await importPensionRecord(api, tokens.out, insured.idNumber);
+    const c = await openCase(api, tokens.out, { type: "pensionTransfer", insured, occurredOn: "2026-11-02" });
+    expect(c.machineVersion).toBe(3);
     const cert = await advance(
       api,
       tokens.out,

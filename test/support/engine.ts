@@ -166,7 +166,7 @@ export async function startEngine(
   const ctx: EngineContext = {
     db,
     calendar: await loadCalendar(db),
-    // new transfers on the typed-figure versions, as in the service tests (TYPED_FIGURE_VERSIONS),
+    // new medical transfers on version 2 (typed figures), as in the service tests (TYPED_FIGURE_VERSIONS),
     // unless the test reads certificates from records (`latestVersions`)
     machines: opts.latestVersions ? defaultCatalog : pinnedCatalog(defaultCatalog, TYPED_FIGURE_VERSIONS),
     today: () => today,

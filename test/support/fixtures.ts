@@ -133,6 +133,7 @@ export const medicalCertificate = (o: Fields = {}) => ({
 /**
  * A pension transfer's ISSUE_CERTIFICATE: 120 months, personal account 4 567 800 fen, no arrears,
  * contribution wages since 1998 of 19 546 667 fen (pooled share 2 345 600 fen), unless told otherwise.
+ * From version 3 on the figures come from the record (importPensionRecord): typed, they must be its.
  */
 export const pensionCertificate = (o: Fields = {}) => ({
   type: "ISSUE_CERTIFICATE",
@@ -142,6 +143,52 @@ export const pensionCertificate = (o: Fields = {}) => ({
   contributionWagesSince1998Fen: 19_546_667,
   ...o,
 });
+
+/** Integer fen as the yuan of an agency's file ("1628.89"). */
+const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
+
+/**
+ * The pension record a version 3 certificate reads pensionCertificate's figures from (the same
+ * defaults): `contributionMonths` months paid by an employer, ending with `lastMonth` (before the
+ * certificate's month), whose bases add up to `contributionWagesSince1998Fen` and whose credits to
+ * the personal account add up to `personalAccountFen`, imported by `token`'s agency (the
+ * transfer-out agency) through POST /api/contributions/import.
+ */
+export async function importPensionRecord(
+  api: Api,
+  token: string,
+  idNumber: string,
+  o: {
+    contributionMonths?: number;
+    personalAccountFen?: number;
+    contributionWagesSince1998Fen?: number;
+    lastMonth?: string;
+  } = {},
+): Promise<void> {
+  const months = o.contributionMonths ?? 120;
+  const wages = o.contributionWagesSince1998Fen ?? 19_546_667;
+  const account = o.personalAccountFen ?? 4_567_800;
+  const [y, m] = (o.lastMonth ?? "2026-07").split("-").map(Number) as [number, number];
+  const last = y * 12 + (m - 1);
+  /** the i-th of `months` shares of `total`: equal, the last one takes the rest */
+  const share = (total: number, i: number) =>
+    i < months - 1 ? Math.floor(total / months) : total - (months - 1) * Math.floor(total / months);
+  const rows = Array.from({ length: months }, (_, i) => {
+    const index = last - (months - 1) + i;
+    const month = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+    const credit = share(account, i);
+    return [idNumber, "pension", month, yuan(share(wages, i)), yuan(2 * credit), yuan(credit), yuan(credit)]
+      .concat(["paid", "employer", "91350100MA3K00002E"])
+      .join(",");
+  });
+  const header = "idNumber,insurance,month,base,employer,individual,accountCredit,status,payer,employerCreditCode";
+  const r = await api.upload("/api/contributions/import", {
+    token,
+    file: { bytes: [header, ...rows, ""].join("\r\n"), name: "record.csv", type: "text/csv" },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  expect(r.body).toMatchObject({ written: true, refused: 0 });
+}
 
 /** Body of each medical-transfer event, valid wherever the machine defines it (balance 52 000 fen, given arrears). */
 export function medicalEventBody(type: string, arrearsFen = 0): Record<string, unknown> {

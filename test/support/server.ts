@@ -84,7 +84,7 @@ export function refuseInUnitProject(what: string): void {
 }
 
 /** The versions new transfers open on in the service tests unless a test says otherwise (see startService). */
-export const TYPED_FIGURE_VERSIONS = "medicalTransfer=2,pensionTransfer=2";
+export const TYPED_FIGURE_VERSIONS = "medicalTransfer=2";
 
 export async function startService(opts: { dir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   refuseInUnitProject("startService");
@@ -107,10 +107,11 @@ export async function startService(opts: { dir?: string; env?: Record<string, st
       // The fixtures record acts dated months before a fixed TRACKER_TODAY; the tests of the
       // backdating rule (test/deadlines-acting/backdating.test.ts) set the default, 3.
       BACKDATE_REASON_AFTER_WORKING_DAYS: "100000",
-      // The fixtures type the transfers' certificate figures (36 months, 52 000 fen, …) for people
-      // with no contribution record: new transfers open on the versions that take typed figures.
-      // The versions that read the record (3) are tested with records (test/engine/*-record.test.ts,
-      // test/http/certificates-from-record.test.ts), with NEW_CASE_VERSIONS: "".
+      // The fixtures type the medical certificate's figures (36 months, 52 000 fen, …) for people
+      // with no contribution record: new medical transfers open on version 2, which takes them.
+      // Version 3 (the record's figures) is tested with records (test/engine/medical-record.test.ts,
+      // test/http/certificates-from-record.test.ts: NEW_CASE_VERSIONS ""); pension transfers run on
+      // version 3 throughout (fixtures.ts importPensionRecord imports the record first).
       NEW_CASE_VERSIONS: TYPED_FIGURE_VERSIONS,
       ...opts.env,
     },

@@ -15,7 +15,7 @@ import { formatDate, problemMessage, showMessage } from "./ui.js";
 import { enumLabel, fieldLabel } from "./forms.js";
 
 /** Facts shown in their own cards rather than as plain values. */
-export const structuredFacts = new Set(["assessment", "assessedFor", "corrections"]);
+export const structuredFacts = new Set(["assessment", "assessedFor", "corrections", "gap", "periods", "arrears"]);
 
 /** A fact's value with its label where it is a code; undefined when the caller formats it. @param {string} key @param {unknown} v */
 export function factLabel(key, v) {

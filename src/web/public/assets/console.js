@@ -28,6 +28,7 @@ import { documentsSection } from "./console-documents.js";
 import { importView } from "./console-import.js";
 import { contributionImportView } from "./console-contribution-import.js";
 import { contributionsCard } from "./console-contributions.js";
+import { transferGapNote } from "./status-gap.js";
 import {
   blockedNotes,
   blockedReason,
@@ -461,6 +462,7 @@ function renderCase(c, events, def, opts) {
         { class: "card", "aria-labelledby": "sec-summary" },
         h("h2", { id: "sec-summary" }, t("case.summary")),
         caseNotes(c),
+        transferGapNote(c),
         h("dl", { class: "facts" }, caseSummary(c)),
       ),
       caseActions(c, events, def, pageMessages),

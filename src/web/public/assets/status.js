@@ -10,6 +10,7 @@ import { flowText, pathOf } from "./flow.js";
 import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 import { hideInsuredDocuments, showInsuredDocuments } from "./status-documents.js";
 import { paymentDueNote } from "./status-payment.js";
+import { transferGapNote } from "./status-gap.js";
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("lookup-form"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -245,6 +246,7 @@ function renderResult(st, def) {
       ),
       statusNotes(st),
       paymentDueNote(st),
+      transferGapNote(st),
       h("dl", { class: "facts" }, statusFacts(st)),
     ),
     h(
