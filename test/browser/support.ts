@@ -47,9 +47,11 @@ export async function launchBrowser(): Promise<Browser> {
  * The real service (as `npm start` runs it, on a fresh SQLite file) and the browser, started
  * together; if either fails, the other is stopped again before the error is thrown.
  */
-export async function startServiceAndBrowser(): Promise<{ server: TestServer; browser: Browser }> {
+export async function startServiceAndBrowser(
+  env?: Record<string, string>,
+): Promise<{ server: TestServer; browser: Browser }> {
   requireChromium(); // before anything starts: a missing browser fails here, with instructions
-  const [s, b] = await Promise.allSettled([startService(), launchBrowser()]);
+  const [s, b] = await Promise.allSettled([startService({ env }), launchBrowser()]);
   if (s.status === "fulfilled" && b.status === "fulfilled") return { server: s.value, browser: b.value };
   if (s.status === "fulfilled") await s.value.stop();
   if (b.status === "fulfilled") await b.value.close();
@@ -60,8 +62,10 @@ export async function startServiceAndBrowser(): Promise<{ server: TestServer; br
  * What every browser test file starts in `beforeAll`: the service with agencies FZ, XM, SZ and a
  * clerk each (test/support/server.ts setUpAgencies), and the browser. Stop both with `stopSuite`.
  */
-export async function startSuite(): Promise<{ server: TestServer; browser: Browser; api: Api; tokens: Tokens }> {
-  const { server, browser } = await startServiceAndBrowser();
+export async function startSuite(
+  env?: Record<string, string>,
+): Promise<{ server: TestServer; browser: Browser; api: Api; tokens: Tokens }> {
+  const { server, browser } = await startServiceAndBrowser(env);
   const api = client(server.url);
   return { server, browser, api, tokens: await setUpAgencies(api) };
 }
