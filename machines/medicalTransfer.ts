@@ -1005,5 +1005,7 @@ export const medicalTransferType = {
       "onlineRefused",
       "onlineTransferOut",
     ],
+    // versions 1 and 2 record no gap: their status answers read no facts (one query fewer)
+    statusReadsFactsSince: VERSION_3,
   },
 } satisfies CaseTypeDefinition<keyof typeof eventsV3>;

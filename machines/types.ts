@@ -181,6 +181,8 @@ export interface CaseTypeView {
   ): CaseViewAdditions;
   /** the states whose status answer needs the machine's facts (the lookup reads them only then) */
   statusReadsFacts?: readonly string[];
+  /** the first machine version whose status answer reads facts (default: every version) */
+  statusReadsFactsSince?: number;
 }
 
 /**

@@ -48,8 +48,9 @@ export async function lookUpForInsured(
  * Whether a status answer needs the case's machine facts: the states its type lists in
  * `view.statusReadsFacts` (machines/<type>.ts; a renewal awaiting payment shows the total due).
  */
-export function statusReadsFacts(c: { type: string; state: string }): boolean {
-  return isCaseType(c.type) && (definitionOf(c.type).view?.statusReadsFacts?.includes(c.state) ?? false);
+export function statusReadsFacts(c: { type: string; machineVersion: number; state: string }): boolean {
+  const view = isCaseType(c.type) ? definitionOf(c.type).view : undefined;
+  return (view?.statusReadsFacts?.includes(c.state) ?? false) && c.machineVersion >= (view?.statusReadsFactsSince ?? 0);
 }
 
 /**
