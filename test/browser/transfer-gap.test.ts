@@ -50,7 +50,29 @@ describe("a medical transfer's gap", () => {
     const c = await openCase(api, tokens.out, { insured: person, occurredOn: "2026-04-01" });
     const send = (token: string, body: Record<string, unknown>) =>
       api.call("POST", `/api/cases/${c.id}/events`, { token, body });
-    expect((await send(tokens.out, { type: "ISSUE_CERTIFICATE", occurredOn: "2026-04-02" })).status).toBe(200);
+
+    // The transfer-out clerk issues the certificate in the console: the figures are the record's,
+    // the form's figure fields may stay empty (a figure typed must be the record's).
+    const out = await newContext(browser);
+    const fz = await out.newPage();
+    const fzWatch = watch(fz);
+    await logIn(fz, server.url, "console", "fz-clerk", PASSWORD);
+    await fz.goto(`${server.url}/console#/case/${c.id}`);
+    await fz.getByRole("button", { name: "开具参保凭证" }).click();
+    await fz.getByText("凭证上的月数和金额由系统按本机构的缴费记录计算，无需填写").waitFor();
+    await fz.getByLabel("办理日期（可不填）").fill("2026-04-02");
+    await fz.getByLabel("缴费月数").fill("4");
+    await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
+    await fz.getByText("contribution record says 3").waitFor();
+    await shot(fz, "transfer-gap", "00-certificate-typed-differs");
+    await fz.getByLabel("缴费月数").fill("");
+    await fz.getByRole("button", { name: "登记：开具参保凭证" }).click();
+    await fz.locator(".msg-success").waitFor();
+    expect(await fz.locator('[data-fact="state"] dd').innerText()).toBe("已开具参保凭证");
+    fzWatch.assertClean();
+    await out.close();
+    const issued = (await api.call("GET", `/api/cases/${c.id}`, { token: tokens.out })).body;
+    expect(issued.facts).toMatchObject({ contributionMonths: 3, accountBalanceFen: 3 * 16_800, recordAsOf: "2026-04" });
     const filed = await send(tokens.in, {
       type: "FILE_APPLICATION",
       occurredOn: "2026-10-29",

@@ -106,6 +106,10 @@ function assessmentProblem(r) {
  */
 export async function prefillFromRecord(c, def, ev, built) {
   const spec = def?.events?.[ev];
+  // a certificate from the record (transfers version 3): the figures need not be typed
+  const figures = Object.keys(spec?.payload?.properties ?? {}).filter((k) => /(Fen|Months)$/.test(k));
+  if (spec?.computed && ev !== "ASSESS_ARREARS" && figures.length > 0)
+    showMessage(built.messages, { kind: "info", title: t("certificate.fromRecord") });
   if (!spec?.computed || ev !== "ASSESS_ARREARS") return;
   const required = spec.payload?.required ?? [];
   if (!spec.payload?.properties?.firstMissedMonth || required.includes("firstMissedMonth")) return;

@@ -26,6 +26,8 @@ export const strings = {
     "field.periods": "缴费期间",
     "field.recordCorrections": "缴费记录的更正",
     "field.gap": "转移接续中断情况",
+    "certificate.fromRecord":
+      "凭证上的月数和金额由系统按本机构的缴费记录计算，无需填写；如填写，须与缴费记录一致。没有该参保人的缴费记录时，请先导入缴费明细。",
     // a medical transfer's gap between the old place and the new (version 3)
     "gap.months": "原参保地最后缴费月份 {last}，新参保地首个缴费月份 {first}，中断 {months} 个月。",
     "gap.unknown": "原参保地没有缴费记录，无法计算中断月数。",
@@ -61,6 +63,8 @@ export const strings = {
     "field.arrears": "Months in arrears",
     "field.periods": "Contribution periods",
     "field.gap": "Gap between the old place and the new",
+    "certificate.fromRecord":
+      "The months and amounts come from this agency's contribution record: leave them empty (a figure typed must be the record's). Without the person's record, import their months first.",
     "gap.months":
       "Last month paid at the old place {last}, first month at the new place {first}: a gap of {months} months.",
     "gap.unknown": "The old place holds no contribution months of the person: the gap cannot be computed.",
