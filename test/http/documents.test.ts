@@ -374,8 +374,10 @@ describe("a pension transfer's and a renewal's documents", () => {
     expect(cert.text).toContain("¥195,466.67");
     expect(cert.text).toContain("¥23,456.00");
     const verified = await api.call("GET", `/api/verify/${items[0].verificationCode}`);
+    // a version 3 certificate: the record's figures, the deemed months among them
     expect(verified.body.figures.map((f: { key: string; value: number }) => [f.key, f.value])).toEqual([
       ["contributionMonths", 120],
+      ["deemedMonths", 0],
       ["personalAccountFen", 4_567_800],
       ["arrearsFen", 0],
       ["contributionWagesSince1998Fen", 19_546_667],
