@@ -13,6 +13,30 @@ export interface DocumentCase {
   fromAgency: { name: string; region: string };
   toAgency: { name: string; region: string };
   insured: { name: string; idNumber: string };
+  /** "employee" | "flexible" | "resident" (职工 / 灵活就业 / 城乡居民) */
+  scheme: string;
+  /** the running step clock: its due date and the seq of the event that started it (null: none) */
+  stepDueOn: string | null;
+  stepSeq: number | null;
+  /** the attachments on the case (never deleted, only superseded): their kind and upload time (ISO) */
+  attachments: { kind: string; createdAt: string }[];
+}
+
+/** An agency as a document names it. */
+export interface DocumentAgency {
+  name: string;
+  region: string;
+}
+
+/**
+ * Who recorded an event: staff ("staff", "admin": `name` is the staff account's username), an API
+ * client ("client": `name` is the client's name) or the service ("system"). `agency` is the one of
+ * the case's two agencies the actor belongs to (null: none of them, or a system event).
+ */
+export interface DocumentActor {
+  kind: string;
+  name: string | null;
+  agency: DocumentAgency | null;
 }
 
 /** One event of the case's log, as the documents read it. */
@@ -22,6 +46,11 @@ export interface DocumentEvent {
   occurredOn: string;
   toState: string;
   payload: Record<string, unknown>;
+  actor: DocumentActor;
+  /** the step due date in force when the event was recorded (before it took effect) */
+  stepDueOn: string | null;
+  /** when the event was recorded (ISO): the attachments uploaded before it were there at the act */
+  recordedAt: string;
 }
 
 /** A block of a document's body. */

@@ -13,7 +13,9 @@ import { dataKeyOf } from "../privacy/atRest.ts";
 import { DOCUMENT_CODE_ALPHABET, DOCUMENT_CODE_LENGTH } from "../privacy/dataKey.ts";
 import { deriveDocuments, type DerivedDocument } from "./derive.ts";
 import {
+  clerkOf,
   documentKinds,
+  issuingAgency,
   type DocumentCase,
   type DocumentEvent,
   type DocumentFigure,
@@ -34,10 +36,15 @@ export interface CaseDocuments {
   documents: CaseDocument[];
 }
 
-function documentCase(ctx: EngineContext, c: CaseWithAgencies): DocumentCase {
+async function documentCase(ctx: EngineContext, c: CaseWithAgencies): Promise<DocumentCase> {
   const key = dataKeyOf(ctx.db);
   // the case's own machine version must be installed (else 500 machine-version-missing)
   const { type } = moduleOf(ctx, c);
+  const attachments = await ctx.db.caseAttachment.findMany({
+    where: { caseId: c.id },
+    orderBy: { createdAt: "asc" },
+    select: { kind: true, createdAt: true },
+  });
   return {
     id: c.id,
     caseNumber: c.caseNumber,
@@ -49,16 +56,77 @@ function documentCase(ctx: EngineContext, c: CaseWithAgencies): DocumentCase {
       name: key.decrypt(c.insuredName, "insuredName"),
       idNumber: key.decrypt(c.insuredIdNumber, "insuredIdNumber"),
     },
+    scheme: c.scheme,
+    stepDueOn: c.stepDueOn,
+    stepSeq: c.stepSeq,
+    attachments: attachments.map((a) => ({ kind: a.kind, createdAt: a.createdAt.toISOString() })),
   };
 }
 
-async function eventsOf(ctx: EngineContext, caseId: string): Promise<DocumentEvent[]> {
+/**
+ * The agency of each actor of these events, by actor kind and id: a staff member's (User.agencyId)
+ * or an API client's (ApiClient.agencyId). The system and administrators have none.
+ */
+async function actorAgencies(
+  ctx: EngineContext,
+  rows: { actorKind: string; actorId: number | null }[],
+): Promise<Map<string, number | null>> {
+  const ids = (kind: string) => [
+    ...new Set(rows.flatMap((r) => (r.actorKind === kind && r.actorId !== null ? [r.actorId] : []))),
+  ];
+  const staff = ids("staff");
+  const clients = ids("client");
+  const [users, apiClients] = await Promise.all([
+    staff.length > 0 ? ctx.db.user.findMany({ where: { id: { in: staff } }, select: { id: true, agencyId: true } }) : [],
+    clients.length > 0
+      ? ctx.db.apiClient.findMany({ where: { id: { in: clients } }, select: { id: true, agencyId: true } })
+      : [],
+  ]);
+  return new Map([
+    ...users.map((u) => [`staff:${u.id}`, u.agencyId] as const),
+    ...apiClients.map((a) => [`client:${a.id}`, a.agencyId] as const),
+  ]);
+}
+
+async function eventsOf(ctx: EngineContext, c: CaseWithAgencies): Promise<DocumentEvent[]> {
   const rows = await ctx.db.caseEvent.findMany({
-    where: { caseId },
+    where: { caseId: c.id },
     orderBy: { seq: "asc" },
-    select: { seq: true, type: true, occurredOn: true, toState: true, payload: true },
+    select: {
+      seq: true,
+      type: true,
+      occurredOn: true,
+      toState: true,
+      payload: true,
+      actorKind: true,
+      actorId: true,
+      actorName: true,
+      stepDueOn: true,
+      recordedAt: true,
+    },
   });
-  return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+  const agencies = await actorAgencies(ctx, rows);
+  // the one of the case's agencies the actor belongs to (a clerk who moved since: none)
+  const agencyOf = (agencyId: number | null | undefined) =>
+    agencyId === c.fromAgencyId
+      ? { name: c.fromAgency.name, region: c.fromAgency.region }
+      : agencyId === c.toAgencyId
+        ? { name: c.toAgency.name, region: c.toAgency.region }
+        : null;
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    occurredOn: r.occurredOn,
+    toState: r.toState,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    actor: {
+      kind: r.actorKind,
+      name: r.actorName,
+      agency: r.actorId === null ? null : agencyOf(agencies.get(`${r.actorKind}:${r.actorId}`)),
+    },
+    stepDueOn: r.stepDueOn,
+    recordedAt: r.recordedAt.toISOString(),
+  }));
 }
 
 const slot = (seq: number, kind: string) => `${seq}\u0000${kind}`;
@@ -98,8 +166,8 @@ export async function caseDocuments(
   c: CaseWithAgencies,
   select: (docs: DerivedDocument[]) => DerivedDocument[] = (docs) => docs,
 ): Promise<CaseDocuments> {
-  const dc = documentCase(ctx, c);
-  const events = await eventsOf(ctx, c.id);
+  const dc = await documentCase(ctx, c);
+  const events = await eventsOf(ctx, c);
   const chosen = select(deriveDocuments(moduleOf(ctx, c), dc, events));
   const codes = chosen.length > 0 ? await codesFor(ctx, c.id, chosen) : new Map<string, string>();
   const documents = chosen.flatMap((d) => {
@@ -124,6 +192,23 @@ export interface Addresses {
   base: string;
 }
 
+/** The agency that issues `doc` (issuingAgency): the PDF and the verification name the same one. */
+function issuerOf(ctx: EngineContext, c: CaseWithAgencies, all: CaseDocuments, doc: CaseDocument) {
+  const event = all.events.find((e) => e.seq === doc.seq)!;
+  return issuingAgency(doc.kind, all.case, event, moduleOf(ctx, c).states[event.toState]?.outcome);
+}
+
+/**
+ * The step due date event `seq` set: the next event's `stepDueOn` (the case's step due date in
+ * force when it was recorded), or while `seq` is the last event that started the running clock,
+ * the case's. Null when the event set none.
+ */
+function stepDueAfter(all: CaseDocuments, seq: number): string | null {
+  const next = all.events.find((e) => e.seq > seq);
+  if (next) return next.stepDueOn;
+  return all.case.stepSeq === seq ? all.case.stepDueOn : null;
+}
+
 /** A document as a PDF (A4). */
 export function documentPdf(
   ctx: EngineContext,
@@ -135,7 +220,7 @@ export function documentPdf(
   const spec = documentKinds[doc.kind];
   const mod = moduleOf(ctx, c);
   const event = all.events.find((e) => e.seq === doc.seq)!;
-  const issuer = spec.issuer === "from" ? all.case.fromAgency : all.case.toAgency;
+  const issuer = issuerOf(ctx, c, all, doc);
   return renderPdf({
     title: spec.title,
     caseNumber: all.case.caseNumber,
@@ -149,7 +234,12 @@ export function documentPdf(
       before: all.events.filter((e) => e.seq <= doc.seq),
       stateLabel: (state) => mod.states[state]?.label ?? { zh: state, en: state },
       statusAddress: `${at.base}/`,
+      issuer,
+      outcome: (state) => mod.states[state]?.outcome,
+      stepDueAfter: stepDueAfter(all, doc.seq),
+      overall: mod.overall ? { startsWith: mod.overall.startsWith, nationalMaxDays: mod.overall.nationalMaxDays } : null,
     }),
+    clerk: clerkOf(event.actor),
     verificationCode: doc.verificationCode,
     verificationUrl: `${at.base}/verify/${doc.verificationCode}`,
     supersededOn: doc.supersededBy?.issuedOn ?? null,
@@ -199,7 +289,7 @@ export async function verifyCode(ctx: EngineContext, raw: string): Promise<Verif
   const doc = all.documents[0];
   if (!doc) return null;
   const spec = documentKinds[doc.kind];
-  const issuer = spec.issuer === "from" ? all.case.fromAgency : all.case.toAgency;
+  const issuer = issuerOf(ctx, c, all, doc);
   return {
     verificationCode: code,
     kind: doc.kind,

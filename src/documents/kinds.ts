@@ -12,16 +12,20 @@ import {
   field,
   figure,
   monthText,
+  monthsText,
   num,
   str,
   text,
   yuan,
+  type DocumentActor,
+  type DocumentAgency,
   type DocumentBlock,
   type DocumentCase,
   type DocumentEvent,
   type DocumentFigure,
   type FigureInput,
 } from "./blocks.ts";
+import { requiredKinds } from "../domain/requiredDocuments.ts";
 import {
   certificateAt,
   certificateFigures,
@@ -32,7 +36,15 @@ import {
 } from "./certificate.ts";
 import { gapBlocks, latestGapBlocks } from "./gap.ts";
 
-export { chinaDateText, type DocumentBlock, type DocumentCase, type DocumentEvent, type DocumentFigure };
+export {
+  chinaDateText,
+  type DocumentActor,
+  type DocumentAgency,
+  type DocumentBlock,
+  type DocumentCase,
+  type DocumentEvent,
+  type DocumentFigure,
+};
 
 /** What a kind's body is computed from. */
 export interface BodyInput extends FigureInput {
@@ -41,6 +53,17 @@ export interface BodyInput extends FigureInput {
   stateLabel: (state: string) => Label;
   /** the address where the insured person looks up progress (the status page) */
   statusAddress: string;
+  /** the agency that issues the document (issuingAgency): the one /verify names too */
+  issuer: DocumentAgency;
+  /** the outcome of a state ("completed", "withdrawn" …; undefined: not final) */
+  outcome: (state: string) => string | undefined;
+  /**
+   * the step due date the event set: the next event's `stepDueOn` (the date in force when it was
+   * recorded), or the case's while the event's step clock still runs; null when it set none
+   */
+  stepDueAfter: string | null;
+  /** the case type's overall time limit (machines: `overall`), when it has one */
+  overall: { startsWith: string; nationalMaxDays: number } | null;
 }
 
 export interface DocumentKindSpec {
@@ -71,6 +94,78 @@ const refusalNextSteps: Record<string, string> = {
   other: "请按上述原因办理后重新提出申请；如有疑问，请向转入地经办机构咨询。",
 };
 
+const schemeText: Record<string, string> = { employee: "职工", flexible: "灵活就业", resident: "城乡居民" };
+
+/** What a clerk attaches (ATTACHMENT_KINDS), as the console names it. */
+const attachmentText: Record<string, string> = {
+  idCard: "居民身份证",
+  householdRegister: "户口簿",
+  laborContract: "劳动合同",
+  certificate: "参保凭证",
+  applicationForm: "申请表",
+  employerForm: "增员表",
+  other: "其他材料",
+};
+const attachmentsText = (kinds: readonly string[]) => kinds.map((k) => attachmentText[k] ?? k).join("、");
+
+/**
+ * Who issues a document of `kind` from `event`: the kind's agency (transfer-out or transfer-in);
+ * a completion notice of a withdrawal comes from the agency that recorded the withdrawal, when the
+ * actor belongs to one of the case's agencies. The PDF and the verification both use this.
+ */
+export function issuingAgency(
+  kind: DocumentKind,
+  c: DocumentCase,
+  event: DocumentEvent,
+  outcome: string | undefined,
+): DocumentAgency {
+  if (kind === endsCase && outcome === "withdrawn" && event.actor.agency) return event.actor.agency;
+  return documentKinds[kind].issuer === "from" ? c.fromAgency : c.toAgency;
+}
+
+/**
+ * The 经办人 of a document: the username of the staff account that recorded its event (a staff
+ * account, not a person's name from personal data), "网上申请" for an API client (with the
+ * client's name), "系统" for what the service recorded itself.
+ */
+export function clerkOf(actor: DocumentActor): string {
+  if (actor.kind === "system") return "系统";
+  if (actor.kind === "client") return actor.name ? `网上申请（${actor.name}）` : "网上申请";
+  return actor.name ?? "—";
+}
+
+/** What the receipt says of the materials: those uploaded before the filing, and those the step requires. */
+function materialBlocks(input: BodyInput): DocumentBlock[] {
+  const required = requiredKinds(input.case.type, input.event.type);
+  if (required.length === 0) return [];
+  const present = new Set(
+    input.case.attachments.filter((a) => a.createdAt <= input.event.recordedAt).map((a) => a.kind),
+  );
+  const received = required.filter((k) => present.has(k));
+  return [
+    ...(received.length > 0 ? [field("已收材料", attachmentsText(received))] : []),
+    field("应提交材料", attachmentsText(required)),
+  ];
+}
+
+/** The receipt's time limits: the step's due date the filing set, and the case type's overall limit. */
+function timeLimitBlocks(input: BodyInput): DocumentBlock[] {
+  const blocks: DocumentBlock[] = [];
+  if (input.stepDueAfter)
+    blocks.push(field("审核期限", `${input.case.toAgency.name} ${chinaDateText(input.stepDueAfter)}前完成审核`));
+  const o = input.overall;
+  if (o)
+    blocks.push(
+      field(
+        "办结时限",
+        o.startsWith === "ACCEPT"
+          ? `转入地经办机构自受理之日起 ${o.nationalMaxDays} 个工作日内办结`
+          : `自收到申请之日起 ${o.nationalMaxDays} 个工作日内办结`,
+      ),
+    );
+  return blocks;
+}
+
 // ---------------------------------------------------------------------------
 // The kinds
 
@@ -80,6 +175,8 @@ const medicalCertificateBody = (input: BodyInput): DocumentBlock[] => {
   return [
     field("转出地经办机构", input.case.fromAgency.name),
     field("转入地经办机构", input.case.toAgency.name),
+    field("险种", "基本医疗保险"),
+    field("参保类别", schemeText[input.case.scheme] ?? input.case.scheme),
     ...monthBlocks(f),
     field("个人账户余额", yuan(f.accountBalanceFen)),
     field("欠费金额", yuan(f.arrearsFen)),
@@ -114,9 +211,19 @@ function assessedTotal(p: Record<string, unknown>): number | null {
   return principal === null || late === null ? null : principal + late;
 }
 
+/** The latest event of `type` up to the document's event; its payload (empty when none). */
+const latestPayload = (before: DocumentEvent[], type: string): Record<string, unknown> =>
+  before.filter((e) => e.type === type).at(-1)?.payload ?? {};
+
+/** The amount a completion notice states as paid: the event's own, else the renewal's payment. */
+const paidFen = (input: FigureInput): unknown =>
+  num(input.event.payload.amountFen) !== null
+    ? input.event.payload.amountFen
+    : latestPayload(input.before, "PAYMENT_RECEIVED").amountFen;
+
 /** The amounts a completion notice states: what the transfer-out moved, what was paid. */
 function completionFigures(input: FigureInput): DocumentFigure[] {
-  const out = input.before.filter((e) => e.type === "TRANSFER_OUT_DONE").at(-1)?.payload ?? {};
+  const out = latestPayload(input.before, "TRANSFER_OUT_DONE");
   return [
     ...figure("transferredFen", "划转个人账户余额", "Personal account balance transferred", out.transferredFen, "fen"),
     ...figure(
@@ -127,8 +234,44 @@ function completionFigures(input: FigureInput): DocumentFigure[] {
       "fen",
     ),
     ...figure("pooledFundFen", "转移统筹基金", "Pooled fund transferred", out.pooledFundFen, "fen"),
-    ...figure("amountFen", "补缴金额", "Amount paid", input.event.payload.amountFen, "fen"),
+    ...figure("amountFen", "补缴金额", "Amount paid", paidFen(input), "fen"),
   ];
+}
+
+/**
+ * The continuity an assessment found (renewal): version 2's `assessment.continuity`, else version
+ * 1's `backPayable`; nothing without an assessment.
+ */
+function continuityBlocks(p: Record<string, unknown>): DocumentBlock[] {
+  const a = typeof p.assessment === "object" && p.assessment !== null ? (p.assessment as Record<string, unknown>) : null;
+  const c =
+    a && typeof a.continuity === "object" && a.continuity !== null ? (a.continuity as Record<string, unknown>) : null;
+  const continuous = c ? c.continuous : p.backPayable;
+  if (typeof continuous !== "boolean") return [];
+  const blocks = [field("连续参保", continuous ? "补缴后连续计算" : "不连续，重新计算")];
+  if (c && num(c.continuousMonths) !== null) blocks.push(field("连续缴费月数", monthsText(c.continuousMonths)));
+  return blocks;
+}
+
+function completionBody(input: BodyInput): DocumentBlock[] {
+  const out = latestPayload(input.before, "TRANSFER_OUT_DONE");
+  const withdrawn = input.outcome(input.event.toState) === "withdrawn";
+  const blocks: DocumentBlock[] = [
+    field("办理事项", input.case.typeLabel.zh),
+    field("办理结果", input.stateLabel(input.event.toState).zh),
+    field("办结日期", chinaDateText(input.event.occurredOn)),
+  ];
+  if (withdrawn) blocks.push(field("撤回原因", str(input.event.payload.reason) ?? "—"));
+  if (num(out.transferredFen) !== null) blocks.push(field("划转个人账户余额", yuan(out.transferredFen)));
+  if (num(out.personalAccountFen) !== null) blocks.push(field("转移个人账户储存额", yuan(out.personalAccountFen)));
+  if (num(out.pooledFundFen) !== null) blocks.push(field("转移统筹基金", yuan(out.pooledFundFen)));
+  if (!withdrawn && num(paidFen(input)) !== null) {
+    blocks.push(field("补缴金额", yuan(paidFen(input))));
+    blocks.push(...continuityBlocks(latestPayload(input.before, "ASSESS_ARREARS")));
+  }
+  blocks.push(...latestGapBlocks(input.before));
+  blocks.push(text("您的业务已办结。如有疑问，请凭业务编号向经办机构咨询。"));
+  return blocks;
 }
 
 export const documentKinds = {
@@ -141,13 +284,16 @@ export const documentKinds = {
       const filings = input.before.filter((e) => e.type === "FILE_APPLICATION").length;
       return [
         field("申请事项", input.case.typeLabel.zh),
-        field("受理日期", chinaDateText(input.event.occurredOn)),
+        field("申请日期（收件日期）", chinaDateText(input.event.occurredOn)),
         ...(str(p.channel) ? [field("申请渠道", channelText[p.channel as string] ?? String(p.channel))] : []),
         ...(str(p.applicant) ? [field("申请人", applicantText[p.applicant as string] ?? String(p.applicant))] : []),
         ...(filings > 1 ? [field("提交次数", `第 ${filings} 次提交`)] : []),
+        ...materialBlocks(input),
+        ...timeLimitBlocks(input),
         ...gapBlocks(input.event),
-        text(`您的申请已收到。请妥善保管本回执：凭业务编号 ${input.case.caseNumber} 和您的身份证号码，`),
-        text(`可在 ${input.statusAddress} 查询办理进度。`),
+        text(
+          `您的申请已收到。请妥善保管本回执：凭业务编号 ${input.case.caseNumber} 和您的身份证号码，可在 ${input.statusAddress} 查询办理进度。`,
+        ),
       ];
     },
   },
@@ -206,6 +352,10 @@ export const documentKinds = {
         { kind: "heading", text: "下一步" },
         text(refusalNextSteps[code ?? "other"] ?? refusalNextSteps.other),
         text(`本业务可重新提出申请，办理进度可凭业务编号在 ${input.statusAddress} 查询。`),
+        { kind: "heading", text: "救济途径" },
+        text(
+          `如对本决定不服，可自收到本告知书之日起 60 日内向${input.issuer.name}同级人民政府或上一级主管部门申请行政复议，或者自收到之日起 6 个月内向人民法院提起行政诉讼。`,
+        ),
       ];
     },
   },
@@ -262,22 +412,7 @@ export const documentKinds = {
     title: { zh: "办结通知", en: "Completion notice" },
     issuer: "to",
     fullIdNumber: false,
-    body: (input) => {
-      const p = input.event.payload;
-      const out = input.before.filter((e) => e.type === "TRANSFER_OUT_DONE").at(-1)?.payload ?? {};
-      const blocks: DocumentBlock[] = [
-        field("办理事项", input.case.typeLabel.zh),
-        field("办理结果", input.stateLabel(input.event.toState).zh),
-        field("办结日期", chinaDateText(input.event.occurredOn)),
-      ];
-      if (num(out.transferredFen) !== null) blocks.push(field("划转个人账户余额", yuan(out.transferredFen)));
-      if (num(out.personalAccountFen) !== null) blocks.push(field("转移个人账户储存额", yuan(out.personalAccountFen)));
-      if (num(out.pooledFundFen) !== null) blocks.push(field("转移统筹基金", yuan(out.pooledFundFen)));
-      if (num(p.amountFen) !== null) blocks.push(field("补缴金额", yuan(p.amountFen)));
-      blocks.push(...latestGapBlocks(input.before));
-      blocks.push(text("您的业务已办结。如有疑问，请凭业务编号向经办机构咨询。"));
-      return blocks;
-    },
+    body: completionBody,
     figures: completionFigures,
   },
 } as const satisfies Record<DocumentKind, DocumentKindSpec>;

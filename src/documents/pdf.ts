@@ -35,6 +35,8 @@ export interface RenderInput {
   /** masked, or in full on the certificate the agencies exchange */
   idNumber: string;
   blocks: DocumentBlock[];
+  /** 经办人 of the seal block: the username of the staff account, 网上申请 or 系统 (clerkOf) */
+  clerk: string;
   verificationCode: string;
   verificationUrl: string;
   /** set when a later document replaced this one (shown on a regenerated earlier document) */
@@ -79,6 +81,7 @@ export async function renderPdf(input: RenderInput): Promise<Buffer> {
   drawHeading(doc, input);
   drawParticulars(doc, input);
   for (const block of input.blocks) drawBlock(doc, block);
+  drawSeal(doc, input);
   drawVerification(doc, input, QRCode.create(input.verificationUrl, { errorCorrectionLevel: "M" }));
   doc.end();
   return bytes;
@@ -159,6 +162,24 @@ function drawBlock(doc: Pdf, block: DocumentBlock): void {
   } else drawTable(doc, block);
 }
 
+/**
+ * The seal block that ends every document: 经办人, 经办机构（章） and the date, on the right half of
+ * the page below the body (a new page when the body reaches too far).
+ */
+function drawSeal(doc: Pdf, input: RenderInput): void {
+  const lines = [
+    `经办人：${input.clerk}`,
+    `经办机构（章）：${input.issuer}`,
+    `日期：${chinaDateText(input.issuedOn)}`,
+  ];
+  if (doc.y + 90 > A4.height - MARGIN) doc.addPage();
+  doc.y += 16;
+  const x = MARGIN + TEXT_WIDTH / 2;
+  doc.fillColor(INK).fontSize(12);
+  for (const line of lines) doc.text(line, x, doc.y, { width: TEXT_WIDTH / 2, lineGap: 4 });
+  doc.x = MARGIN;
+}
+
 /** The lowest a table row may reach on a page. */
 const TABLE_BOTTOM = A4.height - MARGIN;
 const CELL_PADDING = 2;
@@ -231,13 +252,6 @@ function drawVerification(doc: Pdf, input: RenderInput, qr: QRCode): void {
     .fillColor(GREY)
     .fontSize(9)
     .text(`扫描二维码或访问以下地址核验本文书：${input.verificationUrl}`, tx, doc.y + 4, { width: tw });
-  doc
-    .fillColor(INK)
-    .fontSize(11)
-    .text(`${input.issuer}\u3000${chinaDateText(input.issuedOn)}`, MARGIN, top + side + 14, {
-      width: TEXT_WIDTH,
-      align: "right",
-    });
 }
 
 /** The QR code as vector squares on a white square `side` wide, with a quiet zone of 4 modules. */

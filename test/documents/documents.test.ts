@@ -18,6 +18,7 @@ import { caseTypes, definitionOf } from "../../machines/index.ts";
 import { deriveDocuments } from "../../src/documents/derive.ts";
 import {
   documentKinds,
+  issuingAgency,
   type DocumentCase,
   type DocumentEvent,
   type DocumentKind,
@@ -37,7 +38,14 @@ const theCase = (type: string): DocumentCase => ({
   fromAgency: { name: "福州市医保中心", region: "350100" },
   toAgency: { name: "厦门市医保中心", region: "350200" },
   insured: { name: "林小明", idNumber: "350102199003071235" },
+  scheme: "employee",
+  stepDueOn: null,
+  stepSeq: null,
+  attachments: [],
 });
+
+/** The clerk of the transfer-in agency who records the events of these tests. */
+const clerkIn = { kind: "staff", name: "xm-clerk", agency: { name: "厦门市医保中心", region: "350200" } };
 
 let seq = 0;
 const ev = (
@@ -51,17 +59,24 @@ const ev = (
   toState,
   occurredOn,
   payload,
+  actor: clerkIn,
+  stepDueOn: null,
+  recordedAt: `${occurredOn}T02:00:00.000Z`,
+});
+
+/** What a body reads besides the case and the events, as documentPdf gives it. */
+const bodyExtras = (c: DocumentCase, kind: DocumentKind, event: DocumentEvent) => ({
+  stateLabel: (s: string) => ({ zh: s, en: s }),
+  statusAddress: "https://si.example.gov.cn/",
+  issuer: issuingAgency(kind, c, event, event.toState === "withdrawn" ? "withdrawn" : undefined),
+  outcome: (s: string) => (s === "withdrawn" ? "withdrawn" : undefined),
+  stepDueAfter: null,
+  overall: null,
 });
 
 const bodyText = (kind: DocumentKind, c: DocumentCase, event: DocumentEvent, before = [event]) =>
   documentKinds[kind]
-    .body({
-      case: c,
-      event,
-      before,
-      stateLabel: (s) => ({ zh: s, en: s }),
-      statusAddress: "https://si.example.gov.cn/",
-    })
+    .body({ case: c, event, before, ...bodyExtras(c, kind, event) })
     .map((b) =>
       b.kind === "field"
         ? `${b.label}:${b.value}`
@@ -174,6 +189,9 @@ describe("the next machine versions' payloads", () => {
         "下一步",
         next,
         "本业务可重新提出申请，办理进度可凭业务编号在 https://si.example.gov.cn/ 查询。",
+        "救济途径",
+        // the remedies, addressed by the issuing agency (the transfer-in agency)
+        "如对本决定不服，可自收到本告知书之日起 60 日内向厦门市医保中心同级人民政府或上一级主管部门申请行政复议，或者自收到之日起 6 个月内向人民法院提起行政诉讼。",
       ].join("\n");
     for (const code of Object.keys(REFUSAL_REASONS) as (keyof typeof REFUSAL_REASONS)[]) {
       const text = bodyText(
@@ -356,6 +374,8 @@ describe("certificates from the contribution record and corrections (issue #28)"
     expect(bodyText("insuranceCertificate", c, issue).split("\n")).toEqual([
       "转出地经办机构:福州市医保中心",
       "转入地经办机构:厦门市医保中心",
+      "险种:基本医疗保险",
+      "参保类别:职工",
       "缴费月数:54 个月",
       "实际缴费月数:30 个月",
       "视同缴费月数:24 个月",
@@ -443,6 +463,8 @@ describe("certificates from the contribution record and corrections (issue #28)"
     expect(bodyText("insuranceCertificate", c, correction, events.slice(0, 2)).split("\n")).toEqual([
       "转出地经办机构:福州市医保中心",
       "转入地经办机构:厦门市医保中心",
+      "险种:基本医疗保险",
+      "参保类别:职工",
       "缴费月数:39 个月",
       "个人账户余额:¥580.00",
       "欠费金额:¥0.00",
@@ -491,6 +513,8 @@ describe("certificates from the contribution record and corrections (issue #28)"
     expect(text.split("\n")).toEqual([
       "转出地经办机构:福州市医保中心",
       "转入地经办机构:厦门市医保中心",
+      "险种:基本医疗保险",
+      "参保类别:职工",
       "缴费月数:36 个月",
       "个人账户余额:¥520.00",
       "欠费金额:¥10.00",
@@ -691,6 +715,7 @@ describe("the PDF", () => {
       insuredName: "林小明",
       idNumber: "350102********1235",
       blocks: [{ kind: "text" as const, text: "您的申请已收到。" }],
+      clerk: "xm-clerk",
       verificationCode: "ABCDEFGHJKMN",
       verificationUrl: "https://si.example.gov.cn/verify/ABCDEFGHJKMN",
     };
@@ -744,8 +769,7 @@ describe("the PDF", () => {
       case: theCase("medicalTransfer"),
       event: issue,
       before: [issue],
-      stateLabel: (s) => ({ zh: s, en: s }),
-      statusAddress: "https://si.example.gov.cn/",
+      ...bodyExtras(theCase("medicalTransfer"), "insuranceCertificate", issue),
     });
     const pdf = await renderPdf({
       title: documentKinds.insuranceCertificate.title,
@@ -755,6 +779,7 @@ describe("the PDF", () => {
       insuredName: "林小明",
       idNumber: "350102199003071235",
       blocks,
+      clerk: "fz-clerk",
       verificationCode: "ABCDEFGHJKMN",
       verificationUrl: "https://si.example.gov.cn/verify/ABCDEFGHJKMN",
     });
