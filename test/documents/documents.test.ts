@@ -17,6 +17,7 @@ import {
 import { caseTypes, definitionOf } from "../../machines/index.ts";
 import { deriveDocuments } from "../../src/documents/derive.ts";
 import {
+  clerkOf,
   documentKinds,
   issuingAgency,
   type DocumentCase,
@@ -702,6 +703,144 @@ describe("verification codes", () => {
     expect(normalizeCode(" ABCD EFGH JKMN ")).toBe("ABCDEFGHJKMN");
     for (const bad of ["ABCDEFGHJKM", "ABCDEFGHJKMNP", "ABCDEFGHJKM0", "ABCDEFGHJKMI", "ABCDEFGHJKM你"])
       expect(normalizeCode(bad)).toBeNull();
+  });
+});
+
+describe("papers a clerk can sign (issue #31)", () => {
+  const fzClerk = { kind: "staff", name: "fz-clerk", agency: { name: "福州市医保中心", region: "350100" } };
+
+  it("a withdrawal's completion notice comes from the agency that recorded it and states the reason", () => {
+    seq = 0;
+    const c = theCase("medicalTransfer");
+    const opened = ev("CASE_OPENED", "suspended", "2026-09-01");
+    const withdraw = { ...ev("WITHDRAW", "withdrawn", "2026-09-04", { reason: "本人放弃转移" }), actor: fzClerk };
+    expect(issuingAgency("completionNotice", c, withdraw, "withdrawn")).toEqual(c.fromAgency);
+    const text = bodyText("completionNotice", c, withdraw, [opened, withdraw]);
+    expect(text).toContain("办理结果:withdrawn");
+    expect(text).toContain("撤回原因:本人放弃转移");
+    // withdrawn by the transfer-in agency: its name
+    const byIn = { ...withdraw, actor: clerkIn };
+    expect(issuingAgency("completionNotice", c, byIn, "withdrawn")).toEqual(c.toAgency);
+    // a clerk of neither agency (moved since): the kind's agency
+    const moved = { ...withdraw, actor: { ...fzClerk, agency: null } };
+    expect(issuingAgency("completionNotice", c, moved, "withdrawn")).toEqual(c.toAgency);
+    // a transferred case's notice stays the transfer-in agency's, whoever recorded the last act
+    const done = { ...ev("TRANSFER_IN_DONE", "transferred", "2026-09-21"), actor: fzClerk };
+    expect(issuingAgency("completionNotice", c, done, "completed")).toEqual(c.toAgency);
+    expect(bodyText("completionNotice", c, done, [opened, done])).not.toContain("撤回原因");
+    // other kinds keep their agency
+    expect(issuingAgency("insuranceCertificate", c, withdraw, "withdrawn")).toEqual(c.fromAgency);
+    expect(issuingAgency("receipt", c, withdraw, "withdrawn")).toEqual(c.toAgency);
+  });
+
+  it("the receipt: the filing date, the materials received and required, the time limits, one sentence", () => {
+    seq = 0;
+    const c: DocumentCase = {
+      ...theCase("pensionTransfer"),
+      attachments: [
+        { kind: "idCard", createdAt: "2026-09-03T01:00:00.000Z" },
+        { kind: "laborContract", createdAt: "2026-09-03T01:30:00.000Z" },
+        // uploaded after the filing: not received with it
+        { kind: "applicationForm", createdAt: "2026-09-05T01:00:00.000Z" },
+      ],
+    };
+    const filing = ev("FILE_APPLICATION", "applicationFiled", "2026-09-03", { channel: "offline" });
+    const lines = documentKinds.receipt
+      .body({
+        case: c,
+        event: filing,
+        before: [filing],
+        ...bodyExtras(c, "receipt", filing),
+        stepDueAfter: "2026-09-24",
+        overall: { startsWith: "FILE_APPLICATION", nationalMaxDays: 45 },
+      })
+      .map((b) => (b.kind === "field" ? `${b.label}:${b.value}` : b.kind === "text" ? b.text : b.kind));
+    expect(lines).toEqual([
+      "申请事项:断缴后续保",
+      "申请日期（收件日期）:2026年9月3日",
+      "申请渠道:经办窗口",
+      "已收材料:居民身份证",
+      "应提交材料:申请表、居民身份证、增员表",
+      "审核期限:厦门市医保中心 2026年9月24日前完成审核",
+      "办结时限:自收到申请之日起 45 个工作日内办结",
+      "您的申请已收到。请妥善保管本回执：凭业务编号 RN2026-7K3Q9X2P 和您的身份证号码，可在 https://si.example.gov.cn/ 查询办理进度。",
+    ]);
+    // a medical transfer's limit runs from acceptance; without a step clock, no review date
+    const medical = theCase("medicalTransfer");
+    const text = documentKinds.receipt
+      .body({
+        case: medical,
+        event: filing,
+        before: [filing],
+        ...bodyExtras(medical, "receipt", filing),
+        overall: { startsWith: "ACCEPT", nationalMaxDays: 15 },
+      })
+      .map((b) => (b.kind === "field" ? `${b.label}:${b.value}` : ""));
+    expect(text).toContain("办结时限:转入地经办机构自受理之日起 15 个工作日内办结");
+    expect(text).toContain("应提交材料:申请表、居民身份证");
+    expect(text.some((l) => l.startsWith("审核期限") || l.startsWith("已收材料") || l.startsWith("受理日期"))).toBe(
+      false,
+    );
+  });
+
+  it("the renewal's completion notice states the amount paid and the continuity", () => {
+    seq = 0;
+    const c = theCase("renewal");
+    const assess = ev("ASSESS_ARREARS", "arrearsAssessed", "2026-03-02", {
+      assessment: { totalFen: 123_456, lines: [], continuity: { continuous: true, continuousMonths: 40 } },
+    });
+    const paid = ev("PAYMENT_RECEIVED", "paid", "2026-03-05", { amountFen: 123_456 });
+    const restore = ev("RESTORE", "restored", "2026-03-06");
+    const text = bodyText("completionNotice", c, restore, [assess, paid, restore]);
+    expect(text).toContain("补缴金额:¥1,234.56");
+    expect(text).toContain("连续参保:补缴后连续计算");
+    expect(text).toContain("连续缴费月数:40 个月");
+    expect(figuresOf("completionNotice", restore, [assess, paid, restore])).toEqual([
+      ["amountFen", "补缴金额", 123_456, "fen"],
+    ]);
+    // version 1: not back-payable, the record starts again
+    const v1 = ev("ASSESS_ARREARS", "arrearsAssessed", "2026-03-02", {
+      monthsMissed: 7,
+      principalFen: 100,
+      lateFeeFen: 0,
+      backPayable: false,
+    });
+    expect(bodyText("completionNotice", c, restore, [v1, paid, restore])).toContain("连续参保:不连续，重新计算");
+  });
+
+  it("the medical certificate states 险种 and 参保类别 from the case's scheme", () => {
+    seq = 0;
+    const issue = ev("ISSUE_CERTIFICATE", "certificateIssued", "2026-09-02", { contributionMonths: 12 });
+    for (const [scheme, label] of [
+      ["employee", "职工"],
+      ["flexible", "灵活就业"],
+      ["resident", "城乡居民"],
+    ] as const) {
+      const text = bodyText("recordForm", { ...theCase("medicalTransfer"), scheme }, issue);
+      expect(text).toContain("险种:基本医疗保险");
+      expect(text).toContain(`参保类别:${label}`);
+    }
+  });
+
+  it("the seal block names the clerk by username, 网上申请 for a client, 系统 for the service", async () => {
+    expect(clerkOf(clerkIn)).toBe("xm-clerk");
+    expect(clerkOf({ kind: "client", name: "国家医保服务平台", agency: null })).toBe("网上申请（国家医保服务平台）");
+    expect(clerkOf({ kind: "system", name: null, agency: null })).toBe("系统");
+    const read = await pdfText(
+      await renderPdf({
+        title: documentKinds.completionNotice.title,
+        caseNumber: "MT2026-7K3Q9X2P",
+        issuer: "福州市医保中心",
+        issuedOn: "2026-09-04",
+        insuredName: "林小明",
+        idNumber: "350102********1235",
+        blocks: [{ kind: "text", text: "您的业务已办结。" }],
+        clerk: "fz-clerk",
+        verificationCode: "ABCDEFGHJKMN",
+        verificationUrl: "https://si.example.gov.cn/verify/ABCDEFGHJKMN",
+      }),
+    );
+    expect(read.text).toContain("经办人：fz-clerk经办机构（章）：福州市医保中心日期：2026年9月4日");
   });
 });
 
