@@ -150,6 +150,16 @@ describe("a medical transfer's documents", () => {
     expect(receipt.text).not.toContain(insured.idNumber);
     expect(receipt.text).toContain("经办窗口");
     expect(receipt.text).toContain("https://si.example.gov.cn/");
+    // the filing date is the application's (受理 is the later decision), the materials the step
+    // requires and the overall rule (this version's filing starts no step clock: no review date)
+    expect(receipt.text).toContain("申请日期（收件日期） 2026年9月3日");
+    expect(receipt.text).not.toContain("受理日期");
+    expect(receipt.text).toContain("应提交材料 申请表、居民身份证");
+    expect(receipt.text).not.toContain("审核期限");
+    expect(receipt.text).toContain("办结时限 转入地经办机构自受理之日起 15 个工作日内办结");
+    expect(receipt.text).toContain(
+      "可在 https://si.example.gov.cn/ 查询办理进度。经办人：xm-clerk经办机构（章）：厦门市医保中心日期：2026年9月3日",
+    );
 
     // The refusal notice, whole: issued by the transfer-in agency, the decision's date, the reason
     // as given (a reason without a reasonCode means "other"), and the next step for that reason.
@@ -161,8 +171,12 @@ describe("a medical transfer's documents", () => {
         "申请事项 基本医疗保险关系转移接续决定日期 2026年9月7日不予受理原因 转入地尚未参保" +
         "下一步请按上述原因办理后重新提出申请；如有疑问，请向转入地经办机构咨询。" +
         "本业务可重新提出申请，办理进度可凭业务编号在 https://si.example.gov.cn/ 查询。" +
+        // the remedies, addressed by the issuing agency, and the seal block with the clerk's username
+        "救济途径如对本决定不服，可自收到本告知书之日起 60 日内向厦门市医保中心同级人民政府或上一级主管部门" +
+        "申请行政复议，或者自收到之日起 6 个月内向人民法院提起行政诉讼。" +
+        "经办人：xm-clerk经办机构（章）：厦门市医保中心日期：2026年9月7日" +
         `验证码 Verification code${code.replace(/(.{4})(?=.)/g, "$1-")}` +
-        `扫描二维码或访问以下地址核验本文书：https://si.example.gov.cn/verify/${code}厦门市医保中心 2026年9月7日`,
+        `扫描二维码或访问以下地址核验本文书：https://si.example.gov.cn/verify/${code}`,
     );
     expect(refusal.text).not.toContain(insured.idNumber);
 
@@ -353,19 +367,59 @@ describe("a medical transfer's documents", () => {
   });
 });
 
+describe("a withdrawal's completion notice (issue #31)", () => {
+  const withdrawn = async (token: string, reason: string) => {
+    const c = await openCase(api, tokens.out, { occurredOn: "2026-09-01", insured: person });
+    await advance(api, token, c.id, { type: "WITHDRAW", reason, occurredOn: "2026-09-02" });
+    const items = await list(token, c.id);
+    expect(items.map((d) => d.kind)).toEqual(["completionNotice"]);
+    const pdf = await staffPdf(token, c.id, "completionNotice");
+    const verified = await api.call("GET", `/api/verify/${items[0].verificationCode}`);
+    return { pdf, verified: verified.body };
+  };
+
+  it("comes from the agency that recorded the withdrawal, states the reason, and /verify names the same agency", async () => {
+    // withdrawn by the transfer-out agency at 中止参保: its notice, not the transfer-in agency's
+    const byOut = await withdrawn(tokens.out, "本人放弃转移");
+    expect(byOut.pdf.text.startsWith("福州市医保中心办结通知")).toBe(true);
+    expect(byOut.pdf.text).toContain("撤回原因 本人放弃转移");
+    expect(byOut.pdf.text).toContain("经办人：fz-clerk经办机构（章）：福州市医保中心日期：2026年9月2日");
+    expect(byOut.pdf.text).not.toContain("厦门市医保中心");
+    expect(byOut.verified.issuingAgency).toEqual({ name: "福州市医保中心", region: "350100" });
+    // withdrawn by the transfer-in agency: its name, not the other
+    const byIn = await withdrawn(tokens.in, "申请人撤回");
+    expect(byIn.pdf.text.startsWith("厦门市医保中心办结通知")).toBe(true);
+    expect(byIn.pdf.text).toContain("撤回原因 申请人撤回");
+    expect(byIn.pdf.text).toContain("经办人：xm-clerk经办机构（章）：厦门市医保中心");
+    expect(byIn.pdf.text).not.toContain("福州市医保中心");
+    expect(byIn.verified.issuingAgency.name).toBe("厦门市医保中心");
+  });
+});
+
 describe("a pension transfer's and a renewal's documents", () => {
   it("pension: the contribution certificate and the acceptance letter to the transfer-out agency", async () => {
     const insured = { name: "陈思远", idNumber: "11010519491231002X" };
     await importPensionRecord(api, tokens.out, insured.idNumber);
     const c = await openCase(api, tokens.out, { type: "pensionTransfer", occurredOn: "2026-08-03", insured });
     await advance(api, tokens.out, c.id, pensionCertificate({ occurredOn: "2026-08-04" }));
-    await advance(api, tokens.in, c.id, {
+    const filed = await advance(api, tokens.in, c.id, {
       type: "FILE_APPLICATION",
       channel: "offline",
       applicant: "employer",
       occurredOn: "2026-08-05",
     });
+    const reviewDue: string = filed.stepDueOn;
+    expect(reviewDue).toMatch(/^2026-08-\d\d$/);
+    const receiptBefore = await staffPdf(tokens.in, c.id, "receipt");
     await advance(api, tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-08-10" });
+    // the receipt: the review's due date the filing set (the case's, then the next event's: the same
+    // paper), the materials the step requires and the overall rule from the application
+    const receipt = await staffPdf(tokens.in, c.id, "receipt");
+    expect(receipt.bytes).toEqual(receiptBefore.bytes);
+    const [y, m, d] = reviewDue.split("-").map(Number);
+    expect(receipt.text).toContain(`审核期限 厦门市医保中心 ${y}年${m}月${d}日前完成审核`);
+    expect(receipt.text).toContain("应提交材料 申请表、居民身份证、增员表");
+    expect(receipt.text).toContain("办结时限 自收到申请之日起 45 个工作日内办结");
     const items = await list(tokens.in, c.id);
     expect(items.map((d) => d.kind)).toEqual(["contributionCertificate", "receipt", "acceptanceLetter"]);
     const cert = await staffPdf(tokens.in, c.id, "contributionCertificate");
@@ -453,6 +507,10 @@ describe("a pension transfer's and a renewal's documents", () => {
     expect(notice.text).not.toContain(c.insured.idNumber);
     const done = await staffPdf(tokens.out, c.id, "completionNotice");
     expect(done.text).toContain("已恢复参保");
+    // the amount paid and the continuity the assessment found (back-payable: continuous)
+    expect(done.text).toContain("补缴金额 ¥1,146.32");
+    expect(done.text).toContain("连续参保 补缴后连续计算");
+    expect(done.text).toContain("经办人：fz-clerk经办机构（章）：福州市医保中心日期：2026年6月4日");
     // the case's only agency issues both
     expect((await api.call("GET", `/api/verify/${items[1].verificationCode}`)).body.issuingAgency.name).toBe(
       "福州市医保中心",
