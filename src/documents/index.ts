@@ -77,7 +77,9 @@ async function actorAgencies(
   const staff = ids("staff");
   const clients = ids("client");
   const [users, apiClients] = await Promise.all([
-    staff.length > 0 ? ctx.db.user.findMany({ where: { id: { in: staff } }, select: { id: true, agencyId: true } }) : [],
+    staff.length > 0
+      ? ctx.db.user.findMany({ where: { id: { in: staff } }, select: { id: true, agencyId: true } })
+      : [],
     clients.length > 0
       ? ctx.db.apiClient.findMany({ where: { id: { in: clients } }, select: { id: true, agencyId: true } })
       : [],
@@ -237,7 +239,9 @@ export function documentPdf(
       issuer,
       outcome: (state) => mod.states[state]?.outcome,
       stepDueAfter: stepDueAfter(all, doc.seq),
-      overall: mod.overall ? { startsWith: mod.overall.startsWith, nationalMaxDays: mod.overall.nationalMaxDays } : null,
+      overall: mod.overall
+        ? { startsWith: mod.overall.startsWith, nationalMaxDays: mod.overall.nationalMaxDays }
+        : null,
     }),
     clerk: clerkOf(event.actor),
     verificationCode: doc.verificationCode,

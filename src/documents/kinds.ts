@@ -243,7 +243,8 @@ function completionFigures(input: FigureInput): DocumentFigure[] {
  * 1's `backPayable`; nothing without an assessment.
  */
 function continuityBlocks(p: Record<string, unknown>): DocumentBlock[] {
-  const a = typeof p.assessment === "object" && p.assessment !== null ? (p.assessment as Record<string, unknown>) : null;
+  const a =
+    typeof p.assessment === "object" && p.assessment !== null ? (p.assessment as Record<string, unknown>) : null;
   const c =
     a && typeof a.continuity === "object" && a.continuity !== null ? (a.continuity as Record<string, unknown>) : null;
   const continuous = c ? c.continuous : p.backPayable;

@@ -167,11 +167,7 @@ function drawBlock(doc: Pdf, block: DocumentBlock): void {
  * the page below the body (a new page when the body reaches too far).
  */
 function drawSeal(doc: Pdf, input: RenderInput): void {
-  const lines = [
-    `经办人：${input.clerk}`,
-    `经办机构（章）：${input.issuer}`,
-    `日期：${chinaDateText(input.issuedOn)}`,
-  ];
+  const lines = [`经办人：${input.clerk}`, `经办机构（章）：${input.issuer}`, `日期：${chinaDateText(input.issuedOn)}`];
   if (doc.y + 90 > A4.height - MARGIN) doc.addPage();
   doc.y += 16;
   const x = MARGIN + TEXT_WIDTH / 2;
