@@ -226,7 +226,7 @@ function drawTable(doc: Pdf, table: Extract<DocumentBlock, { kind: "table" }>): 
 
 /**
  * Verification, at the foot of the last page (or of a new one when the text reaches too far): the
- * QR code of the address, the code, where to check; the issuer's line beneath.
+ * QR code of the address, the code, where to check (the issuer and date are in the seal block above).
  */
 function drawVerification(doc: Pdf, input: RenderInput, qr: QRCode): void {
   const boxTop = Math.max(doc.y + 20, A4.height - MARGIN - 150);
