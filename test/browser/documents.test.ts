@@ -135,9 +135,12 @@ describe("documents", () => {
         "申请事项 基本医疗保险关系转移接续决定日期 2026年9月14日不予受理原因 转入地尚未办理参保登记" +
         "下一步请按上述原因办理后重新提出申请；如有疑问，请向转入地经办机构咨询。" +
         `本业务可重新提出申请，办理进度可凭业务编号在 ${server.url}/ 查询。` +
+        // the remedies and the seal block with the clerk's username (issue #31)
+        "救济途径如对本决定不服，可自收到本告知书之日起 60 日内向厦门市医保中心同级人民政府或上一级主管部门" +
+        "申请行政复议，或者自收到之日起 6 个月内向人民法院提起行政诉讼。" +
+        "经办人：xm-clerk经办机构（章）：厦门市医保中心日期：2026年9月14日" +
         `验证码 Verification code${code.refusalNotice}` +
-        `扫描二维码或访问以下地址核验本文书：${server.url}/verify/${code.refusalNotice.replaceAll("-", "")}` +
-        "厦门市医保中心 2026年9月14日",
+        `扫描二维码或访问以下地址核验本文书：${server.url}/verify/${code.refusalNotice.replaceAll("-", "")}`,
     );
     expect(text).not.toContain(person.idNumber);
     renderToImage(pdf, "documents-04-refusal-pdf");
