@@ -33,6 +33,20 @@ afterAll(async () => {
 
 const CODE = /^[2-9A-HJ-NP-Z]{12}$/;
 
+/** The smallest valid PNG: an attachment's file. */
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f5d8a80000000049454e44ae426082",
+  "hex",
+);
+const attach = async (token: string, caseId: string, kind: string) => {
+  const r = await api.upload(`/api/cases/${caseId}/attachments`, {
+    token,
+    fields: { kind },
+    file: { bytes: PNG, name: `${kind}.png` },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+};
+
 /** GET or POST for a PDF: status, content type and the bytes. */
 async function fetchPdf(path: string, opts: { token?: string; body?: unknown } = {}) {
   const res = await fetch(server.url + path, {
@@ -402,6 +416,8 @@ describe("a pension transfer's and a renewal's documents", () => {
     await importPensionRecord(api, tokens.out, insured.idNumber);
     const c = await openCase(api, tokens.out, { type: "pensionTransfer", occurredOn: "2026-08-03", insured });
     await advance(api, tokens.out, c.id, pensionCertificate({ occurredOn: "2026-08-04" }));
+    // received with the application: the ID card and the employer's form (and a contract the step does not ask for)
+    for (const kind of ["idCard", "employerForm", "laborContract"]) await attach(tokens.in, c.id, kind);
     const filed = await advance(api, tokens.in, c.id, {
       type: "FILE_APPLICATION",
       channel: "offline",
@@ -411,6 +427,8 @@ describe("a pension transfer's and a renewal's documents", () => {
     const reviewDue: string = filed.stepDueOn;
     expect(reviewDue).toMatch(/^2026-08-\d\d$/);
     const receiptBefore = await staffPdf(tokens.in, c.id, "receipt");
+    // brought later: not received with the application, the receipt stays as it was
+    await attach(tokens.in, c.id, "applicationForm");
     await advance(api, tokens.in, c.id, { type: "ACCEPT", occurredOn: "2026-08-10" });
     // the receipt: the review's due date the filing set (the case's, then the next event's: the same
     // paper), the materials the step requires and the overall rule from the application
@@ -418,7 +436,7 @@ describe("a pension transfer's and a renewal's documents", () => {
     expect(receipt.bytes).toEqual(receiptBefore.bytes);
     const [y, m, d] = reviewDue.split("-").map(Number);
     expect(receipt.text).toContain(`审核期限 厦门市医保中心 ${y}年${m}月${d}日前完成审核`);
-    expect(receipt.text).toContain("应提交材料 申请表、居民身份证、增员表");
+    expect(receipt.text).toContain("已收材料 居民身份证、增员表应提交材料 申请表、居民身份证、增员表");
     expect(receipt.text).toContain("办结时限 自收到申请之日起 45 个工作日内办结");
     const items = await list(tokens.in, c.id);
     expect(items.map((d) => d.kind)).toEqual(["contributionCertificate", "receipt", "acceptanceLetter"]);
