@@ -7,7 +7,7 @@ export const strings = {
     "statusRefusal.statusTitle": "申请未获受理",
     "statusRefusal.reasonTerm": "不予受理原因",
     "statusRefusal.noReason": "经办机构未注明原因。",
-    "statusRefusal.separator": "：",
+    "statusRefusal.labelAndText": "{label}：{text}",
     "statusRefusal.nextTerm": "下一步",
     "statusRefusal.next.notEnrolledAtNewPlace":
       "请先在转入地办理参保登记（用人单位为职工办理增员），再凭本业务编号重新提出申请。",
@@ -23,7 +23,7 @@ export const strings = {
     "statusRefusal.statusTitle": "Your application was refused",
     "statusRefusal.reasonTerm": "Reason for refusal",
     "statusRefusal.noReason": "The agency gave no reason.",
-    "statusRefusal.separator": ": ",
+    "statusRefusal.labelAndText": "{label}: {text}",
     "statusRefusal.nextTerm": "What to do next",
     "statusRefusal.next.notEnrolledAtNewPlace":
       "Enrol at the new place first (your employer registers you as its employee), then apply again with this case number.",

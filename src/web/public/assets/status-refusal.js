@@ -17,7 +17,10 @@ export function refusalNote(answer) {
   // a code the page does not know yet (a newer service) shows as the free text alone
   const codeLabel =
     r.reasonCode && known(`enum.reasonCode.${r.reasonCode}`) ? t(`enum.reasonCode.${r.reasonCode}`) : null;
-  const reason = [codeLabel, r.reason].filter(Boolean).join(t("statusRefusal.separator"));
+  const reason =
+    codeLabel && r.reason
+      ? t("statusRefusal.labelAndText", { label: codeLabel, text: r.reason })
+      : (codeLabel ?? r.reason);
   const next = r.reasonCode && known(`statusRefusal.next.${r.reasonCode}`) ? r.reasonCode : "other";
   return h(
     "div",
