@@ -27,7 +27,7 @@
 import { and, assertEvent, assign, setup } from "xstate";
 import { z } from "zod";
 import type { CaseMachineModule, CaseTypeDefinition, EventSpec, Flow, OverallDeadline, StateMeta } from "./types.ts";
-import { type CaseEventOf, type CaseInput } from "./runtime.ts";
+import { refusalOf, type CaseEventOf, type CaseInput } from "./runtime.ts";
 import {
   applicant,
   applicationGapSchema,
@@ -960,6 +960,18 @@ function gapOf(facts: Record<string, unknown> | undefined): ApplicationGap | nul
 
 // ===========================================================================
 
+/** The states whose status answer shows the refusal's reason (and, from version 3, the gap). */
+const refusedStates: readonly string[] = ["refused", "onlineRefused"];
+/** The states after a filing, not refused, whose status answer shows the gap (version 3). */
+const gapStates = [
+  "applicationFiled",
+  "transferOut",
+  "transferIn",
+  "transferred",
+  "onlineApplicationFiled",
+  "onlineTransferOut",
+] as const;
+
 /** The case type (docs/case-types.md): its versions and everything the service does for it. */
 export const medicalTransferType = {
   type: "medicalTransfer",
@@ -990,22 +1002,15 @@ export const medicalTransferType = {
       flow: medicalTransferFlow(version, facts),
       ...(version >= VERSION_3 ? { gap: gapOf(facts) } : {}),
     }),
-    status: (version, _state, eventTypes, facts) => ({
+    status: (version, state, eventTypes, facts) => ({
       flow: flowOfEvents(version, eventTypes),
       ...(version >= VERSION_3 && facts ? { gap: gapOf(facts) } : {}),
+      // while refused, the insured person reads why (every version: version 1 records the text only)
+      ...(refusedStates.includes(state) && facts ? { refusal: refusalOf(facts) } : {}),
     }),
-    // after a filing, the insured person is told of a gap over 3 months (version 3)
-    statusReadsFacts: [
-      "applicationFiled",
-      "refused",
-      "transferOut",
-      "transferIn",
-      "transferred",
-      "onlineApplicationFiled",
-      "onlineRefused",
-      "onlineTransferOut",
-    ],
-    // versions 1 and 2 record no gap: their status answers read no facts (one query fewer)
-    statusReadsFactsSince: VERSION_3,
+    // after a filing, the insured person is told of a gap over 3 months (version 3); while refused, why
+    statusReadsFacts: [...gapStates, ...refusedStates],
+    // versions 1 and 2 record no gap: their status answers read facts only while refused
+    statusReadsFactsSince: Object.fromEntries(gapStates.map((s) => [s, VERSION_3])),
   },
 } satisfies CaseTypeDefinition<keyof typeof eventsV3>;

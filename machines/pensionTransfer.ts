@@ -29,7 +29,7 @@
 import { and, assertEvent, assign, setup } from "xstate";
 import { z } from "zod";
 import type { CaseMachineModule, CaseTypeDefinition, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
-import { type CaseEventOf, type CaseInput } from "./runtime.ts";
+import { refusalOf, type CaseEventOf, type CaseInput } from "./runtime.ts";
 import {
   applicant,
   certificateAddsUp,
@@ -874,5 +874,12 @@ export const pensionTransferType = {
     REISSUE_CERTIFICATE: "contributionCertificate",
     ACCEPT: "acceptanceLetter",
     REFUSE: "refusalNotice",
+  },
+  view: {
+    detail: () => ({}),
+    // while refused, the insured person reads why (every version: version 1 records the text only)
+    status: (_version, state, _eventTypes, facts) =>
+      state === "refused" && facts ? { refusal: refusalOf(facts) } : {},
+    statusReadsFacts: ["refused"],
   },
 } satisfies CaseTypeDefinition<keyof typeof eventsV3>;

@@ -4,7 +4,7 @@
 // ./vocabulary.ts.
 import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from "xstate";
 import { z } from "zod";
-import type { CaseMachineModule, EventSpec, OverallDeadline, StateMeta } from "./types.ts";
+import type { CaseMachineModule, EventSpec, OverallDeadline, RefusalView, StateMeta } from "./types.ts";
 
 /** `input` of every case machine. `openedOn` is a China date, "YYYY-MM-DD". */
 export interface CaseInput {
@@ -204,4 +204,13 @@ export function definitionJson(mod: CaseMachineModule): CaseDefinitionJson {
     states,
     events,
   };
+}
+
+/**
+ * A refusal as the status answer shows it, from a transfer machine's facts: `refusalReason` (every
+ * version) and `refusalReasonCode` (from the second versions on; absent before, then null).
+ */
+export function refusalOf(facts: Record<string, unknown>): RefusalView {
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+  return { reasonCode: text(facts.refusalReasonCode), reason: text(facts.refusalReason) };
 }

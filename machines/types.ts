@@ -141,6 +141,14 @@ export interface CaseViewAdditions {
   paymentDue?: PaymentDue;
   /** a transfer's gap between the old place and the new (null before the application) */
   gap?: ApplicationGap | null;
+  /** why the application was refused, while the case is refused (the status answer) */
+  refusal?: RefusalView;
+}
+
+/** A refusal as the status answer shows it: the reason's code (REFUSAL_REASONS; null in versions 1) and its text. */
+export interface RefusalView {
+  reasonCode: string | null;
+  reason: string | null;
 }
 
 /** An arrears assessment as the case's answers show it (older versions recorded less of it). */
@@ -181,8 +189,11 @@ export interface CaseTypeView {
   ): CaseViewAdditions;
   /** the states whose status answer needs the machine's facts (the lookup reads them only then) */
   statusReadsFacts?: readonly string[];
-  /** the first machine version whose status answer reads facts (default: every version) */
-  statusReadsFactsSince?: number;
+  /**
+   * per state of `statusReadsFacts`, the first machine version whose status answer reads facts
+   * there (a state not listed: every version)
+   */
+  statusReadsFactsSince?: Readonly<Record<string, number>>;
 }
 
 /**

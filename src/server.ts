@@ -117,9 +117,10 @@ export async function startServer(
 
 /**
  * Personal data at rest (docs/personal-data.md): the key is this database's, or the service stops
- * (and the database is closed). Rows written in clear before encryption are encrypted now.
+ * (and the database is closed). Rows written in clear before encryption are encrypted now. The
+ * commands that write personal data (seed:demo) unlock the database the same way.
  */
-async function unlockPersonalData(db: Db, config: Config, log: Logger): Promise<DataKey> {
+export async function unlockPersonalData(db: Db, config: Config, log: Logger): Promise<DataKey> {
   let dataKey: DataKey;
   let created: string | undefined;
   try {

@@ -106,6 +106,13 @@ export const paymentDueSchema = z
   })
   .meta({ id: "PaymentDue", description: "A renewal's amount due, by when, and the end of any waiting period" });
 
+export const refusalSchema = z
+  .object({
+    reasonCode: z.string().nullable().meta({ description: "the reason's code (REFUSAL_REASONS); null in versions 1" }),
+    reason: z.string().nullable().meta({ description: "the free text given with the refusal" }),
+  })
+  .meta({ id: "Refusal", description: "Why an application was refused (不予受理的原因)" });
+
 export const transferGapSchema = z
   .object({
     lastMonthBefore: monthSchema
@@ -290,6 +297,9 @@ export const caseStatusSchema = z
     }),
     gap: transferGapSchema.nullable().optional().meta({
       description: "medical transfers (version 3), once filed: the gap between the old place and the new",
+    }),
+    refusal: refusalSchema.optional().meta({
+      description: "while the application is refused (transfer types): why",
     }),
     timelineOmitted: z
       .number()

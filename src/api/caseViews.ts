@@ -261,6 +261,7 @@ export function statusView(ctx: EngineContext, c: StatusSource, context?: Record
     timeline,
     ...only(additions, "paymentDue"),
     ...only(additions, "gap"),
+    ...only(additions, "refusal"),
     ...(omitted > 0 ? { timelineOmitted: omitted } : {}),
   };
 }

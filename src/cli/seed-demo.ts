@@ -7,11 +7,15 @@
 // contribution record is written through the engine before the case is opened, anchored on the
 // case's opening month, so the same months again add nothing.
 // Passwords are generated and printed (never fixed), unless DEMO_PASSWORD is set.
+// The data key is the service's (DATA_KEY, DATA_KEY_FILE, or the key file beside the database),
+// unlocked as the service does (src/server.ts unlockPersonalData): a key that is not the one the
+// database's personal data is encrypted with is refused before anything is written (exit code 3),
+// or the demo people would be written under another key, not found at / and created again.
 import { loadConfig, ConfigError } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { openDatabase } from "../db/client.ts";
 import { applyMigrations } from "../db/migrate.ts";
-import { absoluteSqliteUrl, loadCalendar, ensureAdministrator } from "../server.ts";
+import { absoluteSqliteUrl, loadCalendar, ensureAdministrator, unlockPersonalData } from "../server.ts";
 import { hashPassword, generatePassword } from "../auth/passwords.ts";
 import { chinaToday, addCalendarDays, type ChinaDate, type WorkingCalendar } from "../calendar/index.ts";
 import { defaultCatalog } from "../engine/machineCatalog.ts";
@@ -19,6 +23,7 @@ import { advanceCase } from "../engine/advanceCase.ts";
 import { openCase } from "../engine/openCase.ts";
 import type { Actor, EngineContext } from "../engine/context.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
+import { DataKeyError } from "../privacy/dataKey.ts";
 import { directSqlOf, type Db } from "../db/client.ts";
 import { appendMonths, appendOpeningBalance, notePeople, type NewMonth } from "../engine/contributions.ts";
 import { insuranceFor } from "../engine/parties.ts";
@@ -55,6 +60,8 @@ async function main() {
   const print: Print = (l) => process.stdout.write(l + "\n");
   await applyMigrations(url);
   const db = await openDatabase(url);
+  // the service's key and check, or a DataKeyError (the database closed, nothing written)
+  await unlockPersonalData(db, { ...config, DATABASE_URL: url }, log);
   try {
     await ensureAdministrator(db, config, log, print);
     const today = config.TRACKER_TODAY ?? chinaToday();
@@ -239,6 +246,11 @@ function report(listed: Listed[], print: Print) {
 }
 
 main().catch((e) => {
+  if (e instanceof DataKeyError) {
+    // one line: the key found (its source) does not open this database's encrypted rows
+    process.stderr.write(`seed:demo refused, nothing written: ${e.message.replaceAll("\n", " ")}\n`);
+    process.exit(3);
+  }
   process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `seed:demo failed: ${(e as Error).message}\n`);
   process.exit(e instanceof ConfigError ? 2 : 1);
 });

@@ -50,7 +50,8 @@ export async function lookUpForInsured(
  */
 export function statusReadsFacts(c: { type: string; machineVersion: number; state: string }): boolean {
   const view = isCaseType(c.type) ? definitionOf(c.type).view : undefined;
-  return (view?.statusReadsFacts?.includes(c.state) ?? false) && c.machineVersion >= (view?.statusReadsFactsSince ?? 0);
+  const since = view?.statusReadsFactsSince?.[c.state] ?? 0;
+  return (view?.statusReadsFacts?.includes(c.state) ?? false) && c.machineVersion >= since;
 }
 
 /**

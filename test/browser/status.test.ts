@@ -2,9 +2,9 @@
 // ID number in a POST body, progress with the current step marked, due date, timeline,
 // Chinese by default with an English switch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { person, type TestServer } from "../support/server.ts";
-import { medicalInTransferOut, type Api, type Tokens } from "../support/fixtures.ts";
+import type { Browser, Page } from "playwright-core";
+import { freshPerson, person, type TestServer } from "../support/server.ts";
+import { medicalInTransferOut, openCase, send, walkTo, type Api, type Tokens } from "../support/fixtures.ts";
 import { a11yProblems, newContext, shot, startSuite, stopSuite, watch } from "./support.ts";
 
 let server: TestServer, browser: Browser, api: Api, tokens: Tokens;
@@ -82,4 +82,122 @@ describe("status page", () => {
     w.assertClean();
     await ctx.close();
   });
+
+  it("a refused application says why and what to do next (phone, Chinese and English)", async () => {
+    const T = "status-refused";
+    // a version 2 medical transfer (the test service's default) refused for incomplete documents
+    const insured = freshPerson();
+    const c = await openCase(api, tokens.out, { insured });
+    await walkTo(api, tokens, c, "applicationFiled");
+    const r = await send(api, tokens.in, c.id, {
+      type: "REFUSE",
+      reasonCode: "documentsIncomplete",
+      reason: "缺少参保凭证原件",
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+
+    const ctx = await newContext(browser, { mobile: true });
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await lookUp(page, c.caseNumber, insured.idNumber);
+    const note = page.locator(".note.refusal");
+    expect(await note.locator(".note-title").innerText()).toBe("申请未获受理");
+    expect(await note.locator(".refusal-reason").innerText()).toBe("材料不齐全：缺少参保凭证原件");
+    // the refusal notice's next step for this reason (src/documents/kinds.ts refusalNextSteps)
+    expect(await note.locator(".refusal-next").innerText()).toBe(
+      "请补齐所需材料（身份证件、参保凭证、申请表）后重新提交申请。",
+    );
+    // a transfer names both agencies
+    const facts = await page.locator(".facts").innerText();
+    expect(facts).toContain("转出地");
+    expect(facts).toContain("转入地");
+    await shot(page, T, "01-zh");
+    expect(await a11yProblems(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "English" }).click();
+    expect(await note.locator(".note-title").innerText()).toBe("Your application was refused");
+    expect(await note.locator(".refusal-reason").innerText()).toBe("Documents incomplete: 缺少参保凭证原件");
+    expect(await note.locator(".refusal-next").innerText()).toContain("Complete the documents needed");
+    await shot(page, T, "02-en");
+    w.assertClean();
+    await ctx.close();
+  });
+
+  it("a renewal names its one agency and says when the payment deadline has passed (China's date)", async () => {
+    const T = "status-renewal";
+    const policy = await api.call("POST", "/api/admin/policies", {
+      token: tokens.admin,
+      body: {
+        region: "350100",
+        effectiveFrom: "2026-01-01",
+        contributionBaseFen: 500_000,
+        rateBasisPoints: 1000,
+        lateFeePerDayPpm: 500,
+        lateFeeAppliesToFlexible: false,
+        maxBackPayMonths: 3,
+        waitingPeriodMonths: 6,
+        averageWageFen: 800_000,
+        baseFloorPercent: 70,
+        baseCeilingPercent: 300,
+      },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
+    const insured = freshPerson();
+    const c = await openCase(api, tokens.out, { type: "renewal", insured, occurredOn: "2026-10-15" });
+    const assessed = await send(api, tokens.out, c.id, {
+      type: "ASSESS_ARREARS",
+      firstMissedMonth: "2026-10",
+      lastMissedMonth: "2026-10",
+      payer: "employer",
+      paysOn: "2026-11-02",
+      occurredOn: "2026-11-02",
+    });
+    expect(assessed.status, JSON.stringify(assessed.body)).toBe(200);
+    expect(assessed.body).toMatchObject({ state: "arrearsAssessed", assessment: { payBy: "2026-11-02" } });
+
+    const ctx = await newContext(browser, { mobile: true });
+    const page = await ctx.newPage();
+    const w = watch(page);
+    // 2026-11-02 04:00 in China (still 1 November in the browser's own zone, Los Angeles): the last day to pay
+    await page.clock.setFixedTime(new Date("2026-11-01T20:00:00Z"));
+    await lookUp(page, c.caseNumber, insured.idNumber);
+    const payment = page.locator(".payment-due");
+    expect(await payment.innerText()).toContain("请于 2026-11-02（周一） 前缴纳");
+    expect(await page.locator(".payment-passed").count()).toBe(0);
+    // one agency, not the same one as 转出地 and 转入地
+    const facts = await page.locator(".facts").innerText();
+    expect(facts).toContain("经办机构");
+    expect(facts).not.toContain("转出地");
+    expect(facts).not.toContain("转入地");
+
+    // 2026-11-03 01:00 in China (still 2 November in Los Angeles): the deadline has passed
+    await page.clock.setFixedTime(new Date("2026-11-02T17:00:00Z"));
+    await lookUp(page, c.caseNumber, insured.idNumber);
+    const passed = page.locator(".payment-passed");
+    expect(await passed.locator(".note-title").innerText()).toBe(
+      "缴费期限 2026-11-02（周一） 已过，请联系经办机构重新核定。",
+    );
+    expect(await page.locator("#result").innerText()).not.toContain("前缴纳");
+    await shot(page, T, "01-passed-zh");
+    expect(await a11yProblems(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "English" }).click();
+    expect(await passed.locator(".note-title").innerText()).toContain(
+      "The payment deadline 2026-11-02 (Mon) has passed",
+    );
+    expect(await page.locator(".facts").innerText()).toContain("Agency");
+    expect(await page.locator(".facts").innerText()).not.toContain("Transfer-out agency");
+    await shot(page, T, "02-passed-en");
+    w.assertClean();
+    await ctx.close();
+  });
 });
+
+/** Loads the status page afresh, looks a case up and waits for the answer. */
+async function lookUp(page: Page, caseNumber: string, idNumber: string) {
+  await page.goto(`${server.url}/`);
+  await page.locator("#caseNumber").fill(caseNumber);
+  await page.locator("#idNumber").fill(idNumber);
+  await page.locator("#lookup-form button[type=submit]").click();
+  await page.locator("#result:not([hidden])").waitFor();
+}

@@ -39,6 +39,7 @@ describe("dictionaries", () => {
       "diagram.edge",
       "session.who",
       "admin.policies.rateValue",
+      "statusRefusal.labelAndText",
     ]);
     for (const [key, s] of Object.entries(zh))
       if (!neutral.has(key)) expect(s, `zh-CN ${key}`).toMatch(/[\u3400-\u9fff]/);

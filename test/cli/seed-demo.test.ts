@@ -1,7 +1,10 @@
 // `npm run seed:demo` on a fresh SQLite file, twice: cases of all three types, every act on a
-// working day of the official calendar, and nothing new on the second run.
+// working day of the official calendar, and nothing new on the second run. Between the two, runs
+// with another data key than the database's are refused and write nothing.
 import Database from "better-sqlite3";
+import fs from "node:fs";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { WorkingCalendar } from "../../src/calendar/index.ts";
 import { runCli } from "../support/reliability.ts";
@@ -118,7 +121,30 @@ describe("npm run seed:demo", () => {
     expect(after1.months.map((m) => m.bases)).toContain(123_456_789);
     expect(first.stdout).toContain("contribution records: 618 months and opening balances added");
 
-    const second = await runCli("seed-demo", [], env);
+    // Another key than the database's (the service's DATA_KEY_FILE forgotten, or another key given):
+    // refused in one line naming the key found, and nothing written.
+    const otherKey = randomBytes(32).toString("base64");
+    const wrong = await runCli("seed-demo", [], { ...env, DATA_KEY: otherKey });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^seed:demo refused, nothing written: The data key from DATA_KEY is not the key this database's personal data is encrypted with\./,
+      ),
+    ]);
+    expect(wrong.stdout).not.toContain("created");
+    expect(stored(file)).toEqual(after1);
+    // a key file elsewhere that does not exist yet: refused too, and no new key file left behind
+    const elsewhere = path.join(tempDir("tracker-seed-key-"), "data.key");
+    const missing = await runCli("seed-demo", [], { ...env, DATA_KEY_FILE: elsewhere });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr.trim().split("\n")).toEqual([
+      `seed:demo refused, nothing written: There is no data key at ${elsewhere} (DATA_KEY_FILE), and this database's personal data is encrypted: restore the key file from its backup (or set DATA_KEY). See docs/personal-data.md.`,
+    ]);
+    expect(fs.existsSync(elsewhere)).toBe(false);
+    expect(stored(file)).toEqual(after1);
+
+    // the right key (the key file beside the database, named as the service may name it)
+    const second = await runCli("seed-demo", [], { ...env, DATA_KEY_FILE: path.join(path.dirname(file), "data.key") });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain("the 8 demo cases exist already; nothing created");
     expect(second.stdout).toContain("staff fz-clerk exists (password unchanged)");

@@ -18,6 +18,7 @@ import {
   openBody,
   openCase,
   send as sendEvent,
+  walkTo,
   type Api,
   type Tokens,
 } from "../support/fixtures.ts";
@@ -545,6 +546,40 @@ describe("status lookup", () => {
       body: { caseNumber: c.caseNumber, idNumber: idNumber.toLowerCase() },
     });
     expect(right.status).toBe(200);
+  });
+});
+
+describe("status lookup: a refusal", () => {
+  const status = async (c: { caseNumber: string; insured: { idNumber: string } }) => {
+    const r = await api.call("POST", "/api/status", {
+      body: { caseNumber: c.caseNumber, idNumber: c.insured.idNumber },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body;
+  };
+
+  it("tells the insured person why while the case is refused, and no longer once filed again", async () => {
+    // a version 2 medical transfer (the fixtures' default), refused with the reason's text only: code "other"
+    const c = await openMedical();
+    await walkTo(api, tokens, c, "refused");
+    const refused = await status(c);
+    expect(refused).toMatchObject({ state: "refused", flow: "paper" });
+    expect(refused.refusal).toEqual({ reasonCode: "other", reason: "not yet enrolled at the new place" });
+    // the person files again: the answer no longer carries the refusal
+    const r = await send(tokens.out, c.id, { type: "FILE_APPLICATION", channel: "offline", applicant: "individual" });
+    expect(r.body.state).toBe("applicationFiled");
+    const filed = await status(c);
+    expect(filed.state).toBe("applicationFiled");
+    expect(filed).not.toHaveProperty("refusal");
+  });
+
+  it("gives the reason's code alone when no text was given (online flow), and nothing before a refusal", async () => {
+    const c = await openMedical();
+    await walkTo(api, tokens, c, "onlineApplicationFiled");
+    expect(await status(c)).not.toHaveProperty("refusal");
+    const r = await send(tokens.in, c.id, { type: "REFUSE", reasonCode: "documentsIncomplete" });
+    expect(r.body.state).toBe("onlineRefused");
+    expect((await status(c)).refusal).toEqual({ reasonCode: "documentsIncomplete", reason: null });
   });
 });
 

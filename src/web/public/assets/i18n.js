@@ -15,6 +15,7 @@ import { strings as onlineStrings } from "./i18n-online.js";
 import { strings as partiesStrings } from "./i18n-parties.js";
 import { strings as recordsStrings } from "./i18n-records.js";
 import { strings as contributionStrings } from "./i18n-contributions.js";
+import { strings as statusStrings } from "./i18n-status.js";
 
 /** @type {Record<"zh-CN" | "en", Record<string, string>>} */
 export const dictionaries = {
@@ -877,6 +878,7 @@ const parts = [
   partiesStrings,
   recordsStrings,
   contributionStrings,
+  statusStrings,
 ];
 for (const part of parts) {
   for (const language of /** @type {const} */ (["zh-CN", "en"])) {

@@ -11,6 +11,8 @@ import { idNumberProblem, normalizeIdNumber } from "./idnumber.js";
 import { hideInsuredDocuments, showInsuredDocuments } from "./status-documents.js";
 import { paymentDueNote } from "./status-payment.js";
 import { transferGapNote } from "./status-gap.js";
+import { refusalNote } from "./status-refusal.js";
+import { caseTypeInfo } from "./case-types.js";
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("lookup-form"));
 const messages = /** @type {HTMLElement} */ (document.getElementById("messages"));
@@ -132,8 +134,12 @@ function statusFacts(st) {
     facts.push(h("div", { class: `fact ${cls}` }, h("dt", null, term), h("dd", null, value)));
   fact(t("case.type"), typeLabel(st.type));
   if (flowText(st)) fact(t("flow.label"), flowText(st));
-  fact(t("case.from"), `${st.fromAgency.name}`);
-  fact(t("case.to"), `${st.toAgency.name}`);
+  // a type one agency handles (GET /api/machines: singleAgency) names it once
+  if (caseTypeInfo.get(st.type)?.singleAgency) fact(t("status.agency"), `${st.fromAgency.name}`);
+  else {
+    fact(t("case.from"), `${st.fromAgency.name}`);
+    fact(t("case.to"), `${st.toAgency.name}`);
+  }
   if (st.scheme) fact(t("parties.scheme"), schemeText(st));
   fact(t("case.insured"), `${st.insured.name} · ${st.insured.idNumber}`);
   if (!st.final) {
@@ -245,6 +251,7 @@ function renderResult(st, def) {
         progressSteps(st, def),
       ),
       statusNotes(st),
+      refusalNote(st),
       paymentDueNote(st),
       transferGapNote(st),
       h("dl", { class: "facts" }, statusFacts(st)),
