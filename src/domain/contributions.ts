@@ -75,7 +75,8 @@ export function sameFigures(a: MonthFigures, b: MonthFigures): boolean {
 }
 
 const counted = (s: ContributionStatus) => s !== "arrears";
-const paidFor = (s: ContributionStatus) => s === "paid" || s === "backPaid";
+/** A month paid for (paid, or back-paid later): what a gap and a restoration look for. */
+export const paidFor = (s: ContributionStatus) => s === "paid" || s === "backPaid";
 
 /**
  * What the record says as of `asOfMonth`. `months` are the months that count, one per month (the

@@ -6,9 +6,10 @@
 // how long (医保办发〔2021〕43号: a break of more than 3 months may carry a waiting period of up
 // to 6 months). The computation "applicationGap" of medical transfer version 3 (./computedPayloads.ts).
 import type { ApplicationGap } from "../../machines/vocabulary.ts";
-import { monthsBetween } from "../domain/contributions.ts";
+import { monthsBetween, paidFor } from "../domain/contributions.ts";
 import { directSqlOf } from "../db/client.ts";
 import type { Insurance } from "../domain/schemes.ts";
+import { recordKeyOf } from "./arrearsAssessment.ts";
 import type { EngineContext } from "./context.ts";
 import { figuresOf, latestOfEachMonth, type RecordKey } from "./contributions.ts";
 import { policyInForce } from "./policies.ts";
@@ -21,7 +22,7 @@ async function paidMonths(ctx: EngineContext, key: RecordKey | null): Promise<st
   if (!key) return [];
   const rows = latestOfEachMonth(await figuresOf(directSqlOf(ctx.db), key));
   return rows
-    .filter((r) => r.status === "paid" || r.status === "backPaid")
+    .filter((r) => paidFor(r.status))
     .map((r) => r.month)
     .sort();
 }
@@ -31,12 +32,10 @@ export async function applicationGap(
   c: Pick<CaseWithAgencies, "fromAgency" | "toAgency" | "insurance" | "insuredIdIndex">,
   event: { occurredOn: string },
 ): Promise<ApplicationGap> {
-  const keyAt = (agencyId: number): RecordKey | null =>
-    c.insuredIdIndex ? { agencyId, personKey: c.insuredIdIndex, insurance: c.insurance as Insurance } : null;
   const filedMonth = event.occurredOn.slice(0, 7);
   const [before, after, policy] = await Promise.all([
-    paidMonths(ctx, keyAt(c.fromAgency.id)),
-    paidMonths(ctx, keyAt(c.toAgency.id)),
+    paidMonths(ctx, recordKeyOf(c)),
+    paidMonths(ctx, recordKeyOf(c, c.toAgency.id)),
     policyInForce(ctx, c.toAgency.region, event.occurredOn, c.insurance as Insurance),
   ]);
   const lastMonthBefore = before.filter((m) => m <= filedMonth).at(-1) ?? null;

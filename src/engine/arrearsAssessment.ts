@@ -161,12 +161,16 @@ interface HeldRecord {
   opening: Awaited<ReturnType<typeof openingBalanceOf>>;
 }
 
-/** The renewal agency's record of the case's person and insurance (./contributions.ts). */
+/**
+ * An agency's record of the case's person and insurance (./contributions.ts): the renewal's (or
+ * transfer-out) agency's unless another agency is named; null without the person's blind index.
+ */
 export function recordKeyOf(
   c: Pick<CaseWithAgencies, "fromAgency" | "insurance" | "insuredIdIndex">,
+  agencyId: number = c.fromAgency.id,
 ): RecordKey | null {
   if (!c.insuredIdIndex) return null;
-  return { agencyId: c.fromAgency.id, personKey: c.insuredIdIndex, insurance: c.insurance as Insurance };
+  return { agencyId, personKey: c.insuredIdIndex, insurance: c.insurance as Insurance };
 }
 
 async function recordOf(

@@ -9,6 +9,7 @@
 // The assessment and its payer are the machine's facts (the case's context) as read before the event.
 import { RECORD_EFFECT_SOURCES, type ArrearsAssessment } from "../../machines/vocabulary.ts";
 import { directSqlOf } from "../db/client.ts";
+import { paidFor } from "../domain/contributions.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import { recordKeyOf } from "./arrearsAssessment.ts";
 import type { EngineContext } from "./context.ts";
@@ -77,7 +78,7 @@ export async function restorationFromRecord(
   if (!key || !assessment) return { monthsInRecord: [] };
   const held = new Set(
     latestOfEachMonth(await rowsOf(directSqlOf(ctx.db), key))
-      .filter((m) => m.status === "paid" || m.status === "backPaid")
+      .filter((m) => paidFor(m.status))
       .map((m) => m.month),
   );
   return { monthsInRecord: assessment.lines.map((l) => l.month).filter((m) => held.has(m)) };

@@ -6,13 +6,14 @@
 // record's (422 naming the field and the record's value); a record without a month of the person:
 // 409 contribution-record-missing.
 import { certificateAddsUp, type RecordPeriod } from "../../machines/vocabulary.ts";
-import { deriveRecord, type DerivedRecord, type MonthFigures } from "../domain/contributions.ts";
+import { deriveRecord, type DerivedRecord, type MonthFigures, type OpeningBalance } from "../domain/contributions.ts";
 import { monthIndex } from "../domain/dateMath.ts";
 import { directSqlOf } from "../db/client.ts";
+import type { DirectQueryable } from "../db/direct.ts";
 import { problems, type FieldError } from "../problems.ts";
 import { contributionRecordMissing, recordKeyOf } from "./arrearsAssessment.ts";
 import type { EngineContext } from "./context.ts";
-import { figuresOf, latestOfEachMonth, openingBalanceOf, rowsOf } from "./contributions.ts";
+import { figuresOf, latestOfEachMonth, openingBalanceOf, rowsOf, type RecordKey } from "./contributions.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
 type CertifiedCase = Pick<CaseWithAgencies, "fromAgency" | "insurance" | "insuredIdIndex" | "openedOn">;
@@ -97,38 +98,58 @@ function typedFigureErrors(request: Record<string, unknown>, figures: Certificat
     }));
 }
 
-async function figuresAsOf(
+/** What a read of the record returns: rows with their id (the figures alone, or the full rows). */
+type ReadRecord<R extends MonthFigures & { id: number }> = (q: DirectQueryable, key: RecordKey) => Promise<R[]>;
+
+/**
+ * The latest row of each month of the transfer-out agency's record, read with `read`, and its
+ * opening balance; 409 contribution-record-missing when the agency holds no month of the person.
+ */
+async function heldRecord<R extends MonthFigures & { id: number }>(
   ctx: EngineContext,
   c: CertifiedCase,
-  occurredOn: string,
-  what: string,
-): Promise<CertificateFigures> {
+  read: ReadRecord<R>,
+): Promise<{ months: R[]; opening: OpeningBalance | null }> {
   const key = recordKeyOf(c);
   const sql = directSqlOf(ctx.db);
-  const [rows, opening] = key ? await Promise.all([figuresOf(sql, key), openingBalanceOf(sql, key)]) : [[], null];
-  if (rows.length === 0) throw contributionRecordMissing(c, what);
-  const asOf = occurredOn.slice(0, 7);
-  const months = latestOfEachMonth(rows);
-  return certificateFigures(deriveRecord(months, opening, asOf), periodsOf(months, asOf), c.insurance);
+  const [rows, opening] = key ? await Promise.all([read(sql, key), openingBalanceOf(sql, key)]) : [[], null];
+  if (rows.length === 0) throw contributionRecordMissing(c, "the certificate's figures");
+  return { months: latestOfEachMonth(rows), opening };
 }
 
-/** The computation "certificateFromRecord": ISSUE_CERTIFICATE and ISSUE_RECORD_FORM. */
+/** The certificate's figures from the record as of a date; a typed figure that differs: 422. */
+function checkedFigures(
+  c: CertifiedCase,
+  record: { months: MonthFigures[]; opening: OpeningBalance | null },
+  request: Record<string, unknown>,
+  occurredOn: string,
+): CertificateFigures {
+  const asOf = occurredOn.slice(0, 7);
+  const figures = certificateFigures(
+    deriveRecord(record.months, record.opening, asOf),
+    periodsOf(record.months, asOf),
+    c.insurance,
+  );
+  const errors = typedFigureErrors(request, figures);
+  if (errors.length > 0) throw problems.invalid(errors, "A typed figure differs from the contribution record.");
+  return figures;
+}
+
+/** The computation "certificateFromRecord": ISSUE_CERTIFICATE and ISSUE_RECORD_FORM (the figures alone: an index read). */
 export async function certificateFromRecord(
   ctx: EngineContext,
   c: CertifiedCase,
   request: Record<string, unknown>,
   event: { occurredOn: string },
 ): Promise<CertificateFigures> {
-  const figures = await figuresAsOf(ctx, c, event.occurredOn, "the certificate's figures");
-  const errors = typedFigureErrors(request, figures);
-  if (errors.length > 0) throw problems.invalid(errors, "A typed figure differs from the contribution record.");
-  return figures;
+  return checkedFigures(c, await heldRecord(ctx, c, figuresOf), request, event.occurredOn);
 }
 
 /**
  * The computation "certificateReissueFromRecord": the record's figures as of the reissue, the
  * clerk's reason (or null), and the corrections among the rows that count (the latest of each
- * month, up to the reissue's month), newest first: a reissue after a correction says why.
+ * month, up to the reissue's month), newest first: a reissue after a correction says why. The
+ * full rows are read once, for both.
  */
 export async function certificateReissueFromRecord(
   ctx: EngineContext,
@@ -136,11 +157,10 @@ export async function certificateReissueFromRecord(
   request: Record<string, unknown>,
   event: { occurredOn: string },
 ): Promise<Record<string, unknown>> {
-  const { occurredOn } = event;
-  const figures = await certificateFromRecord(ctx, c, request, event);
-  const key = recordKeyOf(c)!;
-  const asOf = monthIndex(occurredOn.slice(0, 7));
-  const recordCorrections = latestOfEachMonth(await rowsOf(directSqlOf(ctx.db), key))
+  const record = await heldRecord(ctx, c, rowsOf);
+  const figures = checkedFigures(c, record, request, event.occurredOn);
+  const asOf = monthIndex(event.occurredOn.slice(0, 7));
+  const recordCorrections = record.months
     .filter((r) => r.supersedesId !== 0 && r.reason !== null && monthIndex(r.month) <= asOf)
     .sort((a, b) => b.id - a.id)
     .slice(0, 50)

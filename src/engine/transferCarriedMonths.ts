@@ -7,10 +7,10 @@
 // already (the person paid there in the month of the move) keeps its own row.
 import { RECORD_EFFECT_SOURCES } from "../../machines/vocabulary.ts";
 import { directSqlOf } from "../db/client.ts";
-import type { Insurance } from "../domain/schemes.ts";
 import { dataKeyOf } from "../privacy/atRest.ts";
 import type { EngineContext } from "./context.ts";
-import { latestOfEachMonth, notePeople, rowsOf, type NewMonth, type RecordKey } from "./contributions.ts";
+import { recordKeyOf } from "./arrearsAssessment.ts";
+import { figuresOf, latestOfEachMonth, notePeople, type NewMonth, type RecordKey } from "./contributions.ts";
 import type { CaseWithAgencies } from "./types.ts";
 
 export async function transferCarriedMonths(
@@ -18,12 +18,12 @@ export async function transferCarriedMonths(
   c: CaseWithAgencies,
   event: { occurredOn: string },
 ): Promise<{ key: RecordKey; months: NewMonth[] }[]> {
-  if (!c.insuredIdIndex) return [];
-  const insurance = c.insurance as Insurance;
-  const from: RecordKey = { agencyId: c.fromAgency.id, personKey: c.insuredIdIndex, insurance };
-  const to: RecordKey = { agencyId: c.toAgency.id, personKey: c.insuredIdIndex, insurance };
+  const from = recordKeyOf(c);
+  const to = recordKeyOf(c, c.toAgency.id);
+  if (!from || !to) return [];
   const sql = directSqlOf(ctx.db);
-  const [carried, held] = await Promise.all([rowsOf(sql, from), rowsOf(sql, to)]);
+  // the figures are all a carried month needs: both reads are the records' index alone
+  const [carried, held] = await Promise.all([figuresOf(sql, from), figuresOf(sql, to)]);
   const heldMonths = new Set(held.map((r) => r.month));
   const until = event.occurredOn.slice(0, 7);
   const months: NewMonth[] = latestOfEachMonth(carried)
