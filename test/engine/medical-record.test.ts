@@ -8,14 +8,7 @@ import { latestMachine } from "../../machines/index.ts";
 import { medicalTransferType } from "../../machines/medicalTransfer.ts";
 import { directSqlOf } from "../../src/db/client.ts";
 import type { EngineContext } from "../../src/engine/context.ts";
-import {
-  appendMonths,
-  derivedRecordOf,
-  notePeople,
-  rowsOf,
-  type NewMonth,
-  type RecordKey,
-} from "../../src/engine/contributions.ts";
+import { derivedRecordOf, rowsOf, type NewMonth, type RecordKey } from "../../src/engine/contributions.ts";
 import { pinnedCatalog, defaultCatalog } from "../../src/engine/machineCatalog.ts";
 import { addPolicy } from "../../src/engine/policies.ts";
 import { dataKeyOf } from "../../src/privacy/atRest.ts";
@@ -23,7 +16,15 @@ import { fuzhouPolicy } from "../support/fixtures.ts";
 import { freshPerson } from "../support/server.ts";
 import { advanceCase } from "../../src/engine/advanceCase.ts";
 import { openCase } from "../../src/engine/openCase.ts";
-import { advanceInput, openInput, problemOf, startEngine, type EngineHarness } from "../support/engine.ts";
+import {
+  advanceInput,
+  monthsFrom as monthsOf,
+  openInput,
+  problemOf,
+  recordMonths,
+  startEngine,
+  type EngineHarness,
+} from "../support/engine.ts";
 
 let h: EngineHarness;
 beforeAll(async () => {
@@ -52,22 +53,10 @@ const paid = (month: string, over: Partial<NewMonth> = {}): NewMonth => ({
   source: "import",
   ...over,
 });
-function months(from: string, to: string, make = (m: string) => paid(m)): NewMonth[] {
-  const out: NewMonth[] = [];
-  let [y, mo] = from.split("-").map(Number) as [number, number];
-  for (;;) {
-    const m = `${y}-${String(mo).padStart(2, "0")}`;
-    out.push(make(m));
-    if (m === to) return out;
-    if (++mo > 12) [y, mo] = [y + 1, 1];
-  }
-}
-async function record(idNumber: string, agency: "FZ" | "XM", rows: NewMonth[]) {
-  await directSqlOf(h.db).transaction(async (tx) => {
-    await notePeople(h.ctx, tx, [idNumber], new Date());
-    await appendMonths(tx, keyOf(idNumber, agency), rows, new Date());
-  });
-}
+/** The months from `from` to `to`, each as `make` makes it (`paid` unless told). */
+const months = (from: string, to: string, make = (m: string) => paid(m)) => monthsOf(from, to, make);
+const record = (idNumber: string, agency: "FZ" | "XM", rows: NewMonth[]) =>
+  recordMonths(h, keyOf(idNumber, agency), idNumber, rows);
 const factsOf = (c: { snapshot: string }) => JSON.parse(c.snapshot).context as Record<string, any>;
 /** A medical transfer FZ → XM for a person with 36 months paid at FZ (2023-07 to 2026-06). */
 async function withRecord() {

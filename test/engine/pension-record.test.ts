@@ -9,18 +9,19 @@ import { getMachine, latestMachine, type CaseType } from "../../machines/index.t
 import { directSqlOf } from "../../src/db/client.ts";
 import { advanceCase } from "../../src/engine/advanceCase.ts";
 import type { EngineContext, MachineCatalog } from "../../src/engine/context.ts";
-import {
-  appendMonths,
-  appendOpeningBalance,
-  notePeople,
-  rowsOf,
-  type NewMonth,
-  type RecordKey,
-} from "../../src/engine/contributions.ts";
+import { appendOpeningBalance, rowsOf, type NewMonth, type RecordKey } from "../../src/engine/contributions.ts";
 import { openCase } from "../../src/engine/openCase.ts";
 import { dataKeyOf } from "../../src/privacy/atRest.ts";
 import { freshPerson } from "../support/server.ts";
-import { advanceInput, openInput, problemOf, startEngine, type EngineHarness } from "../support/engine.ts";
+import {
+  advanceInput,
+  monthsFrom as monthsOf,
+  openInput,
+  problemOf,
+  recordMonths,
+  startEngine,
+  type EngineHarness,
+} from "../support/engine.ts";
 
 let h: EngineHarness;
 beforeAll(async () => {
@@ -51,24 +52,11 @@ const paid = (m: string, over: Partial<NewMonth> = {}): NewMonth => ({
   ...over,
 });
 
-/** The months from `from` to `to`, each as `make` makes it. */
-function monthsFrom(from: string, to: string, make = (m: string) => paid(m)): NewMonth[] {
-  const out: NewMonth[] = [];
-  let [y, mo] = from.split("-").map(Number) as [number, number];
-  for (;;) {
-    const m = `${y}-${String(mo).padStart(2, "0")}`;
-    out.push(make(m));
-    if (m === to) return out;
-    if (++mo > 12) [y, mo] = [y + 1, 1];
-  }
-}
+/** The months from `from` to `to`, each as `make` makes it (`paid` unless told). */
+const monthsFrom = (from: string, to: string, make = (m: string) => paid(m)) => monthsOf(from, to, make);
 
-async function record(idNumber: string, months: NewMonth[], agency: "FZ" | "XM" = "FZ") {
-  await directSqlOf(h.db).transaction(async (tx) => {
-    await notePeople(h.ctx, tx, [idNumber], new Date());
-    await appendMonths(tx, keyOf(idNumber, agency), months, new Date());
-  });
-}
+const record = (idNumber: string, months: NewMonth[], agency: "FZ" | "XM" = "FZ") =>
+  recordMonths(h, keyOf(idNumber, agency), idNumber, months);
 
 /**
  * 144 months since 1998 (2014-10 to 2026-09) whose bases add up to 1,234,567.89: 143 at 8,573.39

@@ -10,21 +10,22 @@ import { dryRunRows, checkRows } from "../../src/engine/caseImport.ts";
 import { advanceCase } from "../../src/engine/advanceCase.ts";
 import { previewAssessment } from "../../src/engine/assessmentPreview.ts";
 import type { EngineContext, MachineCatalog } from "../../src/engine/context.ts";
-import {
-  appendMonths,
-  derivedRecordOf,
-  notePeople,
-  rowsOf,
-  type NewMonth,
-  type RecordKey,
-} from "../../src/engine/contributions.ts";
+import { derivedRecordOf, rowsOf, type NewMonth, type RecordKey } from "../../src/engine/contributions.ts";
 import { openCase } from "../../src/engine/openCase.ts";
 import { addPolicy, listPolicies, policyInForce } from "../../src/engine/policies.ts";
 import type { Insurance } from "../../src/domain/schemes.ts";
 import { dataKeyOf } from "../../src/privacy/atRest.ts";
 import { freshPerson } from "../support/server.ts";
 import { fuzhouPolicy } from "../support/fixtures.ts";
-import { advanceInput, openInput, problemOf, startEngine, type EngineHarness } from "../support/engine.ts";
+import {
+  advanceInput,
+  monthsFrom as monthsOf,
+  openInput,
+  problemOf,
+  recordMonths,
+  startEngine,
+  type EngineHarness,
+} from "../support/engine.ts";
 
 let h: EngineHarness;
 beforeAll(async () => {
@@ -52,23 +53,10 @@ const paid = (m: string, over: Partial<NewMonth> = {}): NewMonth => ({
   source: "import",
   ...over,
 });
-/** The months from `from` to `to`, each as `make` makes it. */
-function monthsFrom(from: string, to: string, make = (m: string) => paid(m)): NewMonth[] {
-  const out: NewMonth[] = [];
-  let [y, mo] = from.split("-").map(Number) as [number, number];
-  for (;;) {
-    const m = `${y}-${String(mo).padStart(2, "0")}`;
-    out.push(make(m));
-    if (m === to) return out;
-    if (++mo > 12) [y, mo] = [y + 1, 1];
-  }
-}
-async function record(idNumber: string, months: NewMonth[], insurance: Insurance = "medical") {
-  await directSqlOf(h.db).transaction(async (tx) => {
-    await notePeople(h.ctx, tx, [idNumber], new Date());
-    await appendMonths(tx, keyOf(idNumber, insurance), months, new Date());
-  });
-}
+/** The months from `from` to `to`, each as `make` makes it (`paid` unless told). */
+const monthsFrom = (from: string, to: string, make = (m: string) => paid(m)) => monthsOf(from, to, make);
+const record = (idNumber: string, months: NewMonth[], insurance: Insurance = "medical") =>
+  recordMonths(h, keyOf(idNumber, insurance), idNumber, months);
 const renewal = (
   o: { insurance?: Insurance; occurredOn?: string; insured?: { name: string; idNumber: string } } = {},
 ) => h.open({ type: "renewal", occurredOn: "2026-08-03", ...o });

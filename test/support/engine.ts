@@ -22,6 +22,8 @@ import { createLogger } from "../../src/log.ts";
 import { Problem } from "../../src/problems.ts";
 import { attachDataKey } from "../../src/privacy/atRest.ts";
 import { DataKey } from "../../src/privacy/dataKey.ts";
+import { directSqlOf } from "../../src/db/client.ts";
+import { appendMonths, notePeople, type NewMonth, type RecordKey } from "../../src/engine/contributions.ts";
 import { AGENCIES, freshPerson, root, tempDir, TYPED_FIGURE_VERSIONS } from "./server.ts";
 import { medicalEventBody, pathTo } from "./fixtures.ts";
 
@@ -90,6 +92,26 @@ export function openInput(o: Partial<OpenCaseInput> = {}): OpenCaseInput {
     toAgency: caseTypeInfo(type).singleAgency ? fromAgency : "XM",
     ...o,
   };
+}
+
+/** Each month from `from` to `to` (YYYY-MM, both included), as `make` makes it. */
+export function monthsFrom<T>(from: string, to: string, make: (month: string) => T): T[] {
+  const out: T[] = [];
+  let [y, mo] = from.split("-").map(Number) as [number, number];
+  for (;;) {
+    const m = `${y}-${String(mo).padStart(2, "0")}`;
+    out.push(make(m));
+    if (m === to) return out;
+    if (++mo > 12) [y, mo] = [y + 1, 1];
+  }
+}
+
+/** Appends `months` to the record `key` of the person `idNumber` (noted first, as an import does), in one transaction. */
+export async function recordMonths(h: EngineHarness, key: RecordKey, idNumber: string, months: NewMonth[]) {
+  await directSqlOf(h.db).transaction(async (tx) => {
+    await notePeople(h.ctx, tx, [idNumber], new Date());
+    await appendMonths(tx, key, months, new Date());
+  });
 }
 
 /** An event body as the API takes it, split as the route does: the rest is the payload. */
