@@ -61,6 +61,15 @@ export async function ensureAdministrator(db: Db, config: Config, log: Logger, p
   }
 }
 
+/** The installed machines, new cases of some types pinned by NEW_CASE_VERSIONS: an unknown one is a configuration error. */
+function newCaseCatalog(pins: string): MachineCatalog {
+  try {
+    return pinnedCatalog(defaultCatalog, pins);
+  } catch (e) {
+    throw new ConfigError([(e as Error).message]);
+  }
+}
+
 export interface RunningServer {
   url: string;
   ctx: EngineContext;
@@ -72,6 +81,8 @@ export async function startServer(
   options: { machines?: MachineCatalog; today?: () => string; print?: (line: string) => void; log?: Logger } = {},
 ): Promise<RunningServer> {
   const config = loadConfig(env);
+  // checked before anything is written: an unknown type or version stops the start
+  const machines = options.machines ?? newCaseCatalog(config.NEW_CASE_VERSIONS);
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const databaseUrl = absoluteSqliteUrl(config.DATABASE_URL);
   await applyMigrations(databaseUrl);
@@ -85,7 +96,7 @@ export async function startServer(
   const ctx: EngineContext = {
     db,
     calendar,
-    machines: options.machines ?? pinnedCatalog(defaultCatalog, config.NEW_CASE_VERSIONS),
+    machines,
     today: options.today ?? (config.TRACKER_TODAY ? () => config.TRACKER_TODAY! : () => chinaToday()),
     log,
     backdateReasonAfterWorkingDays: config.BACKDATE_REASON_AFTER_WORKING_DAYS,

@@ -1,6 +1,8 @@
 // A new machine version ships: open cases keep the rules they started with, new cases get the new ones.
 import { describe, expect, it } from "vitest";
+import fs from "node:fs";
 import path from "node:path";
+import { ConfigError } from "../../src/config.ts";
 import { startServer } from "../../src/server.ts";
 import { medicalTransferV2, getMachine, latestMachine, caseTypes } from "../../machines/index.ts";
 import type { CaseMachineModule } from "../../machines/types.ts";
@@ -109,5 +111,19 @@ describe("machine versions", () => {
     expect(refused.body.type).toBe("/problems/machine-version-missing");
     expect(await server.ctx.db.caseEvent.count({ where: { caseId: fresh.id } })).toBe(4);
     await server.close();
+  });
+
+  it("refuses an unknown type or version in NEW_CASE_VERSIONS as a configuration error, before writing anything", async () => {
+    const dir = tempDir();
+    const env = { DATABASE_URL: `file:${path.join(dir, "t.db")}`, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent" };
+    for (const [pins, message] of [
+      ["medicalTransfer=9", "NEW_CASE_VERSIONS: medicalTransfer has no installed version 9"],
+      ["nothing=1", "NEW_CASE_VERSIONS: unknown case type nothing"],
+    ] as const) {
+      const refused = startServer({ ...env, NEW_CASE_VERSIONS: pins });
+      await expect(refused).rejects.toBeInstanceOf(ConfigError);
+      await expect(refused).rejects.toThrow(message);
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
